@@ -1,0 +1,4 @@
+/** Built-ins of the glob category (work in progress). */
+import type { BuiltinDecl } from './decl.ts';
+
+export const globBuiltins: BuiltinDecl[] = [];

@@ -1,0 +1,71 @@
+/**
+ * Public types of the DLP engine: what a detector finds, how confident it is, and how
+ * a finding is transformed. Every other file in dlp/ speaks in these types; other
+ * modules import them through dlp/index.ts only.
+ */
+
+/** Entity names follow Presidio's vocabulary for PII (EMAIL_ADDRESS, CREDIT_CARD, US_SSN, …)
+ *  and `SECRET` for credentials; secret findings carry the rule id in `rule`. */
+export type EntityType = string;
+
+export type DetectorKind = 'pii' | 'secret' | 'custom';
+
+export interface Finding {
+  /** Entity type, e.g. `EMAIL_ADDRESS`, `CREDIT_CARD`, `SECRET`. */
+  entity: EntityType;
+  /** Start offset (UTF-16 code units, like JS string indices), inclusive. */
+  start: number;
+  /** End offset, exclusive. */
+  end: number;
+  /** 0..1; raised by validators and context words, lowered for known test values. */
+  confidence: number;
+  /** Id of the detector that fired, e.g. `credit-card`, `aws-access-key-id`. */
+  detector: string;
+  kind: DetectorKind;
+  /** For secrets: the rule id (gitleaks-style name, e.g. `github-pat`). */
+  rule?: string;
+  /** True when the value is a documented example or placeholder (not a live secret). */
+  testValue?: boolean;
+  /** For structured scans: the JSON path of the field the finding is in. */
+  path?: string;
+  /** Data tag in the connector catalog vocabulary (`pii.email`, `pci.pan`, `secret.aws`, …). */
+  tag?: string;
+}
+
+export interface ScanOptions {
+  /** Restrict to these entity types (default: all). */
+  entities?: EntityType[];
+  /** Drop findings below this confidence (default 0.5). */
+  minConfidence?: number;
+  /** Include findings flagged as test values (default false). */
+  includeTestValues?: boolean;
+  /** Language hint for context words (default 'en'). */
+  language?: string;
+}
+
+/**
+ * A detector driven by a regular expression. The scan engine (scan.ts) runs it like this:
+ * 1. prefilter: if `keywords` is non-empty, the pattern is tried only when at least one keyword
+ *    occurs in the text (case-insensitive); keywords are lower-case literals.
+ * 2. every match of `pattern` (which carries the `g` flag and is written to run in linear time);
+ *    the value is capture group `group` when given, else the whole match.
+ * 3. `validate(value)`: `false` drops the match; a number replaces the confidence.
+ * 4. `minEntropy`: Shannon entropy (bits per character) of the value must reach it.
+ * 5. `context` words within ~40 characters before the match raise confidence; `isTestValue`
+ *    marks documented examples and placeholders (`testValue: true`, confidence lowered).
+ */
+export interface PatternDetector {
+  id: string;
+  entity: EntityType;
+  kind: DetectorKind;
+  tag?: string;
+  keywords: string[];
+  pattern: RegExp;
+  group?: number;
+  baseConfidence: number;
+  validate?: (value: string) => boolean | number;
+  context?: string[];
+  minEntropy?: number;
+  isTestValue?: (value: string) => boolean;
+  description?: string;
+}
