@@ -1,0 +1,66 @@
+/**
+ * Builds the Fastify application (without listening): problem-details error handling,
+ * content types, the auth hooks over /api, OpenAPI collection, health probes and every
+ * module's routes. Tests build it and call `inject()`; server.ts builds it and listens.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Services } from './services.ts';
+import { installProblemHandlers } from './http/problem.ts';
+import { OpenApiCollector } from './http/openapi.ts';
+import { installAuth } from './auth/plugin.ts';
+import { healthRoutes } from './health/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { version } from './version.ts';
+
+export interface BuildOptions {
+  config: Pick<Config, 'bodyLimit' | 'authFailureLimit' | 'trustProxy' | 'logLevel'>;
+  services: Services;
+  /** Structured logging; off in tests unless asked for. */
+  logger?: boolean;
+}
+
+export interface TrellisApp {
+  app: FastifyInstance;
+  /** Mark the server as draining: /readyz answers 503 so load balancers stop sending work. */
+  drain(): void;
+}
+
+export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
+  const { services, config } = opts;
+  let draining = false;
+  const app = Fastify({
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    logger: opts.logger
+      ? {
+          level: config.logLevel,
+          // Credentials never reach the logs.
+          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+        }
+      : false,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    // Route handlers run well under this; it stops a stalled client from pinning a socket.
+    requestTimeout: 120_000,
+  });
+
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  installProblemHandlers(app);
+  const openapi = new OpenApiCollector();
+  openapi.install(app);
+  installAuth(app, { tokens: services.tokens, audit: services.audit, authFailureLimit: config.authFailureLimit });
+
+  healthRoutes(app, { database: services.database, isDraining: () => draining });
+  app.get(
+    '/api/v1/openapi.json',
+    { config: { permission: 'schemas:read' }, schema: { summary: 'This API as an OpenAPI 3.1 document', tags: ['meta'] } },
+    async () => openapi.document({ version }),
+  );
+  auditRoutes(app, services);
+  authRoutes(app, services);
+
+  await app.ready();
+  return { app, drain: () => (draining = true) };
+}

@@ -1,0 +1,115 @@
+/**
+ * The hash chain over audit events, as pure functions so the server, the CLI and an auditor's
+ * offline check share one definition:
+ *
+ *   hash(n) = SHA-256( bytes(hash(n-1)) ‖ UTF-8(canonical JSON of event n) )
+ *   hash(0) = 32 zero bytes (the genesis value, never stored)
+ *
+ * Hashes are written as lower-case hex. Each event's canonical JSON includes its sequence
+ * number, so changing, deleting, inserting or reordering any row breaks the chain at that row.
+ */
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function chainHash(prevHash: string, canonicalEvent: string): string {
+  return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(canonicalEvent, 'utf8').digest('hex');
+}
+
+/** True when the canonical event text holds `"sequence":seq` as a whole member value. */
+function carriesSequence(event: string, seq: number): boolean {
+  const needle = `"sequence":${seq}`;
+  let i = event.indexOf(needle);
+  while (i !== -1) {
+    const next = event[i + needle.length];
+    if (next === ',' || next === '}') return true;
+    i = event.indexOf(needle, i + 1);
+  }
+  return false;
+}
+
+/** One stored link of the chain: what verification needs, nothing more. */
+export interface ChainLink {
+  seq: number;
+  event: string;
+  prevHash: string;
+  hash: string;
+}
+
+export type BreakReason = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'event_sequence_mismatch';
+
+export interface ChainBreak {
+  seq: number;
+  reason: BreakReason;
+  message: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  count: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  head: string;
+  broken?: ChainBreak;
+}
+
+/**
+ * Incremental verifier: feed links in sequence order (from a database cursor, a file stream
+ * or an array); it stops at the first break. Starting mid-chain is allowed when the caller
+ * passes the hash that precedes the first link.
+ */
+export class ChainVerifier {
+  private head: string;
+  private expectedSeq: number | null;
+  private count = 0;
+  private firstSeq: number | null = null;
+  private broken: ChainBreak | undefined;
+
+  constructor(start: { prevHash?: string; seq?: number } = {}) {
+    this.head = start.prevHash ?? GENESIS_HASH;
+    this.expectedSeq = start.seq ?? null;
+  }
+
+  /** Returns false once the chain is broken (further links are ignored). */
+  push(link: ChainLink): boolean {
+    if (this.broken) return false;
+    const fail = (reason: BreakReason, message: string): boolean => {
+      this.broken = { seq: link.seq, reason, message };
+      return false;
+    };
+    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) {
+      return fail('sequence_gap', `expected event ${this.expectedSeq} but found ${link.seq}: an event was removed or reordered`);
+    }
+    if (link.prevHash !== this.head) {
+      return fail('prev_hash_mismatch', `event ${link.seq} does not link to the event before it`);
+    }
+    if (!carriesSequence(link.event, link.seq)) {
+      return fail('event_sequence_mismatch', `event ${link.seq} carries another sequence number in its body`);
+    }
+    const h = chainHash(this.head, link.event);
+    if (h !== link.hash) return fail('hash_mismatch', `event ${link.seq} was changed after it was written (hash mismatch)`);
+    if (this.firstSeq === null) this.firstSeq = link.seq;
+    this.head = h;
+    this.expectedSeq = link.seq + 1;
+    this.count++;
+    return true;
+  }
+
+  result(): VerifyResult {
+    const r: VerifyResult = {
+      ok: this.broken === undefined,
+      count: this.count,
+      firstSeq: this.firstSeq,
+      lastSeq: this.expectedSeq === null || this.count === 0 ? null : this.expectedSeq - 1,
+      head: this.head,
+    };
+    if (this.broken) r.broken = this.broken;
+    return r;
+  }
+}
+
+export function verifyLinks(links: Iterable<ChainLink>, start?: { prevHash?: string; seq?: number }): VerifyResult {
+  const v = new ChainVerifier(start);
+  for (const l of links) if (!v.push(l)) break;
+  return v.result();
+}

@@ -1,0 +1,103 @@
+/** `trellis audit …`: verify (online or offline), tail, export. */
+import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import type { CliContext } from '../cli/context.ts';
+import { CliError, exitCodes } from '../cli/errors.ts';
+import { formatTable, print } from '../cli/output.ts';
+import type { VerifyResult } from './chain.ts';
+import type { AuditRecord } from './service.ts';
+
+function reportVerify(output: 'table' | 'json', r: VerifyResult, source: string): void {
+  print(output, { source, ...r }, () =>
+    r.ok
+      ? `audit chain intact: ${r.count} events verified (${r.firstSeq ?? '-'}..${r.lastSeq ?? '-'}), head ${r.head.slice(0, 16)}… [${source}]`
+      : `audit chain BROKEN at event ${r.broken?.seq}: ${r.broken?.message} (${r.count} events verified before it) [${source}]`,
+  );
+  if (!r.ok) process.exitCode = exitCodes.failed;
+}
+
+export function registerAuditCommands(program: Command, ctx: CliContext): void {
+  const audit = program.command('audit').description('the tamper-evident audit trail');
+
+  audit
+    .command('verify')
+    .description('verify the hash chain; exits 0 when intact, 1 naming the first broken event')
+    .option('--file <jsonl>', 'verify an exported JSONL file offline (no server needed)')
+    .option('--database-url <url>', 'verify a PostgreSQL database directly, offline')
+    .option('--data-dir <dir>', 'verify the embedded SQLite database in DIR directly, offline')
+    .option('--schema <name>', 'PostgreSQL schema holding the tables (with --database-url)')
+    .option('--from <seq>', 'start at this sequence number (online only)')
+    .addHelpText('after', '\nExamples:\n  trellis audit verify\n  trellis audit export > trail.jsonl && trellis audit verify --file trail.jsonl\n  trellis audit verify --data-dir .trellis')
+    .action(async (opts: { file?: string; databaseUrl?: string; dataDir?: string; schema?: string; from?: string }) => {
+      const { output } = ctx.globals();
+      if (opts.file) {
+        const { verifyExportFile } = await import('./verify-offline.ts');
+        return reportVerify(output, await verifyExportFile(opts.file), `file ${opts.file}`);
+      }
+      if (opts.databaseUrl || opts.dataDir) {
+        const { verifyDatabase } = await import('./verify-offline.ts');
+        const { join } = await import('node:path');
+        const { existsSync } = await import('node:fs');
+        if (opts.dataDir && !existsSync(join(opts.dataDir, 'trellis.db'))) throw new CliError(`no Trellis database in ${opts.dataDir}`, exitCodes.notFound);
+        const r = await verifyDatabase(opts.databaseUrl ? { url: opts.databaseUrl, ...(opts.schema ? { schema: opts.schema } : {}) } : { sqliteFile: join(opts.dataDir!, 'trellis.db') });
+        return reportVerify(output, r, opts.databaseUrl ? 'database (PostgreSQL)' : `database ${opts.dataDir}`);
+      }
+      const from = opts.from === undefined ? undefined : Number(opts.from);
+      if (from !== undefined && (!Number.isInteger(from) || from < 1)) throw new CliError('--from must be a positive integer', exitCodes.usage);
+      const r = await ctx.client().json<VerifyResult>('GET', '/api/v1/audit/verify', { query: { from_seq: from } });
+      reportVerify(output, r, `server ${ctx.globals().server}`);
+    });
+
+  audit
+    .command('tail')
+    .description('show the newest audit events; --follow keeps printing new ones')
+    .option('-n, --lines <n>', 'how many recent events to show', '20')
+    .option('-f, --follow', 'keep polling for new events')
+    .option('--action <action>', 'only this action, e.g. app.register')
+    .option('--actor <id>', 'only this actor')
+    .option('--interval <ms>', 'poll interval with --follow', '1000')
+    .action(async (opts: { lines: string; follow?: boolean; action?: string; actor?: string; interval: string }) => {
+      const client = ctx.client();
+      const { output } = ctx.globals();
+      const n = Number(opts.lines);
+      if (!Number.isInteger(n) || n < 1 || n > 1000) throw new CliError('--lines must be 1..1000', exitCodes.usage);
+      const filter = { action: opts.action, actor: opts.actor };
+      const show = (items: AuditRecord[]) => {
+        if (output === 'json') {
+          for (const it of items) process.stdout.write(JSON.stringify(it) + '\n');
+          return;
+        }
+        if (items.length === 0) return;
+        process.stdout.write(
+          formatTable(
+            items.map((it) => ({ seq: it.seq, time: it.event.time_dt, action: it.event.api.operation, actor: it.event.actor.user.name ?? it.event.actor.user.uid, resource: it.event.resources.map((r) => `${r.type}/${r.name ?? r.uid}`).join(','), status: it.event.status })),
+            ['seq', 'time', 'action', 'actor', 'resource', 'status'],
+          ) + '\n',
+        );
+      };
+      const recent = await client.json<{ items: AuditRecord[] }>('GET', '/api/v1/audit/events', { query: { ...filter, order: 'desc', limit: n } });
+      const items = recent.items.reverse();
+      show(items);
+      if (!opts.follow) return;
+      let after = items.length ? items[items.length - 1]!.seq : (await client.json<{ seq: number }>('GET', '/api/v1/audit/head')).seq;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, Number(opts.interval)));
+        const page = await client.json<{ items: AuditRecord[] }>('GET', '/api/v1/audit/events', { query: { ...filter, after, limit: 500 } });
+        show(page.items);
+        if (page.items.length) after = page.items[page.items.length - 1]!.seq;
+      }
+    });
+
+  audit
+    .command('export')
+    .description('export the chain as JSONL for offline verification and evidence')
+    .option('--out <file>', 'write to FILE instead of standard output')
+    .option('--from <seq>', 'start at this sequence number')
+    .action(async (opts: { out?: string; from?: string }) => {
+      const res = await ctx.client().request('GET', '/api/v1/audit/export', { query: { from_seq: opts.from } });
+      const sink = opts.out ? createWriteStream(opts.out) : process.stdout;
+      if (!res.body) return;
+      await res.body.pipeTo(Writable.toWeb(sink) as WritableStream<Uint8Array>);
+    });
+}

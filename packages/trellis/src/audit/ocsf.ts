@@ -1,0 +1,114 @@
+/**
+ * Audit events in the shape of the Open Cybersecurity Schema Framework (OCSF 1.3): a class
+ * (what kind of activity), an activity within it, the actor, the resources touched, the
+ * outcome and the time. SIEMs ingest OCSF directly, so the trail needs no translation.
+ */
+
+export const ocsfVersion = '1.3.0';
+
+/** The OCSF classes Trellis writes, with their uid and category. */
+export const ocsfClasses = {
+  detection_finding: { uid: 2004, name: 'Detection Finding', category: 2, categoryName: 'Findings' },
+  data_security_finding: { uid: 2006, name: 'Data Security Finding', category: 2, categoryName: 'Findings' },
+  authentication: { uid: 3002, name: 'Authentication', category: 3, categoryName: 'Identity & Access Management' },
+  user_management: { uid: 3007, name: 'User Management', category: 3, categoryName: 'Identity & Access Management' },
+  application_lifecycle: { uid: 6002, name: 'Application Lifecycle', category: 6, categoryName: 'Application Activity' },
+  api_activity: { uid: 6003, name: 'API Activity', category: 6, categoryName: 'Application Activity' },
+  datastore_activity: { uid: 6005, name: 'Datastore Activity', category: 6, categoryName: 'Application Activity' },
+} as const;
+
+export type OcsfClass = keyof typeof ocsfClasses;
+
+/** Activity ids shared by the API Activity and Datastore Activity classes (OCSF: 1 Create, 2 Read, 3 Update, 4 Delete). */
+export const activities = {
+  create: { id: 1, name: 'Create' },
+  read: { id: 2, name: 'Read' },
+  update: { id: 3, name: 'Update' },
+  delete: { id: 4, name: 'Delete' },
+  other: { id: 99, name: 'Other' },
+} as const;
+
+export type Activity = keyof typeof activities;
+
+export interface Actor {
+  /** `user` for people, `token` for API tokens, `service` for app identities, `system` for Trellis itself. */
+  type: 'user' | 'token' | 'service' | 'system';
+  id: string;
+  name?: string;
+  role?: string;
+}
+
+export interface ResourceRef {
+  type: string;
+  id: string;
+  name?: string;
+}
+
+/** What a caller passes to appendAudit: the facts of the change, without chain fields. */
+export interface AuditInput {
+  class: OcsfClass;
+  activity: Activity;
+  /** Short verb phrase for humans and search, e.g. `app.register`, `token.revoke`. */
+  action: string;
+  actor: Actor;
+  resources?: ResourceRef[];
+  outcome: 'success' | 'failure';
+  message?: string;
+  /** Extra facts; must not hold secret values (hash them with `protectValue`). */
+  details?: Record<string, unknown>;
+  /** Source address of the request, when there is one. */
+  srcIp?: string;
+  /** Override the clock (tests, imports). */
+  time?: Date;
+}
+
+/** The OCSF document that is canonicalised and hashed. */
+export interface OcsfEvent {
+  class_uid: number;
+  class_name: string;
+  category_uid: number;
+  category_name: string;
+  activity_id: number;
+  activity_name: string;
+  type_uid: number;
+  time: number;
+  time_dt: string;
+  severity_id: number;
+  status_id: number;
+  status: string;
+  message: string;
+  actor: { user: { uid: string; name?: string; type: string; role?: string } };
+  api: { operation: string };
+  resources: { type: string; uid: string; name?: string }[];
+  src_endpoint?: { ip: string };
+  metadata: { version: string; uid: string; sequence: number; product: { name: string; vendor_name: string } };
+  unmapped?: Record<string, unknown>;
+}
+
+export function toOcsf(input: AuditInput, meta: { uid: string; sequence: number; time: Date }): OcsfEvent {
+  const cls = ocsfClasses[input.class];
+  const act = activities[input.activity];
+  const ev: OcsfEvent = {
+    class_uid: cls.uid,
+    class_name: cls.name,
+    category_uid: cls.category,
+    category_name: cls.categoryName,
+    activity_id: act.id,
+    activity_name: act.name,
+    type_uid: cls.uid * 100 + act.id,
+    time: meta.time.getTime(),
+    time_dt: meta.time.toISOString(),
+    // OCSF: severity 1 Informational; status 1 Success, 2 Failure.
+    severity_id: input.outcome === 'failure' ? 2 : 1,
+    status_id: input.outcome === 'success' ? 1 : 2,
+    status: input.outcome === 'success' ? 'Success' : 'Failure',
+    message: input.message ?? input.action,
+    actor: { user: { uid: input.actor.id, type: input.actor.type, ...(input.actor.name ? { name: input.actor.name } : {}), ...(input.actor.role ? { role: input.actor.role } : {}) } },
+    api: { operation: input.action },
+    resources: (input.resources ?? []).map((r) => ({ type: r.type, uid: r.id, ...(r.name ? { name: r.name } : {}) })),
+    metadata: { version: ocsfVersion, uid: meta.uid, sequence: meta.sequence, product: { name: 'Trellis', vendor_name: 'Trellis' } },
+  };
+  if (input.srcIp) ev.src_endpoint = { ip: input.srcIp };
+  if (input.details && Object.keys(input.details).length > 0) ev.unmapped = input.details;
+  return ev;
+}

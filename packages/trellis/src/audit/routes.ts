@@ -1,0 +1,125 @@
+/** REST routes of the audit trail: search, head, verify, export (JSONL). */
+import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import { responses } from '../http/schemas.ts';
+import type { AuditLog } from './service.ts';
+
+const recordSchema = {
+  type: 'object',
+  properties: { seq: { type: 'integer' }, prev_hash: { type: 'string' }, hash: { type: 'string' }, event: { type: 'object', additionalProperties: true } },
+  required: ['seq', 'prev_hash', 'hash', 'event'],
+};
+
+const verifySchema = {
+  type: 'object',
+  properties: {
+    ok: { type: 'boolean' },
+    count: { type: 'integer' },
+    firstSeq: { type: ['integer', 'null'] },
+    lastSeq: { type: ['integer', 'null'] },
+    head: { type: 'string' },
+    broken: { type: 'object', properties: { seq: { type: 'integer' }, reason: { type: 'string' }, message: { type: 'string' } } },
+  },
+  required: ['ok', 'count', 'head'],
+};
+
+interface EventsQuery {
+  actor?: string;
+  action?: string;
+  resource_type?: string;
+  resource_id?: string;
+  outcome?: 'success' | 'failure';
+  since?: string;
+  until?: string;
+  after?: number;
+  order?: 'asc' | 'desc';
+  limit?: number;
+}
+
+export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog }): void {
+  const { audit } = deps;
+
+  app.get<{ Querystring: EventsQuery }>(
+    '/api/v1/audit/events',
+    {
+      config: { permission: 'audit:read' },
+      schema: {
+        summary: 'Search the audit trail',
+        tags: ['audit'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            actor: { type: 'string', maxLength: 200 },
+            action: { type: 'string', maxLength: 200 },
+            resource_type: { type: 'string', maxLength: 100 },
+            resource_id: { type: 'string', maxLength: 200 },
+            outcome: { type: 'string', enum: ['success', 'failure'] },
+            since: { type: 'string', format: 'date-time' },
+            until: { type: 'string', format: 'date-time' },
+            after: { type: 'integer', minimum: 0, description: 'cursor: events after this sequence number (before it with order=desc)' },
+            order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        response: responses({ 200: { type: 'object', properties: { items: { type: 'array', items: recordSchema }, next_cursor: { type: ['integer', 'null'] } }, required: ['items', 'next_cursor'] } }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const limit = q.limit ?? 100;
+      const items = await audit.list({
+        ...(q.actor ? { actor: q.actor } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.resource_type ? { resourceType: q.resource_type } : {}),
+        ...(q.resource_id ? { resourceId: q.resource_id } : {}),
+        ...(q.outcome ? { outcome: q.outcome } : {}),
+        ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
+        ...(q.until ? { until: new Date(q.until).toISOString() } : {}),
+        ...(q.after !== undefined ? { after: q.after } : {}),
+        desc: q.order === 'desc',
+        limit,
+      });
+      return { items, next_cursor: items.length === limit ? items[items.length - 1]!.seq : null };
+    },
+  );
+
+  app.get(
+    '/api/v1/audit/head',
+    { config: { permission: 'audit:read' }, schema: { summary: 'The newest event of the chain', tags: ['audit'], response: responses({ 200: { type: 'object', properties: { seq: { type: 'integer' }, hash: { type: 'string' } }, required: ['seq', 'hash'] } }) } },
+    async () => audit.head(),
+  );
+
+  app.get<{ Querystring: { from_seq?: number } }>(
+    '/api/v1/audit/verify',
+    {
+      config: { permission: 'audit:verify' },
+      schema: {
+        summary: 'Verify the hash chain; names the first broken event',
+        tags: ['audit'],
+        querystring: { type: 'object', additionalProperties: false, properties: { from_seq: { type: 'integer', minimum: 1 } } },
+        response: responses({ 200: verifySchema }),
+      },
+    },
+    async (req) => audit.verify(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq }),
+  );
+
+  app.get<{ Querystring: { from_seq?: number } }>(
+    '/api/v1/audit/export',
+    {
+      config: { permission: 'audit:read' },
+      schema: {
+        summary: 'Export the chain as JSONL (one {seq, prev_hash, hash, event} per line) for offline verification',
+        tags: ['audit'],
+        querystring: { type: 'object', additionalProperties: false, properties: { from_seq: { type: 'integer', minimum: 1 } } },
+      },
+    },
+    async (req, reply) => {
+      const gen = audit.export(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq });
+      const lines = (async function* () {
+        for await (const rec of gen) yield JSON.stringify(rec) + '\n';
+      })();
+      return reply.type('application/x-ndjson').send(Readable.from(lines));
+    },
+  );
+}

@@ -1,0 +1,34 @@
+/** Migrations of the auth module's tables. */
+import type { Kysely, Migration } from 'kysely';
+import type { ModuleMigrations } from '../db/migrate.ts';
+
+export const authMigrations: ModuleMigrations = () => ({
+  '20261127_0200_api_tokens': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('api_tokens')
+        // Public token id (the part of the token before the secret), e.g. tok_3f9a….
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        // Human label chosen by the admin who created it.
+        .addColumn('name', 'text', (c) => c.notNull())
+        // admin | reviewer | builder | auditor | viewer
+        .addColumn('role', 'text', (c) => c.notNull())
+        // SHA-256 of the secret part, hex; the secret itself is never stored.
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        // Actor id of the creator (`system` for the bootstrap token).
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        // ISO-8601 creation time.
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        // ISO-8601 expiry; null for no expiry.
+        .addColumn('expires_at', 'text')
+        // ISO-8601 revocation time; null while valid.
+        .addColumn('revoked_at', 'text')
+        // ISO-8601 time of last use, updated at most once a minute.
+        .addColumn('last_used_at', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('api_tokens').execute();
+    },
+  } satisfies Migration,
+});

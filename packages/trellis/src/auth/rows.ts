@@ -1,0 +1,17 @@
+/** Row types of the auth module's tables. */
+
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface AuthTables {
+  api_tokens: ApiTokenRow;
+}

@@ -1,0 +1,84 @@
+/**
+ * Server configuration, resolved in one place with a fixed precedence:
+ * command-line flags > TRELLIS_* environment variables > config file > defaults.
+ * The config file is YAML or JSON (`--config FILE`, or `trellis.config.yaml` in the working
+ * directory when present). Unknown keys are errors, so a typo never silently falls back.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Where the embedded SQLite database and key files live. */
+    dataDir: z.string().min(1).default('.trellis'),
+    /** postgres://… for PostgreSQL; empty for the embedded SQLite database in dataDir. */
+    databaseUrl: z.string().default(''),
+    /** Development mode: creates and prints a bootstrap admin token on first start. */
+    dev: z.coerce.boolean().default(true),
+    /** Maximum request body in bytes (413 beyond it). */
+    bodyLimit: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Failed authentications allowed per client address per minute before 429. */
+    authFailureLimit: z.coerce.number().int().min(1).default(20),
+    /** Trust X-Forwarded-* headers from a proxy in front of Trellis. */
+    trustProxy: z.coerce.boolean().default(false),
+    /** Seconds to wait for in-flight requests on SIGTERM before closing anyway. */
+    shutdownGraceSeconds: z.coerce.number().min(0).default(10),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+const envNames: Record<keyof Config, string> = {
+  host: 'TRELLIS_HOST',
+  port: 'TRELLIS_PORT',
+  dataDir: 'TRELLIS_DATA_DIR',
+  databaseUrl: 'TRELLIS_DATABASE_URL',
+  dev: 'TRELLIS_DEV',
+  bodyLimit: 'TRELLIS_BODY_LIMIT',
+  logLevel: 'TRELLIS_LOG_LEVEL',
+  authFailureLimit: 'TRELLIS_AUTH_FAILURE_LIMIT',
+  trustProxy: 'TRELLIS_TRUST_PROXY',
+  shutdownGraceSeconds: 'TRELLIS_SHUTDOWN_GRACE_SECONDS',
+};
+
+function envValue(raw: string): string | boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '0') return false;
+  return raw;
+}
+
+function readConfigFile(path: string | undefined): Record<string, unknown> {
+  const file = path ?? (existsSync('trellis.config.yaml') ? 'trellis.config.yaml' : undefined);
+  if (!file) return {};
+  const text = readFileSync(resolve(file), 'utf8');
+  const parsed: unknown = parseYaml(text);
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AppError('validation_failed', `config file ${file} must hold a mapping of settings`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Resolve the configuration. `flags` holds only options given on the command line. */
+export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, opts: { configFile?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = opts.env ?? process.env;
+  const merged: Record<string, unknown> = { ...readConfigFile(opts.configFile) };
+  for (const [key, name] of Object.entries(envNames)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') merged[key] = envValue(raw);
+  }
+  for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    throw new AppError('validation_failed', 'configuration is not valid', {
+      errors: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return result.data;
+}

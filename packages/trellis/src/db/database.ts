@@ -1,0 +1,102 @@
+/**
+ * Opens the one database Trellis keeps its state in: the embedded SQLite file (default) or
+ * PostgreSQL (`postgres://…`), both behind Kysely so every module writes one query layer.
+ * Runs the migrations of every module on open, so a server never serves an old schema.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Tables } from './tables.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export type Db = Kysely<Tables>;
+export type Tx = Transaction<Tables>;
+/** Either a whole database handle or an open transaction: queries accept both. */
+export type Queryable = Db | Tx;
+
+export interface Database {
+  db: Db;
+  dialect: DialectName;
+  /** For PostgreSQL, the schema the tables live in (tests use one schema per suite). */
+  schema: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… URL; when empty, SQLite at `sqliteFile` (or dataDir/trellis.db). */
+  url?: string;
+  dataDir?: string;
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (created when missing). */
+  schema?: string;
+  /** Skip running migrations (for tools that only read). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+// PostgreSQL returns BIGINT (int8) and NUMERIC as strings by default; our sequence numbers fit
+// in a JS number, so parse them as numbers once, for every connection.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+function openSqlite(opts: OpenOptions): Database {
+  const file = opts.sqliteFile ?? join(opts.dataDir ?? '.trellis', 'trellis.db');
+  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true });
+  const conn = new BetterSqlite3(file);
+  // WAL lets readers run beside the writer; synchronous=FULL so an acknowledged commit
+  // survives power loss, not only a process crash.
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = FULL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('busy_timeout = 5000');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: conn }) });
+  return { db, dialect: 'sqlite', schema: undefined, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
+  const schema = opts.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', schema, close: () => db.destroy() };
+}
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  const url = opts.url ?? '';
+  const database = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url, opts) : openSqlite(opts);
+  if (opts.migrate !== false) {
+    try {
+      await migrateToLatest(database);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+  }
+  return database;
+}
+
+/** Cheap liveness probe used by /readyz. */
+export async function ping(database: Database): Promise<void> {
+  await sql`select 1`.execute(database.db);
+}
+
+/** Run `fn` in one transaction; the audit event a change writes commits or rolls back with it. */
+export function inTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return database.db.transaction().execute(fn);
+}

@@ -1,0 +1,47 @@
+/**
+ * Versioned schema migrations. Each module owns its migrations (timestamped names, up and
+ * down); this file gathers them into one ordered list for Kysely's Migrator, which records
+ * what ran in `kysely_migration` and, on PostgreSQL, takes a lock so that two replicas
+ * starting together do not race.
+ */
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Database, DialectName } from './database.ts';
+import { auditMigrations } from '../audit/migrations.ts';
+import { authMigrations } from '../auth/migrations.ts';
+
+/** A module's migrations; the dialect lets a migration use each database's own features. */
+export type ModuleMigrations = (dialect: DialectName) => Record<string, Migration>;
+
+const modules: ModuleMigrations[] = [auditMigrations, authMigrations];
+
+export function allMigrations(dialect: DialectName): Record<string, Migration> {
+  const out: Record<string, Migration> = {};
+  for (const m of modules) {
+    for (const [name, migration] of Object.entries(m(dialect))) {
+      if (out[name]) throw new Error(`duplicate migration name ${name}`);
+      out[name] = migration;
+    }
+  }
+  return out;
+}
+
+function migrator(database: Database): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => allMigrations(database.dialect) };
+  return new Migrator({ db: database.db, provider, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
+}
+
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const { error, results } = await migrator(database).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+/** Undo every migration (used by tests that prove the down steps work). */
+export async function migrateDownAll(database: Database): Promise<void> {
+  const m = migrator(database);
+  for (;;) {
+    const { error, results } = await m.migrateDown();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (!results || results.length === 0) return;
+  }
+}

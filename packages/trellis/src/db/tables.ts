@@ -1,0 +1,8 @@
+/**
+ * The database as Kysely sees it: the union of every module's row types. Each module declares
+ * its own tables in its rows.ts; only that module's store.ts queries them.
+ */
+import type { AuditTables } from '../audit/rows.ts';
+import type { AuthTables } from '../auth/rows.ts';
+
+export interface Tables extends AuditTables, AuthTables {}

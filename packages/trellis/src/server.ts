@@ -1,0 +1,71 @@
+/**
+ * Starts Trellis: opens (and migrates) the database, wires the services, builds the app and
+ * listens. In development mode the first start creates a bootstrap admin token and prints it
+ * once with the console URL. SIGTERM/SIGINT drain: /readyz turns 503, in-flight requests
+ * finish (up to the grace period), then the database closes.
+ */
+import type { Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { createServices } from './services.ts';
+import { buildApp } from './app.ts';
+import { AppError } from './errors.ts';
+import { version } from './version.ts';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+export async function startServer(config: Config, opts: { out?: (line: string) => void; handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  if (!isLoopback(config.host)) {
+    if (config.dev) throw new AppError('validation_failed', `development mode serves only loopback addresses; set TRELLIS_DEV=false to listen on ${config.host}`);
+    if (!config.trustProxy) throw new AppError('validation_failed', `refusing to listen on ${config.host} without TLS: put Trellis behind a TLS-terminating proxy and set TRELLIS_TRUST_PROXY=true`);
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const services = createServices(database);
+  const { app, drain } = await buildApp({ config, services, logger: config.logLevel !== 'silent' });
+  const bootstrap = config.dev ? await services.tokens.ensureBootstrapToken() : undefined;
+  const address = await app.listen({ host: config.host, port: config.port });
+  const url = address.replace('[::1]', 'localhost');
+  out(`Trellis ${version} is ready at ${url} (database: ${database.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})`);
+  out(`  console:  ${url}/`);
+  out(`  API:      ${url}/api/v1  (OpenAPI at ${url}/api/v1/openapi.json)`);
+  if (bootstrap) {
+    out('');
+    out('  A bootstrap admin token was created. It is shown this once; store it now:');
+    out(`    export TRELLIS_TOKEN=${bootstrap}`);
+    out('  Create named tokens with `trellis tokens create` and revoke this one when done.');
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      drain();
+      const grace = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownGraceSeconds * 1000);
+      grace.unref();
+      await app.close();
+      clearTimeout(grace);
+      await database.close();
+    })());
+
+  if (opts.handleSignals) {
+    const onSignal = (sig: string) => {
+      out(`received ${sig}, draining`);
+      close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`shutdown failed: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+  return { url, close };
+}
