@@ -23,6 +23,8 @@ export interface BuildOptions {
 
 export interface TrellisApp {
   app: FastifyInstance;
+  /** Every /api route with the permission it requires (for the route-walking test and docs). */
+  routes: { method: string; url: string; permission?: string }[];
   /** Mark the server as draining: /readyz answers 503 so load balancers stop sending work. */
   drain(): void;
 }
@@ -62,5 +64,5 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   authRoutes(app, services);
 
   await app.ready();
-  return { app, drain: () => (draining = true) };
+  return { app, routes: openapi.routes.map((r) => ({ method: r.method.toUpperCase(), url: r.url, ...(r.permission ? { permission: r.permission } : {}) })), drain: () => (draining = true) };
 }

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical.ts';
+import { ChainVerifier, GENESIS_HASH, chainHash, verifyLinks, type ChainLink } from './chain.ts';
+
+function buildChain(n: number): ChainLink[] {
+  const links: ChainLink[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const event = canonicalJson({ action: `a${seq}`, metadata: { sequence: seq } });
+    const hash = chainHash(prev, event);
+    links.push({ seq, event, prevHash: prev, hash });
+    prev = hash;
+  }
+  return links;
+}
+
+describe('canonical JSON (RFC 8785)', () => {
+  it('sorts keys by UTF-16 code units and drops white space', () => {
+    expect(canonicalJson({ b: 1, a: [true, null, 'x'], '\u20ac': 1, '\r': 2, '1': 3 })).toBe('{"\\r":2,"1":3,"a":[true,null,"x"],"b":1,"€":1}');
+  });
+  it('writes numbers in shortest round-trip form', () => {
+    expect(canonicalJson([1.0, 1e21, 0.1, -0, 1e-7, 333333333.33333329])).toBe('[1,1e+21,0.1,0,1e-7,333333333.3333333]');
+  });
+  it('rejects values JSON cannot hold', () => {
+    expect(() => canonicalJson({ x: Number.NaN })).toThrow(/NaN/);
+    expect(() => canonicalJson({ x: () => 1 })).toThrow(/function/);
+  });
+  it('omits undefined members like JSON does', () => {
+    expect(canonicalJson({ a: undefined, b: 2 })).toBe('{"b":2}');
+  });
+});
+
+describe('hash chain', () => {
+  it('hashes the previous hash bytes followed by the event text', () => {
+    // SHA-256 of 32 zero bytes followed by "{}" — computed independently with openssl.
+    // Computed independently: python3 -c "import hashlib; print(hashlib.sha256(bytes(32)+b'{}').hexdigest())"
+    expect(chainHash(GENESIS_HASH, '{}')).toBe('fb1634c4e6cd4b1f1afe3ce2d6ef080f7ac5d1f357d723ad4dfca782733b62db');
+    expect(chainHash(GENESIS_HASH, '{}')).toMatch(/^[0-9a-f]{64}$/);
+    expect(chainHash(GENESIS_HASH, '{}')).not.toBe(chainHash(GENESIS_HASH, '{ }'));
+  });
+
+  it('accepts an intact chain and reports its head', () => {
+    const links = buildChain(50);
+    const r = verifyLinks(links);
+    expect(r).toMatchObject({ ok: true, count: 50, firstSeq: 1, lastSeq: 50, head: links[49]!.hash });
+  });
+
+  it('names the first changed event', () => {
+    const links = buildChain(10);
+    links[4] = { ...links[4]!, event: links[4]!.event.replace('a5', 'a6') };
+    const r = verifyLinks(links);
+    expect(r.ok).toBe(false);
+    expect(r.broken).toMatchObject({ seq: 5, reason: 'hash_mismatch' });
+    expect(r.count).toBe(4);
+  });
+
+  it('detects a deleted event', () => {
+    const links = buildChain(10);
+    links.splice(6, 1);
+    expect(verifyLinks(links).broken).toMatchObject({ seq: 8, reason: 'sequence_gap' });
+  });
+
+  it('detects a deleted event even when later sequence numbers are rewritten to hide the gap', () => {
+    const links = buildChain(10);
+    links.splice(6, 1);
+    for (let i = 6; i < links.length; i++) links[i] = { ...links[i]!, seq: i + 1 };
+    expect(verifyLinks(links).broken).toMatchObject({ seq: 7, reason: 'prev_hash_mismatch' });
+  });
+
+  it('detects reordered events', () => {
+    const links = buildChain(10);
+    const a = links[2]!;
+    const b = links[3]!;
+    links[2] = { ...b, seq: 3 };
+    links[3] = { ...a, seq: 4 };
+    expect(verifyLinks(links).broken?.seq).toBe(3);
+  });
+
+  it('detects a re-hashed event whose body claims another sequence', () => {
+    const links = buildChain(3);
+    const forged = canonicalJson({ action: 'a3', metadata: { sequence: 30 } });
+    links[2] = { seq: 3, event: forged, prevHash: links[1]!.hash, hash: chainHash(links[1]!.hash, forged) };
+    expect(verifyLinks(links).broken).toMatchObject({ seq: 3, reason: 'event_sequence_mismatch' });
+  });
+
+  it('verifies a slice when given the hash before it', () => {
+    const links = buildChain(20);
+    const v = new ChainVerifier({ prevHash: links[9]!.hash, seq: 11 });
+    for (const l of links.slice(10)) v.push(l);
+    expect(v.result()).toMatchObject({ ok: true, count: 10, firstSeq: 11, lastSeq: 20 });
+  });
+});

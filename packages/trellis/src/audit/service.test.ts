@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { testDatabases, postgresUrl } from '../../test/databases.ts';
+import type { Database } from '../db/database.ts';
+import { AuditLog } from './service.ts';
+import type { AuditInput } from './ocsf.ts';
+import { verifyDatabase, verifyExportFile } from './verify-offline.ts';
+
+const input = (i: number): AuditInput => ({
+  class: 'api_activity',
+  activity: 'create',
+  action: 'test.write',
+  actor: { type: 'system', id: 'tester' },
+  resources: [{ type: 'thing', id: `t${i}` }],
+  outcome: 'success',
+  details: { i },
+});
+
+for (const tdb of testDatabases) {
+  describe(`audit log on ${tdb.name}`, () => {
+    let database: Database;
+    let audit: AuditLog;
+
+    beforeAll(async () => {
+      database = await tdb.open();
+      audit = new AuditLog(database);
+    });
+    afterAll(() => database.close());
+
+    it('appends OCSF events in the caller transaction, and drops them on rollback', async () => {
+      await database.db.transaction().execute((tx) => audit.append(tx, input(1)));
+      await expect(
+        database.db.transaction().execute(async (tx) => {
+          await audit.append(tx, input(2));
+          throw new Error('the change failed');
+        }),
+      ).rejects.toThrow('the change failed');
+      const events = await audit.list({ limit: 10 });
+      expect(events).toHaveLength(1);
+      expect(events[0]!.event).toMatchObject({ class_uid: 6003, activity_id: 1, type_uid: 600301, status_id: 1, api: { operation: 'test.write' }, resources: [{ type: 'thing', uid: 't1' }], metadata: { sequence: 1 } });
+      expect((await audit.verify()).ok).toBe(true);
+    });
+
+    it('keeps the chain correct under many concurrent writers', async () => {
+      const before = (await audit.head()).seq;
+      await Promise.all(Array.from({ length: 40 }, (_, i) => database.db.transaction().execute((tx) => audit.appendMany(tx, [input(i), input(i + 100)]))));
+      const r = await audit.verify();
+      expect(r.ok).toBe(true);
+      expect(r.count).toBe(before + 80);
+    });
+
+    it('filters by actor, action, resource and pages with a cursor', async () => {
+      await audit.record({ ...input(7), action: 'other.action', actor: { type: 'user', id: 'alice' } });
+      const byActor = await audit.list({ actor: 'alice', limit: 10 });
+      expect(byActor.map((e) => e.event.api.operation)).toEqual(['other.action']);
+      const page1 = await audit.list({ limit: 5 });
+      const page2 = await audit.list({ after: page1[4]!.seq, limit: 5 });
+      expect(page2[0]!.seq).toBe(page1[4]!.seq + 1);
+      const newest = await audit.list({ desc: true, limit: 1 });
+      expect(newest[0]!.seq).toBe((await audit.head()).seq);
+    });
+
+    it('detects a changed row', async () => {
+      await sql`update audit_events set event = replace(event, 'tester', 'mallory') where seq = 5`.execute(database.db);
+      const r = await audit.verify();
+      expect(r.ok).toBe(false);
+      expect(r.broken).toMatchObject({ seq: 5, reason: 'hash_mismatch' });
+    });
+  });
+
+  describe(`tampering detected by offline verification on ${tdb.name}`, () => {
+    let database: Database;
+    let audit: AuditLog;
+    const fill = async () => {
+      await database.db.transaction().execute((tx) => audit.appendMany(tx, Array.from({ length: 10 }, (_, i) => input(i))));
+    };
+    beforeAll(async () => {
+      database = await tdb.open();
+      audit = new AuditLog(database);
+    });
+    afterAll(() => database.close());
+
+    it('an intact export verifies offline; a deleted row, an edited export line and reordered rows do not', async () => {
+      await fill();
+      const dir = mkdtempSync(join(tmpdir(), 'audit-export-'));
+      const lines: string[] = [];
+      for await (const rec of audit.export()) lines.push(JSON.stringify(rec));
+      writeFileSync(join(dir, 'ok.jsonl'), lines.join('\n') + '\n');
+      expect((await verifyExportFile(join(dir, 'ok.jsonl'))).ok).toBe(true);
+
+      const edited = [...lines];
+      edited[2] = edited[2]!.replace('"i":2', '"i":99');
+      writeFileSync(join(dir, 'edited.jsonl'), edited.join('\n'));
+      expect((await verifyExportFile(join(dir, 'edited.jsonl'))).broken).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
+
+      writeFileSync(join(dir, 'bad.jsonl'), lines[0] + '\nnot json\n');
+      expect(await verifyExportFile(join(dir, 'bad.jsonl'))).toMatchObject({ ok: false, malformedLine: 2 });
+
+      // Delete a row directly in the database.
+      await sql`delete from audit_events where seq = 4`.execute(database.db);
+      const r = await audit.verify();
+      expect(r.broken).toMatchObject({ seq: 5, reason: 'sequence_gap' });
+    });
+
+    it('detects rows swapped in place', async () => {
+      const db2 = await tdb.open();
+      try {
+        const a2 = new AuditLog(db2);
+        await db2.db.transaction().execute((tx) => a2.appendMany(tx, Array.from({ length: 6 }, (_, i) => input(i))));
+        // Swap the contents of rows 2 and 3 (keeping their sequence numbers).
+        const rows = await db2.db.selectFrom('audit_events').selectAll().where('seq', 'in', [2, 3]).orderBy('seq').execute();
+        for (const [target, src] of [[2, rows[1]!], [3, rows[0]!]] as const) {
+          await db2.db.updateTable('audit_events').set({ uid: `${src.uid}-${target}`, event: src.event, prev_hash: src.prev_hash, hash: src.hash }).where('seq', '=', target).execute();
+        }
+        const r = await a2.verify();
+        expect(r.ok).toBe(false);
+        expect(r.broken?.seq).toBe(2);
+      } finally {
+        await db2.close();
+      }
+    });
+  });
+}
+
+describe('offline verification of the embedded database file', () => {
+  it('reads the SQLite file directly and names a tampered row', async () => {
+    const { openDatabase } = await import('../db/database.ts');
+    const file = join(mkdtempSync(join(tmpdir(), 'audit-file-')), 'trellis.db');
+    const database = await openDatabase({ sqliteFile: file });
+    const audit = new AuditLog(database);
+    for (let i = 0; i < 5; i++) await audit.record(input(i));
+    await database.close();
+    expect(await verifyDatabase({ sqliteFile: file })).toMatchObject({ ok: true, count: 5 });
+    const Sqlite = (await import('better-sqlite3')).default;
+    const raw = new Sqlite(file);
+    raw.prepare("update audit_events set event = replace(event, 'tester', 'mallory') where seq = 2").run();
+    raw.close();
+    expect((await verifyDatabase({ sqliteFile: file })).broken).toMatchObject({ seq: 2, reason: 'hash_mismatch' });
+  });
+});
+
+if (postgresUrl) {
+  describe('two server processes appending to one PostgreSQL chain', () => {
+    it('keeps one unbroken chain', async () => {
+      const schema = 't_' + Math.random().toString(16).slice(2, 10);
+      const script = join(mkdtempSync(join(tmpdir(), 'audit-proc-')), 'writer.mts');
+      const serviceUrl = new URL('./service.ts', import.meta.url).pathname;
+      const dbUrl = new URL('../db/database.ts', import.meta.url).pathname;
+      writeFileSync(
+        script,
+        `import { openDatabase } from ${JSON.stringify(dbUrl)};
+import { AuditLog } from ${JSON.stringify(serviceUrl)};
+const database = await openDatabase({ url: process.env.PGURL, schema: process.env.SCHEMA, poolSize: 4 });
+const audit = new AuditLog(database);
+await Promise.all(Array.from({ length: 4 }, async (_, w) => {
+  for (let i = 0; i < 50; i++) {
+    await database.db.transaction().execute((tx) => audit.append(tx, { class: 'api_activity', activity: 'create', action: 'proc.write', actor: { type: 'system', id: 'p' + process.pid }, outcome: 'success', details: { w, i } }));
+  }
+}));
+await database.close();
+`,
+      );
+      const tsx = fileURLToPath(new URL('../../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+      // Create the schema and run migrations once, so both writers start from the same state.
+      const { openDatabase } = await import('../db/database.ts');
+      const setup = await openDatabase({ url: postgresUrl, schema });
+      await setup.close();
+      const run = () =>
+        new Promise<number>((resolve) => {
+          const p = spawn(process.execPath, [tsx, script], { env: { ...process.env, PGURL: postgresUrl, SCHEMA: schema }, stdio: ['ignore', 'inherit', 'inherit'] });
+          p.on('exit', (code) => resolve(code ?? 1));
+        });
+      const codes = await Promise.all([run(), run()]);
+      expect(codes).toEqual([0, 0]);
+      const r = await verifyDatabase({ url: postgresUrl, schema });
+      expect(r).toMatchObject({ ok: true, count: 400 });
+      const pg = (await import('pg')).default;
+      const c = new pg.Client({ connectionString: postgresUrl });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    });
+  });
+}

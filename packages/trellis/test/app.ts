@@ -1,0 +1,42 @@
+/**
+ * A built Trellis app for route tests: a fresh database, the services, and one API token per
+ * role. Requests go through `app.inject()`; no port is opened.
+ */
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import { createServices, type Services } from '../src/services.ts';
+import { roles, type Role } from '../src/auth/permissions.ts';
+import { systemActor } from '../src/auth/service.ts';
+import type { TestDatabase } from './databases.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  routes: { method: string; url: string; permission?: string }[];
+  services: Services;
+  tokens: Record<Role, string>;
+  /** inject with a role's bearer token. */
+  as(role: Role, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit: number; authFailureLimit: number }> = {}): Promise<TestApp> {
+  const database = await tdb.open();
+  const services = createServices(database);
+  const { app, routes } = await buildApp({
+    config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: false, logLevel: 'silent' },
+    services,
+  });
+  const tokens = {} as Record<Role, string>;
+  for (const role of roles) tokens[role] = (await services.tokens.create(systemActor, { name: `test-${role}`, role })).token;
+  return {
+    app,
+    routes,
+    services,
+    tokens,
+    as: (role, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${tokens[role]}` } }),
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
