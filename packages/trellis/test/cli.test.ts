@@ -1,0 +1,107 @@
+/**
+ * The CLI against a real server on a loopback port: output, exit codes, offline verification.
+ * Each command runs as a separate process through bin/trellis.js, as a user would run it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, type RunningServer } from '../src/server.ts';
+import { loadConfig } from '../src/config.ts';
+
+const bin = fileURLToPath(new URL('../bin/trellis.js', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function trellis(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TRELLIS_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('trellis CLI', () => {
+  let server: RunningServer;
+  let dataDir: string;
+  let env: Record<string, string>;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'trellis-cli-'));
+    server = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent' }, { env: {} }), { out: (l) => lines.push(l) });
+    const token = lines.join('\n').match(/TRELLIS_TOKEN=(trl_\S+)/)?.[1];
+    expect(token).toBeDefined();
+    env = { TRELLIS_SERVER: server.url, TRELLIS_TOKEN: token! };
+  });
+  afterAll(() => server.close());
+
+  it('prints the bootstrap token once, with the URLs', () => {
+    const text = lines.join('\n');
+    expect(text).toContain(`ready at ${server.url}`);
+    expect(text).toContain('/api/v1/openapi.json');
+    expect(text.match(/trl_/g)).toHaveLength(1);
+  });
+
+  it('whoami, tokens and --output json', async () => {
+    const me = await trellis(['whoami'], env);
+    expect(me).toMatchObject({ code: 0 });
+    expect(me.stdout).toContain('bootstrap-admin (role admin');
+    const created = await trellis(['--output', 'json', 'tokens', 'create', '--name', 'ci', '--role', 'auditor'], env);
+    expect(created.code).toBe(0);
+    const tok = JSON.parse(created.stdout) as { id: string; token: string; role: string };
+    expect(tok.role).toBe('auditor');
+    const asAuditor = await trellis(['tokens', 'list'], { ...env, TRELLIS_TOKEN: tok.token });
+    expect(asAuditor.code).toBe(4);
+    expect(asAuditor.stderr).toContain('lacks permission tokens:manage');
+    const list = await trellis(['tokens', 'list'], env);
+    expect(list.stdout).toContain('ci');
+    expect(list.stdout).not.toContain(tok.token);
+  });
+
+  it('exit codes scripts can trust', async () => {
+    expect((await trellis(['whoami'], { ...env, TRELLIS_TOKEN: '' })).code).toBe(4);
+    expect((await trellis(['whoami'], { ...env, TRELLIS_TOKEN: 'trl_0000000000000000_' + 'A'.repeat(43) })).code).toBe(4);
+    expect((await trellis(['no-such-command'], env)).code).toBe(2);
+    expect((await trellis(['tokens', 'revoke', 'ffffffffffffffff'], env)).code).toBe(3);
+    expect((await trellis(['whoami'], { ...env, TRELLIS_SERVER: 'http://127.0.0.1:1' })).code).toBe(5);
+    const help = await trellis(['audit', 'verify', '--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--file');
+  });
+
+  it('audit verify passes online, offline from an export and from the database file', async () => {
+    const online = await trellis(['audit', 'verify'], env);
+    expect(online.code).toBe(0);
+    expect(online.stdout).toContain('audit chain intact');
+    const file = join(dataDir, 'trail.jsonl');
+    expect((await trellis(['audit', 'export', '--out', file], env)).code).toBe(0);
+    const offline = await trellis(['audit', 'verify', '--file', file]);
+    expect(offline.code).toBe(0);
+    const db = await trellis(['--output', 'json', 'audit', 'verify', '--data-dir', dataDir]);
+    expect(db.code).toBe(0);
+    expect(JSON.parse(db.stdout)).toMatchObject({ ok: true });
+    const tail = await trellis(['audit', 'tail', '-n', '5'], env);
+    expect(tail.stdout).toContain('token.create');
+  });
+
+  it('audit verify exits 1 and names the event after the database is tampered with', async () => {
+    const Sqlite = (await import('better-sqlite3')).default;
+    const raw = new Sqlite(join(dataDir, 'trellis.db'));
+    raw.prepare("update audit_events set event = replace(event, 'Success', 'Failure') where seq = 2").run();
+    raw.close();
+    const online = await trellis(['audit', 'verify'], env);
+    expect(online.code).toBe(1);
+    expect(online.stdout).toContain('BROKEN at event 2');
+    expect((await trellis(['audit', 'verify', '--data-dir', dataDir])).code).toBe(1);
+  });
+});
