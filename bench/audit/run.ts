@@ -1,0 +1,149 @@
+/**
+ * bench/audit — audit append throughput with the hash chain, beside plain inserts of the same
+ * rows without the chain, in the same run; and chain verification speed.
+ *
+ *   npx tsx bench/audit/run.ts [--events 20000] [--db sqlite|postgres|both]
+ *
+ * PostgreSQL comes from TRELLIS_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test),
+ * in a scratch schema dropped afterwards. Each "append" is one transaction holding one event,
+ * as a state change writes it. Prints one JSON document with the figures and ratios.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../packages/trellis/src/db/database.ts';
+import { AuditLog } from '../../packages/trellis/src/audit/service.ts';
+import { canonicalJson } from '../../packages/trellis/src/audit/canonical.ts';
+import { toOcsf, type AuditInput } from '../../packages/trellis/src/audit/ocsf.ts';
+import { ChainVerifier } from '../../packages/trellis/src/audit/chain.ts';
+import { streamLinks } from '../../packages/trellis/src/audit/store.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string, def: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const EVENTS = Number(arg('events', '20000'));
+const DB = arg('db', 'both');
+const PG_URL = process.env.TRELLIS_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+const input = (i: number): AuditInput => ({
+  class: 'api_activity',
+  activity: 'update',
+  action: 'app.update',
+  actor: { type: 'token', id: `tok${i % 50}`, name: `builder-${i % 50}`, role: 'builder' },
+  resources: [{ type: 'app', id: `app-${i % 1000}`, name: `leave-request-${i % 1000}` }],
+  outcome: 'success',
+  details: { version: i, fields: ['employees.email', 'employees.name'], classification: 'restricted' },
+});
+
+async function createPlainTable(database: Database): Promise<void> {
+  await sql`create table audit_plain (id ${sql.raw(database.dialect === 'postgres' ? 'bigserial' : 'integer')} primary key ${sql.raw(database.dialect === 'sqlite' ? 'autoincrement' : '')}, uid text not null unique, time text not null, class_uid integer not null, action text not null, actor_id text not null, resource_type text, resource_id text, outcome text not null, event text not null)`.execute(database.db);
+  await sql`create index audit_plain_time on audit_plain(time)`.execute(database.db);
+  await sql`create index audit_plain_actor on audit_plain(actor_id, id)`.execute(database.db);
+  await sql`create index audit_plain_resource on audit_plain(resource_type, resource_id, id)`.execute(database.db);
+  await sql`create index audit_plain_action on audit_plain(action, id)`.execute(database.db);
+}
+
+/** The same row a chained append writes, minus the lock, the head read and the hash. */
+async function plainAppend(database: Database, i: number): Promise<void> {
+  await database.db.transaction().execute(async (tx) => {
+    const inp = input(i);
+    const time = new Date();
+    const uid = randomUUID();
+    const event = canonicalJson(toOcsf(inp, { uid, sequence: i, time }));
+    await sql`insert into audit_plain (uid, time, class_uid, action, actor_id, resource_type, resource_id, outcome, event) values (${uid}, ${time.toISOString()}, ${6003}, ${inp.action}, ${inp.actor.id}, ${'app'}, ${inp.resources![0]!.id}, ${'success'}, ${event})`.execute(tx);
+  });
+}
+
+async function timeWriters(n: number, writers: number, fn: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= n) return;
+        await fn(i);
+      }
+    }),
+  );
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unknown>> {
+  let dir: string | undefined;
+  let schema: string | undefined;
+  const open = async (): Promise<Database> => {
+    if (kind === 'sqlite') {
+      dir = mkdtempSync(join(tmpdir(), 'bench-audit-'));
+      return openDatabase({ sqliteFile: join(dir, 'trellis.db') });
+    }
+    schema = 'bench_' + randomUUID().replace(/-/g, '').slice(0, 10);
+    return openDatabase({ url: PG_URL, schema, poolSize: 10 });
+  };
+  const database = await open();
+  try {
+    await createPlainTable(database);
+    const audit = new AuditLog(database);
+    const chained = (i: number) => database.db.transaction().execute((tx) => audit.append(tx, input(i))).then(() => undefined);
+    const plain = (i: number) => plainAppend(database, i);
+    // Warm up both paths (JIT, connection pool, page cache).
+    await timeWriters(500, 1, plain);
+    await timeWriters(500, 1, chained);
+    const out: Record<string, unknown> = { database: kind, events_per_run: EVENTS };
+    for (const writers of [1, 8]) {
+      // Interleave the two so that drift in the machine's state hits both alike.
+      const plainRate = await timeWriters(EVENTS, writers, plain);
+      const chainRate = await timeWriters(EVENTS, writers, chained);
+      out[`writers_${writers}`] = {
+        plain_inserts_per_s: Math.round(plainRate),
+        chained_appends_per_s: Math.round(chainRate),
+        ratio_chained_to_plain: Number((chainRate / plainRate).toFixed(3)),
+        chain_cost_pct: Number(((1 - chainRate / plainRate) * 100).toFixed(1)),
+      };
+    }
+    // Batched appends: many events in one transaction (imports, bulk jobs).
+    const batchStart = performance.now();
+    for (let b = 0; b < 10; b++) await database.db.transaction().execute((tx) => audit.appendMany(tx, Array.from({ length: 1000 }, (_, i) => input(i))));
+    out.batched_appends_per_s = Math.round(10_000 / ((performance.now() - batchStart) / 1000));
+
+    const v0 = performance.now();
+    const verifier = new ChainVerifier();
+    for await (const link of streamLinks(database.db, { pageSize: 10_000 })) verifier.push(link);
+    const result = verifier.result();
+    const secs = (performance.now() - v0) / 1000;
+    // Hashing alone, on links already in memory: the CPU cost of verification.
+    const links = [];
+    for await (const link of streamLinks(database.db, { pageSize: 10_000 })) links.push(link);
+    const h0 = performance.now();
+    const v2 = new ChainVerifier();
+    for (const l of links) v2.push(l);
+    const hashSecs = (performance.now() - h0) / 1000;
+    out.verify = { ok: result.ok, events: result.count, events_per_s_from_db: Math.round(result.count / secs), events_per_s_in_memory: Math.round(links.length / hashSecs) };
+    return out;
+  } finally {
+    await database.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (schema) {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    }
+  }
+}
+
+const results: Record<string, unknown>[] = [];
+if (DB === 'sqlite' || DB === 'both') results.push(await benchOne('sqlite'));
+if (DB === 'postgres' || DB === 'both') {
+  try {
+    results.push(await benchOne('postgres'));
+  } catch (err) {
+    results.push({ database: 'postgres', skipped: `not reachable at ${PG_URL}: ${(err as Error).message}` });
+  }
+}
+process.stdout.write(JSON.stringify({ bench: 'audit', node: process.version, targets: { chain_cost_pct_max: 20, verify_events_per_s_min: 500_000 }, results }, null, 2) + '\n');
