@@ -28,6 +28,7 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
   }
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const services = createServices(database);
+  services.audit.startSweeper();
   const { app, drain } = await buildApp({ config, services, logger: config.logLevel !== 'silent' });
   const bootstrap = config.dev ? await services.tokens.ensureBootstrapToken() : undefined;
   const address = await app.listen({ host: config.host, port: config.port });
@@ -50,6 +51,7 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
       grace.unref();
       await app.close();
       clearTimeout(grace);
+      await services.audit.stop();
       await database.close();
     })());
 

@@ -36,6 +36,7 @@ export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit
     as: (role, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${tokens[role]}` } }),
     close: async () => {
       await app.close();
+      await services.audit.stop();
       await database.close();
     },
   };

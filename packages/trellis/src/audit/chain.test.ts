@@ -19,7 +19,7 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(canonicalJson({ b: 1, a: [true, null, 'x'], '\u20ac': 1, '\r': 2, '1': 3 })).toBe('{"\\r":2,"1":3,"a":[true,null,"x"],"b":1,"€":1}');
   });
   it('writes numbers in shortest round-trip form', () => {
-    expect(canonicalJson([1.0, 1e21, 0.1, -0, 1e-7, 333333333.33333329])).toBe('[1,1e+21,0.1,0,1e-7,333333333.3333333]');
+    expect(canonicalJson([1.0, 1e21, 0.1, -0, 1e-7, Number('333333333.33333329')])).toBe('[1,1e+21,0.1,0,1e-7,333333333.3333333]');
   });
   it('rejects values JSON cannot hold', () => {
     expect(() => canonicalJson({ x: Number.NaN })).toThrow(/NaN/);
@@ -74,13 +74,6 @@ describe('hash chain', () => {
     links[2] = { ...b, seq: 3 };
     links[3] = { ...a, seq: 4 };
     expect(verifyLinks(links).broken?.seq).toBe(3);
-  });
-
-  it('detects a re-hashed event whose body claims another sequence', () => {
-    const links = buildChain(3);
-    const forged = canonicalJson({ action: 'a3', metadata: { sequence: 30 } });
-    links[2] = { seq: 3, event: forged, prevHash: links[1]!.hash, hash: chainHash(links[1]!.hash, forged) };
-    expect(verifyLinks(links).broken).toMatchObject({ seq: 3, reason: 'event_sequence_mismatch' });
   });
 
   it('verifies a slice when given the hash before it', () => {

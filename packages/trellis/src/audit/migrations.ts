@@ -1,14 +1,16 @@
-/** Migrations of the audit module's table (append-only: the server never updates or deletes rows). */
-import type { Kysely, Migration } from 'kysely';
+/** Migrations of the audit module's table (append-only: rows are inserted, sealed once, never deleted). */
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { ModuleMigrations } from '../db/migrate.ts';
 
-export const auditMigrations: ModuleMigrations = () => ({
+export const auditMigrations: ModuleMigrations = (dialect) => ({
   '20261127_0100_audit_events': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('audit_events')
-        // Position in the chain, assigned under the append lock: 1, 2, 3 … without gaps.
-        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        // Insertion order, assigned by the database when the change's transaction writes the event.
+        .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        // Position in the hash chain (1, 2, 3 … without gaps), assigned when the event is sealed; null before.
+        .addColumn('seq', 'bigint', (c) => c.unique())
         // Event id (UUID), also inside the event as metadata.uid.
         .addColumn('uid', 'text', (c) => c.notNull().unique())
         // ISO-8601 UTC time of the event.
@@ -26,14 +28,16 @@ export const auditMigrations: ModuleMigrations = () => ({
         .addColumn('outcome', 'text', (c) => c.notNull())
         // The event as canonical JSON (RFC 8785): exactly the bytes the hash covers.
         .addColumn('event', 'text', (c) => c.notNull())
-        // Hash of the previous event (hex; 64 zeros before the first).
-        .addColumn('prev_hash', 'text', (c) => c.notNull())
-        // SHA-256(prev_hash bytes ‖ event), hex.
-        .addColumn('hash', 'text', (c) => c.notNull())
+        // Hash of the previous event in the chain (hex; 64 zeros before the first); null until sealed.
+        .addColumn('prev_hash', 'text')
+        // SHA-256(prev_hash bytes ‖ event), hex; null until sealed.
+        .addColumn('hash', 'text')
         .execute();
       await db.schema.createIndex('audit_events_time').on('audit_events').column('time').execute();
       await db.schema.createIndex('audit_events_actor').on('audit_events').columns(['actor_id', 'seq']).execute();
       await db.schema.createIndex('audit_events_resource').on('audit_events').columns(['resource_type', 'resource_id', 'seq']).execute();
+      // Events waiting to be sealed: the sealer scans only these.
+      await db.schema.createIndex('audit_events_pending').on('audit_events').column('id').where(sql.ref('seq'), 'is', null).execute();
       await db.schema.createIndex('audit_events_action').on('audit_events').columns(['action', 'seq']).execute();
     },
     async down(db: Kysely<unknown>) {

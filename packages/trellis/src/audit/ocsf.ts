@@ -81,11 +81,11 @@ export interface OcsfEvent {
   api: { operation: string };
   resources: { type: string; uid: string; name?: string }[];
   src_endpoint?: { ip: string };
-  metadata: { version: string; uid: string; sequence: number; product: { name: string; vendor_name: string } };
+  metadata: { version: string; uid: string; product: { name: string; vendor_name: string } };
   unmapped?: Record<string, unknown>;
 }
 
-export function toOcsf(input: AuditInput, meta: { uid: string; sequence: number; time: Date }): OcsfEvent {
+export function toOcsf(input: AuditInput, meta: { uid: string; time: Date }): OcsfEvent {
   const cls = ocsfClasses[input.class];
   const act = activities[input.activity];
   const ev: OcsfEvent = {
@@ -106,7 +106,7 @@ export function toOcsf(input: AuditInput, meta: { uid: string; sequence: number;
     actor: { user: { uid: input.actor.id, type: input.actor.type, ...(input.actor.name ? { name: input.actor.name } : {}), ...(input.actor.role ? { role: input.actor.role } : {}) } },
     api: { operation: input.action },
     resources: (input.resources ?? []).map((r) => ({ type: r.type, uid: r.id, ...(r.name ? { name: r.name } : {}) })),
-    metadata: { version: ocsfVersion, uid: meta.uid, sequence: meta.sequence, product: { name: 'Trellis', vendor_name: 'Trellis' } },
+    metadata: { version: ocsfVersion, uid: meta.uid, product: { name: 'Trellis', vendor_name: 'Trellis' } },
   };
   if (input.srcIp) ev.src_endpoint = { ip: input.srcIp };
   if (input.details && Object.keys(input.details).length > 0) ev.unmapped = input.details;

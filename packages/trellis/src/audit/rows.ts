@@ -1,7 +1,11 @@
 /** Row types of the audit module's table. */
+import type { Generated } from 'kysely';
 
 export interface AuditEventRow {
-  seq: number;
+  /** Insertion order; assigned by the database. */
+  id: Generated<number>;
+  /** Position in the chain; null until the event is sealed. */
+  seq: number | null;
   uid: string;
   time: string;
   class_uid: number;
@@ -11,8 +15,8 @@ export interface AuditEventRow {
   resource_id: string | null;
   outcome: string;
   event: string;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export interface AuditTables {

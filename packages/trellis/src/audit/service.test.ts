@@ -42,7 +42,7 @@ for (const tdb of testDatabases) {
       ).rejects.toThrow('the change failed');
       const events = await audit.list({ limit: 10 });
       expect(events).toHaveLength(1);
-      expect(events[0]!.event).toMatchObject({ class_uid: 6003, activity_id: 1, type_uid: 600301, status_id: 1, api: { operation: 'test.write' }, resources: [{ type: 'thing', uid: 't1' }], metadata: { sequence: 1 } });
+      expect(events[0]).toMatchObject({ seq: 1, event: { class_uid: 6003, activity_id: 1, type_uid: 600301, status_id: 1, api: { operation: 'test.write' }, resources: [{ type: 'thing', uid: 't1' }] } });
       expect((await audit.verify()).ok).toBe(true);
     });
 
@@ -78,6 +78,7 @@ for (const tdb of testDatabases) {
     let audit: AuditLog;
     const fill = async () => {
       await database.db.transaction().execute((tx) => audit.appendMany(tx, Array.from({ length: 10 }, (_, i) => input(i))));
+      await audit.seal();
     };
     beforeAll(async () => {
       database = await tdb.open();
@@ -112,6 +113,7 @@ for (const tdb of testDatabases) {
       try {
         const a2 = new AuditLog(db2);
         await db2.db.transaction().execute((tx) => a2.appendMany(tx, Array.from({ length: 6 }, (_, i) => input(i))));
+        await a2.seal();
         // Swap the contents of rows 2 and 3 (keeping their sequence numbers).
         const rows = await db2.db.selectFrom('audit_events').selectAll().where('seq', 'in', [2, 3]).orderBy('seq').execute();
         for (const [target, src] of [[2, rows[1]!], [3, rows[0]!]] as const) {
@@ -162,6 +164,7 @@ await Promise.all(Array.from({ length: 4 }, async (_, w) => {
     await database.db.transaction().execute((tx) => audit.append(tx, { class: 'api_activity', activity: 'create', action: 'proc.write', actor: { type: 'system', id: 'p' + process.pid }, outcome: 'success', details: { w, i } }));
   }
 }));
+await audit.stop();
 await database.close();
 `,
       );

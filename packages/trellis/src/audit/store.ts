@@ -1,29 +1,58 @@
 /** Queries on the audit_events table; the only code that touches it. */
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Queryable, DialectName, Db } from '../db/database.ts';
 import type { AuditEventRow } from './rows.ts';
 import type { ChainLink } from './chain.ts';
 
-/** Arbitrary but fixed key of the PostgreSQL advisory lock that serialises chain appends. */
+/** Arbitrary but fixed key of the PostgreSQL advisory lock that serialises sealing. */
 const AUDIT_LOCK_KEY = 7247031;
 
-/**
- * Serialise chain appends across processes. On PostgreSQL a transaction-scoped advisory lock
- * (released at commit or rollback); on SQLite the write transaction itself serialises writers.
- */
+export type SealedRow = Omit<AuditEventRow, 'id' | 'seq' | 'prev_hash' | 'hash'> & { id: number; seq: number; prev_hash: string; hash: string };
+
+/** Serialise sealers across processes: a PostgreSQL advisory transaction lock; SQLite has one writer. */
 export async function lockChain(q: Queryable, dialect: DialectName): Promise<void> {
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(q);
 }
 
 export async function chainHead(q: Queryable): Promise<{ seq: number; hash: string } | undefined> {
-  const row = await q.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+  const row = await q.selectFrom('audit_events').select(['seq', 'hash']).where('seq', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row && row.seq !== null && row.hash !== null ? { seq: Number(row.seq), hash: row.hash } : undefined;
 }
 
-export async function insertEvents(q: Queryable, rows: AuditEventRow[]): Promise<void> {
+export async function insertPending(q: Queryable, rows: Insertable<AuditEventRow>[]): Promise<void> {
   // Chunked so a large batch stays under both databases' bound-parameter limits.
-  for (let i = 0; i < rows.length; i += 500) {
-    await q.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500) await q.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
+}
+
+/** Unsealed events in insertion order. */
+export async function pendingEvents(q: Queryable, limit: number): Promise<{ id: number; event: string }[]> {
+  const rows = await q.selectFrom('audit_events').select(['id', 'event']).where('seq', 'is', null).orderBy('id', 'asc').limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), event: r.event }));
+}
+
+export async function countPending(q: Queryable): Promise<number> {
+  const r = await q.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('seq', 'is', null).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export interface Seal {
+  id: number;
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** Write chain positions and hashes; one statement per 500 rows on PostgreSQL. */
+export async function writeSeals(q: Queryable, dialect: DialectName, seals: Seal[]): Promise<void> {
+  if (dialect === 'sqlite') {
+    // SQLite runs in-process: single-row updates inside one transaction cost microseconds.
+    for (const s of seals) await q.updateTable('audit_events').set({ seq: s.seq, prev_hash: s.prevHash, hash: s.hash }).where('id', '=', s.id).execute();
+    return;
+  }
+  for (let i = 0; i < seals.length; i += 500) {
+    const chunk = seals.slice(i, i + 500);
+    const values = sql.join(chunk.map((s) => sql`(${s.id}::bigint, ${s.seq}::bigint, ${s.prevHash}, ${s.hash})`));
+    await sql`update audit_events as a set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash from (values ${values}) as v(id, seq, prev_hash, hash) where a.id = v.id`.execute(q);
   }
 }
 
@@ -42,8 +71,8 @@ export interface EventFilter {
   limit: number;
 }
 
-export async function listEvents(q: Queryable, f: EventFilter): Promise<AuditEventRow[]> {
-  let query = q.selectFrom('audit_events').selectAll();
+export async function listEvents(q: Queryable, f: EventFilter): Promise<SealedRow[]> {
+  let query = q.selectFrom('audit_events').selectAll().where('seq', 'is not', null);
   if (f.actor) query = query.where('actor_id', '=', f.actor);
   if (f.action) query = query.where('action', '=', f.action);
   if (f.resourceType) query = query.where('resource_type', '=', f.resourceType);
@@ -53,21 +82,16 @@ export async function listEvents(q: Queryable, f: EventFilter): Promise<AuditEve
   if (f.until) query = query.where('time', '<', f.until);
   if (f.after !== undefined) query = query.where('seq', f.desc ? '<' : '>', f.after);
   const rows = await query.orderBy('seq', f.desc ? 'desc' : 'asc').limit(f.limit).execute();
-  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  return rows.map((r) => ({ ...r, id: Number(r.id), seq: Number(r.seq), prev_hash: r.prev_hash!, hash: r.hash! }));
 }
 
-export async function countEvents(q: Queryable): Promise<number> {
-  const r = await q.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
-/** Stream the chain in sequence order in pages, so verifying millions of rows keeps memory flat. */
+/** Stream the sealed chain in sequence order in pages, so verifying millions of rows keeps memory flat. */
 export async function* streamLinks(db: Db, opts: { fromSeq?: number; pageSize?: number } = {}): AsyncGenerator<ChainLink> {
   const pageSize = opts.pageSize ?? 5000;
   let after = (opts.fromSeq ?? 1) - 1;
   for (;;) {
     const rows = await db.selectFrom('audit_events').select(['seq', 'event', 'prev_hash', 'hash']).where('seq', '>', after).orderBy('seq', 'asc').limit(pageSize).execute();
-    for (const r of rows) yield { seq: Number(r.seq), event: r.event, prevHash: r.prev_hash, hash: r.hash };
+    for (const r of rows) yield { seq: Number(r.seq), event: r.event, prevHash: r.prev_hash ?? '', hash: r.hash ?? '' };
     if (rows.length < pageSize) return;
     after = Number(rows[rows.length - 1]!.seq);
   }

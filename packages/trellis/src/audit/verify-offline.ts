@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { canonicalJson } from './canonical.ts';
 import { ChainVerifier, type VerifyResult } from './chain.ts';
 import { openDatabase } from '../db/database.ts';
-import { streamLinks } from './store.ts';
+import { countPending, streamLinks } from './store.ts';
 
 export async function verifyExportFile(path: string): Promise<VerifyResult & { malformedLine?: number }> {
   const verifier = new ChainVerifier();
@@ -32,12 +32,16 @@ export async function verifyExportFile(path: string): Promise<VerifyResult & { m
   return verifier.result();
 }
 
-export async function verifyDatabase(opts: { url?: string; sqliteFile?: string; schema?: string }): Promise<VerifyResult> {
+/**
+ * Reads the chain straight from the database, changing nothing (it does not seal). Events
+ * committed but not yet sealed are reported as `pending`: they are not covered by the chain.
+ */
+export async function verifyDatabase(opts: { url?: string; sqliteFile?: string; schema?: string }): Promise<VerifyResult & { pending: number }> {
   const database = await openDatabase({ ...opts, migrate: false });
   try {
     const verifier = new ChainVerifier();
     for await (const link of streamLinks(database.db)) if (!verifier.push(link)) break;
-    return verifier.result();
+    return { ...verifier.result(), pending: await countPending(database.db) };
   } finally {
     await database.close();
   }
