@@ -12,6 +12,8 @@ import { installAuth } from './auth/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
+import { dlpRoutes } from './dlp/routes.ts';
+import { catalogRoutes } from './catalog/index.ts';
 import { version } from './version.ts';
 
 export interface BuildOptions {
@@ -62,6 +64,8 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   );
   auditRoutes(app, services);
   authRoutes(app, services);
+  catalogRoutes(app, services);
+  dlpRoutes(app, services);
 
   await app.ready();
   return { app, routes: openapi.routes.map((r) => ({ method: r.method.toUpperCase(), url: r.url, ...(r.permission ? { permission: r.permission } : {}) })), drain: () => (draining = true) };

@@ -7,6 +7,7 @@
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { createServices } from './services.ts';
+import { loadKeyRing } from './keys/master-key.ts';
 import { buildApp } from './app.ts';
 import { AppError } from './errors.ts';
 import { version } from './version.ts';
@@ -27,7 +28,7 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
     if (!config.trustProxy) throw new AppError('validation_failed', `refusing to listen on ${config.host} without TLS: put Trellis behind a TLS-terminating proxy and set TRELLIS_TRUST_PROXY=true`);
   }
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const services = createServices(database);
+  const services = createServices(database, loadKeyRing({ dataDir: config.dataDir }));
   services.audit.startSweeper();
   const { app, drain } = await buildApp({ config, services, logger: config.logLevel !== 'silent' });
   const bootstrap = config.dev ? await services.tokens.ensureBootstrapToken() : undefined;

@@ -6,15 +6,21 @@
 import type { Database } from './db/database.ts';
 import { AuditLog } from './audit/service.ts';
 import { TokenService } from './auth/service.ts';
+import { CatalogService } from './catalog/index.ts';
+import { ephemeralKeyRing, type KeyRing } from './keys/master-key.ts';
 
 export interface Services {
   database: Database;
   audit: AuditLog;
   tokens: TokenService;
+  catalog: CatalogService;
+  keys: KeyRing;
 }
 
-export function createServices(database: Database): Services {
+/** `keys` defaults to a throwaway key ring: the server passes the installation's (keys/master-key.ts). */
+export function createServices(database: Database, keys: KeyRing = ephemeralKeyRing()): Services {
   const audit = new AuditLog(database);
   const tokens = new TokenService(database, audit);
-  return { database, audit, tokens };
+  const catalog = new CatalogService(database, audit);
+  return { database, audit, tokens, catalog, keys };
 }

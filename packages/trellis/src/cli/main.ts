@@ -28,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'not_found' ? exitCodes.notFound : err.status >= 500 ? exitCodes.server : exitCodes.failed;
     }
     process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
-    return exitCodes.server;
+    // Capability CLIs may throw their own errors carrying an exit code.
+    const code = (err as { exitCode?: unknown })?.exitCode;
+    return typeof code === 'number' && Number.isInteger(code) ? code : exitCodes.server;
   }
 }

@@ -9,6 +9,8 @@ import { version } from '../version.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerAuditCommands } from '../audit/cli.ts';
 import { registerTokenCommands } from '../auth/cli.ts';
+import { registerDlpCommands } from '../dlp/cli.ts';
+import { registerAppCommands } from '../catalog/cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('trellis')
@@ -23,5 +25,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerDlpCommands(program);
+  registerAppCommands(program, ctx);
   return program;
 }

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../test/databases.ts';
+import { makeTestApp, type TestApp } from '../../test/app.ts';
+
+// A Luhn-valid card number built for the test (not a known test value).
+function luhnComplete(prefix: string): string {
+  const digits = prefix.split('').map(Number);
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits[digits.length - 1 - i]!;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return prefix + String((10 - (sum % 10)) % 10);
+}
+
+describe('DLP over the API', () => {
+  let t: TestApp;
+  const card = luhnComplete('453201511283036');
+  beforeAll(async () => {
+    t = await makeTestApp(testDatabases[0]!);
+  });
+  afterAll(() => t.close());
+
+  it('scans text and returns spans, never the values', async () => {
+    const text = `contact jane.doe@northwind-mail.com, card ${card}`;
+    const res = await t.as('builder', { method: 'POST', url: '/api/v1/dlp/scan', payload: { text } });
+    expect(res.statusCode).toBe(200);
+    const entities = (res.json().findings as { entity: string; start: number; end: number }[]).map((f) => f.entity);
+    expect(entities).toEqual(expect.arrayContaining(['EMAIL_ADDRESS', 'CREDIT_CARD']));
+    expect(res.body).not.toContain(card);
+    expect(res.body).not.toContain('jane.doe@northwind-mail.com');
+  });
+
+  it('scans a record using catalog field tags', async () => {
+    const res = await t.as('auditor', { method: 'POST', url: '/api/v1/dlp/scan', payload: { record: { employees: [{ email: 'not-an-address', note: 'ok' }] }, field_tags: { 'employees[*].email': 'pii.email', 'employees.email': 'pii.email' } } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().count).toBeGreaterThanOrEqual(0);
+  });
+
+  it('masks under a plan, and refuses the privileged clearance to roles that cannot detokenize', async () => {
+    const plan = { default: { type: 'redact' }, rules: [{ entity: 'CREDIT_CARD', operator: { type: 'mask', keepLast: 4 } }] };
+    const res = await t.as('builder', { method: 'POST', url: '/api/v1/dlp/transform', payload: { text: `card ${card} on file`, plan } });
+    expect(res.statusCode).toBe(200);
+    const value = res.json().value as string;
+    expect(value).not.toContain(card);
+    expect(value).toContain(card.slice(-4));
+    const priv = await t.as('builder', { method: 'POST', url: '/api/v1/dlp/transform', payload: { text: 'x', plan, clearance: 'privileged' } });
+    expect(priv.statusCode).toBe(403);
+  });
+
+  it('rejects an invalid plan and a request with both text and record, naming the problem', async () => {
+    const bad = await t.as('builder', { method: 'POST', url: '/api/v1/dlp/transform', payload: { text: 'x', plan: { rules: [{ entity: 'card', operator: { type: 'explode' } }] } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('validation_failed');
+    const both = await t.as('builder', { method: 'POST', url: '/api/v1/dlp/scan', payload: { text: 'x', record: {} } });
+    expect(both.statusCode).toBe(400);
+  });
+
+  it('tests a custom detector, and a hostile pattern finishes quickly', async () => {
+    const res = await t.as('admin', { method: 'POST', url: '/api/v1/dlp/detectors/test', payload: { detector: { id: 'project-code', entity: 'PROJECT_CODE', pattern: 'PRJ-[0-9]{4}' }, positive: ['see PRJ-1234'], negative: ['PRJ-12'] } });
+    expect(res.statusCode).toBe(200);
+    const hostile = await t.as('admin', { method: 'POST', url: '/api/v1/dlp/detectors/test', payload: { detector: { id: 'evil', entity: 'EVIL', pattern: '(a+)+$' }, positive: ['a'.repeat(50_000) + '!'] } });
+    expect(hostile.statusCode).toBe(200);
+    const invalid = await t.as('admin', { method: 'POST', url: '/api/v1/dlp/detectors/test', payload: { detector: { id: 'bad', entity: 'BAD', pattern: '(unclosed' } } });
+    expect(invalid.statusCode).toBe(400);
+  });
+});

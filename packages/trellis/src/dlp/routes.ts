@@ -1,0 +1,160 @@
+/**
+ * REST routes of the DLP engine: scan text or a JSON record, transform it under a plan for the
+ * caller's clearance, and test a custom detector before activation. Responses carry spans and
+ * entity names, never the matched values; keyed operators use keys derived from the
+ * installation's master key, which never leave the server.
+ */
+import type { FastifyInstance } from 'fastify';
+import { responses } from '../http/schemas.ts';
+import { AppError } from '../errors.ts';
+import type { KeyRing } from '../keys/master-key.ts';
+import { roleHas } from '../auth/permissions.ts';
+import { requirePrincipal } from '../auth/plugin.ts';
+import { scan, scanRecord, transform, testCustomDetector, DlpError, type Finding } from './index.ts';
+
+const findingSchema = {
+  type: 'object',
+  properties: {
+    entity: { type: 'string' },
+    start: { type: 'integer' },
+    end: { type: 'integer' },
+    confidence: { type: 'number' },
+    detector: { type: 'string' },
+    kind: { type: 'string' },
+    rule: { type: 'string' },
+    path: { type: 'string' },
+    tag: { type: 'string' },
+    testValue: { type: 'boolean' },
+  },
+  required: ['entity', 'start', 'end', 'confidence', 'detector'],
+};
+
+const scanOptionsProps = {
+  entities: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 200 },
+  min_confidence: { type: 'number', minimum: 0, maximum: 1 },
+  include_test_values: { type: 'boolean' },
+  field_tags: { type: 'object', additionalProperties: { type: 'string', maxLength: 100 }, description: 'JSON path → catalog data tag, e.g. {"employees.email": "pii.email"}' },
+};
+
+interface ScanBody {
+  text?: string;
+  record?: unknown;
+  entities?: string[];
+  min_confidence?: number;
+  include_test_values?: boolean;
+  field_tags?: Record<string, string>;
+}
+
+function scanOptions(b: ScanBody) {
+  return {
+    ...(b.entities ? { entities: b.entities } : {}),
+    ...(b.min_confidence !== undefined ? { minConfidence: b.min_confidence } : {}),
+    ...(b.include_test_values ? { includeTestValues: true } : {}),
+    ...(b.field_tags ? { tags: b.field_tags } : {}),
+  };
+}
+
+function exactlyOne(b: { text?: unknown; record?: unknown }): void {
+  if ((b.text === undefined) === (b.record === undefined)) {
+    throw new AppError('validation_failed', 'give exactly one of text or record', { errors: [{ path: 'body', message: 'exactly one of text or record is required' }] });
+  }
+}
+
+function dlpFailure(err: unknown): never {
+  if (err instanceof DlpError) throw new AppError('validation_failed', err.message, { errors: [{ path: 'body', message: err.message }] });
+  throw err;
+}
+
+export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing }): void {
+  const keys = () => ({ hash: deps.keys.derive('dlp.hash'), tokenize: deps.keys.derive('dlp.tokenize'), encrypt: deps.keys.derive('dlp.encrypt') });
+
+  app.post<{ Body: ScanBody }>(
+    '/api/v1/dlp/scan',
+    {
+      config: { permission: 'dlp:scan' },
+      schema: {
+        summary: 'Find sensitive data in text or a JSON record (spans only, never values)',
+        tags: ['dlp'],
+        body: { type: 'object', additionalProperties: false, properties: { text: { type: 'string' }, record: {}, ...scanOptionsProps } },
+        response: responses({ 200: { type: 'object', properties: { findings: { type: 'array', items: findingSchema }, count: { type: 'integer' } }, required: ['findings', 'count'] } }),
+      },
+    },
+    async (req) => {
+      exactlyOne(req.body);
+      let findings: Finding[];
+      try {
+        findings = req.body.text !== undefined ? scan(req.body.text, scanOptions(req.body)) : scanRecord(req.body.record, scanOptions(req.body));
+      } catch (err) {
+        dlpFailure(err);
+      }
+      return { findings, count: findings.length };
+    },
+  );
+
+  app.post<{ Body: ScanBody & { plan: unknown; clearance?: string } }>(
+    '/api/v1/dlp/transform',
+    {
+      config: { permission: 'dlp:transform' },
+      schema: {
+        summary: 'Mask, redact, hash, tokenize or encrypt sensitive data under a transform plan',
+        tags: ['dlp'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['plan'],
+          properties: { text: { type: 'string' }, record: {}, plan: { type: 'object' }, clearance: { type: 'string', maxLength: 64 }, ...scanOptionsProps },
+        },
+        response: responses({
+          200: {
+            type: 'object',
+            properties: {
+              value: {},
+              applied: { type: 'array', items: { type: 'object', properties: { entity: { type: 'string' }, path: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, operator: { type: 'string' }, detector: { type: 'string' } } } },
+            },
+            required: ['value', 'applied'],
+          },
+        }),
+      },
+    },
+    async (req) => {
+      exactlyOne(req.body);
+      const principal = requirePrincipal(req);
+      // Only roles that may reverse tokens may ask for a privileged clearance's plan branch.
+      if (req.body.clearance === 'privileged' && !roleHas(principal.role, 'dlp:detokenize')) {
+        throw new AppError('forbidden', `role ${principal.role} may not use the privileged clearance`);
+      }
+      try {
+        const input = req.body.text !== undefined ? req.body.text : req.body.record;
+        const r = transform(input, req.body.plan, { ...(req.body.clearance ? { clearance: req.body.clearance } : {}), keys: keys(), scan: scanOptions(req.body) });
+        return { value: r.value, applied: r.applied };
+      } catch (err) {
+        dlpFailure(err);
+      }
+    },
+  );
+
+  app.post<{ Body: { detector: unknown; positive?: string[]; negative?: string[] } }>(
+    '/api/v1/dlp/detectors/test',
+    {
+      config: { permission: 'dlp:manage' },
+      schema: {
+        summary: 'Test a custom detector (RE2 pattern or term list) on samples before activating it',
+        tags: ['dlp'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['detector'],
+          properties: { detector: { type: 'object' }, positive: { type: 'array', items: { type: 'string', maxLength: 100_000 }, maxItems: 1000 }, negative: { type: 'array', items: { type: 'string', maxLength: 100_000 }, maxItems: 1000 } },
+        },
+        response: responses({ 200: { type: 'object', additionalProperties: true } }),
+      },
+    },
+    async (req) => {
+      try {
+        return testCustomDetector(req.body.detector as Parameters<typeof testCustomDetector>[0], { positive: req.body.positive ?? [], negative: req.body.negative ?? [] });
+      } catch (err) {
+        dlpFailure(err);
+      }
+    },
+  );
+}
