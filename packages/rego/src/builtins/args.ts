@@ -138,12 +138,33 @@ export function elements(v: Value[] | SetValue): Value[] {
   return isArray(v) ? v : v.sorted();
 }
 
-/** An array (or set) operand whose every element is a string, e.g. `concat`'s list. */
-export function expectStrings(fn: string, args: Value[], i: number, expected = 'string'): string[] {
+/**
+ * OPA's error for a composite operand holding an element of the wrong kind:
+ * `fn: operand 1 must be array of numbers but got array containing string`.
+ */
+export function elementTypeError(fn: string, i: number, composite: Value, got: Value, expected: readonly string[]): BuiltinError {
+  const kind = typeName(composite);
+  const want = expected.length === 1 ? `${expected[0]!}s` : `(any of) {${expected.join(', ')}}`;
+  return operandError(fn, i, `must be ${kind} of ${want} but got ${kind} containing ${typeName(got)}`);
+}
+
+/** A set or array operand whose every element is a string, e.g. `concat`'s list. */
+export function expectStrings(fn: string, args: Value[], i: number): string[] {
   const coll = expectSetOrArray(fn, args, i);
   const out: string[] = [];
   for (const x of elements(coll)) {
-    if (typeof x !== 'string') throw operandError(fn, i, `must be array or set of ${expected}s but got ${typeName(x)} element`);
+    if (typeof x !== 'string') throw elementTypeError(fn, i, coll, x, ['string']);
+    out.push(x);
+  }
+  return out;
+}
+
+/** A set or array operand whose every element is a number (`sum`, `product`). */
+export function expectNumbers(fn: string, args: Value[], i: number): (number | bigint)[] {
+  const coll = expectSetOrArray(fn, args, i);
+  const out: (number | bigint)[] = [];
+  for (const x of elements(coll)) {
+    if (!isNumber(x)) throw elementTypeError(fn, i, coll, x, ['number']);
     out.push(x);
   }
   return out;

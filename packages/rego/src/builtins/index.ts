@@ -21,6 +21,17 @@ import { setsBuiltins } from './sets.ts';
 import { stringsBuiltins } from './strings.ts';
 import { typesBuiltins } from './types.ts';
 import { unitsBuiltins } from './units.ts';
+import { encodingBuiltins } from './encoding.ts';
+import { uriBuiltins } from './uri.ts';
+import { timeBuiltins } from './time.ts';
+import { netBuiltins } from './net.ts';
+import { uuidBuiltins } from './uuid.ts';
+import { graphBuiltins } from './graph.ts';
+import { jwtBuiltins } from './jwt.ts';
+import { cryptoBuiltins } from './crypto.ts';
+import { graphqlBuiltins } from './graphql.ts';
+import { jsonschemaBuiltins } from './jsonschema.ts';
+import { miscBuiltins } from './misc.ts';
 // Other categories: append imports here.
 
 const categories: BuiltinDecl[][] = [
@@ -38,6 +49,17 @@ const categories: BuiltinDecl[][] = [
   castsBuiltins,
   unitsBuiltins,
   semverBuiltins,
+  encodingBuiltins,
+  uriBuiltins,
+  timeBuiltins,
+  netBuiltins,
+  uuidBuiltins,
+  graphBuiltins,
+  jwtBuiltins,
+  cryptoBuiltins,
+  graphqlBuiltins,
+  jsonschemaBuiltins,
+  miscBuiltins,
   // Other categories: append here.
 ];
 

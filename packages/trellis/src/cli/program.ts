@@ -10,6 +10,7 @@ import { registerServeCommand } from './serve.ts';
 import { registerAuditCommands } from '../audit/cli.ts';
 import { registerTokenCommands } from '../auth/cli.ts';
 import { registerDlpCommands } from '../dlp/cli.ts';
+import { registerPolicyCommands } from '../policy/cli.ts';
 import { registerAppCommands } from '../catalog/cli.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerDlpCommands(program);
+  registerPolicyCommands(program, ctx);
   registerAppCommands(program, ctx);
   return program;
 }
