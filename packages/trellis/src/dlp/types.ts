@@ -41,6 +41,10 @@ export interface ScanOptions {
   includeTestValues?: boolean;
   /** Language hint for context words (default 'en'). */
   language?: string;
+  /** Replace the detector set (default: built-in PII + secret detectors). */
+  detectors?: PatternDetector[];
+  /** Added to the detector set, e.g. a tenant's custom detectors. */
+  extraDetectors?: PatternDetector[];
 }
 
 /**
@@ -68,4 +72,23 @@ export interface PatternDetector {
   minEntropy?: number;
   isTestValue?: (value: string) => boolean;
   description?: string;
+  /** Cheap gate checked before the pattern runs (engine extension, optional): the text must
+   *  contain at least one of `anyOf` characters and at least `minDigits` ASCII digits. */
+  trigger?: DetectorTrigger;
+  /** Narrow a validated value to the part that is the entity (e.g. an IBAN cut to its country's
+   *  length); returns the kept length, 0 to drop. Runs before `validate`. Without a `group`, the
+   *  cut-off rest of the match is scanned again. */
+  trim?: (value: string) => number;
+  /** Confidence to apply when context words are present, instead of the default boost. */
+  contextConfidence?: number;
+  /** Highest confidence the detector reaches without a context word. When that is below the
+   *  scan's threshold, the engine runs the detector only if one of its `context` words occurs
+   *  in the text (found by the same keyword pass), which skips weak guessers cheaply. */
+  maxConfidence?: number;
 }
+
+export interface DetectorTrigger {
+  anyOf?: string;
+  minDigits?: number;
+}
+

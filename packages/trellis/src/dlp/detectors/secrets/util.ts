@@ -27,7 +27,7 @@ export function shannonEntropy(value: string): number {
 const PLACEHOLDER_WORDS = [
   'example', 'sample', 'dummy', 'placeholder', 'changeme', 'change_me', 'changeit', 'redacted',
   'your_', 'your-', 'yourkey', 'yourtoken', 'yoursecret', 'yourpass', 'youraccess', 'yourapi',
-  'insert', 'replace', 'fake', 'xxxx', '****', '....', 'lorem', 'foobar', 'notreal', 'not_real',
+  'insert', 'replace', 'fake', 'xxxx', '****', '...', '\u2026', 'lorem', 'foobar', 'notreal', 'not_real',
   'invalid', 'secret_here', 'token_here', 'key_here', 'goes_here', 'put_your', 'mytoken', 'mysecret',
   'mypassword', 'password123', 'qwerty', 'letmein', 'abc123', 'test1234',
 ];
@@ -203,8 +203,9 @@ export interface KeyedSpec extends SecretSpec {
   /** Regex source of the value itself, no capture groups. */
   value: string;
   fixedPrefix?: RegExp | number;
-  /** Match names case-sensitively (for short names that are common words in lower case). */
-  caseSensitiveNames?: boolean;
+  /** Match `names` case-sensitively (e.g. `[Oo]kta|OKTA`, so `rookTable` is not Okta); `value`
+   *  must then spell out both cases itself. */
+  caseSensitive?: boolean;
 }
 
 /**
@@ -219,7 +220,7 @@ export function keyedSecret(spec: KeyedSpec): PatternDetector {
     kind: 'secret',
     tag: spec.tag,
     keywords: spec.keywords,
-    pattern: new RegExp(`(?:${spec.names})${ASSIGN}(${spec.value})${VALUE_END}`, 'gi'),
+    pattern: new RegExp(`(?:${spec.names})${ASSIGN}(${spec.value})${VALUE_END}`, spec.caseSensitive ? 'g' : 'gi'),
     group: 1,
     baseConfidence: spec.baseConfidence ?? 0.75,
     ...(spec.minEntropy !== undefined ? { minEntropy: spec.minEntropy } : {}),

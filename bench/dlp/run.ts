@@ -1,0 +1,175 @@
+/**
+ * DLP scan benchmark: generates a deterministic corpus (default 100 MB: logs, JSON lines, CSV,
+ * prose) with planted PII and secrets, measures the engine's scan() throughput with the full
+ * default detector set on one core, checks every planted value is found, and times ripgrep
+ * (`rg`, one thread) searching the same files for the same patterns. Prints JSON.
+ *
+ *   npx tsx bench/dlp/run.ts [--size MB] [--seed N] [--chunk KB] [--keep] [--no-rg]
+ *
+ * ripgrep is installed with apt-get when missing and running as root; otherwise it is reported
+ * missing. Patterns ripgrep's default engine rejects (look-around, back-references) run in a
+ * second `rg -P` (PCRE2) pass whose time is added.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding, PatternDetector } from '../../packages/trellis/src/dlp/types.ts';
+import { scan } from '../../packages/trellis/src/dlp/scan.ts';
+import { defaultDetectors } from '../../packages/trellis/src/dlp/detectors/index.ts';
+import { generateCorpus, type Planted } from './corpus.ts';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const sizeMb = arg('size', 100);
+const seed = arg('seed', 42);
+const chunkKb = arg('chunk', 256);
+const keep = process.argv.includes('--keep');
+const withRg = !process.argv.includes('--no-rg');
+
+const dir = mkdtempSync(join(tmpdir(), 'trellis-dlp-bench-'));
+const tGen = performance.now();
+const { files, planted } = generateCorpus({ dir, sizeBytes: sizeMb * 1024 * 1024, seed });
+const genSeconds = (performance.now() - tGen) / 1000;
+const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+
+// ---- engine ---------------------------------------------------------------------------------
+/** Splits at line ends so no planted value straddles two chunks. */
+function chunks(text: string, size: number): Array<[number, string]> {
+  const out: Array<[number, string]> = [];
+  let at = 0;
+  while (at < text.length) {
+    let end = Math.min(text.length, at + size);
+    if (end < text.length) {
+      const nl = text.lastIndexOf('\n', end);
+      if (nl > at) end = nl + 1;
+    }
+    out.push([at, text.slice(at, end)]);
+    at = end;
+  }
+  return out;
+}
+
+const findingsByFile = new Map<string, Finding[]>();
+let scanMs = 0;
+let findingCount = 0;
+for (const path of files) {
+  const text = readFileSync(path, 'utf8');
+  const all: Finding[] = [];
+  for (const [offset, chunk] of chunks(text, chunkKb * 1024)) {
+    const t0 = performance.now();
+    const found = scan(chunk);
+    scanMs += performance.now() - t0;
+    for (const f of found) all.push({ ...f, start: f.start + offset, end: f.end + offset });
+  }
+  findingCount += all.length;
+  findingsByFile.set(path.slice(dir.length + 1), all);
+}
+
+// ---- planted values -------------------------------------------------------------------------
+const byKind: Record<string, { planted: number; found: number; right_rule?: number }> = {};
+const missed: Planted[] = [];
+for (const p of planted) {
+  const k = (byKind[p.kind] ??= { planted: 0, found: 0 });
+  k.planted++;
+  const hits = (findingsByFile.get(p.file) ?? []).filter((f) => f.start < p.end && p.start < f.end && f.entity === p.entity);
+  if (hits.length > 0) k.found++;
+  else missed.push(p);
+  if (p.entity === 'SECRET' && hits.some((f) => f.rule === p.kind)) k.right_rule = (k.right_rule ?? 0) + 1;
+}
+const foundTotal = planted.length - missed.length;
+
+// ---- ripgrep --------------------------------------------------------------------------------
+function which(cmd: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function ensureRg(): { path: string | null; note: string } {
+  const existing = which('rg');
+  if (existing) return { path: existing, note: 'present' };
+  if (process.getuid?.() !== 0) return { path: null, note: 'rg missing (not root, cannot apt-get install ripgrep)' };
+  const r = spawnSync('sh', ['-c', 'apt-get install -y ripgrep >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y ripgrep >/dev/null 2>&1)'], { stdio: 'ignore' });
+  const after = which('rg');
+  return after ? { path: after, note: 'installed with apt-get' } : { path: null, note: `rg missing (apt-get install ripgrep failed, status ${r.status})` };
+}
+
+/** A detector's pattern in ripgrep syntax: JS flags become inline flags. */
+function toRg(d: PatternDetector): string {
+  let src = d.pattern.source.replace(/\\\//g, '/');
+  if (d.pattern.flags.includes('i')) src = `(?i)${src}`;
+  return src;
+}
+
+function rgAccepts(rg: string, pattern: string, pcre2: boolean): boolean {
+  const r = spawnSync(rg, [...(pcre2 ? ['-P'] : []), '-q', '-e', pattern, '-'], { input: 'x', encoding: 'utf8' });
+  return r.status === 0 || r.status === 1; // 1 = no match; 2 = error
+}
+
+interface RgResult {
+  version: string;
+  seconds: number;
+  mb_per_s: number;
+  patterns: number;
+  patterns_pcre2: number;
+  patterns_skipped: string[];
+  matching_lines: number;
+  /** Seconds of the default-engine pass and of the PCRE2 pass. */
+  split_seconds: { default_engine: number; pcre2: number };
+}
+
+function timeRg(rg: string, patterns: string[], pcre2: boolean): { seconds: number; lines: number } {
+  if (patterns.length === 0) return { seconds: 0, lines: 0 };
+  const args = ['--threads', '1', '--count', '--no-filename', '--no-config', '--regex-size-limit', '1G', '--dfa-size-limit', '1G', ...(pcre2 ? ['-P'] : [])];
+  for (const p of patterns) args.push('-e', p);
+  const t0 = performance.now();
+  // Output is piped back (not /dev/null, which rg treats as "stop at first match").
+  const out = execFileSync(rg, [...args, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  const lines = out.split('\n').filter(Boolean).reduce((n, l) => n + Number(l), 0);
+  return { seconds, lines };
+}
+
+let rgResult: RgResult | { missing: string } | null = null;
+if (withRg) {
+  const { path: rg, note } = ensureRg();
+  if (!rg) rgResult = { missing: note };
+  else {
+    const plain: string[] = [];
+    const pcre: string[] = [];
+    const skipped: string[] = [];
+    for (const d of defaultDetectors) {
+      const p = toRg(d);
+      if (rgAccepts(rg, p, false)) plain.push(p);
+      else if (rgAccepts(rg, p, true)) pcre.push(p);
+      else skipped.push(d.id);
+    }
+    const a = timeRg(rg, plain, false);
+    const b = timeRg(rg, pcre, true);
+    const seconds = a.seconds + b.seconds;
+    rgResult = {
+      version: execFileSync(rg, ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? '',
+      seconds: round(seconds), mb_per_s: round(bytes / 1048576 / seconds), patterns: plain.length, patterns_pcre2: pcre.length,
+      patterns_skipped: skipped, matching_lines: a.lines + b.lines,
+      split_seconds: { default_engine: round(a.seconds), pcre2: round(b.seconds) },
+    };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+const engineMbps = bytes / 1048576 / (scanMs / 1000);
+const report = {
+  corpus: { dir: keep ? dir : '(deleted)', bytes, mb: round(bytes / 1048576), files: files.length, seed, generate_seconds: round(genSeconds) },
+  engine: { detectors: defaultDetectors.length, chunk_kb: chunkKb, seconds: round(scanMs / 1000), mb_per_s: round(engineMbps), findings: findingCount },
+  planted: { total: planted.length, found: foundTotal, found_pct: round((foundTotal / Math.max(1, planted.length)) * 100), by_kind: byKind, missed_examples: missed.slice(0, 10).map((m) => `${m.kind}: ${m.value}`) },
+  rg: rgResult,
+  ratio_engine_over_rg: rgResult && 'mb_per_s' in rgResult ? round(engineMbps / rgResult.mb_per_s) : null,
+};
+console.log(JSON.stringify(report, null, 2));
+console.error(`planted found: ${foundTotal}/${planted.length}`);
+if (!keep) rmSync(dir, { recursive: true, force: true });

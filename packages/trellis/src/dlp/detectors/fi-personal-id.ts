@@ -1,0 +1,19 @@
+/** Finnish personal identity code (henkilötunnus), including the 2023 century signs. The shape
+ *  is distinctive, so it is found even when glued to a preceding word. */
+import type { PatternDetector } from '../types.ts';
+import { fiPersonalIdValid } from '../validators/fi-personal-id.ts';
+import { re } from './shared.ts';
+
+export const fiPersonalIdDetector: PatternDetector = {
+  id: 'fi-personal-id',
+  entity: 'FI_PERSONAL_IDENTITY_CODE',
+  kind: 'pii',
+  tag: 'pii.national_id',
+  keywords: [],
+  trigger: { minDigits: 9 },
+  pattern: re(String.raw`(?<![0-9])\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y](?![A-Za-z0-9])`),
+  baseConfidence: 0.95,
+  validate: fiPersonalIdValid,
+  context: ['hetu', 'henkilötunnus', 'personal identity'],
+  description: 'Finnish personal identity code',
+};

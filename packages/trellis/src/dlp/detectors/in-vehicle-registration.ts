@@ -1,0 +1,21 @@
+/** Indian vehicle registration marks: state code, district number, series letters and a
+ *  four-digit number (e.g. KA 01 AB 1234). Older layouts (three letters and four digits) are
+ *  kept as weak guesses. */
+import type { PatternDetector } from '../types.ts';
+import { re } from './shared.ts';
+
+const STATES = 'AN|AP|AR|AS|BR|CG|CH|DD|DL|DN|GA|GJ|HP|HR|JH|JK|KA|KL|LA|LD|MH|ML|MN|MP|MZ|NL|OD|OR|PB|PY|RJ|SK|TN|TR|TS|UK|UP|WB';
+
+export const inVehicleRegistrationDetector: PatternDetector = {
+  id: 'in-vehicle-registration',
+  entity: 'IN_VEHICLE_REGISTRATION',
+  kind: 'pii',
+  tag: 'pii.vehicle',
+  keywords: [],
+  trigger: { minDigits: 4 },
+  pattern: re(String.raw`(?<![A-Za-z0-9])(?:(?:${STATES})[ \-]?\d{1,2}[ \-]?[A-Z]{1,3}[ \-]?\d{4}|(?:${STATES})\d{4}|[A-Z]{3}\d{4})(?![A-Za-z0-9])`),
+  baseConfidence: 0.8,
+  validate: (v) => (/^[A-Z]{2}[ -]?\d{1,2}[ -]?[A-Z]/.test(v) ? 0.8 : /^[A-Z]{3}/.test(v) ? 0.2 : 0.05),
+  context: ['vehicle', 'registration', 'number plate', 'rc'],
+  description: 'Indian vehicle registration',
+};

@@ -1,0 +1,237 @@
+/**
+ * Behaviour of the secret detector set: its shape (≥150 unique rule ids, lower-case keywords,
+ * RE2-compatible linear patterns), one constructed token per provider family found under the
+ * right rule id, placeholders not reported as live secrets, and hostile inputs that complete.
+ * Tokens are built from the documented formats with seeded random characters — never real ones.
+ */
+import { describe, expect, it } from 'vitest';
+import RE2 from 're2';
+import type { Finding } from '../../types.ts';
+import { scan } from '../../scan.ts';
+import { secretDetectors, secretRuleIds, ruleOf } from './index.ts';
+import { base62, crc32, hasValidBase62Crc, isPlaceholder, shannonEntropy } from './util.ts';
+
+// Deterministic PRNG (mulberry32) so failures reproduce.
+let seed = 0x5eed;
+function rnd(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const HEX = '0123456789abcdef';
+const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+function r(n: number, alphabet = ALNUM): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+  return s;
+}
+const uuid = () => `${r(8, HEX)}-${r(4, HEX)}-${r(4, HEX)}-${r(4, HEX)}-${r(12, HEX)}`;
+const b64url = (s: string) => Buffer.from(s).toString('base64url');
+
+function live(text: string): Finding[] {
+  return scan(text, { detectors: secretDetectors });
+}
+function rulesIn(text: string): string[] {
+  return live(text).map((f) => ruleOf(f.rule ?? f.detector));
+}
+
+describe('secret detector set', () => {
+  it('has at least 150 rules with unique kebab-case ids', () => {
+    const ids = secretDetectors.map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(secretRuleIds.size).toBeGreaterThanOrEqual(150);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-z]+(?:-[0-9a-z]+)*(?:--[0-9a-z-]+)?$/);
+  });
+
+  it('declares SECRET findings with a tag and lower-case keywords', () => {
+    for (const d of secretDetectors) {
+      expect(d.entity).toBe('SECRET');
+      expect(d.kind).toBe('secret');
+      expect(d.tag).toMatch(/^secret\./);
+      expect(d.keywords.length).toBeGreaterThan(0);
+      for (const k of d.keywords) expect(k).toBe(k.toLowerCase());
+      expect(d.pattern.flags).toContain('g');
+    }
+  });
+
+  it('uses patterns RE2 accepts (no look-around or back-references) and no quantified quantifiers', () => {
+    for (const d of secretDetectors) {
+      expect(() => new RE2(d.pattern), d.id).not.toThrow();
+      // A group that contains a quantifier must not itself be repeated by + * or {n,m} (m > 1).
+      expect(nestedQuantifier(d.pattern.source), d.id).toBe(false);
+    }
+  });
+});
+
+/** True when a parenthesised group containing a quantifier is followed by +, * or {n,m}. */
+function nestedQuantifier(source: string): boolean {
+  const stack: Array<{ quantified: boolean }> = [];
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') { i++; continue; }
+    if (c === '[') { // skip a character class
+      i++;
+      while (i < source.length && source[i] !== ']') { if (source[i] === '\\') i++; i++; }
+      continue;
+    }
+    if (c === '(') { stack.push({ quantified: false }); continue; }
+    if (c === ')') {
+      const g = stack.pop();
+      const next = source.slice(i + 1);
+      const rep = /^(?:[+*]|\{\d+,(?:\d*)\})/.exec(next);
+      const bigRep = rep !== null && !/^\{\d+,1\}/.test(rep[0]);
+      if (g?.quantified && bigRep) return true;
+      if (stack.length > 0 && (g?.quantified || /^[+*?{]/.test(next))) stack[stack.length - 1]!.quantified = true;
+      continue;
+    }
+    if ((c === '+' || c === '*' || c === '{') && stack.length > 0) stack[stack.length - 1]!.quantified = true;
+  }
+  return false;
+}
+
+describe('helpers', () => {
+  it('computes CRC32 and the GitHub base62 checksum', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926);
+    const random = r(30);
+    expect(hasValidBase62Crc(random + base62(crc32(random), 6))).toBe(true);
+    expect(hasValidBase62Crc(random + 'zzzzzz')).toBe(false);
+  });
+  it('measures entropy and recognises placeholders by general rules', () => {
+    expect(shannonEntropy('aaaa')).toBe(0);
+    expect(shannonEntropy('abcd')).toBe(2);
+    for (const p of ['AKIAIOSFODNN7EXAMPLE', 'your-api-key-here', '${API_KEY}', '{{ secret }}', 'xxxxxxxxxxxxxxxx', '1234567890abcdef', 'aaaaaaaaaaaaaaaaaaaa', '<your-key-here>', 'abababababababab']) {
+      expect(isPlaceholder(p), p).toBe(true);
+    }
+    expect(isPlaceholder(r(40))).toBe(false);
+  });
+});
+
+/** One constructed, documented-format token per family, and the rule it must be reported as. */
+function samples(): Array<[string, string]> {
+  const ghBody = r(30);
+  const gh = `ghp_${ghBody}${base62(crc32(ghBody), 6)}`;
+  const pem = `-----BEGIN RSA PRIVATE KEY-----\n${Array.from({ length: 10 }, () => r(64, ALNUM + '+/')).join('\n')}\n-----END RSA PRIVATE KEY-----`;
+  const jwt = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify({ sub: r(12), iat: 1700000000 }))}.${r(43, ALNUM + '-_')}`;
+  return [
+    ['github-pat', `token: ${gh}`],
+    ['github-oauth', `GH=gho_${r(36)}`],
+    ['github-app-token', `ghs_${r(36)}`],
+    ['github-fine-grained-pat', `github_pat_${r(22)}_${r(59)}`],
+    ['gitlab-pat', `GITLAB_TOKEN=glpat-${r(20)}`],
+    ['gitlab-ptt', `glptt-${r(40, HEX)}`],
+    ['aws-access-token', `aws_access_key_id = AKIA${r(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`],
+    ['aws-secret-access-key', `aws_secret_access_key = ${r(40, ALNUM + '/+')}`],
+    ['gcp-api-key', `key=AIza${r(35, ALNUM + '-_')}"`],
+    ['azure-storage-account-key', `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${r(86, ALNUM + '+/')}==;EndpointSuffix=core.windows.net`],
+    ['azure-ad-client-secret', `client_secret="${r(3)}8Q~${r(34, ALNUM + '_~.-')}"`],
+    ['slack-bot-token', `SLACK=xoxb-${r(12, '123456789')}-${r(13, '123456789')}-${r(24)}`],
+    ['slack-user-token', `xoxp-${r(11, '123456789')}-${r(12, '123456789')}-${r(12, '123456789')}-${r(32, HEX)}`],
+    ['slack-app-token', `xapp-1-A${r(10, UPPER_ALNUM)}-${r(13, '123456789')}-${r(64, HEX)}`],
+    ['slack-webhook-url', `https://hooks.slack.com/services/T${r(10, UPPER_ALNUM)}/B${r(10, UPPER_ALNUM)}/${r(24)}`],
+    ['stripe-access-token', `STRIPE_KEY=sk_live_${r(24)}`],
+    ['square-secret', `sq0csp-${r(43, ALNUM + '-_')}`],
+    ['openai-api-key', `OPENAI_API_KEY=sk-proj-${r(58)}T3BlbkFJ${r(58)}`],
+    ['anthropic-api-key', `sk-ant-api03-${r(93, ALNUM + '_-')}AA`],
+    ['huggingface-access-token', `hf_${r(34, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ')}`],
+    ['atlassian-api-token', `ATATT3${r(186, ALNUM + '_-=')}`],
+    ['digitalocean-pat', `dop_v1_${r(64, HEX)}`],
+    ['heroku-api-key', `HEROKU_API_KEY=${uuid()}`],
+    ['npm-access-token', `//registry.npmjs.org/:_authToken=npm_${r(36)}`],
+    ['pypi-upload-token', `password = pypi-AgEIcHlwaS5vcmc${r(70, ALNUM + '-_')}`],
+    ['vault-service-token', `VAULT_TOKEN=hvs.${r(95, ALNUM + '_-')}`],
+    ['hashicorp-tf-api-token', `token = "${r(14)}.atlasv1.${r(67, ALNUM + '_-')}"`],
+    ['doppler-api-token', `dp.pt.${r(43)}`],
+    ['twilio-api-key', `TWILIO_API_KEY=SK${r(32, HEX)}`],
+    ['sendgrid-api-token', `SG.${r(22, ALNUM + '_-')}.${r(43, ALNUM + '_-')}`],
+    ['mailchimp-api-key', `${r(32, HEX)}-us14`],
+    ['telegram-bot-api-token', `TELEGRAM_BOT_TOKEN=${r(9, '123456789')}:AA${r(33, ALNUM + '_-')}`],
+    ['new-relic-user-api-key', `NRAK-${r(27, UPPER_ALNUM)}`],
+    ['sentry-user-token', `sntryu_${r(64, HEX)}`],
+    ['grafana-service-account-token', `glsa_${r(32)}_${r(8, HEX)}`],
+    ['shopify-access-token', `shpat_${r(32, HEX)}`],
+    ['hubspot-private-app-token', `pat-na1-${uuid()}`],
+    ['okta-access-token', `OKTA_API_TOKEN=00${r(40, ALNUM + '_-')}`],
+    ['facebook-page-access-token', `EAAC${r(150)}`],
+    ['private-key', pem],
+    ['jwt', `Authorization: Bearer ${jwt}`],
+    ['postgres-url-password', `DATABASE_URL=postgres://app:${r(16)}@db.internal:5432/app`],
+    ['mongodb-url-password', `mongodb+srv://svc:${r(20)}@cluster0.mongodb.net/db`],
+    ['redis-url-password', `REDIS_URL=redis://default:${r(24)}@cache:6379/0`],
+    ['amqp-url-password', `amqp://worker:${r(18)}@rabbit/vhost`],
+    ['mysql-url-password', `mysql://root:${r(14)}@127.0.0.1:3306/shop`],
+    ['generic-api-key', `const clientSecret = "${r(32)}";`],
+    ['generic-password', `db_password: "${r(6)}!${r(5, '0123456789')}"`],
+    ['kubernetes-secret-yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  token: ${Buffer.from(r(30)).toString('base64')}\n`],
+    ['curl-auth-header', `curl -H "Authorization: Bearer ${r(40)}" https://api.example.org/v1`],
+  ];
+}
+
+describe('constructed tokens are found under the right rule', () => {
+  for (const [rule, text] of samples()) {
+    it(rule, () => {
+      expect(rulesIn(text)).toContain(rule);
+    });
+  }
+});
+
+describe('placeholders and documented examples are not live secrets', () => {
+  const cases = [
+    'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
+    'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'STRIPE_KEY=sk_live_1234567890abcdefghijklmn',
+    'api_key = "${API_KEY}"',
+    'password: "{{ db_password }}"',
+    'token = "<your-token-here>"',
+    'SLACK=xoxb-123456789012-123456789012-xxxxxxxxxxxxxxxxxxxxxxxx',
+    'DATABASE_URL=postgres://user:password@localhost:5432/db',
+    'secret_key = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"',
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+    '-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----',
+  ];
+  for (const text of cases) {
+    it(text.slice(0, 48), () => {
+      expect(live(text)).toEqual([]);
+    });
+  }
+  it('keeps documented examples visible as test values when asked', () => {
+    const all = scan('aws_access_key_id = AKIAIOSFODNN7EXAMPLE', { detectors: secretDetectors, includeTestValues: true, minConfidence: 0 });
+    expect(all.some((f) => f.rule === 'aws-access-token' && f.testValue === true)).toBe(true);
+  });
+  it('does not take identifiers, paths or URLs for generic secrets', () => {
+    for (const text of ['token_url = "https://example.org/oauth/token"', 'secret = config.clientSecret', 'password = getPassword()', 'key_id = "abc"', 'api_version = "2024-01-01"', 'keyboard = "us-intl"']) {
+      expect(live(text), text).toEqual([]);
+    }
+  });
+});
+
+describe('hostile inputs complete quickly', () => {
+  // For each rule: its keyword (or a prefix) repeated with filler that keeps the pattern
+  // partially matching — the classic shape that makes backtracking regexes explode.
+  const fillers = ['a', '0', '-', 'A1', '=', ' ', '\n', 'ey', '.'];
+  it('every pattern handles 100 KB of repeated keyword fragments in well under a second', () => {
+    for (const d of secretDetectors) {
+      for (const kw of d.keywords.slice(0, 2)) {
+        for (const f of fillers) {
+          const unit = `${kw}${f.repeat(7)}`;
+          const text = unit.repeat(Math.ceil(100_000 / unit.length));
+          const re = new RegExp(d.pattern.source, d.pattern.flags);
+          const t0 = performance.now();
+          let n = 0;
+          while (re.exec(text) !== null && n < 100_000) n++;
+          const ms = performance.now() - t0;
+          expect(ms, `${d.id} on ${JSON.stringify(unit)}`).toBeLessThan(400);
+        }
+      }
+    }
+  }, 120_000);
+  it('long runs of token alphabet complete', () => {
+    const text = `${'A'.repeat(200_000)} ${'eyJ'.repeat(50_000)}.${'x'.repeat(100_000)} ${'-----BEGIN RSA PRIVATE KEY-----\n'.repeat(5_000)}`;
+    const t0 = performance.now();
+    scan(text, { detectors: secretDetectors });
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+});

@@ -1,0 +1,18 @@
+/** UK NHS numbers: ten digits (printed 3-3-4) with a mod-11 check digit. */
+import type { PatternDetector } from '../types.ts';
+import { nhsValid } from '../validators/mod11.ts';
+import { NB_GROUPED, NA_GROUPED, digitsOnly, re } from './shared.ts';
+
+export const ukNhsDetector: PatternDetector = {
+  id: 'uk-nhs',
+  entity: 'UK_NHS',
+  kind: 'pii',
+  tag: 'phi.nhs',
+  keywords: [],
+  trigger: { minDigits: 10 },
+  pattern: re(NB_GROUPED + String.raw`\d{3}([ \-]?)\d{3}\1\d{4}` + NA_GROUPED),
+  baseConfidence: 0.5,
+  validate: (v) => (nhsValid(digitsOnly(v)) ? (/\D/.test(v) ? 0.6 : 0.4) : false),
+  context: ['nhs', 'health service', 'national health'],
+  description: 'UK NHS number',
+};

@@ -1,0 +1,19 @@
+/** UK National Insurance numbers: two prefix letters (HMRC allocation rules), six digits
+ *  (optionally in pairs), suffix A–D. */
+import type { PatternDetector } from '../types.ts';
+import { ukNinoValid } from '../validators/uk-nino.ts';
+import { re } from './shared.ts';
+
+export const ukNinoDetector: PatternDetector = {
+  id: 'uk-nino',
+  entity: 'UK_NINO',
+  kind: 'pii',
+  tag: 'pii.national_id',
+  keywords: [],
+  trigger: { minDigits: 6 },
+  pattern: re(String.raw`(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?![A-Za-z0-9])`),
+  baseConfidence: 0.6,
+  validate: ukNinoValid,
+  context: ['national insurance', 'nino', 'ni number'],
+  description: 'UK National Insurance number',
+};

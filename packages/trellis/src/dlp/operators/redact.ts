@@ -1,0 +1,4 @@
+/** Redaction: the value disappears entirely. */
+export function redact(): string {
+  return '';
+}
