@@ -59,7 +59,7 @@ function openSqlite(opts: OpenOptions): Database {
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   const schema = opts.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-  if (schema) {
+  if (schema && schema !== 'public') {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
@@ -77,9 +77,22 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   return { db, dialect: 'postgres', schema, close: () => db.destroy() };
 }
 
+/**
+ * `postgres://…?schema=NAME` selects the schema to keep Trellis' tables in (created when
+ * missing), so several installations or test runs can share one database.
+ */
+function splitSchema(url: string): { url: string; schema: string | undefined } {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema') ?? undefined;
+  u.searchParams.delete('schema');
+  return { url: u.toString(), schema };
+}
+
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
-  const url = opts.url ?? '';
-  const database = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url, opts) : openSqlite(opts);
+  const raw = opts.url ?? '';
+  const isPostgres = /^postgres(ql)?:\/\//.test(raw);
+  const { url, schema } = isPostgres ? splitSchema(raw) : { url: raw, schema: undefined };
+  const database = isPostgres ? await openPostgres(url, { ...opts, schema: opts.schema ?? schema ?? 'public' }) : openSqlite(opts);
   if (opts.migrate !== false) {
     try {
       await migrateToLatest(database);

@@ -1,0 +1,94 @@
+/**
+ * Two `trellis serve` processes on one PostgreSQL database: both accept writes at the same
+ * time, and the audit trail stays one unbroken chain holding every write. Also checks that
+ * SIGTERM drains and stops a server with exit code 0.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { postgresUrl } from './databases.ts';
+
+const bin = fileURLToPath(new URL('../bin/trellis.js', import.meta.url));
+
+interface Server {
+  proc: ChildProcess;
+  url: string;
+  token?: string;
+  output: string;
+  exited: Promise<number | null>;
+}
+
+function serve(env: Record<string, string>): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TRELLIS_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = /ready at (http:\/\/\S+)/.exec(output);
+      if (m && (/TRELLIS_TOKEN=/.test(output) || /API:/.test(output))) {
+        clearTimeout(timer);
+        // Give the bootstrap-token lines a moment to arrive with the banner.
+        setTimeout(() => resolve({ proc, url: m[1]!, token: /TRELLIS_TOKEN=(trl_\S+)/.exec(output)?.[1], output, exited }), 200);
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+  });
+}
+
+describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
+  const schema = 't_' + randomBytes(6).toString('hex');
+  const url = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+  const servers: Server[] = [];
+
+  beforeAll(async () => {
+    const c = new pg.Client({ connectionString: postgresUrl });
+    await c.connect();
+    await c.query(`create schema ${schema}`);
+    await c.end();
+    // The first server migrates and creates the bootstrap token; the second finds both done.
+    servers.push(await serve({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-a-')) }));
+    servers.push(await serve({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-b-')) }));
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of servers) if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
+    const c = new pg.Client({ connectionString: postgresUrl });
+    await c.connect();
+    await c.query(`drop schema if exists ${schema} cascade`);
+    await c.end();
+  });
+
+  it('keeps one unbroken audit chain while both take writes', async () => {
+    const token = servers[0]!.token!;
+    expect(token).toBeDefined();
+    expect(servers[1]!.token).toBeUndefined();
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const writes = Array.from({ length: 40 }, (_, i) =>
+      fetch(`${servers[i % 2]!.url}/api/v1/tokens`, { method: 'POST', headers: auth, body: JSON.stringify({ name: `w${i}`, role: 'viewer' }) }).then((r) => r.status),
+    );
+    expect(new Set(await Promise.all(writes))).toEqual(new Set([201]));
+    for (const s of servers) {
+      const v = (await (await fetch(`${s.url}/api/v1/audit/verify`, { headers: auth })).json()) as { ok: boolean; count: number };
+      expect(v.ok).toBe(true);
+      // bootstrap token + 40 created tokens
+      expect(v.count).toBe(41);
+    }
+  });
+
+  it('drains and exits 0 on SIGTERM', async () => {
+    const s = servers[1]!;
+    s.proc.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    // The other replica keeps serving.
+    const ready = await fetch(`${servers[0]!.url}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+});
