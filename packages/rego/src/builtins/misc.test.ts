@@ -29,6 +29,14 @@ describe('providers.aws.sign_req', () => {
   });
 });
 
+describe('http.send', () => {
+  it('validates the request like OPA, then reports that there is no network', () => {
+    expect(errorOf('http.send', fromJSON({ bad_key: 1, method: 'get', url: 'http://x' })).message).toBe('http.send: operand 1 invalid request parameters(s): {"bad_key"}');
+    expect(errorOf('http.send', fromJSON({ method: 'get' }))).toEqual({ code: 'eval_type_error', message: 'http.send: operand 1 missing required request parameters(s): {"url"}' });
+    expect(errorOf('http.send', fromJSON({ method: 'get', url: 'http://x' })).code).toBe('eval_builtin_error');
+  });
+});
+
 describe('strings.render_template', () => {
   it('renders fields, ranges and conditionals', () => {
     expect(call('strings.render_template', '{{.test}}', makeObject({ test: 2023 }))).toBe('2023');

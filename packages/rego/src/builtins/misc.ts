@@ -47,6 +47,15 @@ const HTTP_KEYS = new Set([
   'cache_ignored_headers',
 ]);
 
+/** OPA's validateHTTPRequestOperand: unknown keys first, then the required method and url. */
+function validateHTTPRequest(fn: string, req: ObjectValue): void {
+  const keys = [...req.keys()];
+  const unknown = keys.filter((k) => typeof k !== 'string' || !HTTP_KEYS.has(k));
+  if (unknown.length) throw operandError(fn, 0, `invalid request parameters(s): ${toRegoText(makeSet(unknown))}`);
+  const missing = ['method', 'url'].filter((k) => !req.has(k));
+  if (missing.length) throw operandError(fn, 0, `missing required request parameters(s): ${setText(missing)}`);
+}
+
 const IGNORED_HEADERS = new Set(['authorization', 'user-agent', 'x-amzn-trace-id', 'expect']);
 
 const setText = (names: string[]): string => toRegoText(makeSet(names));
@@ -104,11 +113,7 @@ function signReq(args: Value[]): Value {
   if (!isNumber(ts) || (typeof ts === 'number' && !Number.isInteger(ts)) || ts < 0 || BigInt(ts) > 2n ** 63n - 1n) {
     throw operandError(fn, 2, 'could not convert time_ns value into a unix timestamp');
   }
-  const reqKeys = [...req.keys()].filter((k): k is string => typeof k === 'string');
-  const reqMissing = ['method', 'url'].filter((k) => !req.has(k));
-  if (reqMissing.length) throw operandError(fn, 0, `missing required request parameters(s): ${setText(reqMissing)}`);
-  const unknown = reqKeys.filter((k) => !HTTP_KEYS.has(k));
-  if (unknown.length) throw operandError(fn, 0, `invalid request parameters(s): ${setText(unknown)}`);
+  validateHTTPRequest(fn, req);
   let headers = new ObjectValue();
   const h = req.get('headers');
   if (h !== undefined) {
@@ -163,6 +168,20 @@ export const miscBuiltins: BuiltinDecl[] = [
     result: t.object(t.any, t.any),
     description: 'Signs an HTTP request object for Amazon Web Services (AWS Signature Version 4); returns the request with the signing headers added.',
     impl: (args) => signReq(args),
+  },
+  {
+    name: 'http.send',
+    category: 'http',
+    args: [{ name: 'request', type: t.object(t.string, t.any), description: 'the HTTP request object' }],
+    result: t.object(t.any, t.any),
+    description:
+      'Returns an HTTP response to the given HTTP request. This engine evaluates without network access: requests are validated as OPA does, then fail (policies mock it with `with http.send as ...`).',
+    nondeterministic: true,
+    impl: (args) => {
+      const fn = 'http.send';
+      validateHTTPRequest(fn, expectObject(fn, args, 0));
+      throw builtinError(fn, 'network access is not available to this engine');
+    },
   },
   {
     name: 'strings.render_template',

@@ -599,7 +599,8 @@ export function verifyChain(certs: ParsedCert[], opts: { nowMs: number; dnsName?
   // Depth-first search from the leaf to the root through the intermediates.
   const search = (cur: ParsedCert, chain: ParsedCert[], used: Set<ParsedCert>): ParsedCert[] | undefined => {
     if (cur.der.equals(root.der)) return chain;
-    if (issues(root, cur) && isCA(root) && validAt(root) && ekuOK(root)) return [...chain, root];
+    // Roots are trust anchors: Go does not require the CA flag on them.
+    if (issues(root, cur) && validAt(root) && ekuOK(root)) return [...chain, root];
     for (const im of intermediates) {
       if (used.has(im) || !issues(im, cur) || !isCA(im) || !validAt(im) || !ekuOK(im)) continue;
       const r = search(im, [...chain, im], new Set([...used, im]));
