@@ -83,3 +83,22 @@ describe('hash chain', () => {
     expect(v.result()).toMatchObject({ ok: true, count: 10, firstSeq: 11, lastSeq: 20 });
   });
 });
+
+describe('parallel verification', () => {
+  it('agrees with the sequential verifier on intact and broken chains', async () => {
+    const { verifyChainParallel } = await import('./verify-parallel.ts');
+    const links = buildChain(3000);
+    const opts = { threads: 2, batchSize: 200, parallelFrom: 100 };
+    expect(await verifyChainParallel(links, opts)).toEqual(verifyLinks(links));
+    const changed = [...links];
+    changed[2500] = { ...changed[2500]!, event: changed[2500]!.event.replace('a2501', 'b2501') };
+    const p = await verifyChainParallel(changed, opts);
+    expect(p).toEqual(verifyLinks(changed));
+    expect(p.broken).toMatchObject({ seq: 2501, reason: 'hash_mismatch' });
+    const gap = links.filter((l) => l.seq !== 1700);
+    expect(await verifyChainParallel(gap, opts)).toEqual(verifyLinks(gap));
+    const relinked = [...links];
+    relinked[900] = { ...relinked[900]!, prevHash: relinked[898]!.hash };
+    expect((await verifyChainParallel(relinked, opts)).broken).toMatchObject({ seq: 901, reason: 'prev_hash_mismatch' });
+  });
+});

@@ -49,6 +49,8 @@ export interface VerifyResult {
  */
 export class ChainVerifier {
   private head: string;
+  // The head as bytes: each link's hash feeds the next, so it is decoded from hex only once.
+  private headBytes: Buffer | undefined;
   private expectedSeq: number | null;
   private count = 0;
   private firstSeq: number | null = null;
@@ -56,6 +58,7 @@ export class ChainVerifier {
 
   constructor(start: { prevHash?: string; seq?: number } = {}) {
     this.head = start.prevHash ?? GENESIS_HASH;
+    this.headBytes = Buffer.from(this.head, 'hex');
     this.expectedSeq = start.seq ?? null;
   }
 
@@ -72,13 +75,42 @@ export class ChainVerifier {
     if (link.prevHash !== this.head) {
       return fail('prev_hash_mismatch', `event ${link.seq} does not link to the event before it`);
     }
-    const h = chainHash(this.head, link.event);
+    const prev = this.headBytes ?? Buffer.from(this.head, 'hex');
+    const digest = createHash('sha256').update(prev).update(link.event, 'utf8').digest();
+    const h = digest.toString('hex');
     if (h !== link.hash) return fail('hash_mismatch', `event ${link.seq} was changed after it was written (hash mismatch)`);
-    if (this.firstSeq === null) this.firstSeq = link.seq;
-    this.head = h;
-    this.expectedSeq = link.seq + 1;
-    this.count++;
+    this.accept(link.seq, h, digest);
     return true;
+  }
+
+  /**
+   * Accept a link whose hash was already checked elsewhere (a worker thread): only the
+   * cheap order and linkage checks run here.
+   */
+  pushVerified(link: { seq: number; prevHash: string; hash: string }, hashOk = true): boolean {
+    if (this.broken) return false;
+    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) {
+      this.broken = { seq: link.seq, reason: 'sequence_gap', message: `expected event ${this.expectedSeq} but found ${link.seq}: an event was removed or reordered` };
+      return false;
+    }
+    if (link.prevHash !== this.head) {
+      this.broken = { seq: link.seq, reason: 'prev_hash_mismatch', message: `event ${link.seq} does not link to the event before it` };
+      return false;
+    }
+    if (!hashOk) {
+      this.broken = { seq: link.seq, reason: 'hash_mismatch', message: `event ${link.seq} was changed after it was written (hash mismatch)` };
+      return false;
+    }
+    this.accept(link.seq, link.hash, undefined);
+    return true;
+  }
+
+  private accept(seq: number, hash: string, bytes: Buffer | undefined): void {
+    if (this.firstSeq === null) this.firstSeq = seq;
+    this.head = hash;
+    this.headBytes = bytes;
+    this.expectedSeq = seq + 1;
+    this.count++;
   }
 
   result(): VerifyResult {

@@ -20,7 +20,8 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { Database, Queryable, Tx } from '../db/database.ts';
 import { canonicalJson } from './canonical.ts';
-import { ChainVerifier, GENESIS_HASH, chainHash, type VerifyResult } from './chain.ts';
+import { GENESIS_HASH, chainHash, type VerifyResult } from './chain.ts';
+import { verifyChainParallel } from './verify-parallel.ts';
 import { toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';
 import * as store from './store.ts';
@@ -170,11 +171,7 @@ export class AuditLog {
       const before = await store.listEvents(this.database.db, { after: opts.fromSeq - 2, limit: 1 });
       if (before[0]) start = { prevHash: before[0].hash, seq: opts.fromSeq };
     }
-    const verifier = new ChainVerifier(start);
-    for await (const link of store.streamLinks(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq })) {
-      if (!verifier.push(link)) break;
-    }
-    return verifier.result();
+    return verifyChainParallel(store.streamLinks(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), { start });
   }
 
   async list(filter: store.EventFilter, q: Queryable = this.database.db): Promise<AuditRecord[]> {

@@ -10,6 +10,7 @@ import { canonicalJson } from './canonical.ts';
 import { ChainVerifier, type VerifyResult } from './chain.ts';
 import { openDatabase } from '../db/database.ts';
 import { countPending, streamLinks } from './store.ts';
+import { verifyChainParallel } from './verify-parallel.ts';
 
 export async function verifyExportFile(path: string): Promise<VerifyResult & { malformedLine?: number }> {
   const verifier = new ChainVerifier();
@@ -39,9 +40,8 @@ export async function verifyExportFile(path: string): Promise<VerifyResult & { m
 export async function verifyDatabase(opts: { url?: string; sqliteFile?: string; schema?: string }): Promise<VerifyResult & { pending: number }> {
   const database = await openDatabase({ ...opts, migrate: false });
   try {
-    const verifier = new ChainVerifier();
-    for await (const link of streamLinks(database.db)) if (!verifier.push(link)) break;
-    return { ...verifier.result(), pending: await countPending(database.db) };
+    const result = await verifyChainParallel(streamLinks(database.db, { pageSize: 20_000 }));
+    return { ...result, pending: await countPending(database.db) };
   } finally {
     await database.close();
   }

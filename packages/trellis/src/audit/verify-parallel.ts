@@ -1,0 +1,116 @@
+/**
+ * Chain verification spread over worker threads, for long chains. Every link can be hashed
+ * independently — hash(n) depends only on the stored prev_hash and event of row n — so
+ * workers check hashes of whole batches while this thread checks order and linkage
+ * (prev_hash(n) = hash(n-1)), which are string comparisons. Results are applied in batch
+ * order, so the first broken event reported is the same one the sequential verifier finds.
+ * Short chains never start a worker: below `parallelFrom` links everything runs inline.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { ChainVerifier, type ChainLink, type VerifyResult } from './chain.ts';
+
+// Plain JavaScript so the worker needs no TypeScript loader. Within a batch each digest feeds
+// the next link, so only the batch's first prev_hash is decoded from hex.
+const workerSource = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+parentPort.on('message', (m) => {
+  let prev = Buffer.from(m.prevs[0], 'hex');
+  let bad = -1;
+  for (let i = 0; i < m.events.length; i++) {
+    if (i > 0 && m.prevs[i] !== m.hashes[i - 1]) prev = Buffer.from(m.prevs[i], 'hex');
+    const d = createHash('sha256').update(prev).update(m.events[i], 'utf8').digest();
+    if (d.toString('hex') !== m.hashes[i]) { bad = i; break; }
+    prev = d;
+  }
+  parentPort.postMessage({ id: m.id, bad });
+});
+`;
+
+interface Batch {
+  id: number;
+  links: ChainLink[];
+  done: Promise<number>;
+}
+
+export interface ParallelOptions {
+  start?: { prevHash?: string; seq?: number };
+  threads?: number;
+  batchSize?: number;
+  /** Verify inline until this many links have been seen. */
+  parallelFrom?: number;
+}
+
+export async function verifyChainParallel(source: AsyncIterable<ChainLink> | Iterable<ChainLink>, opts: ParallelOptions = {}): Promise<VerifyResult> {
+  const verifier = new ChainVerifier(opts.start);
+  const threads = Math.max(1, opts.threads ?? availableParallelism());
+  const batchSize = opts.batchSize ?? 10_000;
+  const parallelFrom = opts.parallelFrom ?? 50_000;
+  const workers: Worker[] = [];
+  const waiting = new Map<number, (bad: number) => void>();
+  const inflight: Batch[] = [];
+  let nextId = 0;
+  let batch: ChainLink[] = [];
+  let seen = 0;
+
+  const startWorkers = () => {
+    for (let i = 0; i < threads; i++) {
+      // No execArgv: the worker runs plain JavaScript and must not load the parent's TypeScript loader.
+      const w = new Worker(workerSource, { eval: true, execArgv: [] });
+      w.on('message', (m: { id: number; bad: number }) => {
+        waiting.get(m.id)?.(m.bad);
+        waiting.delete(m.id);
+      });
+      workers.push(w);
+    }
+  };
+
+  const apply = (b: Batch, bad: number): boolean => {
+    for (let i = 0; i < b.links.length; i++) {
+      const l = b.links[i]!;
+      // Order and linkage are checked before the hash, as the sequential verifier does.
+      if (!verifier.pushVerified(l, i !== bad)) return false;
+    }
+    return true;
+  };
+
+  const drainOne = async (): Promise<boolean> => {
+    const b = inflight.shift()!;
+    return apply(b, await b.done);
+  };
+
+  const dispatch = (links: ChainLink[]) => {
+    const id = nextId++;
+    const done = new Promise<number>((resolve) => waiting.set(id, resolve));
+    workers[id % workers.length]!.postMessage({ id, prevs: links.map((l) => l.prevHash), events: links.map((l) => l.event), hashes: links.map((l) => l.hash) });
+    inflight.push({ id, links, done });
+  };
+
+  try {
+    for await (const link of source) {
+      seen++;
+      if (seen <= parallelFrom) {
+        if (!verifier.push(link)) return verifier.result();
+        continue;
+      }
+      if (workers.length === 0) startWorkers();
+      batch.push(link);
+      if (batch.length >= batchSize) {
+        dispatch(batch);
+        batch = [];
+        // Keep a bounded number of batches in flight: memory stays flat on huge chains.
+        if (inflight.length >= threads * 2 && !(await drainOne())) return verifier.result();
+      }
+    }
+    if (batch.length > 0) {
+      if (workers.length === 0) {
+        for (const l of batch) if (!verifier.push(l)) return verifier.result();
+      } else dispatch(batch);
+    }
+    while (inflight.length > 0) if (!(await drainOne())) return verifier.result();
+    return verifier.result();
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
