@@ -49,8 +49,8 @@ export function typeName(v: Value): TypeName {
   }
 }
 
-/** OPA's sort order between kinds: null < boolean < number < string < array < object < set. */
-const kindRank: Record<TypeName, number> = { null: 0, boolean: 1, number: 2, string: 3, array: 4, object: 5, set: 6 };
+/** OPA's sort order between kinds: null < boolean < number < string < array < set < object (OPA 1.x, see conformance virtualdocs/set falsy values). */
+const kindRank: Record<TypeName, number> = { null: 0, boolean: 1, number: 2, string: 3, array: 4, set: 5, object: 6 };
 
 /**
  * A string that identifies a value up to Rego equality (1 and 1.0 share a key; sets and
@@ -122,13 +122,17 @@ export class SetValue {
 export class ObjectValue {
   /** Entries whose key is a string, by that string. */
   readonly strs: Map<string, Value>;
-  /** Entries whose key is any other value, by valueKey(key). */
-  readonly others: Map<string, [Value, Value]>;
+  /** Entries whose key is any other value, by valueKey(key); created on first use. */
+  private othersMap: Map<string, [Value, Value]> | undefined;
   private cachedKey: string | undefined;
 
   constructor() {
     this.strs = new Map();
-    this.others = new Map();
+  }
+
+  /** Entries whose key is not a string (most objects have none, so the map is lazy). */
+  get others(): Map<string, [Value, Value]> {
+    return (this.othersMap ??= new Map());
   }
 
   static fromEntries(entries: Iterable<[Value, Value]>): ObjectValue {
@@ -138,17 +142,19 @@ export class ObjectValue {
   }
 
   get size(): number {
-    return this.strs.size + this.others.size;
+    return this.strs.size + (this.othersMap ? this.othersMap.size : 0);
   }
 
   get(k: Value): Value | undefined {
     if (typeof k === 'string') return this.strs.get(k);
-    const e = this.others.get(valueKey(k));
+    if (!this.othersMap) return undefined;
+    const e = this.othersMap.get(valueKey(k));
     return e ? e[1] : undefined;
   }
 
   has(k: Value): boolean {
-    return typeof k === 'string' ? this.strs.has(k) : this.others.has(valueKey(k));
+    if (typeof k === 'string') return this.strs.has(k);
+    return this.othersMap ? this.othersMap.has(valueKey(k)) : false;
   }
 
   /** Mutating set: only for an object under construction. */
@@ -160,18 +166,18 @@ export class ObjectValue {
 
   delete(k: Value): void {
     if (typeof k === 'string') this.strs.delete(k);
-    else this.others.delete(valueKey(k));
+    else this.othersMap?.delete(valueKey(k));
     this.cachedKey = undefined;
   }
 
   *entries(): IterableIterator<[Value, Value]> {
     for (const [k, v] of this.strs) yield [k, v];
-    for (const e of this.others.values()) yield e;
+    if (this.othersMap) for (const e of this.othersMap.values()) yield e;
   }
 
   *keys(): IterableIterator<Value> {
     yield* this.strs.keys();
-    for (const e of this.others.values()) yield e[0];
+    if (this.othersMap) for (const e of this.othersMap.values()) yield e[0];
   }
 
   /** Entries sorted by key in Rego's order. */
@@ -283,7 +289,7 @@ export function equals(a: Value, b: Value): boolean {
       const w = b.strs.get(k);
       if (w === undefined || !equals(v, w)) return false;
     }
-    for (const [k, [, v]] of a.others) {
+    if (a.size !== a.strs.size) for (const [k, [, v]] of a.others) {
       const w = b.others.get(k);
       if (w === undefined || !equals(v, w[1])) return false;
     }
@@ -307,7 +313,8 @@ export function fromJSON(x: unknown): Value {
       if (Array.isArray(x)) return x.map(fromJSON);
       if (x instanceof SetValue || x instanceof ObjectValue) return x;
       const o = new ObjectValue();
-      for (const [k, v] of Object.entries(x as Record<string, unknown>)) o.strs.set(k, fromJSON(v));
+      const rec = x as Record<string, unknown>;
+      for (const k in rec) if (Object.hasOwn(rec, k)) o.strs.set(k, fromJSON(rec[k]));
       return o;
     }
     default:

@@ -11,6 +11,7 @@ export const permissions = {
   'apps:read': { description: 'List, search and show apps, their versions and diffs', roles: ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] },
   'apps:write': { description: 'Register, update and import apps; submit them for review', roles: ['admin', 'builder'] },
   'apps:review': { description: 'Approve, reject, suspend and retire apps', roles: ['admin', 'reviewer'] },
+  'apps:transition': { description: 'Ask for an app status change; the move itself needs apps:write (to draft or pending_review) or apps:review (any other status)', roles: ['admin', 'reviewer', 'builder'] },
   'audit:read': { description: 'Search, tail and export the audit trail', roles: ['admin', 'reviewer', 'auditor'] },
   'audit:verify': { description: 'Verify the audit chain', roles: ['admin', 'reviewer', 'auditor'] },
   'tokens:manage': { description: 'Create, list and revoke API tokens', roles: ['admin'] },

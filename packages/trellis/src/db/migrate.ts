@@ -8,11 +8,12 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, DialectName } from './database.ts';
 import { auditMigrations } from '../audit/migrations.ts';
 import { authMigrations } from '../auth/migrations.ts';
+import { catalogMigrations } from '../catalog/migrations.ts';
 
 /** A module's migrations; the dialect lets a migration use each database's own features. */
 export type ModuleMigrations = (dialect: DialectName) => Record<string, Migration>;
 
-const modules: ModuleMigrations[] = [auditMigrations, authMigrations];
+const modules: ModuleMigrations[] = [auditMigrations, authMigrations, catalogMigrations];
 
 export function allMigrations(dialect: DialectName): Record<string, Migration> {
   const out: Record<string, Migration> = {};

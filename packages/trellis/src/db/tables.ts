@@ -4,5 +4,6 @@
  */
 import type { AuditTables } from '../audit/rows.ts';
 import type { AuthTables } from '../auth/rows.ts';
+import type { CatalogTables } from '../catalog/rows.ts';
 
-export interface Tables extends AuditTables, AuthTables {}
+export interface Tables extends AuditTables, AuthTables, CatalogTables {}

@@ -1,0 +1,1119 @@
+/**
+ * Stage `plan`: compiles the IR into closures (eval/types.ts) once, so evaluation never
+ * re-walks the AST. Because bodies were reordered by check-safety, the planner knows for
+ * every variable occurrence whether it is already bound: a bound variable compiles to a
+ * slot read, an unbound one to a binder, a ref operand that is unbound to an iteration.
+ * `data` refs are resolved against the rule tree here: a ref naming a rule becomes a direct
+ * call of that group's evaluator, a ref into base data a path lookup.
+ */
+import { ObjectValue, SetValue, compare, equals, isObject, toRegoText, type Value } from '../value.ts';
+import { RegoError, type ErrorList } from './errors.ts';
+import type { FnTarget, IBody, IExpr, IQuery, IRule, ITerm, IWith, Slot } from './ir.ts';
+import type { RuleTree, TreeNode, RuleGroup } from './build-rule-tree.ts';
+import type { BodyFn, DefPlan, Frame, IterFn, MatchFn, ValFn, VK, K } from '../eval/types.ts';
+import type { EvalContext, FnOverride } from '../eval/context.ts';
+import { baseAt, baseWithOverrides, dataWalk, indexFrom, indexValue, iterate, nodeValue, overrideAt, patchValue } from '../eval/refs.ts';
+import { callFunction, groupValue } from '../eval/rules.ts';
+import { callBuiltin, member2, member3, overridden, printText } from '../eval/calls.ts';
+import { restoreState, saveState, withData, withFunction, withInput } from '../eval/with.ts';
+import { patternVars, refOutputs, termVars } from './vars.ts';
+import { metadataChain, metadataRule, parseModuleBuiltin } from '../eval/metadata.ts';
+
+const TRUE_K: K = () => true;
+
+/** A test-only expression (see `Planner.pred`). */
+type Pred = (c: EvalContext, f: Frame) => boolean;
+
+/** Comparison built-ins evaluated inline (same semantics as builtins/comparison.ts). */
+const FAST_BINARY: Record<string, (a: Value, b: Value) => Value> = {
+  equal: (a, b) => a === b || equals(a, b),
+  neq: (a, b) => !(a === b || equals(a, b)),
+  lt: (a, b) => compare(a, b) < 0,
+  lte: (a, b) => compare(a, b) <= 0,
+  gt: (a, b) => compare(a, b) > 0,
+  gte: (a, b) => compare(a, b) >= 0,
+  'internal.member_2': member2,
+};
+
+export class Planner {
+  constructor(
+    readonly tree: RuleTree,
+    readonly errors: ErrorList,
+  ) {}
+
+  planGroups(): void {
+    for (const g of this.tree.groups) {
+      const defs = g.defs.map((d) => this.planDef(d));
+      const dflt = g.defaultRule ? this.planDef(g.defaultRule) : undefined;
+      const first = defs[0]?.rule.value;
+      const earlyExit =
+        g.kind === 'complete' &&
+        first?.k === 'const' &&
+        defs.every((d) => {
+          for (let e: DefPlan | undefined = d; e; e = e.else) {
+            const v = e.rule.value;
+            if (v?.k !== 'const' || !equals(v.v, (first as { v: Value }).v)) return false;
+          }
+          return true;
+        });
+      g.plan = { group: g, defs, default: dflt, index: undefined, earlyExit };
+    }
+  }
+
+  /** Extra frame slots for head terms that iterate, allocated past the rule's own slots. */
+  private extraSlots = 0;
+
+  planDef(r: IRule): DefPlan {
+    const bound = new Set<Slot>();
+    const args = (r.args ?? []).map((a) => this.match(a, bound));
+    this.extraSlots = 0;
+    const plan = this.planChain(r, bound, args);
+    for (let d: DefPlan | undefined = plan; d; d = d.else) d.nslots = r.nslots + this.extraSlots;
+    return plan;
+  }
+
+  /**
+   * A head term: deterministic terms are read after the body; a term that iterates (a value
+   * like `xs[_]`) extends the body with a binder into an extra slot, so each of its values
+   * is a separate solution (and conflicting ones are reported).
+   */
+  private headTerm(t: ITerm, bound: Set<Slot>, r: IRule, body: { fn: BodyFn }): ValFn {
+    const v = this.val(t, bound);
+    if (v) return v;
+    const s = r.nslots + this.extraSlots++;
+    const it = this.iter(t, bound);
+    const inner = body.fn;
+    body.fn = (c, f, k) =>
+      inner(c, f, () =>
+        it(c, f, (x) => {
+          f[s] = x;
+          const res = k();
+          f[s] = undefined;
+          return res;
+        }),
+      );
+    return (_c, f) => f[s];
+  }
+
+  private planChain(r: IRule, argBound: Set<Slot>, args: MatchFn[]): DefPlan {
+    const bound = new Set(argBound);
+    const body = { fn: this.body(r.body, bound) };
+    const keys = r.keys.map((k) => this.headTerm(k, bound, r, body));
+    const elem = r.elem ? this.headTerm(r.elem, bound, r, body) : undefined;
+    const value = r.value ? this.headTerm(r.value, bound, r, body) : undefined;
+    return {
+      rule: r,
+      nslots: r.nslots,
+      args,
+      body: body.fn,
+      keys,
+      elem,
+      value,
+      constValue: r.value?.k === 'const' && r.keys.length === 0,
+      else: r.else ? this.planChain(r.else, argBound, args) : undefined,
+    };
+  }
+
+  planQuery(q: IQuery): BodyFn {
+    return this.body(q.body, new Set());
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Bodies and expressions
+  // -------------------------------------------------------------------------------------------
+
+  body(b: IBody, bound: Set<Slot>): BodyFn {
+    // Expressions that only test (no binding, no iteration) compile to predicates, chained
+    // without allocating a continuation per solution.
+    const parts = b.exprs.map((e): { pred?: Pred; fn?: BodyFn } => {
+      const pred = this.pred(e, bound);
+      return pred ? { pred } : { fn: this.expr(e, bound) };
+    });
+    if (parts.some((p) => p.pred)) {
+      let next: BodyFn = (_c, _f, k) => k();
+      for (let i = parts.length - 1; i >= 0; i--) {
+        const { pred, fn } = parts[i]!;
+        const rest = next;
+        if (pred) next = (c, f, k) => (pred(c, f) ? rest(c, f, k) : false);
+        else if (i === parts.length - 1) next = fn!;
+        else next = (c, f, k) => fn!(c, f, () => rest(c, f, k));
+      }
+      return next;
+    }
+    const fns = parts.map((p) => p.fn!);
+    if (fns.length === 0) return (_c, _f, k) => k();
+    if (fns.length === 1) return fns[0]!;
+    if (fns.length === 2) {
+      const [a, z] = fns as [BodyFn, BodyFn];
+      return (c, f, k) => a(c, f, () => z(c, f, k));
+    }
+    let next: BodyFn = fns[fns.length - 1]!;
+    for (let i = fns.length - 2; i >= 0; i--) {
+      const e = fns[i]!;
+      const rest = next;
+      next = (c, f, k) => e(c, f, () => rest(c, f, k));
+    }
+    return next;
+  }
+
+  /** A test-only expression as a predicate, or undefined if it binds, iterates or uses `with`. */
+  pred(e: IExpr, bound: Set<Slot>): Pred | undefined {
+    if (e.with.length > 0) return undefined;
+    const b = e.e;
+    let test: Pred | undefined;
+    if (b.k === 'term') {
+      const v = this.isDet(b.term, bound) ? this.val(b.term, bound) : undefined;
+      if (v) test = (c, f) => {
+        const x = v(c, f);
+        return x !== undefined && x !== false;
+      };
+    } else if (b.k === 'unify' && this.isDet(b.a, bound) && this.isDet(b.b, bound)) {
+      const av = this.val(b.a, bound);
+      const bv = this.val(b.b, bound);
+      if (av && bv) test = (c, f) => {
+        const x = av(c, f);
+        if (x === undefined) return false;
+        const y = bv(c, f);
+        return y !== undefined && equals(x, y);
+      };
+    }
+    if (!test) return undefined;
+    const t = test;
+    const where = `${e.loc.file}:${e.loc.row}`;
+    if (e.negated) {
+      return (c, f) => {
+        if ((++c.steps & 1023) === 0) c.checkLimits();
+        if (c.coverage) c.coverage.add(where);
+        return !t(c, f);
+      };
+    }
+    return (c, f) => {
+      if ((++c.steps & 1023) === 0) c.checkLimits();
+      if (c.coverage) c.coverage.add(where);
+      return t(c, f);
+    };
+  }
+
+  expr(e: IExpr, bound: Set<Slot>): BodyFn {
+    let fn: BodyFn;
+    if (e.negated) {
+      const inner = this.exprCore(e, new Set(bound));
+      const wrapped = e.with.length > 0 ? this.wrapWith(e.with, bound, inner) : inner;
+      fn = (c, f, k) => (wrapped(c, f, TRUE_K) ? false : k());
+    } else {
+      const inner = this.exprCore(e, bound);
+      fn = e.with.length > 0 ? this.wrapWith(e.with, bound, inner) : inner;
+    }
+    const where = `${e.loc.file}:${e.loc.row}`;
+    const counted = fn;
+    return (c, f, k) => {
+      if ((++c.steps & 1023) === 0) c.checkLimits();
+      if (c.coverage) c.coverage.add(where);
+      return counted(c, f, k);
+    };
+  }
+
+  private exprCore(e: IExpr, bound: Set<Slot>): BodyFn {
+    const b = e.e;
+    switch (b.k) {
+      case 'noop':
+        return (_c, _f, k) => k();
+      case 'term': {
+        const t = b.term;
+        const v = this.val(t, bound);
+        if (v) return (c, f, k) => {
+          const x = v(c, f);
+          return x !== undefined && x !== false ? k() : false;
+        };
+        const it = this.iter(t, bound);
+        return (c, f, k) => it(c, f, (x) => (x !== false ? k() : false));
+      }
+      case 'unify':
+        return this.unify(b.a, b.b, bound, e);
+      case 'somein': {
+        const coll = this.iter(b.coll, bound);
+        const km = b.key ? this.match(b.key, bound) : undefined;
+        const vm = this.match(b.value, bound);
+        if (km) {
+          return (c, f, k) => coll(c, f, (cv) => iterate(cv, (key, val) => km(c, f, key, () => vm(c, f, val, k))));
+        }
+        return (c, f, k) => coll(c, f, (cv) => iterate(cv, (_key, val) => vm(c, f, val, k)));
+      }
+      case 'sub': {
+        const bodies = b.bodies.map((x) => this.body(x, new Set(bound)));
+        if (b.all) {
+          return (c, f, k) => {
+            for (const body of bodies) if (!body(c, f, TRUE_K)) return false;
+            return k();
+          };
+        }
+        return (c, f, k) => {
+          for (const body of bodies) if (body(c, f, TRUE_K)) return k();
+          return false;
+        };
+      }
+      case 'every': {
+        const dom = this.iter(b.domain, bound);
+        const inner = new Set(bound);
+        const ks = b.key?.k === 'var' ? b.key.slot : undefined;
+        const vs = b.value.k === 'var' ? b.value.slot : -1;
+        if (ks !== undefined) inner.add(ks);
+        inner.add(vs);
+        const body = this.body(b.body, inner);
+        return (c, f, k) =>
+          dom(c, f, (d) => {
+            let ok = true;
+            if (d === null || typeof d !== 'object') return false;
+            iterate(d, (key, val) => {
+              if (ks !== undefined) f[ks] = key;
+              f[vs] = val;
+              const found = body(c, f, TRUE_K);
+              if (ks !== undefined) f[ks] = undefined;
+              f[vs] = undefined;
+              if (!found) ok = false;
+              return !ok;
+            });
+            return ok ? k() : false;
+          });
+      }
+    }
+  }
+
+  /** Run `inner` with the `with` modifiers installed; the continuation runs outside them. */
+  wrapWith(withs: IWith[], bound: Set<Slot>, inner: BodyFn): BodyFn {
+    type Applier = (c: EvalContext, f: Frame) => boolean;
+    const appliers: Applier[] = withs.map((w) => {
+      if (w.fnValue && w.value.k === 'call') {
+        const target = w.value.fn;
+        const name = w.target.kind === 'fn' ? w.target.name : '';
+        // Inside a replacement no function is mocked: it may call the function it replaces,
+        // and never another mock (OPA's rule).
+        const call = (c: EvalContext, args: Value[]): Value | undefined => {
+          const saved = c.fnOverrides;
+          const savedCache = c.cache;
+          c.fnOverrides = null;
+          c.cache = new Map();
+          try {
+            return this.callTarget(c, target, args, w.loc);
+          } finally {
+            c.fnOverrides = saved;
+            c.cache = savedCache;
+          }
+        };
+        const o: FnOverride = { kind: 'fn', call };
+        return (c) => {
+          withFunction(c, name, o);
+          return true;
+        };
+      }
+      const v = this.valOrIterFirst(w.value, new Set(bound));
+      const target = w.target;
+      switch (target.kind) {
+        case 'input':
+          return (c, f) => {
+            const x = v(c, f);
+            if (x === undefined) return false;
+            withInput(c, target.path, x);
+            return true;
+          };
+        case 'data':
+          return (c, f) => {
+            const x = v(c, f);
+            if (x === undefined) return false;
+            withData(c, target.path, x);
+            return true;
+          };
+        case 'fn':
+          return (c, f) => {
+            const x = v(c, f);
+            if (x === undefined) return false;
+            withFunction(c, target.name, { kind: 'value', value: x });
+            return true;
+          };
+      }
+    });
+    return (c, f, k) => {
+      const saved = saveState(c);
+      // Replacement values are evaluated in the outer state, then installed together.
+      for (const a of appliers) {
+        if (!a(c, f)) {
+          restoreState(c, saved);
+          return false;
+        }
+      }
+      c.cache = new Map();
+      const inside = saveState(c);
+      try {
+        return inner(c, f, () => {
+          restoreState(c, saved);
+          try {
+            return k();
+          } finally {
+            restoreState(c, inside);
+          }
+        });
+      } finally {
+        restoreState(c, saved);
+      }
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Unification and patterns
+  // -------------------------------------------------------------------------------------------
+
+  /** Slots of `t` that are neither bound nor bindable by iterating its refs. */
+  private unresolved(t: ITerm, bound: Set<Slot>): Set<Slot> {
+    const vars = termVars(t, new Set());
+    const outs = new Set<Slot>();
+    refOutputs(t, bound, outs);
+    for (const v of [...vars]) if (bound.has(v) || outs.has(v)) vars.delete(v);
+    return vars;
+  }
+
+  unify(a: ITerm, b: ITerm, bound: Set<Slot>, e: IExpr): BodyFn {
+    const ua = this.unresolved(a, bound);
+    const ub = this.unresolved(b, bound);
+    if (ub.size === 0 && (ua.size === 0 || this.isPattern(a, bound))) {
+      const av = ua.size === 0 ? this.val(a, bound) : undefined;
+      const bv = this.val(b, bound);
+      if (av && bv) {
+        return (c, f, k) => {
+          const x = av(c, f);
+          if (x === undefined) return false;
+          const y = bv(c, f);
+          return y !== undefined && equals(x, y) ? k() : false;
+        };
+      }
+      const it = bv ? undefined : this.iter(b, bound);
+      const m = this.match(a, bound);
+      if (bv) return (c, f, k) => {
+        const y = bv(c, f);
+        return y === undefined ? false : m(c, f, y, k);
+      };
+      return (c, f, k) => it!(c, f, (y) => m(c, f, y, k));
+    }
+    if (ua.size === 0 && this.isPattern(b, bound)) {
+      const av = this.val(a, bound);
+      const it = av ? undefined : this.iter(a, bound);
+      const m = this.match(b, bound);
+      if (av) return (c, f, k) => {
+        const y = av(c, f);
+        return y === undefined ? false : m(c, f, y, k);
+      };
+      return (c, f, k) => it!(c, f, (y) => m(c, f, y, k));
+    }
+    if (a.k === 'array' && b.k === 'array' && a.items.length === b.items.length) {
+      return this.unifyPairs(a.items.map((x, i) => [x, b.items[i]!] as [ITerm, ITerm]), bound, e);
+    }
+    if (a.k === 'object' && b.k === 'object' && a.items.length === b.items.length) {
+      const pairs: [ITerm, ITerm][] = [];
+      for (const [ka, va] of a.items) {
+        const kb = b.items.find(([x]) => x.k === 'const' && ka.k === 'const' && equals(x.v, ka.v));
+        if (!kb) return () => false;
+        pairs.push([va, kb[1]]);
+      }
+      return this.unifyPairs(pairs, bound, e);
+    }
+    for (const s of [...ua, ...ub]) {
+      this.errors.add('rego_unsafe_var_error', `var ${this.nameOf(a, b, s)} is unsafe`, e.loc);
+      break;
+    }
+    return () => false;
+  }
+
+  private nameOf(a: ITerm, b: ITerm, s: Slot): string {
+    let name = '?';
+    const visit = (t: ITerm): void => {
+      if (t.k === 'var' && t.slot === s) name = t.name;
+      else if (t.k === 'array' || t.k === 'set') t.items.forEach(visit);
+      else if (t.k === 'object') t.items.forEach(([x, y]) => (visit(x), visit(y)));
+      else if (t.k === 'ref') {
+        visit(t.head);
+        t.path.forEach(visit);
+      }
+      else if (t.k === 'call') t.args.forEach(visit);
+    };
+    visit(a);
+    visit(b);
+    return name;
+  }
+
+  private unifyPairs(pairs: [ITerm, ITerm][], bound: Set<Slot>, e: IExpr): BodyFn {
+    const fns: BodyFn[] = [];
+    const todo = [...pairs];
+    while (todo.length > 0) {
+      let idx = todo.findIndex(([x, y]) => this.unresolved(x, bound).size === 0 || this.unresolved(y, bound).size === 0);
+      if (idx < 0) idx = 0;
+      const [x, y] = todo.splice(idx, 1)[0]!;
+      fns.push(this.unify(x, y, bound, e));
+    }
+    return chain(fns);
+  }
+
+  /** True if `t` has unbound variables in pattern positions (and nowhere else unresolvable). */
+  private isPattern(t: ITerm, bound: Set<Slot>): boolean {
+    const pv = patternVars(t, new Set());
+    const un = this.unresolved(t, bound);
+    for (const v of un) if (!pv.has(v)) return false;
+    return true;
+  }
+
+  match(t: ITerm, bound: Set<Slot>): MatchFn {
+    if (t.k === 'var') {
+      const s = t.slot;
+      if (!bound.has(s)) {
+        bound.add(s);
+        return (_c, f, v, k) => {
+          f[s] = v;
+          const r = k();
+          f[s] = undefined;
+          return r;
+        };
+      }
+      return (_c, f, v, k) => (equals(f[s]!, v) ? k() : false);
+    }
+    const hasPattern = [...patternVars(t, new Set())].some((s) => !bound.has(s));
+    if (hasPattern && t.k === 'array') {
+      const ms = t.items.map((x) => this.match(x, bound));
+      const n = ms.length;
+      return (c, f, v, k) => {
+        if (!Array.isArray(v) || v.length !== n) return false;
+        const run = (i: number): boolean => (i === n ? k() : ms[i]!(c, f, v[i]!, () => run(i + 1)));
+        return run(0);
+      };
+    }
+    if (hasPattern && t.k === 'object') {
+      const keys = t.items.map(([kt]) => this.valOrIterFirst(kt, bound));
+      const ms = t.items.map(([, vt]) => this.match(vt, bound));
+      const n = ms.length;
+      return (c, f, v, k) => {
+        if (!isObject(v) || v.size !== n) return false;
+        const run = (i: number): boolean => {
+          if (i === n) return k();
+          const key = keys[i]!(c, f);
+          if (key === undefined) return false;
+          const x = v.get(key);
+          return x === undefined ? false : ms[i]!(c, f, x, () => run(i + 1));
+        };
+        return run(0);
+      };
+    }
+    const tv = this.val(t, bound);
+    if (tv) return (c, f, v, k) => {
+      const x = tv(c, f);
+      return x !== undefined && equals(x, v) ? k() : false;
+    };
+    const it = this.iter(t, bound);
+    return (c, f, v, k) => it(c, f, (x) => (equals(x, v) ? k() : false));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Terms
+  // -------------------------------------------------------------------------------------------
+
+  /** A term's single value when it must have one (head terms, keys): first solution. */
+  valOrIterFirst(t: ITerm, bound: Set<Slot>): ValFn {
+    const v = this.val(t, bound);
+    if (v) return v;
+    const it = this.iter(t, new Set(bound));
+    return (c, f) => {
+      let out: Value | undefined;
+      it(c, f, (x) => {
+        out = x;
+        return true;
+      });
+      return out;
+    };
+  }
+
+  /** Deterministic compile of `t`, or undefined if `t` may iterate or bind. */
+  val(t: ITerm, bound: Set<Slot>): ValFn | undefined {
+    switch (t.k) {
+      case 'const': {
+        const v = t.v;
+        return () => v;
+      }
+      case 'var': {
+        if (!bound.has(t.slot)) return undefined;
+        const s = t.slot;
+        return (_c, f) => f[s];
+      }
+      case 'input':
+        return (c) => c.input;
+      case 'data': {
+        const root = this.tree.root;
+        return (c) => nodeValue(c, root);
+      }
+      case 'ref':
+        return this.refVal(t, bound);
+      case 'array': {
+        const items = this.vals(t.items, bound);
+        if (!items) return undefined;
+        return (c, f) => {
+          const out: Value[] = new Array(items.length);
+          for (let i = 0; i < items.length; i++) {
+            const x = items[i]!(c, f);
+            if (x === undefined) return undefined;
+            out[i] = x;
+          }
+          return out;
+        };
+      }
+      case 'set': {
+        const items = this.vals(t.items, bound);
+        if (!items) return undefined;
+        return (c, f) => {
+          const out = new SetValue();
+          for (const it of items) {
+            const x = it(c, f);
+            if (x === undefined) return undefined;
+            out.add(x);
+          }
+          return out;
+        };
+      }
+      case 'object': {
+        const ks = this.vals(t.items.map(([a]) => a), bound);
+        const vs = this.vals(t.items.map(([, b]) => b), bound);
+        if (!ks || !vs) return undefined;
+        return (c, f) => {
+          const out = new ObjectValue();
+          for (let i = 0; i < ks.length; i++) {
+            const kx = ks[i]!(c, f);
+            if (kx === undefined) return undefined;
+            const vx = vs[i]!(c, f);
+            if (vx === undefined) return undefined;
+            out.set(kx, vx);
+          }
+          return out;
+        };
+      }
+      case 'arrayc':
+      case 'setc': {
+        const inner = new Set(bound);
+        const body = this.body(t.body, inner);
+        const head = this.valOrIterFirst(t.head, inner);
+        if (t.k === 'arrayc') {
+          return (c, f) => {
+            const out: Value[] = [];
+            body(c, f, () => {
+              const v = head(c, f);
+              if (v !== undefined) {
+                out.push(v);
+                c.produced(1);
+              }
+              return false;
+            });
+            return out;
+          };
+        }
+        return (c, f) => {
+          const out = new SetValue();
+          body(c, f, () => {
+            const v = head(c, f);
+            if (v !== undefined) {
+              out.add(v);
+              c.produced(1);
+            }
+            return false;
+          });
+          return out;
+        };
+      }
+      case 'objectc': {
+        const inner = new Set(bound);
+        const body = this.body(t.body, inner);
+        const key = this.valOrIterFirst(t.key, inner);
+        const value = this.valOrIterFirst(t.value, inner);
+        const loc = t.loc;
+        return (c, f) => {
+          const out = new ObjectValue();
+          body(c, f, () => {
+            const kx = key(c, f);
+            const vx = value(c, f);
+            if (kx === undefined || vx === undefined) return false;
+            const prev = out.get(kx);
+            if (prev !== undefined && !equals(prev, vx)) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc);
+            out.set(kx, vx);
+            c.produced(1);
+            return false;
+          });
+          return out;
+        };
+      }
+      case 'call':
+        return this.callVal(t, bound);
+      case 'template':
+        return this.template(t.parts, bound);
+    }
+  }
+
+  private vals(ts: ITerm[], bound: Set<Slot>): ValFn[] | undefined {
+    const out: ValFn[] = [];
+    for (const t of ts) {
+      const v = this.val(t, bound);
+      if (!v) return undefined;
+      out.push(v);
+    }
+    return out;
+  }
+
+  /** Compile a term that may iterate (and bind the unbound ref operands it contains). */
+  iter(t: ITerm, bound: Set<Slot>): IterFn {
+    const v = this.val(t, bound);
+    if (v) return (c, f, k) => {
+      const x = v(c, f);
+      return x === undefined ? false : k(x);
+    };
+    switch (t.k) {
+      case 'ref':
+        return this.refIter(t, bound);
+      case 'array':
+      case 'set':
+      case 'call': {
+        const items = t.k === 'call' ? t.args : t.items;
+        // Compile (and evaluate) first the items whose variables can be bound by iteration,
+        // so `x == xs[x]` binds x from the ref before comparing.
+        const order: number[] = [];
+        const left = items.map((_x, i) => i);
+        while (left.length > 0) {
+          let pick = left.findIndex((i) => this.unresolved(items[i]!, bound).size === 0);
+          if (pick < 0) pick = 0;
+          order.push(left.splice(pick, 1)[0]!);
+        }
+        const compiled = new Map(order.map((i) => [i, this.iter(items[i]!, bound)] as [number, IterFn]));
+        const its = order.map((i) => compiled.get(i)!);
+        const n = its.length;
+        let build: (c: EvalContext, f: Frame, xs: Value[], k: VK) => boolean;
+        if (t.k === 'array') build = (_c, _f, xs, k) => k(xs.slice());
+        else if (t.k === 'set') build = (_c, _f, xs, k) => k(new SetValue(xs));
+        else build = this.callWith(t, (c, args, k) => {
+          const r = this.invoke(c, t.fn, args, t.loc);
+          return r === undefined ? false : k(r);
+        }, (c, args, k) => this.invokeRelation(c, t.fn, args, t.loc, k));
+        return (c, f, k) => {
+          const xs: Value[] = new Array(n);
+          const run = (i: number): boolean => (i === n ? build(c, f, xs, k) : its[i]!(c, f, (x) => ((xs[order[i]!] = x), run(i + 1))));
+          return run(0);
+        };
+      }
+      case 'object': {
+        const ks = t.items.map(([a]) => this.iter(a, bound));
+        const vs = t.items.map(([, b]) => this.iter(b, bound));
+        const n = ks.length;
+        return (c, f, k) => {
+          const pairs: [Value, Value][] = new Array(n);
+          const run = (i: number): boolean => {
+            if (i === n) return k(ObjectValue.fromEntries(pairs));
+            return ks[i]!(c, f, (kx) => vs[i]!(c, f, (vx) => ((pairs[i] = [kx, vx]), run(i + 1))));
+          };
+          return run(0);
+        };
+      }
+      case 'var':
+        this.errors.add('rego_unsafe_var_error', `var ${t.name} is unsafe`, t.loc);
+        return () => false;
+      default:
+        this.errors.add('rego_compile_error', `cannot evaluate term`, t.loc);
+        return () => false;
+    }
+  }
+
+  private callWith(
+    t: Extract<ITerm, { k: 'call' }>,
+    single: (c: EvalContext, args: Value[], k: VK) => boolean,
+    relation: (c: EvalContext, args: Value[], k: VK) => boolean,
+  ): (c: EvalContext, f: Frame, xs: Value[], k: VK) => boolean {
+    const isRel = t.fn.kind === 'builtin' && t.fn.decl.relation === true;
+    return (c, _f, xs, k) => (isRel ? relation(c, xs.slice(), k) : single(c, xs.slice(), k));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // References
+  // -------------------------------------------------------------------------------------------
+
+  /** Where a data ref's ground prefix lands, decided at compile time. */
+  private dataHead(path: ITerm[], bound: Set<Slot>): { head: ValFn; rest: ITerm[] } {
+    let node: TreeNode = this.tree.root;
+    let i = 0;
+    while (i < path.length && !node.group) {
+      const p = path[i]!;
+      if (p.k === 'const' && typeof p.v === 'string' && node.children.has(p.v)) {
+        node = node.children.get(p.v)!;
+        i++;
+        continue;
+      }
+      break;
+    }
+    const n = node;
+    if (n.group && n.children.size === 0) {
+      const g = n.group;
+      if (g.kind === 'function') return { head: () => undefined, rest: [] };
+      const gpath = g.path;
+      return {
+        head: (c) => {
+          if (c.dataOverrides) {
+            const hit = overrideAt(c.dataOverrides, gpath);
+            if (hit?.exact) return hit.value;
+            if (hit) return patchValue(groupValue(c, g), hit.node);
+          }
+          return groupValue(c, g);
+        },
+        rest: path.slice(i),
+      };
+    }
+    if (i === path.length || n.group) return { head: (c) => nodeValue(c, n), rest: path.slice(i) };
+    const p = path[i]!;
+    if (!(p.k === 'const' && typeof p.v === 'string') && this.isDet(p, bound)) {
+      // Bound operands below a namespace: walk the tree at runtime instead of materialising it.
+      let j = i;
+      const vals: ValFn[] = [];
+      while (j < path.length && this.isDet(path[j]!, bound)) vals.push(this.val(path[j++]!, bound)!);
+      return {
+        head: (c, f) => {
+          const keys: Value[] = [];
+          for (const v of vals) {
+            const x = v(c, f);
+            if (x === undefined) return undefined;
+            keys.push(x);
+          }
+          return dataWalk(c, n, keys, 0);
+        },
+        rest: path.slice(j),
+      };
+    }
+    if (p.k === 'const' && typeof p.v === 'string') {
+      // Below this node there are no rules: plain base data.
+      const base = [...n.path];
+      let j = i;
+      while (j < path.length) {
+        const q = path[j]!;
+        if (q.k !== 'const' || typeof q.v !== 'string') break;
+        base.push(q.v);
+        j++;
+      }
+      const baseFn: ValFn = (c) => (c.dataOverrides ? baseWithOverrides(c, base) : baseAt(c.data, base));
+      if (j < path.length && this.isDet(path[j]!, bound) && !(path[j]!.k === 'const' && typeof (path[j] as { v: Value }).v === 'string')) {
+        // Bound non-string keys into base data: numbers address keys by their text.
+        const vals: ValFn[] = [];
+        while (j < path.length && this.isDet(path[j]!, bound)) vals.push(this.val(path[j++]!, bound)!);
+        return {
+          head: (c, f) => {
+            const keys: Value[] = [];
+            for (const v of vals) {
+              const x = v(c, f);
+              if (x === undefined) return undefined;
+              keys.push(x);
+            }
+            return indexFrom(baseFn(c, f), keys, 0);
+          },
+          rest: path.slice(j),
+        };
+      }
+      return { head: baseFn, rest: path.slice(j) };
+    }
+    return { head: (c) => nodeValue(c, n), rest: path.slice(i) };
+  }
+
+  private refHead(t: Extract<ITerm, { k: 'ref' }>, bound: Set<Slot>): { head: ValFn | IterFn; det: boolean; rest: ITerm[] } {
+    if (t.head.k === 'data') {
+      const { head, rest } = this.dataHead(t.path, bound);
+      return { head, det: true, rest };
+    }
+    const hv = this.val(t.head, bound);
+    if (hv) return { head: hv, det: true, rest: t.path };
+    return { head: this.iter(t.head, bound), det: false, rest: t.path };
+  }
+
+  private refVal(t: Extract<ITerm, { k: 'ref' }>, bound: Set<Slot>): ValFn | undefined {
+    // Check determinism without compiling binders.
+    for (const p of t.path) if (!this.isDet(p, bound)) return undefined;
+    if (t.head.k !== 'data' && !this.isDet(t.head, bound)) return undefined;
+    const { head, rest } = this.refHead(t, bound);
+    const h = head as ValFn;
+    if (rest.length === 0) return h;
+    if (rest.every((p) => p.k === 'const' && typeof p.v === 'string')) {
+      const keys = rest.map((p) => (p as { v: string }).v);
+      return (c, f) => {
+        let v = h(c, f);
+        for (let i = 0; i < keys.length; i++) {
+          if (v instanceof ObjectValue) v = v.strs.get(keys[i]!);
+          else if (v === undefined) return undefined;
+          else v = indexValue(v, keys[i]!);
+          if (v === undefined) return undefined;
+        }
+        return v;
+      };
+    }
+    const ps = rest.map((p) => this.val(p, bound)!);
+    return (c, f) => {
+      let v = h(c, f);
+      for (let i = 0; i < ps.length && v !== undefined; i++) {
+        const key = ps[i]!(c, f);
+        if (key === undefined) return undefined;
+        v = indexValue(v, key);
+      }
+      return v;
+    };
+  }
+
+  /** Would `val` succeed (no unbound vars, no relation calls outside closures)? */
+  isDet(t: ITerm, bound: Set<Slot>): boolean {
+    switch (t.k) {
+      case 'var':
+        return bound.has(t.slot);
+      case 'ref':
+        return (t.head.k === 'data' || this.isDet(t.head, bound)) && t.path.every((p) => this.isDet(p, bound));
+      case 'array':
+      case 'set':
+        return t.items.every((x) => this.isDet(x, bound));
+      case 'object':
+        return t.items.every(([a, b]) => this.isDet(a, bound) && this.isDet(b, bound));
+      case 'call':
+        return !(t.fn.kind === 'builtin' && t.fn.decl.relation) && t.args.every((a) => this.isDet(a, bound));
+      case 'arrayc':
+      case 'setc':
+      case 'objectc':
+        return [...t.body.captures].every((s) => bound.has(s));
+      default:
+        return true;
+    }
+  }
+
+  private refIter(t: Extract<ITerm, { k: 'ref' }>, bound: Set<Slot>): IterFn {
+    const { head, det, rest } = this.refHead(t, bound);
+    type Step = (c: EvalContext, f: Frame, v: Value, k: VK) => boolean;
+    const steps: Step[] = rest.map((p): Step => {
+      const pv = this.val(p, bound);
+      if (pv) {
+        return (c, f, v, k) => {
+          const key = pv(c, f);
+          if (key === undefined) return false;
+          const x = indexValue(v, key);
+          return x === undefined ? false : k(x);
+        };
+      }
+      if (p.k === 'var' && !bound.has(p.slot)) {
+        const s = p.slot;
+        bound.add(s);
+        return (_c, f, v, k) =>
+          iterate(v, (key, x) => {
+            f[s] = key;
+            const r = k(x);
+            f[s] = undefined;
+            return r;
+          });
+      }
+      if (this.isPattern(p, bound)) {
+        const m = this.match(p, bound);
+        return (c, f, v, k) => iterate(v, (key, x) => m(c, f, key, () => k(x)));
+      }
+      const it = this.iter(p, bound);
+      return (c, f, v, k) =>
+        it(c, f, (key) => {
+          const x = indexValue(v, key);
+          return x === undefined ? false : k(x);
+        });
+    });
+    let chainFn: Step = (_c, _f, v, k) => k(v);
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const s = steps[i]!;
+      const next = chainFn;
+      chainFn = (c, f, v, k) => s(c, f, v, (x) => next(c, f, x, k));
+    }
+    const run = chainFn;
+    if (det) {
+      const h = head as ValFn;
+      return (c, f, k) => {
+        const v = h(c, f);
+        return v === undefined ? false : run(c, f, v, k);
+      };
+    }
+    const hi = head as IterFn;
+    return (c, f, k) => hi(c, f, (v) => run(c, f, v, k));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls
+  // -------------------------------------------------------------------------------------------
+
+  private callVal(t: Extract<ITerm, { k: 'call' }>, bound: Set<Slot>): ValFn | undefined {
+    const fn = t.fn;
+    if (fn.kind === 'builtin' && fn.decl.relation) return undefined;
+    if (fn.kind === 'native' && (fn.name === 'print' || fn.name === 'internal.print')) return this.printCall(t, bound);
+    const args = this.vals(t.args, bound);
+    if (!args) return undefined;
+    const loc = t.loc;
+    const fast = fn.kind !== 'user' ? FAST_BINARY[fn.name] : undefined;
+    if (fast && args.length === 2) {
+      // Comparisons and membership are the hottest calls in policies: evaluate them inline
+      // unless a `with` replaces them.
+      const [a0, a1] = args as [ValFn, ValFn];
+      return (c, f) => {
+        const x = a0(c, f);
+        if (x === undefined) return undefined;
+        const y = a1(c, f);
+        if (y === undefined) return undefined;
+        return c.fnOverrides ? this.invoke(c, fn, [x, y], loc) : fast(x, y);
+      };
+    }
+    if (fn.kind === 'builtin') {
+      const decl = fn.decl;
+      if (args.length === 1) {
+        const a0 = args[0]!;
+        return (c, f) => {
+          const x = a0(c, f);
+          return x === undefined ? undefined : callBuiltin(c, decl, [x], loc);
+        };
+      }
+      if (args.length === 2) {
+        const [a0, a1] = args as [ValFn, ValFn];
+        return (c, f) => {
+          const x = a0(c, f);
+          if (x === undefined) return undefined;
+          const y = a1(c, f);
+          return y === undefined ? undefined : callBuiltin(c, decl, [x, y], loc);
+        };
+      }
+    }
+    return (c, f) => {
+      const xs: Value[] = new Array(args.length);
+      for (let i = 0; i < args.length; i++) {
+        const x = args[i]!(c, f);
+        if (x === undefined) return undefined;
+        xs[i] = x;
+      }
+      return this.invoke(c, fn, xs, loc);
+    };
+  }
+
+  /** Call any target with evaluated arguments. */
+  invoke(c: EvalContext, fn: FnTarget, args: Value[], loc: IExpr['loc']): Value | undefined {
+    switch (fn.kind) {
+      case 'builtin':
+        if (fn.decl.relation) {
+          let first: Value | undefined;
+          this.invokeRelation(c, fn, args, loc, (x) => ((first = x), true));
+          return first;
+        }
+        return callBuiltin(c, fn.decl, args, loc);
+      case 'user':
+        return this.callTarget(c, fn, args, loc);
+      case 'native':
+        return this.native(c, fn.name, args, loc);
+    }
+  }
+
+  invokeRelation(c: EvalContext, fn: FnTarget, args: Value[], loc: IExpr['loc'], k: VK): boolean {
+    if (fn.kind !== 'builtin') {
+      const r = this.invoke(c, fn, args, loc);
+      return r === undefined ? false : k(r);
+    }
+    const r = callBuiltin(c, fn.decl, args, loc);
+    if (!Array.isArray(r)) return false;
+    for (const x of r) if (k(x)) return true;
+    return false;
+  }
+
+  /** Call a user function or built-in by target, honouring `with` replacements. */
+  callTarget(c: EvalContext, fn: FnTarget, args: Value[], loc: IExpr['loc']): Value | undefined {
+    if (fn.kind === 'user') {
+      if (c.fnOverrides) {
+        const o = overridden(c, fn.name, args);
+        if (o) return o.v;
+      }
+      const g = this.group(fn.name);
+      if (!g) return undefined;
+      return callFunction(c, g, args);
+    }
+    return this.invoke(c, fn, args, loc);
+  }
+
+  private groupCache = new Map<string, RuleGroup | undefined>();
+  private group(name: string): RuleGroup | undefined {
+    if (!this.groupCache.has(name)) this.groupCache.set(name, this.tree.byName.get(name));
+    return this.groupCache.get(name);
+  }
+
+  private native(c: EvalContext, name: string, args: Value[], loc: IExpr['loc']): Value | undefined {
+    if (c.fnOverrides) {
+      const o = overridden(c, name, args);
+      if (o) return o.v;
+    }
+    switch (name) {
+      case 'internal.member_2':
+        return member2(args[0]!, args[1]!);
+      case 'internal.member_3':
+        return member3(args[0]!, args[1]!, args[2]!);
+      case 'rego.metadata.chain':
+        return metadataChain(c);
+      case 'rego.metadata.rule':
+        return metadataRule(c);
+      case 'rego.parse_module':
+        return parseModuleBuiltin(c, args, loc);
+      case 'trace':
+        return true;
+      default:
+        throw new RegoError('eval_builtin_error', `${name}: not implemented`, loc);
+    }
+  }
+
+  private printCall(t: Extract<ITerm, { k: 'call' }>, bound: Set<Slot>): ValFn {
+    const its = t.args.map((a) => this.iter(a, new Set(bound)));
+    return (c, f) => {
+      const parts: string[] = [];
+      for (const it of its) {
+        const vals: Value[] = [];
+        it(c, f, (x) => (vals.push(x), false));
+        parts.push(vals.length === 0 ? '<undefined>' : vals.map((v) => printText(v, toRegoText)).join(' '));
+      }
+      c.bctx.print(parts.join(' '));
+      return true;
+    };
+  }
+
+  private template(parts: (string | IExpr)[], bound: Set<Slot>): ValFn {
+    const fns = parts.map((p): ValFn => {
+      if (typeof p === 'string') return () => p;
+      const b = p.e;
+      if (b.k !== 'term') {
+        const body = this.expr(p, new Set(bound));
+        return (c, f) => (body(c, f, TRUE_K) ? 'true' : '<undefined>');
+      }
+      const it = this.iter(b.term, new Set(bound));
+      let cell: { v: Value | undefined } = { v: undefined };
+      const capture: BodyFn = (c, f, k) =>
+        it(c, f, (x) => {
+          cell.v = x;
+          return k();
+        });
+      const inner = p.with.length > 0 ? this.wrapWith(p.with, bound, capture) : capture;
+      return (c, f) => {
+        const saved = cell;
+        cell = { v: undefined };
+        const mine = cell;
+        inner(c, f, TRUE_K);
+        cell = saved;
+        const v = mine.v;
+        if (v === undefined) return '<undefined>';
+        return typeof v === 'string' ? v : toRegoText(v);
+      };
+    });
+    return (c, f) => {
+      let s = '';
+      for (const fn of fns) s += fn(c, f) as string;
+      return s;
+    };
+  }
+}
+
+function chain(fns: BodyFn[]): BodyFn {
+  let next: BodyFn = (_c, _f, k) => k();
+  for (let i = fns.length - 1; i >= 0; i--) {
+    const e = fns[i]!;
+    const rest = next;
+    next = (c, f, k) => e(c, f, () => rest(c, f, k));
+  }
+  return next;
+}

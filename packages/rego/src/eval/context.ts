@@ -1,0 +1,131 @@
+/**
+ * The state of one evaluation: input, base data, the active `with` overrides, per-query
+ * caches of rule values, the built-in context, and the safety limits (steps, deadline,
+ * recursion depth, output size, cancellation). Limits are checked by counting steps: every
+ * expression evaluated costs one step, and every 1024 steps the clock and the AbortSignal
+ * are consulted, so a hostile policy is stopped in bounded time without a timer.
+ */
+import type { BuiltinContext } from '../builtins/decl.ts';
+import { RegoError } from '../compiler/errors.ts';
+import type { RuleTree } from '../compiler/build-rule-tree.ts';
+import type { Value } from '../value.ts';
+
+/** Safety limits for one evaluation. Every field is optional; defaults are generous. */
+export interface Limits {
+  /** Maximum expressions evaluated (default 10,000,000). */
+  maxSteps?: number;
+  /** Wall-time budget in milliseconds (default 5,000). */
+  timeoutMs?: number;
+  /** Maximum nesting of rule and function evaluation (default 2,000). */
+  maxDepth?: number;
+  /** Maximum elements produced by comprehensions and partial rules in total (default 1,000,000). */
+  maxOutputItems?: number;
+}
+
+export const defaultLimits: Required<Limits> = {
+  maxSteps: 10_000_000,
+  timeoutMs: 5_000,
+  maxDepth: 2_000,
+  maxOutputItems: 1_000_000,
+};
+
+/** A node of the `with data…` override tree: a value replacing the document at this path. */
+export interface OverrideNode {
+  value: Value | undefined;
+  children: Map<string, OverrideNode>;
+}
+
+/** What a `with f as …` replaces a function with: a value, or another function. */
+export type FnOverride =
+  | { kind: 'value'; value: Value }
+  | { kind: 'fn'; call: (c: EvalContext, args: Value[]) => Value | undefined };
+
+export const NOT_COMPUTED = Symbol('not computed');
+
+export class EvalContext {
+  input: Value | undefined;
+  data: Value;
+  dataOverrides: OverrideNode | null = null;
+  fnOverrides: Map<string, FnOverride> | null = null;
+  /** Values of rule groups computed in the current `with` scope, by group id. */
+  cache: Map<number, Value | undefined> = new Map();
+  steps = 0;
+  depth = 0;
+  items = 0;
+  readonly maxSteps: number;
+  readonly maxDepth: number;
+  readonly maxItems: number;
+  readonly deadline: number;
+  readonly signal: AbortSignal | undefined;
+  private bctxLazy: BuiltinContext | undefined;
+  private readonly printSink: ((line: string) => void) | undefined;
+  private readonly nowNs: bigint | undefined;
+  readonly strictBuiltinErrors: boolean;
+  /** Rule/expression locations evaluated (`file:row`), when collecting coverage. */
+  coverage: Set<string> | undefined;
+  /** The rule chain being evaluated (for rego.metadata.*). */
+  ruleStack: import('../compiler/ir.ts').IRule[] = [];
+
+  constructor(
+    readonly tree: RuleTree,
+    opts: {
+      input: Value | undefined;
+      data: Value;
+      limits?: Limits;
+      signal?: AbortSignal;
+      print?: (line: string) => void;
+      strictBuiltinErrors?: boolean;
+      coverage?: Set<string>;
+      nowNs?: bigint;
+    },
+  ) {
+    const l = { ...defaultLimits, ...(opts.limits ?? {}) };
+    this.input = opts.input;
+    this.data = opts.data;
+    this.maxSteps = l.maxSteps;
+    this.maxDepth = l.maxDepth;
+    this.maxItems = l.maxOutputItems;
+    this.deadline = Date.now() + l.timeoutMs;
+    this.signal = opts.signal;
+    this.strictBuiltinErrors = opts.strictBuiltinErrors ?? false;
+    this.coverage = opts.coverage;
+    this.printSink = opts.print;
+    this.nowNs = opts.nowNs;
+  }
+
+  /** The built-in context, created on first use (most decisions never need it). */
+  get bctx(): BuiltinContext {
+    if (!this.bctxLazy) {
+      this.bctxLazy = {
+        nowNs: this.nowNs ?? BigInt(Date.now()) * 1_000_000n,
+        cache: new Map(),
+        print: this.printSink ?? (() => undefined),
+        strictBuiltinErrors: this.strictBuiltinErrors,
+      };
+    }
+    return this.bctxLazy;
+  }
+
+  /** Called every 1024 steps: enforce the step budget, the deadline and cancellation. */
+  checkLimits(): void {
+    if (this.steps > this.maxSteps) {
+      throw new RegoError('eval_limit_error', `evaluation exceeded the step limit (${this.maxSteps})`);
+    }
+    if (Date.now() > this.deadline) throw new RegoError('eval_limit_error', 'evaluation exceeded its time limit');
+    if (this.signal?.aborted) throw new RegoError('eval_cancel_error', 'caller cancelled query execution');
+  }
+
+  /** Count produced elements against the output limit. */
+  produced(n: number): void {
+    this.items += n;
+    if (this.items > this.maxItems) {
+      throw new RegoError('eval_limit_error', `evaluation exceeded the output size limit (${this.maxItems} items)`);
+    }
+  }
+
+  enter(): void {
+    if (++this.depth > this.maxDepth) {
+      throw new RegoError('eval_limit_error', `evaluation exceeded the recursion depth limit (${this.maxDepth})`);
+    }
+  }
+}

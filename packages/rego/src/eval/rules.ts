@@ -1,0 +1,187 @@
+/**
+ * Evaluating rules: one `evalX` per kind of rule group (complete, partial set, partial
+ * object, function), with OPA's conflict errors, `default` and `else`, early exit for groups
+ * whose definitions all produce the same constant, and rule-index candidate selection.
+ * Group values are cached per `with` scope (EvalContext.cache).
+ */
+import { ObjectValue, SetValue, equals, isObject, isSet, valueKey, type Value } from '../value.ts';
+import { RegoError } from '../compiler/errors.ts';
+import type { RuleGroup } from '../compiler/build-rule-tree.ts';
+import type { EvalContext } from './context.ts';
+import type { DefPlan, Frame, GroupPlan } from './types.ts';
+
+const COMPLETE_CONFLICT = 'complete rules must not produce multiple outputs';
+const FUNCTION_CONFLICT = 'functions must not produce multiple outputs for same inputs';
+const OBJECT_CONFLICT = 'object keys must be unique';
+
+/** The value of a (non-function) rule group, computed once per `with` scope. */
+export function groupValue(c: EvalContext, g: RuleGroup): Value | undefined {
+  const cache = c.cache;
+  const hit = cache.get(g.id);
+  if (hit !== undefined || cache.has(g.id)) return hit;
+  const plan = g.plan!;
+  let v: Value | undefined;
+  c.enter();
+  try {
+    switch (g.kind) {
+      case 'complete':
+        v = evalComplete(c, plan);
+        break;
+      case 'set':
+      case 'object':
+        v = evalPartial(c, plan);
+        break;
+      case 'function':
+        v = undefined;
+        break;
+    }
+  } finally {
+    c.depth--;
+  }
+  cache.set(g.id, v);
+  return v;
+}
+
+/** Candidate definitions: all of them, or those the rule index selects for this input. */
+function candidates(c: EvalContext, plan: GroupPlan): DefPlan[] {
+  const idx = plan.index;
+  if (!idx) return plan.defs;
+  const v = idx.lookup(c, []);
+  if (v === undefined) return idx.always;
+  return idx.byValue.get(valueKey(v)) ?? idx.always;
+}
+
+function evalDefValue(c: EvalContext, d: DefPlan, f: Frame, conflict: string): Value | undefined {
+  let result: Value | undefined;
+  const valueFn = d.value!;
+  c.ruleStack.push(d.rule);
+  try {
+    d.body(c, f, () => {
+      const v = valueFn(c, f);
+      if (v === undefined) return false;
+      if (result === undefined) result = v;
+      else if (!equals(result, v)) throw new RegoError('eval_conflict_error', conflict, d.rule.loc);
+      return d.constValue;
+    });
+  } finally {
+    c.ruleStack.pop();
+  }
+  if (result === undefined && d.else) return evalDefValue(c, d.else, f, conflict);
+  return result;
+}
+
+function evalComplete(c: EvalContext, plan: GroupPlan): Value | undefined {
+  let result: Value | undefined;
+  for (const d of candidates(c, plan)) {
+    const v = evalDefValue(c, d, new Array(d.nslots), COMPLETE_CONFLICT);
+    if (v === undefined) continue;
+    if (result !== undefined && !equals(result, v)) {
+      throw new RegoError('eval_conflict_error', COMPLETE_CONFLICT, d.rule.loc);
+    }
+    result = v;
+    if (plan.earlyExit) break;
+  }
+  if (result === undefined && plan.default) result = evalDefValue(c, plan.default, new Array(plan.default.nslots), COMPLETE_CONFLICT);
+  return result;
+}
+
+/** Partial set and object rules (including ref heads with variables: nested objects). */
+function evalPartial(c: EvalContext, plan: GroupPlan): Value | undefined {
+  const isSetKind = plan.group.kind === 'set';
+  let root: SetValue | ObjectValue | undefined;
+  for (const d of candidates(c, plan)) {
+    const f: Frame = new Array(d.nslots);
+    c.ruleStack.push(d.rule);
+    try {
+      d.body(c, f, () => {
+        const keys: Value[] = [];
+        for (const kf of d.keys) {
+          const kv = kf(c, f);
+          if (kv === undefined) return false;
+          keys.push(kv);
+        }
+        let leaf: Value | undefined;
+        if (isSetKind) leaf = d.elem!(c, f);
+        else leaf = d.value!(c, f);
+        if (leaf === undefined) return false;
+        c.produced(1);
+        if (isSetKind && keys.length === 0) {
+          if (!root) root = new SetValue();
+          (root as SetValue).add(leaf);
+          return false;
+        }
+        if (!root) root = new ObjectValue();
+        insertAt(root as ObjectValue, keys, leaf, isSetKind, d);
+        return false;
+      });
+    } finally {
+      c.ruleStack.pop();
+    }
+  }
+  if (root === undefined) {
+    if (plan.default) return evalDefValue(c, plan.default, new Array(plan.default.nslots), COMPLETE_CONFLICT);
+    return isSetKind && plan.defs[0]?.keys.length === 0 ? new SetValue() : new ObjectValue();
+  }
+  return root;
+}
+
+function insertAt(root: ObjectValue, keys: Value[], leaf: Value, isSetKind: boolean, d: DefPlan): void {
+  let obj = root;
+  const last = keys.length - 1;
+  for (let i = 0; i < last; i++) {
+    let next = obj.get(keys[i]!);
+    if (!isObject(next)) {
+      next = new ObjectValue();
+      obj.set(keys[i]!, next);
+    }
+    obj = next;
+  }
+  const k = keys[last]!;
+  if (isSetKind) {
+    let s = obj.get(k);
+    if (!isSet(s)) {
+      s = new SetValue();
+      obj.set(k, s);
+    }
+    s.add(leaf);
+    return;
+  }
+  const prev = obj.get(k);
+  if (prev !== undefined && !equals(prev, leaf)) throw new RegoError('eval_conflict_error', OBJECT_CONFLICT, d.rule.loc);
+  obj.set(k, leaf);
+}
+
+/** Call a user function with argument values. */
+export function callFunction(c: EvalContext, g: RuleGroup, args: Value[]): Value | undefined {
+  const plan = g.plan!;
+  let result: Value | undefined;
+  c.enter();
+  try {
+    for (const d of plan.defs) {
+      const v = applyDef(c, d, args);
+      if (v === undefined) continue;
+      if (result !== undefined && !equals(result, v)) throw new RegoError('eval_conflict_error', FUNCTION_CONFLICT, d.rule.loc);
+      result = v;
+    }
+    if (result === undefined && plan.default) result = applyDef(c, plan.default, args);
+  } finally {
+    c.depth--;
+  }
+  return result;
+}
+
+function applyDef(c: EvalContext, d: DefPlan, args: Value[]): Value | undefined {
+  const f: Frame = new Array(d.nslots);
+  const n = d.args.length;
+  if (args.length !== n) return undefined;
+  let out: Value | undefined;
+  const run = (i: number): boolean => {
+    if (i === n) {
+      out = evalDefValue(c, d, f, FUNCTION_CONFLICT);
+      return true;
+    }
+    return d.args[i]!(c, f, args[i]!, () => run(i + 1));
+  };
+  run(0);
+  return out;
+}

@@ -1,0 +1,239 @@
+/**
+ * @trellis/rego — an OPA-compatible Rego policy engine. Compile modules once with `compile`,
+ * then evaluate many inputs against the compiled policy: `policy.evaluate('data.authz.allow',
+ * { input })` for a document, `policy.query('x := data.a[_]', …)` for binding sets.
+ */
+import { compileModules, compileQuery, parseModules, type CompiledPolicy, type CompiledQuery } from './compiler/index.ts';
+import { RegoCompileError, RegoError, type RegoErrorCode } from './compiler/errors.ts';
+import { EvalContext, type Limits } from './eval/context.ts';
+import { fromJSON, toJSON, ObjectValue, type JSONValue, type Value } from './value.ts';
+
+export { parseModule, parseQuery, parseTerm } from './ast/parser.ts';
+export { RegoParseError } from './ast/errors.ts';
+export { RegoError, RegoCompileError, type RegoErrorCode } from './compiler/errors.ts';
+export type { Limits } from './eval/context.ts';
+export { stages } from './compiler/stages.ts';
+export { runTests, formatTestReport, type TestReport, type TestResult, type RunTestsOptions } from './tester/index.ts';
+
+/**
+ * Options for `compile`.
+ *
+ * @example
+ * const opts: CompileOptions = { modules: { 'authz.rego': 'package authz\nallow if input.admin' } };
+ */
+export interface CompileOptions {
+  /** Module file name → Rego source. */
+  modules: Record<string, string>;
+  /** Base documents under `data` (JSON). */
+  data?: unknown;
+  /** Syntax of the modules: `v1` (default, OPA 1.x) or `v0`. */
+  regoVersion?: 'v0' | 'v1';
+  /** Strict mode (`opa check --strict`): unused vars/imports, deprecated built-ins, shadowing. */
+  strict?: boolean;
+}
+
+/**
+ * Options for one evaluation.
+ *
+ * @example
+ * policy.evaluate('data.authz.allow', { input: { user: 'ann' }, limits: { timeoutMs: 50 } });
+ */
+export interface EvaluateOptions {
+  input?: unknown;
+  /** The input as an already-converted Rego value (takes precedence over `input`). */
+  inputValue?: Value;
+  /** Replaces the base data given to `compile` for this evaluation. */
+  data?: unknown;
+  limits?: Limits;
+  signal?: AbortSignal;
+  /** Receives `print(...)` output, one line per call. */
+  print?: (line: string) => void;
+  /** Raise built-in errors instead of treating the failing call as undefined (OPA's strict-builtin-errors). */
+  strictBuiltinErrors?: boolean;
+  /** Collects `file:row` of every expression evaluated (coverage). */
+  coverage?: Set<string>;
+  /** The time `time.now_ns()` reports, in ns since the epoch (default: now). */
+  nowNs?: bigint;
+}
+
+/** One solution of a query: variable name → value (JSON). */
+export type Bindings = Record<string, JSONValue>;
+
+/**
+ * A compiled policy: evaluate it as often as needed; it is immutable and safe to share.
+ *
+ * @example
+ * const policy = compile({ modules: { 'a.rego': 'package a\nallow if input.x == 1' } });
+ * policy.evaluate('data.a.allow', { input: { x: 1 } }); // true
+ */
+export class Policy {
+  private readonly queries = new Map<string, CompiledQuery>();
+  private readonly refs = new Map<string, { q: CompiledQuery; slot: number }>();
+  constructor(
+    readonly compiled: CompiledPolicy,
+    private readonly data: Value,
+  ) {}
+
+  /** Compile (and cache) a query string. Throws RegoCompileError. */
+  prepare(query: string): CompiledQuery {
+    let q = this.queries.get(query);
+    if (!q) {
+      q = compileQuery(this.compiled, query);
+      if (this.queries.size > 1000) this.queries.clear();
+      this.queries.set(query, q);
+    }
+    return q;
+  }
+
+  /**
+   * Evaluate a query and return every solution's bindings as Rego values.
+   *
+   * @example
+   * policy.queryValues('x := data.a.roles[_]').map((b) => b.get('x'));
+   */
+  queryValues(query: string, opts: EvaluateOptions = {}): Map<string, Value>[] {
+    const q = this.prepare(query);
+    const out: Map<string, Value>[] = [];
+    const frame: (Value | undefined)[] = new Array(q.query.nslots);
+    run(() =>
+      q.body(this.context(opts), frame, () => {
+        const b = new Map<string, Value>();
+        for (const [name, slot] of q.outputs) {
+          const v = frame[slot];
+          if (v !== undefined) b.set(name, v);
+        }
+        out.push(b);
+        return false;
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Evaluate a query and return every solution's bindings as JSON.
+   *
+   * @example
+   * policy.query('data.a.allow == true'); // [{}] when allowed, [] otherwise
+   */
+  query(query: string, opts: EvaluateOptions = {}): Bindings[] {
+    return this.queryValues(query, opts).map((b) => {
+      const o: Bindings = {};
+      for (const [k, v] of b) o[k] = toJSON(v);
+      return o;
+    });
+  }
+
+  /**
+   * The value of a document (`data.pkg.rule`, or any query term), as a Rego value;
+   * undefined when the document is undefined.
+   *
+   * @example
+   * policy.evaluateValue('data.a.allow', { input: { x: 1 } }); // true
+   */
+  evaluateValue(ref: string, opts: EvaluateOptions = {}): Value | undefined {
+    let prepared = this.refs.get(ref);
+    if (!prepared) {
+      const q = this.prepare(`__result__ = ${ref}`);
+      prepared = { q, slot: q.outputs.find(([n]) => n === '__result__')![1] };
+      this.refs.set(ref, prepared);
+    }
+    const { q, slot } = prepared;
+    const frame: (Value | undefined)[] = new Array(q.query.nslots);
+    let result: Value | undefined;
+    run(() =>
+      q.body(this.context(opts), frame, () => {
+        result = frame[slot];
+        return true;
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * The value of a document as JSON; undefined when it is undefined.
+   *
+   * @example
+   * policy.evaluate('data.a.allow', { input: { x: 1 } }); // true
+   */
+  evaluate(ref: string, opts: EvaluateOptions = {}): JSONValue | undefined {
+    let out: JSONValue | undefined;
+    run(() => {
+      const v = this.evaluateValue(ref, opts);
+      out = v === undefined ? undefined : toJSON(v);
+    });
+    return out;
+  }
+
+  private context(opts: EvaluateOptions): EvalContext {
+    const input = opts.inputValue !== undefined ? opts.inputValue : opts.input === undefined ? undefined : isValue(opts.input) ? opts.input : fromJSON(opts.input);
+    const data = opts.data === undefined ? this.data : isValue(opts.data) ? opts.data : fromJSON(opts.data);
+    return new EvalContext(this.compiled.tree, {
+      input,
+      data,
+      limits: opts.limits,
+      signal: opts.signal,
+      print: opts.print,
+      strictBuiltinErrors: opts.strictBuiltinErrors,
+      coverage: opts.coverage,
+      nowNs: opts.nowNs,
+    });
+  }
+}
+
+function isValue(x: unknown): x is Value {
+  return x instanceof ObjectValue;
+}
+
+/** Run an evaluation, turning a JS stack overflow into a limit error. */
+function run(f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new RegoError('eval_limit_error', 'evaluation exceeded the maximum nesting depth (stack exhausted)');
+    }
+    throw e;
+  }
+}
+
+/**
+ * Compile Rego modules into a `Policy`. Throws `RegoCompileError` (with `errors[]`, each
+ * having `code`, `message` and `loc`) when the modules do not parse or compile.
+ *
+ * @example
+ * const policy = compile({
+ *   modules: { 'authz.rego': 'package authz\n\ndefault allow := false\nallow if input.user == "admin"' },
+ * });
+ * policy.evaluate('data.authz.allow', { input: { user: 'admin' } }); // true
+ */
+export function compile(opts: CompileOptions): Policy {
+  const { modules } = parseModules(opts.modules, opts.regoVersion ?? 'v1');
+  const compiled = compileModules(modules, { regoVersion: opts.regoVersion, strict: opts.strict });
+  const data = opts.data === undefined ? new ObjectValue() : fromJSON(opts.data);
+  return new Policy(compiled, data);
+}
+
+/**
+ * One-shot: compile `modules` and evaluate `query`, returning its binding sets.
+ *
+ * @example
+ * evalQuery({ modules: {}, query: 'x := 1 + 2' }); // [{ x: 3 }]
+ */
+export function evalQuery(opts: CompileOptions & EvaluateOptions & { query: string }): Bindings[] {
+  return compile(opts).query(opts.query, opts);
+}
+
+export type { JSONValue, Value } from './value.ts';
+export const errorCodes: RegoErrorCode[] = [
+  'rego_parse_error',
+  'rego_compile_error',
+  'rego_type_error',
+  'rego_unsafe_var_error',
+  'rego_recursion_error',
+  'eval_conflict_error',
+  'eval_type_error',
+  'eval_builtin_error',
+  'eval_cancel_error',
+  'eval_limit_error',
+];
+void RegoCompileError;

@@ -1,0 +1,239 @@
+/**
+ * `trellis apps …`: register, update, list, show, history (with diffs), import, validate and
+ * transition apps through the REST API. Manifests are sent as the file's text so the server
+ * reports errors with the file's own lines and columns. `apps validate` also checks locally
+ * first, so a broken file is reported even with no server at hand (`--local` stops there).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { CliContext } from '../cli/context.ts';
+import { CliError, exitCodes } from '../cli/errors.ts';
+import { formatTable, print, type Row } from '../cli/output.ts';
+import type { FieldError } from '../errors.ts';
+import { appStatuses } from './lifecycle.ts';
+import type { AppDetail, AppList, AppSummary, AppVersionSummary, ImportResult } from './schema.ts';
+import { classifications, riskTiers } from './vocabulary.ts';
+
+const yamlType = 'application/yaml';
+
+async function readInput(file: string): Promise<string> {
+  try {
+    if (file === '-') {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    }
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, exitCodes.usage, 'pass the manifest file with -f FILE (or -f - for standard input)');
+  }
+}
+
+/** `file:line:column: path: message`, the form editors and CI annotators turn into links. */
+export function formatLocatedErrors(file: string, errors: readonly FieldError[]): string {
+  return errors.map((e) => `${file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n');
+}
+
+function oneOf(value: string | undefined, allowed: readonly string[], flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value)) throw new CliError(`${flag} must be one of ${allowed.join(', ')}, not ${value}`, exitCodes.usage);
+  return value;
+}
+
+function positiveInt(value: string | undefined, flag: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`${flag} must be a whole number from 1 to ${max}`, exitCodes.usage);
+  return n;
+}
+
+function summaryRows(items: AppSummary[]): Row[] {
+  return items.map((a) => ({ name: a.name, status: a.status, owner: a.owner, team: a.team, class: a.classification, risk: a.risk_tier, version: a.version, connectors: a.connectors.join(',') }));
+}
+
+function appText(a: AppDetail): string {
+  const lines: [string, unknown][] = [
+    ['name', a.name],
+    ['title', a.title],
+    ['status', a.status],
+    ['version', a.version],
+    ['owner', a.owner],
+    ['team', a.team],
+    ['classification', a.classification ?? '(not declared)'],
+    ['risk tier', a.risk_tier ?? '(not scored)'],
+    ['runtime', a.runtime],
+    ['connectors', a.connectors.join(', ') || '(none)'],
+    ['created', `${a.created_at} by ${a.created_by}`],
+    ['updated', `${a.updated_at} by ${a.updated_by}`],
+  ];
+  const out = lines.filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${k.padEnd(15)} ${String(v)}`);
+  if (a.description) out.push('', a.description);
+  return out.join('\n');
+}
+
+interface DiffBody {
+  from: number;
+  to: number;
+  added: { path: string; to?: unknown }[];
+  removed: { path: string; from?: unknown }[];
+  changed: { path: string; from?: unknown; to?: unknown }[];
+}
+
+function diffText(d: DiffBody): string {
+  const v = (x: unknown) => JSON.stringify(x);
+  const lines = [
+    ...d.removed.map((e) => `- ${e.path}: ${v(e.from)}`),
+    ...d.added.map((e) => `+ ${e.path}: ${v(e.to)}`),
+    ...d.changed.map((e) => `~ ${e.path}: ${v(e.from)} → ${v(e.to)}`),
+  ];
+  return `version ${d.from} → ${d.to}: ${lines.length === 0 ? 'no differences' : `${lines.length} difference${lines.length === 1 ? '' : 's'}`}` + (lines.length ? '\n' + lines.join('\n') : '');
+}
+
+export function registerAppCommands(program: Command, ctx: CliContext): void {
+  const apps = program.command('apps').description('the app catalog: register, list, show, history, import, validate, transition');
+
+  apps
+    .command('register')
+    .description('register an app from its manifest (it starts as a draft, version 1)')
+    .requiredOption('-f, --file <file>', 'the manifest, trellis.yaml (- for standard input)')
+    .addHelpText('after', '\nExample:\n  trellis apps register -f trellis.yaml')
+    .action(async (opts: { file: string }) => {
+      const text = await readInput(opts.file);
+      const app = await ctx.client().json<AppDetail>('POST', '/api/v1/apps', { body: text, contentType: yamlType });
+      print(ctx.globals().output, app, () => `registered ${app.name} (version ${app.version}, ${app.status}); submit it for review with:\n  trellis apps transition ${app.name} --to pending_review`);
+    });
+
+  apps
+    .command('update')
+    .description('store a new version of an app manifest (the name comes from the file)')
+    .requiredOption('-f, --file <file>', 'the manifest, trellis.yaml (- for standard input)')
+    .argument('[name]', 'the app (default: metadata.name of the file)')
+    .action(async (name: string | undefined, opts: { file: string }) => {
+      const text = await readInput(opts.file);
+      let target = name;
+      if (target === undefined) {
+        const { parseManifestText } = await import('./manifest.ts');
+        const local = parseManifestText(text);
+        if (!local.ok) throw new CliError(`${opts.file} is not a valid manifest:\n${formatLocatedErrors(opts.file, local.errors)}`, exitCodes.failed);
+        target = local.manifest.metadata.name;
+      }
+      const app = await ctx.client().json<AppDetail>('PUT', `/api/v1/apps/${encodeURIComponent(target)}`, { body: text, contentType: yamlType });
+      print(ctx.globals().output, app, () => `${app.name} is at version ${app.version} (${app.status})`);
+    });
+
+  apps
+    .command('list')
+    .description('list apps in name order; filters combine with AND')
+    .option('--owner <owner>', 'owner, e.g. jane@example.com or group:hr')
+    .option('--team <team>', 'team')
+    .option('--status <status>', appStatuses.join(' | '))
+    .option('--classification <tier>', classifications.join(' | '))
+    .option('--risk <tier>', riskTiers.join(' | '))
+    .option('--connector <name>', 'apps using this connector')
+    .option('--q <words>', 'search name, title and description (word prefixes)')
+    .option('--limit <n>', 'apps per page (1-200)', '50')
+    .option('--cursor <cursor>', 'continue after a previous page')
+    .option('--all', 'fetch every page')
+    .addHelpText('after', '\nExamples:\n  trellis apps list --team hr --status pending_review\n  trellis apps list --q leave --output json')
+    .action(async (opts: { owner?: string; team?: string; status?: string; classification?: string; risk?: string; connector?: string; q?: string; limit: string; cursor?: string; all?: boolean }) => {
+      const query = {
+        owner: opts.owner,
+        team: opts.team,
+        status: oneOf(opts.status, appStatuses, '--status'),
+        classification: oneOf(opts.classification, classifications, '--classification'),
+        risk: oneOf(opts.risk, riskTiers, '--risk'),
+        connector: opts.connector,
+        q: opts.q,
+        limit: positiveInt(opts.limit, '--limit', 200),
+      };
+      const client = ctx.client();
+      const items: AppSummary[] = [];
+      let cursor = opts.cursor;
+      let next: string | null = null;
+      do {
+        const page: AppList = await client.json<AppList>('GET', '/api/v1/apps', { query: { ...query, cursor } });
+        items.push(...page.items);
+        next = page.next_cursor;
+        cursor = next ?? undefined;
+      } while (opts.all && next);
+      const { output } = ctx.globals();
+      print(output, { items, next_cursor: next }, () => formatTable(summaryRows(items), ['name', 'status', 'owner', 'team', 'class', 'risk', 'version', 'connectors']) + (next ? `\n(more: --cursor ${next})` : ''));
+    });
+
+  apps
+    .command('show')
+    .description('show an app and its current manifest summary')
+    .argument('<name>', 'the app')
+    .action(async (name: string) => {
+      const app = await ctx.client().json<AppDetail>('GET', `/api/v1/apps/${encodeURIComponent(name)}`);
+      print(ctx.globals().output, app, () => appText(app));
+    });
+
+  apps
+    .command('history')
+    .description('manifest versions of an app; --diff A..B shows what changed between two')
+    .argument('<name>', 'the app')
+    .option('--diff <range>', 'two versions, e.g. 1..2')
+    .addHelpText('after', '\nExamples:\n  trellis apps history leave-requests\n  trellis apps history leave-requests --diff 1..3')
+    .action(async (name: string, opts: { diff?: string }) => {
+      const client = ctx.client();
+      const path = `/api/v1/apps/${encodeURIComponent(name)}`;
+      if (opts.diff !== undefined) {
+        const m = /^(\d+)\.\.(\d+)$/.exec(opts.diff);
+        if (!m) throw new CliError('--diff takes two versions like 1..2', exitCodes.usage);
+        const d = await client.json<DiffBody>('GET', `${path}/diff`, { query: { from: m[1], to: m[2] } });
+        return print(ctx.globals().output, d, () => diffText(d));
+      }
+      const r = await client.json<{ items: AppVersionSummary[] }>('GET', `${path}/versions`);
+      print(ctx.globals().output, r.items, () => formatTable(r.items.map((v) => ({ version: v.version, created_at: v.created_at, created_by: v.created_by, digest: v.digest.slice(0, 12) })), ['version', 'created_at', 'created_by', 'digest']));
+    });
+
+  apps
+    .command('import')
+    .description('import a Backstage catalog-info.yaml: Components become draft apps; others are reported as skipped')
+    .requiredOption('-f, --file <file>', 'the catalog file (- for standard input)')
+    .action(async (opts: { file: string }) => {
+      const text = await readInput(opts.file);
+      const r = await ctx.client().json<ImportResult>('POST', '/api/v1/apps/import', { body: text, contentType: yamlType });
+      print(ctx.globals().output, r, () =>
+        [
+          formatTable(r.entities.map((e) => ({ '#': e.index, kind: e.kind, name: e.name, result: e.status, app: e.app, reason: e.reason ?? (e.errors ? formatLocatedErrors(opts.file, e.errors) : '') })), ['#', 'kind', 'name', 'result', 'app', 'reason']),
+          `${r.imported} imported, ${r.skipped} skipped, ${r.failed} failed`,
+        ].join('\n'),
+      );
+      if (r.failed > 0) process.exitCode = exitCodes.failed;
+    });
+
+  apps
+    .command('validate')
+    .description('check a manifest: locally, then against the server (exit 1 when it is not valid)')
+    .requiredOption('-f, --file <file>', 'the manifest, trellis.yaml (- for standard input)')
+    .option('--local', 'check locally only (no server needed)')
+    .addHelpText('after', '\nErrors print as FILE:LINE:COLUMN: PATH: MESSAGE.\nExample:\n  trellis apps validate -f trellis.yaml')
+    .action(async (opts: { file: string; local?: boolean }) => {
+      const text = await readInput(opts.file);
+      const { parseManifestText } = await import('./manifest.ts');
+      const local = parseManifestText(text);
+      let result: { valid: boolean; errors: FieldError[]; checkedBy: string[] } = { valid: local.ok, errors: local.ok ? [] : local.errors, checkedBy: ['local'] };
+      // The server may run a newer schema than this CLI; its answer is the one that counts.
+      if (local.ok && !opts.local) {
+        const remote = await ctx.client().json<{ valid: boolean; errors: FieldError[] }>('POST', '/api/v1/apps/validate', { body: text, contentType: yamlType });
+        result = { valid: remote.valid, errors: remote.errors, checkedBy: ['local', 'server'] };
+      }
+      print(ctx.globals().output, { file: opts.file, ...result }, () => (result.valid ? `${opts.file}: valid (checked ${result.checkedBy.join(' and ')})` : formatLocatedErrors(opts.file, result.errors)));
+      if (!result.valid) process.exitCode = exitCodes.failed;
+    });
+
+  apps
+    .command('transition')
+    .description(`move an app to another status: ${appStatuses.join(', ')}`)
+    .argument('<name>', 'the app')
+    .requiredOption('--to <status>', appStatuses.join(' | '))
+    .option('--reason <text>', 'why (kept in the status history and the audit trail)')
+    .addHelpText('after', '\nExamples:\n  trellis apps transition leave-requests --to pending_review\n  trellis apps transition leave-requests --to suspended --reason "owner left"')
+    .action(async (name: string, opts: { to: string; reason?: string }) => {
+      const to = oneOf(opts.to, appStatuses, '--to')!;
+      const r = await ctx.client().json<{ from: string; to: string; name: string }>('POST', `/api/v1/apps/${encodeURIComponent(name)}/transitions`, { body: { to, ...(opts.reason ? { reason: opts.reason } : {}) } });
+      print(ctx.globals().output, r, () => `${r.name}: ${r.from} → ${r.to}`);
+    });
+}

@@ -1,0 +1,188 @@
+/**
+ * Manifest validation with located errors. `parseManifestText` reads YAML or JSON text and
+ * reports every problem at once — syntax, unknown fields, wrong types, bad names — each with
+ * its field path and the line and column of the offending node (for a missing field, of its
+ * parent's key), so an author fixes the whole file in one pass. `validateManifestValue` does
+ * the same for an already-parsed JSON body, without positions. Both are pure.
+ */
+import type { Document, LineCounter } from 'yaml';
+import type { z } from 'zod';
+import type { FieldError } from '../errors.ts';
+import { documentToJs, formatPath, locatePath, nodePosition, readYaml, type YamlLimits } from './located-yaml.ts';
+import { manifestSchema, type Manifest } from './schema.ts';
+
+export const manifestLimits: YamlLimits & { maxErrors: number } = {
+  // A manifest is a page of YAML; 256 KiB leaves room for long field lists and still stops a
+  // pasted data dump. The server's body limit (413) sits above this.
+  maxBytes: 256 * 1024,
+  maxDepth: 64,
+  maxAliasCount: 100,
+  // Enough to fix a file in one pass, not so many that a garbage upload floods the response.
+  maxErrors: 100,
+};
+
+/** Where a path of the manifest sits in its source text (empty when there is no text, e.g. a JSON body). */
+export type Locate = (path: readonly PropertyKey[]) => { line?: number; column?: number };
+
+export type ManifestResult = { ok: true; manifest: Manifest; locate: Locate } | { ok: false; errors: FieldError[] };
+
+const nowhere: Locate = () => ({});
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'object':
+      return 'a mapping';
+    case 'string':
+      return 'a string';
+    case 'number':
+      return Number.isInteger(value) ? 'an integer' : 'a fractional number';
+    case 'boolean':
+      return 'a boolean';
+    default:
+      return typeof value;
+  }
+}
+
+const expectedNames: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'a boolean',
+};
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+// zod's stock messages start with these words; our own messages in schema.ts never do.
+const stockMessage = /^(Invalid|Too (small|big)|Expected|Unrecognized)/;
+
+function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, small: boolean): string {
+  const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+  const word = small ? 'at least' : 'at most';
+  switch (issue.origin) {
+    case 'string':
+      return `must be ${word} ${bound} characters long`;
+    case 'array':
+    case 'set':
+      return `must have ${word} ${bound} entries`;
+    default:
+      return `must be ${word} ${bound}`;
+  }
+}
+
+/** One located error per zod issue; an unknown-keys issue becomes one error per key. */
+export function issueToErrors(issue: z.core.$ZodIssue, input: unknown): { path: PropertyKey[]; message: string; atKey: boolean }[] {
+  const path = [...issue.path];
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((k) => ({ path: [...path, k], message: `unknown field "${k}"`, atKey: true }));
+    case 'invalid_type': {
+      const actual = valueAt(input, path);
+      if (actual === undefined) return [{ path, message: 'is required', atKey: false }];
+      const expected = expectedNames[issue.expected] ?? issue.expected;
+      return [{ path, message: `must be ${expected}, not ${describe(actual)}`, atKey: false }];
+    }
+    case 'invalid_value': {
+      const values = issue.values.map((v) => JSON.stringify(v));
+      const message = values.length === 1 ? `must be ${values[0]}` : `must be one of ${values.join(', ')}`;
+      return [{ path, message, atKey: false }];
+    }
+    case 'invalid_key': {
+      const inner = issue.issues[0]?.message ?? issue.message;
+      const key = path[path.length - 1];
+      return [{ path, message: `key "${String(key)}" ${stockMessage.test(inner) ? 'is not allowed' : inner}`, atKey: true }];
+    }
+    case 'invalid_union':
+      return [{ path, message: `is not valid here (got ${describe(valueAt(input, path))})`, atKey: false }];
+    case 'too_small':
+      return [{ path, message: stockMessage.test(issue.message) ? sizeMessage(issue, true) : issue.message, atKey: false }];
+    case 'too_big':
+      return [{ path, message: stockMessage.test(issue.message) ? sizeMessage(issue, false) : issue.message, atKey: false }];
+    default:
+      return [{ path, message: issue.message, atKey: false }];
+  }
+}
+
+function compareErrors(a: FieldError, b: FieldError): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path);
+}
+
+function capErrors(errors: FieldError[], max: number): FieldError[] {
+  if (errors.length <= max) return errors;
+  return [...errors.slice(0, max), { path: '', message: `${errors.length - max} more errors not shown` }];
+}
+
+function schemaErrors(value: unknown, locate?: (path: readonly PropertyKey[], atKey: boolean) => { line?: number; column?: number }): FieldError[] | Manifest {
+  const result = manifestSchema.safeParse(value);
+  if (result.success) return result.data;
+  const out: FieldError[] = [];
+  for (const issue of result.error.issues) {
+    for (const e of issueToErrors(issue, value)) {
+      out.push({ path: formatPath(e.path), message: e.message, ...(locate ? locate(e.path, e.atKey) : {}) });
+    }
+  }
+  return out.sort(compareErrors);
+}
+
+function locator(doc: Document.Parsed, lineCounter: LineCounter) {
+  return (path: readonly PropertyKey[], atKey: boolean): { line?: number; column?: number } => {
+    const loc = locatePath(doc, path);
+    if (!loc.found) return nodePosition(lineCounter, loc.keyNode, loc.node, doc.contents);
+    return atKey ? nodePosition(lineCounter, loc.keyNode, loc.node) : nodePosition(lineCounter, loc.node, loc.keyNode);
+  };
+}
+
+function notAMapping(value: unknown): FieldError[] | null {
+  if (value === null || value === undefined) return [{ path: '', message: 'the manifest is empty; expected apiVersion, kind, metadata and spec'}];
+  if (typeof value !== 'object' || Array.isArray(value)) return [{ path: '', message: `the manifest must be a mapping with apiVersion, kind, metadata and spec, not ${describe(value)}` }];
+  return null;
+}
+
+/** Validate one document already read by `readYaml`, locating errors in it. */
+export function validateManifestDocument(doc: Document.Parsed, lineCounter: LineCounter, limits = manifestLimits): ManifestResult {
+  const js = documentToJs(doc, lineCounter, limits.maxAliasCount);
+  if (!js.ok) return { ok: false, errors: [js.error] };
+  const shape = notAMapping(js.value);
+  if (shape) return { ok: false, errors: shape.map((e) => ({ ...e, line: 1, column: 1, ...nodePosition(lineCounter, doc.contents) })) };
+  const locate = locator(doc, lineCounter);
+  const checked = schemaErrors(js.value, locate);
+  return Array.isArray(checked) ? { ok: false, errors: capErrors(checked, limits.maxErrors) } : { ok: true, manifest: checked, locate: (path) => locate(path, false) };
+}
+
+/** Parse and validate manifest text (YAML or JSON). Every error at once, each located. */
+export function parseManifestText(text: string, limits = manifestLimits): ManifestResult {
+  const source = readYaml(text, limits);
+  if (source.errors.length > 0) return { ok: false, errors: capErrors(source.errors.sort(compareErrors), limits.maxErrors) };
+  if (source.docs.length > 1) {
+    const second = source.docs[1]!;
+    return {
+      ok: false,
+      errors: [{ path: '', message: 'a manifest holds one document; found several (separated by ---)', ...nodePosition(source.lineCounter, second.contents) }],
+    };
+  }
+  const doc = source.docs[0];
+  if (!doc) return { ok: false, errors: notAMapping(undefined)!.map((e) => ({ ...e, line: 1, column: 1 })) };
+  return validateManifestDocument(doc, source.lineCounter, limits);
+}
+
+/** Validate a manifest that arrived as parsed JSON: same rules and messages, no positions. */
+export function validateManifestValue(value: unknown, limits = manifestLimits): ManifestResult {
+  const shape = notAMapping(value);
+  if (shape) return { ok: false, errors: shape };
+  const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (size > limits.maxBytes) {
+    return { ok: false, errors: [{ path: '', message: `the manifest is ${Math.ceil(size / 1024)} KiB; the limit is ${Math.ceil(limits.maxBytes / 1024)} KiB` }] };
+  }
+  const checked = schemaErrors(value);
+  return Array.isArray(checked) ? { ok: false, errors: capErrors(checked, limits.maxErrors) } : { ok: true, manifest: checked, locate: nowhere };
+}

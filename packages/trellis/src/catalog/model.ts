@@ -1,0 +1,103 @@
+/**
+ * Pure conversions between a manifest, the catalog's rows and the API's shapes: which columns
+ * a manifest sets, how owners are compared, how search text becomes words, and the opaque
+ * list cursor. Kept apart from the service so they are tested without a database.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/canonical.ts';
+import { AppError } from '../errors.ts';
+import type { AppStatus } from './lifecycle.ts';
+import type { AppRow } from './store.ts';
+import type { CatalogAppVersionRow } from './rows.ts';
+import type { AppDetail, AppSummary, AppVersion, AppVersionSummary, Classification, Manifest, RiskTier } from './schema.ts';
+
+/**
+ * The form owners are stored and filtered in: lower case; a bare e-mail is `user:<email>`;
+ * Backstage's `default/` namespace is dropped. So `Jane@Example.com`, `user:jane@example.com`
+ * and `user:default/jane@example.com` are one owner.
+ */
+export function canonicalOwner(owner: string): string {
+  const o = owner.trim().toLowerCase();
+  const m = /^(user|group):(?:default\/)?(.+)$/.exec(o);
+  if (m) return `${m[1]}:${m[2]}`;
+  return o.includes('@') && !o.includes(':') ? `user:${o}` : o;
+}
+
+export function connectorNames(manifest: Manifest): string[] {
+  return (manifest.spec.connectors ?? []).map((c) => c.name);
+}
+
+/** SHA-256 of the manifest's canonical JSON: equal content, equal digest, whatever the key order. */
+export function manifestDigest(manifest: Manifest): string {
+  return createHash('sha256').update(canonicalJson(manifest)).digest('hex');
+}
+
+/** The current-state columns a manifest version sets on its app. */
+export function manifestColumns(manifest: Manifest) {
+  return {
+    title: manifest.metadata.title ?? null,
+    description: manifest.metadata.description ?? null,
+    owner: canonicalOwner(manifest.spec.owner),
+    team: manifest.spec.team ?? null,
+    classification: manifest.spec.classification ?? null,
+    runtime: manifest.spec.runtime ?? 'external',
+    template: manifest.spec.template ?? null,
+    connectors: JSON.stringify(connectorNames(manifest)),
+  };
+}
+
+/** Search text → words: letters and digits only, lower-cased, at most 8 (each must match). */
+export function searchWords(q: string): string[] {
+  return q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+}
+
+const cursorVersion = 1;
+
+/** Opaque to clients; holds the last name of the page (keyset pagination). */
+export function encodeCursor(lastName: string): string {
+  return Buffer.from(JSON.stringify({ v: cursorVersion, n: lastName }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; n?: unknown };
+    if (parsed.v === cursorVersion && typeof parsed.n === 'string' && parsed.n.length <= 63) return parsed.n;
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('validation_failed', 'the cursor is not valid; pass back the next_cursor of a previous page unchanged', { errors: [{ path: 'cursor', message: 'is not a cursor this server issued' }] });
+}
+
+export function toSummary(row: AppRow): AppSummary {
+  return {
+    name: row.name,
+    title: row.title,
+    description: row.description,
+    owner: row.owner,
+    team: row.team,
+    status: row.status as AppStatus,
+    classification: row.classification as Classification | null,
+    risk_tier: row.risk_tier as RiskTier | null,
+    runtime: row.runtime as AppSummary['runtime'],
+    connectors: JSON.parse(row.connectors) as string[],
+    version: row.current_version,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export function toDetail(row: AppRow, version: CatalogAppVersionRow): AppDetail {
+  return { ...toSummary(row), manifest: JSON.parse(version.manifest) as Record<string, unknown>, created_by: row.created_by, updated_by: row.updated_by };
+}
+
+export function toVersionSummary(row: Omit<CatalogAppVersionRow, 'manifest'>): AppVersionSummary {
+  return { version: row.version, created_at: row.created_at, created_by: row.created_by, digest: row.digest };
+}
+
+export function toVersion(row: CatalogAppVersionRow): AppVersion {
+  return { ...toVersionSummary(row), manifest: JSON.parse(row.manifest) as Record<string, unknown> };
+}

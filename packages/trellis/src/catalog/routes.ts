@@ -1,0 +1,246 @@
+/**
+ * REST routes of the catalog: thin handlers over CatalogService. Every route declares its
+ * params, query, body and per-status responses (generated from catalog/schema.ts, so
+ * validation, types and OpenAPI agree) and the permission it needs.
+ *
+ * Manifests arrive three ways: the manifest as a JSON object; `{"manifest": "<YAML or JSON
+ * text>"}`; or the YAML text itself with Content-Type application/yaml. Text is validated
+ * with line and column on every error; Ajv does not look inside manifests, so every manifest
+ * problem is one 422 with all errors rather than a 400 with the first.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/service.ts';
+import { AppError } from '../errors.ts';
+import { jsonSchema, responses, type JsonSchema } from '../http/schemas.ts';
+import { requirePrincipal } from '../auth/plugin.ts';
+import { roleHas } from '../auth/permissions.ts';
+import { actorOf } from '../auth/service.ts';
+import { transitionPermission, type AppStatus } from './lifecycle.ts';
+import {
+  appDetailSchema,
+  appListQuerySchema,
+  appListSchema,
+  appNameSchema,
+  appVersionSchema,
+  appVersionSummarySchema,
+  diffResultSchema,
+  importResultSchema,
+  manifestJsonSchema,
+  transitionBodySchema,
+  transitionResultSchema,
+  validateResultSchema,
+  type AppListQuery,
+  type TransitionBody,
+} from './schema.ts';
+import type { CatalogService, Caller, ManifestInput } from './service.ts';
+
+const nameParams: JsonSchema = { type: 'object', properties: { name: jsonSchema(appNameSchema) }, required: ['name'], additionalProperties: false };
+
+const manifestBody: JsonSchema = {
+  description:
+    'The manifest (trellis.yaml) as a JSON object (see /api/v1/schemas/manifest.json), or {"manifest": "<YAML or JSON text>"}, or the YAML text itself with Content-Type application/yaml.',
+  anyOf: [{ type: 'object' }, { type: 'string' }],
+};
+
+const importBody: JsonSchema = {
+  description: 'A Backstage catalog-info.yaml (one or more entities separated by ---) as text with Content-Type application/yaml, or {"catalog": "<YAML text>"}.',
+  anyOf: [{ type: 'object' }, { type: 'string' }],
+};
+
+/** The manifest in a request body, whichever of the three forms it came in. */
+export function manifestInputOf(body: unknown): ManifestInput {
+  if (typeof body === 'string') return { text: body };
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const keys = Object.keys(body);
+    const text = (body as { manifest?: unknown }).manifest;
+    if (keys.length === 1 && keys[0] === 'manifest') {
+      if (typeof text !== 'string') throw new AppError('validation_failed', 'manifest must be the manifest text (YAML or JSON) as a string', { errors: [{ path: 'manifest', message: 'must be a string' }] });
+      return { text };
+    }
+  }
+  return { value: body };
+}
+
+function catalogTextOf(body: unknown): string {
+  if (typeof body === 'string') return body;
+  const text = (body as { catalog?: unknown } | null)?.catalog;
+  if (typeof text === 'string') return text;
+  throw new AppError('validation_failed', 'send the catalog-info.yaml text with Content-Type application/yaml, or as {"catalog": "<text>"}', { errors: [{ path: 'catalog', message: 'is required (a string)' }] });
+}
+
+function callerOf(req: FastifyRequest): Caller {
+  return { actor: actorOf(requirePrincipal(req)), srcIp: req.ip };
+}
+
+const positiveInt = { type: 'integer', minimum: 1, maximum: 1_000_000 };
+
+export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogService; audit: AuditLog }): void {
+  const { catalog, audit } = deps;
+  const tags = ['catalog'];
+
+  app.post<{ Body: unknown }>(
+    '/api/v1/apps',
+    {
+      config: { permission: 'apps:write' },
+      schema: { summary: 'Register an app (draft, version 1)', tags, body: manifestBody, response: responses({ 201: jsonSchema(appDetailSchema) }) },
+    },
+    async (req, reply) => reply.code(201).send(await catalog.register(callerOf(req), manifestInputOf(req.body))),
+  );
+
+  app.post<{ Body: unknown }>(
+    '/api/v1/apps/validate',
+    {
+      config: { permission: 'apps:read' },
+      schema: {
+        summary: 'Validate a manifest without storing anything (dry run); 200 with valid=false and located errors when it is not valid',
+        tags,
+        body: manifestBody,
+        response: responses({ 200: jsonSchema(validateResultSchema) }),
+      },
+    },
+    async (req) => {
+      const r = catalog.validate(manifestInputOf(req.body));
+      return r.ok ? { valid: true, errors: [], manifest: r.manifest } : { valid: false, errors: r.errors, manifest: null };
+    },
+  );
+
+  app.post<{ Body: unknown }>(
+    '/api/v1/apps/import',
+    {
+      config: { permission: 'apps:write' },
+      schema: { summary: 'Import a Backstage catalog-info.yaml: Components become draft apps; a result per entity', tags, body: importBody, response: responses({ 200: jsonSchema(importResultSchema) }) },
+    },
+    async (req) => catalog.importBackstage(callerOf(req), catalogTextOf(req.body)),
+  );
+
+  app.get<{ Querystring: AppListQuery }>(
+    '/api/v1/apps',
+    {
+      config: { permission: 'apps:read' },
+      schema: {
+        summary: 'List apps in name order: filters combine with AND; q searches name, title and description by word prefix; page with cursor',
+        tags,
+        querystring: jsonSchema(appListQuerySchema),
+        response: responses({ 200: jsonSchema(appListSchema) }),
+      },
+    },
+    async (req) => catalog.list(req.query),
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/apps/:name',
+    { config: { permission: 'apps:read' }, schema: { summary: 'Show an app with its current manifest', tags, params: nameParams, response: responses({ 200: jsonSchema(appDetailSchema) }) } },
+    async (req) => catalog.get(req.params.name),
+  );
+
+  app.put<{ Params: { name: string }; Body: unknown }>(
+    '/api/v1/apps/:name',
+    {
+      config: { permission: 'apps:write' },
+      schema: { summary: 'Store a new version of an app manifest (an identical manifest changes nothing)', tags, params: nameParams, body: manifestBody, response: responses({ 200: jsonSchema(appDetailSchema) }) },
+    },
+    async (req) => catalog.update(callerOf(req), req.params.name, manifestInputOf(req.body)),
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/apps/:name/versions',
+    {
+      config: { permission: 'apps:read' },
+      schema: { summary: 'Every manifest version of an app, oldest first', tags, params: nameParams, response: responses({ 200: jsonSchema(z.object({ items: z.array(appVersionSummarySchema) })) }) },
+    },
+    async (req) => ({ items: await catalog.versions(req.params.name) }),
+  );
+
+  app.get<{ Params: { name: string; version: number } }>(
+    '/api/v1/apps/:name/versions/:version',
+    {
+      config: { permission: 'apps:read' },
+      schema: {
+        summary: 'One manifest version of an app',
+        tags,
+        params: { type: 'object', properties: { name: jsonSchema(appNameSchema), version: positiveInt }, required: ['name', 'version'], additionalProperties: false },
+        response: responses({ 200: jsonSchema(appVersionSchema) }),
+      },
+    },
+    async (req) => catalog.version(req.params.name, req.params.version),
+  );
+
+  app.get<{ Params: { name: string }; Querystring: { from: number; to: number } }>(
+    '/api/v1/apps/:name/diff',
+    {
+      config: { permission: 'apps:read' },
+      schema: {
+        summary: 'Structured diff between two manifest versions (JSON Pointer paths added, removed, changed)',
+        tags,
+        params: nameParams,
+        querystring: { type: 'object', properties: { from: positiveInt, to: positiveInt }, required: ['from', 'to'], additionalProperties: false },
+        response: responses({ 200: jsonSchema(diffResultSchema) }),
+      },
+    },
+    async (req) => catalog.diff(req.params.name, req.query.from, req.query.to),
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/apps/:name/transitions',
+    {
+      config: { permission: 'apps:read' },
+      schema: {
+        summary: 'Status history of an app, oldest first',
+        tags,
+        params: nameParams,
+        response: responses({
+          200: jsonSchema(z.object({ items: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string().nullable(), at: z.string(), by: z.string() })) })),
+        }),
+      },
+    },
+    async (req) => ({ items: await catalog.statusHistory(req.params.name) }),
+  );
+
+  app.post<{ Params: { name: string }; Body: TransitionBody }>(
+    '/api/v1/apps/:name/transitions',
+    {
+      config: { permission: 'apps:transition' },
+      schema: {
+        summary: 'Move an app to another status (draft → pending_review → approved → suspended → retired, plus rejected); 409 when the move is not allowed',
+        tags,
+        params: nameParams,
+        body: jsonSchema(transitionBodySchema),
+        response: responses({ 200: jsonSchema(transitionResultSchema) }),
+      },
+    },
+    async (req) => {
+      const principal = requirePrincipal(req);
+      const to = req.body.to as AppStatus;
+      // The route admits anyone who may ask for a move; where the app is going decides who may make it.
+      const needed = transitionPermission(to);
+      if (!roleHas(principal.role, needed)) {
+        await audit.record({
+          class: 'api_activity',
+          activity: 'other',
+          action: 'authz.deny',
+          actor: actorOf(principal),
+          resources: [{ type: 'app', id: req.params.name, name: req.params.name }],
+          outcome: 'failure',
+          message: `moving an app to ${to} needs ${needed}`,
+          details: { permission: needed, method: req.method, route: req.routeOptions.url ?? '', to },
+          srcIp: req.ip,
+        });
+        throw new AppError('forbidden', `role ${principal.role} lacks permission ${needed}, which moving an app to ${to} needs`);
+      }
+      return catalog.transition(callerOf(req), req.params.name, to, req.body.reason);
+    },
+  );
+
+  app.get(
+    '/api/v1/schemas/manifest.json',
+    {
+      config: { permission: 'schemas:read' },
+      schema: { summary: 'JSON Schema of the app manifest (trellis.yaml)', tags: ['meta'], response: responses({ 200: { type: 'object', additionalProperties: true } }) },
+    },
+    async (_req, reply) => reply.type('application/schema+json').send(manifestSchemaDocument),
+  );
+}
+
+// Generated once: the schema does not change while the server runs.
+const manifestSchemaDocument = manifestJsonSchema();

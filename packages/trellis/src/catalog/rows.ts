@@ -1,0 +1,54 @@
+/** Row types of the catalog module's tables (only catalog/store.ts queries them). */
+import type { Generated } from 'kysely';
+
+export interface CatalogAppRow {
+  id: Generated<number>;
+  name: string;
+  title: string | null;
+  description: string | null;
+  owner: string;
+  team: string | null;
+  status: string;
+  classification: string | null;
+  risk_tier: string | null;
+  runtime: string;
+  template: string | null;
+  connectors: string;
+  current_version: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface CatalogAppVersionRow {
+  app_id: number;
+  version: number;
+  manifest: string;
+  digest: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface CatalogAppConnectorRow {
+  connector: string;
+  app_name: string;
+  app_id: number;
+}
+
+export interface CatalogStatusChangeRow {
+  id: Generated<number>;
+  app_id: number;
+  from_status: string;
+  to_status: string;
+  reason: string | null;
+  changed_at: string;
+  changed_by: string;
+}
+
+export interface CatalogTables {
+  catalog_apps: CatalogAppRow;
+  catalog_app_versions: CatalogAppVersionRow;
+  catalog_app_connectors: CatalogAppConnectorRow;
+  catalog_status_changes: CatalogStatusChangeRow;
+}

@@ -1,0 +1,298 @@
+/** The catalog service and its store, on SQLite and (when configured) PostgreSQL. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../test/databases.ts';
+import type { Database } from '../db/database.ts';
+import { AuditLog } from '../audit/service.ts';
+import type { Actor } from '../audit/ocsf.ts';
+import { AppError } from '../errors.ts';
+import { CatalogService, type Caller } from './service.ts';
+import * as store from './store.ts';
+
+const jane: Caller = { actor: { type: 'token', id: 'tok_jane', name: 'jane', role: 'builder' } satisfies Actor };
+const rita: Caller = { actor: { type: 'token', id: 'tok_rita', name: 'rita', role: 'reviewer' } };
+
+function manifest(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
+  return { apiVersion: 'trellis.dev/v1', kind: 'MicroApp', metadata: { name, ...metadata }, spec: { owner: 'user:jane@example.com', ...spec } };
+}
+
+async function rejects(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+}
+
+for (const tdb of testDatabases) {
+  describe(`catalog service on ${tdb.name}`, () => {
+    let database: Database;
+    let audit: AuditLog;
+    let catalog: CatalogService;
+    const auditCount = async () => (await audit.head()).seq;
+
+    beforeAll(async () => {
+      database = await tdb.open();
+      audit = new AuditLog(database);
+      catalog = new CatalogService(database, audit);
+    });
+    afterAll(() => database.close());
+
+    describe('register', () => {
+      it('creates a draft at version 1 and audits it in the same transaction', async () => {
+        const before = await auditCount();
+        const app = await catalog.register(jane, {
+          text: 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: leave-requests\n  title: Leave requests\nspec:\n  owner: Jane@Example.com\n  team: hr\n  classification: confidential\n  connectors:\n    - name: hr-db\n      resources: [{ name: employees, fields: [id, email], access: read }]\n',
+        });
+        expect(app).toMatchObject({ name: 'leave-requests', status: 'draft', version: 1, owner: 'user:jane@example.com', team: 'hr', classification: 'confidential', connectors: ['hr-db'], runtime: 'external', risk_tier: null, created_by: 'tok_jane' });
+        expect(app.manifest).toMatchObject({ metadata: { name: 'leave-requests' } });
+        expect(await auditCount()).toBe(before + 1);
+        const [event] = await audit.list({ action: 'app.register', resourceId: 'leave-requests', limit: 5 });
+        expect(event!.event).toMatchObject({ class_uid: 6002, actor: { user: { uid: 'tok_jane' } }, resources: [{ type: 'app', uid: 'leave-requests' }], unmapped: { version: 1, status: 'draft' } });
+        expect((await audit.verify()).ok).toBe(true);
+      });
+
+      it('refuses an existing name with 409 and writes nothing', async () => {
+        const before = await auditCount();
+        const err = await rejects(catalog.register(jane, { value: manifest('leave-requests') }));
+        expect(err.code).toBe('conflict');
+        expect(err.status).toBe(409);
+        expect(await auditCount()).toBe(before);
+      });
+
+      it('refuses an invalid manifest with every located error and writes nothing', async () => {
+        const before = await auditCount();
+        const err = await rejects(catalog.register(jane, { text: 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: a/b\nspec:\n  owner: nobody\n  bogus: 1\n' }));
+        expect(err.code).toBe('manifest_invalid');
+        expect(err.status).toBe(422);
+        expect(err.errors).toEqual([
+          { path: 'metadata.name', message: expect.any(String), line: 4, column: 9 },
+          { path: 'spec.owner', message: expect.any(String), line: 6, column: 10 },
+          { path: 'spec.bogus', message: 'unknown field "bogus"', line: 7, column: 3 },
+        ]);
+        expect(await auditCount()).toBe(before);
+        expect(await store.findAppByName(database.db, 'a-b')).toBeUndefined();
+      });
+
+      it('rolls back the app when the audit append fails', async () => {
+        const failing = new CatalogService(database, { append: async () => Promise.reject(new Error('audit store down')) } as unknown as AuditLog);
+        await expect(failing.register(jane, { value: manifest('doomed-app') })).rejects.toThrow('audit store down');
+        expect(await store.findAppByName(database.db, 'doomed-app')).toBeUndefined();
+      });
+
+      it('lets only one of two concurrent registrations of a name win', async () => {
+        const results = await Promise.allSettled([catalog.register(jane, { value: manifest('race-app') }), catalog.register(rita, { value: manifest('race-app') })]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        expect((failed.reason as AppError).code).toBe('conflict');
+      });
+    });
+
+    describe('update, history and diff', () => {
+      it('stores every version and diffs any two', async () => {
+        const v2 = manifest('leave-requests', { team: 'hr', connectors: [{ name: 'hr-db', resources: [{ name: 'employees', fields: ['id', 'email', 'ssn'], access: 'read' }] }], egress: ['hooks.slack.com'] }, { title: 'Leave' });
+        const before = await auditCount();
+        const updated = await catalog.update(jane, 'leave-requests', { value: v2 });
+        expect(updated).toMatchObject({ version: 2, title: 'Leave', classification: null, status: 'draft' });
+        expect(await auditCount()).toBe(before + 1);
+        const versions = await catalog.versions('leave-requests');
+        expect(versions.map((v) => v.version)).toEqual([1, 2]);
+        expect(versions[0]!.digest).not.toBe(versions[1]!.digest);
+        expect((await catalog.version('leave-requests', 1)).manifest).toMatchObject({ spec: { classification: 'confidential' } });
+        const d = await catalog.diff('leave-requests', 1, 2);
+        expect(d.added).toEqual([
+          { op: 'add', path: '/spec/connectors/0/resources/0/fields/2', to: 'ssn' },
+          { op: 'add', path: '/spec/egress', to: ['hooks.slack.com'] },
+        ]);
+        expect(d.removed).toEqual([{ op: 'remove', path: '/spec/classification', from: 'confidential' }]);
+        expect(d.changed).toEqual([
+          { op: 'change', path: '/metadata/title', from: 'Leave requests', to: 'Leave' },
+          { op: 'change', path: '/spec/owner', from: 'Jane@Example.com', to: 'user:jane@example.com' },
+        ]);
+      });
+
+      it('does not store an identical manifest twice', async () => {
+        const current = await catalog.get('leave-requests');
+        const before = await auditCount();
+        const again = await catalog.update(jane, 'leave-requests', { value: current.manifest });
+        expect(again.version).toBe(current.version);
+        expect(await auditCount()).toBe(before);
+      });
+
+      it('refuses renames, unknown apps, unknown versions and invalid manifests', async () => {
+        const rename = await rejects(catalog.update(jane, 'leave-requests', { text: 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: other\nspec:\n  owner: a@b.io\n' }));
+        expect(rename).toMatchObject({ code: 'manifest_invalid', errors: [{ path: 'metadata.name', line: 4, column: 9, message: expect.stringContaining('cannot be renamed') }] });
+        expect((await rejects(catalog.update(jane, 'nope', { value: manifest('nope') }))).code).toBe('not_found');
+        expect((await rejects(catalog.version('leave-requests', 9))).code).toBe('not_found');
+        expect((await rejects(catalog.diff('leave-requests', 1, 9))).message).toContain('no version 9');
+        const before = await catalog.versions('leave-requests');
+        expect((await rejects(catalog.update(jane, 'leave-requests', { value: { ...manifest('leave-requests'), spec: { owner: 'x' } } }))).code).toBe('manifest_invalid');
+        expect(await catalog.versions('leave-requests')).toEqual(before);
+      });
+
+      it('serialises concurrent updates into consecutive versions', async () => {
+        await catalog.register(jane, { value: manifest('busy-app') });
+        await Promise.all(Array.from({ length: 8 }, (_, i) => catalog.update(jane, 'busy-app', { value: manifest('busy-app', { purpose: `p${i}` }) })));
+        expect((await catalog.versions('busy-app')).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      });
+    });
+
+    describe('transitions', () => {
+      it('moves along allowed transitions, audited with from and to', async () => {
+        await catalog.register(jane, { value: manifest('flow-app') });
+        const steps: [Caller, 'pending_review' | 'approved' | 'suspended' | 'retired'][] = [
+          [jane, 'pending_review'],
+          [rita, 'approved'],
+          [rita, 'suspended'],
+          [rita, 'approved'],
+          [rita, 'retired'],
+        ];
+        let from = 'draft';
+        for (const [who, to] of steps) {
+          const r = await catalog.transition(who, 'flow-app', to, `to ${to}`);
+          expect(r).toMatchObject({ name: 'flow-app', from, to, app: { status: to } });
+          from = to;
+        }
+        const events = await audit.list({ action: 'app.transition', resourceId: 'flow-app', limit: 10 });
+        expect(events.map((e) => [e.event.unmapped?.from, e.event.unmapped?.to])).toEqual([
+          ['draft', 'pending_review'],
+          ['pending_review', 'approved'],
+          ['approved', 'suspended'],
+          ['suspended', 'approved'],
+          ['approved', 'retired'],
+        ]);
+        expect((await catalog.statusHistory('flow-app')).map((h) => h.to)).toEqual(['pending_review', 'approved', 'suspended', 'approved', 'retired']);
+      });
+
+      it('refuses forbidden moves with 409 naming from and to, changing nothing', async () => {
+        await catalog.register(jane, { value: manifest('stuck-app') });
+        const before = await auditCount();
+        const err = await rejects(catalog.transition(rita, 'stuck-app', 'approved'));
+        expect(err).toMatchObject({ code: 'invalid_transition', extra: { from: 'draft', to: 'approved', allowed: ['pending_review'] } });
+        expect(err.status).toBe(409);
+        expect(err.message).toContain('draft');
+        expect((await catalog.get('stuck-app')).status).toBe('draft');
+        expect(await auditCount()).toBe(before);
+        expect((await rejects(catalog.transition(rita, 'flow-app', 'approved'))).message).toContain('retired is final');
+        expect((await rejects(catalog.update(jane, 'flow-app', { value: manifest('flow-app', { team: 'x' }) }))).code).toBe('conflict');
+      });
+
+      it('lets only one of two racing transitions from the same status win', async () => {
+        await catalog.register(jane, { value: manifest('racy-review') });
+        await catalog.transition(jane, 'racy-review', 'pending_review');
+        const results = await Promise.allSettled([catalog.transition(rita, 'racy-review', 'approved'), catalog.transition(rita, 'racy-review', 'rejected')]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as AppError).code).toBe('invalid_transition');
+      });
+    });
+
+    describe('Backstage import', () => {
+      it('imports components as drafts and reports the rest', async () => {
+        const text = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: expense-bot, description: Files expenses }
+spec: { type: service, owner: group:finance-tools, lifecycle: production }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: finance-tools }
+spec: { type: team, children: [] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: leave-requests }
+spec: { type: service, owner: team-hr }
+`;
+        const before = await auditCount();
+        const r = await catalog.importBackstage(jane, text);
+        expect(r).toMatchObject({ imported: 1, skipped: 2, failed: 0 });
+        expect(r.entities).toEqual([
+          { index: 0, kind: 'Component', name: 'expense-bot', status: 'imported', app: 'expense-bot' },
+          { index: 1, kind: 'Group', name: 'finance-tools', status: 'skipped', reason: expect.stringContaining('only Component') },
+          { index: 2, kind: 'Component', name: 'leave-requests', status: 'skipped', app: 'leave-requests', reason: 'an app named leave-requests already exists' },
+        ]);
+        expect(await catalog.get('expense-bot')).toMatchObject({ status: 'draft', owner: 'group:finance-tools', team: 'finance-tools', description: 'Files expenses' });
+        expect(await auditCount()).toBe(before + 1);
+      });
+    });
+
+    describe('list, filter, search and pagination', () => {
+      beforeAll(async () => {
+        const teams = ['hr', 'finance', 'sales'];
+        const classes = ['public', 'internal', 'confidential', 'restricted'] as const;
+        for (let i = 0; i < 45; i++) {
+          await catalog.register(jane, {
+            value: manifest(
+              `bulk-${String(i).padStart(2, '0')}`,
+              { owner: i % 2 ? 'user:ann@example.com' : 'bob@example.com', team: teams[i % 3], classification: classes[i % 4], connectors: i % 5 === 0 ? [{ name: 'crm', resources: [{ name: 'accounts', fields: ['id'], access: 'read' }] }] : [] },
+              { title: i === 7 ? 'Quarterly forecast' : `Bulk app ${i}`, description: i === 8 ? 'Tracks café expenses and forecasting' : 'A generated app' },
+            ),
+          });
+        }
+        await catalog.setRiskTier('bulk-03', 'high');
+      });
+
+      it('filters by owner (canonical), team, status, classification, risk and connector', async () => {
+        const names = async (q: Parameters<CatalogService['list']>[0]) => (await catalog.list({ ...q, limit: 200 })).items.map((a) => a.name).filter((n) => n.startsWith('bulk-'));
+        expect(await names({ owner: 'Ann@Example.com' })).toHaveLength(22);
+        expect(await names({ owner: 'user:bob@example.com', team: 'hr' })).toEqual(['bulk-00', 'bulk-06', 'bulk-12', 'bulk-18', 'bulk-24', 'bulk-30', 'bulk-36', 'bulk-42']);
+        expect(await names({ classification: 'restricted', team: 'finance' })).toEqual(['bulk-07', 'bulk-19', 'bulk-31', 'bulk-43']);
+        expect(await names({ risk: 'high' })).toEqual(['bulk-03']);
+        expect(await names({ connector: 'crm' })).toEqual(['bulk-00', 'bulk-05', 'bulk-10', 'bulk-15', 'bulk-20', 'bulk-25', 'bulk-30', 'bulk-35', 'bulk-40']);
+        expect(await names({ connector: 'crm', team: 'sales' })).toEqual(['bulk-05', 'bulk-20', 'bulk-35']);
+        expect(await names({ status: 'approved' })).toEqual([]);
+        expect((await catalog.list({ status: 'draft', limit: 200 })).items.every((a) => a.status === 'draft')).toBe(true);
+      });
+
+      it('searches name, title and description by word prefix', async () => {
+        const names = async (q: string) => (await catalog.list({ q })).items.map((a) => a.name);
+        expect(await names('forecast')).toEqual(['bulk-07', 'bulk-08']);
+        expect(await names('QUARTER')).toEqual(['bulk-07']);
+        expect(await names('expen')).toEqual(['bulk-08', 'expense-bot']);
+        expect(await names('leave requests')).toEqual(['leave-requests']);
+        expect(await names('bulk 4')).toEqual(['bulk-04', 'bulk-40', 'bulk-41', 'bulk-42', 'bulk-43', 'bulk-44']);
+        expect(await names('"*) OR name:')).toEqual([]);
+        expect(await names('---')).toEqual([]);
+        expect((await catalog.list({ q: 'forecast', classification: 'restricted' })).items.map((a) => a.name)).toEqual(['bulk-07']);
+      });
+
+      it('walks every page exactly once, in name order', async () => {
+        const all = (await catalog.list({ limit: 200 })).items.map((a) => a.name);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await catalog.list({ limit: 7, ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items.map((a) => a.name));
+          cursor = page.next_cursor ?? undefined;
+          pages++;
+        } while (cursor);
+        expect(seen).toEqual(all);
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(seen).toEqual([...seen].sort());
+        expect(pages).toBe(Math.ceil(all.length / 7));
+      });
+
+      it('pages filtered and searched lists too', async () => {
+        const first = await catalog.list({ team: 'hr', limit: 5 });
+        const second = await catalog.list({ team: 'hr', limit: 5, cursor: first.next_cursor! });
+        expect(second.items[0]!.name > first.items[4]!.name).toBe(true);
+        const byConnector = await catalog.list({ connector: 'crm', limit: 4 });
+        const rest = await catalog.list({ connector: 'crm', limit: 10, cursor: byConnector.next_cursor! });
+        expect([...byConnector.items, ...rest.items].map((a) => a.name)).toHaveLength(9);
+        expect(rest.next_cursor).toBeNull();
+      });
+
+      it('rejects a forged cursor', async () => {
+        expect((await rejects(catalog.list({ cursor: 'not-a-cursor' }))).code).toBe('validation_failed');
+      });
+
+      it('keeps the connector index in step with the current version', async () => {
+        await catalog.update(jane, 'bulk-00', { value: manifest('bulk-00', { owner: 'bob@example.com', connectors: [{ name: 'hr-db', resources: [{ name: 'x', fields: ['id'], access: 'read' }] }] }) });
+        expect((await catalog.list({ connector: 'crm' })).items.map((a) => a.name)).not.toContain('bulk-00');
+        expect((await catalog.list({ connector: 'hr-db' })).items.map((a) => a.name)).toContain('bulk-00');
+      });
+    });
+  });
+}

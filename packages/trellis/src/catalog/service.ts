@@ -1,0 +1,362 @@
+/**
+ * The catalog service (capability C1): register, update, show, list, search, version history,
+ * diffs, status changes and Backstage import. Each change and its audit event are written in
+ * one transaction, so the trail never claims a change that did not happen nor misses one
+ * that did. Validation runs before any transaction opens: an invalid manifest touches
+ * nothing. Errors are AppErrors with stable codes; routes and the CLI turn them into
+ * problem details and exit codes.
+ */
+import type { Database, Tx } from '../db/database.ts';
+import type { AuditLog } from '../audit/service.ts';
+import type { Actor } from '../audit/ocsf.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { planBackstageImport, type EntityPlan } from './backstage.ts';
+import { diffManifests } from './diff.ts';
+import { checkTransition, type AppStatus } from './lifecycle.ts';
+import { parseManifestText, validateManifestValue, type ManifestResult } from './manifest.ts';
+import { canonicalOwner, connectorNames, decodeCursor, encodeCursor, manifestColumns, manifestDigest, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
+import type { AppDetail, AppList, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, RiskTier } from './schema.ts';
+import * as store from './store.ts';
+
+/** A manifest as text (YAML or JSON, located errors) or as already-parsed JSON. */
+export type ManifestInput = { text: string } | { value: unknown };
+
+/** Who is acting, and from where (for the audit event). */
+export interface Caller {
+  actor: Actor;
+  srcIp?: string;
+}
+
+export const defaultPageSize = 50;
+export const maxPageSize = 200;
+
+export interface TransitionResult {
+  name: string;
+  from: AppStatus;
+  to: AppStatus;
+  app: AppSummary;
+}
+
+export interface AppDiff {
+  name: string;
+  from: number;
+  to: number;
+  added: ReturnType<typeof diffManifests>['added'];
+  removed: ReturnType<typeof diffManifests>['removed'];
+  changed: ReturnType<typeof diffManifests>['changed'];
+}
+
+function invalid(errors: FieldError[]): AppError {
+  const n = errors.length;
+  return new AppError('manifest_invalid', `the manifest has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} and try again`, { errors });
+}
+
+function appNotFound(name: string): AppError {
+  return new AppError('not_found', `app ${name} not found`);
+}
+
+function nameTaken(name: string): AppError {
+  return new AppError('conflict', `an app named ${name} already exists; choose another name or update it with PUT /api/v1/apps/${name}`, { extra: { name } });
+}
+
+export class CatalogService {
+  constructor(
+    private readonly database: Database,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Validate without writing anything. */
+  validate(input: ManifestInput): ManifestResult {
+    return 'text' in input ? parseManifestText(input.text) : validateManifestValue(input.value);
+  }
+
+  private validated(input: ManifestInput): Extract<ManifestResult, { ok: true }> {
+    const r = this.validate(input);
+    if (!r.ok) throw invalid(r.errors);
+    return r;
+  }
+
+  /** Register a new app in `draft` with version 1 of its manifest. */
+  async register(caller: Caller, input: ManifestInput): Promise<AppDetail> {
+    const { manifest } = this.validated(input);
+    try {
+      return await this.database.db.transaction().execute((tx) => this.registerInTx(tx, caller, manifest, {}));
+    } catch (err) {
+      throw store.isUniqueViolation(err) ? nameTaken(manifest.metadata.name) : err;
+    }
+  }
+
+  /**
+   * Register many apps in one transaction (bulk loads, migrations from another catalog):
+   * all validated first, then written in batches with one audit event each. All or nothing.
+   * Errors name the manifest's position: `[3].spec.owner`.
+   */
+  async registerMany(caller: Caller, inputs: readonly ManifestInput[]): Promise<number> {
+    const manifests: Manifest[] = [];
+    const errors: FieldError[] = [];
+    inputs.forEach((input, i) => {
+      const r = this.validate(input);
+      if (r.ok) manifests.push(r.manifest);
+      else errors.push(...r.errors.map((e) => ({ ...e, path: `[${i}]${e.path ? (e.path.startsWith('[') ? e.path : `.${e.path}`) : ''}` })));
+    });
+    if (errors.length > 0) throw invalid(errors.slice(0, 100));
+    const seen = new Set<string>();
+    for (const m of manifests) {
+      if (seen.has(m.metadata.name)) throw nameTaken(m.metadata.name);
+      seen.add(m.metadata.name);
+    }
+    const now = new Date().toISOString();
+    try {
+      await this.database.db.transaction().execute(async (tx) => {
+        const rows: store.NewAppRow[] = manifests.map((m) => ({
+          name: m.metadata.name,
+          ...manifestColumns(m),
+          status: 'draft',
+          risk_tier: null,
+          current_version: 1,
+          created_at: now,
+          created_by: caller.actor.id,
+          updated_at: now,
+          updated_by: caller.actor.id,
+        }));
+        const ids = await store.insertApps(tx, rows);
+        const versions = manifests.map((m, i) => ({ app_id: ids[i]!, version: 1, manifest: JSON.stringify(m), digest: manifestDigest(m), created_at: now, created_by: caller.actor.id }));
+        await store.insertVersions(tx, versions);
+        await store.insertAppConnectors(tx, manifests.flatMap((m, i) => connectorNames(m).map((connector) => ({ connector, app_name: m.metadata.name, app_id: ids[i]! }))));
+        await this.audit.appendMany(
+          tx,
+          manifests.map((m, i) => ({
+            class: 'application_lifecycle' as const,
+            activity: 'create' as const,
+            action: 'app.register',
+            actor: caller.actor,
+            resources: [{ type: 'app', id: m.metadata.name, name: m.metadata.name }],
+            outcome: 'success' as const,
+            message: `registered app ${m.metadata.name} (version 1, draft)`,
+            details: { version: 1, digest: versions[i]!.digest, owner: rows[i]!.owner, status: 'draft', bulk: true },
+            ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
+          })),
+        );
+      });
+    } catch (err) {
+      if (store.isUniqueViolation(err)) throw new AppError('conflict', 'one or more of these app names already exist; nothing was registered');
+      throw err;
+    }
+    return manifests.length;
+  }
+
+  private async registerInTx(tx: Tx, caller: Caller, manifest: Manifest, details: Record<string, unknown>): Promise<AppDetail> {
+    const name = manifest.metadata.name;
+    // The unique index is the real guard (a concurrent insert fails on it); this check gives
+    // the common case a clear answer without relying on driver error codes.
+    if (await store.findAppByName(tx, name)) throw nameTaken(name);
+    const now = new Date().toISOString();
+    const row: store.NewAppRow = {
+      name,
+      ...manifestColumns(manifest),
+      status: 'draft',
+      risk_tier: null,
+      current_version: 1,
+      created_at: now,
+      created_by: caller.actor.id,
+      updated_at: now,
+      updated_by: caller.actor.id,
+    };
+    const id = await store.insertApp(tx, row);
+    const version = { app_id: id, version: 1, manifest: JSON.stringify(manifest), digest: manifestDigest(manifest), created_at: now, created_by: caller.actor.id };
+    await store.insertVersions(tx, [version]);
+    await store.replaceAppConnectors(tx, id, name, connectorNames(manifest));
+    await this.audit.append(tx, {
+      class: 'application_lifecycle',
+      activity: 'create',
+      action: 'app.register',
+      actor: caller.actor,
+      resources: [{ type: 'app', id: name, name }],
+      outcome: 'success',
+      message: `registered app ${name} (version 1, draft)`,
+      details: { version: 1, digest: version.digest, owner: row.owner, status: 'draft', ...details },
+      ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
+    });
+    return toDetail({ ...row, id }, version);
+  }
+
+  /**
+   * Store a new version of an app's manifest. The name in the manifest must be the app's
+   * (apps are never renamed). A manifest identical to the current version is not stored
+   * again: the call succeeds and changes nothing.
+   */
+  async update(caller: Caller, name: string, input: ManifestInput): Promise<AppDetail> {
+    const { manifest, locate } = this.validated(input);
+    if (manifest.metadata.name !== name) {
+      throw invalid([{ path: 'metadata.name', message: `must be "${name}", the app being updated (apps cannot be renamed)`, ...locate(['metadata', 'name']) }]);
+    }
+    const digest = manifestDigest(manifest);
+    return this.database.db.transaction().execute(async (tx) => {
+      const app = await store.lockAppByName(tx, this.database.dialect, name);
+      if (!app) throw appNotFound(name);
+      if (app.status === 'retired') throw new AppError('conflict', `app ${name} is retired; a retired app cannot change`, { extra: { name, status: app.status } });
+      const current = await store.getVersion(tx, app.id, app.current_version);
+      if (current && current.digest === digest) return toDetail(app, current);
+      const now = new Date().toISOString();
+      const next = app.current_version + 1;
+      const version = { app_id: app.id, version: next, manifest: JSON.stringify(manifest), digest, created_at: now, created_by: caller.actor.id };
+      const cols = { ...manifestColumns(manifest), current_version: next, updated_at: now, updated_by: caller.actor.id };
+      await store.insertVersions(tx, [version]);
+      await store.updateAppManifestColumns(tx, app.id, cols);
+      await store.replaceAppConnectors(tx, app.id, name, connectorNames(manifest));
+      const diff = current ? diffManifests(JSON.parse(current.manifest), manifest) : undefined;
+      await this.audit.append(tx, {
+        class: 'application_lifecycle',
+        activity: 'update',
+        action: 'app.update',
+        actor: caller.actor,
+        resources: [{ type: 'app', id: name, name }],
+        outcome: 'success',
+        message: `stored version ${next} of app ${name}`,
+        details: {
+          version: next,
+          previous_version: app.current_version,
+          digest,
+          status: app.status,
+          // Paths only: values may be sensitive, and the versions themselves are kept.
+          ...(diff ? { added: diff.added.map((d) => d.path), removed: diff.removed.map((d) => d.path), changed: diff.changed.map((d) => d.path) } : {}),
+        },
+        ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
+      });
+      return toDetail({ ...app, ...cols }, version);
+    });
+  }
+
+  async get(name: string): Promise<AppDetail> {
+    const db = this.database.db;
+    const app = await store.findAppByName(db, name);
+    if (!app) throw appNotFound(name);
+    const version = await store.getVersion(db, app.id, app.current_version);
+    if (!version) throw new AppError('internal', `app ${name} has no version ${app.current_version}`);
+    return toDetail(app, version);
+  }
+
+  async list(query: Omit<AppListQuery, 'limit'> & { limit?: number | undefined }): Promise<AppList> {
+    const limit = Math.min(Math.max(query.limit ?? defaultPageSize, 1), maxPageSize);
+    let words: string[] | undefined;
+    if (query.q !== undefined) {
+      words = searchWords(query.q);
+      // Nothing searchable (only punctuation) matches nothing, rather than everything.
+      if (words.length === 0) return { items: [], next_cursor: null };
+    }
+    const rows = await store.listApps(this.database.db, this.database.dialect, {
+      ...(query.owner !== undefined ? { owner: canonicalOwner(query.owner) } : {}),
+      ...(query.team !== undefined ? { team: query.team } : {}),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.classification !== undefined ? { classification: query.classification } : {}),
+      ...(query.risk !== undefined ? { riskTier: query.risk } : {}),
+      ...(query.connector !== undefined ? { connector: query.connector } : {}),
+      ...(words ? { words } : {}),
+      ...(query.cursor !== undefined ? { afterName: decodeCursor(query.cursor) } : {}),
+      // One extra row says whether another page exists, without a count query.
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return { items: page.map(toSummary), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.name) : null };
+  }
+
+  private async appOrThrow(name: string) {
+    const app = await store.findAppByName(this.database.db, name);
+    if (!app) throw appNotFound(name);
+    return app;
+  }
+
+  async versions(name: string): Promise<AppVersionSummary[]> {
+    const app = await this.appOrThrow(name);
+    return (await store.listVersionSummaries(this.database.db, app.id)).map(toVersionSummary);
+  }
+
+  async version(name: string, version: number): Promise<AppVersion> {
+    const app = await this.appOrThrow(name);
+    const row = await store.getVersion(this.database.db, app.id, version);
+    if (!row) throw new AppError('not_found', `app ${name} has no version ${version} (versions 1 to ${app.current_version} exist)`);
+    return toVersion(row);
+  }
+
+  async diff(name: string, from: number, to: number): Promise<AppDiff> {
+    const app = await this.appOrThrow(name);
+    const [a, b] = await Promise.all([store.getVersion(this.database.db, app.id, from), store.getVersion(this.database.db, app.id, to)]);
+    const missing = [!a ? from : null, !b ? to : null].filter((v) => v !== null);
+    if (missing.length > 0) throw new AppError('not_found', `app ${name} has no version ${missing.join(' or ')} (versions 1 to ${app.current_version} exist)`);
+    return { name, from, to, ...diffManifests(JSON.parse(a!.manifest), JSON.parse(b!.manifest)) };
+  }
+
+  /** Move an app along the lifecycle (catalog/lifecycle.ts); a disallowed move is a 409 naming both ends. */
+  async transition(caller: Caller, name: string, to: AppStatus, reason?: string): Promise<TransitionResult> {
+    return this.database.db.transaction().execute(async (tx) => {
+      const app = await store.lockAppByName(tx, this.database.dialect, name);
+      if (!app) throw appNotFound(name);
+      const from = app.status as AppStatus;
+      const check = checkTransition(from, to);
+      if (!check.ok) throw new AppError('invalid_transition', check.message, { extra: { from, to, allowed: [...check.allowed] } });
+      const now = new Date().toISOString();
+      // Compare-and-set: on SQLite two writers are already serialised, on PostgreSQL the row
+      // is locked; this is the last line of defence against a lost update.
+      if (!(await store.updateAppStatus(tx, app.id, from, to, now, caller.actor.id))) {
+        throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
+      }
+      await store.insertStatusChange(tx, { app_id: app.id, from_status: from, to_status: to, reason: reason ?? null, changed_at: now, changed_by: caller.actor.id });
+      await this.audit.append(tx, {
+        class: 'application_lifecycle',
+        activity: 'update',
+        action: 'app.transition',
+        actor: caller.actor,
+        resources: [{ type: 'app', id: name, name }],
+        outcome: 'success',
+        message: `app ${name}: ${from} → ${to}`,
+        details: { from, to, version: app.current_version, ...(reason ? { reason } : {}) },
+        ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
+      });
+      return { name, from, to, app: toSummary({ ...app, status: to, updated_at: now, updated_by: caller.actor.id }) };
+    });
+  }
+
+  /** Status history of one app, oldest first. */
+  async statusHistory(name: string): Promise<{ from: AppStatus; to: AppStatus; reason: string | null; at: string; by: string }[]> {
+    const app = await this.appOrThrow(name);
+    const rows = await store.listStatusChanges(this.database.db, app.id);
+    return rows.map((r) => ({ from: r.from_status as AppStatus, to: r.to_status as AppStatus, reason: r.reason, at: r.changed_at, by: r.changed_by }));
+  }
+
+  /** For the risk capability (C3): record an app's computed tier. */
+  async setRiskTier(name: string, tier: RiskTier | null): Promise<void> {
+    const app = await this.appOrThrow(name);
+    await store.setRiskTier(this.database.db, app.id, tier);
+  }
+
+  /**
+   * Import a Backstage catalog-info.yaml: each Component becomes a draft app, each in its own
+   * transaction, so one bad entity does not undo the others. Other kinds are skipped with a
+   * reason; the result lists every entity in file order.
+   */
+  async importBackstage(caller: Caller, text: string): Promise<ImportResult> {
+    const plan = planBackstageImport(text);
+    if (plan.errors.length > 0) throw new AppError('manifest_invalid', 'the catalog file cannot be imported', { errors: plan.errors });
+    const entities: ImportEntry[] = [];
+    for (const entity of plan.entities) entities.push(await this.importEntity(caller, entity));
+    const count = (s: ImportEntry['status']) => entities.filter((e) => e.status === s).length;
+    return { imported: count('imported'), skipped: count('skipped'), failed: count('failed'), entities };
+  }
+
+  private async importEntity(caller: Caller, entity: EntityPlan): Promise<ImportEntry> {
+    const base = { index: entity.index, kind: entity.kind, name: entity.name };
+    if (entity.action === 'skip') return { ...base, status: 'skipped', reason: entity.reason };
+    if (entity.action === 'fail') return { ...base, status: 'failed', reason: entity.reason, ...(entity.errors ? { errors: entity.errors } : {}) };
+    const app = entity.manifest.metadata.name;
+    const details = { source: 'backstage', entity_ref: entity.manifest.metadata.annotations?.['trellis.dev/backstage-entity-ref'] ?? null };
+    try {
+      await this.database.db.transaction().execute((tx) => this.registerInTx(tx, caller, entity.manifest, details));
+    } catch (err) {
+      if ((err instanceof AppError && err.code === 'conflict') || store.isUniqueViolation(err)) {
+        return { ...base, status: 'skipped', app, reason: `an app named ${app} already exists` };
+      }
+      throw err;
+    }
+    return { ...base, status: 'imported', app, ...(entity.notes.length > 0 ? { reason: entity.notes.join('; ') } : {}) };
+  }
+}

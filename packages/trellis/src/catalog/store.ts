@@ -1,0 +1,159 @@
+/**
+ * Queries on the catalog's tables; the only code that touches them. One named function per
+ * query that is more than a primary-key lookup, each tested on SQLite and PostgreSQL.
+ * Lists page by keyset on the unique app name (`name > cursor ORDER BY name`), which stays
+ * fast at any depth and never skips or repeats a row when apps are added between pages.
+ */
+import { sql, type Selectable } from 'kysely';
+import type { DialectName, Queryable } from '../db/database.ts';
+import type { CatalogAppConnectorRow, CatalogAppRow, CatalogAppVersionRow, CatalogStatusChangeRow } from './rows.ts';
+
+export type AppRow = Selectable<CatalogAppRow>;
+export type NewAppRow = Omit<AppRow, 'id'>;
+
+/** SQLite's and PostgreSQL's unique-violation errors, recognised without importing either driver. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export async function findAppByName(q: Queryable, name: string): Promise<AppRow | undefined> {
+  const row = await q.selectFrom('catalog_apps').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ? { ...row, id: Number(row.id) } : undefined;
+}
+
+/**
+ * The app row locked for the rest of the transaction (PostgreSQL `FOR UPDATE`), so that two
+ * concurrent updates or status changes of one app run one after the other. SQLite has a
+ * single writer, so a plain read inside the write transaction is already serialised.
+ */
+export async function lockAppByName(q: Queryable, dialect: DialectName, name: string): Promise<AppRow | undefined> {
+  let query = q.selectFrom('catalog_apps').selectAll().where('name', '=', name);
+  if (dialect === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row ? { ...row, id: Number(row.id) } : undefined;
+}
+
+export async function insertApp(q: Queryable, row: NewAppRow): Promise<number> {
+  const r = await q.insertInto('catalog_apps').values(row).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** Bulk registration (imports, benchmarks): rows in, ids out in the same order. */
+export async function insertApps(q: Queryable, rows: NewAppRow[]): Promise<number[]> {
+  const ids: number[] = [];
+  // Chunked under both databases' bound-parameter limits (16 columns a row).
+  for (let i = 0; i < rows.length; i += 500) {
+    const out = await q.insertInto('catalog_apps').values(rows.slice(i, i + 500)).returning(['id', 'name']).execute();
+    const byName = new Map(out.map((r) => [r.name, Number(r.id)]));
+    for (const r of rows.slice(i, i + 500)) ids.push(byName.get(r.name)!);
+  }
+  return ids;
+}
+
+/** Current-state columns that follow the newest manifest version. */
+export type AppManifestColumns = Pick<AppRow, 'title' | 'description' | 'owner' | 'team' | 'classification' | 'runtime' | 'template' | 'connectors' | 'current_version' | 'updated_at' | 'updated_by'>;
+
+export async function updateAppManifestColumns(q: Queryable, id: number, cols: AppManifestColumns): Promise<void> {
+  await q.updateTable('catalog_apps').set(cols).where('id', '=', id).execute();
+}
+
+/** Compare-and-set on status: returns false when the status moved since it was read. */
+export async function updateAppStatus(q: Queryable, id: number, from: string, to: string, at: string, by: string): Promise<boolean> {
+  const r = await q.updateTable('catalog_apps').set({ status: to, updated_at: at, updated_by: by }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function setRiskTier(q: Queryable, id: number, tier: string | null): Promise<void> {
+  await q.updateTable('catalog_apps').set({ risk_tier: tier }).where('id', '=', id).execute();
+}
+
+export async function insertVersions(q: Queryable, rows: CatalogAppVersionRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await q.insertInto('catalog_app_versions').values(rows.slice(i, i + 500)).execute();
+}
+
+export async function getVersion(q: Queryable, appId: number, version: number): Promise<CatalogAppVersionRow | undefined> {
+  const row = await q.selectFrom('catalog_app_versions').selectAll().where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
+  return row ? { ...row, app_id: Number(row.app_id) } : undefined;
+}
+
+export type VersionSummaryRow = Omit<CatalogAppVersionRow, 'manifest'>;
+
+/** Every version of one app, oldest first, without the manifests themselves. */
+export async function listVersionSummaries(q: Queryable, appId: number): Promise<VersionSummaryRow[]> {
+  const rows = await q.selectFrom('catalog_app_versions').select(['app_id', 'version', 'digest', 'created_at', 'created_by']).where('app_id', '=', appId).orderBy('version', 'asc').execute();
+  return rows.map((r) => ({ ...r, app_id: Number(r.app_id) }));
+}
+
+/** Make the connector index say exactly `connectors` for this app. */
+export async function replaceAppConnectors(q: Queryable, appId: number, appName: string, connectors: readonly string[]): Promise<void> {
+  await q.deleteFrom('catalog_app_connectors').where('app_id', '=', appId).execute();
+  if (connectors.length > 0) await insertAppConnectors(q, connectors.map((connector) => ({ connector, app_name: appName, app_id: appId })));
+}
+
+export async function insertAppConnectors(q: Queryable, rows: CatalogAppConnectorRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) await q.insertInto('catalog_app_connectors').values(rows.slice(i, i + 1000)).execute();
+}
+
+export async function insertStatusChange(q: Queryable, row: Omit<CatalogStatusChangeRow, 'id'>): Promise<void> {
+  await q.insertInto('catalog_status_changes').values(row).execute();
+}
+
+export async function listStatusChanges(q: Queryable, appId: number): Promise<Selectable<CatalogStatusChangeRow>[]> {
+  const rows = await q.selectFrom('catalog_status_changes').selectAll().where('app_id', '=', appId).orderBy('id', 'asc').execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id), app_id: Number(r.app_id) }));
+}
+
+export interface AppFilter {
+  owner?: string;
+  team?: string;
+  status?: string;
+  classification?: string;
+  riskTier?: string;
+  connector?: string;
+  /** Search words (already split and lower-cased); every word must match as a prefix. */
+  words?: readonly string[];
+  /** Keyset cursor: only apps whose name sorts after this one. */
+  afterName?: string;
+  limit: number;
+}
+
+/** FTS5 query: each word as a quoted prefix term, all required. Words hold only letters and digits. */
+export function fts5Query(words: readonly string[]): string {
+  return words.map((w) => `"${w}"*`).join(' AND ');
+}
+
+/** PostgreSQL tsquery text: each word as a prefix, all required. */
+export function tsQuery(words: readonly string[]): string {
+  return words.map((w) => `${w}:*`).join(' & ');
+}
+
+/** One page of apps matching every given filter, in name order. */
+export async function listApps(q: Queryable, dialect: DialectName, f: AppFilter): Promise<AppRow[]> {
+  let query = q.selectFrom('catalog_apps').selectAll('catalog_apps');
+  // With a connector filter the page is read in the connector index's order (connector,
+  // app_name), so neither database has to sort every app that uses a popular connector.
+  const nameColumn = f.connector !== undefined ? sql.ref<string>('c.app_name') : sql.ref<string>('catalog_apps.name');
+  if (f.connector !== undefined) {
+    query = query.innerJoin('catalog_app_connectors as c', 'c.app_id', 'catalog_apps.id').where('c.connector', '=', f.connector);
+  }
+  if (f.owner !== undefined) query = query.where('catalog_apps.owner', '=', f.owner);
+  if (f.team !== undefined) query = query.where('catalog_apps.team', '=', f.team);
+  if (f.status !== undefined) query = query.where('catalog_apps.status', '=', f.status);
+  if (f.classification !== undefined) query = query.where('catalog_apps.classification', '=', f.classification);
+  if (f.riskTier !== undefined) query = query.where('catalog_apps.risk_tier', '=', f.riskTier);
+  if (f.words && f.words.length > 0) {
+    query =
+      dialect === 'postgres'
+        ? query.where(sql<boolean>`catalog_apps.search @@ to_tsquery('simple', ${tsQuery(f.words)})`)
+        : query.where(sql<boolean>`catalog_apps.id in (select rowid from catalog_apps_fts where catalog_apps_fts match ${fts5Query(f.words)})`);
+  }
+  if (f.afterName !== undefined) query = query.where(nameColumn, '>', f.afterName);
+  const rows = await query.orderBy(nameColumn, 'asc').limit(f.limit).execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+export async function countApps(q: Queryable): Promise<number> {
+  const r = await q.selectFrom('catalog_apps').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
