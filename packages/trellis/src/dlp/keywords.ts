@@ -86,4 +86,30 @@ export class KeywordMatcher {
     }
     return found;
   }
+
+  /**
+   * Every occurrence of every keyword, in the same single pass: `hits[k]` lists the end offsets
+   * (exclusive) of keyword `k` in ascending order, or is undefined when `k` does not occur. The
+   * engine runs a keyword-gated pattern only in windows around these offsets.
+   */
+  findAll(text: string): Array<number[] | undefined> {
+    const hits = new Array<number[] | undefined>(this.keywords.length);
+    const delta = this.delta;
+    const outputs = this.outputs;
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      const c = code >= 65 && code <= 90 ? code + 32 : code < 128 ? code : 128;
+      s = delta[s * SYMBOLS + c]!;
+      const o = outputs[s];
+      if (o !== null && o !== undefined) {
+        for (const k of o) {
+          const list = hits[k];
+          if (list === undefined) hits[k] = [i + 1];
+          else list.push(i + 1);
+        }
+      }
+    }
+    return hits;
+  }
 }

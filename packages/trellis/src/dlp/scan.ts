@@ -1,11 +1,19 @@
 /**
  * The scan engine: runs pattern detectors over a text and returns resolved findings.
  *
- * Speed comes from not running most detectors at all. One Aho-Corasick pass over the text
- * (keywords.ts) decides which keyword-gated detectors may fire; detectors without
- * keywords declare a cheap trigger (an '@' for e-mail, enough digits for a card) checked
- * against a profile of the text built once. Each remaining detector runs its linear-time
- * pattern once; validators, entropy and context words only run on matches.
+ * Speed comes from running each pattern over as little text as possible. One Aho-Corasick pass
+ * (keywords.ts) records where every detector keyword occurs; a keyword-gated pattern then runs
+ * only in a window around each occurrence, sized from the pattern's longest possible match
+ * (regex-bounds.ts), so a broad keyword such as "key" costs a few hundred characters per
+ * occurrence instead of a pass over the whole text. Detectors without keywords declare a cheap
+ * trigger (an '@', enough digits) checked against the text, and an anchor: candidates such as
+ * digit clusters or '@' found once per text (anchors.ts), around which their pattern runs.
+ * Validators, entropy and context words only run on matches.
+ *
+ * A windowed run finds what a whole-text run finds: every window starts the regex with the real
+ * text before it (the window is a prefix slice, so look-behinds and `\b` see true context), and a
+ * match that reaches the end of its window is re-run on the whole text to undo any effect of the
+ * cut. `scanReference` keeps the plain whole-text run as the oracle tests compare against.
  * The per-detector steps follow the contract documented on `PatternDetector` in types.ts.
  */
 import type { Finding, PatternDetector, ScanOptions } from './types.ts';
@@ -14,16 +22,36 @@ import { resolveOverlaps } from './overlap.ts';
 import { shannonEntropy } from './validators/entropy.ts';
 import { defaultDetectors } from './detectors/index.ts';
 import { KeywordMatcher } from './keywords.ts';
+import { TextProfile, mergeWindows } from './anchors.ts';
+import { maxMatchLength } from './regex-bounds.ts';
 
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
 /** How much a documented test value loses; it stays visible with `includeTestValues`. */
 const TEST_VALUE_PENALTY = 0.3;
+/** Smallest window around a keyword: a keyword need not be inside the match (a provider name a
+ *  few words before its key), so windows never shrink below this even for short patterns. */
+const MIN_WINDOW_BEFORE = 256;
+const MIN_WINDOW_AFTER = 512;
+/** A match ending this close to the end of its window may have been shaped by the cut (a
+ *  look-ahead or `$` that saw the end, a greedy run that stopped there): it is re-run on the
+ *  whole text. Longer than any look-ahead the detectors use. */
+const EDGE = 16;
+/** Below this average spacing between windows one whole-text pass is cheaper than many short
+ *  ones (each window costs a slice and a regex entry). */
+const MIN_WINDOW_SPACING = 2048;
 
 interface CompiledSet {
   detectors: PatternDetector[];
   matcher: KeywordMatcher | null;
   /** keyword index (in matcher order) → indexes of detectors gated by it */
   owners: number[][];
+  /** detector index → indexes of its own keywords (not its context words) */
+  keywordsOf: number[][];
+  /** keyword index → its length */
+  keywordLength: number[];
+  /** detector index → window around a keyword occurrence (Infinity: the whole text) */
+  before: number[];
+  after: number[];
   ungated: number[];
   /** keyword index → weak detectors (see `maxConfidence`) that one of their context words wakes */
   contextOwners: number[][];
@@ -40,13 +68,15 @@ export function compileDetectorSet(detectors: PatternDetector[]): CompiledSet {
   const contextOwners = new Map<string, number[]>();
   const ungated: number[] = [];
   const chars = new Set<string>();
+  const before: number[] = [];
+  const after: number[] = [];
   let maxDigits = 0;
   detectors.forEach((d, i) => {
     if (d.keywords.length === 0) ungated.push(i);
     for (const kw of d.keywords) {
       const k = kw.toLowerCase();
       const list = owners.get(k) ?? [];
-      list.push(i);
+      if (!list.includes(i)) list.push(i);
       owners.set(k, list);
     }
     if (d.maxConfidence !== undefined) {
@@ -60,12 +90,18 @@ export function compileDetectorSet(detectors: PatternDetector[]): CompiledSet {
     }
     for (const c of d.trigger?.anyOf ?? '') chars.add(c);
     maxDigits = Math.max(maxDigits, d.trigger?.minDigits ?? 0);
+    const longest = d.window ? 0 : maxMatchLength(d.pattern);
+    before.push(d.window?.before ?? Math.max(MIN_WINDOW_BEFORE, longest));
+    after.push(d.window?.after ?? Math.max(MIN_WINDOW_AFTER, longest));
   });
   const keywords = [...owners.keys()];
   const matcher = keywords.length > 0 ? new KeywordMatcher(keywords) : null;
+  const keywordIndex = new Map(keywords.map((k, idx) => [k, idx]));
   const set: CompiledSet = {
     detectors, matcher, owners: keywords.map((k) => owners.get(k)!), contextOwners: keywords.map((k) => contextOwners.get(k) ?? []),
-    ungated, triggerChars: [...chars], maxDigits,
+    keywordsOf: detectors.map((d) => [...new Set(d.keywords.map((kw) => keywordIndex.get(kw.toLowerCase())!))]),
+    keywordLength: keywords.map((k) => k.length),
+    before, after, ungated, triggerChars: [...chars], maxDigits,
   };
   compiledCache.set(detectors, set);
   return set;
@@ -87,14 +123,13 @@ function countDigits(text: string, cap: number): number {
 }
 
 /** Which detectors may fire on this text (prefilter), as indexes into the set. */
-function selectDetectors(set: CompiledSet, text: string, minConfidence: number): number[] {
+function selectDetectors(set: CompiledSet, text: string, hits: ReadonlyArray<number[] | undefined>, minConfidence: number): number[] {
   const selected = new Set<number>();
   const woken = new Set<number>();
-  if (set.matcher) {
-    for (const k of set.matcher.find(text)) {
-      for (const i of set.owners[k]!) selected.add(i);
-      for (const i of set.contextOwners[k]!) woken.add(i);
-    }
+  for (let k = 0; k < hits.length; k++) {
+    if (hits[k] === undefined) continue;
+    for (const i of set.owners[k]!) selected.add(i);
+    for (const i of set.contextOwners[k]!) woken.add(i);
   }
   const present = new Set(set.triggerChars.filter((c) => text.includes(c)));
   const digits = countDigits(text, set.maxDigits);
@@ -109,47 +144,116 @@ function selectDetectors(set: CompiledSet, text: string, minConfidence: number):
   return [...selected].sort((a, b) => a - b);
 }
 
-function runDetector(d: PatternDetector, text: string, out: Finding[], includeTestValues: boolean): void {
-  const re = d.pattern;
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
-    let value = d.group !== undefined ? m[d.group] : m[0];
-    if (value === undefined || value.length === 0) continue;
-    let start = m.index;
-    if (d.group !== undefined) {
-      const idx = m.indices?.[d.group];
-      start = idx ? idx[0] : m.index + Math.max(0, m[0].indexOf(value));
-    }
-    if (d.trim) {
-      const keep = d.trim(value);
-      if (keep <= 0) continue;
-      if (keep < value.length && d.group === undefined) re.lastIndex = start + keep; // rescan the rest
-      value = value.slice(0, keep);
-    }
-    let confidence = d.baseConfidence;
-    if (d.validate) {
-      const v = d.validate(value);
-      if (v === false) continue;
-      if (typeof v === 'number') confidence = v;
-    }
-    if (d.minEntropy !== undefined && shannonEntropy(value) < d.minEntropy) continue;
-    const end = start + value.length;
-    if (d.context && hasContext(text, start, end, d.context)) confidence = boosted(confidence, d.contextConfidence);
-    const finding: Finding = { entity: d.entity, start, end, confidence: round(confidence), detector: d.id, kind: d.kind };
-    if (d.tag !== undefined) finding.tag = d.tag;
-    if (d.kind === 'secret') finding.rule = d.id;
-    if (d.isTestValue?.(value)) {
-      if (!includeTestValues) continue;
-      finding.testValue = true;
-      finding.confidence = round(Math.max(0.01, confidence - TEST_VALUE_PENALTY));
-    }
-    out.push(finding);
+/** Regions `[a0, b0, a1, b1, …]` around the occurrences of detector `i`'s keywords. */
+function keywordRegions(set: CompiledSet, i: number, hits: ReadonlyArray<number[] | undefined>, length: number): number[] {
+  const before = set.before[i]!;
+  const after = set.after[i]!;
+  if (before === Infinity || after === Infinity) return [0, length];
+  const spans: number[] = [];
+  let lists = 0;
+  for (const k of set.keywordsOf[i]!) {
+    const ends = hits[k];
+    if (ends === undefined) continue;
+    lists++;
+    const len = set.keywordLength[k]!;
+    for (const e of ends) spans.push(e - len, e);
   }
+  if (lists > 1) {
+    // several keywords: their occurrence lists are each sorted; order the spans by start
+    const order: number[] = [];
+    for (let k = 0; k < spans.length; k += 2) order.push(k);
+    order.sort((x, y) => spans[x]! - spans[y]!);
+    const sorted: number[] = [];
+    for (const k of order) sorted.push(spans[k]!, spans[k + 1]!);
+    return mergeWindows(sorted, before, after, length);
+  }
+  return mergeWindows(spans, before, after, length);
+}
+
+const stickyCache = new WeakMap<RegExp, RegExp>();
+
+/** The same pattern anchored at `lastIndex`, for re-running one match on the whole text. */
+function stickyOf(re: RegExp): RegExp {
+  let s = stickyCache.get(re);
+  if (!s) {
+    s = new RegExp(re.source, re.flags.replace('g', '') + 'y');
+    stickyCache.set(re, s);
+  }
+  return s;
+}
+
+/** Runs `d` over the regions `[a0, b0, a1, b1, …]` (ascending, disjoint) of `text`. */
+function runDetector(d: PatternDetector, text: string, regions: readonly number[], out: Finding[], includeTestValues: boolean): void {
+  const re = d.pattern;
+  let pos = 0;
+  for (let r = 0; r < regions.length; r += 2) {
+    const b = regions[r + 1]!;
+    pos = Math.max(pos, regions[r]!);
+    if (pos >= b) continue;
+    // a prefix slice, so the pattern sees the real text before the window
+    const whole = b >= text.length;
+    const sub = whole ? text : text.slice(0, b);
+    while (pos < b) {
+      re.lastIndex = pos;
+      let m = re.exec(sub);
+      if (m === null) break;
+      if (!whole && m.index + m[0].length > b - EDGE) {
+        const sticky = stickyOf(re);
+        sticky.lastIndex = m.index;
+        const full = sticky.exec(text);
+        if (full === null) {
+          pos = m.index + 1;
+          continue;
+        }
+        m = full;
+      }
+      if (m[0].length === 0) {
+        pos = m.index + 1;
+        continue;
+      }
+      pos = m.index + m[0].length;
+      const rescanFrom = handleMatch(d, text, m, out, includeTestValues);
+      if (rescanFrom >= 0) pos = rescanFrom;
+    }
+  }
+}
+
+/** Turns one regex match into a finding (or none); returns where to resume when `trim` cut the
+ *  match short and the rest must be scanned again, else -1. */
+function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: Finding[], includeTestValues: boolean): number {
+  let value = d.group !== undefined ? m[d.group] : m[0];
+  if (value === undefined || value.length === 0) return -1;
+  let rescan = -1;
+  let start = m.index;
+  if (d.group !== undefined) {
+    const idx = m.indices?.[d.group];
+    start = idx ? idx[0] : m.index + Math.max(0, m[0].indexOf(value));
+  }
+  if (d.trim) {
+    const keep = d.trim(value);
+    if (keep <= 0) return -1;
+    if (keep < value.length && d.group === undefined) rescan = start + keep; // rescan the rest
+    value = value.slice(0, keep);
+  }
+  let confidence = d.baseConfidence;
+  if (d.validate) {
+    const v = d.validate(value);
+    if (v === false) return rescan;
+    if (typeof v === 'number') confidence = v;
+  }
+  if (d.minEntropy !== undefined && shannonEntropy(value) < d.minEntropy) return rescan;
+  const end = start + value.length;
+  if (d.context && hasContext(text, start, end, d.context)) confidence = boosted(confidence, d.contextConfidence);
+  const finding: Finding = { entity: d.entity, start, end, confidence: round(confidence), detector: d.id, kind: d.kind };
+  if (d.tag !== undefined) finding.tag = d.tag;
+  if (d.kind === 'secret') finding.rule = d.id;
+  if (d.isTestValue?.(value)) {
+    if (!includeTestValues) return rescan;
+    finding.testValue = true;
+    finding.confidence = round(Math.max(0.01, confidence - TEST_VALUE_PENALTY));
+  }
+  out.push(finding);
+  return rescan;
 }
 
 function round(x: number): number {
@@ -180,17 +284,38 @@ const mergedCache = new WeakMap<PatternDetector[], WeakMap<PatternDetector[], Pa
  *   scan('card 4242 4242 4242 4242').map((f) => f.entity) // ['CREDIT_CARD']
  */
 export function scan(input: string | Uint8Array, options: ScanOptions = {}): Finding[] {
+  return scanWith(input, options, false);
+}
+
+/**
+ * The same scan with every selected detector run over the whole text, no windows or anchors:
+ * slower, and the reference the windowed engine is tested against (scan.test.ts).
+ */
+export function scanReference(input: string | Uint8Array, options: ScanOptions = {}): Finding[] {
+  return scanWith(input, options, true);
+}
+
+function scanWith(input: string | Uint8Array, options: ScanOptions, wholeText: boolean): Finding[] {
   const text = toText(input);
   if (text.length === 0) return [];
   const set = compileDetectorSet(detectorSetFor(options));
   const wanted = options.entities ? new Set(options.entities) : null;
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const includeTestValues = options.includeTestValues ?? false;
+  const hits = set.matcher ? set.matcher.findAll(text) : [];
+  const everything = [0, text.length];
+  let profile: TextProfile | null = null;
   const raw: Finding[] = [];
-  for (const i of selectDetectors(set, text, minConfidence)) {
+  for (const i of selectDetectors(set, text, hits, minConfidence)) {
     const d = set.detectors[i]!;
     if (wanted && !wanted.has(d.entity)) continue;
-    runDetector(d, text, raw, includeTestValues);
+    let regions = everything;
+    if (!wholeText) {
+      if (d.keywords.length > 0) regions = keywordRegions(set, i, hits, text.length);
+      else if (d.anchor) regions = (profile ??= new TextProfile(text)).regions(d.anchor);
+      if ((regions.length / 2) * MIN_WINDOW_SPACING > text.length) regions = everything;
+    }
+    runDetector(d, text, regions, raw, includeTestValues);
   }
   return resolveOverlaps(raw.filter((f) => f.confidence >= minConfidence));
 }

@@ -85,7 +85,40 @@ export interface PatternDetector {
    *  scan's threshold, the engine runs the detector only if one of its `context` words occurs
    *  in the text (found by the same keyword pass), which skips weak guessers cheaply. */
   maxConfidence?: number;
+  /** Keyword-gated detectors (engine extension, optional): how far, in characters, a match can
+   *  start before a keyword occurrence and end after it. The engine runs the pattern only in these
+   *  windows. By default the window is the pattern's longest possible match (regex-bounds.ts) on
+   *  either side, at least 256 before and 512 after, which holds every match that contains its
+   *  keyword; set it for unbounded patterns (`+`, `*`) to bound the work per keyword. */
+  window?: DetectorWindow;
+  /** Detectors without keywords (engine extension, optional): where a match can be, from a
+   *  profile of the text built once per scan (anchors.ts). Without it the pattern runs over the
+   *  whole text whenever the trigger passes. */
+  anchor?: DetectorAnchor;
 }
+
+export interface DetectorWindow {
+  before: number;
+  after: number;
+}
+
+/**
+ * Candidates for a detector's matches; a match must contain a candidate and lie within `before`
+ * characters before its start and `after` characters after its end.
+ * - `digits`: a cluster of digits joined by short runs of ` -.():/+` holding at least `minDigits`
+ *   digits (every digit of a match must be in one cluster, so the separators a pattern allows
+ *   between digit groups must be among these).
+ * - `run`: a maximal run of ASCII digits, `minLength`..`maxLength` long (`minLength` at least 2),
+ *   for codes whose digits are one unbroken block (`12345678Z`).
+ * - `token`: a maximal run of ASCII letters and digits, `minLength`..`maxLength` long
+ *   (`minLength` at least 9).
+ * - `pattern`: each match of a cheap global regex (e.g. `/@/g`).
+ */
+export type DetectorAnchor =
+  | { kind: 'digits'; minDigits: number; before: number; after: number }
+  | { kind: 'run'; minLength: number; maxLength: number; before: number; after: number }
+  | { kind: 'token'; minLength: number; maxLength: number; before: number; after: number }
+  | { kind: 'pattern'; pattern: RegExp; before: number; after: number };
 
 export interface DetectorTrigger {
   anyOf?: string;

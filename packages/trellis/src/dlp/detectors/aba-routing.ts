@@ -10,6 +10,7 @@ export const abaRoutingDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pci.routing',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 9, before: 1, after: 1 },
   trigger: { minDigits: 9 },
   pattern: re(NB_GROUPED + String.raw`(?:\d{4}-\d{4}-\d|\d{9})` + NA_GROUPED),
   baseConfidence: 0.4,

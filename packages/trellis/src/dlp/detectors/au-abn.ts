@@ -9,6 +9,7 @@ export const auAbnDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.business_id',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 11, before: 1, after: 1 },
   trigger: { minDigits: 11 },
   pattern: re(NB_GROUPED + String.raw`\d{2}( ?)\d{3}\1\d{3}\1\d{3}` + NA_GROUPED),
   baseConfidence: 0.7,

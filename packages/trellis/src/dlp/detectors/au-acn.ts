@@ -9,6 +9,7 @@ export const auAcnDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.business_id',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 9, before: 1, after: 1 },
   trigger: { minDigits: 9 },
   pattern: re(NB_GROUPED + String.raw`\d{3}( ?)\d{3}\1\d{3}` + NA_GROUPED),
   baseConfidence: 0.5,

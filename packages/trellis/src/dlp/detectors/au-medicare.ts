@@ -9,6 +9,7 @@ export const auMedicareDetector: PatternDetector = {
   kind: 'pii',
   tag: 'phi.insurance_id',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 10, before: 1, after: 1 },
   trigger: { minDigits: 10 },
   pattern: re(NB_GROUPED + String.raw`[2-6]\d{3}( ?)\d{5}\1\d(?:\d)?` + NA_GROUPED),
   baseConfidence: 0.6,

@@ -54,6 +54,7 @@ export const creditCardDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pci.pan',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 12, before: 1, after: 1 },
   trigger: { minDigits: 12 },
   pattern: re(NB + String.raw`(?:\d{4}([ \-])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?|\d{4}([ \-])\d{6}\2\d{4,5}|\d{12,19})` + NA),
   baseConfidence: 0.9,

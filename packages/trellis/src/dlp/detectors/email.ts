@@ -12,6 +12,8 @@ export const emailDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.email',
   keywords: [],
+  // anchor: local part at most 64 characters before the '@', domain at most ~600 after
+  anchor: { kind: 'pattern', pattern: /@/g, before: 65, after: 600 },
   trigger: { anyOf: '@' },
   pattern: re(String.raw`(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9\-]{1,63}\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9]{2,59})(?![A-Za-z0-9\-])`),
   baseConfidence: 0.9,

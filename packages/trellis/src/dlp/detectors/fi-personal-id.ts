@@ -10,6 +10,8 @@ export const fiPersonalIdDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.national_id',
   keywords: [],
+  // anchor: the six birth-date digits are one run; sign, serial and check follow
+  anchor: { kind: 'run', minLength: 6, maxLength: 6, before: 0, after: 8 },
   trigger: { minDigits: 9 },
   pattern: re(String.raw`(?<![0-9])\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y](?![A-Za-z0-9])`),
   baseConfidence: 0.95,

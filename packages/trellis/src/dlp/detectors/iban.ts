@@ -25,6 +25,8 @@ export const ibanDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pci.iban',
   keywords: [],
+  // anchor: country code and check digits start every IBAN
+  anchor: { kind: 'pattern', pattern: /[A-Za-z]{2}\d{2}/g, before: 0, after: 60 },
   trigger: { minDigits: 8 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]{4}){2,7}(?:[ \-]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])`),
   trim: trimIban,

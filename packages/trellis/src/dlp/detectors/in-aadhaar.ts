@@ -9,6 +9,7 @@ export const inAadhaarDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.national_id',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 12, before: 1, after: 1 },
   trigger: { minDigits: 12 },
   pattern: re(NB_GROUPED + String.raw`[2-9]\d{3}([ \-:]?)\d{4}\1\d{4}` + NA_GROUPED),
   baseConfidence: 0.7,

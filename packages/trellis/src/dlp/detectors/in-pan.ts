@@ -10,6 +10,8 @@ export const inPanDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.tax_id',
   keywords: [],
+  // anchor: the code is a whole alphanumeric token
+  anchor: { kind: 'token', minLength: 10, maxLength: 10, before: 0, after: 0 },
   trigger: { minDigits: 4 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[A-Z]{5}\d{4}[A-Z](?![A-Za-z0-9])`),
   baseConfidence: 0.6,

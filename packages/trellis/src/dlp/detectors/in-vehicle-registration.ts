@@ -12,6 +12,8 @@ export const inVehicleRegistrationDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.vehicle',
   keywords: [],
+  // anchor: the final four-digit run; state code, district and series letters come before
+  anchor: { kind: 'run', minLength: 4, maxLength: 4, before: 10, after: 1 },
   trigger: { minDigits: 4 },
   pattern: re(String.raw`(?<![A-Za-z0-9])(?:(?:${STATES})[ \-]?\d{1,2}[ \-]?[A-Z]{1,3}[ \-]?\d{4}|(?:${STATES})\d{4}|[A-Z]{3}\d{4})(?![A-Za-z0-9])`),
   baseConfidence: 0.8,

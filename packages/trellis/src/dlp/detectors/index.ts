@@ -15,7 +15,7 @@ import { usBankNumberDetector } from './us-bank-number.ts';
 import { ukNhsDetector } from './uk-nhs.ts';
 import { ipv4Detector, ipv6Detector } from './ip-address.ts';
 import { urlDetector } from './url.ts';
-import { bitcoinBase58Detector, bitcoinBech32Detector } from './crypto-wallet.ts';
+import { bitcoinBase58Detector, bitcoinBech32Detector, ethereumAddressDetector } from './crypto-wallet.ts';
 import { dateOfBirthDetector } from './date-of-birth.ts';
 import { medicalLicenseDetector } from './medical-license.ts';
 import { esNieDetector, esNifDetector } from './es-nif.ts';
@@ -41,7 +41,7 @@ export const piiDetectors: PatternDetector[] = [
   emailDetector, phoneDetector, creditCardDetector, ibanDetector, usSsnDetector, usItinDetector,
   usPassportDetector, usDriverLicenseDetector, abaRoutingDetector, usBankNumberDetector,
   ukNhsDetector, ipv4Detector, ipv6Detector, urlDetector, bitcoinBase58Detector,
-  bitcoinBech32Detector, dateOfBirthDetector, medicalLicenseDetector, esNifDetector, esNieDetector,
+  bitcoinBech32Detector, ethereumAddressDetector, dateOfBirthDetector, medicalLicenseDetector, esNifDetector, esNieDetector,
   itFiscalCodeDetector, plPeselDetector, fiPersonalIdDetector, deTaxIdDetector, ukNinoDetector,
   inPanDetector, inAadhaarDetector, inVehicleRegistrationDetector, inVoterDetector,
   inPassportDetector, auAbnDetector, auAcnDetector, auTfnDetector, auMedicareDetector,

@@ -13,6 +13,7 @@ export const ipv4Detector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.ip',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 4, before: 1, after: 1 },
   trigger: { anyOf: '.', minDigits: 4 },
   pattern: re(String.raw`(?<![\d.])(?:${OCTET}\.){3}${OCTET}(?:/(?:3[0-2]|[12]?\d)(?!\d))?(?!\d)`),
   baseConfidence: 0.6,
@@ -32,6 +33,8 @@ export const ipv6Detector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.ip',
   keywords: [],
+  // anchor: a valid address has `::` or eight groups, so either a double colon or three groups in a row
+  anchor: { kind: 'pattern', pattern: /::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/g, before: 100, after: 100 },
   trigger: { anyOf: ':' },
   pattern: re(String.raw`(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:%[0-9A-Za-z]{1,15})?(?:/(?:12[0-8]|1[01]\d|[1-9]?\d)(?!\d))?(?![0-9A-Za-z:]|\.\d)`),
   baseConfidence: 0.6,

@@ -13,6 +13,8 @@ export const itFiscalCodeDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.national_id',
   keywords: [],
+  // anchor: omocodia may turn every digit into a letter, so the anchor is the 16-character token
+  anchor: { kind: 'token', minLength: 16, maxLength: 16, before: 0, after: 0 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[A-Z]{6}${D}{2}[ABCDEHLMPRST]${D}{2}[A-Z]${D}{3}[A-Z](?![A-Za-z0-9])`, 'i'),
   trigger: { anyOf: '0123456789LMNPQRSTUVlmnpqrstuv' },
   baseConfidence: 0.95,

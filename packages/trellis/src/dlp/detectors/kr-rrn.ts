@@ -12,6 +12,7 @@ function detector(id: string, entity: string, genders: string, context: string[]
     kind: 'pii',
     tag: 'pii.national_id',
     keywords: [],
+    anchor: { kind: 'run', minLength: 7, maxLength: 13, before: 7, after: 1 },
     trigger: { minDigits: 13 },
     pattern: re(NB_GROUPED + String.raw`\d{6}-?\d{7}` + NA_GROUPED),
     baseConfidence: 0.9,

@@ -10,6 +10,7 @@ export const medicalLicenseDetector: PatternDetector = {
   kind: 'pii',
   tag: 'phi.license',
   keywords: [],
+  anchor: { kind: 'run', minLength: 7, maxLength: 8, before: 2, after: 1 },
   trigger: { minDigits: 7 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}(?![A-Za-z0-9])`),
   baseConfidence: 0.6,

@@ -58,6 +58,8 @@ export const phoneDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.phone',
   keywords: [],
+  // anchor: digit groups with ` .-()` between; a leading '+'/'(' and an extension lie just outside the cluster
+  anchor: { kind: 'digits', minDigits: 7, before: 2, after: 16 },
   trigger: { minDigits: 7 },
   pattern: re(PATTERN),
   trim: trimPhone,

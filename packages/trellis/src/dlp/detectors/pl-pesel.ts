@@ -9,6 +9,7 @@ export const plPeselDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.national_id',
   keywords: [],
+  anchor: { kind: 'run', minLength: 11, maxLength: 11, before: 1, after: 1 },
   trigger: { minDigits: 11 },
   pattern: re(NB + String.raw`\d{11}` + NA),
   baseConfidence: 0.55,

@@ -10,6 +10,7 @@ export const sgNricDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.national_id',
   keywords: [],
+  anchor: { kind: 'run', minLength: 7, maxLength: 7, before: 1, after: 1 },
   trigger: { minDigits: 7 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[A-Za-z]\d{7}[A-Za-z](?![A-Za-z0-9])`),
   baseConfidence: 0.85,

@@ -9,6 +9,7 @@ export const sgUenDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.business_id',
   keywords: [],
+  anchor: { kind: 'run', minLength: 4, maxLength: 9, before: 5, after: 2 },
   trigger: { minDigits: 4 },
   pattern: re(String.raw`(?<![A-Za-z0-9])(?:\d{8,9}|[RST]\d{2}[A-Z]{2}\d{4})[A-Z](?![A-Za-z0-9])`, 'i'),
   baseConfidence: 0.8,

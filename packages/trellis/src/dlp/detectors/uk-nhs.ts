@@ -9,6 +9,7 @@ export const ukNhsDetector: PatternDetector = {
   kind: 'pii',
   tag: 'phi.nhs',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 10, before: 1, after: 1 },
   trigger: { minDigits: 10 },
   pattern: re(NB_GROUPED + String.raw`\d{3}([ \-]?)\d{3}\1\d{4}` + NA_GROUPED),
   baseConfidence: 0.5,

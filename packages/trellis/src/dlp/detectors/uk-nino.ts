@@ -10,6 +10,8 @@ export const ukNinoDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.national_id',
   keywords: [],
+  // anchor: the three digit pairs, optionally spaced, form one cluster between the prefix letters and the suffix
+  anchor: { kind: 'digits', minDigits: 6, before: 3, after: 2 },
   trigger: { minDigits: 6 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?![A-Za-z0-9])`),
   baseConfidence: 0.6,

@@ -28,6 +28,8 @@ export const urlDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.url',
   keywords: [],
+  // anchor: a scheme's `://`, or the dot before a letter (the top-level domain's dot is one); up to six 64-character labels before it, a 2048-character path after
+  anchor: { kind: 'pattern', pattern: /:\/\/|\.[A-Za-z]/g, before: 400, after: 2100 },
   trigger: { anyOf: '.' },
   pattern: re(`${SCHEME_URL}|${BARE_HOST}`, 'i'),
   trim: trimUrl,

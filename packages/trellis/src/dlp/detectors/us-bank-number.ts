@@ -9,6 +9,7 @@ export const usBankNumberDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pci.account',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 8, before: 1, after: 1 },
   trigger: { minDigits: 8 },
   pattern: re(NB + String.raw`\d{8,17}` + NA),
   baseConfidence: 0.05,

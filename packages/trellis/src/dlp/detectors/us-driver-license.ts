@@ -10,6 +10,8 @@ export const usDriverLicenseDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.driver_license',
   keywords: [],
+  // anchor: the longest digit group; up to five letters/digits before it (`12ABC34567`), letters after
+  anchor: { kind: 'digits', minDigits: 3, before: 5, after: 3 },
   trigger: { minDigits: 4 },
   pattern: re(NB + String.raw`(?:[A-Z]\d{3,14}|[A-Z]{2}\d{3,7}|\d{7,9}[A-Z]{1,2}|\d{2}[A-Z]{3}\d{5,6}|\d{7,14})` + NA),
   baseConfidence: 0.3,

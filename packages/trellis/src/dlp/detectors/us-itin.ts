@@ -9,6 +9,7 @@ export const usItinDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.tax_id',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 9, before: 1, after: 1 },
   trigger: { minDigits: 9 },
   pattern: re(NB + String.raw`9\d{2}([ \-]?)(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])([ \-]?)\d{4}` + NA),
   baseConfidence: 0.5,

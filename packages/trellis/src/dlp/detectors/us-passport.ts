@@ -9,6 +9,7 @@ export const usPassportDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.passport',
   keywords: [],
+  anchor: { kind: 'run', minLength: 8, maxLength: 9, before: 1, after: 1 },
   trigger: { minDigits: 8 },
   pattern: re(NB + String.raw`(?:[A-Z]\d{8}|\d{9})` + NA),
   baseConfidence: 0.05,

@@ -21,6 +21,7 @@ export const usSsnDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.ssn',
   keywords: [],
+  anchor: { kind: 'digits', minDigits: 9, before: 1, after: 1 },
   trigger: { minDigits: 9 },
   pattern: re(NB_GROUPED + String.raw`\d{3}([ \-.]?)\d{2}\1\d{4}` + NA_GROUPED),
   baseConfidence: 0.5,

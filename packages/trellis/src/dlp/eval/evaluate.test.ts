@@ -29,4 +29,19 @@ describe('evaluation harness', () => {
     expect(() => parseJsonl('{"a":1}\nnot json\n', 'x.jsonl')).toThrow(DlpEvalError);
     expect(() => parseJsonl('{"a":1}\nnot json\n', 'x.jsonl')).toThrow('x.jsonl: line 2 is not a JSON object');
   });
+  it('reports by_rule, fp_flagged_rate and rule coverage for secret-case datasets', async () => {
+    const report = await evaluateLines([
+      { rule: 'github-pat', kind: 'tp', text: 'GITHUB_TOKEN=ghp_R4nd0mT0k3nV4lu3Xq9Lm2Zp8Wc7Yb5Nd3Kf1' },
+      { rule: 'github-pat', kind: 'fp', text: 'the token is stored in the vault' },
+      { rule: 'no-such-rule', kind: 'fp', text: 'nothing secret here' },
+    ]);
+    expect(report.total).toMatchObject({ tp: 1, fp: 0, fn: 0, precision: 1, recall: 1 });
+    expect(report.by_rule?.['github-pat']).toMatchObject({ tp: 1, fn: 0, fp_cases: 1, fp_flagged: 0 });
+    expect(report.fp_flagged_rate).toBe(0);
+    expect(report.supported_rules).toBe(1);
+    expect(report.unsupported).toEqual(['no-such-rule']);
+    const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
+    for (const key of ['total', 'by_rule', 'fp_flagged_rate', 'unsupported']) expect(json).toHaveProperty(key);
+    expect(formatEvalReport(report)).toContain('secret rules: 1 of 2 in the dataset supported');
+  });
 });

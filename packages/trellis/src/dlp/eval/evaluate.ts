@@ -29,7 +29,7 @@ import { scan, DEFAULT_MIN_CONFIDENCE } from '../scan.ts';
 import { supportedEntities } from '../detectors/index.ts';
 import { DlpEvalError } from '../errors.ts';
 import { addCounts, emptyCounts, score, type Counts, type EvalReport } from './report.ts';
-import { evaluateSecretCases, type SecretCase } from './secrets-dataset.ts';
+import { evaluateSecretCases, type SecretCase, type SecretEvalResult } from './secrets-dataset.ts';
 
 /** Dataset entity names that mean one of ours. */
 const ALIASES: Record<string, string> = { FIN: 'SG_NRIC_FIN', NRIC: 'SG_NRIC_FIN', DOMAIN_NAME: 'URL', IP: 'IP_ADDRESS', EMAIL: 'EMAIL_ADDRESS', PHONE: 'PHONE_NUMBER' };
@@ -78,6 +78,8 @@ class Accumulator {
   readonly unsupported = new Set<string>();
   unsupportedItems = 0;
   readonly formats: Record<string, number> = {};
+  /** Set when the dataset has secret cases. */
+  secrets: SecretEvalResult | null = null;
 
   add(entity: string, c: Counts): void {
     const cur = this.byEntity.get(entity) ?? emptyCounts();
@@ -101,7 +103,7 @@ class Accumulator {
       by_entity[e] = score(c);
       addCounts(total, c);
     }
-    return {
+    const report: EvalReport = {
       total: score(total),
       by_entity,
       unsupported: [...this.unsupported].sort(),
@@ -109,6 +111,12 @@ class Accumulator {
       supported_entities: this.byEntity.size,
       formats: this.formats,
     };
+    if (this.secrets) {
+      report.by_rule = this.secrets.by_rule;
+      report.fp_flagged_rate = this.secrets.fp_flagged_rate;
+      report.supported_rules = this.secrets.supported;
+    }
+    return report;
   }
 }
 
@@ -211,6 +219,7 @@ export async function evaluateLines(lines: Line[], options: EvalOptions = {}): P
   }
   if (secretCases.length > 0) {
     const partial = await evaluateSecretCases(secretCases);
+    acc.secrets = partial;
     for (const [entity, c] of Object.entries(partial.byEntity)) acc.add(entity, c);
     for (const u of partial.unsupported ?? []) acc.unsupported.add(u);
     acc.unsupportedItems += partial.unsupportedItems ?? 0;

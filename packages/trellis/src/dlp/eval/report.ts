@@ -22,6 +22,21 @@ export interface EvalReport {
   supported_entities: number;
   /** Lines per detected format, e.g. { presidio: 1060 }. */
   formats: Record<string, number>;
+  /** Secret-case datasets only (eval/secrets-dataset.ts): per-rule results, the share of fp cases
+   *  flagged, and how many of the dataset's rules have a detector. */
+  by_rule?: Record<string, SecretRuleScores>;
+  fp_flagged_rate?: number;
+  supported_rules?: number;
+}
+
+/** Per-rule results of a secret-case dataset (same fields as `SecretRuleStats`). */
+export interface SecretRuleScores {
+  tp: number;
+  fn: number;
+  recall: number;
+  rule_fired: number;
+  fp_cases: number;
+  fp_flagged: number;
 }
 
 /** What a partial evaluator (e.g. the secret-case one) hands back to be merged. */
@@ -62,6 +77,10 @@ export function formatEvalReport(report: EvalReport): string {
   out.push(line('TOTAL', report.total));
   out.push('');
   out.push(`supported entities: ${report.supported_entities}`);
+  if (report.by_rule !== undefined) {
+    const rules = Object.keys(report.by_rule).length;
+    out.push(`secret rules: ${report.supported_rules ?? 0} of ${rules} in the dataset supported; fp cases flagged: ${((report.fp_flagged_rate ?? 0) * 100).toFixed(1)}%`);
+  }
   out.push(`unsupported (not counted, ${report.unsupported_items} labelled items): ${report.unsupported.join(', ') || 'none'}`);
   out.push(`formats: ${Object.entries(report.formats).map(([f, n]) => `${f}=${n}`).join(', ')}`);
   return out.join('\n');

@@ -24,6 +24,8 @@ import { bitcoinBase58Valid } from './base58check.ts';
 import { segwitAddressValid } from './bech32.ts';
 import { sgUenValid } from './sg-uen.ts';
 import { shannonEntropy } from './entropy.ts';
+import { eip55Check, keccak256Hex, sha3256 } from './keccak.ts';
+import { scan } from '../scan.ts';
 
 /** Smallest digit d such that check(payload + d) holds. */
 function completeWith(payload: string, check: (s: string) => boolean): string {
@@ -221,5 +223,35 @@ describe('entropy', () => {
   it('is 0 for a repeated character and log2(n) for n distinct ones', () => {
     expect(shannonEntropy('aaaa')).toBe(0);
     expect(shannonEntropy('abcd')).toBeCloseTo(2);
+  });
+});
+
+describe('keccak-256 and EIP-55', () => {
+  it('matches the published Keccak-256 vectors', () => {
+    expect(keccak256Hex('')).toBe('c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470');
+    expect(keccak256Hex('abc')).toBe('4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45');
+    expect(keccak256Hex('The quick brown fox jumps over the lazy dog')).toBe('4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15');
+  });
+  it('runs the same permutation as node:crypto sha3-256, across block boundaries', () => {
+    for (const n of [0, 1, 135, 136, 137, 272, 1000]) {
+      const data = new Uint8Array(n).map((_, i) => (i * 31 + 7) & 0xff);
+      expect(Buffer.from(sha3256(data)).toString('hex')).toBe(createHash('sha3-256').update(data).digest('hex'));
+    }
+  });
+  it('checks EIP-55 casing; single-case addresses are valid without a checksum', () => {
+    for (const a of ['0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359', '0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB', '0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb']) {
+      expect(eip55Check(a)).toBe('checksummed');
+    }
+    expect(eip55Check('0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed')).toBe('uncased');
+    expect(eip55Check('0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED')).toBe('uncased');
+    expect(eip55Check('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD')).toBe(false);
+    expect(eip55Check('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe')).toBe(false);
+  });
+  it('finds Ethereum addresses, checksummed ones with higher confidence', () => {
+    const good = scan('send to 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed today', { minConfidence: 0 });
+    expect(good).toMatchObject([{ entity: 'CRYPTO', detector: 'crypto-eth', confidence: 0.9 }]);
+    const lower = scan('send to 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed today', { minConfidence: 0 });
+    expect(lower[0]?.confidence).toBeLessThan(0.9);
+    expect(scan('send to 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD today', { minConfidence: 0 }).filter((f) => f.entity === 'CRYPTO')).toEqual([]);
   });
 });
