@@ -17,4 +17,9 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // The console's static scripts run in the browser.
+    files: ['packages/trellis/src/console/static/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', sessionStorage: 'readonly', location: 'readonly', fetch: 'readonly', URL: 'readonly' } },
+  },
 );

@@ -13,6 +13,7 @@ import { healthRoutes } from './health/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { dlpRoutes } from './dlp/routes.ts';
+import { consoleRoutes } from './console/routes.ts';
 import { catalogRoutes } from './catalog/index.ts';
 import { version } from './version.ts';
 
@@ -57,6 +58,7 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   installAuth(app, { tokens: services.tokens, audit: services.audit, authFailureLimit: config.authFailureLimit });
 
   healthRoutes(app, { database: services.database, isDraining: () => draining });
+  consoleRoutes(app);
   app.get(
     '/api/v1/openapi.json',
     { config: { permission: 'schemas:read' }, schema: { summary: 'This API as an OpenAPI 3.1 document', tags: ['meta'] } },

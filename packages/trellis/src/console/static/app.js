@@ -1,0 +1,115 @@
+// The Trellis console (first cut): catalog and audit views over the public REST API.
+// Every value from the server is written with textContent, never as HTML.
+const tokenKey = 'trellis.token';
+const $ = (id) => document.getElementById(id);
+let nextCursor = null;
+
+function token() { return sessionStorage.getItem(tokenKey); }
+
+async function api(path, params) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(params ?? {})) if (v) url.searchParams.set(k, v);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token()}` } });
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 401) { sessionStorage.removeItem(tokenKey); show('sign-in'); throw new Error(body.detail ?? 'sign in again'); }
+  if (!res.ok) throw new Error(`${body.detail ?? res.statusText} [${body.code ?? res.status}]`);
+  return body;
+}
+
+function cell(text, cls) {
+  const td = document.createElement('td');
+  if (cls) { const s = document.createElement('span'); s.className = cls; s.textContent = text; td.append(s); } else td.textContent = text ?? '';
+  return td;
+}
+
+function show(view) {
+  for (const id of ['sign-in', 'catalog', 'audit']) $(id).hidden = id !== view;
+  for (const b of document.querySelectorAll('button.tab')) b.classList.toggle('active', b.dataset.view === view);
+  $('sign-out').hidden = view === 'sign-in';
+  $('error').textContent = '';
+}
+
+async function loadApps(append) {
+  const params = { q: $('q').value.trim(), status: $('status').value, classification: $('classification').value, limit: '50', cursor: append ? nextCursor : '' };
+  const list = await api('/api/v1/apps', params);
+  const tbody = $('apps').querySelector('tbody');
+  if (!append) tbody.replaceChildren();
+  for (const app of list.items) {
+    const tr = document.createElement('tr');
+    tr.className = 'clickable';
+    tr.append(cell(app.name), cell(app.status, `status status-${app.status}`), cell(app.owner), cell(app.team), cell(app.classification), cell(String(app.version)), cell((app.connectors ?? []).join(', ')));
+    tr.addEventListener('click', () => loadDetail(app.name).catch(fail));
+    tbody.append(tr);
+  }
+  nextCursor = list.next_cursor;
+  $('more').hidden = !nextCursor;
+}
+
+async function loadDetail(name) {
+  const app = await api(`/api/v1/apps/${encodeURIComponent(name)}`);
+  const versions = await api(`/api/v1/apps/${encodeURIComponent(name)}/versions`);
+  $('detail').hidden = false;
+  $('detail-title').textContent = app.title ? `${app.title} (${app.name})` : app.name;
+  const facts = $('detail-facts');
+  facts.replaceChildren();
+  for (const [k, v] of [['Status', app.status], ['Owner', app.owner], ['Team', app.team], ['Classification', app.classification], ['Risk tier', app.risk_tier ?? 'not scored'], ['Updated', app.updated_at]]) {
+    const dt = document.createElement('dt'); dt.textContent = k;
+    const dd = document.createElement('dd'); dd.textContent = v ?? '';
+    facts.append(dt, dd);
+  }
+  const ul = $('versions');
+  ul.replaceChildren();
+  for (const v of versions.items ?? versions) {
+    const li = document.createElement('li');
+    li.textContent = `v${v.version} — ${v.created_at} by ${v.created_by}`;
+    ul.append(li);
+  }
+  $('manifest').textContent = JSON.stringify(app.manifest ?? {}, null, 2);
+}
+
+async function loadAudit() {
+  const status = $('chain-status');
+  status.textContent = 'checking…';
+  status.className = '';
+  const [verify, events] = await Promise.all([api('/api/v1/audit/verify'), api('/api/v1/audit/events', { order: 'desc', limit: '50' })]);
+  status.textContent = verify.ok ? `intact — ${verify.count} events verified` : `BROKEN at event ${verify.broken?.seq}: ${verify.broken?.message}`;
+  status.className = verify.ok ? 'ok' : 'broken';
+  const tbody = $('events').querySelector('tbody');
+  tbody.replaceChildren();
+  for (const e of events.items) {
+    const tr = document.createElement('tr');
+    const ev = e.event;
+    tr.append(cell(String(e.seq)), cell(ev.time_dt), cell(ev.api?.operation), cell(ev.actor?.user?.name ?? ev.actor?.user?.uid), cell((ev.resources ?? []).map((r) => `${r.type}/${r.name ?? r.uid}`).join(', ')), cell(ev.status, ev.status === 'Success' ? 'ok' : 'broken'));
+    tbody.append(tr);
+  }
+}
+
+function fail(err) { $('error').textContent = err.message; }
+
+async function open(view) {
+  if (!token()) return show('sign-in');
+  show(view);
+  try {
+    if (view === 'catalog') await loadApps(false);
+    else await loadAudit();
+  } catch (err) { fail(err); }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('token-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    sessionStorage.setItem(tokenKey, $('token').value.trim());
+    $('token').value = '';
+    try {
+      const me = await api('/api/v1/whoami');
+      $('who').textContent = `${me.name} (${me.role})`;
+      await open('catalog');
+    } catch (err) { $('sign-in-error').textContent = err.message; }
+  });
+  $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(tokenKey); $('who').textContent = ''; show('sign-in'); });
+  for (const b of document.querySelectorAll('button.tab')) b.addEventListener('click', () => open(b.dataset.view));
+  $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadApps(false).catch(fail); });
+  $('more').addEventListener('click', () => loadApps(true).catch(fail));
+  if (token()) api('/api/v1/whoami').then((me) => { $('who').textContent = `${me.name} (${me.role})`; return open('catalog'); }).catch(fail);
+  else show('sign-in');
+});
