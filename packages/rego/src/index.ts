@@ -4,8 +4,10 @@
  * { input })` for a document, `policy.query('x := data.a[_]', …)` for binding sets.
  */
 import { compileModules, compileQuery, parseModules, type CompiledPolicy, type CompiledQuery } from './compiler/index.ts';
-import { RegoCompileError, RegoError, type RegoErrorCode } from './compiler/errors.ts';
+import { RegoError, type RegoErrorCode } from './compiler/errors.ts';
 import { EvalContext, type Limits } from './eval/context.ts';
+import type { ITerm } from './compiler/ir.ts';
+import type { ValFn } from './eval/types.ts';
 import { fromJSON, toJSON, ObjectValue, type JSONValue, type Value } from './value.ts';
 
 export { parseModule, parseQuery, parseTerm } from './ast/parser.ts';
@@ -69,6 +71,7 @@ export type Bindings = Record<string, JSONValue>;
 export class Policy {
   private readonly queries = new Map<string, CompiledQuery>();
   private readonly refs = new Map<string, { q: CompiledQuery; slot: number }>();
+  private readonly paths = new Map<string, ValFn | null>();
   constructor(
     readonly compiled: CompiledPolicy,
     private readonly data: Value,
@@ -131,10 +134,29 @@ export class Policy {
    * policy.evaluateValue('data.a.allow', { input: { x: 1 } }); // true
    */
   evaluateValue(ref: string, opts: EvaluateOptions = {}): Value | undefined {
+    // A plain `data.a.b` path is read directly through the rule tree (no query frame).
+    let direct = this.paths.get(ref);
+    if (direct === undefined && /^data(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(ref)) {
+      const loc = { file: '', row: 1, col: 1, offset: 0 };
+      const path = ref.split('.').slice(1).map((s) => ({ k: 'const' as const, v: s, loc }));
+      const term: ITerm = path.length ? { k: 'ref', head: { k: 'data', loc }, path, loc } : { k: 'data', loc };
+      direct = this.compiled.planner.val(term, new Set()) ?? null;
+      if (this.paths.size > 1000) this.paths.clear();
+      this.paths.set(ref, direct);
+    }
+    if (direct) {
+      const fn = direct;
+      let result: Value | undefined;
+      run(() => {
+        result = fn(this.context(opts), []);
+      });
+      return result;
+    }
     let prepared = this.refs.get(ref);
     if (!prepared) {
       const q = this.prepare(`__result__ = ${ref}`);
       prepared = { q, slot: q.outputs.find(([n]) => n === '__result__')![1] };
+      if (this.refs.size > 1000) this.refs.clear();
       this.refs.set(ref, prepared);
     }
     const { q, slot } = prepared;
@@ -189,8 +211,11 @@ function run(f: () => void): void {
   try {
     f();
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new RegoError('eval_limit_error', 'evaluation exceeded the maximum nesting depth (stack exhausted)');
+    // Stack overflow, or a string/array too large for the JS engine: a resource limit, never
+    // a crash of the caller.
+    if (e instanceof RangeError) {
+      const why = /call stack/i.test(e.message) ? 'the maximum nesting depth (stack exhausted)' : `a resource limit (${e.message})`;
+      throw new RegoError('eval_limit_error', `evaluation exceeded ${why}`);
     }
     throw e;
   }
@@ -224,6 +249,14 @@ export function evalQuery(opts: CompileOptions & EvaluateOptions & { query: stri
 }
 
 export type { JSONValue, Value } from './value.ts';
+
+/**
+ * Every error code the engine reports (OPA's codes plus `eval_limit_error`), e.g. for a
+ * documentation check or an HTTP status table.
+ *
+ * @example
+ * errorCodes.includes(err.code); // true for any RegoError
+ */
 export const errorCodes: RegoErrorCode[] = [
   'rego_parse_error',
   'rego_compile_error',
@@ -236,4 +269,3 @@ export const errorCodes: RegoErrorCode[] = [
   'eval_cancel_error',
   'eval_limit_error',
 ];
-void RegoCompileError;

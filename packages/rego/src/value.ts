@@ -49,8 +49,8 @@ export function typeName(v: Value): TypeName {
   }
 }
 
-/** OPA's sort order between kinds: null < boolean < number < string < array < set < object (OPA 1.x, see conformance virtualdocs/set falsy values). */
-const kindRank: Record<TypeName, number> = { null: 0, boolean: 1, number: 2, string: 3, array: 4, set: 5, object: 6 };
+/** OPA's sort order between kinds: null < boolean < number < string < array < object < set. */
+const kindRank: Record<TypeName, number> = { null: 0, boolean: 1, number: 2, string: 3, array: 4, object: 5, set: 6 };
 
 /**
  * A string that identifies a value up to Rego equality (1 and 1.0 share a key; sets and

@@ -1,15 +1,15 @@
 /**
  * Stage `build-indexes`: OPA-style rule indexing. For a rule group with several definitions,
  * finds an `input` path that many definitions compare to a constant (`input.method == "GET"`,
- * `input.kind = "Pod"`) and builds a map from that constant to the definitions that can
- * match it, so evaluation reads the input value once and skips every definition whose
+ * `input.kind = "Pod"`, `input.verb in {"get", "list"}`) and builds a map from each
+ * constant to the definitions that can match it, so evaluation reads the input value once and skips every definition whose
  * constant differs. Definitions without such a comparison (or with `else`) always run.
  */
 import { valueKey, type Value } from '../value.ts';
 import type { RuleTree } from './build-rule-tree.ts';
 import type { IExpr, ITerm } from './ir.ts';
 import type { DefPlan, IndexPlan } from '../eval/types.ts';
-import { ObjectValue } from '../value.ts';
+import { ObjectValue, SetValue } from '../value.ts';
 
 function inputPath(t: ITerm): string[] | undefined {
   if (t.k !== 'ref' || t.head.k !== 'input') return undefined;
@@ -27,9 +27,19 @@ function scalar(t: ITerm): Value | undefined {
   return v === null || typeof v !== 'object' ? v : undefined;
 }
 
-/** `input.a.b == const` / `input.a.b = const` (either side) at the top of a body. */
-function equality(e: IExpr): { path: string[]; value: Value } | undefined {
+/** `input.a.b == const` / `input.a.b = const` (either side) / `input.a.b in {consts}` at the top of a body. */
+function equality(e: IExpr): { path: string[]; values: Value[] } | undefined {
   if (e.negated || e.with.length > 0) return undefined;
+  if (e.e.k === 'term' && e.e.term.k === 'call' && e.e.term.fn.name === 'internal.member_2' && e.e.term.args.length === 2) {
+    const [x, coll] = e.e.term.args as [ITerm, ITerm];
+    const p = inputPath(x);
+    if (p && coll.k === 'const') {
+      const c = coll.v;
+      const items = Array.isArray(c) ? c : c instanceof SetValue ? [...c] : undefined;
+      if (items && items.length > 0 && items.every((v) => v === null || typeof v !== 'object')) return { path: p, values: items };
+    }
+    return undefined;
+  }
   let a: ITerm | undefined;
   let b: ITerm | undefined;
   if (e.e.k === 'unify') {
@@ -42,10 +52,10 @@ function equality(e: IExpr): { path: string[]; value: Value } | undefined {
   if (!a || !b) return undefined;
   const pa = inputPath(a);
   const vb = scalar(b);
-  if (pa && vb !== undefined) return { path: pa, value: vb };
+  if (pa && vb !== undefined) return { path: pa, values: [vb] };
   const pb = inputPath(b);
   const va = scalar(a);
-  if (pb && va !== undefined) return { path: pb, value: va };
+  if (pb && va !== undefined) return { path: pb, values: [va] };
   return undefined;
 }
 
@@ -54,10 +64,11 @@ export function buildIndexes(tree: RuleTree): void {
     const plan = g.plan;
     if (!plan || g.kind === 'function' || plan.defs.length < 2) continue;
     const perDef = plan.defs.map((d) => {
-      const m = new Map<string, Value>();
+      // path → the value keys this definition can match on that path.
+      const m = new Map<string, Set<string>>();
       if (!d.else) for (const e of d.rule.body.exprs) {
         const eq = equality(e);
-        if (eq && !m.has(eq.path.join('\u0000'))) m.set(eq.path.join('\u0000'), eq.value);
+        if (eq && !m.has(eq.path.join('\u0000'))) m.set(eq.path.join('\u0000'), new Set(eq.values.map(valueKey)));
       }
       return m;
     });
@@ -77,12 +88,9 @@ export function buildIndexes(tree: RuleTree): void {
 
     const byKey = new Map<string, DefPlan[]>();
     plan.defs.forEach((d, i) => {
-      const v = perDef[i]!.get(best!);
-      if (v === undefined) always.push(d);
-      else {
-        const key = valueKey(v);
-        if (!byKey.has(key)) byKey.set(key, []);
-      }
+      const vs = perDef[i]!.get(best!);
+      if (vs === undefined) always.push(d);
+      else for (const key of vs) if (!byKey.has(key)) byKey.set(key, []);
     });
     // Each value's candidates: its own definitions plus the unconstrained ones, in order.
     const byValue = new Map<string, DefPlan[]>();
@@ -90,8 +98,8 @@ export function buildIndexes(tree: RuleTree): void {
       byValue.set(
         key,
         plan.defs.filter((_d, i) => {
-          const v = perDef[i]!.get(best!);
-          return v === undefined || valueKey(v) === key;
+          const vs = perDef[i]!.get(best!);
+          return vs === undefined || vs.has(key);
         }),
       );
     }

@@ -49,6 +49,10 @@ export function formatError(code: string, message: string, loc: Location | undef
 /**
  * Every error a compilation found, sorted by location. `message` follows OPA's
  * `N errors occurred:` format so a substring match on one error's text works.
+ *
+ * @example
+ * try { compile({ modules: { 'p.rego': 'package p\nq if x' } }); }
+ * catch (e) { if (e instanceof RegoCompileError) e.errors.map((x) => [x.code, x.loc?.row]); }
  */
 export class RegoCompileError extends Error {
   readonly code: RegoErrorCode;
@@ -62,7 +66,14 @@ export class RegoCompileError extends Error {
   }
 }
 
-/** Collects errors up to `limit` (OPA stops at 10 by default) and reports them sorted. */
+/**
+ * Collects errors up to `limit` (OPA stops at 10 by default) and reports them sorted.
+ *
+ * @example
+ * const errors = new ErrorList();
+ * errors.add('rego_compile_error', 'var x assigned above', loc);
+ * errors.throwIfAny();
+ */
 export class ErrorList {
   readonly items: RegoError[] = [];
   constructor(readonly limit = 10) {}

@@ -15,7 +15,18 @@ import type { EvalContext, FnOverride } from '../eval/context.ts';
 import { baseAt, baseWithOverrides, dataWalk, indexFrom, indexValue, iterate, nodeValue, overrideAt, patchValue } from '../eval/refs.ts';
 import { callFunction, groupValue } from '../eval/rules.ts';
 import { callBuiltin, member2, member3, overridden, printText } from '../eval/calls.ts';
-import { restoreState, saveState, withData, withFunction, withInput } from '../eval/with.ts';
+import { withData, withFunction, withInput } from '../eval/with.ts';
+import {
+  evalArrayComprehension,
+  evalEvery,
+  evalLogical,
+  evalNot,
+  evalObjectComprehension,
+  evalSetComprehension,
+  evalSomeIn,
+  evalWith,
+  type WithApplier,
+} from '../eval/constructs.ts';
 import { patternVars, refOutputs, termVars } from './vars.ts';
 import { metadataChain, metadataRule, parseModuleBuiltin } from '../eval/metadata.ts';
 
@@ -199,7 +210,7 @@ export class Planner {
     if (e.negated) {
       const inner = this.exprCore(e, new Set(bound));
       const wrapped = e.with.length > 0 ? this.wrapWith(e.with, bound, inner) : inner;
-      fn = (c, f, k) => (wrapped(c, f, TRUE_K) ? false : k());
+      fn = (c, f, k) => evalNot(c, f, wrapped, k);
     } else {
       const inner = this.exprCore(e, bound);
       fn = e.with.length > 0 ? this.wrapWith(e.with, bound, inner) : inner;
@@ -234,23 +245,12 @@ export class Planner {
         const coll = this.iter(b.coll, bound);
         const km = b.key ? this.match(b.key, bound) : undefined;
         const vm = this.match(b.value, bound);
-        if (km) {
-          return (c, f, k) => coll(c, f, (cv) => iterate(cv, (key, val) => km(c, f, key, () => vm(c, f, val, k))));
-        }
-        return (c, f, k) => coll(c, f, (cv) => iterate(cv, (_key, val) => vm(c, f, val, k)));
+        return (c, f, k) => evalSomeIn(c, f, coll, km, vm, k);
       }
       case 'sub': {
         const bodies = b.bodies.map((x) => this.body(x, new Set(bound)));
-        if (b.all) {
-          return (c, f, k) => {
-            for (const body of bodies) if (!body(c, f, TRUE_K)) return false;
-            return k();
-          };
-        }
-        return (c, f, k) => {
-          for (const body of bodies) if (body(c, f, TRUE_K)) return k();
-          return false;
-        };
+        const all = b.all;
+        return (c, f, k) => evalLogical(c, f, bodies, all, k);
       }
       case 'every': {
         const dom = this.iter(b.domain, bound);
@@ -260,29 +260,14 @@ export class Planner {
         if (ks !== undefined) inner.add(ks);
         inner.add(vs);
         const body = this.body(b.body, inner);
-        return (c, f, k) =>
-          dom(c, f, (d) => {
-            let ok = true;
-            if (d === null || typeof d !== 'object') return false;
-            iterate(d, (key, val) => {
-              if (ks !== undefined) f[ks] = key;
-              f[vs] = val;
-              const found = body(c, f, TRUE_K);
-              if (ks !== undefined) f[ks] = undefined;
-              f[vs] = undefined;
-              if (!found) ok = false;
-              return !ok;
-            });
-            return ok ? k() : false;
-          });
+        return (c, f, k) => evalEvery(c, f, dom, ks, vs, body, k);
       }
     }
   }
 
   /** Run `inner` with the `with` modifiers installed; the continuation runs outside them. */
   wrapWith(withs: IWith[], bound: Set<Slot>, inner: BodyFn): BodyFn {
-    type Applier = (c: EvalContext, f: Frame) => boolean;
-    const appliers: Applier[] = withs.map((w) => {
+    const appliers: WithApplier[] = withs.map((w) => {
       if (w.fnValue && w.value.k === 'call') {
         const target = w.value.fn;
         const name = w.target.kind === 'fn' ? w.target.name : '';
@@ -332,30 +317,7 @@ export class Planner {
           };
       }
     });
-    return (c, f, k) => {
-      const saved = saveState(c);
-      // Replacement values are evaluated in the outer state, then installed together.
-      for (const a of appliers) {
-        if (!a(c, f)) {
-          restoreState(c, saved);
-          return false;
-        }
-      }
-      c.cache = new Map();
-      const inside = saveState(c);
-      try {
-        return inner(c, f, () => {
-          restoreState(c, saved);
-          try {
-            return k();
-          } finally {
-            restoreState(c, inside);
-          }
-        });
-      } finally {
-        restoreState(c, saved);
-      }
-    };
+    return (c, f, k) => evalWith(c, f, appliers, inner, k);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -594,32 +556,8 @@ export class Planner {
         const inner = new Set(bound);
         const body = this.body(t.body, inner);
         const head = this.valOrIterFirst(t.head, inner);
-        if (t.k === 'arrayc') {
-          return (c, f) => {
-            const out: Value[] = [];
-            body(c, f, () => {
-              const v = head(c, f);
-              if (v !== undefined) {
-                out.push(v);
-                c.produced(1);
-              }
-              return false;
-            });
-            return out;
-          };
-        }
-        return (c, f) => {
-          const out = new SetValue();
-          body(c, f, () => {
-            const v = head(c, f);
-            if (v !== undefined) {
-              out.add(v);
-              c.produced(1);
-            }
-            return false;
-          });
-          return out;
-        };
+        if (t.k === 'arrayc') return (c, f) => evalArrayComprehension(c, f, body, head);
+        return (c, f) => evalSetComprehension(c, f, body, head);
       }
       case 'objectc': {
         const inner = new Set(bound);
@@ -627,20 +565,7 @@ export class Planner {
         const key = this.valOrIterFirst(t.key, inner);
         const value = this.valOrIterFirst(t.value, inner);
         const loc = t.loc;
-        return (c, f) => {
-          const out = new ObjectValue();
-          body(c, f, () => {
-            const kx = key(c, f);
-            const vx = value(c, f);
-            if (kx === undefined || vx === undefined) return false;
-            const prev = out.get(kx);
-            if (prev !== undefined && !equals(prev, vx)) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc);
-            out.set(kx, vx);
-            c.produced(1);
-            return false;
-          });
-          return out;
-        };
+        return (c, f) => evalObjectComprehension(c, f, body, key, value, loc);
       }
       case 'call':
         return this.callVal(t, bound);

@@ -31,6 +31,8 @@ class Scope {
   readonly vars = new Map<string, Slot>();
   readonly declared = new Set<string>();
   readonly plain = new Set<string>();
+  /** Names declared (`:=`, `some`, arguments) rather than merely referenced. */
+  readonly assigned = new Set<string>();
   constructor(readonly parent: Scope | undefined) {}
 }
 
@@ -120,8 +122,10 @@ class Lowerer {
   declare(v: Var, scope: Scope): ITerm {
     if (v.wildcard) return { k: 'var', slot: this.fresh('_'), name: '_', loc: v.loc };
     if (scope.vars.has(v.name)) {
-      this.errors.add('rego_compile_error', `var ${v.name} assigned above`, v.loc);
+      const how = scope.assigned.has(v.name) ? 'assigned' : 'referenced';
+      this.errors.add('rego_compile_error', `var ${v.name} ${how} above`, v.loc);
     }
+    scope.assigned.add(v.name);
     return { k: 'var', slot: this.alloc(v.name, scope), name: v.name, loc: v.loc };
   }
 

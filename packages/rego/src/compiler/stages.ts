@@ -4,6 +4,10 @@
  * stage that reported errors (later stages assume earlier ones succeeded), or after the
  * stage named by `stopAfter` (for tests).
  */
+/**
+ * @example
+ * stages.map((s) => s.name); // ['resolve-refs', 'rewrite-local-vars', …, 'build-indexes']
+ */
 export const stages = [
   { name: 'resolve-refs', why: 'builds the name tables (rule names per package, imports, function arities) every later stage resolves names with' },
   { name: 'rewrite-local-vars', why: 'lowers the AST to the IR: needs the name tables to tell locals from rules/imports; everything after works on slots' },

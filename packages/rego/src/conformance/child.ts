@@ -28,3 +28,5 @@ process.on('message', (msg: { id: number; case: ConformanceCase; timeoutMs: numb
   }
   process.send!({ id: msg.id, ...out });
 });
+
+process.send!({ ready: true });

@@ -1,12 +1,13 @@
 /**
  * Running one conformance case with OPA's harness rules: modules compiled as v1, `input` or
  * `input_term` (a Rego term, parsed not evaluated), `strict_error` meaning strict built-in
- * errors (OPA's `StrictBuiltinErrors`), results compared as a set of binding sets unless
- * `sort_bindings`, `want_error` as a substring of the error, `want_error_code` exactly.
+ * errors (OPA's `StrictBuiltinErrors`), results compared as a set of binding sets (with
+ * `sort_bindings`, array values of bindings are sorted first, as OPA's harness does),
+ * `want_error` as a substring of the error, `want_error_code` exactly.
  */
 import { compile, parseTerm, RegoCompileError, RegoError } from '../index.ts';
 import type { Term } from '../ast/nodes.ts';
-import { ObjectValue, SetValue, fromJSON, normInt, toJSONText, valueKey, type Value } from '../value.ts';
+import { ObjectValue, SetValue, compare, fromJSON, normInt, toJSONText, valueKey, type Value } from '../value.ts';
 import type { ConformanceCase } from './cases.ts';
 
 export interface CaseOutcome {
@@ -77,17 +78,18 @@ export function runCase(c: ConformanceCase, timeoutMs = 5000): CaseOutcome {
   }
   if (wantsError) return { ok: false, reason: `want error ${c.want_error_code ?? ''} ${c.want_error ?? ''}, got ${rows.length} result(s)` };
   if (c.want_result === undefined) return { ok: true };
+  // OPA's harness: each binding goes through JSON; with sort_bindings, a binding's array value
+  // is sorted (its order is not significant); the result sets are compared as sets.
   const got = rows.map((r) => {
     const o = new ObjectValue();
-    for (const [k, v] of r) o.set(k, jsonish(v));
+    for (const [k, v] of r) {
+      const j = jsonish(v);
+      o.set(k, c.sort_bindings && Array.isArray(j) ? [...j].sort(compare) : j);
+    }
     return o;
   });
   const want = c.want_result.map((w) => fromJSON(w));
-  const gotKeys = got.map(valueKey);
-  const wantKeys = want.map(valueKey);
-  const same = c.sort_bindings
-    ? gotKeys.length === wantKeys.length && gotKeys.every((k, i) => k === wantKeys[i])
-    : sameSet(gotKeys, wantKeys);
+  const same = sameSet(got.map(valueKey), want.map(valueKey));
   if (same) return { ok: true };
   const show = (vs: Value[]): string => vs.map(toJSONText).join(', ').slice(0, 300);
   return { ok: false, reason: `want [${show(want)}], got [${show(got)}]` };

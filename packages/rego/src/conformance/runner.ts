@@ -50,10 +50,30 @@ export async function runConformance(dir: string, opts: RunOptions = {}): Promis
     let next = 0;
     const runWorker = async (): Promise<void> => {
       let child: ChildProcess | undefined;
-      const spawn = (): ChildProcess => fork(childEntry, [], { execArgv: ['--import', 'tsx', '--stack-size=4000'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      // A child announces itself once loaded, so its start-up time never counts against a case.
+      const spawn = (): Promise<ChildProcess | undefined> =>
+        new Promise((resolve) => {
+          const ch = fork(childEntry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+          const timer = setTimeout(() => {
+            ch.kill('SIGKILL');
+            resolve(undefined);
+          }, 60_000);
+          ch.once('message', () => {
+            clearTimeout(timer);
+            resolve(ch);
+          });
+          ch.once('exit', () => {
+            clearTimeout(timer);
+            resolve(undefined);
+          });
+        });
       while (next < cases.length) {
         const i = next++;
-        if (!child || child.exitCode !== null || child.killed) child = spawn();
+        if (!child || child.exitCode !== null || child.killed) child = await spawn();
+        if (!child) {
+          outcomes[i] = { ok: false, reason: 'could not start a runner process' };
+          continue;
+        }
         const ch = child;
         outcomes[i] = await new Promise<CaseOutcome>((resolve) => {
           const timer = setTimeout(() => {

@@ -26,14 +26,16 @@ export function callBuiltin(c: EvalContext, decl: BuiltinDecl, args: Value[], lo
     if (o) return o.v;
   }
   try {
-    return decl.impl(args, c.bctx);
+    const r = decl.impl(args, c.bctx);
+    // Large results count against the output budget, so repeated big allocations stop.
+    if (typeof r === 'object' && r !== null) c.produced(Array.isArray(r) ? r.length : r.size);
+    return r;
   } catch (e) {
     if (e instanceof BuiltinError) {
       if (c.strictBuiltinErrors) throw new RegoError(e.code, e.message, loc);
       return undefined;
     }
-    if (e instanceof RegoError) throw e;
-    if (e instanceof RangeError) throw e;
+    if (e instanceof RegoError || e instanceof RangeError) throw e;
     // A built-in that fails unexpectedly is reported as a built-in error, not a crash.
     const msg = e instanceof Error ? e.message : String(e);
     if (c.strictBuiltinErrors) throw new RegoError('eval_builtin_error', `${decl.name}: ${msg}`, loc);

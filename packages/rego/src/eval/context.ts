@@ -8,9 +8,15 @@
 import type { BuiltinContext } from '../builtins/decl.ts';
 import { RegoError } from '../compiler/errors.ts';
 import type { RuleTree } from '../compiler/build-rule-tree.ts';
+import type { IRule } from '../compiler/ir.ts';
 import type { Value } from '../value.ts';
 
-/** Safety limits for one evaluation. Every field is optional; defaults are generous. */
+/**
+ * Safety limits for one evaluation. Every field is optional; defaults are generous.
+ *
+ * @example
+ * policy.evaluate('data.x.allow', { input, limits: { timeoutMs: 100, maxSteps: 1_000_000 } });
+ */
 export interface Limits {
   /** Maximum expressions evaluated (default 10,000,000). */
   maxSteps?: number;
@@ -64,7 +70,7 @@ export class EvalContext {
   /** Rule/expression locations evaluated (`file:row`), when collecting coverage. */
   coverage: Set<string> | undefined;
   /** The rule chain being evaluated (for rego.metadata.*). */
-  ruleStack: import('../compiler/ir.ts').IRule[] = [];
+  ruleStack: IRule[] = [];
 
   constructor(
     readonly tree: RuleTree,
@@ -79,13 +85,13 @@ export class EvalContext {
       nowNs?: bigint;
     },
   ) {
-    const l = { ...defaultLimits, ...(opts.limits ?? {}) };
+    const l = opts.limits;
     this.input = opts.input;
     this.data = opts.data;
-    this.maxSteps = l.maxSteps;
-    this.maxDepth = l.maxDepth;
-    this.maxItems = l.maxOutputItems;
-    this.deadline = Date.now() + l.timeoutMs;
+    this.maxSteps = l?.maxSteps ?? defaultLimits.maxSteps;
+    this.maxDepth = l?.maxDepth ?? defaultLimits.maxDepth;
+    this.maxItems = l?.maxOutputItems ?? defaultLimits.maxOutputItems;
+    this.deadline = Date.now() + (l?.timeoutMs ?? defaultLimits.timeoutMs);
     this.signal = opts.signal;
     this.strictBuiltinErrors = opts.strictBuiltinErrors ?? false;
     this.coverage = opts.coverage;

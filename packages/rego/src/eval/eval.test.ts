@@ -169,6 +169,31 @@ describe('limits and cancellation', () => {
   });
 });
 
+describe('built-in errors', () => {
+  const p = compile({ modules: mod('package t\nq := 1 / input.d\nr := x if { x := 1 / 0 } else := "fallback"') });
+  it('make the call undefined by default, as in OPA', () => {
+    expect(p.evaluate('data.t.q', { input: { d: 0 } })).toBeUndefined();
+    expect(p.evaluate('data.t.r')).toBe('fallback');
+  });
+  it('abort the query with the built-in error code when strict', () => {
+    const e = errorOf(() => p.evaluate('data.t.q', { input: { d: 0 }, strictBuiltinErrors: true }));
+    expect(e.code).toBe('eval_builtin_error');
+    expect(e.message).toContain('div: divide by zero');
+  });
+});
+
+describe('with: mocks', () => {
+  it('a mock may call the function it replaces, and never another mock', () => {
+    const p = compile({
+      modules: mod(`package t
+mock_count(x) := count(x) + 100
+p := x if { x := count([1, 2]) with count as mock_count }
+`),
+    });
+    expect(p.evaluate('data.t.p')).toBe(102);
+  });
+});
+
 describe('print', () => {
   it('sends output to the sink', () => {
     const lines: string[] = [];

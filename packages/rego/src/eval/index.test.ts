@@ -8,6 +8,7 @@ allow if { input.method == "GET"; input.path == ["public"] }
 allow if { input.method == "POST"; input.user == "admin" }
 allow if { "DELETE" = input.method; input.user == "root" }
 allow if { input.user == "auditor" }
+allow if { input.method in {"HEAD", "OPTIONS"}; input.user == "probe" }
 `;
 
 describe('rule indexing', () => {
@@ -28,6 +29,9 @@ describe('rule indexing', () => {
       [{ user: 'auditor' }, true],
       [{ method: ['GET'], path: ['public'] }, false],
       [{}, false],
+      [{ method: 'HEAD', user: 'probe' }, true],
+      [{ method: 'OPTIONS', user: 'probe' }, true],
+      [{ method: 'GET', user: 'probe' }, false],
     ];
     for (const [input, want] of cases) expect(p.evaluate('data.api.allow', { input }), JSON.stringify(input)).toBe(want);
   });

@@ -53,6 +53,12 @@ export type OverrideHit = { exact: true; value: Value | undefined } | { exact: f
 
 /** The `with data…` override affecting `path`: one at or above it, or ones below it. */
 export function overrideAt(root: OverrideNode, path: readonly string[]): OverrideHit {
+  if (root.value !== undefined) {
+    // `with data as …` replaces the whole namespace.
+    let v: Value | undefined = root.value;
+    for (let j = 0; j < path.length && v !== undefined; j++) v = indexValue(v, path[j]!);
+    return { exact: true, value: v };
+  }
   let n: OverrideNode | undefined = root;
   for (let i = 0; i < path.length; i++) {
     n = n.children.get(path[i]!);
@@ -92,6 +98,7 @@ export function nodeValue(c: EvalContext, node: TreeNode): Value | undefined {
   }
   if (!g || node.children.size > 0) {
     const obj = new ObjectValue();
+    structural.add(obj);
     const base = baseAt(c.data, node.path);
     if (isObject(v)) for (const [k, x] of v.entries()) obj.set(k, x);
     for (const [name, child] of node.children) {
@@ -141,12 +148,16 @@ export function indexFrom(v: Value | undefined, keys: Value[], i: number): Value
 
 /**
  * Merge two virtual documents defined for the same path by different rules (ref heads such
- * as `p[q] contains r` and `p.b contains "foo"`): objects merge key by key, sets unite, and
- * anything else must be equal.
+ * as `p[q] contains r` and `p.b contains "foo"`): objects that only exist as the path to
+ * rule values (`structural`) merge key by key, multi-value sets unite, and anything else —
+ * including writing into another rule's object value — must be equal.
  */
+export const structural = new WeakSet<ObjectValue | SetValue>();
+
 export function mergeDocs(a: Value, b: Value): Value {
-  if (a instanceof ObjectValue && b instanceof ObjectValue) {
+  if (a instanceof ObjectValue && b instanceof ObjectValue && structural.has(a) && structural.has(b)) {
     const out = new ObjectValue();
+    structural.add(out);
     for (const [k, x] of a.entries()) out.set(k, x);
     for (const [k, y] of b.entries()) {
       const x = out.get(k);
@@ -154,7 +165,11 @@ export function mergeDocs(a: Value, b: Value): Value {
     }
     return out;
   }
-  if (a instanceof SetValue && b instanceof SetValue) return new SetValue([...a, ...b]);
+  if (a instanceof SetValue && b instanceof SetValue && structural.has(a) && structural.has(b)) {
+    const out = new SetValue([...a, ...b]);
+    structural.add(out);
+    return out;
+  }
   if (equals(a, b)) return a;
   throw new RegoError('eval_conflict_error', 'object keys must be unique');
 }

@@ -9,6 +9,7 @@ import { RegoError } from '../compiler/errors.ts';
 import type { RuleGroup } from '../compiler/build-rule-tree.ts';
 import type { EvalContext } from './context.ts';
 import type { DefPlan, Frame, GroupPlan } from './types.ts';
+import { structural } from './refs.ts';
 
 const COMPLETE_CONFLICT = 'complete rules must not produce multiple outputs';
 const FUNCTION_CONFLICT = 'functions must not produce multiple outputs for same inputs';
@@ -54,18 +55,16 @@ function candidates(c: EvalContext, plan: GroupPlan): DefPlan[] {
 function evalDefValue(c: EvalContext, d: DefPlan, f: Frame, conflict: string): Value | undefined {
   let result: Value | undefined;
   const valueFn = d.value!;
+  // No try/finally: an exception aborts the whole evaluation, so the stack is never reused.
   c.ruleStack.push(d.rule);
-  try {
-    d.body(c, f, () => {
-      const v = valueFn(c, f);
-      if (v === undefined) return false;
-      if (result === undefined) result = v;
-      else if (!equals(result, v)) throw new RegoError('eval_conflict_error', conflict, d.rule.loc);
-      return d.constValue;
-    });
-  } finally {
-    c.ruleStack.pop();
-  }
+  d.body(c, f, () => {
+    const v = valueFn(c, f);
+    if (v === undefined) return false;
+    if (result === undefined) result = v;
+    else if (!equals(result, v)) throw new RegoError('eval_conflict_error', conflict, d.rule.loc);
+    return d.constValue;
+  });
+  c.ruleStack.pop();
   if (result === undefined && d.else) return evalDefValue(c, d.else, f, conflict);
   return result;
 }
@@ -92,35 +91,36 @@ function evalPartial(c: EvalContext, plan: GroupPlan): Value | undefined {
   for (const d of candidates(c, plan)) {
     const f: Frame = new Array(d.nslots);
     c.ruleStack.push(d.rule);
-    try {
-      d.body(c, f, () => {
-        const keys: Value[] = [];
-        for (const kf of d.keys) {
-          const kv = kf(c, f);
-          if (kv === undefined) return false;
-          keys.push(kv);
-        }
-        let leaf: Value | undefined;
-        if (isSetKind) leaf = d.elem!(c, f);
-        else leaf = d.value!(c, f);
-        if (leaf === undefined) return false;
+    const nkeys = d.keys.length;
+    d.body(c, f, () => {
+      let leaf: Value | undefined;
+      if (isSetKind) leaf = d.elem!(c, f);
+      else leaf = d.value!(c, f);
+      if (leaf === undefined) return false;
+      if (isSetKind && nkeys === 0) {
         c.produced(1);
-        if (isSetKind && keys.length === 0) {
-          if (!root) root = new SetValue();
-          (root as SetValue).add(leaf);
-          return false;
-        }
-        if (!root) root = new ObjectValue();
-        insertAt(root as ObjectValue, keys, leaf, isSetKind, d);
+        if (!root) structural.add((root = new SetValue()));
+        (root as SetValue).add(leaf);
         return false;
-      });
-    } finally {
-      c.ruleStack.pop();
-    }
+      }
+      const keys: Value[] = new Array(nkeys);
+      for (let i = 0; i < nkeys; i++) {
+        const kv = d.keys[i]!(c, f);
+        if (kv === undefined) return false;
+        keys[i] = kv;
+      }
+      c.produced(1);
+      if (!root) structural.add((root = new ObjectValue()));
+      insertAt(root as ObjectValue, keys, leaf, isSetKind, d);
+      return false;
+    });
+    c.ruleStack.pop();
   }
   if (root === undefined) {
     if (plan.default) return evalDefValue(c, plan.default, new Array(plan.default.nslots), COMPLETE_CONFLICT);
-    return isSetKind && plan.defs[0]?.keys.length === 0 ? new SetValue() : new ObjectValue();
+    const empty = isSetKind && plan.defs[0]?.keys.length === 0 ? new SetValue() : new ObjectValue();
+    structural.add(empty);
+    return empty;
   }
   return root;
 }
@@ -132,6 +132,7 @@ function insertAt(root: ObjectValue, keys: Value[], leaf: Value, isSetKind: bool
     let next = obj.get(keys[i]!);
     if (!isObject(next)) {
       next = new ObjectValue();
+      structural.add(next);
       obj.set(keys[i]!, next);
     }
     obj = next;
@@ -141,6 +142,7 @@ function insertAt(root: ObjectValue, keys: Value[], leaf: Value, isSetKind: bool
     let s = obj.get(k);
     if (!isSet(s)) {
       s = new SetValue();
+      structural.add(s);
       obj.set(k, s);
     }
     s.add(leaf);

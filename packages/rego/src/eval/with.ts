@@ -37,6 +37,15 @@ function cloneOverrides(n: OverrideNode): OverrideNode {
 
 export function withData(c: EvalContext, path: readonly string[], v: Value): void {
   const root: OverrideNode = c.dataOverrides ? cloneOverrides(c.dataOverrides) : { value: undefined, children: new Map() };
+  if (path.length === 0) {
+    c.dataOverrides = { value: v, children: new Map() };
+    return;
+  }
+  if (root.value !== undefined) {
+    root.value = setPath(root.value, path, v);
+    c.dataOverrides = root;
+    return;
+  }
   let n = root;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;

@@ -6,7 +6,8 @@
  * `runTests` and `formatTestReport` into `trellis policy test DIR`.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { compile, type Policy } from '../index.ts';
 import type { Expr, Module, Rule } from '../ast/nodes.ts';
 
@@ -44,15 +45,42 @@ export interface RunTestsOptions {
   coverage?: boolean;
   /** Per-test time limit in ms (default 5,000). */
   timeoutMs?: number;
-  /** Base data for the tests. */
+  /** Base data for the tests (merged with `data.json`/`data.yaml` files found in the directory). */
   data?: unknown;
 }
 
-function collect(path: string, out: string[]): void {
+function collect(path: string, out: string[], dataFiles: string[]): void {
   const st = statSync(path);
   if (st.isDirectory()) {
-    for (const name of readdirSync(path).sort()) if (!name.startsWith('.')) collect(join(path, name), out);
+    for (const name of readdirSync(path).sort()) if (!name.startsWith('.')) collect(join(path, name), out, dataFiles);
   } else if (path.endsWith('.rego')) out.push(path);
+  else if (/(^|[\\/])data\.(json|ya?ml)$/.test(path)) dataFiles.push(path);
+}
+
+/** Deep-merge `b` into `a` (objects only), as OPA merges data files. */
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(b)) {
+    const x = a[k];
+    if (x && typeof x === 'object' && !Array.isArray(x) && v && typeof v === 'object' && !Array.isArray(v)) {
+      merge(x as Record<string, unknown>, v as Record<string, unknown>);
+    } else a[k] = v;
+  }
+}
+
+/** `data.json` / `data.yaml` files, each placed under `data` at its directory's path (like `opa test`). */
+function loadData(base: string, files: string[], extra: unknown): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  if (extra && typeof extra === 'object') merge(data, extra as Record<string, unknown>);
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    const doc = (f.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as unknown;
+    const dir = relative(base, dirname(f));
+    const segs = dir ? dir.split(sep) : [];
+    let wrapped: unknown = doc;
+    for (let i = segs.length - 1; i >= 0; i--) wrapped = { [segs[i]!]: wrapped };
+    if (wrapped && typeof wrapped === 'object') merge(data, wrapped as Record<string, unknown>);
+  }
+  return data;
 }
 
 /**
@@ -64,13 +92,14 @@ function collect(path: string, out: string[]): void {
  */
 export async function runTests(target: string | string[], opts: RunTestsOptions = {}): Promise<TestReport> {
   const files: string[] = [];
-  for (const t of Array.isArray(target) ? target : [target]) collect(t, files);
+  const dataFiles: string[] = [];
+  for (const t of Array.isArray(target) ? target : [target]) collect(t, files, dataFiles);
   const base = Array.isArray(target) ? process.cwd() : target;
   const modules: Record<string, string> = {};
   for (const f of files) modules[relative(base, f) || f] = readFileSync(f, 'utf8');
   let policy: Policy;
   try {
-    policy = compile({ modules, data: opts.data });
+    policy = compile({ modules, data: loadData(base, dataFiles, opts.data) });
   } catch (e) {
     return { results: [], passed: 0, failed: 0, errored: 1, compileError: e instanceof Error ? e.message : String(e) };
   }

@@ -37,21 +37,26 @@ test_errors if {
 `,
 );
 
+writeFileSync(join(dir, 'data.json'), JSON.stringify({ limits: { max: 3 } }));
+writeFileSync(join(dir, 'limits_test.rego'), 'package limits_test\n\ntest_data_loaded if data.limits.max == 3\n');
+
 describe('runTests', () => {
   it('reports pass, fail and error with durations', async () => {
     const r = await runTests(dir);
     const by = Object.fromEntries(r.results.map((t) => [t.name, t.status]));
+    expect(by['data.limits_test.test_data_loaded']).toBe('pass');
+    delete by['data.limits_test.test_data_loaded'];
     expect(by).toEqual({
       'data.authz_test.test_admin_allowed': 'pass',
       'data.authz_test.test_guest_denied': 'pass',
       'data.authz_test.test_fails': 'fail',
       'data.authz_test.test_errors': 'error',
     });
-    expect(r.passed).toBe(2);
+    expect(r.passed).toBe(3);
     expect(r.failed).toBe(1);
     expect(r.errored).toBe(1);
     for (const t of r.results) expect(t.durationMs).toBeGreaterThanOrEqual(0);
-    expect(formatTestReport(r)).toContain('FAIL: 1/4');
+    expect(formatTestReport(r)).toContain('FAIL: 1/5');
   });
   it('filters with --run', async () => {
     const r = await runTests(dir, { run: 'admin' });
