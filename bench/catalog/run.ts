@@ -5,7 +5,7 @@
  * for list, deep pages, every filter, full-text search and combinations, as the API runs
  * them (CatalogService.list), on SQLite and on PostgreSQL.
  *
- *   npx tsx bench/catalog/run.ts [--apps 100000] [--db sqlite|postgres|both] [--iterations 200]
+ *   npx tsx bench/catalog/run.ts [--apps 100000] [--db sqlite|postgres|both] [--iterations 200] [--keep]
  *
  * PostgreSQL comes from TRELLIS_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test),
  * in a scratch schema dropped afterwards. Prints one JSON document: p50/p95/p99 in ms per
@@ -32,6 +32,8 @@ const DB = arg('db', 'both');
 const ITERATIONS = Number(arg('iterations', '200'));
 const PG_URL = process.env.TRELLIS_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const TARGET_P95_MS = 50;
+/** Keep the loaded database (and print where it is) to study query plans afterwards. */
+const KEEP = args.includes('--keep');
 
 // A small deterministic PRNG (mulberry32) so every run loads the same catalog.
 function rng(seed: number): () => number {
@@ -129,8 +131,9 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
     // per-app transition path is measured by the tests, not here).
     await sql`update catalog_apps set status = case when id % 20 < 10 then 'approved' when id % 20 < 14 then 'draft' when id % 20 < 16 then 'pending_review' when id % 20 < 17 then 'rejected' when id % 20 < 18 then 'suspended' else 'retired' end`.execute(database.db);
     await sql`update catalog_apps set risk_tier = case when id % 10 < 5 then 'low' when id % 10 < 7 then 'medium' when id % 10 < 9 then 'high' when id % 10 < 10 then 'critical' end where id % 7 <> 0`.execute(database.db);
-    if (kind === 'postgres') await sql`analyze`.execute(database.db);
-    else await sql`analyze`.execute(database.db);
+    // Statistics (and on PostgreSQL the visibility map, for index-only scans), as autovacuum
+    // would have them after a load this size.
+    await sql`${sql.raw(kind === 'postgres' ? 'vacuum analyze' : 'analyze')}`.execute(database.db);
 
     // Cursors into the middle of the catalog, for deep pages.
     const names = (await database.db.selectFrom('catalog_apps').select('name').orderBy('name').execute()).map((r) => r.name);
@@ -187,6 +190,11 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
   } finally {
     await audit.stop?.();
     await database.close();
+    if (KEEP) {
+      process.stderr.write(`kept ${kind} database: ${dir ? join(dir, 'trellis.db') : `schema ${schema}`}\n`);
+      dir = undefined;
+      schema = undefined;
+    }
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (schema) {
       const c = new pg.Client({ connectionString: PG_URL });

@@ -58,6 +58,7 @@ export class AuditLog {
   }
 
   async appendMany(tx: Tx, inputs: AuditInput[]): Promise<AppendedEvent[]> {
+    // Rows start unsealed (seq, prev_hash, hash null); see the design note above.
     if (inputs.length === 0) return [];
     const rows: Insertable<AuditEventRow>[] = [];
     const out: AppendedEvent[] = [];
@@ -82,9 +83,22 @@ export class AuditLog {
       });
       out.push({ uid });
     }
-    await store.insertPending(tx, rows);
-    if (this.inline) await this.sealWithin(tx);
-    else this.scheduleSeal();
+    if (this.inline) {
+      // One writer: link the new events as they are inserted (no pending step, no update).
+      await this.sealWithin(tx);
+      const head = await store.chainHead(tx);
+      let seq = head?.seq ?? 0;
+      let prev = head?.hash ?? GENESIS_HASH;
+      for (const row of rows) {
+        const hash = chainHash(prev, row.event);
+        Object.assign(row, { seq: ++seq, prev_hash: prev, hash });
+        prev = hash;
+      }
+      await store.insertEvents(tx, rows);
+    } else {
+      await store.insertEvents(tx, rows);
+      this.scheduleSeal();
+    }
     return out;
   }
 

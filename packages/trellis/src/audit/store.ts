@@ -19,7 +19,8 @@ export async function chainHead(q: Queryable): Promise<{ seq: number; hash: stri
   return row && row.seq !== null && row.hash !== null ? { seq: Number(row.seq), hash: row.hash } : undefined;
 }
 
-export async function insertPending(q: Queryable, rows: Insertable<AuditEventRow>[]): Promise<void> {
+/** Insert events: unsealed (null chain fields), or already linked by a single-writer append. */
+export async function insertEvents(q: Queryable, rows: Insertable<AuditEventRow>[]): Promise<void> {
   // Chunked so a large batch stays under both databases' bound-parameter limits.
   for (let i = 0; i < rows.length; i += 500) await q.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
 }

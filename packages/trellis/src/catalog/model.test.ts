@@ -1,7 +1,7 @@
 /** Pure conversions: owners, search words, cursors, digests. */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
-import { canonicalOwner, decodeCursor, encodeCursor, manifestDigest, searchWords } from './model.ts';
+import { canonicalOwner, decodeCursor, encodeCursor, indexWords, manifestDigest, searchWords } from './model.ts';
 import type { Manifest } from './schema.ts';
 
 describe('catalog model', () => {
@@ -19,6 +19,12 @@ describe('catalog model', () => {
     expect(searchWords('---')).toEqual([]);
     expect(searchWords('a b c d e f g h i j')).toHaveLength(8);
     expect(searchWords('Café')).toEqual(['café']);
+  });
+
+  it('indexes the distinct words of name, title and description', () => {
+    expect(indexWords('leave-requests', 'Leave Requests', 'Staff request leave; managers approve.')).toEqual(['leave', 'requests', 'staff', 'request', 'managers', 'approve']);
+    expect(indexWords('x', null, 'w '.repeat(10) + Array.from({ length: 500 }, (_, i) => `w${i}`).join(' '))).toHaveLength(300);
+    expect(indexWords('a', null, 'y'.repeat(100))[1]).toHaveLength(40);
   });
 
   it('round-trips cursors and refuses forged ones', () => {

@@ -46,12 +46,30 @@ export function manifestColumns(manifest: Manifest) {
   };
 }
 
+/** Words longer than this are cut: nobody types more of a word into a search box. */
+const maxWordLength = 40;
+/** A description can hold hundreds of words; beyond this many distinct ones the rest are not indexed. */
+const maxIndexedWords = 300;
+
+/** The words an app is found by: distinct, lower-cased words of its name, title and description. */
+export function indexWords(name: string, title: string | null, description: string | null): string[] {
+  const words = new Set<string>();
+  for (const text of [name, title ?? '', description ?? '']) {
+    for (const w of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+      if (w.length > 0) words.add(w.slice(0, maxWordLength));
+      if (words.size >= maxIndexedWords) return [...words];
+    }
+  }
+  return [...words];
+}
+
 /** Search text → words: letters and digits only, lower-cased, at most 8 (each must match). */
 export function searchWords(q: string): string[] {
   return q
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0)
+    .map((w) => w.slice(0, maxWordLength))
     .slice(0, 8);
 }
 

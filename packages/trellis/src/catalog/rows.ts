@@ -36,6 +36,12 @@ export interface CatalogAppConnectorRow {
   app_id: number;
 }
 
+export interface CatalogAppWordRow {
+  word: string;
+  app_name: string;
+  app_id: number;
+}
+
 export interface CatalogStatusChangeRow {
   id: Generated<number>;
   app_id: number;
@@ -50,5 +56,6 @@ export interface CatalogTables {
   catalog_apps: CatalogAppRow;
   catalog_app_versions: CatalogAppVersionRow;
   catalog_app_connectors: CatalogAppConnectorRow;
+  catalog_app_words: CatalogAppWordRow;
   catalog_status_changes: CatalogStatusChangeRow;
 }

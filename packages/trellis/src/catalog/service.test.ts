@@ -284,6 +284,22 @@ spec: { type: service, owner: team-hr }
         expect(rest.next_cursor).toBeNull();
       });
 
+      it('keeps the word index in step with the current version', async () => {
+        await catalog.update(jane, 'bulk-07', { value: manifest('bulk-07', { owner: 'user:ann@example.com', team: 'finance', classification: 'restricted' }, { title: 'Annual budget' }) });
+        expect((await catalog.list({ q: 'quarterly' })).items.map((a) => a.name)).toEqual([]);
+        expect((await catalog.list({ q: 'annual budg' })).items.map((a) => a.name)).toEqual(['bulk-07']);
+      });
+
+      it('pages searches with other filters through several candidate rounds', async () => {
+        for (const extra of [{ team: 'hr' }, { connector: 'crm' }, { classification: 'restricted' as const }, { owner: 'user:nobody@example.com' }]) {
+          const whole = await store.listApps(database.db, { words: ['bulk'], limit: 100, ...extra });
+          const rounds = await store.listApps(database.db, { words: ['bulk'], limit: 100, searchBatch: 1, ...extra });
+          expect(rounds.map((a) => a.name), JSON.stringify(extra)).toEqual(whole.map((a) => a.name));
+          const unfiltered = await store.listApps(database.db, { words: ['bulk'], limit: 100 });
+          expect(whole.map((a) => a.name)).toEqual(unfiltered.map((a) => a.name).filter((n) => whole.some((w) => w.name === n)));
+        }
+      });
+
       it('rejects a forged cursor', async () => {
         expect((await rejects(catalog.list({ cursor: 'not-a-cursor' }))).code).toBe('validation_failed');
       });

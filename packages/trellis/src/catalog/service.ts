@@ -14,7 +14,7 @@ import { planBackstageImport, type EntityPlan } from './backstage.ts';
 import { diffManifests } from './diff.ts';
 import { checkTransition, type AppStatus } from './lifecycle.ts';
 import { parseManifestText, validateManifestValue, type ManifestResult } from './manifest.ts';
-import { canonicalOwner, connectorNames, decodeCursor, encodeCursor, manifestColumns, manifestDigest, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
+import { canonicalOwner, connectorNames, decodeCursor, encodeCursor, indexWords, manifestColumns, manifestDigest, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
 import type { AppDetail, AppList, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, RiskTier } from './schema.ts';
 import * as store from './store.ts';
 
@@ -123,6 +123,7 @@ export class CatalogService {
         const versions = manifests.map((m, i) => ({ app_id: ids[i]!, version: 1, manifest: JSON.stringify(m), digest: manifestDigest(m), created_at: now, created_by: caller.actor.id }));
         await store.insertVersions(tx, versions);
         await store.insertAppConnectors(tx, manifests.flatMap((m, i) => connectorNames(m).map((connector) => ({ connector, app_name: m.metadata.name, app_id: ids[i]! }))));
+        await store.insertAppWords(tx, rows.flatMap((r, i) => indexWords(r.name, r.title, r.description).map((word) => ({ word, app_name: r.name, app_id: ids[i]! }))));
         await this.audit.appendMany(
           tx,
           manifests.map((m, i) => ({
@@ -166,6 +167,7 @@ export class CatalogService {
     const version = { app_id: id, version: 1, manifest: JSON.stringify(manifest), digest: manifestDigest(manifest), created_at: now, created_by: caller.actor.id };
     await store.insertVersions(tx, [version]);
     await store.replaceAppConnectors(tx, id, name, connectorNames(manifest));
+    await store.replaceAppWords(tx, id, name, indexWords(name, row.title, row.description));
     await this.audit.append(tx, {
       class: 'application_lifecycle',
       activity: 'create',
@@ -204,6 +206,7 @@ export class CatalogService {
       await store.insertVersions(tx, [version]);
       await store.updateAppManifestColumns(tx, app.id, cols);
       await store.replaceAppConnectors(tx, app.id, name, connectorNames(manifest));
+      await store.replaceAppWords(tx, app.id, name, indexWords(name, cols.title, cols.description));
       const diff = current ? diffManifests(JSON.parse(current.manifest), manifest) : undefined;
       await this.audit.append(tx, {
         class: 'application_lifecycle',
@@ -244,7 +247,7 @@ export class CatalogService {
       // Nothing searchable (only punctuation) matches nothing, rather than everything.
       if (words.length === 0) return { items: [], next_cursor: null };
     }
-    const rows = await store.listApps(this.database.db, this.database.dialect, {
+    const rows = await store.listApps(this.database.db, {
       ...(query.owner !== undefined ? { owner: canonicalOwner(query.owner) } : {}),
       ...(query.team !== undefined ? { team: query.team } : {}),
       ...(query.status !== undefined ? { status: query.status } : {}),
