@@ -5,17 +5,14 @@
  *
  *   npx tsx bench/audit/run.ts [--events 20000] [--db sqlite|postgres|both]
  *
- * PostgreSQL comes from TRELLIS_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test),
- * in a scratch schema dropped afterwards. Each "append" is one transaction holding one event,
+ * PostgreSQL comes from TRELLIS_BENCH_DATABASE_URL (bench/support/databases.ts), in a scratch
+ * schema dropped afterwards. Each "append" is one transaction holding one event,
  * as a state change writes it. Prints one JSON document with the figures and ratios.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { openDatabase, type Database } from '../../packages/trellis/src/db/database.ts';
+import type { Database } from '../../packages/trellis/src/db/database.ts';
+import { onDatabases, openBenchDatabase } from '../support/databases.ts';
 import { AuditLog } from '../../packages/trellis/src/audit/service.ts';
 import { canonicalJson } from '../../packages/trellis/src/audit/canonical.ts';
 import { toOcsf, type AuditInput } from '../../packages/trellis/src/audit/ocsf.ts';
@@ -32,7 +29,6 @@ const arg = (name: string, def: string) => {
 const EVENTS = Number(arg('events', '20000'));
 const DB = arg('db', 'both');
 const VERIFY_EVENTS = Number(arg('verify-events', '500000'));
-const PG_URL = process.env.TRELLIS_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
 const input = (i: number): AuditInput => ({
   class: 'api_activity',
@@ -79,17 +75,8 @@ async function timeWriters(n: number, writers: number, fn: (i: number) => Promis
 }
 
 async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unknown>> {
-  let dir: string | undefined;
-  let schema: string | undefined;
-  const open = async (): Promise<Database> => {
-    if (kind === 'sqlite') {
-      dir = mkdtempSync(join(tmpdir(), 'bench-audit-'));
-      return openDatabase({ sqliteFile: join(dir, 'trellis.db') });
-    }
-    schema = 'bench_' + randomUUID().replace(/-/g, '').slice(0, 10);
-    return openDatabase({ url: PG_URL, schema, poolSize: 10 });
-  };
-  const database = await open();
+  const scratch = await openBenchDatabase(kind, 'audit');
+  const database = scratch.database;
   try {
     await createPlainTable(database);
     const audit = new AuditLog(database);
@@ -153,24 +140,9 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
     };
     return out;
   } finally {
-    await database.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    if (schema) {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    }
+    await scratch.dispose();
   }
 }
 
-const results: Record<string, unknown>[] = [];
-if (DB === 'sqlite' || DB === 'both') results.push(await benchOne('sqlite'));
-if (DB === 'postgres' || DB === 'both') {
-  try {
-    results.push(await benchOne('postgres'));
-  } catch (err) {
-    results.push({ database: 'postgres', skipped: `not reachable at ${PG_URL}: ${(err as Error).message}` });
-  }
-}
+const results = await onDatabases(DB, benchOne);
 process.stdout.write(JSON.stringify({ bench: 'audit', node: process.version, targets: { chain_cost_pct_max: 20, verify_events_per_s_min: 500_000 }, results }, null, 2) + '\n');

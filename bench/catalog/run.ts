@@ -11,13 +11,8 @@
  * in a scratch schema dropped afterwards. Prints one JSON document: p50/p95/p99 in ms per
  * query kind, and the target (p95 < 50 ms) met or not.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { openDatabase, type Database } from '../../packages/trellis/src/db/database.ts';
+import { onDatabases, openBenchDatabase } from '../support/databases.ts';
 import { AuditLog } from '../../packages/trellis/src/audit/service.ts';
 import { CatalogService, type Caller } from '../../packages/trellis/src/catalog/service.ts';
 import type { AppListQuery } from '../../packages/trellis/src/catalog/schema.ts';
@@ -30,7 +25,6 @@ const arg = (name: string, def: string) => {
 const APPS = Number(arg('apps', '100000'));
 const DB = arg('db', 'both');
 const ITERATIONS = Number(arg('iterations', '200'));
-const PG_URL = process.env.TRELLIS_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const TARGET_P95_MS = 50;
 /** Keep the loaded database (and print where it is) to study query plans afterwards. */
 const KEEP = args.includes('--keep');
@@ -105,16 +99,8 @@ async function timeQuery(catalog: CatalogService, make: () => Parameters<Catalog
 }
 
 async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unknown>> {
-  let dir: string | undefined;
-  let schema: string | undefined;
-  let database: Database;
-  if (kind === 'sqlite') {
-    dir = mkdtempSync(join(tmpdir(), 'bench-catalog-'));
-    database = await openDatabase({ sqliteFile: join(dir, 'trellis.db') });
-  } else {
-    schema = 'bench_' + randomUUID().replace(/-/g, '').slice(0, 10);
-    database = await openDatabase({ url: PG_URL, schema, poolSize: 4 });
-  }
+  const scratch = await openBenchDatabase(kind, 'catalog', 4);
+  const database = scratch.database;
   const audit = new AuditLog(database);
   try {
     const catalog = new CatalogService(database, audit);
@@ -189,29 +175,10 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
     };
   } finally {
     await audit.stop?.();
-    await database.close();
-    if (KEEP) {
-      process.stderr.write(`kept ${kind} database: ${dir ? join(dir, 'trellis.db') : `schema ${schema}`}\n`);
-      dir = undefined;
-      schema = undefined;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    if (schema) {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    }
+    const kept = await scratch.dispose(KEEP);
+    if (kept) process.stderr.write(`kept ${kind} database: ${kept}\n`);
   }
 }
 
-const results: Record<string, unknown>[] = [];
-if (DB === 'sqlite' || DB === 'both') results.push(await benchOne('sqlite'));
-if (DB === 'postgres' || DB === 'both') {
-  try {
-    results.push(await benchOne('postgres'));
-  } catch (err) {
-    results.push({ database: 'postgres', skipped: `not reachable at ${PG_URL}: ${(err as Error).message}` });
-  }
-}
+const results = await onDatabases(DB, benchOne);
 process.stdout.write(JSON.stringify({ bench: 'catalog', node: process.version, targets: { p95_ms_max: TARGET_P95_MS }, results }, null, 2) + '\n');
