@@ -39,11 +39,13 @@ export interface AuditRecord {
 }
 
 const SEAL_BATCH = 5000;
+const SEAL_DELAY_MS = 10;
 
 export class AuditLog {
   private sealing: Promise<number> | undefined;
   private sealAgain = false;
   private sweep: NodeJS.Timeout | undefined;
+  private sealTimer: NodeJS.Timeout | undefined;
   /** Seal inside the writer's transaction (single-writer databases). */
   private readonly inline: boolean;
 
@@ -85,7 +87,6 @@ export class AuditLog {
     }
     if (this.inline) {
       // One writer: link the new events as they are inserted (no pending step, no update).
-      await this.sealWithin(tx);
       const head = await store.chainHead(tx);
       let seq = head?.seq ?? 0;
       let prev = head?.hash ?? GENESIS_HASH;
@@ -151,12 +152,16 @@ export class AuditLog {
   }
 
   private scheduleSeal(): void {
-    // Coalesce: appends arriving together are sealed in one batch on the next tick.
-    setImmediate(() => {
+    // Coalesce: appends arriving within a few milliseconds are sealed in one batch, so a
+    // steady stream of single-event transactions does not pay a second commit per event.
+    // Readers seal explicitly, so nobody observes the delay.
+    if (this.sealTimer) return;
+    this.sealTimer = setTimeout(() => {
+      this.sealTimer = undefined;
       this.seal().catch(() => {
         // A failed seal leaves events pending; the next append or the sweep seals them.
       });
-    });
+    }, SEAL_DELAY_MS);
   }
 
   /** Periodic sweep for events another replica committed but did not seal (crash, restart). */
@@ -170,7 +175,9 @@ export class AuditLog {
 
   async stop(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
+    if (this.sealTimer) clearTimeout(this.sealTimer);
     this.sweep = undefined;
+    this.sealTimer = undefined;
     await this.seal().catch(() => undefined);
   }
 
