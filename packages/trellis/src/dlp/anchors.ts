@@ -26,6 +26,15 @@ function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A digit cluster (see `clusters`): digit runs joined by gap runs of at most MAX_GAP characters. */
+const CLUSTER = /\d+(?:[ \-.():/+]{1,3}\d+)*/g;
+/** A run of at least n digits, by n. */
+const RUNS = new Map<number, RegExp>();
+
 export class TextProfile {
   private clusterData: { starts: number[]; ends: number[]; digits: number[] } | null = null;
   private tokenData: { starts: number[]; ends: number[] } | null = null;
@@ -33,8 +42,12 @@ export class TextProfile {
   private readonly patternData = new Map<RegExp, { starts: number[]; ends: number[] }>();
   /** Detectors often share an anchor (nine-digit clusters, say); their regions are built once. */
   private readonly regionCache = new Map<DetectorAnchor | string, number[]>();
+  /** Candidates per anchor; `spans` is null when there were more than `limit`. */
+  private readonly spanCache = new Map<RegExp | string, { spans: number[] | null; limit: number }>();
 
-  constructor(readonly text: string) {}
+  /** `minRun` / `minToken`: the shortest run / token any anchor of the detector set asks for;
+   *  shorter ones are not recorded, which skips the many short numbers and words of ordinary text. */
+  constructor(readonly text: string, readonly minRun = 2, readonly minToken = MIN_TOKEN) {}
 
   /** Maximal groups of digits joined by short runs of separators, with their digit counts. */
   clusters(): { starts: number[]; ends: number[]; digits: number[] } {
@@ -43,74 +56,60 @@ export class TextProfile {
     const ends: number[] = [];
     const digits: number[] = [];
     const text = this.text;
-    const n = text.length;
-    let i = 0;
-    while (i < n) {
-      let c = text.charCodeAt(i);
-      if (c < 48 || c > 57) {
-        i++;
-        continue;
+    // the regex finds each cluster's end without allocating; walking back from it over digits
+    // and gap runs of at most MAX_GAP gives the same start and the digit count
+    const re = CLUSTER;
+    re.lastIndex = 0;
+    while (re.test(text)) {
+      const end = re.lastIndex;
+      let i = end - 1;
+      let count = 0;
+      for (;;) {
+        count++;
+        let j = i - 1;
+        while (j >= 0 && isGap(text.charCodeAt(j)) && i - j <= MAX_GAP) j--;
+        if (j < 0) break;
+        const c = text.charCodeAt(j);
+        if (c < 48 || c > 57 || i - j - 1 > MAX_GAP) break;
+        i = j;
       }
-      const start = i;
-      let end = i + 1;
-      let count = 1;
-      let gap = 0;
-      for (i++; i < n; i++) {
-        c = text.charCodeAt(i);
-        if (c >= 48 && c <= 57) {
-          count++;
-          gap = 0;
-          end = i + 1;
-        } else if (isGap(c) && ++gap <= MAX_GAP) {
-          continue;
-        } else {
-          break;
-        }
-      }
-      starts.push(start);
+      starts.push(i);
       ends.push(end);
       digits.push(count);
-      i = end;
     }
     this.clusterData = { starts, ends, digits };
     return this.clusterData;
   }
 
-  /** Maximal runs of ASCII digits at least two long. */
+  /** Maximal runs of ASCII digits at least `minRun` long. */
   runs(): { starts: number[]; ends: number[] } {
     if (this.runData) return this.runData;
     const starts: number[] = [];
     const ends: number[] = [];
     const text = this.text;
-    const n = text.length;
-    let i = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c < 48 || c > 57) {
-        i++;
-        continue;
-      }
-      const start = i;
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d < 48 || d > 57) break;
-      }
-      if (i - start >= 2) {
-        starts.push(start);
-        ends.push(i);
-      }
+    const min = Math.min(Math.max(2, this.minRun), 64);
+    let re = RUNS.get(min);
+    if (!re) RUNS.set(min, (re = new RegExp(`\\d{${min},}`, 'g')));
+    re.lastIndex = 0;
+    while (re.test(text)) {
+      const end = re.lastIndex;
+      let i = end - min;
+      while (i > 0 && isDigit(text.charCodeAt(i - 1))) i--;
+      starts.push(i);
+      ends.push(end);
     }
     this.runData = { starts, ends };
     return this.runData;
   }
 
-  /** Maximal runs of ASCII letters and digits at least `MIN_TOKEN` long. */
+  /** Maximal runs of ASCII letters and digits at least `minToken` (and `MIN_TOKEN`) long. */
   tokens(): { starts: number[]; ends: number[] } {
     if (this.tokenData) return this.tokenData;
     const starts: number[] = [];
     const ends: number[] = [];
     const text = this.text;
     const n = text.length;
+    const min = Math.max(MIN_TOKEN, this.minToken);
     let i = 0;
     while (i < n) {
       if (!isAlnum(text.charCodeAt(i))) {
@@ -118,11 +117,24 @@ export class TextProfile {
         continue;
       }
       const start = i;
-      while (i < n && isAlnum(text.charCodeAt(i))) i++;
-      if (i - start >= MIN_TOKEN) {
-        starts.push(start);
-        ends.push(i);
+      // every token starting before the first non-alphanumeric character at or before
+      // start + min - 1 is shorter than `min`: look there first and skip them all
+      const probe = start + min - 1;
+      if (probe >= n) break;
+      if (!isAlnum(text.charCodeAt(probe))) {
+        i = probe + 1;
+        continue;
       }
+      let k = probe - 1;
+      while (k > start && isAlnum(text.charCodeAt(k))) k--;
+      if (k > start) {
+        i = k + 1;
+        continue;
+      }
+      i = probe + 1;
+      while (i < n && isAlnum(text.charCodeAt(i))) i++;
+      starts.push(start);
+      ends.push(i);
     }
     this.tokenData = { starts, ends };
     return this.tokenData;
@@ -145,36 +157,62 @@ export class TextProfile {
     return data;
   }
 
-  /** Windows `[start - before, end + after)` around each candidate of `anchor`, merged, as a flat
-   *  list of region bounds `[a0, b0, a1, b1, …]` in ascending order. */
-  regions(anchor: DetectorAnchor): number[] {
-    const key = anchor.kind === 'pattern' ? anchor : JSON.stringify(anchor);
-    const cached = this.regionCache.get(key);
-    if (cached) return cached;
-    const spans: number[] = [];
+  /** Where the candidates of `anchor` come from, without copying them: candidate `k` is
+   *  `[starts[k], ends[k])` when its size (`sizes[k]`, else its length) is within `lo..hi`. */
+  source(anchor: DetectorAnchor): { starts: number[]; ends: number[]; sizes: number[] | null; lo: number; hi: number } {
     if (anchor.kind === 'digits') {
       const { starts, ends, digits } = this.clusters();
-      for (let k = 0; k < starts.length; k++) if (digits[k]! >= anchor.minDigits) spans.push(starts[k]!, ends[k]!);
-    } else if (anchor.kind === 'run') {
-      const { starts, ends } = this.runs();
-      for (let k = 0; k < starts.length; k++) {
-        const len = ends[k]! - starts[k]!;
-        if (len >= anchor.minLength && len <= anchor.maxLength) spans.push(starts[k]!, ends[k]!);
-      }
-    } else if (anchor.kind === 'token') {
-      const { starts, ends } = this.tokens();
-      for (let k = 0; k < starts.length; k++) {
-        const len = ends[k]! - starts[k]!;
-        if (len >= anchor.minLength && len <= anchor.maxLength) spans.push(starts[k]!, ends[k]!);
-      }
-    } else {
-      const { starts, ends } = this.matches(anchor.pattern);
-      for (let k = 0; k < starts.length; k++) spans.push(starts[k]!, ends[k]!);
+      return { starts, ends, sizes: digits, lo: anchor.minDigits, hi: Infinity };
     }
+    if (anchor.kind === 'pattern') return { ...this.matches(anchor.pattern), sizes: null, lo: 0, hi: Infinity };
+    const { starts, ends } = anchor.kind === 'run' ? this.runs() : this.tokens();
+    return { starts, ends, sizes: null, lo: anchor.minLength, hi: anchor.maxLength };
+  }
+
+  /** The candidates of `anchor` as a flat list of spans `[s0, e0, s1, e1, …]` in ascending order,
+   *  or null as soon as there are more than `limit` of them. */
+  spans(anchor: DetectorAnchor, limit = Infinity): number[] | null {
+    const key = anchor.kind === 'pattern' ? anchor.pattern : anchorKey(anchor, false);
+    const cached = this.spanCache.get(key);
+    if (cached) {
+      if (cached.spans !== null) return cached.spans.length / 2 > limit ? null : cached.spans;
+      if (limit <= cached.limit) return null;
+    }
+    const { starts, ends, sizes, lo, hi } = this.source(anchor);
+    let spans: number[] | null = [];
+    for (let k = 0; k < starts.length; k++) {
+      const size = sizes !== null ? sizes[k]! : ends[k]! - starts[k]!;
+      if (size < lo || size > hi) continue;
+      if (spans.length >= 2 * limit) {
+        spans = null;
+        break;
+      }
+      spans.push(starts[k]!, ends[k]!);
+    }
+    this.spanCache.set(key, { spans, limit });
+    return spans;
+  }
+
+  /** Windows `[start - before, end + after)` around each candidate of `anchor`, merged, as a flat
+   *  list of region bounds `[a0, b0, a1, b1, …]` in ascending order; null when there are more than
+   *  `limit` candidates (a dense anchor: one pass over the whole text is cheaper). */
+  regions(anchor: DetectorAnchor, limit = Infinity): number[] | null {
+    const key = anchor.kind === 'pattern' ? anchor : anchorKey(anchor, true);
+    const cached = this.regionCache.get(key);
+    if (cached) return cached;
+    const spans = this.spans(anchor, limit);
+    if (spans === null) return null;
     const regions = mergeWindows(spans, anchor.before, anchor.after, this.text.length);
     this.regionCache.set(key, regions);
     return regions;
   }
+}
+
+/** Cache key of a non-pattern anchor: the fields that select candidates, and with `windows` the
+ *  window sizes too. */
+function anchorKey(anchor: Exclude<DetectorAnchor, { kind: 'pattern' }>, windows: boolean): string {
+  const select = anchor.kind === 'digits' ? `d${anchor.minDigits}` : `${anchor.kind}${anchor.minLength}-${anchor.maxLength}`;
+  return windows ? `${select}:${anchor.before}:${anchor.after}` : select;
 }
 
 /** Widens sorted-by-start spans `[s0, e0, s1, e1, …]` by `before`/`after`, clamps them to the

@@ -8,7 +8,11 @@
  * occurrence instead of a pass over the whole text. Detectors without keywords declare a cheap
  * trigger (an '@', enough digits) checked against the text, and an anchor: candidates such as
  * digit clusters or '@' found once per text (anchors.ts), around which their pattern runs.
- * Validators, entropy and context words only run on matches.
+ * Validators, entropy and context words only run on matches. A detector whose candidates can be
+ * too weak to report on their own (a bare digit run read as a phone number or SSN; see
+ * `anchorConfidence` / `maxConfidence`) keeps such a candidate only when one of its context words
+ * (found by the same keyword pass) is near it, and a dense anchor, whose windows would cover most
+ * of the text anyway, gives way to one whole-text pass as soon as that is clear.
  *
  * A windowed run finds what a whole-text run finds: every window starts the regex with the real
  * text before it (the window is a prefix slice, so look-behinds and `\b` see true context), and a
@@ -17,7 +21,7 @@
  * The per-detector steps follow the contract documented on `PatternDetector` in types.ts.
  */
 import type { Finding, PatternDetector, ScanOptions } from './types.ts';
-import { boosted, hasContext } from './context.ts';
+import { CONTEXT_AFTER, CONTEXT_BEFORE, boosted, hasContext } from './context.ts';
 import { resolveOverlaps } from './overlap.ts';
 import { shannonEntropy } from './validators/entropy.ts';
 import { defaultDetectors } from './detectors/index.ts';
@@ -57,6 +61,12 @@ interface CompiledSet {
   contextOwners: number[][];
   triggerChars: string[];
   maxDigits: number;
+  /** detector index → keyword indexes of the words of its context words, for anchored detectors
+   *  whose weak candidates need a context word nearby (see `anchorConfidence`); else null */
+  gateWords: Array<number[] | null>;
+  /** Shortest digit run / alphanumeric token any `run` / `token` anchor of the set asks for. */
+  minRun: number;
+  minToken: number;
 }
 
 const compiledCache = new WeakMap<PatternDetector[], CompiledSet>();
@@ -71,7 +81,14 @@ export function compileDetectorSet(detectors: PatternDetector[]): CompiledSet {
   const before: number[] = [];
   const after: number[] = [];
   let maxDigits = 0;
+  const gateParts: Array<string[] | null> = [];
   detectors.forEach((d, i) => {
+    // A context word counts anywhere in the few characters around a match (context.ts), even
+    // across the gap between the text before and after it, so every word of it is looked for.
+    const gated = d.anchor !== undefined && (d.anchorConfidence !== undefined || d.maxConfidence !== undefined);
+    const parts = gated ? [...new Set((d.context ?? []).flatMap((w) => w.toLowerCase().split(' ')).filter((w) => w.length > 0))] : null;
+    gateParts.push(parts);
+    for (const k of parts ?? []) if (!owners.has(k)) owners.set(k, []);
     if (d.keywords.length === 0) ungated.push(i);
     for (const kw of d.keywords) {
       const k = kw.toLowerCase();
@@ -102,6 +119,9 @@ export function compileDetectorSet(detectors: PatternDetector[]): CompiledSet {
     keywordsOf: detectors.map((d) => [...new Set(d.keywords.map((kw) => keywordIndex.get(kw.toLowerCase())!))]),
     keywordLength: keywords.map((k) => k.length),
     before, after, ungated, triggerChars: [...chars], maxDigits,
+    minRun: detectors.reduce((m, d) => (d.anchor?.kind === 'run' ? Math.min(m, d.anchor.minLength) : m), 2 ** 30),
+    minToken: detectors.reduce((m, d) => (d.anchor?.kind === 'token' ? Math.min(m, d.anchor.minLength) : m), 2 ** 30),
+    gateWords: gateParts.map((parts) => (parts ? parts.map((k) => keywordIndex.get(k)!) : null)),
   };
   compiledCache.set(detectors, set);
   return set;
@@ -168,6 +188,56 @@ function keywordRegions(set: CompiledSet, i: number, hits: ReadonlyArray<number[
     return mergeWindows(sorted, before, after, length);
   }
   return mergeWindows(spans, before, after, length);
+}
+
+/**
+ * Regions for anchored detector `i` whose candidates may be too weak to report on their own: a
+ * candidate whose confidence bound (`anchorConfidence`, else `maxConfidence`) is below the
+ * threshold is kept only when a context word could raise it and one of the detector's context
+ * words ends near it (within the window plus the context reach), so its pattern, validator and
+ * context check never run on the many bare numbers that nothing marks as PII.
+ */
+function gatedRegions(set: CompiledSet, i: number, text: string, profile: TextProfile, hits: ReadonlyArray<number[] | undefined>, minConfidence: number, limit: number): number[] | null {
+  const d = set.detectors[i]!;
+  const anchor = d.anchor!;
+  const fixed = d.anchorConfidence ? null : (d.maxConfidence ?? 1);
+  if (fixed !== null && round(fixed) >= minConfidence) return profile.regions(anchor, limit);
+  const ends = contextEnds(set.gateWords[i]!, hits);
+  const { starts, ends: candidateEnds, sizes, lo: minSize, hi: maxSize } = profile.source(anchor);
+  const kept: number[] = [];
+  const reachBefore = anchor.before + CONTEXT_BEFORE;
+  const reachAfter = anchor.after + CONTEXT_AFTER;
+  let p = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const s = starts[k]!;
+    const e = candidateEnds[k]!;
+    const size = sizes !== null ? sizes[k]! : e - s;
+    if (size < minSize || size > maxSize) continue;
+    const bound = fixed ?? d.anchorConfidence!(text, s, e, size);
+    if (bound < 0) continue;
+    if (round(bound) < minConfidence) {
+      if (round(boosted(bound, d.contextConfidence)) < minConfidence) continue;
+      // a context word lies wholly in [s - reachBefore, e + reachAfter), so it ends inside it
+      const lo = s - reachBefore;
+      while (p < ends.length && ends[p]! <= lo) p++;
+      if (p === ends.length || ends[p]! > e + reachAfter) continue;
+    }
+    if (kept.length >= 2 * limit) return null; // dense: one whole-text pass is cheaper
+    kept.push(s, e);
+  }
+  return mergeWindows(kept, anchor.before, anchor.after, text.length);
+}
+
+/** End offsets of every occurrence of the given keywords, ascending. */
+function contextEnds(keywords: readonly number[], hits: ReadonlyArray<number[] | undefined>): number[] {
+  const lists: number[][] = [];
+  for (const k of keywords) {
+    const list = hits[k];
+    if (list !== undefined) lists.push(list);
+  }
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0]!;
+  return lists.flat().sort((a, b) => a - b);
 }
 
 const stickyCache = new WeakMap<RegExp, RegExp>();
@@ -304,16 +374,21 @@ function scanWith(input: string | Uint8Array, options: ScanOptions, wholeText: b
   const includeTestValues = options.includeTestValues ?? false;
   const hits = set.matcher ? set.matcher.findAll(text) : [];
   const everything = [0, text.length];
+  /** More windows than this (dense candidates) and one whole-text pass is cheaper. */
+  const maxWindows = Math.floor(text.length / MIN_WINDOW_SPACING);
   let profile: TextProfile | null = null;
   const raw: Finding[] = [];
   for (const i of selectDetectors(set, text, hits, minConfidence)) {
     const d = set.detectors[i]!;
     if (wanted && !wanted.has(d.entity)) continue;
-    let regions = everything;
+    let regions: number[] | null = everything;
     if (!wholeText) {
       if (d.keywords.length > 0) regions = keywordRegions(set, i, hits, text.length);
-      else if (d.anchor) regions = (profile ??= new TextProfile(text)).regions(d.anchor);
-      if ((regions.length / 2) * MIN_WINDOW_SPACING > text.length) regions = everything;
+      else if (d.anchor) {
+        profile ??= new TextProfile(text, set.minRun, set.minToken);
+        regions = set.gateWords[i] ? gatedRegions(set, i, text, profile, hits, minConfidence, maxWindows) : profile.regions(d.anchor, maxWindows);
+      }
+      if (regions === null || regions.length / 2 > maxWindows) regions = everything;
     }
     runDetector(d, text, regions, raw, includeTestValues);
   }

@@ -95,6 +95,14 @@ export interface PatternDetector {
    *  profile of the text built once per scan (anchors.ts). Without it the pattern runs over the
    *  whole text whenever the trigger passes. */
   anchor?: DetectorAnchor;
+  /** Anchored detectors (engine extension, optional): the highest confidence, before context words,
+   *  that any match containing the anchor candidate `text[start, end)` can reach; negative when no
+   *  match can contain it. A candidate whose bound is below the scan's threshold is kept only when
+   *  one of the detector's `context` words occurs near it, so a weak guesser (a bare digit run read
+   *  as a phone number) costs no regex, validator or allocation on the many candidates that have
+   *  no context word nearby. Without it the bound is `maxConfidence` (or 1). `size` is the
+   *  candidate's digit count for a `digits` anchor, else its length. */
+  anchorConfidence?: (text: string, start: number, end: number, size: number) => number;
 }
 
 export interface DetectorWindow {

@@ -1,7 +1,7 @@
 /** Spanish DNI/NIF (8 digits + control letter) and NIE (X/Y/Z + 7 digits + control letter). */
 import type { PatternDetector } from '../types.ts';
 import { esNieValid, esNifValid } from '../validators/es-nif.ts';
-import { re } from './shared.ts';
+import { letterAfterRun, re } from './shared.ts';
 
 export const esNifDetector: PatternDetector = {
   id: 'es-nif',
@@ -10,6 +10,8 @@ export const esNifDetector: PatternDetector = {
   tag: 'pii.national_id',
   keywords: [],
   anchor: { kind: 'run', minLength: 7, maxLength: 8, before: 0, after: 3 },
+  // the control letter follows the digits (after an optional '-')
+  anchorConfidence: letterAfterRun,
   trigger: { minDigits: 7 },
   pattern: re(String.raw`(?<![A-Za-z0-9])\d{7,8}-?[A-Za-z](?![A-Za-z0-9])`),
   baseConfidence: 0.8,
@@ -25,6 +27,8 @@ export const esNieDetector: PatternDetector = {
   tag: 'pii.national_id',
   keywords: [],
   anchor: { kind: 'run', minLength: 7, maxLength: 7, before: 1, after: 3 },
+  // the control letter follows the digits (after an optional '-')
+  anchorConfidence: letterAfterRun,
   trigger: { minDigits: 7 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[XYZxyz]\d{7}-?[A-Za-z](?![A-Za-z0-9])`),
   baseConfidence: 0.85,

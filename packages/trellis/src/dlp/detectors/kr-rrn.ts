@@ -3,7 +3,7 @@
  *  (numbers issued since 2020 carry no checksum), so it scores 0.5 instead of being dropped. */
 import type { PatternDetector } from '../types.ts';
 import { krRrnCheck } from '../validators/kr-rrn.ts';
-import { NB_GROUPED, NA_GROUPED, digitsOnly, re } from './shared.ts';
+import { NA_GROUPED, NB_GROUPED, digitsOnly, re } from './shared.ts';
 
 function detector(id: string, entity: string, genders: string, context: string[]): PatternDetector {
   return {
@@ -13,6 +13,8 @@ function detector(id: string, entity: string, genders: string, context: string[]
     tag: 'pii.national_id',
     keywords: [],
     anchor: { kind: 'run', minLength: 7, maxLength: 13, before: 7, after: 1 },
+    // the number is one 13-digit run, or a 7-digit run right after "YYMMDD-"
+    anchorConfidence: (text, start, end) => (end - start === 13 || (end - start === 7 && text.charCodeAt(start - 1) === 45) ? 1 : -1),
     trigger: { minDigits: 13 },
     pattern: re(NB_GROUPED + String.raw`\d{6}-?\d{7}` + NA_GROUPED),
     baseConfidence: 0.9,

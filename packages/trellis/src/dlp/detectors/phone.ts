@@ -52,6 +52,62 @@ export function trimPhone(value: string): number {
   return best;
 }
 
+/** Confidence a bare digit run reaches at most (`phoneConfidence`, one group, not international). */
+const BARE_RUN_CONFIDENCE = 0.3;
+
+/**
+ * Bound on the confidence of any phone match around the digit cluster `text[start, end)`
+ * (see `anchorConfidence`). A match holds at least seven digits and never a ':' or '/', so it lies
+ * in one ':'/'/'-free segment of the cluster with seven or more digits. A segment of bare digits
+ * (no separator, no '+' before it, no "00" international prefix) parses as one group, which
+ * `phoneConfidence` rates at most 0.3: ids and counters, only worth a look when a context word
+ * ("phone", "call") is near. A segment of digits joined only by '-' or '.' can only match whole
+ * (a match cannot start or end next to those), so a date there is no phone at all.
+ */
+export function phoneAnchorConfidence(text: string, start: number, end: number, digits = -1): number {
+  if (digits === end - start) {
+    // one bare run (the common case: ids, counters, epoch seconds)
+    if (digits < 7) return -1;
+    if (text.charCodeAt(start - 1) === 43) return 1;
+    if (text.charCodeAt(start) === 48 && text.charCodeAt(start + 1) === 48 && text.charCodeAt(start + 2) !== 48) return 1;
+    return BARE_RUN_CONFIDENCE;
+  }
+  let best = -1;
+  let segStart = start;
+  let count = 0;
+  let separated = false;
+  let other = false;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 58;
+    if (c >= 48 && c <= 57) {
+      count++;
+    } else if (c === 58 || c === 47) {
+      if (count >= 7) {
+        if (text.charCodeAt(segStart - 1) === 43) return 1;
+        if (separated) {
+          if (other) return 1;
+          const seg = text.slice(segStart, i);
+          // (an IP-shaped one can still yield a shorter phone once trimmed; a date cannot: any
+          // part of it short of the whole has at most six digits)
+          if (!DATE_SHAPE.test(seg)) return 1;
+        } else if (text.charCodeAt(segStart) === 48 && text.charCodeAt(segStart + 1) === 48 && text.charCodeAt(segStart + 2) !== 48) {
+          return 1;
+        } else {
+          best = BARE_RUN_CONFIDENCE;
+        }
+      }
+      segStart = i + 1;
+      count = 0;
+      separated = false;
+      other = false;
+    } else {
+      separated = true;
+      if (c !== 45 && c !== 46) other = true;
+    }
+  }
+  return best;
+}
+
 export const phoneDetector: PatternDetector = {
   id: 'phone',
   entity: 'PHONE_NUMBER',
@@ -61,6 +117,7 @@ export const phoneDetector: PatternDetector = {
   // anchor: digit groups with ` .-()` between; a leading '+'/'(' and an extension lie just outside the cluster
   anchor: { kind: 'digits', minDigits: 7, before: 2, after: 16 },
   trigger: { minDigits: 7 },
+  anchorConfidence: phoneAnchorConfidence,
   pattern: re(PATTERN),
   trim: trimPhone,
   baseConfidence: 0.4,

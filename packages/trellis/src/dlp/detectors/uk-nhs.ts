@@ -1,7 +1,7 @@
 /** UK NHS numbers: ten digits (printed 3-3-4) with a mod-11 check digit. */
 import type { PatternDetector } from '../types.ts';
 import { nhsValid } from '../validators/mod11.ts';
-import { NB_GROUPED, NA_GROUPED, digitsOnly, re } from './shared.ts';
+import { NA_GROUPED, NB_GROUPED, bareDigitsBound, digitsOnly, re } from './shared.ts';
 
 export const ukNhsDetector: PatternDetector = {
   id: 'uk-nhs',
@@ -10,6 +10,8 @@ export const ukNhsDetector: PatternDetector = {
   tag: 'phi.nhs',
   keywords: [],
   anchor: { kind: 'digits', minDigits: 10, before: 1, after: 1 },
+  // a bare nine/ten-digit run is only a weak guess; it needs a context word nearby
+  anchorConfidence: bareDigitsBound(0.4),
   trigger: { minDigits: 10 },
   pattern: re(NB_GROUPED + String.raw`\d{3}([ \-]?)\d{3}\1\d{4}` + NA_GROUPED),
   baseConfidence: 0.5,

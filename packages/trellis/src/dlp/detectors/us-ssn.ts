@@ -2,7 +2,7 @@
  *  0000; separators must agree. A bare nine-digit run is only a weak guess until a context word
  *  ("ssn", "social security") is near. */
 import type { PatternDetector } from '../types.ts';
-import { NB_GROUPED, NA_GROUPED, digitsOnly, re } from './shared.ts';
+import { NA_GROUPED, NB_GROUPED, bareDigitsBound, digitsOnly, re } from './shared.ts';
 
 const TEST_SSNS = new Set(['078051120', '219099999', '123456789', '111223333']);
 
@@ -22,6 +22,8 @@ export const usSsnDetector: PatternDetector = {
   tag: 'pii.ssn',
   keywords: [],
   anchor: { kind: 'digits', minDigits: 9, before: 1, after: 1 },
+  // a bare nine/ten-digit run is only a weak guess; it needs a context word nearby
+  anchorConfidence: bareDigitsBound(0.05),
   trigger: { minDigits: 9 },
   pattern: re(NB_GROUPED + String.raw`\d{3}([ \-.]?)\d{2}\1\d{4}` + NA_GROUPED),
   baseConfidence: 0.5,

@@ -1,0 +1,80 @@
+/**
+ * The windowed engine (keyword windows, anchors, context gating of weak candidates) must report
+ * exactly what the whole-text reference scan reports. Texts are long enough for windows to apply
+ * (sparse candidates in filler) and mix the shapes the gates reason about: bare digit runs next to
+ * context words, dates, IP addresses, extensions, '+' and "00" prefixes, letters around digit runs.
+ */
+import { describe, expect, it } from 'vitest';
+import { scan, scanReference } from './scan.ts';
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  'phone', 'Call me', 'tel:', 'fax', 'contact', 'account', 'BAN\u212A', 'bank', 'routing', 'ssn', 'itin', 'passport',
+  'driver', 'license', 'pan', 'voter', 'nhs', '+', '00', '(', ')', ' ', '-', '.', ':', '/', ' x', ' ext ', '#', '\n',
+  '2024-03-15', '15.03.2024', '192.168.10.12', '256.256.256.256', '(415) ', '+1 ', '0049 ', 'T', 'Z', 'X', 'M', 'AB',
+  'ABCPE', 'ABCXE', 'F', 'RR', 'MH', 'c', 'A', '-A', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2',
+];
+const FILLER = ['the', 'order', 'status', 'cluster', 'is', 'ok', 'and', 'review', 'of', 'budget', 'id=7'];
+
+function text(rnd: () => number, length: number): string {
+  let s = '';
+  while (s.length < length) {
+    if (rnd() < 0.04) {
+      const n = 2 + Math.floor(rnd() * 10);
+      for (let i = 0; i < n; i++) {
+        s += rnd() < 0.55 ? String(Math.floor(rnd() * 10)).repeat(1 + Math.floor(rnd() * 6)) : PIECES[Math.floor(rnd() * PIECES.length)];
+      }
+      s += ' ';
+    } else {
+      s += `${FILLER[Math.floor(rnd() * FILLER.length)]} `;
+    }
+  }
+  return s;
+}
+
+describe('windowed scan matches the whole-text reference', () => {
+  it('on long mixed texts at several thresholds', () => {
+    const rnd = prng(20261127);
+    for (let t = 0; t < 40; t++) {
+      const s = text(rnd, 12_000);
+      for (const minConfidence of [0.5, 0.3, 0.05]) {
+        expect(scan(s, { minConfidence })).toEqual(scanReference(s, { minConfidence }));
+      }
+    }
+  });
+
+  it('on shapes the anchor gates reason about, placed alone', () => {
+    const samples = [
+      '256.256.256.256', '192.168.1.256', '300.168.1.1', '2024-03-15', '15.03.2024', '2024-03-15 x12', '+1 415 555 0132',
+      '+14155550132', '004930123456789', '4155550132 ext 12', '(415) 555-0132', '415-55-0132', '123-45-6789', '123456789',
+      'ABCPE1234F', 'ABCXE1234F', 'pan ABCXE1234F', 'X1234567L', '12345678Z', '131052-308T', 'AB9123456', 'MH12AB1234',
+      '900701234', '9434765919', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', 'phone 5550132123', 'ssn 078051121', 'BAN\u212A 12345678901',
+    ];
+    const filler = 'the order status is ok and review of budget '.repeat(60);
+    for (const sample of samples) {
+      for (const sep of [' ', '\n', ',', '"']) {
+        const s = `${filler}${sep}${sample}${sep}${filler}`;
+        for (const minConfidence of [0.5, 0.3, 0.05]) {
+          expect(scan(s, { minConfidence }), `${sample} @${minConfidence}`).toEqual(scanReference(s, { minConfidence }));
+        }
+      }
+    }
+  });
+
+  it('keeps a bare number that a context word makes a phone number', () => {
+    const filler = 'the order status is ok '.repeat(400);
+    const s = `${filler}please call 4155550132 today ${filler} ids 4155550133 4155550134 ${filler}`;
+    const found = scan(s).filter((f) => f.entity === 'PHONE_NUMBER');
+    expect(found.map((f) => s.slice(f.start, f.end))).toEqual(['4155550132']);
+    expect(scan(s)).toEqual(scanReference(s));
+  });
+});
