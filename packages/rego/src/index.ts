@@ -8,7 +8,7 @@ import { RegoError, type RegoErrorCode } from './compiler/errors.ts';
 import { EvalContext, type Limits } from './eval/context.ts';
 import type { ITerm } from './compiler/ir.ts';
 import type { ValFn } from './eval/types.ts';
-import { fromJSON, toJSON, ObjectValue, type JSONValue, type Value } from './value.ts';
+import { fromJSON, fromJSONLazy, toJSON, ObjectValue, type JSONValue, type Value } from './value.ts';
 
 export { parseModule, parseQuery, parseTerm } from './ast/parser.ts';
 export { RegoParseError } from './ast/errors.ts';
@@ -41,6 +41,11 @@ export interface CompileOptions {
  * policy.evaluate('data.authz.allow', { input: { user: 'ann' }, limits: { timeoutMs: 50 } });
  */
 export interface EvaluateOptions {
+  /**
+   * The input document (JSON-like). Plain objects are converted lazily: only the members the
+   * policy reads are converted (own properties only, never inherited ones). Do not mutate
+   * it while Values returned by `evaluateValue`/`queryValues` for it are in use.
+   */
   input?: unknown;
   /** The input as an already-converted Rego value (takes precedence over `input`). */
   inputValue?: Value;
@@ -72,6 +77,9 @@ export class Policy {
   private readonly queries = new Map<string, CompiledQuery>();
   private readonly refs = new Map<string, { q: CompiledQuery; slot: number }>();
   private readonly paths = new Map<string, ValFn | null>();
+  /** The last document path evaluated and its reader (callers usually repeat one path). */
+  private lastRef: string | undefined;
+  private lastDirect: ValFn | null | undefined;
   constructor(
     readonly compiled: CompiledPolicy,
     private readonly data: Value,
@@ -134,8 +142,16 @@ export class Policy {
    * policy.evaluateValue('data.a.allow', { input: { x: 1 } }); // true
    */
   evaluateValue(ref: string, opts: EvaluateOptions = {}): Value | undefined {
+    try {
+      return this.valueOf(ref, opts);
+    } catch (e) {
+      throw limitError(e);
+    }
+  }
+
+  private valueOf(ref: string, opts: EvaluateOptions): Value | undefined {
     // A plain `data.a.b` path is read directly through the rule tree (no query frame).
-    let direct = this.paths.get(ref);
+    let direct = ref === this.lastRef ? this.lastDirect : this.paths.get(ref);
     if (direct === undefined && /^data(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(ref)) {
       const loc = { file: '', row: 1, col: 1, offset: 0 };
       const path = ref.split('.').slice(1).map((s) => ({ k: 'const' as const, v: s, loc }));
@@ -144,14 +160,9 @@ export class Policy {
       if (this.paths.size > 1000) this.paths.clear();
       this.paths.set(ref, direct);
     }
-    if (direct) {
-      const fn = direct;
-      let result: Value | undefined;
-      run(() => {
-        result = fn(this.context(opts), []);
-      });
-      return result;
-    }
+    this.lastRef = ref;
+    this.lastDirect = direct;
+    if (direct) return direct(this.context(opts), NO_FRAME);
     let prepared = this.refs.get(ref);
     if (!prepared) {
       const q = this.prepare(`__result__ = ${ref}`);
@@ -162,12 +173,10 @@ export class Policy {
     const { q, slot } = prepared;
     const frame: (Value | undefined)[] = new Array(q.query.nslots);
     let result: Value | undefined;
-    run(() =>
-      q.body(this.context(opts), frame, () => {
-        result = frame[slot];
-        return true;
-      }),
-    );
+    q.body(this.context(opts), frame, () => {
+      result = frame[slot];
+      return true;
+    });
     return result;
   }
 
@@ -178,27 +187,18 @@ export class Policy {
    * policy.evaluate('data.a.allow', { input: { x: 1 } }); // true
    */
   evaluate(ref: string, opts: EvaluateOptions = {}): JSONValue | undefined {
-    let out: JSONValue | undefined;
-    run(() => {
-      const v = this.evaluateValue(ref, opts);
-      out = v === undefined ? undefined : toJSON(v);
-    });
-    return out;
+    try {
+      const v = this.valueOf(ref, opts);
+      return v === undefined ? undefined : toJSON(v);
+    } catch (e) {
+      throw limitError(e);
+    }
   }
 
   private context(opts: EvaluateOptions): EvalContext {
-    const input = opts.inputValue !== undefined ? opts.inputValue : opts.input === undefined ? undefined : isValue(opts.input) ? opts.input : fromJSON(opts.input);
+    const input = opts.inputValue !== undefined ? opts.inputValue : opts.input === undefined ? undefined : isValue(opts.input) ? opts.input : fromJSONLazy(opts.input);
     const data = opts.data === undefined ? this.data : isValue(opts.data) ? opts.data : fromJSON(opts.data);
-    return new EvalContext(this.compiled.tree, {
-      input,
-      data,
-      limits: opts.limits,
-      signal: opts.signal,
-      print: opts.print,
-      strictBuiltinErrors: opts.strictBuiltinErrors,
-      coverage: opts.coverage,
-      nowNs: opts.nowNs,
-    });
+    return new EvalContext(this.compiled.tree, input, data, opts);
   }
 }
 
@@ -206,19 +206,28 @@ function isValue(x: unknown): x is Value {
   return x instanceof ObjectValue;
 }
 
+/** The frame of a direct document read (it binds no variables). */
+const NO_FRAME: (Value | undefined)[] = [];
+
 /** Run an evaluation, turning a JS stack overflow into a limit error. */
 function run(f: () => void): void {
   try {
     f();
   } catch (e) {
-    // Stack overflow, or a string/array too large for the JS engine: a resource limit, never
-    // a crash of the caller.
-    if (e instanceof RangeError) {
-      const why = /call stack/i.test(e.message) ? 'the maximum nesting depth (stack exhausted)' : `a resource limit (${e.message})`;
-      throw new RegoError('eval_limit_error', `evaluation exceeded ${why}`);
-    }
-    throw e;
+    throw limitError(e);
   }
+}
+
+/**
+ * What an error escaping an evaluation becomes: a stack overflow, or a string/array too large
+ * for the JS engine, is a resource limit (`eval_limit_error`), never a crash of the caller.
+ */
+function limitError(e: unknown): unknown {
+  if (e instanceof RangeError) {
+    const why = /call stack/i.test(e.message) ? 'the maximum nesting depth (stack exhausted)' : `a resource limit (${e.message})`;
+    return new RegoError('eval_limit_error', `evaluation exceeded ${why}`);
+  }
+  return e;
 }
 
 /**

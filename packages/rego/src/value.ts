@@ -77,9 +77,13 @@ export function valueKey(v: Value): string {
 export class SetValue {
   readonly map: Map<string, Value>;
   private cachedKey: string | undefined;
+  /** Built by the evaluator as a multi-value rule's document (merges with another such set). */
+  structural: boolean;
 
   constructor(items?: Iterable<Value>) {
     this.map = new Map();
+    this.cachedKey = undefined;
+    this.structural = false;
     if (items) for (const it of items) this.map.set(valueKey(it), it);
   }
 
@@ -97,6 +101,12 @@ export class SetValue {
     this.cachedKey = undefined;
   }
 
+  /** Mutating add with the member's precomputed `valueKey` (constant set elements). */
+  addKeyed(key: string, v: Value): void {
+    this.map.set(key, v);
+    this.cachedKey = undefined;
+  }
+
   values(): IterableIterator<Value> {
     return this.map.values();
   }
@@ -107,7 +117,16 @@ export class SetValue {
 
   /** Members in Rego's sort order (how OPA prints and iterates sets). */
   sorted(): Value[] {
-    return [...this.map.values()].sort(compare);
+    const out: Value[] = new Array(this.map.size);
+    let i = 0;
+    let strings = true;
+    for (const x of this.map.values()) {
+      out[i++] = x;
+      if (typeof x !== 'string') strings = false;
+    }
+    if (out.length < 2) return out;
+    // All strings (the common case: sets of messages, names): UTF-16 order is Rego's order.
+    return strings ? out.sort() : out.sort(compare);
   }
 
   key(): string {
@@ -119,16 +138,105 @@ export class SetValue {
   }
 }
 
+/** A member a lazy ObjectValue looked up and did not find. */
+const ABSENT: unique symbol = Symbol('absent');
+
 export class ObjectValue {
-  /** Entries whose key is a string, by that string. */
-  readonly strs: Map<string, Value>;
+  /** String-keyed entries; undefined while the object is still a lazy view of `src`. */
+  private strsMap: Map<string, Value> | undefined;
+  /**
+   * A plain JSON object this value is a lazy view of (see `fromJSONLazy`): members are read
+   * from it on demand; the first access that needs more than one scalar member converts the
+   * whole object (its own members lazily) into `strsMap`, and `src` is dropped.
+   */
+  private src: Record<string, unknown> | undefined;
+  /** Members of `src` already read, as key, value, key, value… (lazy views only; few). */
+  private memo: (string | Value | typeof ABSENT)[] | undefined;
   /** Entries whose key is any other value, by valueKey(key); created on first use. */
   private othersMap: Map<string, [Value, Value]> | undefined;
   private cachedKey: string | undefined;
+  /**
+   * Built by the evaluator only as the path to rule values (ref heads, packages): merges
+   * with another such object key by key (see eval/refs.ts `mergeDocs`).
+   */
+  structural: boolean;
 
-  constructor() {
-    this.strs = new Map();
+  constructor(src?: Record<string, unknown>) {
+    this.structural = false;
+    this.src = src;
+    this.memo = undefined;
+    this.strsMap = src === undefined ? new Map() : undefined;
+    this.othersMap = undefined;
+    this.cachedKey = undefined;
   }
+
+  /** Entries whose key is a string, by that string. */
+  get strs(): Map<string, Value> {
+    return this.strsMap ?? this.materialize();
+  }
+
+  private materialize(): Map<string, Value> {
+    const m = new Map<string, Value>();
+    const rec = this.src!;
+    const memo = this.memo;
+    for (const k in rec) if (Object.hasOwn(rec, k)) m.set(k, fromJSONLazy(rec[k]));
+    // Members already handed out keep their identity.
+    if (memo !== undefined) {
+      for (let i = 0; i < memo.length; i += 2) if (memo[i + 1] !== ABSENT) m.set(memo[i] as string, memo[i + 1] as Value);
+    }
+    this.strsMap = m;
+    this.src = undefined;
+    this.memo = undefined;
+    return m;
+  }
+
+  /** The JSON object this value is still a lazy view of (see `readJSONPath`). */
+  lazySource(): Record<string, unknown> | undefined {
+    return this.src;
+  }
+
+  /** The member under a string key (the hot path of `input.a.b`). */
+  getStr(k: string): Value | undefined {
+    const src = this.src;
+    if (src === undefined) return this.strsMap!.get(k);
+    // Members read before (policies read the same input fields again and again, e.g. once
+    // per element of an iteration) are remembered: a short scan instead of two lookups.
+    const memo = this.memo;
+    if (memo !== undefined) {
+      for (let i = 0; i < memo.length; i += 2) {
+        if (memo[i] === k) {
+          const m = memo[i + 1];
+          return m === ABSENT ? undefined : (m as Value);
+        }
+      }
+    }
+    // Only own properties are members (never inherited ones: a polluted Object.prototype
+    // must not leak into the input).
+    let v: Value | typeof ABSENT;
+    if (!Object.hasOwn(src, k)) v = ABSENT;
+    else {
+      const raw = src[k];
+      switch (typeof raw) {
+        case 'string':
+        case 'boolean':
+        case 'number':
+          v = raw;
+          break;
+        case 'undefined':
+          v = null;
+          break;
+        default:
+          // Composite members are converted once (lazily themselves), so the object is not
+          // materialised just to read into one of its members.
+          v = raw === null ? null : fromJSONLazy(raw);
+      }
+    }
+    if (memo === undefined) this.memo = [k, v];
+    else if (memo.length < 16) memo.push(k, v);
+    else return this.materialize().get(k);
+    return v === ABSENT ? undefined : v;
+  }
+
 
   /** Entries whose key is not a string (most objects have none, so the map is lazy). */
   get others(): Map<string, [Value, Value]> {
@@ -146,14 +254,14 @@ export class ObjectValue {
   }
 
   get(k: Value): Value | undefined {
-    if (typeof k === 'string') return this.strs.get(k);
+    if (typeof k === 'string') return this.getStr(k);
     if (!this.othersMap) return undefined;
     const e = this.othersMap.get(valueKey(k));
     return e ? e[1] : undefined;
   }
 
   has(k: Value): boolean {
-    if (typeof k === 'string') return this.strs.has(k);
+    if (typeof k === 'string') return this.getStr(k) !== undefined;
     return this.othersMap ? this.othersMap.has(valueKey(k)) : false;
   }
 
@@ -286,7 +394,7 @@ export function equals(a: Value, b: Value): boolean {
   if (a instanceof ObjectValue) {
     if (!(b instanceof ObjectValue) || a.size !== b.size) return false;
     for (const [k, v] of a.strs) {
-      const w = b.strs.get(k);
+      const w = b.getStr(k);
       if (w === undefined || !equals(v, w)) return false;
     }
     if (a.size !== a.strs.size) for (const [k, [, v]] of a.others) {
@@ -322,6 +430,54 @@ export function fromJSON(x: unknown): Value {
   }
 }
 
+/**
+ * Like `fromJSON`, but plain objects become lazy views (members converted on first access),
+ * so a policy that reads a few fields of a large input converts only those. The JSON must not
+ * be mutated while values built from it are in use (they may still read from it).
+ */
+export function fromJSONLazy(x: unknown): Value {
+  if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
+    const proto: unknown = Object.getPrototypeOf(x);
+    if (proto === Object.prototype || proto === null) return new ObjectValue(x as Record<string, unknown>);
+    return fromJSON(x);
+  }
+  if (Array.isArray(x)) return x.map(fromJSONLazy);
+  return fromJSON(x);
+}
+
+/** `readJSONPath` could not decide (a non-plain object or a composite result on the way). */
+export const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
+
+/**
+ * Read a scalar at a path of string keys straight from the JSON behind a lazy object, without
+ * converting the objects on the way: what `fromJSONLazy(src)` indexed by `keys` would give
+ * (own properties only), or `NOT_PLAIN` when the path meets anything but plain objects or
+ * ends at a composite value (the caller then takes the general path).
+ */
+export function readJSONPath(src: Record<string, unknown>, keys: readonly string[]): Value | undefined | typeof NOT_PLAIN {
+  let x: unknown = src;
+  for (let i = 0; i < keys.length; i++) {
+    if (typeof x !== 'object' || x === null) return typeof x === 'function' || typeof x === 'symbol' ? NOT_PLAIN : undefined;
+    if (i > 0) {
+      const proto: unknown = Object.getPrototypeOf(x);
+      if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+    }
+    const k = keys[i]!;
+    if (!Object.hasOwn(x, k)) return undefined;
+    x = (x as Record<string, unknown>)[k];
+  }
+  switch (typeof x) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return x;
+    case 'undefined':
+      return null;
+    default:
+      return x === null ? null : NOT_PLAIN;
+  }
+}
+
 export type JSONValue = null | boolean | number | string | JSONValue[] | { [k: string]: JSONValue };
 
 /**
@@ -333,7 +489,11 @@ export function toJSON(v: Value): JSONValue {
   if (v === null || typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (Array.isArray(v)) return v.map(toJSON);
-  if (v instanceof SetValue) return v.sorted().map(toJSON);
+  if (v instanceof SetValue) {
+    const out = v.sorted() as JSONValue[];
+    for (let i = 0; i < out.length; i++) out[i] = toJSON(out[i] as Value);
+    return out;
+  }
   const out: { [k: string]: JSONValue } = {};
   for (const [k, val] of v.sortedEntries()) out[typeof k === 'string' ? k : toJSONText(k)] = toJSON(val);
   return out;

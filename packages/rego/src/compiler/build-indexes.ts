@@ -109,7 +109,7 @@ export function buildIndexes(tree: RuleTree): void {
         let v: Value | undefined = c.input;
         for (const seg of path) {
           if (!(v instanceof ObjectValue)) return undefined;
-          v = v.strs.get(seg);
+          v = v.getStr(seg);
         }
         // Composite values never equal a scalar constant: only always-run definitions apply.
         return v;

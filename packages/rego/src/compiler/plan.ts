@@ -6,7 +6,7 @@
  * `data` refs are resolved against the rule tree here: a ref naming a rule becomes a direct
  * call of that group's evaluator, a ref into base data a path lookup.
  */
-import { ObjectValue, SetValue, compare, equals, isObject, toRegoText, type Value } from '../value.ts';
+import { NOT_PLAIN, ObjectValue, SetValue, compare, equals, isObject, readJSONPath, toRegoText, valueKey, type Value } from '../value.ts';
 import { RegoError, type ErrorList } from './errors.ts';
 import type { FnTarget, IBody, IExpr, IQuery, IRule, ITerm, IWith, Slot } from './ir.ts';
 import type { RuleTree, TreeNode, RuleGroup } from './build-rule-tree.ts';
@@ -35,6 +35,13 @@ const TRUE_K: K = () => true;
 /** A test-only expression (see `Planner.pred`). */
 type Pred = (c: EvalContext, f: Frame) => boolean;
 
+/** A test expression of a body: the test, where it is (coverage) and whether it is negated. */
+interface Test {
+  test: Pred;
+  where: string;
+  negated: boolean;
+}
+
 /** Comparison built-ins evaluated inline (same semantics as builtins/comparison.ts). */
 const FAST_BINARY: Record<string, (a: Value, b: Value) => Value> = {
   equal: (a, b) => a === b || equals(a, b),
@@ -45,6 +52,32 @@ const FAST_BINARY: Record<string, (a: Value, b: Value) => Value> = {
   gte: (a, b) => compare(a, b) >= 0,
   'internal.member_2': member2,
 };
+
+/** The ordering comparisons on two JS numbers (Rego's order agrees with JS's there). */
+const NUMERIC_BINARY: Record<string, (a: number, b: number) => boolean> = {
+  lt: (a, b) => a < b,
+  lte: (a, b) => a <= b,
+  gt: (a, b) => a > b,
+  gte: (a, b) => a >= b,
+};
+
+/**
+ * The value of a group that is one unconditional constant (`max := 3600`): known at compile
+ * time. Undefined when the group has conditions, several definitions, a default or `else`.
+ */
+function constantGroupValue(g: RuleGroup): Value | undefined {
+  if (g.kind !== 'complete' || g.defs.length !== 1 || g.defaultRule) return undefined;
+  return constantRuleValue(g.defs[0]!);
+}
+
+/** The value of a rule that is an unconditional constant (`default allow := false`). */
+function constantRuleValue(r: IRule): Value | undefined {
+  if (r.else || r.keys.length > 0 || r.value?.k !== 'const') return undefined;
+  for (const e of r.body.exprs) {
+    if (e.negated || e.with.length > 0 || e.e.k !== 'term' || e.e.term.k !== 'const' || e.e.term.v !== true) return undefined;
+  }
+  return r.value.v;
+}
 
 export class Planner {
   constructor(
@@ -67,7 +100,8 @@ export class Planner {
           }
           return true;
         });
-      g.plan = { group: g, defs, default: dflt, index: undefined, earlyExit };
+      const defaultConst = g.defaultRule ? constantRuleValue(g.defaultRule) : undefined;
+      g.plan = { group: g, defs, default: dflt, defaultConst, index: undefined, earlyExit };
     }
   }
 
@@ -121,6 +155,7 @@ export class Planner {
       elem,
       value,
       constValue: r.value?.k === 'const' && r.keys.length === 0,
+      constElem: r.elem?.k === 'const' && r.keys.length === 0 ? { value: r.elem.v, key: valueKey(r.elem.v) } : undefined,
       else: r.else ? this.planChain(r.else, argBound, args) : undefined,
     };
   }
@@ -136,18 +171,29 @@ export class Planner {
   body(b: IBody, bound: Set<Slot>): BodyFn {
     // Expressions that only test (no binding, no iteration) compile to predicates, chained
     // without allocating a continuation per solution.
-    const parts = b.exprs.map((e): { pred?: Pred; fn?: BodyFn } => {
+    const parts = b.exprs.map((e): { pred?: Test; fn?: BodyFn } => {
       const pred = this.pred(e, bound);
       return pred ? { pred } : { fn: this.expr(e, bound) };
     });
     if (parts.some((p) => p.pred)) {
+      // `end` is true while `next` is still the empty rest (then the continuation is called
+      // directly). Consecutive predicates are tested in one closure.
       let next: BodyFn = (_c, _f, k) => k();
-      for (let i = parts.length - 1; i >= 0; i--) {
-        const { pred, fn } = parts[i]!;
-        const rest = next;
-        if (pred) next = (c, f, k) => (pred(c, f) ? rest(c, f, k) : false);
-        else if (i === parts.length - 1) next = fn!;
-        else next = (c, f, k) => fn!(c, f, () => rest(c, f, k));
+      let end = true;
+      for (let i = parts.length - 1; i >= 0; ) {
+        const { fn } = parts[i]!;
+        if (fn) {
+          const rest = next;
+          next = end ? fn : (c, f, k) => fn(c, f, () => rest(c, f, k));
+          end = false;
+          i--;
+          continue;
+        }
+        let j = i;
+        while (j > 0 && parts[j - 1]!.pred) j--;
+        next = predGroup(parts.slice(j, i + 1).map((p) => p.pred!), end ? undefined : next);
+        end = false;
+        i = j - 1;
       }
       return next;
     }
@@ -168,12 +214,13 @@ export class Planner {
   }
 
   /** A test-only expression as a predicate, or undefined if it binds, iterates or uses `with`. */
-  pred(e: IExpr, bound: Set<Slot>): Pred | undefined {
+  pred(e: IExpr, bound: Set<Slot>): Test | undefined {
     if (e.with.length > 0) return undefined;
     const b = e.e;
     let test: Pred | undefined;
     if (b.k === 'term') {
-      const v = this.isDet(b.term, bound) ? this.val(b.term, bound) : undefined;
+      test = this.comparePred(b.term, bound);
+      const v = !test && this.isDet(b.term, bound) ? this.val(b.term, bound) : undefined;
       if (v) test = (c, f) => {
         const x = v(c, f);
         return x !== undefined && x !== false;
@@ -189,19 +236,54 @@ export class Planner {
       };
     }
     if (!test) return undefined;
-    const t = test;
-    const where = `${e.loc.file}:${e.loc.row}`;
-    if (e.negated) {
+    return { test, where: `${e.loc.file}:${e.loc.row}`, negated: e.negated };
+  }
+
+  /**
+   * `a == b`, `a < b`, `x in xs`, … as a test: both operands and the comparison in one
+   * closure (no intermediate call value). Undefined operands make the test fail.
+   */
+  private comparePred(t: ITerm, bound: Set<Slot>): Pred | undefined {
+    if (t.k !== 'call' || t.fn.kind === 'user' || t.args.length !== 2) return undefined;
+    const fast = FAST_BINARY[t.fn.name];
+    if (!fast || !this.isDet(t, bound)) return undefined;
+    const a0 = this.val(t.args[0]!, bound);
+    const a1 = this.val(t.args[1]!, bound);
+    if (!a0 || !a1) return undefined;
+    const fn = t.fn;
+    const loc = t.loc;
+    const slow = (c: EvalContext, x: Value, y: Value): boolean => {
+      const r = this.invoke(c, fn, [x, y], loc);
+      return r !== undefined && r !== false;
+    };
+    if (fn.name === 'equal') {
       return (c, f) => {
-        if ((++c.steps & 1023) === 0) c.checkLimits();
-        if (c.coverage) c.coverage.add(where);
-        return !t(c, f);
+        const x = a0(c, f);
+        if (x === undefined) return false;
+        const y = a1(c, f);
+        if (y === undefined) return false;
+        if (c.fnOverrides) return slow(c, x, y);
+        return x === y || equals(x, y);
+      };
+    }
+    const numeric = NUMERIC_BINARY[fn.name];
+    if (numeric) {
+      return (c, f) => {
+        const x = a0(c, f);
+        if (x === undefined) return false;
+        const y = a1(c, f);
+        if (y === undefined) return false;
+        if (c.fnOverrides) return slow(c, x, y);
+        return typeof x === 'number' && typeof y === 'number' ? numeric(x, y) : fast(x, y) === true;
       };
     }
     return (c, f) => {
-      if ((++c.steps & 1023) === 0) c.checkLimits();
-      if (c.coverage) c.coverage.add(where);
-      return t(c, f);
+      const x = a0(c, f);
+      if (x === undefined) return false;
+      const y = a1(c, f);
+      if (y === undefined) return false;
+      if (c.fnOverrides) return slow(c, x, y);
+      return fast(x, y) === true;
     };
   }
 
@@ -242,6 +324,18 @@ export class Planner {
       case 'unify':
         return this.unify(b.a, b.b, bound, e);
       case 'somein': {
+        if (!b.key && b.value.k === 'var' && !bound.has(b.value.slot) && this.isDet(b.coll, bound)) {
+          // `some x in coll` over a deterministic collection: bind the slot in a loop.
+          const cv = this.val(b.coll, bound);
+          if (cv) {
+            const s = b.value.slot;
+            bound.add(s);
+            return (c, f, k) => {
+              const coll = cv(c, f);
+              return coll === undefined ? false : bindEach(coll, f, s, k);
+            };
+          }
+        }
         const coll = this.iter(b.coll, bound);
         const km = b.key ? this.match(b.key, bound) : undefined;
         const vm = this.match(b.value, bound);
@@ -277,7 +371,7 @@ export class Planner {
           const saved = c.fnOverrides;
           const savedCache = c.cache;
           c.fnOverrides = null;
-          c.cache = new Map();
+          c.cache = [];
           try {
             return this.callTarget(c, target, args, w.loc);
           } finally {
@@ -676,6 +770,23 @@ export class Planner {
       const g = n.group;
       if (g.kind === 'function') return { head: () => undefined, rest: [] };
       const gpath = g.path;
+      const constant = constantGroupValue(g);
+      if (constant !== undefined) {
+        // Evaluated like any rule only when something could observe the difference: `with`
+        // overrides of data, or coverage (which records the rule's lines).
+        return {
+          head: (c) => {
+            if (!c.dataOverrides && !c.coverage) return constant;
+            if (c.dataOverrides) {
+              const hit = overrideAt(c.dataOverrides, gpath);
+              if (hit?.exact) return hit.value;
+              if (hit) return patchValue(groupValue(c, g), hit.node);
+            }
+            return groupValue(c, g);
+          },
+          rest: path.slice(i),
+        };
+      }
       return {
         head: (c) => {
           if (c.dataOverrides) {
@@ -718,11 +829,35 @@ export class Planner {
         base.push(q.v);
         j++;
       }
-      const baseFn: ValFn = (c) => (c.dataOverrides ? baseWithOverrides(c, base) : baseAt(c.data, base));
+      // Base data is immutable: remember the document at this path for the last `data` seen.
+      let seenData: Value | undefined;
+      let seenValue: Value | undefined;
+      const baseFn: ValFn = (c) => {
+        if (c.dataOverrides) return baseWithOverrides(c, base);
+        if (c.data !== seenData) {
+          seenValue = baseAt(c.data, base);
+          seenData = c.data;
+        }
+        return seenValue;
+      };
       if (j < path.length && this.isDet(path[j]!, bound) && !(path[j]!.k === 'const' && typeof (path[j] as { v: Value }).v === 'string')) {
         // Bound non-string keys into base data: numbers address keys by their text.
         const vals: ValFn[] = [];
         while (j < path.length && this.isDet(path[j]!, bound)) vals.push(this.val(path[j++]!, bound)!);
+        if (vals.length === 1) {
+          // `data.roles[role]`: one runtime key.
+          const v0 = vals[0]!;
+          return {
+            head: (c, f) => {
+              const x = v0(c, f);
+              if (x === undefined) return undefined;
+              const b = baseFn(c, f);
+              if (b instanceof ObjectValue && typeof x === 'string') return b.getStr(x);
+              return b === undefined ? undefined : indexFrom(b, [x], 0);
+            },
+            rest: path.slice(j),
+          };
+        }
         return {
           head: (c, f) => {
             const keys: Value[] = [];
@@ -760,10 +895,12 @@ export class Planner {
     if (rest.length === 0) return h;
     if (rest.every((p) => p.k === 'const' && typeof p.v === 'string')) {
       const keys = rest.map((p) => (p as { v: string }).v);
+      const fused = fusedPath(t.head, bound, keys);
+      if (fused) return fused;
       return (c, f) => {
         let v = h(c, f);
         for (let i = 0; i < keys.length; i++) {
-          if (v instanceof ObjectValue) v = v.strs.get(keys[i]!);
+          if (v instanceof ObjectValue) v = v.getStr(keys[i]!);
           else if (v === undefined) return undefined;
           else v = indexValue(v, keys[i]!);
           if (v === undefined) return undefined;
@@ -1041,4 +1178,104 @@ function chain(fns: BodyFn[]): BodyFn {
     next = (c, f, k) => e(c, f, () => rest(c, f, k));
   }
   return next;
+}
+
+/** One step of a constant-key path: `v[key]` for a string key. */
+function step(v: Value | undefined, key: string): Value | undefined {
+  if (v instanceof ObjectValue) return v.getStr(key);
+  return v === undefined ? undefined : indexValue(v, key);
+}
+
+/**
+ * `input.a.b` or `x.a.b` (x bound) with 1–3 constant string keys: read inline in one closure
+ * instead of a head closure plus a key loop (these are the most frequent terms in policies).
+ */
+function fusedPath(head: ITerm, bound: Set<Slot>, keys: string[]): ValFn | undefined {
+  if (keys.length < 1 || keys.length > 3) return undefined;
+  const [k0, k1, k2] = keys as [string, string, string];
+  if (head.k === 'input') {
+    // One key: the lazy object's own read (it remembers members read again and again).
+    if (keys.length === 1) return (c) => step(c.input, k0);
+    // Nested paths into input still in JSON form (lazy): read scalars straight from the
+    // JSON, without a view per object on the way.
+    return (c) => {
+      const root = c.input;
+      if (root instanceof ObjectValue) {
+        const src = root.lazySource();
+        if (src !== undefined) {
+          const v = readJSONPath(src, keys);
+          if (v !== NOT_PLAIN) return v;
+        }
+      }
+      if (keys.length === 2) return step(step(root, k0), k1);
+      return step(step(step(root, k0), k1), k2);
+    };
+  }
+  if (head.k === 'var' && bound.has(head.slot)) {
+    const s = head.slot;
+    if (keys.length === 1) return (_c, f) => step(f[s], k0);
+    if (keys.length === 2) return (_c, f) => step(step(f[s], k0), k1);
+    return (_c, f) => step(step(step(f[s], k0), k1), k2);
+  }
+  return undefined;
+}
+
+/** Bind slot `s` to each element (value) of a collection in turn; stops when `k` does. */
+function bindEach(v: Value, f: Frame, s: Slot, k: K): boolean {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      f[s] = v[i];
+      if (k()) {
+        f[s] = undefined;
+        return true;
+      }
+    }
+    f[s] = undefined;
+    return false;
+  }
+  return iterate(v, (_key, x) => {
+    f[s] = x;
+    const r = k();
+    f[s] = undefined;
+    return r;
+  });
+}
+
+/** Count one expression evaluated (step limit) and record it for coverage. */
+function tick(c: EvalContext, where: string): void {
+  if ((++c.steps & 1023) === 0) c.checkLimits();
+  if (c.coverage) c.coverage.add(where);
+}
+
+/**
+ * Test expressions evaluated in order, then the rest of the body (or, when `rest` is
+ * undefined, the continuation directly): one closure for the run, no wrapper per test.
+ */
+function predGroup(tests: Test[], rest: BodyFn | undefined): BodyFn {
+  const n = tests.length;
+  const { test: t0, where: w0, negated: n0 } = tests[0]!;
+  if (n === 1) {
+    if (!rest) return (c, f, k) => (tick(c, w0), t0(c, f) !== n0 ? k() : false);
+    return (c, f, k) => (tick(c, w0), t0(c, f) !== n0 ? rest(c, f, k) : false);
+  }
+  if (n === 2) {
+    const { test: t1, where: w1, negated: n1 } = tests[1]!;
+    return (c, f, k) => {
+      tick(c, w0);
+      if (t0(c, f) === n0) return false;
+      tick(c, w1);
+      if (t1(c, f) === n1) return false;
+      return rest ? rest(c, f, k) : k();
+    };
+  }
+  const ts = tests.map((t) => t.test);
+  const ws = tests.map((t) => t.where);
+  const ns = tests.map((t) => t.negated);
+  return (c, f, k) => {
+    for (let i = 0; i < n; i++) {
+      tick(c, ws[i]!);
+      if (ts[i]!(c, f) === ns[i]) return false;
+    }
+    return rest ? rest(c, f, k) : k();
+  };
 }

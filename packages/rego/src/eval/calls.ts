@@ -45,7 +45,13 @@ export function callBuiltin(c: EvalContext, decl: BuiltinDecl, args: Value[], lo
 
 /** `x in xs`. */
 export function member2(x: Value, coll: Value): boolean {
-  if (Array.isArray(coll)) return coll.some((y) => equals(x, y));
+  if (Array.isArray(coll)) {
+    for (let i = 0; i < coll.length; i++) {
+      const y = coll[i]!;
+      if (x === y || equals(x, y)) return true;
+    }
+    return false;
+  }
   if (isSet(coll)) return coll.has(x);
   if (isObject(coll)) {
     for (const v of coll.strs.values()) if (equals(x, v)) return true;

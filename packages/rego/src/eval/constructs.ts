@@ -113,7 +113,7 @@ export function evalWith(c: EvalContext, f: Frame, appliers: WithApplier[], inne
       return false;
     }
   }
-  c.cache = new Map();
+  c.cache = [];
   const inside = saveState(c);
   try {
     return inner(c, f, () => {

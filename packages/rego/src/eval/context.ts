@@ -20,7 +20,10 @@ import type { Value } from '../value.ts';
 export interface Limits {
   /** Maximum expressions evaluated (default 10,000,000). */
   maxSteps?: number;
-  /** Wall-time budget in milliseconds (default 5,000). */
+  /**
+   * Wall-time budget in milliseconds, from the start of the evaluation. Default 5,000, counted
+   * from the first limit check (after 1,024 expressions) so short evaluations read no clock.
+   */
   timeoutMs?: number;
   /** Maximum nesting of rule and function evaluation (default 2,000). */
   maxDepth?: number;
@@ -46,22 +49,44 @@ export type FnOverride =
   | { kind: 'value'; value: Value }
   | { kind: 'fn'; call: (c: EvalContext, args: Value[]) => Value | undefined };
 
+/** The per-evaluation options the context reads (a subset of `EvaluateOptions`). */
+export interface EvalOptions {
+  limits?: Limits;
+  signal?: AbortSignal;
+  print?: (line: string) => void;
+  strictBuiltinErrors?: boolean;
+  coverage?: Set<string>;
+  nowNs?: bigint;
+}
+
 export const NOT_COMPUTED = Symbol('not computed');
+
+/** Marks a rule group whose value was computed as undefined in `EvalContext.cache`. */
+export const UNDEFINED_RULE: unique symbol = Symbol('undefined rule');
+export type RuleCache = (Value | typeof UNDEFINED_RULE | undefined)[];
 
 export class EvalContext {
   input: Value | undefined;
   data: Value;
   dataOverrides: OverrideNode | null = null;
   fnOverrides: Map<string, FnOverride> | null = null;
-  /** Values of rule groups computed in the current `with` scope, by group id. */
-  cache: Map<number, Value | undefined> = new Map();
+  /**
+   * Values of rule groups computed in the current `with` scope, indexed by group id
+   * (`UNDEFINED_RULE` for a group computed as undefined; a hole for one not computed yet).
+   */
+  cache: RuleCache;
   steps = 0;
   depth = 0;
   items = 0;
   readonly maxSteps: number;
   readonly maxDepth: number;
   readonly maxItems: number;
-  readonly deadline: number;
+  /**
+   * When the time budget runs out (ms since the epoch). With an explicit `timeoutMs` it is
+   * set when the evaluation starts; the default budget starts at the first limit check
+   * (after 1,024 steps), which spares short evaluations a clock read. 0 until then.
+   */
+  private deadline: number;
   readonly signal: AbortSignal | undefined;
   private bctxLazy: BuiltinContext | undefined;
   private readonly printSink: ((line: string) => void) | undefined;
@@ -69,29 +94,25 @@ export class EvalContext {
   readonly strictBuiltinErrors: boolean;
   /** Rule/expression locations evaluated (`file:row`), when collecting coverage. */
   coverage: Set<string> | undefined;
-  /** The rule chain being evaluated (for rego.metadata.*). */
-  ruleStack: IRule[] = [];
+  /** The rule whose body is being evaluated, if any (for rego.metadata.*). */
+  currentRule: IRule | undefined = undefined;
 
   constructor(
     readonly tree: RuleTree,
-    opts: {
-      input: Value | undefined;
-      data: Value;
-      limits?: Limits;
-      signal?: AbortSignal;
-      print?: (line: string) => void;
-      strictBuiltinErrors?: boolean;
-      coverage?: Set<string>;
-      nowNs?: bigint;
-    },
+    input: Value | undefined,
+    data: Value,
+    opts: EvalOptions,
   ) {
     const l = opts.limits;
-    this.input = opts.input;
-    this.data = opts.data;
+    // Sized for the policy's groups up front (no growth on the first writes).
+    const ngroups = tree.groups.length;
+    this.cache = ngroups <= 64 ? new Array<Value | typeof UNDEFINED_RULE | undefined>(ngroups) : [];
+    this.input = input;
+    this.data = data;
     this.maxSteps = l?.maxSteps ?? defaultLimits.maxSteps;
     this.maxDepth = l?.maxDepth ?? defaultLimits.maxDepth;
     this.maxItems = l?.maxOutputItems ?? defaultLimits.maxOutputItems;
-    this.deadline = Date.now() + (l?.timeoutMs ?? defaultLimits.timeoutMs);
+    this.deadline = l?.timeoutMs !== undefined ? Date.now() + l.timeoutMs : 0;
     this.signal = opts.signal;
     this.strictBuiltinErrors = opts.strictBuiltinErrors ?? false;
     this.coverage = opts.coverage;
@@ -117,7 +138,9 @@ export class EvalContext {
     if (this.steps > this.maxSteps) {
       throw new RegoError('eval_limit_error', `evaluation exceeded the step limit (${this.maxSteps})`);
     }
-    if (Date.now() > this.deadline) throw new RegoError('eval_limit_error', 'evaluation exceeded its time limit');
+    const now = Date.now();
+    if (this.deadline === 0) this.deadline = now + defaultLimits.timeoutMs;
+    if (now > this.deadline) throw new RegoError('eval_limit_error', 'evaluation exceeded its time limit');
     if (this.signal?.aborted) throw new RegoError('eval_cancel_error', 'caller cancelled query execution');
   }
 

@@ -20,7 +20,7 @@ function annotationValue(a: Annotations): Value {
 }
 
 function ruleAnnotations(c: EvalContext): { rule: Annotations[]; doc: Annotations[]; path: string[] } | undefined {
-  const r = c.ruleStack[c.ruleStack.length - 1];
+  const r = c.currentRule;
   if (!r) return undefined;
   const g = c.tree.byName.get('data.' + r.path.join('.'));
   const rule = r.annotations.filter((a) => a.scope === 'rule');
@@ -40,7 +40,7 @@ export function metadataRule(c: EvalContext): Value {
 
 export function metadataChain(c: EvalContext): Value {
   const ra = ruleAnnotations(c);
-  const r = c.ruleStack[c.ruleStack.length - 1];
+  const r = c.currentRule;
   if (!ra || !r) return [];
   const out: Value[] = [];
   const entry = (path: string[], a: Annotations | undefined): Value => {

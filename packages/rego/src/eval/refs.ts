@@ -43,7 +43,7 @@ export function baseAt(data: Value, path: readonly string[], from = 0, to = path
   let v: Value | undefined = data;
   for (let i = from; i < to; i++) {
     if (!(v instanceof ObjectValue)) return undefined;
-    v = v.strs.get(path[i]!);
+    v = v.getStr(path[i]!);
     if (v === undefined) return undefined;
   }
   return v;
@@ -98,7 +98,7 @@ export function nodeValue(c: EvalContext, node: TreeNode): Value | undefined {
   }
   if (!g || node.children.size > 0) {
     const obj = new ObjectValue();
-    structural.add(obj);
+    obj.structural = true;
     const base = baseAt(c.data, node.path);
     if (isObject(v)) for (const [k, x] of v.entries()) obj.set(k, x);
     for (const [name, child] of node.children) {
@@ -140,7 +140,7 @@ export function indexFrom(v: Value | undefined, keys: Value[], i: number): Value
   for (let j = i; j < keys.length && v !== undefined; j++) {
     const k = keys[j]!;
     let x = indexValue(v, k);
-    if (x === undefined && typeof k === 'number' && v instanceof ObjectValue) x = v.strs.get(String(k));
+    if (x === undefined && typeof k === 'number' && v instanceof ObjectValue) x = v.getStr(String(k));
     v = x;
   }
   return v;
@@ -149,15 +149,13 @@ export function indexFrom(v: Value | undefined, keys: Value[], i: number): Value
 /**
  * Merge two virtual documents defined for the same path by different rules (ref heads such
  * as `p[q] contains r` and `p.b contains "foo"`): objects that only exist as the path to
- * rule values (`structural`) merge key by key, multi-value sets unite, and anything else —
+ * rule values (their `structural` flag) merge key by key, multi-value sets unite, and anything else —
  * including writing into another rule's object value — must be equal.
  */
-export const structural = new WeakSet<ObjectValue | SetValue>();
-
 export function mergeDocs(a: Value, b: Value): Value {
-  if (a instanceof ObjectValue && b instanceof ObjectValue && structural.has(a) && structural.has(b)) {
+  if (a instanceof ObjectValue && b instanceof ObjectValue && a.structural && b.structural) {
     const out = new ObjectValue();
-    structural.add(out);
+    out.structural = true;
     for (const [k, x] of a.entries()) out.set(k, x);
     for (const [k, y] of b.entries()) {
       const x = out.get(k);
@@ -165,9 +163,9 @@ export function mergeDocs(a: Value, b: Value): Value {
     }
     return out;
   }
-  if (a instanceof SetValue && b instanceof SetValue && structural.has(a) && structural.has(b)) {
+  if (a instanceof SetValue && b instanceof SetValue && a.structural && b.structural) {
     const out = new SetValue([...a, ...b]);
-    structural.add(out);
+    out.structural = true;
     return out;
   }
   if (equals(a, b)) return a;

@@ -7,19 +7,21 @@
 import { ObjectValue, SetValue, equals, isObject, isSet, valueKey, type Value } from '../value.ts';
 import { RegoError } from '../compiler/errors.ts';
 import type { RuleGroup } from '../compiler/build-rule-tree.ts';
-import type { EvalContext } from './context.ts';
+import { UNDEFINED_RULE, type EvalContext } from './context.ts';
 import type { DefPlan, Frame, GroupPlan } from './types.ts';
-import { structural } from './refs.ts';
 
 const COMPLETE_CONFLICT = 'complete rules must not produce multiple outputs';
 const FUNCTION_CONFLICT = 'functions must not produce multiple outputs for same inputs';
 const OBJECT_CONFLICT = 'object keys must be unique';
+/** The frame of a definition without variables (never written). */
+const NO_SLOTS: Frame = [];
+const NO_ELEM: { value: Value; key: string } = { value: null, key: '' };
 
 /** The value of a (non-function) rule group, computed once per `with` scope. */
 export function groupValue(c: EvalContext, g: RuleGroup): Value | undefined {
   const cache = c.cache;
-  const hit = cache.get(g.id);
-  if (hit !== undefined || cache.has(g.id)) return hit;
+  const hit = cache[g.id];
+  if (hit !== undefined) return hit === UNDEFINED_RULE ? undefined : hit;
   const plan = g.plan!;
   let v: Value | undefined;
   c.enter();
@@ -39,7 +41,7 @@ export function groupValue(c: EvalContext, g: RuleGroup): Value | undefined {
   } finally {
     c.depth--;
   }
-  cache.set(g.id, v);
+  cache[g.id] = v === undefined ? UNDEFINED_RULE : v;
   return v;
 }
 
@@ -55,8 +57,9 @@ function candidates(c: EvalContext, plan: GroupPlan): DefPlan[] {
 function evalDefValue(c: EvalContext, d: DefPlan, f: Frame, conflict: string): Value | undefined {
   let result: Value | undefined;
   const valueFn = d.value!;
-  // No try/finally: an exception aborts the whole evaluation, so the stack is never reused.
-  c.ruleStack.push(d.rule);
+  // No try/finally: an exception aborts the whole evaluation, so the context is never reused.
+  const outer = c.currentRule;
+  c.currentRule = d.rule;
   d.body(c, f, () => {
     const v = valueFn(c, f);
     if (v === undefined) return false;
@@ -64,7 +67,7 @@ function evalDefValue(c: EvalContext, d: DefPlan, f: Frame, conflict: string): V
     else if (!equals(result, v)) throw new RegoError('eval_conflict_error', conflict, d.rule.loc);
     return d.constValue;
   });
-  c.ruleStack.pop();
+  c.currentRule = outer;
   if (result === undefined && d.else) return evalDefValue(c, d.else, f, conflict);
   return result;
 }
@@ -72,7 +75,7 @@ function evalDefValue(c: EvalContext, d: DefPlan, f: Frame, conflict: string): V
 function evalComplete(c: EvalContext, plan: GroupPlan): Value | undefined {
   let result: Value | undefined;
   for (const d of candidates(c, plan)) {
-    const v = evalDefValue(c, d, new Array(d.nslots), COMPLETE_CONFLICT);
+    const v = evalDefValue(c, d, d.nslots === 0 ? NO_SLOTS : new Array(d.nslots), COMPLETE_CONFLICT);
     if (v === undefined) continue;
     if (result !== undefined && !equals(result, v)) {
       throw new RegoError('eval_conflict_error', COMPLETE_CONFLICT, d.rule.loc);
@@ -80,7 +83,11 @@ function evalComplete(c: EvalContext, plan: GroupPlan): Value | undefined {
     result = v;
     if (plan.earlyExit) break;
   }
-  if (result === undefined && plan.default) result = evalDefValue(c, plan.default, new Array(plan.default.nslots), COMPLETE_CONFLICT);
+  if (result === undefined && plan.default) {
+    // A constant default needs no evaluation (unless coverage records its line).
+    if (plan.defaultConst !== undefined && !c.coverage) return plan.defaultConst;
+    result = evalDefValue(c, plan.default, plan.default.nslots === 0 ? NO_SLOTS : new Array(plan.default.nslots), COMPLETE_CONFLICT);
+  }
   return result;
 }
 
@@ -88,10 +95,25 @@ function evalComplete(c: EvalContext, plan: GroupPlan): Value | undefined {
 function evalPartial(c: EvalContext, plan: GroupPlan): Value | undefined {
   const isSetKind = plan.group.kind === 'set';
   let root: SetValue | ObjectValue | undefined;
+  // `p contains "msg" if …`: the element and its key are known at compile time; one
+  // continuation serves every such definition (it reads the current one's element).
+  let ce = NO_ELEM;
+  const addConst = (): boolean => {
+    c.produced(1);
+    if (!root) (root = new SetValue()).structural = true;
+    (root as SetValue).addKeyed(ce.key, ce.value);
+    return false;
+  };
+  const outer = c.currentRule;
   for (const d of candidates(c, plan)) {
-    const f: Frame = new Array(d.nslots);
-    c.ruleStack.push(d.rule);
+    const f: Frame = d.nslots === 0 ? NO_SLOTS : new Array(d.nslots);
+    c.currentRule = d.rule;
     const nkeys = d.keys.length;
+    if (isSetKind && d.constElem) {
+      ce = d.constElem;
+      d.body(c, f, addConst);
+      continue;
+    }
     d.body(c, f, () => {
       let leaf: Value | undefined;
       if (isSetKind) leaf = d.elem!(c, f);
@@ -99,7 +121,7 @@ function evalPartial(c: EvalContext, plan: GroupPlan): Value | undefined {
       if (leaf === undefined) return false;
       if (isSetKind && nkeys === 0) {
         c.produced(1);
-        if (!root) structural.add((root = new SetValue()));
+        if (!root) (root = new SetValue()).structural = true;
         (root as SetValue).add(leaf);
         return false;
       }
@@ -110,16 +132,16 @@ function evalPartial(c: EvalContext, plan: GroupPlan): Value | undefined {
         keys[i] = kv;
       }
       c.produced(1);
-      if (!root) structural.add((root = new ObjectValue()));
+      if (!root) (root = new ObjectValue()).structural = true;
       insertAt(root as ObjectValue, keys, leaf, isSetKind, d);
       return false;
     });
-    c.ruleStack.pop();
   }
+  c.currentRule = outer;
   if (root === undefined) {
     if (plan.default) return evalDefValue(c, plan.default, new Array(plan.default.nslots), COMPLETE_CONFLICT);
     const empty = isSetKind && plan.defs[0]?.keys.length === 0 ? new SetValue() : new ObjectValue();
-    structural.add(empty);
+    empty.structural = true;
     return empty;
   }
   return root;
@@ -132,7 +154,7 @@ function insertAt(root: ObjectValue, keys: Value[], leaf: Value, isSetKind: bool
     let next = obj.get(keys[i]!);
     if (!isObject(next)) {
       next = new ObjectValue();
-      structural.add(next);
+      next.structural = true;
       obj.set(keys[i]!, next);
     }
     obj = next;
@@ -142,7 +164,7 @@ function insertAt(root: ObjectValue, keys: Value[], leaf: Value, isSetKind: bool
     let s = obj.get(k);
     if (!isSet(s)) {
       s = new SetValue();
-      structural.add(s);
+      s.structural = true;
       obj.set(k, s);
     }
     s.add(leaf);

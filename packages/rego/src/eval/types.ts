@@ -30,6 +30,8 @@ export interface DefPlan {
   body: BodyFn;
   keys: ValFn[];
   elem: ValFn | undefined;
+  /** The element is a constant: it and its `valueKey`, computed at compile time. */
+  constElem?: { value: Value; key: string };
   value: ValFn | undefined;
   /** The value is a constant: the first solution decides the definition. */
   constValue: boolean;
@@ -50,6 +52,8 @@ export interface GroupPlan {
   group: RuleGroup;
   defs: DefPlan[];
   default: DefPlan | undefined;
+  /** The default's value when it is an unconditional constant (`default allow := false`). */
+  defaultConst: Value | undefined;
   index: IndexPlan | undefined;
   /** Every definition has the same constant value: stop at the first that succeeds. */
   earlyExit: boolean;

@@ -6,14 +6,14 @@
  * swapped too, because cached rule values may depend on what was replaced.
  */
 import type { Value } from '../value.ts';
-import type { EvalContext, FnOverride, OverrideNode } from './context.ts';
+import type { EvalContext, FnOverride, OverrideNode, RuleCache } from './context.ts';
 import { setPath } from './refs.ts';
 
 export interface WithState {
   input: Value | undefined;
   dataOverrides: OverrideNode | null;
   fnOverrides: Map<string, FnOverride> | null;
-  cache: Map<number, Value | undefined>;
+  cache: RuleCache;
 }
 
 export function saveState(c: EvalContext): WithState {

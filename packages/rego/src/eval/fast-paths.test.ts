@@ -1,0 +1,169 @@
+/**
+ * The evaluator's fast paths decide exactly like the general ones: lazily converted input
+ * (equality, hashing, iteration, `with input`, inherited properties), constant rules and
+ * defaults (with `with` overrides and coverage), `some x in coll` loops and runs of tests.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile } from '../index.ts';
+import { equals, fromJSON, fromJSONLazy, toJSON, valueKey } from '../value.ts';
+
+const mod = (src: string): Record<string, string> => ({ 'p.rego': src });
+
+describe('lazy input', () => {
+  const input = { a: { b: 1, c: [1, { d: 'x' }] }, s: 'str', n: null, u: undefined, t: true, xs: [3, 1, 2] };
+
+  it('converts to the same value as fromJSON (equality, hashing, JSON)', () => {
+    const lazy = fromJSONLazy(input);
+    const eager = fromJSON(input);
+    expect(equals(lazy, eager)).toBe(true);
+    expect(valueKey(fromJSONLazy(input))).toBe(valueKey(eager));
+    expect(toJSON(fromJSONLazy(input))).toEqual(toJSON(eager));
+    // After some members were read lazily.
+    const part = fromJSONLazy(input);
+    const p = compile({ modules: mod('package t\nx := input.a.c[1].d') });
+    expect(p.evaluate('data.t.x', { input })).toBe('x');
+    expect(equals(part, eager)).toBe(true);
+  });
+
+  it('reads members, missing members, null and undefined like fromJSON', () => {
+    const p = compile({
+      modules: mod(`package t
+b := input.a.b
+missing := input.a.zz
+n := input.n
+u := input.u
+whole := input.a
+eq if input.a == {"b": 1, "c": [1, {"d": "x"}]}
+inset if {input.a} == {{"c": [1, {"d": "x"}], "b": 1}}
+keys := {k | some k, _ in input}
+total := sum([x | some x in input.xs])
+n_members := count(input)
+`),
+    });
+    const ev = (r: string): unknown => p.evaluate(`data.t.${r}`, { input });
+    expect(ev('b')).toBe(1);
+    expect(ev('missing')).toBeUndefined();
+    expect(ev('n')).toBeNull();
+    expect(ev('u')).toBeNull();
+    expect(ev('whole')).toEqual({ b: 1, c: [1, { d: 'x' }] });
+    expect(ev('eq')).toBe(true);
+    expect(ev('inset')).toBe(true);
+    expect(ev('keys')).toEqual(['a', 'n', 's', 't', 'u', 'xs']);
+    expect(ev('total')).toBe(6);
+    expect(ev('n_members')).toBe(6);
+  });
+
+  it('never reads inherited properties (a polluted Object.prototype)', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = true;
+    try {
+      const p = compile({ modules: mod('package t\nallow if input.polluted\nctor := input.constructor') });
+      expect(p.evaluate('data.t.allow', { input: {} })).toBeUndefined();
+      expect(p.evaluate('data.t.ctor', { input: { a: 1 } })).toBeUndefined();
+    } finally {
+      delete proto.polluted;
+    }
+    const q = compile({ modules: mod('package t\nv := input.k') });
+    const nullProto = Object.create(null) as Record<string, unknown>;
+    nullProto.k = 'v';
+    expect(q.evaluate('data.t.v', { input: nullProto })).toBe('v');
+  });
+
+  it('reads nested paths straight from JSON like the converted value', () => {
+    const p = compile({
+      modules: mod(`package t
+scalar := input.a.b
+undef_member := input.a.u
+missing := input.a.zz
+through_scalar := input.s.x
+through_array := input.a.c.length
+composite := input.a.c
+nested_value := input.v.k
+deep := input.a.o.p
+`),
+    });
+    const input = { a: { b: 1, u: undefined, c: [1, 2], o: { p: false } }, s: 'str', v: { k: 'x' } };
+    const ev = (r: string): unknown => p.evaluate(`data.t.${r}`, { input });
+    expect(ev('scalar')).toBe(1);
+    expect(ev('undef_member')).toBeNull();
+    expect(ev('missing')).toBeUndefined();
+    expect(ev('through_scalar')).toBeUndefined();
+    expect(ev('through_array')).toBeUndefined();
+    expect(ev('composite')).toEqual([1, 2]);
+    expect(ev('deep')).toBe(false);
+    // A Rego value inside the JSON is read as the value it is.
+    expect(p.evaluate('data.t.nested_value', { input: { v: fromJSON({ k: 'y' }) } })).toBe('y');
+    const fn = { a: { b: () => 1 } };
+    expect(() => p.evaluate('data.t.scalar', { input: fn })).toThrow(TypeError);
+  });
+
+  it('`with input` replaces lazily converted input', () => {
+    const p = compile({
+      modules: mod(`package t
+role := input.user.role
+r1 := x if x := role with input.user.role as "admin"
+r2 := x if x := role with input as {"user": {"role": "guest"}}
+`),
+    });
+    const input = { user: { role: 'dev', name: 'ann' } };
+    expect(p.evaluate('data.t.r1', { input })).toBe('admin');
+    expect(p.evaluate('data.t.r2', { input })).toBe('guest');
+    expect(p.evaluate('data.t.role', { input })).toBe('dev');
+  });
+});
+
+describe('constant rules and defaults', () => {
+  const p = compile({
+    modules: mod(`package t
+cap := 10
+default allow := false
+allow if input.n < cap
+over if input.n > cap
+over_low if over with data.t.cap as 1
+`),
+  });
+  it('read a constant rule directly, and honour `with data` overrides of it', () => {
+    expect(p.evaluate('data.t.allow', { input: { n: 5 } })).toBe(true);
+    expect(p.evaluate('data.t.allow', { input: { n: 50 } })).toBe(false);
+    expect(p.evaluate('data.t.over', { input: { n: 5 } })).toBeUndefined();
+    expect(p.evaluate('data.t.over_low', { input: { n: 5 } })).toBe(true);
+  });
+  it('still record coverage of the constant rules', () => {
+    const coverage = new Set<string>();
+    expect(p.evaluate('data.t.allow', { input: { n: 50 }, coverage })).toBe(false);
+    expect(coverage.has('p.rego:2')).toBe(true);
+    expect(coverage.has('p.rego:3')).toBe(true);
+  });
+});
+
+describe('`some x in coll` and runs of tests', () => {
+  const p = compile({
+    modules: mod(`package t
+hits contains x if {
+  some x in input.xs
+  x > 1
+  x < 10
+  not x == 5
+}
+any_big if {
+  some x in input.xs
+  x > 100
+}
+vals contains v if {
+  some v in input.obj
+}
+members contains v if {
+  some v in {1, 2}
+  v != 2
+}
+`),
+  });
+  it('binds each element of arrays, objects and sets', () => {
+    expect(p.evaluate('data.t.hits', { input: { xs: [1, 2, 5, 7, 12] } })).toEqual([2, 7]);
+    expect(p.evaluate('data.t.any_big', { input: { xs: [1, 200, 300] } })).toBe(true);
+    expect(p.evaluate('data.t.any_big', { input: { xs: [1] } })).toBeUndefined();
+    expect(p.evaluate('data.t.any_big', { input: { xs: 'not a collection' } })).toBeUndefined();
+    expect(p.evaluate('data.t.vals', { input: { obj: { a: 'x', b: 'y' } } })).toEqual(['x', 'y']);
+    expect(p.evaluate('data.t.members', {})).toEqual([1]);
+  });
+});
