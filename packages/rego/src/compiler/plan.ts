@@ -770,34 +770,19 @@ export class Planner {
       const g = n.group;
       if (g.kind === 'function') return { head: () => undefined, rest: [] };
       const gpath = g.path;
-      const constant = constantGroupValue(g);
-      if (constant !== undefined) {
-        // Evaluated like any rule only when something could observe the difference: `with`
-        // overrides of data, or coverage (which records the rule's lines).
-        return {
-          head: (c) => {
-            if (!c.dataOverrides && !c.coverage) return constant;
-            if (c.dataOverrides) {
-              const hit = overrideAt(c.dataOverrides, gpath);
-              if (hit?.exact) return hit.value;
-              if (hit) return patchValue(groupValue(c, g), hit.node);
-            }
-            return groupValue(c, g);
-          },
-          rest: path.slice(i),
-        };
-      }
-      return {
-        head: (c) => {
-          if (c.dataOverrides) {
-            const hit = overrideAt(c.dataOverrides, gpath);
-            if (hit?.exact) return hit.value;
-            if (hit) return patchValue(groupValue(c, g), hit.node);
-          }
-          return groupValue(c, g);
-        },
-        rest: path.slice(i),
+      const evaluated = (c: EvalContext): Value | undefined => {
+        if (c.dataOverrides) {
+          const hit = overrideAt(c.dataOverrides, gpath);
+          if (hit?.exact) return hit.value;
+          if (hit) return patchValue(groupValue(c, g), hit.node);
+        }
+        return groupValue(c, g);
       };
+      const constant = constantGroupValue(g);
+      // A constant rule is evaluated like any other only when something could observe the
+      // difference: `with` overrides of data, or coverage (which records the rule's lines).
+      const head = constant === undefined ? evaluated : (c: EvalContext) => (!c.dataOverrides && !c.coverage ? constant : evaluated(c));
+      return { head, rest: path.slice(i) };
     }
     if (i === path.length || n.group) return { head: (c) => nodeValue(c, n), rest: path.slice(i) };
     const p = path[i]!;
