@@ -10,7 +10,7 @@ import { fromJSON, isArray, isSet, makeSet, ObjectValue, typeName, type Value } 
 import { arg, expectObject, expectString, operandError } from './args.ts';
 import { t, type BuiltinDecl } from './decl.ts';
 import { builtinError } from './errors.ts';
-import { Base64Error, bytesToString, decodeBase64, encodeBase64 } from './support/base64.ts';
+import { Base64Error, bytesToString, decodeBase64, encodeBase64, restoreBase64urlPadding } from './support/base64.ts';
 import { JSONSyntaxError, isValidJSON, marshalJSON, parseJSON } from './support/json.ts';
 import { encodeQuery, parseQuery, queryEscape, queryUnescape } from './support/url.ts';
 
@@ -202,23 +202,9 @@ export const encodingBuiltins: BuiltinDecl[] = [
     encodeBase64(utf8(s), { url: true, padded: false }),
   ),
   strToStr('base64url.decode', 'Deserializes the base64url encoded input string.', (s, fn) => {
-    // RFC 7515 Appendix C: restore the padding some encoders omit.
-    if (!s.endsWith('=')) {
-      const len = utf8(s).length;
-      switch (len % 4) {
-        case 0:
-          break;
-        case 2:
-          s += '==';
-          break;
-        case 3:
-          s += '=';
-          break;
-        default:
-          throw builtinError(fn, `illegal base64url string: ${s}`);
-      }
-    }
-    return base64Decode(fn, s, true);
+    const padded = restoreBase64urlPadding(s);
+    if (padded === undefined) throw builtinError(fn, `illegal base64url string: ${s}`);
+    return base64Decode(fn, padded, true);
   }),
   strToStr('hex.encode', 'Serializes the input string using hex-encoding.', (s) => utf8(s).toString('hex')),
   strToStr('hex.decode', 'Deserializes the hex-encoded input string.', (s, fn) => hexDecode(fn, s)),

@@ -10,7 +10,7 @@ import { isArray, isNumber, isObject, ObjectValue, type Value } from '../value.t
 import { arg, expectObject, expectString } from './args.ts';
 import { t, type BuiltinContext, type BuiltinDecl } from './decl.ts';
 import { builtinError, operandTypeError } from './errors.ts';
-import { Base64Error, decodeBase64, encodeBase64 } from './support/base64.ts';
+import { Base64Error, decodeBase64, encodeBase64, restoreBase64urlPadding } from './support/base64.ts';
 import { isValidJSON, JSONSyntaxError, marshalJSON, parseJSON } from './support/json.ts';
 import { decodePEM } from './support/pem.ts';
 
@@ -33,22 +33,10 @@ function splitJWT(fn: string, v: Value): Token {
 
 /** base64url.decode's semantics (padding restored) returning bytes; Go's error text. */
 function b64url(s: string): Buffer {
-  if (!s.endsWith('=')) {
-    switch (Buffer.byteLength(s) % 4) {
-      case 0:
-        break;
-      case 2:
-        s += '==';
-        break;
-      case 3:
-        s += '=';
-        break;
-      default:
-        throw new JWTError(`illegal base64url string: ${s}`);
-    }
-  }
+  const padded = restoreBase64urlPadding(s);
+  if (padded === undefined) throw new JWTError(`illegal base64url string: ${s}`);
   try {
-    return decodeBase64(s, { url: true, padded: true });
+    return decodeBase64(padded, { url: true, padded: true });
   } catch (e) {
     if (e instanceof Base64Error) throw new JWTError(e.message);
     throw e;

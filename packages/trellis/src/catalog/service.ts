@@ -59,6 +59,21 @@ function nameTaken(name: string): AppError {
   return new AppError('conflict', `an app named ${name} already exists; choose another name or update it with PUT /api/v1/apps/${name}`, { extra: { name } });
 }
 
+/** The row of a newly registered app: a draft at version 1. */
+function newAppRow(manifest: Manifest, actorId: string, now: string): store.NewAppRow {
+  return {
+    name: manifest.metadata.name,
+    ...manifestColumns(manifest),
+    status: 'draft',
+    risk_tier: null,
+    current_version: 1,
+    created_at: now,
+    created_by: actorId,
+    updated_at: now,
+    updated_by: actorId,
+  };
+}
+
 export class CatalogService {
   constructor(
     private readonly database: Database,
@@ -108,17 +123,7 @@ export class CatalogService {
     const now = new Date().toISOString();
     try {
       await this.database.db.transaction().execute(async (tx) => {
-        const rows: store.NewAppRow[] = manifests.map((m) => ({
-          name: m.metadata.name,
-          ...manifestColumns(m),
-          status: 'draft',
-          risk_tier: null,
-          current_version: 1,
-          created_at: now,
-          created_by: caller.actor.id,
-          updated_at: now,
-          updated_by: caller.actor.id,
-        }));
+        const rows = manifests.map((m) => newAppRow(m, caller.actor.id, now));
         const ids = await store.insertApps(tx, rows);
         const versions = manifests.map((m, i) => ({ app_id: ids[i]!, version: 1, manifest: JSON.stringify(m), digest: manifestDigest(m), created_at: now, created_by: caller.actor.id }));
         await store.insertVersions(tx, versions);
@@ -152,17 +157,7 @@ export class CatalogService {
     // the common case a clear answer without relying on driver error codes.
     if (await store.findAppByName(tx, name)) throw nameTaken(name);
     const now = new Date().toISOString();
-    const row: store.NewAppRow = {
-      name,
-      ...manifestColumns(manifest),
-      status: 'draft',
-      risk_tier: null,
-      current_version: 1,
-      created_at: now,
-      created_by: caller.actor.id,
-      updated_at: now,
-      updated_by: caller.actor.id,
-    };
+    const row = newAppRow(manifest, caller.actor.id, now);
     const id = await store.insertApp(tx, row);
     const version = { app_id: id, version: 1, manifest: JSON.stringify(manifest), digest: manifestDigest(manifest), created_at: now, created_by: caller.actor.id };
     await store.insertVersions(tx, [version]);

@@ -102,3 +102,21 @@ export function encodeBase64(b: Uint8Array, opts: Base64Options = {}): string {
 export function bytesToString(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 }
+
+/**
+ * Restore the `=` padding that base64url encoders may omit (RFC 7515 Appendix C), as OPA's
+ * base64url.decode and JWT decoding do. Undefined when the length cannot be valid base64url.
+ */
+export function restoreBase64urlPadding(s: string): string | undefined {
+  if (s.endsWith('=')) return s;
+  switch (Buffer.byteLength(s) % 4) {
+    case 0:
+      return s;
+    case 2:
+      return s + '==';
+    case 3:
+      return s + '=';
+    default:
+      return undefined;
+  }
+}
