@@ -8,7 +8,8 @@
  * `credentialsId` and `api_version` out without look-ahead (which RE2 lacks).
  */
 import type { PatternDetector } from '../../types.ts';
-import { isPlaceholder, shannonEntropy } from './util.ts';
+import { shannonEntropy } from '../../validators/entropy.ts';
+import { isGenericPlaceholder } from './util.ts';
 
 const TAG = 'secret.generic';
 
@@ -45,7 +46,7 @@ export const genericDetectors: PatternDetector[] = [
     pattern: new RegExp(`${SECRET_NOUN}${NOUN_SUFFIX}${OPERATOR}([\\w.=+/~@!$%*#?^-]{10,150})${END}`, 'gi'),
     group: 1, baseConfidence: 0.7, minEntropy: 3.5,
     validate: (v) => plausibleSecretValue(v) && (/[0-9]/.test(v) || /[^A-Za-z0-9]/.test(v.replace(/[_-]/g, '')) || (v.length >= 16 && /[a-z]/.test(v) && /[A-Z]/.test(v))),
-    isTestValue: isPlaceholder,
+    isTestValue: isGenericPlaceholder,
     description: 'High-entropy value assigned to a key, token, secret or password',
   },
   {
@@ -58,7 +59,7 @@ export const genericDetectors: PatternDetector[] = [
       const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(v)).length;
       return classes >= 2 && shannonEntropy(v) >= 2.5;
     },
-    isTestValue: (v) => isPlaceholder(v) || /^(?:pass(?:word)?|secret|admin|root|test|changeit)[0-9!@#$]*$/i.test(v),
+    isTestValue: (v) => isGenericPlaceholder(v) || /^(?:pass(?:word)?|secret|admin|root|test|changeit)[0-9!@#$]*$/i.test(v),
     description: 'Password assigned in source or configuration',
   },
   {
@@ -66,7 +67,7 @@ export const genericDetectors: PatternDetector[] = [
     pattern: /\b[Bb]earer[ \t]{1,3}([A-Za-z0-9._~+/-]{20,}={0,2})(?:[^A-Za-z0-9._~+/=-]|$)/g,
     group: 1, baseConfidence: 0.8, minEntropy: 3.5,
     validate: (v) => /[0-9]/.test(v) && /[A-Za-z]/.test(v),
-    isTestValue: isPlaceholder,
+    isTestValue: isGenericPlaceholder,
     description: 'Bearer token in an HTTP Authorization header',
   },
   {
@@ -79,7 +80,7 @@ export const genericDetectors: PatternDetector[] = [
     },
     isTestValue: (v) => {
       const [user = '', pass = ''] = Buffer.from(v, 'base64').toString('latin1').split(':');
-      return isPlaceholder(pass) || /^(?:pass(?:word)?|secret|user|admin|test)$/i.test(pass) || pass === user;
+      return isGenericPlaceholder(pass) || /^(?:pass(?:word)?|secret|user|admin|test)$/i.test(pass) || pass === user;
     },
     description: 'Basic credentials in an HTTP Authorization header',
   },

@@ -63,7 +63,8 @@ export const jwtDetectors: PatternDetector[] = [
     validate: (v) => {
       const inner = decodeBase64(v.length % 4 === 0 ? v : v.slice(0, v.length - (v.length % 4)));
       const head = inner.slice(0, inner.indexOf('.') > 0 ? inner.indexOf('.') : inner.length);
-      const header = decodeBase64(head.slice(0, head.length - (head.length % 4)));
+      // Unpadded base64url decodes as it is; cutting it to a multiple of 4 would lose the colon.
+      const header = decodeBase64(head);
       return header.startsWith('{') && JOSE_HEADER_NAMES.test(header) ? 0.85 : false;
     },
     isTestValue: (v) => isSampleJwt(decodeBase64(v.slice(0, v.length - (v.length % 4)))),

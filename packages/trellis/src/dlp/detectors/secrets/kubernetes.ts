@@ -8,13 +8,51 @@ import { isPlaceholder } from './util.ts';
 
 const TAG = 'secret.kubernetes';
 
+const DEFAULT_WORDS = /^(?:password|secret|admin|root|changeme|test|user(?:name)?)$/i;
+
+/** The password half of a Docker `auth` value (base64 `user:password`); the value itself when it
+ *  is not in that form (hand-written configs hold the secret as it is). */
+function authPassword(auth: string): string {
+  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(auth) ? Buffer.from(auth, 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  return colon > 0 && /^[\x20-\x7e]+$/.test(decoded) ? decoded.slice(colon + 1) : auth;
+}
+
+/** The credentials inside a Docker registry config (`.dockercfg`, `.dockerconfigjson`): the
+ *  password half of each `auth` (base64 `user:password`) and any `password` or token fields.
+ *  Null when `decoded` is not such a document. The registry names around them (often
+ *  `example.com` in a real file) say nothing about whether the credential is live. */
+export function dockerConfigCredentials(decoded: string): string[] | null {
+  if (!decoded.trimStart().startsWith('{')) return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(decoded);
+  } catch {
+    return null;
+  }
+  const found: string[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 6 || node === null || typeof node !== 'object') return;
+    for (const [key, child] of Object.entries(node)) {
+      if (typeof child === 'string') {
+        if (key === 'auth') found.push(authPassword(child));
+        else if (/^(?:password|identitytoken|registrytoken)$/i.test(key)) found.push(child);
+      } else walk(child, depth + 1);
+    }
+  };
+  walk(doc, 0);
+  return found.length > 0 ? found : null;
+}
+
 /** Decodes a base64 data value and applies the placeholder test to what it holds. */
 function decodedPlaceholder(value: string): boolean {
   const v = value.replace(/^["']|["']$/g, '');
   const decoded = Buffer.from(v, 'base64').toString('utf8');
   // Binary key material: only an all-zero or one-byte-repeated blob counts as a placeholder.
   if (!/^[\x20-\x7e\t\r\n]*$/.test(decoded)) return new Set(decoded).size <= 2;
-  return isPlaceholder(decoded) || /^(?:password|secret|admin|root|changeme|test|user(?:name)?)$/i.test(decoded.trim());
+  const credentials = dockerConfigCredentials(decoded);
+  if (credentials) return credentials.every((c) => isPlaceholder(c) || DEFAULT_WORDS.test(c.trim()));
+  return isPlaceholder(decoded) || DEFAULT_WORDS.test(decoded.trim());
 }
 
 const DATA_ENTRY = String.raw`\bdata:[ \t]*\r?\n[ \t]{1,10}[\w.-]{1,100}:[ \t]*(?:[|>][-+]?\s{1,20})?["']?([A-Za-z0-9+/]{10,}={0,3})["']?`;

@@ -9,7 +9,8 @@ import RE2 from 're2';
 import type { Finding } from '../../types.ts';
 import { scan } from '../../scan.ts';
 import { secretDetectors, secretRuleIds, ruleOf } from './index.ts';
-import { base62, crc32, hasValidBase62Crc, isPlaceholder, shannonEntropy } from './util.ts';
+import { shannonEntropy } from '../../validators/entropy.ts';
+import { base62, crc32, hasValidBase62Crc, isGenericPlaceholder, isPatterned, isPlaceholder } from './util.ts';
 
 // Deterministic PRNG (mulberry32) so failures reproduce.
 let seed = 0x5eed;
@@ -107,6 +108,15 @@ describe('helpers', () => {
     }
     expect(isPlaceholder(r(40))).toBe(false);
   });
+  it('tells patterned values (a run of six consecutive characters) from placeholders', () => {
+    const patterned = `${r(10)}345678${r(16)}`;
+    expect(isPatterned(patterned)).toBe(true);
+    expect(isPlaceholder(patterned)).toBe(false);
+    expect(isGenericPlaceholder(patterned)).toBe(true);
+    // One walk over half the value is a placeholder outright.
+    expect(isPlaceholder(`abcdefghijklmnopqrst${r(12)}`)).toBe(true);
+    expect(isPatterned(r(40))).toBe(false);
+  });
 });
 
 /** One constructed, documented-format token per family, and the rule it must be reported as. */
@@ -200,6 +210,31 @@ describe('placeholders and documented examples are not live secrets', () => {
   it('keeps documented examples visible as test values when asked', () => {
     const all = scan('aws_access_key_id = AKIAIOSFODNN7EXAMPLE', { detectors: secretDetectors, includeTestValues: true, minConfidence: 0 });
     expect(all.some((f) => f.rule === 'aws-access-token' && f.testValue === true)).toBe(true);
+  });
+  it('reports a provider-format value with a typed-looking run, with lowered confidence', () => {
+    const random = live(`SNYK_TOKEN=${uuid()}`);
+    const patterned = live(`SNYK_TOKEN=${r(8, HEX)}-${r(4, HEX)}-${r(4, HEX)}-abcd-ef0123456789`);
+    expect(patterned.map((f) => f.rule)).toEqual(['snyk-api-token']);
+    expect(patterned[0]?.confidence).toBeLessThan(random[0]?.confidence ?? 0);
+    expect(patterned[0]?.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+  it('treats a typed-looking run as a placeholder in generic assignments', () => {
+    expect(live(`client_secret = "${r(8)}123456${r(8)}"`)).toEqual([]);
+    expect(rulesIn(`client_secret = "${r(22)}"`)).toContain('generic-api-key');
+  });
+  it('judges a Docker registry config by its credentials, not its registry names', () => {
+    const secret = (auth: string) => {
+      const cfg = Buffer.from(JSON.stringify({ auths: { 'https://registry.example.com/v1/': { auth } } })).toString('base64');
+      return `apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: |\n    ${cfg}\n`;
+    };
+    expect(rulesIn(secret(Buffer.from(`deploy:${r(24)}`).toString('base64')))).toContain('kubernetes-secret-yaml');
+    expect(live(secret(Buffer.from('deploy:changeme').toString('base64')))).toEqual([]);
+  });
+  it('finds a base64-encoded JWT whose damaged header is unpadded', () => {
+    const header = b64url('{"kid":}'); // 11 characters: cut to 8, it would lose the colon
+    const inner = `${header}.${b64url(JSON.stringify({ sub: r(12), exp: 1900000000 }))}.${r(43, ALNUM + '-_')}`;
+    expect(header.length % 4).not.toBe(0);
+    expect(rulesIn(`blob: ${Buffer.from(inner).toString('base64')}`)).toContain('jwt-base64');
   });
   it('does not take identifiers, paths or URLs for generic secrets', () => {
     for (const text of ['token_url = "https://example.org/oauth/token"', 'secret = config.clientSecret', 'password = getPassword()', 'key_id = "abc"', 'api_version = "2024-01-01"', 'keyboard = "us-intl"']) {

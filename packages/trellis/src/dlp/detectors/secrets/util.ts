@@ -1,5 +1,5 @@
 /**
- * Shared building blocks for the secret detectors: Shannon entropy, the placeholder test that
+ * Shared building blocks for the secret detectors: the placeholder test that
  * separates documented examples and templated values from live credentials, a CRC32 for the
  * checksummed token formats, and two small factories (`prefixedToken`, `keyedSecret`) so each
  * provider file reads as a list of formats rather than a pile of regex plumbing.
@@ -8,19 +8,6 @@
  * alike, and uses bounded repetition so a hostile input cannot make a match attempt run away.
  */
 import type { PatternDetector } from '../../types.ts';
-
-/** Shannon entropy in bits per character. */
-export function shannonEntropy(value: string): number {
-  if (value.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
 
 /** Words that only occur in documentation, samples and templates, never in generated secrets
  *  (a random base62 string of 40 characters contains one of these with negligible probability). */
@@ -69,8 +56,9 @@ export function distinctChars(value: string): number {
 
 /**
  * True when `value` is a documented example, a placeholder or a templated reference rather than
- * a live credential. General rules only: placeholder vocabulary, templating syntax, long runs of
- * one character or of consecutive characters, and too few distinct characters for its length.
+ * a live credential. General rules only: placeholder vocabulary, templating syntax, and low
+ * entropy (a long run of one character, one sequential walk over half the value, too few
+ * distinct characters for its length).
  * Pass the random part of a token (without its fixed prefix) so fixed prefixes such as `AAAA`
  * do not count as repetition.
  */
@@ -80,11 +68,31 @@ export function isPlaceholder(value: string): boolean {
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   if (TEMPLATE_RE.test(value)) return true;
   if (longestRepeatRun(value) >= 6) return true;
-  if (longestSequentialRun(value) >= 6) return true;
+  // One walk (`abcdefghijklmnop…`) over half the value leaves too little randomness for a key.
+  if (value.length >= 12 && longestSequentialRun(value) * 2 >= value.length) return true;
   const distinct = distinctChars(value);
   if (value.length >= 8 && distinct <= Math.min(5, Math.floor(value.length / 3))) return true;
   return false;
 }
+
+/**
+ * True when `value` holds a run of six or more consecutive characters (`123456`, `abcdef`): typed
+ * by a person, not generated (a random 32-character value has one with probability about 1e-4).
+ * It is not low entropy, and people do paste real keys in that shape into tests and fixtures, so
+ * a provider-specific detector reports it, with lowered confidence; only the generic detectors,
+ * which have no provider format to lean on, treat it as a placeholder.
+ */
+export function isPatterned(value: string): boolean {
+  return longestSequentialRun(value) >= 6;
+}
+
+/** The placeholder test of the generic detectors: `isPlaceholder` or `isPatterned`. */
+export function isGenericPlaceholder(value: string): boolean {
+  return isPlaceholder(value) || isPatterned(value);
+}
+
+/** How much confidence a patterned value (see `isPatterned`) loses. */
+export const PATTERNED_PENALTY = 0.15;
 
 // ---------------------------------------------------------------------------------------------
 // CRC32 and base62, for the checksummed formats (GitHub, npm).
@@ -156,10 +164,17 @@ export interface SecretSpec {
   isTestValue?: (value: string) => boolean;
 }
 
-function placeholderAfter(prefixLen: number | RegExp): (value: string) => boolean {
+function bodyOf(value: string, prefix: number | RegExp): string {
+  return typeof prefix === 'number' ? value.slice(prefix) : value.replace(prefix, '');
+}
+
+/** The factories' validation: the spec's own check, then a patterned body lowers confidence. */
+function validateWithPattern(spec: SecretSpec, prefix: number | RegExp, base: number): (value: string) => boolean | number {
   return (value) => {
-    const body = typeof prefixLen === 'number' ? value.slice(prefixLen) : value.replace(prefixLen, '');
-    return isPlaceholder(body);
+    const own = spec.validate ? spec.validate(value) : true;
+    if (own === false) return false;
+    const confidence = typeof own === 'number' ? own : base;
+    return isPatterned(bodyOf(value, prefix)) ? Math.max(0.05, confidence - PATTERNED_PENALTY) : own;
   };
 }
 
@@ -191,8 +206,8 @@ export function prefixedToken(spec: PrefixedSpec): PatternDetector {
     baseConfidence: spec.baseConfidence ?? 0.9,
     ...(spec.minEntropy !== undefined ? { minEntropy: spec.minEntropy } : {}),
     ...(spec.context ? { context: spec.context } : {}),
-    ...(spec.validate ? { validate: spec.validate } : {}),
-    isTestValue: spec.isTestValue ?? placeholderAfter(spec.fixedPrefix ?? 0),
+    validate: validateWithPattern(spec, spec.fixedPrefix ?? 0, spec.baseConfidence ?? 0.9),
+    isTestValue: spec.isTestValue ?? ((v) => isPlaceholder(bodyOf(v, spec.fixedPrefix ?? 0))),
     description: spec.description,
   };
 }
@@ -225,8 +240,8 @@ export function keyedSecret(spec: KeyedSpec): PatternDetector {
     baseConfidence: spec.baseConfidence ?? 0.75,
     ...(spec.minEntropy !== undefined ? { minEntropy: spec.minEntropy } : {}),
     ...(spec.context ? { context: spec.context } : {}),
-    ...(spec.validate ? { validate: spec.validate } : {}),
-    isTestValue: spec.isTestValue ?? placeholderAfter(spec.fixedPrefix ?? 0),
+    validate: validateWithPattern(spec, spec.fixedPrefix ?? 0, spec.baseConfidence ?? 0.75),
+    isTestValue: spec.isTestValue ?? ((v) => isPlaceholder(bodyOf(v, spec.fixedPrefix ?? 0))),
     description: spec.description,
   };
 }
