@@ -13,6 +13,7 @@ import { healthRoutes } from './health/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { dlpRoutes } from './dlp/routes.ts';
+import { detectorRegistryRoutes } from './dlp/detector-registry/routes.ts';
 import { consoleRoutes } from './console/routes.ts';
 import { catalogRoutes } from './catalog/index.ts';
 import { version } from './version.ts';
@@ -68,6 +69,7 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   authRoutes(app, services);
   catalogRoutes(app, services);
   dlpRoutes(app, services);
+  detectorRegistryRoutes(app, services);
 
   await app.ready();
   return { app, routes: openapi.routes.map((r) => ({ method: r.method.toUpperCase(), url: r.url, ...(r.permission ? { permission: r.permission } : {}) })), drain: () => (draining = true) };

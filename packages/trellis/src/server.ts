@@ -30,6 +30,8 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const services = createServices(database, loadKeyRing({ dataDir: config.dataDir }));
   services.audit.startSweeper();
+  await services.detectors.refresh();
+  services.detectors.startPolling();
   const { app, drain } = await buildApp({ config, services, logger: config.logLevel !== 'silent' });
   const bootstrap = config.dev ? await services.tokens.ensureBootstrapToken() : undefined;
   const address = await app.listen({ host: config.host, port: config.port });
@@ -52,6 +54,7 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
       grace.unref();
       await app.close();
       clearTimeout(grace);
+      services.detectors.stop();
       await services.audit.stop();
       await database.close();
     })());

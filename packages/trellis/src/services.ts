@@ -8,6 +8,7 @@ import { AuditLog } from './audit/service.ts';
 import { TokenService } from './auth/service.ts';
 import { CatalogService } from './catalog/index.ts';
 import { ephemeralKeyRing, type KeyRing } from './keys/master-key.ts';
+import { DetectorRegistry } from './dlp/detector-registry/service.ts';
 
 export interface Services {
   database: Database;
@@ -15,6 +16,8 @@ export interface Services {
   tokens: TokenService;
   catalog: CatalogService;
   keys: KeyRing;
+  /** Custom DLP detectors; scans read its in-memory active set. */
+  detectors: DetectorRegistry;
 }
 
 /** `keys` defaults to a throwaway key ring: the server passes the installation's (keys/master-key.ts). */
@@ -22,5 +25,6 @@ export function createServices(database: Database, keys: KeyRing = ephemeralKeyR
   const audit = new AuditLog(database);
   const tokens = new TokenService(database, audit);
   const catalog = new CatalogService(database, audit);
-  return { database, audit, tokens, catalog, keys };
+  const detectors = new DetectorRegistry(database, audit);
+  return { database, audit, tokens, catalog, keys, detectors };
 }

@@ -20,7 +20,8 @@ export const permissions = {
   'dlp:scan': { description: 'Scan text and records for sensitive data', roles: ['admin', 'reviewer', 'builder', 'auditor'] },
   'dlp:transform': { description: 'Mask, redact, hash or tokenize sensitive data', roles: ['admin', 'reviewer', 'builder'] },
   'dlp:detokenize': { description: 'Reverse tokenization (privileged)', roles: ['admin'] },
-  'dlp:manage': { description: 'Add, test and activate custom detectors', roles: ['admin'] },
+  'dlp:read': { description: 'List and show custom detectors and their sample tests', roles: ['admin', 'reviewer', 'auditor'] },
+  'dlp:manage': { description: 'Add, test, edit, activate, deactivate and delete custom detectors', roles: ['admin'] },
 } as const satisfies Record<string, { description: string; roles: readonly Role[] }>;
 
 export type Permission = keyof typeof permissions;

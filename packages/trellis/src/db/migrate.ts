@@ -9,11 +9,12 @@ import type { Database, DialectName } from './database.ts';
 import { auditMigrations } from '../audit/migrations.ts';
 import { authMigrations } from '../auth/migrations.ts';
 import { catalogMigrations } from '../catalog/migrations.ts';
+import { detectorRegistryMigrations } from '../dlp/detector-registry/migrations.ts';
 
 /** A module's migrations; the dialect lets a migration use each database's own features. */
 export type ModuleMigrations = (dialect: DialectName) => Record<string, Migration>;
 
-const modules: ModuleMigrations[] = [auditMigrations, authMigrations, catalogMigrations];
+const modules: ModuleMigrations[] = [auditMigrations, authMigrations, catalogMigrations, detectorRegistryMigrations];
 
 export function allMigrations(dialect: DialectName): Record<string, Migration> {
   const out: Record<string, Migration> = {};

@@ -5,5 +5,6 @@
 import type { AuditTables } from '../audit/rows.ts';
 import type { AuthTables } from '../auth/rows.ts';
 import type { CatalogTables } from '../catalog/rows.ts';
+import type { DlpDetectorTables } from '../dlp/detector-registry/rows.ts';
 
-export interface Tables extends AuditTables, AuthTables, CatalogTables {}
+export interface Tables extends AuditTables, AuthTables, CatalogTables, DlpDetectorTables {}

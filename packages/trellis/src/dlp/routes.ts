@@ -10,7 +10,8 @@ import { AppError } from '../errors.ts';
 import type { KeyRing } from '../keys/master-key.ts';
 import { roleHas } from '../auth/permissions.ts';
 import { requirePrincipal } from '../auth/plugin.ts';
-import { scan, scanRecord, transform, testCustomDetector, DlpError, type Finding } from './index.ts';
+import { scan, scanRecord, transform, testCustomDetector, DlpError, type Finding, type PatternDetector } from './index.ts';
+import type { DetectorRegistry } from './detector-registry/service.ts';
 
 const findingSchema = {
   type: 'object',
@@ -45,8 +46,10 @@ interface ScanBody {
   field_tags?: Record<string, string>;
 }
 
-function scanOptions(b: ScanBody) {
+function scanOptions(b: ScanBody, custom: PatternDetector[]) {
   return {
+    // the admins' active custom detectors run beside the built-in ones
+    ...(custom.length > 0 ? { extraDetectors: custom } : {}),
     ...(b.entities ? { entities: b.entities } : {}),
     ...(b.min_confidence !== undefined ? { minConfidence: b.min_confidence } : {}),
     ...(b.include_test_values ? { includeTestValues: true } : {}),
@@ -65,7 +68,7 @@ function dlpFailure(err: unknown): never {
   throw err;
 }
 
-export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing }): void {
+export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors: DetectorRegistry }): void {
   const keys = () => ({ hash: deps.keys.derive('dlp.hash'), tokenize: deps.keys.derive('dlp.tokenize'), encrypt: deps.keys.derive('dlp.encrypt') });
 
   app.post<{ Body: ScanBody }>(
@@ -83,7 +86,7 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing }): void {
       exactlyOne(req.body);
       let findings: Finding[];
       try {
-        findings = req.body.text !== undefined ? scan(req.body.text, scanOptions(req.body)) : scanRecord(req.body.record, scanOptions(req.body));
+        findings = req.body.text !== undefined ? scan(req.body.text, scanOptions(req.body, deps.detectors.activeDetectors())) : scanRecord(req.body.record, scanOptions(req.body, deps.detectors.activeDetectors()));
       } catch (err) {
         dlpFailure(err);
       }
@@ -125,7 +128,7 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing }): void {
       }
       try {
         const input = req.body.text !== undefined ? req.body.text : req.body.record;
-        const r = transform(input, req.body.plan, { ...(req.body.clearance ? { clearance: req.body.clearance } : {}), keys: keys(), scan: scanOptions(req.body) });
+        const r = transform(input, req.body.plan, { ...(req.body.clearance ? { clearance: req.body.clearance } : {}), keys: keys(), scan: scanOptions(req.body, deps.detectors.activeDetectors()) });
         return { value: r.value, applied: r.applied };
       } catch (err) {
         dlpFailure(err);

@@ -1,0 +1,24 @@
+/** Row types of the custom detector registry's table. */
+
+export interface DlpDetectorRow {
+  /** The admin's detector id (lower-case words joined by dashes); scans report `custom:<id>`. */
+  id: string;
+  /** The definition as validated JSON (see dlp/custom.ts `customDetectorSchema`). */
+  definition: string;
+  /** JSON `{ positive: string[], negative: string[] }`: samples the detector is tested on. */
+  samples: string;
+  /** draft | active | disabled */
+  status: string;
+  /** Increases by one on every change; updates must name the version they change. */
+  version: number;
+  /** JSON test report of the latest definition on its samples (indexes and spans, no text). */
+  last_test: string;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface DlpDetectorTables {
+  dlp_detectors: DlpDetectorRow;
+}
