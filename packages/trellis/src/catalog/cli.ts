@@ -4,10 +4,10 @@
  * reports errors with the file's own lines and columns. `apps validate` also checks locally
  * first, so a broken file is reported even with no server at hand (`--local` stops there).
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli/context.ts';
 import { CliError, exitCodes } from '../cli/errors.ts';
+import { readTextInput } from '../cli/input.ts';
 import { formatTable, print, type Row } from '../cli/output.ts';
 import type { FieldError } from '../errors.ts';
 import { appStatuses } from './lifecycle.ts';
@@ -16,17 +16,8 @@ import { classifications, riskTiers } from './vocabulary.ts';
 
 const yamlType = 'application/yaml';
 
-async function readInput(file: string): Promise<string> {
-  try {
-    if (file === '-') {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    }
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, exitCodes.usage, 'pass the manifest file with -f FILE (or -f - for standard input)');
-  }
+function readInput(file: string): Promise<string> {
+  return readTextInput(file, 'pass the manifest file with -f FILE (or -f - for standard input)');
 }
 
 /** `file:line:column: path: message`, the form editors and CI annotators turn into links. */

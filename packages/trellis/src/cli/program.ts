@@ -10,6 +10,7 @@ import { registerServeCommand } from './serve.ts';
 import { registerAuditCommands } from '../audit/cli.ts';
 import { registerTokenCommands } from '../auth/cli.ts';
 import { registerDlpCommands } from '../dlp/cli.ts';
+import { registerDetectorCommands } from '../dlp/detector-registry/cli.ts';
 import { registerPolicyCommands } from '../policy/cli.ts';
 import { registerAppCommands } from '../catalog/cli.ts';
 
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);
-  registerDlpCommands(program);
+  registerDetectorCommands(registerDlpCommands(program), ctx);
   registerPolicyCommands(program, ctx);
   registerAppCommands(program, ctx);
   return program;

@@ -1,0 +1,84 @@
+/**
+ * `trellis dlp detectors …` against a real server on a loopback port, each command a separate
+ * process: a detector file is tested, added, activated (then used by the server's scans),
+ * guarded against stale edits, deactivated and deleted, with the documented exit codes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trellis } from './run-cli.ts';
+import { startServer, type RunningServer } from '../src/server.ts';
+import { loadConfig } from '../src/config.ts';
+
+const good = `detector:
+  id: project-code
+  entity: PROJECT_CODE
+  terms: [bluebird, nightjar]
+positive:
+  - "the bluebird launch"
+negative:
+  - "a blue bird"
+`;
+
+describe('trellis dlp detectors', () => {
+  let server: RunningServer;
+  let dir: string;
+  let env: Record<string, string>;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trellis-detectors-'));
+    server = await startServer(loadConfig({ port: 0, dataDir: dir, logLevel: 'silent' }, { env: {} }), { out: (l) => lines.push(l) });
+    const token = lines.join('\n').match(/TRELLIS_TOKEN=(trl_\S+)/)?.[1];
+    env = { TRELLIS_SERVER: server.url, TRELLIS_TOKEN: token! };
+    writeFileSync(join(dir, 'good.yaml'), good);
+    writeFileSync(join(dir, 'failing.yaml'), good.replace('"a blue bird"', '"the nightjar memo"'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ detector: { id: 'bad', entity: 'X', pattern: '(?<=a)b' } }));
+  });
+  afterAll(() => server.close());
+
+  const scanned = async (text: string) => {
+    const r = await fetch(`${server.url}/api/v1/dlp/scan`, { method: 'POST', headers: { authorization: `Bearer ${env.TRELLIS_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    return ((await r.json()) as { findings: { detector: string }[] }).findings.map((f) => f.detector);
+  };
+
+  it('tests a file without storing it, exiting 1 when a sample fails', async () => {
+    const ok = await trellis(['dlp', 'detectors', 'test', join(dir, 'good.yaml')], env);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toContain('all pass');
+    const failing = await trellis(['dlp', 'detectors', 'test', join(dir, 'failing.yaml')], env);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain('negative[0]: matched');
+    const bad = await trellis(['dlp', 'detectors', 'add', join(dir, 'bad.json')], env);
+    expect(bad.code).toBe(1); // the server found the definition invalid
+    expect(bad.stderr).toContain('detector.pattern');
+    expect((await trellis(['--output', 'json', 'dlp', 'detectors', 'list'], env)).stdout).toContain('"items": []');
+  });
+
+  it('adds and activates; the server scans with it from then on', async () => {
+    expect(await scanned('the bluebird launch')).toEqual([]);
+    const added = await trellis(['dlp', 'detectors', 'add', join(dir, 'good.yaml'), '--activate'], env);
+    expect(added).toMatchObject({ code: 0 });
+    expect(added.stdout).toContain('status: active');
+    expect(await scanned('the bluebird launch')).toEqual(['custom:project-code']);
+    const list = await trellis(['dlp', 'detectors', 'list'], env);
+    expect(list.stdout).toMatch(/project-code\s+active\s+2\s+PROJECT_CODE\s+1\+\/1-\s+pass/);
+  });
+
+  it('refuses a stale update and an update that fails the samples', async () => {
+    const stale = await trellis(['dlp', 'detectors', 'update', join(dir, 'good.yaml'), '--if-version', '1'], env);
+    expect(stale.code).toBe(6);
+    const failing = await trellis(['dlp', 'detectors', 'update', join(dir, 'failing.yaml'), '--if-version', '2'], env);
+    expect(failing.code).not.toBe(0);
+    expect(failing.stderr).toContain('negative[0]');
+    expect((await trellis(['dlp', 'detectors', 'show', 'project-code'], env)).stdout).toContain('version: 2');
+  });
+
+  it('deactivates and deletes', async () => {
+    expect((await trellis(['dlp', 'detectors', 'deactivate', 'project-code'], env)).stdout).toContain('project-code: disabled (version 3)');
+    expect(await scanned('the bluebird launch')).toEqual([]);
+    expect((await trellis(['dlp', 'detectors', 'delete', 'project-code'], env)).code).toBe(0);
+    expect((await trellis(['dlp', 'detectors', 'show', 'project-code'], env)).code).toBe(3);
+  });
+});
