@@ -1,6 +1,7 @@
 /**
  * The web console in a real browser (Debian's Chromium driven by playwright-core): sign in
- * with a token, see the catalog, open an app, and see the audit chain's status. Runs when
+ * with a token, see the catalog, open an app, see the audit chain's status, scan text and
+ * manage a custom detector. Runs when
  * Chromium is installed (.ci/run installs it); locally set TRELLIS_CHROMIUM to another path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,45 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     await page.waitForSelector('#chain-status.ok');
     expect(await page.textContent('#chain-status')).toMatch(/intact — \d+ events verified/);
     expect(await page.textContent('#events')).toContain('app.register');
+    expect(errors).toEqual([]);
+  });
+
+  it('scans text, and adds, tests and activates a custom detector that scans then use', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url + '/');
+    await page.fill('#token', token);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#apps tbody tr');
+    await page.click('button[data-view=dlp]');
+    await page.waitForSelector('#detectors tbody tr');
+    expect(await page.textContent('#detectors tbody')).toContain('no custom detectors yet');
+
+    await page.fill('#scan-text', 'Write to ana.lima@northwindtraders.com about project bluebird');
+    await page.click('#scan-form button[type=submit]');
+    await page.waitForSelector('#redacted:not(:empty)');
+    expect(await page.textContent('#findings tbody')).toContain('EMAIL_ADDRESS');
+    expect(await page.textContent('#redacted')).not.toContain('ana.lima@northwindtraders.com');
+
+    await page.fill('#det-id', 'project-code');
+    await page.fill('#det-entity', 'PROJECT_CODE');
+    await page.fill('#det-terms', 'bluebird, nightjar');
+    await page.fill('#det-positive', 'project bluebird starts');
+    await page.fill('#det-negative', 'a blue bird');
+    await page.click('#det-test');
+    await page.waitForSelector('#det-report:not([hidden])');
+    expect(await page.textContent('#det-report')).toContain('all pass');
+    await page.click('#detector-form button[type=submit]');
+    await page.waitForSelector('#detectors tbody tr[data-id=project-code]');
+    expect(await page.textContent('#detectors tbody tr[data-id=project-code]')).toContain('draft');
+    await page.click('#detectors tbody tr[data-id=project-code] button:has-text("Activate")');
+    await page.waitForSelector('#detectors tbody tr[data-id=project-code] .status-active');
+
+    await page.click('#scan-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#findings tbody')?.textContent?.includes('custom:project-code'));
+    expect(await page.textContent('#redacted')).not.toContain('bluebird');
+    expect(await page.textContent('#error')).toBe('');
     expect(errors).toEqual([]);
   });
 

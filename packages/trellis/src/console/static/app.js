@@ -1,4 +1,4 @@
-// The Trellis console (first cut): catalog and audit views over the public REST API.
+// The Trellis console (first cut): catalog, audit and data-protection views over the public REST API.
 // Every value from the server is written with textContent, never as HTML.
 const tokenKey = 'trellis.token';
 const $ = (id) => document.getElementById(id);
@@ -6,15 +6,22 @@ let nextCursor = null;
 
 function token() { return sessionStorage.getItem(tokenKey); }
 
-async function api(path, params) {
+async function api(path, params, init) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(params ?? {})) if (v) url.searchParams.set(k, v);
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token()}` } });
-  const body = await res.json().catch(() => ({}));
+  const headers = { authorization: `Bearer ${token()}` };
+  if (init?.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method: init?.method ?? 'GET', headers, ...(init?.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+  const body = res.status === 204 ? {} : await res.json().catch(() => ({}));
   if (res.status === 401) { sessionStorage.removeItem(tokenKey); show('sign-in'); throw new Error(body.detail ?? 'sign in again'); }
-  if (!res.ok) throw new Error(`${body.detail ?? res.statusText} [${body.code ?? res.status}]`);
+  if (!res.ok) {
+    const fields = (body.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
+    throw new Error(`${body.detail ?? res.statusText} [${body.code ?? res.status}]${fields ? ` — ${fields}` : ''}`);
+  }
   return body;
 }
+
+const post = (path, body) => api(path, null, { method: 'POST', body: body ?? {} });
 
 function cell(text, cls) {
   const td = document.createElement('td');
@@ -23,7 +30,7 @@ function cell(text, cls) {
 }
 
 function show(view) {
-  for (const id of ['sign-in', 'catalog', 'audit']) $(id).hidden = id !== view;
+  for (const id of ['sign-in', 'catalog', 'audit', 'dlp']) $(id).hidden = id !== view;
   for (const b of document.querySelectorAll('button.tab')) b.classList.toggle('active', b.dataset.view === view);
   $('sign-out').hidden = view === 'sign-in';
   $('error').textContent = '';
@@ -84,6 +91,60 @@ async function loadAudit() {
   }
 }
 
+async function runScan() {
+  const text = $('scan-text').value;
+  const scan = await post('/api/v1/dlp/scan', { text });
+  const tbody = $('findings').querySelector('tbody');
+  tbody.replaceChildren();
+  for (const f of scan.findings) {
+    const tr = document.createElement('tr');
+    tr.append(cell(f.entity), cell(f.detector), cell(f.confidence.toFixed(2)), cell(`${f.start}–${f.end}`));
+    tbody.append(tr);
+  }
+  if (scan.findings.length === 0) { const tr = document.createElement('tr'); tr.append(cell('nothing found')); tbody.append(tr); }
+  // The preview needs dlp:transform, which not every role that may scan has.
+  $('redacted').textContent = await post('/api/v1/dlp/transform', { text, plan: { default: { type: 'replace' } } }).then((r) => r.value, (err) => `(no redacted preview: ${err.message})`);
+}
+
+function detectorBody() {
+  const lines = (id) => $(id).value.split('\n').map((l) => l.trim()).filter(Boolean);
+  const detector = { id: $('det-id').value.trim(), entity: $('det-entity').value.trim() };
+  const terms = $('det-terms').value.split(',').map((t) => t.trim()).filter(Boolean);
+  if (terms.length > 0) detector.terms = terms; else detector.pattern = $('det-pattern').value;
+  return { detector, positive: lines('det-positive'), negative: lines('det-negative') };
+}
+
+function reportText(r) {
+  const out = [`${r.positives.length} positive, ${r.negatives.length} negative samples — ${r.ok ? 'all pass' : 'some fail'}`];
+  for (const i of r.missed) out.push(`positive sample ${i + 1} is not matched`);
+  for (const i of r.falseMatches) out.push(`negative sample ${i + 1} is matched`);
+  return out.join('\n');
+}
+
+async function loadDetectors() {
+  const tbody = $('detectors').querySelector('tbody');
+  tbody.replaceChildren();
+  let list;
+  try { list = await api('/api/v1/dlp/detectors'); } catch (err) {
+    const tr = document.createElement('tr'); tr.append(cell(err.message)); tbody.append(tr);
+    $('detector-form').hidden = true;
+    return;
+  }
+  for (const d of list.items) {
+    const tr = document.createElement('tr');
+    tr.dataset.id = d.id;
+    const actions = document.createElement('td');
+    const button = (label, fn) => { const b = document.createElement('button'); b.textContent = label; b.addEventListener('click', () => fn().then(loadDetectors).catch(fail)); actions.append(b, ' '); };
+    const path = `/api/v1/dlp/detectors/${encodeURIComponent(d.id)}`;
+    if (d.status !== 'active') button('Activate', () => post(`${path}/activate`, { version: d.version }));
+    if (d.status === 'active') button('Deactivate', () => post(`${path}/deactivate`, { version: d.version }));
+    button('Delete', () => api(path, { version: String(d.version) }, { method: 'DELETE' }));
+    tr.append(cell(d.id), cell(d.status, `status status-${d.status}`), cell(String(d.version)), cell(d.definition.entity), cell(`${d.sample_counts.positive} + / ${d.sample_counts.negative} −`), cell(d.last_test.ok ? 'pass' : 'fail', d.last_test.ok ? 'ok' : 'broken'), actions);
+    tbody.append(tr);
+  }
+  if (list.items.length === 0) { const tr = document.createElement('tr'); tr.append(cell('no custom detectors yet')); tbody.append(tr); }
+}
+
 function fail(err) { $('error').textContent = err.message; }
 
 async function open(view) {
@@ -91,6 +152,7 @@ async function open(view) {
   show(view);
   try {
     if (view === 'catalog') await loadApps(false);
+    else if (view === 'dlp') await loadDetectors();
     else await loadAudit();
   } catch (err) { fail(err); }
 }
@@ -110,6 +172,19 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const b of document.querySelectorAll('button.tab')) b.addEventListener('click', () => open(b.dataset.view));
   $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadApps(false).catch(fail); });
   $('more').addEventListener('click', () => loadApps(true).catch(fail));
+  $('scan-form').addEventListener('submit', (ev) => { ev.preventDefault(); runScan().catch(fail); });
+  $('det-test').addEventListener('click', () => {
+    post('/api/v1/dlp/detectors/test', detectorBody()).then((r) => { $('det-report').hidden = false; $('det-report').textContent = reportText(r); }).catch(fail);
+  });
+  $('detector-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    post('/api/v1/dlp/detectors', detectorBody()).then((d) => {
+      $('det-report').hidden = false;
+      $('det-report').textContent = `saved ${d.id} as a draft (version ${d.version})\n${reportText(d.last_test)}`;
+      $('detector-form').reset();
+      return loadDetectors();
+    }).catch(fail);
+  });
   if (token()) api('/api/v1/whoami').then((me) => { $('who').textContent = `${me.name} (${me.role})`; return open('catalog'); }).catch(fail);
   else show('sign-in');
 });
