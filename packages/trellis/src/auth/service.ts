@@ -2,6 +2,10 @@
  * API tokens for people and automation: create (shown once), list (never the secret),
  * revoke, and authenticate a bearer token into a Principal. Every change is audited in the
  * same transaction.
+ *
+ * Authentication runs on every request, so token rows are cached in memory for a few seconds
+ * instead of read each time. A revocation on this server takes effect at once; on another
+ * server sharing the database, within the cache's lifetime (`TOKEN_CACHE_MS`).
  */
 import type { Database } from '../db/database.ts';
 import type { AuditLog } from '../audit/service.ts';
@@ -40,13 +44,22 @@ function info(r: ApiTokenRow): TokenInfo {
   return { id: r.id, name: r.name, role: r.role as Role, created_by: r.created_by, created_at: r.created_at, expires_at: r.expires_at, revoked_at: r.revoked_at, last_used_at: r.last_used_at };
 }
 
+/** How long a token row read from the database is trusted. */
+export const TOKEN_CACHE_MS = 5000;
+/** Live tokens are few; the bound only stops a flood of distinct valid ids growing memory. */
+const TOKEN_CACHE_MAX = 10_000;
+
 export class TokenService {
   // last_used_at is written at most once a minute per token, so reads stay reads.
   private readonly lastTouched = new Map<string, number>();
+  private readonly cache = new Map<string, { row: ApiTokenRow; at: number }>();
+  /** Tokens revoked through this server: refused at once whatever the cache holds. */
+  private readonly revokedHere = new Set<string>();
 
   constructor(
     private readonly database: Database,
     private readonly audit: AuditLog,
+    private readonly cacheMs = TOKEN_CACHE_MS,
   ) {}
 
   async create(actor: Actor, input: { name: string; role: string; expiresInDays?: number }): Promise<TokenInfo & { token: string }> {
@@ -97,23 +110,41 @@ export class TokenService {
         outcome: 'success',
       });
     });
+    // A request that read the row before this commit may still cache it; the set outvotes it.
+    this.revokedHere.add(id);
+    this.cache.delete(id);
   }
 
   /** Resolve a bearer token; undefined for anything that is not a live token. */
   async authenticate(token: string): Promise<Principal | undefined> {
     const parsed = parseToken(token);
     if (!parsed) return undefined;
-    const row = await store.findToken(this.database.db, parsed.id);
+    if (this.revokedHere.has(parsed.id)) return undefined;
+    const now = Date.now();
+    const row = await this.tokenRow(parsed.id, now);
     if (!row || !secretMatches(parsed.secret, row.token_hash)) return undefined;
     if (row.revoked_at) return undefined;
-    if (row.expires_at && Date.parse(row.expires_at) <= Date.now()) return undefined;
+    if (row.expires_at && Date.parse(row.expires_at) <= now) return undefined;
     if (!isRole(row.role)) return undefined;
-    const now = Date.now();
     if ((this.lastTouched.get(row.id) ?? 0) < now - 60_000) {
       this.lastTouched.set(row.id, now);
       await store.touchToken(this.database.db, row.id, new Date(now).toISOString());
     }
     return { kind: 'token', tokenId: row.id, name: row.name, role: row.role };
+  }
+
+  private async tokenRow(id: string, now: number): Promise<ApiTokenRow | undefined> {
+    const hit = this.cache.get(id);
+    if (hit && now - hit.at < this.cacheMs) return hit.row;
+    const row = await store.findToken(this.database.db, id);
+    // Unknown ids are not cached: a guesser would only fill memory (and is throttled anyway).
+    if (!row) {
+      this.cache.delete(id);
+      return undefined;
+    }
+    if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear();
+    this.cache.set(id, { row, at: now });
+    return row;
   }
 
   /**
