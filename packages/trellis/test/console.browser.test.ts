@@ -98,7 +98,7 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     await page.waitForSelector('#detectors tbody tr[data-id=project-code] .status-active');
 
     await page.click('#scan-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#findings tbody')?.textContent?.includes('custom:project-code'));
+    await page.waitForSelector('#findings tbody td:has-text("custom:project-code")');
     expect(await page.textContent('#redacted')).not.toContain('bluebird');
     expect(await page.textContent('#error')).toBe('');
     expect(errors).toEqual([]);

@@ -20,7 +20,8 @@ export function buildProgram(): Command {
     .version(version, '-v, --version')
     .option('--server <url>', 'Trellis server URL (env TRELLIS_SERVER)', undefined)
     .option('--token <token>', 'API token (env TRELLIS_TOKEN; prefer the variable, flags show in process lists)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    // sarif and jsonl only mean something to `dlp scan`; other commands refuse them (cli/context.ts)
+    .addOption(new Option('-o, --output <format>', 'output format (dlp scan also takes sarif and jsonl)').choices(['table', 'json', 'sarif', 'jsonl']).default('table'))
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExit codes: 0 ok, 1 check failed, 2 usage, 3 not found, 4 authentication/permission, 5 server or network, 6 conflict.');
   const ctx = contextFor(program);

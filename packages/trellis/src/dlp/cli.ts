@@ -4,14 +4,17 @@
  * development. Commands never call process.exit: they set `process.exitCode` or throw a
  * DlpCliError carrying the exit code, and only the entry point exits.
  *
+ * `dlp scan` streams its input (scan-input.ts): a file or standard input of any size is read in
+ * chunks, never whole, except a single JSON document, which is parsed whole up to a size bound.
+ * Table and JSONL output print findings as they are found (cli-output.ts).
+ *
  * Exit codes of `dlp scan`: 0 no findings, 1 findings, 2 usage or input error.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import type { Finding } from './types.ts';
-import { scan } from './scan.ts';
-import { scanRecord } from './structured.ts';
+import { scanInput, type InputFormat, type ScanInputOptions } from './scan-input.ts';
+import { createFindingSink, type OutputFormat } from './cli-output.ts';
 import { evaluateDataset } from './eval/evaluate.ts';
 import { formatEvalReport } from './eval/report.ts';
 import { DlpError } from './errors.ts';
@@ -23,100 +26,56 @@ export class DlpCliError extends Error {
 }
 
 interface ScanCommandOptions {
-  output: 'json' | 'sarif' | 'table';
+  output: OutputFormat;
+  format?: InputFormat | 'auto';
   minConfidence?: string;
   entities?: string;
   includeTestValues?: boolean;
 }
 
-async function readInput(file: string): Promise<Buffer> {
-  if (file === '-') {
-    const parts: Buffer[] = [];
-    for await (const chunk of process.stdin) parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    return Buffer.concat(parts);
-  }
+/** Opens the input as a byte stream; nothing is read until the scan pulls. */
+async function openInput(file: string): Promise<{ chunks: AsyncIterable<Uint8Array>; size?: number; label: string }> {
+  if (file === '-') return { chunks: process.stdin, label: 'standard input' };
+  let handle;
   try {
-    return await readFile(file);
+    handle = await open(file, 'r');
   } catch {
     throw new DlpCliError(`cannot read ${file}: check the path (use - for standard input)`, 2);
   }
-}
-
-/** JSON → field-by-field; JSONL → each line as a record (path prefixed by the line); else text. */
-function scanInput(bytes: Buffer, opts: Parameters<typeof scan>[1]): Finding[] {
-  const text = new TextDecoder('utf-8').decode(bytes);
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return scanRecord(JSON.parse(text) as unknown, opts);
-    } catch {
-      const lines = text.split('\n');
-      const parsed: unknown[] = [];
-      let ok = true;
-      for (const l of lines) {
-        if (l.trim() === '') {
-          parsed.push(undefined);
-          continue;
-        }
-        try {
-          parsed.push(JSON.parse(l) as unknown);
-        } catch {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) {
-        const out: Finding[] = [];
-        parsed.forEach((rec, i) => {
-          if (rec === undefined) return;
-          for (const f of scanRecord(rec, opts)) out.push({ ...f, path: `line ${i + 1}: ${f.path ?? '$'}` });
-        });
-        return out;
-      }
-    }
+  const stat = await handle.stat();
+  if (stat.isDirectory()) {
+    await handle.close();
+    throw new DlpCliError(`cannot read ${file}: it is a directory`, 2);
   }
-  return scan(text, opts);
-}
-
-function toSarif(findings: Finding[], file: string): unknown {
-  const rules = [...new Set(findings.map((f) => f.entity))].sort();
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'trellis-dlp', informationUri: 'https://github.com/trellis', rules: rules.map((id) => ({ id, shortDescription: { text: `Sensitive data: ${id}` } })) } },
-      results: findings.map((f) => ({
-        ruleId: f.entity,
-        level: f.confidence >= 0.8 ? 'error' : 'warning',
-        message: { text: `${f.entity} found by ${f.detector} (confidence ${f.confidence})${f.path ? ` at ${f.path}` : ''}` },
-        locations: [{ physicalLocation: { artifactLocation: { uri: file === '-' ? 'stdin' : file }, region: { charOffset: f.start, charLength: f.end - f.start } } }],
-        properties: { confidence: f.confidence, detector: f.detector, ...(f.path ? { path: f.path } : {}) },
-      })),
-    }],
-  };
-}
-
-function toTable(findings: Finding[]): string {
-  if (findings.length === 0) return 'no findings';
-  const rows = findings.map((f) => [f.entity, f.detector, f.confidence.toFixed(2), f.path ?? '', `${f.start}-${f.end}`]);
-  const head = ['entity', 'detector', 'conf', 'path', 'span'];
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()).join('\n');
+  return { chunks: handle.createReadStream(), size: stat.isFile() ? stat.size : undefined, label: file };
 }
 
 export async function dlpScanCommand(file: string, options: ScanCommandOptions): Promise<number> {
   const minConfidence = options.minConfidence !== undefined ? Number(options.minConfidence) : undefined;
   if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) throw new DlpCliError('--min-confidence must be a number between 0 and 1', 2);
-  const opts: Parameters<typeof scan>[1] = {};
+  const input = await openInput(file);
+  const opts: ScanInputOptions = {
+    format: options.format ?? 'auto',
+    label: input.label,
+    onNote: (message) => process.stderr.write(`note: ${message}\n`),
+  };
+  if (input.size !== undefined) opts.size = input.size;
   if (minConfidence !== undefined) opts.minConfidence = minConfidence;
   if (options.entities) opts.entities = options.entities.split(',').map((s) => s.trim()).filter(Boolean);
   if (options.includeTestValues) opts.includeTestValues = true;
-  const findings = scanInput(await readInput(file), opts);
-  // findings carry offsets, never the matched values, so output is safe to store in CI logs
-  if (options.output === 'json') console.log(JSON.stringify({ findings }, null, 2));
-  else if (options.output === 'sarif') console.log(JSON.stringify(toSarif(findings, file), null, 2));
-  else console.log(toTable(findings));
-  return findings.length > 0 ? 1 : 0;
+  const sink = createFindingSink(options.output, file);
+  try {
+    for await (const f of scanInput(input.chunks, opts)) await sink.add(f);
+    await sink.end();
+  } catch (err) {
+    // A reader that stopped early (`| head`) got what it wanted; the exit code says what it saw.
+    if (sink.closed) return sink.count > 0 ? 1 : 0;
+    if (err instanceof DlpError) throw new DlpCliError(err.message, 2);
+    // A failing read (EIO, a vanished pipe) surfaces as a system error with a syscall.
+    if (err instanceof Error && 'syscall' in err) throw new DlpCliError(`cannot read ${input.label}: ${err.message}`, 2);
+    throw err;
+  }
+  return sink.count > 0 ? 1 : 0;
 }
 
 export async function dlpEvalCommand(options: { dataset: string; json?: boolean; minConfidence?: string }): Promise<void> {
@@ -140,15 +99,31 @@ export async function dlpEvalCommand(options: { dataset: string; json?: boolean;
 export function registerDlpCommands(program: Command): Command {
   const dlp = program.command('dlp').description('Find and measure sensitive data (PII, financial data, secrets)');
   dlp.command('scan')
-    .description('Scan a file (text, JSON or JSONL) or standard input for sensitive data')
+    .description('Scan a file (text, JSON or JSONL; any size, streamed) or standard input for sensitive data')
     .argument('<file>', 'file to scan, or - for standard input')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'sarif', 'table']).default('table'))
+    .addOption(new Option('-o, --output <format>', 'output format; table and jsonl print findings as they are found, json and sarif hold them all in memory to print one document').choices(['table', 'jsonl', 'json', 'sarif']).default('table'))
+    .addOption(new Option('--format <format>', 'input format; auto decides from the first 64 KiB').choices(['auto', 'text', 'json', 'jsonl']).default('auto'))
     .option('--min-confidence <n>', 'drop findings below this confidence (0..1, default 0.5)')
     .option('--entities <list>', 'comma-separated entity types to look for (default: all)')
     .option('--include-test-values', 'also report documented test values (e.g. 4111 1111 1111 1111)')
-    .addHelpText('after', '\nExit codes: 0 no findings, 1 findings, 2 usage or input error.\nExample: trellis dlp scan export.jsonl --output sarif > dlp.sarif')
-    .action(async (file: string, options: ScanCommandOptions) => {
-      process.exitCode = await dlpScanCommand(file, options);
+    .addHelpText('after', [
+      '',
+      'Text is scanned in a stream: spans are offsets into the whole input (UTF-16 code units).',
+      'JSONL is read a line at a time (lines up to 64 MiB); paths read "line N: $.field".',
+      'A single JSON document is parsed whole, up to 256 MiB; write larger ones as JSONL.',
+      'Binary or invalid UTF-8 input is scanned too, with invalid bytes replaced (a note says so).',
+      '',
+      'Exit codes: 0 no findings, 1 findings, 2 usage or input error.',
+      'Example: trellis dlp scan export.jsonl --output sarif > dlp.sarif',
+    ].join('\n'))
+    .action(async (file: string, options: ScanCommandOptions, command: Command) => {
+      // The trellis program has its own -o (table|json), which takes the flag wherever it
+      // stands on the command line, so this command's value is only ever its default there.
+      let root = command;
+      while (root.parent) root = root.parent;
+      const given = root !== command && command.getOptionValueSource('output') === 'default' && ['cli', 'env'].includes(root.getOptionValueSource('output') ?? '');
+      const output = given ? (root.opts() as { output: OutputFormat }).output : options.output;
+      process.exitCode = await dlpScanCommand(file, { ...options, output });
     });
   dlp.command('eval')
     .description('Measure detector precision and recall on a labelled JSONL dataset')
