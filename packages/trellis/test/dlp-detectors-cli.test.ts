@@ -81,4 +81,21 @@ describe('trellis dlp detectors', () => {
     expect((await trellis(['dlp', 'detectors', 'delete', 'project-code'], env)).code).toBe(0);
     expect((await trellis(['dlp', 'detectors', 'show', 'project-code'], env)).code).toBe(3);
   });
+
+  it('reveals a tokenized value through `dlp reveal`, which insists on a reason', async () => {
+    const phone = '+44 20 7946 0321';
+    const r = await fetch(`${server.url}/api/v1/dlp/transform`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.TRELLIS_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `call ${phone} today`, plan: { rules: [{ entity: 'PHONE_NUMBER', operator: { type: 'tokenize' } }] } }),
+    });
+    const value = ((await r.json()) as { value: string }).value;
+    const token = value.slice('call '.length, value.length - ' today'.length);
+    expect(token).not.toBe(phone);
+    expect(token).toMatch(/^\+\d\d \d\d \d{4} \d{4}$/); // shape preserved
+    const noReason = await trellis(['dlp', 'reveal', '--entity', 'PHONE_NUMBER', '--operator', 'tokenize', token], env);
+    expect(noReason.code).toBe(2);
+    const shown = await trellis(['dlp', 'reveal', '--entity', 'PHONE_NUMBER', '--operator', 'tokenize', '--reason', 'callback request 88', token], env);
+    expect(shown).toMatchObject({ code: 0, stdout: `${phone}\n` });
+  });
 });

@@ -19,7 +19,7 @@ export const permissions = {
   'schemas:read': { description: 'Read the OpenAPI document and published JSON Schemas', roles: ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] },
   'dlp:scan': { description: 'Scan text and records for sensitive data', roles: ['admin', 'reviewer', 'builder', 'auditor'] },
   'dlp:transform': { description: 'Mask, redact, hash or tokenize sensitive data', roles: ['admin', 'reviewer', 'builder'] },
-  'dlp:detokenize': { description: 'Reverse tokenization (privileged)', roles: ['admin'] },
+  'dlp:detokenize': { description: 'Reveal tokenized or encrypted values (privileged; audited with a reason)', roles: ['admin'] },
   'dlp:read': { description: 'List and show custom detectors and their sample tests', roles: ['admin', 'reviewer', 'auditor'] },
   'dlp:manage': { description: 'Add, test, edit, activate, deactivate and delete custom detectors', roles: ['admin'] },
 } as const satisfies Record<string, { description: string; roles: readonly Role[] }>;

@@ -11,6 +11,7 @@ import { registerAuditCommands } from '../audit/cli.ts';
 import { registerTokenCommands } from '../auth/cli.ts';
 import { registerDlpCommands } from '../dlp/cli.ts';
 import { registerDetectorCommands } from '../dlp/detector-registry/cli.ts';
+import { registerRevealCommand } from '../dlp/reveal-cli.ts';
 import { registerPolicyCommands } from '../policy/cli.ts';
 import { registerAppCommands } from '../catalog/cli.ts';
 
@@ -24,11 +25,16 @@ export function buildProgram(): Command {
     .addOption(new Option('-o, --output <format>', 'output format (dlp scan also takes sarif and jsonl)').choices(['table', 'json', 'sarif', 'jsonl']).default('table'))
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExit codes: 0 ok, 1 check failed, 2 usage, 3 not found, 4 authentication/permission, 5 server or network, 6 conflict.');
+  // Before any subcommand exists: commander copies this setting into subcommands as they are
+  // created, so a usage error anywhere throws (and exits 2 through main.ts) instead of exiting 1.
+  program.exitOverride();
   const ctx = contextFor(program);
   registerServeCommand(program);
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);
-  registerDetectorCommands(registerDlpCommands(program), ctx);
+  const dlp = registerDlpCommands(program);
+  registerDetectorCommands(dlp, ctx);
+  registerRevealCommand(dlp, ctx);
   registerPolicyCommands(program, ctx);
   registerAppCommands(program, ctx);
   return program;

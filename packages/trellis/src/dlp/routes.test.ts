@@ -68,4 +68,37 @@ describe('DLP over the API', () => {
     const invalid = await t.as('admin', { method: 'POST', url: '/api/v1/dlp/detectors/test', payload: { detector: { id: 'bad', entity: 'BAD', pattern: '(unclosed' } } });
     expect(invalid.statusCode).toBe(400);
   });
+
+  it('reveals tokenized and encrypted values to admins only, with the reason audited and no value logged', async () => {
+    const email = 'rosa.vidal@northwind-mail.com';
+    const text = `card ${card}, mail ${email}`;
+    const plan = { rules: [{ entity: 'CREDIT_CARD', operator: { type: 'tokenize' } }, { entity: 'EMAIL_ADDRESS', operator: { type: 'encrypt' } }] };
+    const res = await t.as('builder', { method: 'POST', url: '/api/v1/dlp/transform', payload: { text, plan } });
+    expect(res.statusCode, res.body).toBe(200);
+    // `applied` spans are the input's; the output keeps the text around each replacement.
+    const [, token = '', sealed = ''] = /^card (\S+), mail (\S+)$/.exec((res.json() as { value: string }).value) ?? [];
+    expect(token).toMatch(/^[0-9]{16}$/);
+    expect(token).not.toBe(card);
+    const items = [{ value: token, entity: 'CREDIT_CARD', operator: 'tokenize' }, { value: sealed, entity: 'EMAIL_ADDRESS', operator: 'encrypt' }];
+
+    expect((await t.as('builder', { method: 'POST', url: '/api/v1/dlp/reveal', payload: { items, reason: 'case 4711' } })).statusCode).toBe(403);
+    const noReason = await t.as('admin', { method: 'POST', url: '/api/v1/dlp/reveal', payload: { items } });
+    expect(noReason.statusCode).toBe(400);
+    const revealed = await t.as('admin', { method: 'POST', url: '/api/v1/dlp/reveal', payload: { items, reason: 'chargeback case 4711' } });
+    expect(revealed.statusCode, revealed.body).toBe(200);
+    expect(revealed.json()).toEqual({ items: [{ value: card }, { value: email }] });
+
+    // Encryption is bound to the entity: the wrong one fails, naming the item but not its value.
+    const wrong = await t.as('admin', { method: 'POST', url: '/api/v1/dlp/reveal', payload: { items: [{ value: sealed, entity: 'PHONE_NUMBER', operator: 'encrypt' }], reason: 'test' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'items[0].value' }] });
+    expect(wrong.body).not.toContain(sealed);
+
+    const events = await t.services.audit.list({ action: 'dlp.reveal', limit: 10 });
+    expect(events).toHaveLength(1);
+    const trail = JSON.stringify(events);
+    expect(trail).toContain('chargeback case 4711');
+    expect(trail).not.toContain(card);
+    expect(trail).not.toContain(email);
+  });
 });

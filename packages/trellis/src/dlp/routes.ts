@@ -1,6 +1,7 @@
 /**
  * REST routes of the DLP engine: scan text or a JSON record, transform it under a plan for the
- * caller's clearance, and test a custom detector before activation. Responses carry spans and
+ * caller's clearance, test a custom detector before activation, and reveal tokenized or
+ * encrypted values (privileged, with a stated reason, audited). Scan responses carry spans and
  * entity names, never the matched values; keyed operators use keys derived from the
  * installation's master key, which never leave the server.
  */
@@ -10,7 +11,10 @@ import { AppError } from '../errors.ts';
 import type { KeyRing } from '../keys/master-key.ts';
 import { roleHas } from '../auth/permissions.ts';
 import { requirePrincipal } from '../auth/plugin.ts';
-import { scan, scanRecord, transform, testCustomDetector, DlpError, type Finding, type PatternDetector } from './index.ts';
+import { scan, scanRecord, transform, testCustomDetector, detokenize, decrypt, DlpError, type Finding, type PatternDetector } from './index.ts';
+import type { Database } from '../db/database.ts';
+import type { AuditLog } from '../audit/service.ts';
+import { actorOf } from '../auth/service.ts';
 import type { DetectorRegistry } from './detector-registry/service.ts';
 
 const findingSchema = {
@@ -68,7 +72,13 @@ function dlpFailure(err: unknown): never {
   throw err;
 }
 
-export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors: DetectorRegistry }): void {
+interface RevealItem {
+  value: string;
+  entity: string;
+  operator: 'tokenize' | 'encrypt';
+}
+
+export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors: DetectorRegistry; database: Database; audit: AuditLog }): void {
   const keys = () => ({ hash: deps.keys.derive('dlp.hash'), tokenize: deps.keys.derive('dlp.tokenize'), encrypt: deps.keys.derive('dlp.encrypt') });
 
   app.post<{ Body: ScanBody }>(
@@ -133,6 +143,67 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       } catch (err) {
         dlpFailure(err);
       }
+    },
+  );
+
+  app.post<{ Body: { items: RevealItem[]; reason: string } }>(
+    '/api/v1/dlp/reveal',
+    {
+      config: { permission: 'dlp:detokenize' },
+      schema: {
+        summary: 'Turn tokenized or encrypted values back into the originals (privileged; the reason is audited)',
+        tags: ['dlp'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['items', 'reason'],
+          properties: {
+            items: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 1000,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['value', 'entity', 'operator'],
+                properties: {
+                  value: { type: 'string', minLength: 1, maxLength: 10_000 },
+                  entity: { type: 'string', minLength: 1, maxLength: 64, description: 'the entity the value was transformed as (it keys the transformation)' },
+                  operator: { type: 'string', enum: ['tokenize', 'encrypt'] },
+                },
+              },
+            },
+            reason: { type: 'string', minLength: 3, maxLength: 500, description: 'why the originals are needed, e.g. a ticket reference' },
+          },
+        },
+        response: responses({ 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { value: { type: 'string' } }, required: ['value'] } } }, required: ['items'] } }),
+      },
+    },
+    async (req) => {
+      const values = req.body.items.map((item, i) => {
+        try {
+          return item.operator === 'tokenize' ? detokenize(item.value, deps.keys.derive('dlp.tokenize'), item.entity) : decrypt(item.value, deps.keys.derive('dlp.encrypt'), item.entity);
+        } catch (err) {
+          // The message names the item, never its value.
+          if (err instanceof DlpError) throw new AppError('validation_failed', `item ${i} cannot be revealed`, { errors: [{ path: `items[${i}].value`, message: err.message }] });
+          throw err;
+        }
+      });
+      const entities: Record<string, number> = {};
+      for (const item of req.body.items) entities[item.entity] = (entities[item.entity] ?? 0) + 1;
+      // Revealing is the sensitive act itself: it is on the record before any value leaves.
+      await deps.database.db.transaction().execute((tx) =>
+        deps.audit.append(tx, {
+          class: 'data_security_finding',
+          activity: 'read',
+          action: 'dlp.reveal',
+          actor: actorOf(requirePrincipal(req)),
+          outcome: 'success',
+          srcIp: req.ip,
+          details: { count: values.length, entities, operators: [...new Set(req.body.items.map((i) => i.operator))].sort(), reason: req.body.reason },
+        }),
+      );
+      return { items: values.map((value) => ({ value })) };
     },
   );
 
