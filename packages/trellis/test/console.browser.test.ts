@@ -100,6 +100,18 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     await page.click('#scan-form button[type=submit]');
     await page.waitForSelector('#findings tbody td:has-text("custom:project-code")');
     expect(await page.textContent('#redacted')).not.toContain('bluebird');
+
+    // Tokenize a card through the API, then reveal it in the console with a reason.
+    const card = '4532015112830366';
+    const tr = await fetch(`${server.url}/api/v1/dlp/transform`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: card, plan: { rules: [{ entity: 'CREDIT_CARD', operator: { type: 'tokenize' } }] } }) });
+    const tokenized = ((await tr.json()) as { value: string }).value;
+    expect(tokenized).not.toBe(card);
+    await page.fill('#rev-value', tokenized);
+    await page.fill('#rev-entity', 'CREDIT_CARD');
+    await page.fill('#rev-reason', 'dispute 4711');
+    await page.click('#reveal-form button[type=submit]');
+    await page.waitForSelector('#revealed:not([hidden])');
+    expect(await page.textContent('#revealed')).toBe(card);
     expect(await page.textContent('#error')).toBe('');
     expect(errors).toEqual([]);
   });

@@ -176,6 +176,14 @@ document.addEventListener('DOMContentLoaded', () => {
   $('det-test').addEventListener('click', () => {
     post('/api/v1/dlp/detectors/test', detectorBody()).then((r) => { $('det-report').hidden = false; $('det-report').textContent = reportText(r); }).catch(fail);
   });
+  $('reveal-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const item = { value: $('rev-value').value.trim(), entity: $('rev-entity').value.trim(), operator: $('rev-operator').value };
+    post('/api/v1/dlp/reveal', { items: [item], reason: $('rev-reason').value.trim() }).then((r) => {
+      $('revealed').hidden = false;
+      $('revealed').textContent = r.items[0].value;
+    }).catch(fail);
+  });
   $('detector-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     post('/api/v1/dlp/detectors', detectorBody()).then((d) => {
