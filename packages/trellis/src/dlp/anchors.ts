@@ -9,139 +9,201 @@
  * Each anchor kind is sound for the detectors that use it: every character a match can contain
  * belongs to the anchor's alphabet, so a match always lies within `before`/`after` characters of
  * some candidate (see the `anchor` notes on each detector).
+ *
+ * Digit runs, digit clusters and tokens come from one pass over the text's byte view
+ * (text-bytes.ts) and are kept in typed arrays; only `pattern` anchors run a regex.
  */
 import type { DetectorAnchor } from './types.ts';
 
+/** Byte classes for the profile pass (see `CLASS`): bit 0 marks a digit, bit 1 a letter or digit,
+ *  bit 2 a gap character, so `class & 1` and `(class >> 1) & 1` are the 0/1 flags the pass adds. */
+const DIGIT = 3;
+const LETTER = 2;
 /** Characters that may separate the digit groups of one printed number (`415-555 0132`,
- *  `(0) 20`, `12.34.56`, `1234:5678`, `12/34`). */
-function isGap(c: number): boolean {
-  return c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 58 || c === 47 || c === 43;
+ *  `(0) 20`, `12.34.56`, `1234:5678`, `12/34`, `+49 30`). */
+const GAP = 4;
+const CLASS = classTable();
+
+function classTable(): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 48; c <= 57; c++) t[c] = DIGIT;
+  for (let c = 65; c <= 90; c++) t[c] = LETTER;
+  for (let c = 97; c <= 122; c++) t[c] = LETTER;
+  for (const c of ' -.():/+') t[c.charCodeAt(0)] = GAP;
+  return t;
 }
+
 /** Longest run of gap characters inside one cluster: `) (` between two groups is three. */
 const MAX_GAP = 3;
 /** Shortest alphanumeric token worth recording (the shortest token anchor any detector uses). */
 const MIN_TOKEN = 9;
 
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** Candidate spans: candidate `k` is `[starts[k], ends[k])`, in ascending order. */
+export interface Spans {
+  starts: ArrayLike<number>;
+  ends: ArrayLike<number>;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+/** Digit clusters (see `TextProfile.clusters`), with each one's digit count. */
+export interface Clusters extends Spans {
+  digits: ArrayLike<number>;
 }
 
-/** A digit cluster (see `clusters`): digit runs joined by gap runs of at most MAX_GAP characters. */
-const CLUSTER = /\d+(?:[ \-.():/+]{1,3}\d+)*/g;
-/** A run of at least n digits, by n. */
-const RUNS = new Map<number, RegExp>();
+/** A growable list of offsets. A dense text has tens of thousands of candidates per chunk; typed
+ *  buffers keep them out of the garbage collector's way. */
+class OffsetList {
+  private data = new Int32Array(256);
+  private length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The values pushed so far (a view, not a copy). */
+  values(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** Collects runs and clusters as the profile pass reports digit runs (see `TextProfile.profile`). */
+class DigitRuns {
+  readonly runStarts = new OffsetList();
+  readonly runEnds = new OffsetList();
+  readonly clusterStarts = new OffsetList();
+  readonly clusterEnds = new OffsetList();
+  readonly clusterDigits = new OffsetList();
+  /** The cluster being built: `[start, end)` holding `digits` digits; `end` is -1 before the first. */
+  private start = -1;
+  private end = -1;
+  private digits = 0;
+
+  constructor(private readonly bytes: Uint8Array, private readonly minRun: number) {}
+
+  /** A maximal digit run `[s, e)`: recorded as a run when long enough, and chained to the current
+   *  cluster when only a short gap separates them, else it starts a new cluster. */
+  add(s: number, e: number): void {
+    if (e - s >= this.minRun) {
+      this.runStarts.push(s);
+      this.runEnds.push(e);
+    }
+    if (this.end >= 0 && joinsCluster(this.bytes, this.end, s)) {
+      this.end = e;
+      this.digits += e - s;
+      return;
+    }
+    this.flush();
+    this.start = s;
+    this.end = e;
+    this.digits = e - s;
+  }
+
+  /** Records the current cluster, if any. */
+  flush(): void {
+    if (this.end < 0) return;
+    this.clusterStarts.push(this.start);
+    this.clusterEnds.push(this.end);
+    this.clusterDigits.push(this.digits);
+  }
+}
+
+/** Whether a digit run starting at `next` continues the cluster that ends at `end`: only gap
+ *  characters, at most MAX_GAP of them, lie between. */
+function joinsCluster(bytes: Uint8Array, end: number, next: number): boolean {
+  if (next - end > MAX_GAP) return false;
+  for (let i = end; i < next; i++) if (CLASS[bytes[i]!] !== GAP) return false;
+  return true;
+}
+
+/**
+ * The profile pass: reports every maximal digit run to `digitRuns` and records every maximal
+ * alphanumeric token at least `minToken` long, in one pass over the byte view, so a detector set
+ * that uses all three anchor kinds (as the PII set does) reads the text once instead of three
+ * times. The loop keeps the lengths of the alphanumeric run and of the digit run ending at each
+ * byte with arithmetic rather than branches (word and number boundaries are too frequent and
+ * irregular for branch prediction), and branches only where a digit run or a long token ends.
+ * It is a function of its own (not a method that goes on to build objects), so the engine
+ * compiles it whole rather than only from inside the loop of its first call.
+ */
+function profilePass(bytes: Uint8Array, minToken: number, digitRuns: DigitRuns, tokenStarts: OffsetList, tokenEnds: OffsetList): void {
+  const n = bytes.length;
+  let alnum = 0; // length of the alphanumeric run ending before byte i
+  let digits = 0; // length of the digit run ending before byte i
+  // one step past the end (read as a separator) closes the last runs inside the loop: code after
+  // a loop that the engine compiled while inside it has no type feedback and drops it back to the
+  // interpreter on every call
+  for (let i = 0; i <= n; i++) {
+    const k = i < n ? CLASS[bytes[i]!]! : 0;
+    const isDigit = k & 1;
+    const isAlnum = (k >> 1) & 1;
+    // non-zero only where a run ends at i: the branches below are taken once per run, not per byte
+    const digitsEnded = digits * (isDigit ^ 1);
+    if (digitsEnded !== 0) digitRuns.add(i - digitsEnded, i);
+    if (alnum * (isAlnum ^ 1) >= minToken) {
+      tokenStarts.push(i - alnum);
+      tokenEnds.push(i);
+    }
+    digits = (digits + 1) * isDigit;
+    alnum = (alnum + 1) * isAlnum;
+  }
+}
+
+interface ProfileData {
+  runs: Spans;
+  clusters: Clusters;
+  tokens: Spans;
+}
 
 export class TextProfile {
-  private clusterData: { starts: number[]; ends: number[]; digits: number[] } | null = null;
-  private tokenData: { starts: number[]; ends: number[] } | null = null;
-  private runData: { starts: number[]; ends: number[] } | null = null;
-  private readonly patternData = new Map<RegExp, { starts: number[]; ends: number[] }>();
+  private data: ProfileData | null = null;
+  private readonly patternData = new Map<RegExp, Spans>();
   /** Detectors often share an anchor (nine-digit clusters, say); their regions are built once. */
   private readonly regionCache = new Map<DetectorAnchor | string, number[]>();
   /** Candidates per anchor; `spans` is null when there were more than `limit`. */
   private readonly spanCache = new Map<RegExp | string, { spans: number[] | null; limit: number }>();
 
-  /** `minRun` / `minToken`: the shortest run / token any anchor of the detector set asks for;
-   *  shorter ones are not recorded, which skips the many short numbers and words of ordinary text. */
-  constructor(readonly text: string, readonly minRun = 2, readonly minToken = MIN_TOKEN) {}
+  /** `bytes`: the text's byte view (text-bytes.ts). `minRun` / `minToken`: the shortest run /
+   *  token any anchor of the detector set asks for; shorter ones are not recorded, which skips the
+   *  many short numbers and words of ordinary text. */
+  constructor(readonly text: string, readonly bytes: Uint8Array, readonly minRun = 2, readonly minToken = MIN_TOKEN) {}
 
   /** Maximal groups of digits joined by short runs of separators, with their digit counts. */
-  clusters(): { starts: number[]; ends: number[]; digits: number[] } {
-    if (this.clusterData) return this.clusterData;
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const digits: number[] = [];
-    const text = this.text;
-    // the regex finds each cluster's end without allocating; walking back from it over digits
-    // and gap runs of at most MAX_GAP gives the same start and the digit count
-    const re = CLUSTER;
-    re.lastIndex = 0;
-    while (re.test(text)) {
-      const end = re.lastIndex;
-      let i = end - 1;
-      let count = 0;
-      for (;;) {
-        count++;
-        let j = i - 1;
-        while (j >= 0 && isGap(text.charCodeAt(j)) && i - j <= MAX_GAP) j--;
-        if (j < 0) break;
-        const c = text.charCodeAt(j);
-        if (c < 48 || c > 57 || i - j - 1 > MAX_GAP) break;
-        i = j;
-      }
-      starts.push(i);
-      ends.push(end);
-      digits.push(count);
-    }
-    this.clusterData = { starts, ends, digits };
-    return this.clusterData;
+  clusters(): Clusters {
+    return this.profile().clusters;
   }
 
   /** Maximal runs of ASCII digits at least `minRun` long. */
-  runs(): { starts: number[]; ends: number[] } {
-    if (this.runData) return this.runData;
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const text = this.text;
-    const min = Math.min(Math.max(2, this.minRun), 64);
-    let re = RUNS.get(min);
-    if (!re) RUNS.set(min, (re = new RegExp(`\\d{${min},}`, 'g')));
-    re.lastIndex = 0;
-    while (re.test(text)) {
-      const end = re.lastIndex;
-      let i = end - min;
-      while (i > 0 && isDigit(text.charCodeAt(i - 1))) i--;
-      starts.push(i);
-      ends.push(end);
-    }
-    this.runData = { starts, ends };
-    return this.runData;
+  runs(): Spans {
+    return this.profile().runs;
   }
 
   /** Maximal runs of ASCII letters and digits at least `minToken` (and `MIN_TOKEN`) long. */
-  tokens(): { starts: number[]; ends: number[] } {
-    if (this.tokenData) return this.tokenData;
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const text = this.text;
-    const n = text.length;
-    const min = Math.max(MIN_TOKEN, this.minToken);
-    let i = 0;
-    while (i < n) {
-      if (!isAlnum(text.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      const start = i;
-      // every token starting before the first non-alphanumeric character at or before
-      // start + min - 1 is shorter than `min`: look there first and skip them all
-      const probe = start + min - 1;
-      if (probe >= n) break;
-      if (!isAlnum(text.charCodeAt(probe))) {
-        i = probe + 1;
-        continue;
-      }
-      let k = probe - 1;
-      while (k > start && isAlnum(text.charCodeAt(k))) k--;
-      if (k > start) {
-        i = k + 1;
-        continue;
-      }
-      i = probe + 1;
-      while (i < n && isAlnum(text.charCodeAt(i))) i++;
-      starts.push(start);
-      ends.push(i);
-    }
-    this.tokenData = { starts, ends };
-    return this.tokenData;
+  tokens(): Spans {
+    return this.profile().tokens;
+  }
+
+  /** Runs, clusters and tokens, from one pass over the byte view (see `profilePass`). */
+  private profile(): ProfileData {
+    if (this.data) return this.data;
+    const digitRuns = new DigitRuns(this.bytes, Math.min(Math.max(2, this.minRun), 64));
+    const tokenStarts = new OffsetList();
+    const tokenEnds = new OffsetList();
+    profilePass(this.bytes, Math.max(MIN_TOKEN, this.minToken), digitRuns, tokenStarts, tokenEnds);
+    digitRuns.flush();
+    this.data = {
+      runs: { starts: digitRuns.runStarts.values(), ends: digitRuns.runEnds.values() },
+      clusters: { starts: digitRuns.clusterStarts.values(), ends: digitRuns.clusterEnds.values(), digits: digitRuns.clusterDigits.values() },
+      tokens: { starts: tokenStarts.values(), ends: tokenEnds.values() },
+    };
+    return this.data;
   }
 
   /** Spans of every match of a (global) anchor pattern; computed once per pattern per text. */
-  matches(re: RegExp): { starts: number[]; ends: number[] } {
+  matches(re: RegExp): Spans {
     const cached = this.patternData.get(re);
     if (cached) return cached;
     const starts: number[] = [];
@@ -159,7 +221,7 @@ export class TextProfile {
 
   /** Where the candidates of `anchor` come from, without copying them: candidate `k` is
    *  `[starts[k], ends[k])` when its size (`sizes[k]`, else its length) is within `lo..hi`. */
-  source(anchor: DetectorAnchor): { starts: number[]; ends: number[]; sizes: number[] | null; lo: number; hi: number } {
+  source(anchor: DetectorAnchor): Spans & { sizes: ArrayLike<number> | null; lo: number; hi: number } {
     if (anchor.kind === 'digits') {
       const { starts, ends, digits } = this.clusters();
       return { starts, ends, sizes: digits, lo: anchor.minDigits, hi: Infinity };

@@ -25,23 +25,27 @@ export function hasContext(text: string, start: number, end: number, words: read
   // ASCII: search the window "before + ' ' + after" in place, folding case as we read
   const lenBefore = start - a0;
   const length = lenBefore + 1 + (b1 - end);
-  const at = (j: number): number => {
-    const c = j < lenBefore ? text.charCodeAt(a0 + j) : j === lenBefore ? 32 : text.charCodeAt(end + j - lenBefore - 1);
-    return c >= 65 && c <= 90 ? c + 32 : c;
-  };
   for (const w of words) {
     const first = w.charCodeAt(0);
     for (let i = 0; i + w.length <= length; i++) {
-      if (at(i) !== first) continue;
+      if (windowChar(text, i, a0, lenBefore, end) !== first) continue;
       let k = 1;
-      while (k < w.length && at(i + k) === w.charCodeAt(k)) k++;
+      while (k < w.length && windowChar(text, i + k, a0, lenBefore, end) === w.charCodeAt(k)) k++;
       if (k < w.length) continue;
       // a context word must start a word ("passportnumber" counts, "ship" is not "ip")
-      const before = i === 0 ? 32 : at(i - 1);
+      const before = i === 0 ? 32 : windowChar(text, i - 1, a0, lenBefore, end);
       if (!((before >= 97 && before <= 122) || (before >= 48 && before <= 57))) return true;
     }
   }
   return false;
+}
+
+/** Character `j` of the window `text[a0, a0 + lenBefore) + ' ' + text[end, …)`, ASCII lower-cased.
+ *  (A plain function rather than a closure inside `hasContext`, which would be allocated on
+ *  every call: context checks run once per match.) */
+function windowChar(text: string, j: number, a0: number, lenBefore: number, end: number): number {
+  const c = j < lenBefore ? text.charCodeAt(a0 + j) : j === lenBefore ? 32 : text.charCodeAt(end + j - lenBefore - 1);
+  return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
 /** The general case: non-ASCII text is lower-cased as JavaScript does (which may change lengths). */

@@ -58,6 +58,12 @@ describe('windowed scan matches the whole-text reference', () => {
       '+14155550132', '004930123456789', '4155550132 ext 12', '(415) 555-0132', '415-55-0132', '123-45-6789', '123456789',
       'ABCPE1234F', 'ABCXE1234F', 'pan ABCXE1234F', 'X1234567L', '12345678Z', '131052-308T', 'AB9123456', 'MH12AB1234',
       '900701234', '9434765919', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', 'phone 5550132123', 'ssn 078051121', 'BAN\u212A 12345678901',
+      // shapes the anchor filters (uk-nino, sg-uen, sg-nric-fin, iban) reason about, and IPv4 addresses
+      '10.1.2.3', '10.1.2.3/24', '1.2.3', '10.1.2.3.4', 'AB 12 34 56 C', 'JG123456A', 'AB 12 34 56 7', 'xAB123456C', 'AB 1234567 C',
+      '53312345C', '201912345r', 'T08LL0001K', 't08ll0001k', 's12ab1234L', 'T08LL00012K', 'xT08LL0001K', '533123456C', 'S1234567D', 'T1234567J', 'S12345678D', 'aS1234567D',
+      'GB82 WEST 1234 5698 7654 32', 'DE89370400440532013000', 'xDE89370400440532013000', 'de89 3704 0044 0532 0130 00',
+      // a rejected match ("1118 ext 000") that runs into the next candidate's window
+      'tel:111118 ext 000 111111666666', '555118 x 000 4155550132', '2001:db8::1 and 10.0.0.1',
     ];
     const filler = 'the order status is ok and review of budget '.repeat(60);
     for (const sample of samples) {
@@ -68,6 +74,16 @@ describe('windowed scan matches the whole-text reference', () => {
         }
       }
     }
+  });
+
+  it('starts windows where the whole-text run is between matches', () => {
+    // "111118 ext 000" matches the phone pattern and is rejected (six digits); the whole-text run
+    // resumes after it, so "000" cannot start the match that would hide "111111666666"
+    const filler = 'the order status is ok and review of budget '.repeat(200);
+    const s = `${filler}tel:111118 ext 000 111111666666 ${filler}`;
+    const found = scan(s, { minConfidence: 0.05 });
+    expect(found).toEqual(scanReference(s, { minConfidence: 0.05 }));
+    expect(found.map((f) => `${f.detector}:${s.slice(f.start, f.end)}`)).toContain('phone:111111666666');
   });
 
   it('keeps a bare number that a context word makes a phone number', () => {

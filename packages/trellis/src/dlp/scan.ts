@@ -17,7 +17,9 @@
  * A windowed run finds what a whole-text run finds: every window starts the regex with the real
  * text before it (the window is a prefix slice, so look-behinds and `\b` see true context), and a
  * match that reaches the end of its window is re-run on the whole text to undo any effect of the
- * cut. `scanReference` keeps the plain whole-text run as the oracle tests compare against.
+ * cut. An anchored detector's windows are also widened to edges no match can span (a character
+ * its pattern never consumes, regex-alphabet.ts), so a match the whole-text run makes and then
+ * rejects cannot straddle a window's start and shift the matches after it (`syncRegions`). `scanReference` keeps the plain whole-text run as the oracle tests compare against.
  * The per-detector steps follow the contract documented on `PatternDetector` in types.ts.
  */
 import type { Finding, PatternDetector, ScanOptions } from './types.ts';
@@ -28,6 +30,8 @@ import { defaultDetectors } from './detectors/index.ts';
 import { KeywordMatcher } from './keywords.ts';
 import { TextProfile, mergeWindows } from './anchors.ts';
 import { maxMatchLength } from './regex-bounds.ts';
+import { matchAlphabet } from './regex-alphabet.ts';
+import { releaseTextBytes, textBytes } from './text-bytes.ts';
 
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
 /** How much a documented test value loses; it stays visible with `includeTestValues`. */
@@ -64,6 +68,13 @@ interface CompiledSet {
   /** detector index → keyword indexes of the words of its context words, for anchored detectors
    *  whose weak candidates need a context word nearby (see `anchorConfidence`); else null */
   gateWords: Array<number[] | null>;
+  /** detector index → keyword indexes of the longest word of each of its context words: a context
+   *  word can be near a match only if its longest word occurs somewhere in the text (see
+   *  `contextMayOccur`); empty for detectors without context words */
+  contextKeys: number[][];
+  /** detector index → bytes its matches may contain (regex-alphabet.ts), for anchored detectors;
+   *  null when any byte may (such a detector always runs over the whole text) */
+  alphabets: Array<Uint8Array | null>;
   /** Shortest digit run / alphanumeric token any `run` / `token` anchor of the set asks for. */
   minRun: number;
   minToken: number;
@@ -105,6 +116,7 @@ export function compileDetectorSet(detectors: PatternDetector[]): CompiledSet {
         if (!owners.has(k)) owners.set(k, []);
       }
     }
+    for (const k of contextKeyWords(d)) if (!owners.has(k)) owners.set(k, []);
     for (const c of d.trigger?.anyOf ?? '') chars.add(c);
     maxDigits = Math.max(maxDigits, d.trigger?.minDigits ?? 0);
     const longest = d.window ? 0 : maxMatchLength(d.pattern);
@@ -122,9 +134,28 @@ export function compileDetectorSet(detectors: PatternDetector[]): CompiledSet {
     minRun: detectors.reduce((m, d) => (d.anchor?.kind === 'run' ? Math.min(m, d.anchor.minLength) : m), 2 ** 30),
     minToken: detectors.reduce((m, d) => (d.anchor?.kind === 'token' ? Math.min(m, d.anchor.minLength) : m), 2 ** 30),
     gateWords: gateParts.map((parts) => (parts ? parts.map((k) => keywordIndex.get(k)!) : null)),
+    contextKeys: detectors.map((d) => contextKeyWords(d).map((k) => keywordIndex.get(k)!)),
+    alphabets: detectors.map((d) => (d.anchor ? matchAlphabet(d.pattern) : null)),
   };
   compiledCache.set(detectors, set);
   return set;
+}
+
+/** The longest word of each of `d`'s context words, lower-cased (one is enough to rule a context
+ *  word out, and a longer word occurs less often, so it costs the keyword pass fewer hits). */
+function contextKeyWords(d: PatternDetector): string[] {
+  const longest = (w: string) => w.toLowerCase().split(' ').reduce((a, b) => (b.length > a.length ? b : a), '');
+  return [...new Set((d.context ?? []).map(longest).filter((w) => w.length > 0))];
+}
+
+/**
+ * Whether one of detector `i`'s context words can occur in the text at all: each needs its
+ * longest word, and the keyword pass reports every word that JavaScript's lower-casing in
+ * context.ts could find (see keywords.ts). When none can, the per-match context check is skipped.
+ */
+function contextMayOccur(set: CompiledSet, i: number, hits: ReadonlyArray<number[] | undefined>): boolean {
+  for (const k of set.contextKeys[i]!) if (hits[k] !== undefined) return true;
+  return false;
 }
 
 /** Decodes bytes leniently: invalid UTF-8 becomes U+FFFD instead of an error. */
@@ -132,18 +163,19 @@ export function toText(input: string | Uint8Array): string {
   return typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
 }
 
-function countDigits(text: string, cap: number): number {
+/** ASCII digits in the text's byte view, counting stops at `cap`. */
+function countDigits(bytes: Uint8Array, cap: number): number {
   if (cap === 0) return 0;
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
     if (c >= 48 && c <= 57 && ++n >= cap) return n;
   }
   return n;
 }
 
 /** Which detectors may fire on this text (prefilter), as indexes into the set. */
-function selectDetectors(set: CompiledSet, text: string, hits: ReadonlyArray<number[] | undefined>, minConfidence: number): number[] {
+function selectDetectors(set: CompiledSet, text: string, bytes: Uint8Array, hits: ReadonlyArray<number[] | undefined>, minConfidence: number): number[] {
   const selected = new Set<number>();
   const woken = new Set<number>();
   for (let k = 0; k < hits.length; k++) {
@@ -152,7 +184,7 @@ function selectDetectors(set: CompiledSet, text: string, hits: ReadonlyArray<num
     for (const i of set.contextOwners[k]!) woken.add(i);
   }
   const present = new Set(set.triggerChars.filter((c) => text.includes(c)));
-  const digits = countDigits(text, set.maxDigits);
+  const digits = countDigits(bytes, set.maxDigits);
   for (const i of set.ungated) {
     const d = set.detectors[i]!;
     if (d.maxConfidence !== undefined && d.maxConfidence < minConfidence && !woken.has(i)) continue;
@@ -191,18 +223,21 @@ function keywordRegions(set: CompiledSet, i: number, hits: ReadonlyArray<number[
 }
 
 /**
- * Regions for anchored detector `i` whose candidates may be too weak to report on their own: a
- * candidate whose confidence bound (`anchorConfidence`, else `maxConfidence`) is below the
- * threshold is kept only when a context word could raise it and one of the detector's context
+ * Regions for anchored detector `i` whose candidates are filtered (`anchorFilter`) or may be too
+ * weak to report on their own: a candidate the filter rejects, or whose confidence bound
+ * (`anchorConfidence`, else `maxConfidence`) is negative, gets no window; one whose bound is below
+ * the threshold is kept only when a context word could raise it and one of the detector's context
  * words ends near it (within the window plus the context reach), so its pattern, validator and
  * context check never run on the many bare numbers that nothing marks as PII.
  */
 function gatedRegions(set: CompiledSet, i: number, text: string, profile: TextProfile, hits: ReadonlyArray<number[] | undefined>, minConfidence: number, limit: number): number[] | null {
   const d = set.detectors[i]!;
   const anchor = d.anchor!;
+  const filter = d.anchorFilter;
   const fixed = d.anchorConfidence ? null : (d.maxConfidence ?? 1);
-  if (fixed !== null && round(fixed) >= minConfidence) return profile.regions(anchor, limit);
-  const ends = contextEnds(set.gateWords[i]!, hits);
+  if (!filter && fixed !== null && round(fixed) >= minConfidence) return profile.regions(anchor, limit);
+  const gateWords = set.gateWords[i];
+  const ends = gateWords ? contextEnds(gateWords, hits) : [];
   const { starts, ends: candidateEnds, sizes, lo: minSize, hi: maxSize } = profile.source(anchor);
   const kept: number[] = [];
   const reachBefore = anchor.before + CONTEXT_BEFORE;
@@ -213,6 +248,7 @@ function gatedRegions(set: CompiledSet, i: number, text: string, profile: TextPr
     const e = candidateEnds[k]!;
     const size = sizes !== null ? sizes[k]! : e - s;
     if (size < minSize || size > maxSize) continue;
+    if (filter && !filter(text, s, e, size)) continue;
     const bound = fixed ?? d.anchorConfidence!(text, s, e, size);
     if (bound < 0) continue;
     if (round(bound) < minConfidence) {
@@ -240,6 +276,34 @@ function contextEnds(keywords: readonly number[], hits: ReadonlyArray<number[] |
   return lists.flat().sort((a, b) => a - b);
 }
 
+/**
+ * Moves each region's edges outwards to points the whole-text run cannot be in the middle of a
+ * match at: just after, and just before, a character the pattern never consumes (or the text's
+ * ends). A region that started inside such a match, even one its validator rejects, would pair
+ * the characters up differently from the whole-text run and could lose a finding behind it (a
+ * rejected "555118 ext 000" consumes the "000" that starts the next candidate's window). From a
+ * synchronised start the windowed run makes exactly the whole-text run's matches; a match that
+ * reaches the region's end is still re-run on the whole text (EDGE) for look-aheads past the cut.
+ * Regions that meet after moving are merged. (Keyword windows are not moved: the patterns of
+ * keyword-gated detectors consume most characters, so there is rarely a point to move them to.)
+ */
+function syncRegions(regions: readonly number[], bytes: Uint8Array, alphabet: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < regions.length; r += 2) {
+    let a = regions[r]!;
+    let b = regions[r + 1]!;
+    while (a > 0 && alphabet[bytes[a - 1]!] === 1) a--;
+    while (b < bytes.length && alphabet[bytes[b]!] === 1) b++;
+    const last = out.length - 1;
+    if (last > 0 && a <= out[last]!) {
+      if (b > out[last]!) out[last] = b;
+    } else {
+      out.push(a, b);
+    }
+  }
+  return out;
+}
+
 const stickyCache = new WeakMap<RegExp, RegExp>();
 
 /** The same pattern anchored at `lastIndex`, for re-running one match on the whole text. */
@@ -253,7 +317,7 @@ function stickyOf(re: RegExp): RegExp {
 }
 
 /** Runs `d` over the regions `[a0, b0, a1, b1, …]` (ascending, disjoint) of `text`. */
-function runDetector(d: PatternDetector, text: string, regions: readonly number[], out: Finding[], includeTestValues: boolean): void {
+function runDetector(d: PatternDetector, text: string, regions: readonly number[], out: Finding[], includeTestValues: boolean, context: boolean): void {
   const re = d.pattern;
   let pos = 0;
   for (let r = 0; r < regions.length; r += 2) {
@@ -282,15 +346,16 @@ function runDetector(d: PatternDetector, text: string, regions: readonly number[
         continue;
       }
       pos = m.index + m[0].length;
-      const rescanFrom = handleMatch(d, text, m, out, includeTestValues);
+      const rescanFrom = handleMatch(d, text, m, out, includeTestValues, context);
       if (rescanFrom >= 0) pos = rescanFrom;
     }
   }
 }
 
 /** Turns one regex match into a finding (or none); returns where to resume when `trim` cut the
- *  match short and the rest must be scanned again, else -1. */
-function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: Finding[], includeTestValues: boolean): number {
+ *  match short and the rest must be scanned again, else -1. `context`: whether one of the
+ *  detector's context words may occur in the text (`contextMayOccur`). */
+function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: Finding[], includeTestValues: boolean, context: boolean): number {
   let value = d.group !== undefined ? m[d.group] : m[0];
   if (value === undefined || value.length === 0) return -1;
   let rescan = -1;
@@ -313,7 +378,7 @@ function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: 
   }
   if (d.minEntropy !== undefined && shannonEntropy(value) < d.minEntropy) return rescan;
   const end = start + value.length;
-  if (d.context && hasContext(text, start, end, d.context)) confidence = boosted(confidence, d.contextConfidence);
+  if (context && hasContext(text, start, end, d.context!)) confidence = boosted(confidence, d.contextConfidence);
   const finding: Finding = { entity: d.entity, start, end, confidence: round(confidence), detector: d.id, kind: d.kind };
   if (d.tag !== undefined) finding.tag = d.tag;
   if (d.kind === 'secret') finding.rule = d.id;
@@ -368,29 +433,57 @@ export function scanReference(input: string | Uint8Array, options: ScanOptions =
 function scanWith(input: string | Uint8Array, options: ScanOptions, wholeText: boolean): Finding[] {
   const text = toText(input);
   if (text.length === 0) return [];
+  // one byte view shared by the keyword pass and the anchor profile (text-bytes.ts)
+  const bytes = textBytes(text);
+  try {
+    return scanText(text, bytes, options, wholeText);
+  } finally {
+    releaseTextBytes(bytes);
+  }
+}
+
+function scanText(text: string, bytes: Uint8Array, options: ScanOptions, wholeText: boolean): Finding[] {
   const set = compileDetectorSet(detectorSetFor(options));
   const wanted = options.entities ? new Set(options.entities) : null;
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const includeTestValues = options.includeTestValues ?? false;
-  const hits = set.matcher ? set.matcher.findAll(text) : [];
+  const hits = set.matcher ? set.matcher.findAll(bytes) : [];
+  const ctx: RegionContext = { set, text, bytes, hits, minConfidence, profile: null };
   const everything = [0, text.length];
-  /** More windows than this (dense candidates) and one whole-text pass is cheaper. */
-  const maxWindows = Math.floor(text.length / MIN_WINDOW_SPACING);
-  let profile: TextProfile | null = null;
   const raw: Finding[] = [];
-  for (const i of selectDetectors(set, text, hits, minConfidence)) {
+  for (const i of selectDetectors(set, text, bytes, hits, minConfidence)) {
     const d = set.detectors[i]!;
     if (wanted && !wanted.has(d.entity)) continue;
-    let regions: number[] | null = everything;
-    if (!wholeText) {
-      if (d.keywords.length > 0) regions = keywordRegions(set, i, hits, text.length);
-      else if (d.anchor) {
-        profile ??= new TextProfile(text, set.minRun, set.minToken);
-        regions = set.gateWords[i] ? gatedRegions(set, i, text, profile, hits, minConfidence, maxWindows) : profile.regions(d.anchor, maxWindows);
-      }
-      if (regions === null || regions.length / 2 > maxWindows) regions = everything;
-    }
-    runDetector(d, text, regions, raw, includeTestValues);
+    const regions = wholeText ? everything : (regionsFor(ctx, i) ?? everything);
+    runDetector(d, text, regions, raw, includeTestValues, contextMayOccur(set, i, hits));
   }
   return resolveOverlaps(raw.filter((f) => f.confidence >= minConfidence));
+}
+
+/** What choosing a detector's regions needs to know about the text being scanned. */
+interface RegionContext {
+  set: CompiledSet;
+  text: string;
+  bytes: Uint8Array;
+  hits: ReadonlyArray<number[] | undefined>;
+  minConfidence: number;
+  /** Built the first time an anchored detector asks for it. */
+  profile: TextProfile | null;
+}
+
+/** Where detector `i` runs: regions `[a0, b0, a1, b1, …]`, or null for one whole-text pass. */
+function regionsFor(ctx: RegionContext, i: number): number[] | null {
+  const { set, text } = ctx;
+  const d = set.detectors[i]!;
+  /** More windows than this (dense candidates) and one whole-text pass is cheaper. */
+  const maxWindows = Math.floor(text.length / MIN_WINDOW_SPACING);
+  let regions: number[] | null = null;
+  if (d.keywords.length > 0) {
+    regions = keywordRegions(set, i, ctx.hits, text.length);
+  } else if (d.anchor && set.alphabets[i]) {
+    ctx.profile ??= new TextProfile(text, ctx.bytes, set.minRun, set.minToken);
+    const windows = set.gateWords[i] || d.anchorFilter ? gatedRegions(set, i, text, ctx.profile, ctx.hits, ctx.minConfidence, maxWindows) : ctx.profile.regions(d.anchor, maxWindows);
+    regions = windows && syncRegions(windows, ctx.bytes, set.alphabets[i]!);
+  }
+  return regions === null || regions.length / 2 > maxWindows ? null : regions;
 }

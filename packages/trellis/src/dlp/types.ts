@@ -103,6 +103,14 @@ export interface PatternDetector {
    *  no context word nearby. Without it the bound is `maxConfidence` (or 1). `size` is the
    *  candidate's digit count for a `digits` anchor, else its length. */
   anchorConfidence?: (text: string, start: number, end: number, size: number) => number;
+  /** Anchored detectors (engine extension, optional): false when no match of the pattern can
+   *  contain the anchor candidate `text[start, end)` (`size` as for `anchorConfidence`). For shapes
+   *  an anchor kind cannot say on its own (a UK NINO's digits are a cluster of exactly six right
+   *  after a letter), so the pattern runs only around the candidates that can be part of a match;
+   *  a text full of other numbers then costs a few windows instead of a whole-text pass. It must
+   *  never reject a candidate that a match contains. Each call costs about as much as scanning a
+   *  few dozen characters, so it pays only where the pattern is expensive over the whole text. */
+  anchorFilter?: (text: string, start: number, end: number, size: number) => boolean;
 }
 
 export interface DetectorWindow {

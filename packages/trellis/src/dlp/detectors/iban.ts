@@ -3,7 +3,7 @@
  *  country's BBAN layout and the MOD 97-10 check. */
 import type { PatternDetector } from '../types.ts';
 import { ibanLength, ibanValid } from '../validators/iban.ts';
-import { alnumOnly, re } from './shared.ts';
+import { alnumOnly, isAsciiLetter, re } from './shared.ts';
 
 export function trimIban(value: string): number {
   const len = ibanLength(value.slice(0, 2));
@@ -27,6 +27,11 @@ export const ibanDetector: PatternDetector = {
   keywords: [],
   // anchor: country code and check digits start every IBAN
   anchor: { kind: 'pattern', pattern: /[A-Za-z]{2}\d{2}/g, before: 0, after: 60 },
+  // an IBAN starts a word: the country code inside a longer token (hex ids, hashes) starts none
+  anchorFilter: (text, start) => {
+    const c = text.charCodeAt(start - 1);
+    return !isAsciiLetter(c) && !(c >= 48 && c <= 57);
+  },
   trigger: { minDigits: 8 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]{4}){2,7}(?:[ \-]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])`),
   trim: trimIban,

@@ -2,7 +2,7 @@
  *  A wrong check letter on a valid prefix still scores low (typos), other prefixes lower. */
 import type { PatternDetector } from '../types.ts';
 import { sgNricValid } from '../validators/sg-nric.ts';
-import { re } from './shared.ts';
+import { isAsciiLetter, re } from './shared.ts';
 
 export const sgNricDetector: PatternDetector = {
   id: 'sg-nric-fin',
@@ -11,6 +11,8 @@ export const sgNricDetector: PatternDetector = {
   tag: 'pii.national_id',
   keywords: [],
   anchor: { kind: 'run', minLength: 7, maxLength: 7, before: 1, after: 1 },
+  // the seven digits sit between the prefix letter and the check letter
+  anchorFilter: (text, start, end) => isAsciiLetter(text.charCodeAt(start - 1)) && isAsciiLetter(text.charCodeAt(end)),
   trigger: { minDigits: 7 },
   pattern: re(String.raw`(?<![A-Za-z0-9])[A-Za-z]\d{7}[A-Za-z](?![A-Za-z0-9])`),
   baseConfidence: 0.85,
