@@ -26,9 +26,24 @@ const END = String.raw`(?:[\x60'"\s;,)}\]<>&|]|\\[nrt]|$)`;
 /** Dotted member paths (`config.apiToken`, `os.environ.get`) are references, not values. */
 const MEMBER_PATH = /^[A-Za-z_$][\w$]{0,40}(?:\.[A-Za-z_$][\w$]{0,40}){1,6}$/;
 
+/**
+ * True for a run of letters that reads as generated rather than written. Identifiers in any case
+ * style keep capitals to word starts (under 30% of letters in `getUserAccountSettings`,
+ * `XMLHttpRequestTarget`) and repeat common letters; random letters are about half capitals with
+ * close to log2(52) bits per character. All-capital constants stay identifiers.
+ */
+export function looksLikeRandomLetters(value: string): boolean {
+  if (value.length < 20 || !/^[A-Za-z]+$/.test(value)) return false;
+  let upper = 0;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 97) upper++;
+  const share = upper / value.length;
+  return share >= 0.3 && share <= 0.85 && shannonEntropy(value) >= 4;
+}
+
 /** Shape test shared by the generic rules: false for identifiers, paths, URLs, numbers, words. */
 export function plausibleSecretValue(value: string): boolean {
-  if (/^[A-Za-z_.-]+$/.test(value)) return false; // identifiers and words (gitleaks' allow-list rule)
+  // identifiers and words (gitleaks' allow-list rule), but not letters that read as random
+  if (/^[A-Za-z_.-]+$/.test(value) && !looksLikeRandomLetters(value)) return false;
   if (/^[0-9.,:-]+$/.test(value)) return false; // numbers, versions, dates, times
   if (MEMBER_PATH.test(value) && !/[0-9]/.test(value)) return false;
   if (value.includes('://') || /^[./~]/.test(value)) return false; // URLs and file paths

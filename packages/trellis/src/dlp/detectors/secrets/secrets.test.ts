@@ -236,6 +236,11 @@ describe('placeholders and documented examples are not live secrets', () => {
     expect(header.length % 4).not.toBe(0);
     expect(rulesIn(`blob: ${Buffer.from(inner).toString('base64')}`)).toContain('jwt-base64');
   });
+  it('takes a long random run of letters for a secret, but not a camelCase identifier', () => {
+    expect(rulesIn(`api_key = "${r(32, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')}"`)).toContain('generic-api-key');
+    expect(live('api_key = "getUserAccountSettingsHandler"')).toEqual([]);
+    expect(live('secret = "ThisIsTheDefaultSigningSecretName"')).toEqual([]);
+  });
   it('does not take identifiers, paths or URLs for generic secrets', () => {
     for (const text of ['token_url = "https://example.org/oauth/token"', 'secret = config.clientSecret', 'password = getPassword()', 'key_id = "abc"', 'api_version = "2024-01-01"', 'keyboard = "us-intl"']) {
       expect(live(text), text).toEqual([]);
