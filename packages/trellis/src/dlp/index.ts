@@ -1,7 +1,8 @@
 /** Public API of the DLP engine (re-exports only). */
 export type { Finding, ScanOptions, PatternDetector, EntityType, DetectorKind, DetectorTrigger } from './types.ts';
-export { scan, toText, DEFAULT_MIN_CONFIDENCE } from './scan.ts';
-export { scanRecord, TAG_ENTITIES, type ScanRecordOptions } from './structured.ts';
+export { toText, DEFAULT_MIN_CONFIDENCE } from './scan.ts';
+// `scan(text | record, options)`: the public entry takes either; scan.ts's own `scan` is text-only.
+export { scanTextOrRecord as scan, scanRecord, TAG_ENTITIES, type ScanRecordOptions } from './structured.ts';
 export { scanStream, scanStreamToArray, type StreamScanOptions } from './stream.ts';
 export { transform, applyOperator, type TransformContext, type TransformResult, type AppliedTransform } from './transform.ts';
 export { parseTransformPlan, operatorFor, transformPlanSchema, type TransformPlan, type TransformPlanInput, type OperatorSpec } from './plan.ts';

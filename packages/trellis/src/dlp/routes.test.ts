@@ -38,7 +38,10 @@ describe('DLP over the API', () => {
   it('scans a record using catalog field tags', async () => {
     const res = await t.as('auditor', { method: 'POST', url: '/api/v1/dlp/scan', payload: { record: { employees: [{ email: 'not-an-address', note: 'ok' }] }, field_tags: { 'employees[*].email': 'pii.email', 'employees.email': 'pii.email' } } });
     expect(res.statusCode).toBe(200);
-    expect(res.json().count).toBeGreaterThanOrEqual(0);
+    // The tag decides: the value is no address, yet the field is declared to hold one.
+    expect(res.json().findings).toEqual([expect.objectContaining({ entity: 'EMAIL_ADDRESS', path: '$.employees[0].email', tag: 'pii.email' })]);
+    const untagged = await t.as('auditor', { method: 'POST', url: '/api/v1/dlp/scan', payload: { record: { employees: [{ email: 'not-an-address', note: 'ok' }] } } });
+    expect(untagged.json().findings).toEqual([]);
   });
 
   it('masks under a plan, and refuses the privileged clearance to roles that cannot detokenize', async () => {

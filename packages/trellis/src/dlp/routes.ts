@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import type { KeyRing } from '../keys/master-key.ts';
 import { roleHas } from '../auth/permissions.ts';
 import { requirePrincipal } from '../auth/plugin.ts';
-import { scan, scanRecord, transform, testCustomDetector, detokenize, decrypt, DlpError, type Finding, type PatternDetector } from './index.ts';
+import { scan, transform, testCustomDetector, detokenize, decrypt, DlpError, type Finding, type PatternDetector } from './index.ts';
 import type { Database } from '../db/database.ts';
 import type { AuditLog } from '../audit/service.ts';
 import { actorOf } from '../auth/service.ts';
@@ -57,7 +57,7 @@ function scanOptions(b: ScanBody, custom: PatternDetector[]) {
     ...(b.entities ? { entities: b.entities } : {}),
     ...(b.min_confidence !== undefined ? { minConfidence: b.min_confidence } : {}),
     ...(b.include_test_values ? { includeTestValues: true } : {}),
-    ...(b.field_tags ? { tags: b.field_tags } : {}),
+    ...(b.field_tags ? { fieldTags: b.field_tags } : {}),
   };
 }
 
@@ -96,7 +96,7 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       exactlyOne(req.body);
       let findings: Finding[];
       try {
-        findings = req.body.text !== undefined ? scan(req.body.text, scanOptions(req.body, deps.detectors.activeDetectors())) : scanRecord(req.body.record, scanOptions(req.body, deps.detectors.activeDetectors()));
+        findings = scan(req.body.text ?? req.body.record, scanOptions(req.body, deps.detectors.activeDetectors()));
       } catch (err) {
         dlpFailure(err);
       }

@@ -79,3 +79,14 @@ export function scanRecord(record: unknown, options: ScanRecordOptions = {}): Fi
   }, options.maxDepth);
   return findings;
 }
+
+/**
+ * The engine's one entry point for callers that may hold either kind of input: a string (or its
+ * UTF-8 bytes) is scanned as text, anything else as a JSON record, field by field.
+ * @example
+ *   scanTextOrRecord('mail ana@northwind.test', {})              // spans in the text
+ *   scanTextOrRecord({ user: { email: 'ana@northwind.test' } }) // findings with path $.user.email
+ */
+export function scanTextOrRecord(input: unknown, options: ScanRecordOptions = {}): Finding[] {
+  return typeof input === 'string' || input instanceof Uint8Array ? scan(input, options) : scanRecord(input, options);
+}
