@@ -282,14 +282,18 @@ function anchorKey(anchor: Exclude<DetectorAnchor, { kind: 'pattern' }>, windows
 export function mergeWindows(spans: number[], before: number, after: number, length: number): number[] {
   const out: number[] = [];
   for (let k = 0; k < spans.length; k += 2) {
-    const a = Math.max(0, spans[k]! - before);
-    const b = Math.min(length, spans[k + 1]! + after);
-    const last = out.length - 1;
-    if (last > 0 && a <= out[last]!) {
-      if (b > out[last]!) out[last] = b;
-    } else {
-      out.push(a, b);
-    }
+    pushMerged(out, Math.max(0, spans[k]! - before), Math.min(length, spans[k + 1]! + after));
   }
   return out;
+}
+
+/** Appends window `[a, b)` to `out` (`[s0, e0, s1, e1, …]`, sorted by start), merging it into the
+ *  last window when they overlap or touch. */
+export function pushMerged(out: number[], a: number, b: number): void {
+  const last = out.length - 1;
+  if (last > 0 && a <= out[last]!) {
+    if (b > out[last]!) out[last] = b;
+  } else {
+    out.push(a, b);
+  }
 }

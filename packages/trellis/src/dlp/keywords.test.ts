@@ -4,6 +4,7 @@
  * keywords that straddle the middle where the second automaton takes over.
  */
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../../../bench/dlp/corpus.ts';
 import { KeywordMatcher } from './keywords.ts';
 import { textBytes } from './text-bytes.ts';
 
@@ -19,15 +20,6 @@ function naive(text: string, keywords: readonly string[]): Array<number[] | unde
   });
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function text(rnd: () => number, length: number): string {
   const pieces = [...KEYWORDS, 'KEY', 'Token', 'SSN', 'soc', 'ial', 'x-', 'api', ' ', '\n', '=', 'the', 'order', 'id'];

@@ -5,17 +5,9 @@
  * context words, dates, IP addresses, extensions, '+' and "00" prefixes, letters around digit runs.
  */
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../../../bench/dlp/corpus.ts';
 import { scan, scanReference } from './scan.ts';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'phone', 'Call me', 'tel:', 'fax', 'contact', 'account', 'BAN\u212A', 'bank', 'routing', 'ssn', 'itin', 'passport',

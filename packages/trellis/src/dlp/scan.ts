@@ -28,7 +28,7 @@ import { resolveOverlaps } from './overlap.ts';
 import { shannonEntropy } from './validators/entropy.ts';
 import { defaultDetectors } from './detectors/index.ts';
 import { KeywordMatcher } from './keywords.ts';
-import { TextProfile, mergeWindows } from './anchors.ts';
+import { TextProfile, mergeWindows, pushMerged } from './anchors.ts';
 import { maxMatchLength } from './regex-bounds.ts';
 import { matchAlphabet } from './regex-alphabet.ts';
 import { releaseTextBytes, textBytes } from './text-bytes.ts';
@@ -294,12 +294,7 @@ function syncRegions(regions: readonly number[], bytes: Uint8Array, alphabet: Ui
     let b = regions[r + 1]!;
     while (a > 0 && alphabet[bytes[a - 1]!] === 1) a--;
     while (b < bytes.length && alphabet[bytes[b]!] === 1) b++;
-    const last = out.length - 1;
-    if (last > 0 && a <= out[last]!) {
-      if (b > out[last]!) out[last] = b;
-    } else {
-      out.push(a, b);
-    }
+    pushMerged(out, a, b);
   }
   return out;
 }
