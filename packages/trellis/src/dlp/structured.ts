@@ -4,6 +4,11 @@
  * of that tag's entity. Other fields go through the detectors. Findings carry the JSON path
  * (`$.employees[3].email`) and offsets within that field's string.
  *
+ * A field's name is the best context a value has (`"ssn": "…"`, `"api_key": "…"`), so each value
+ * is scanned behind its name, as `name: value`: context words and `key = value` secret rules see
+ * it, and findings are kept only where they lie in the value. Numbers too short to be any entity
+ * (ids, counts, amounts) are not scanned at all.
+ *
  * Tags are looked up by exact path, by the path with indexes as `[*]`, and by the dotted path
  * without indexes or `$` (`employees.email`), which is how the catalog names fields.
  */
@@ -74,10 +79,32 @@ export function scanRecord(record: unknown, options: ScanRecordOptions = {}): Fi
       }
       return;
     }
-    if (typeof leaf === 'boolean') return;
-    for (const f of scan(text, options)) findings.push({ ...f, path });
+    if (typeof leaf === 'boolean' || (typeof leaf === 'number' && text.length < MIN_NUMBER_DIGITS)) return;
+    const name = fieldName(segs);
+    if (name === undefined) {
+      for (const f of scan(text, options)) findings.push({ ...f, path });
+      return;
+    }
+    const prefix = `${name}: `;
+    for (const f of scan(prefix + text, options)) {
+      if (f.start < prefix.length) continue; // in the name, not the value
+      findings.push({ ...f, start: f.start - prefix.length, end: f.end - prefix.length, path });
+    }
   }, options.maxDepth);
   return findings;
+}
+
+/** Below this many characters a JSON number is no identifier, card, phone or account number. */
+const MIN_NUMBER_DIGITS = 6;
+
+/** The name a value is filed under: its key, or for an array item the array's key. Names that
+ *  could not be a label (very long, or spanning lines) are left out. */
+function fieldName(segs: readonly JsonPathSegment[]): string | undefined {
+  for (let i = segs.length - 1; i >= 0; i--) {
+    const s = segs[i];
+    if (typeof s === 'string') return s.length > 0 && s.length <= 64 && !/[\r\n]/.test(s) ? s : undefined;
+  }
+  return undefined;
 }
 
 /**
