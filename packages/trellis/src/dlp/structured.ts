@@ -12,8 +12,11 @@
  * Tags are looked up by exact path, by the path with indexes as `[*]`, and by the dotted path
  * without indexes or `$` (`employees.email`), which is how the catalog names fields.
  */
-import type { Finding, ScanOptions } from './types.ts';
+import type { Finding, PatternDetector, ScanOptions } from './types.ts';
 import { scan } from './scan.ts';
+import { CONTEXT_AFTER, CONTEXT_BEFORE } from './context.ts';
+import { defaultDetectors } from './detectors/index.ts';
+import { matchAlphabet } from './regex-alphabet.ts';
 
 /** Entity reported for a tagged field; tags outside this table keep the tag as the entity. */
 export const TAG_ENTITIES: Record<string, string> = {
@@ -67,31 +70,156 @@ export function walkLeaves(value: unknown, visit: (segments: JsonPathSegment[], 
  *   // [{ entity: 'EMAIL_ADDRESS', path: '$.user.email', tag: 'pii.email', start: 0, end: 6, … }]
  */
 export function scanRecord(record: unknown, options: ScanRecordOptions = {}): Finding[] {
-  const findings: Finding[] = [];
+  const fields = recordFields(record, options);
+  if (fields.filter((f) => !f.tagged).length < 2) return fields.flatMap((f) => f.tagged ?? scanField(f, options));
+  return scanFieldsTogether(fields, options);
+}
+
+/** The same scan, one `scan` call per field: the reference `scanRecord` must agree with, and
+ *  its fallback wherever the joined scan cannot be mapped back exactly. */
+export function scanRecordFieldByField(record: unknown, options: ScanRecordOptions = {}): Finding[] {
+  return recordFields(record, options).flatMap((f) => f.tagged ?? scanField(f, options));
+}
+
+/** A leaf to scan: its JSON path, the `name: ` prefix it is scanned behind, and its text. Tagged
+ *  leaves carry their finding instead. */
+interface RecordField {
+  path: string;
+  prefix: string;
+  text: string;
+  tagged?: Finding[];
+}
+
+function recordFields(record: unknown, options: ScanRecordOptions): RecordField[] {
+  const fields: RecordField[] = [];
   walkLeaves(record, (segs, leaf) => {
     const path = formatPath(segs);
     const text = String(leaf);
     const tag = tagFor(segs, options.fieldTags);
     if (tag !== undefined) {
       const entity = TAG_ENTITIES[tag] ?? tag;
-      if (text.length > 0 && (!options.entities || options.entities.includes(entity))) {
-        findings.push({ entity, start: 0, end: text.length, confidence: 1, detector: 'catalog-tag', kind: 'pii', tag, path });
-      }
+      const tagged: Finding[] = text.length > 0 && (!options.entities || options.entities.includes(entity))
+        ? [{ entity, start: 0, end: text.length, confidence: 1, detector: 'catalog-tag', kind: 'pii', tag, path }]
+        : [];
+      fields.push({ path, prefix: '', text, tagged });
       return;
     }
     if (typeof leaf === 'boolean' || (typeof leaf === 'number' && text.length < MIN_NUMBER_DIGITS)) return;
     const name = fieldName(segs);
-    if (name === undefined) {
-      for (const f of scan(text, options)) findings.push({ ...f, path });
-      return;
-    }
-    const prefix = `${name}: `;
-    for (const f of scan(prefix + text, options)) {
-      if (f.start < prefix.length) continue; // in the name, not the value
-      findings.push({ ...f, start: f.start - prefix.length, end: f.end - prefix.length, path });
-    }
+    fields.push({ path, prefix: name === undefined ? '' : `${name}: `, text });
   }, options.maxDepth);
-  return findings;
+  return fields;
+}
+
+function scanField(field: RecordField, options: ScanRecordOptions): Finding[] {
+  const out: Finding[] = [];
+  const skip = field.prefix.length;
+  for (const f of scan(field.prefix + field.text, options)) {
+    if (f.start < skip) continue; // in the name, not the value
+    out.push({ ...f, start: f.start - skip, end: f.end - skip, path: field.path });
+  }
+  return out;
+}
+
+/**
+ * Scans every untagged field in one call, over `name: value` texts parted by a gap (below) wider
+ * than any context word reaches across, so each value is judged with its own name — as if
+ * scanned alone, without paying a scan's fixed cost per field. Three things could make the
+ * joined scan differ from scanning each field alone, and each sends the fields concerned back
+ * to a scan of their own, so the result is always the field-by-field result:
+ * - a pattern able to consume the whole gap (`[\s\S]`-style spans, as in Kubernetes manifests)
+ *   may run: its keyword occurs in the record (the record is then scanned field by field);
+ * - a finding leaves its field's value (every field it touches is rescanned);
+ * - a finding's detector was let in by a keyword that is not in that field (keyword prefilters
+ *   look at the whole text; the field is rescanned).
+ */
+function scanFieldsTogether(fields: RecordField[], options: ScanRecordOptions): Finding[] {
+  const starts: number[] = []; // where each field's prefix begins in the joined text
+  let joined = '';
+  for (const f of fields) {
+    starts.push(joined.length);
+    if (!f.tagged) joined += f.prefix + f.text;
+    joined += FIELD_GAP;
+  }
+  const lists = [options.detectors ?? defaultDetectors, options.extraDetectors ?? []];
+  if (mayCrossFields(joined.toLowerCase(), lists)) return fields.flatMap((f) => f.tagged ?? scanField(f, options));
+  const byField: Finding[][] = fields.map(() => []);
+  const rescan = new Set<number>();
+  const lowered = new Map<number, string>();
+  for (const f of scan(joined, options)) {
+    const i = fieldAt(starts, f.start);
+    const field = fields[i]!;
+    const valueStart = starts[i]! + field.prefix.length;
+    const valueEnd = valueStart + field.text.length;
+    if (f.end > valueEnd) {
+      for (let j = i; j < fields.length && starts[j]! < f.end; j++) rescan.add(j);
+      continue;
+    }
+    const keywords = keywordsOf(f.detector, lists);
+    if (keywords.length > 0) {
+      let text = lowered.get(i);
+      if (text === undefined) lowered.set(i, (text = (field.prefix + field.text).toLowerCase()));
+      if (!keywords.some((k) => text.includes(k))) {
+        rescan.add(i);
+        continue;
+      }
+    }
+    if (f.start >= valueStart) byField[i]!.push({ ...f, start: f.start - valueStart, end: f.end - valueStart, path: field.path });
+    else if (f.end > valueStart) rescan.add(i); // began in the name and ran into the value
+  }
+  return fields.flatMap((f, i) => f.tagged ?? (rescan.has(i) ? scanField(f, options) : byField[i]!));
+}
+
+/** The gap between fields: a line break, NULs past the context reach either side, a line break. */
+const FIELD_GAP = '\n' + '\0'.repeat(Math.max(CONTEXT_BEFORE, CONTEXT_AFTER) + 24) + '\n';
+
+/** Per detector list: detector id → keywords, and the keywords of detectors whose pattern could
+ *  consume a whole gap ('' for such a detector without keywords: it may run on any text). */
+interface ListFacts {
+  keywords: Map<string, string[]>;
+  spanning: string[];
+}
+const factsCache = new WeakMap<PatternDetector[], ListFacts>();
+
+function factsOf(detectors: PatternDetector[]): ListFacts {
+  let facts = factsCache.get(detectors);
+  if (!facts) {
+    facts = { keywords: new Map(), spanning: [] };
+    for (const d of detectors) {
+      facts.keywords.set(d.id, d.keywords);
+      const alphabet = matchAlphabet(d.pattern);
+      if (alphabet !== null && (alphabet[0x0a] === 0 || alphabet[0x00] === 0)) continue;
+      if (d.keywords.length === 0) facts.spanning.push('');
+      else facts.spanning.push(...d.keywords);
+    }
+    factsCache.set(detectors, facts);
+  }
+  return facts;
+}
+
+function keywordsOf(detectorId: string, lists: PatternDetector[][]): string[] {
+  for (const list of lists) {
+    const k = factsOf(list).keywords.get(detectorId);
+    if (k) return k;
+  }
+  return [];
+}
+
+/** True when a detector able to match across fields may run on the (lower-cased) joined text. */
+function mayCrossFields(lower: string, lists: PatternDetector[][]): boolean {
+  return lists.some((list) => factsOf(list).spanning.some((word) => word === '' || lower.includes(word)));
+}
+
+/** Index of the field whose span (prefix, value and the gap after it) holds `offset`. */
+function fieldAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Below this many characters a JSON number is no identifier, card, phone or account number. */
