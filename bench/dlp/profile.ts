@@ -6,28 +6,46 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/dlp/profile.ts [--size MB] [--rounds N] [--set full|pii|secrets]
  *
  * Where the time goes (full set, generated corpus, steady state, self time under scan()):
- * - anchor bookkeeping, ~45%: the profile pass (anchors.ts `profilePass`, one read of the byte view
- *   for digit runs, clusters and tokens, ~20%: about 3 ms/MB, most of it the per-byte loop itself,
- *   since a plain JavaScript loop over a byte array costs ~1 ms/MB on this VM) and placing windows
- *   (`gatedRegions` / `regionsFor`, ~24%): log, JSON and CSV lines carry a digit cluster every ~20
- *   characters, and each of ~20 anchored PII detectors walks them, with a call to its
- *   `anchorConfidence` / `anchorFilter` for those of the right size.
- * - the keyword pass, ~13%: latency-bound table walk, already read as two interleaved halves.
- * - pattern anchors, ~11%: the regexes behind the `pattern` anchors of URL (`://` or `.x`), IPv6
- *   and IBAN run over every text; native `indexOf` would find the URL anchor ~3x faster, but only
- *   through a dedicated anchor kind.
+ * - anchor bookkeeping, ~40%: the profile pass (anchors.ts `profilePass`, ~20%: about 3.5 ms/MB,
+ *   of which ~3 ms is the per-byte loop itself, against ~0.8 ms/MB for a plain loop summing the same
+ *   bytes; `DigitRuns.add` and the list pushes are the other ~0.5 ms) and placing windows
+ *   (`gatedRegions` / `regionsFor`, ~15-20%): log, JSON and CSV lines carry a digit cluster every
+ *   ~20 characters, and each of ~20 anchored PII detectors walks them. Most of that walk is the
+ *   `anchorConfidence` / `anchorFilter` calls on candidates of the right size, not the size test:
+ *   per-text lists of the clusters / runs of each size range, shared by the detectors that ask for
+ *   the same range, cost more to build (and made the filter call sites megamorphic) than the
+ *   skipped size tests saved (measured, dropped).
+ * - the keyword pass, ~11%: latency-bound table walk, already read as two interleaved halves.
+ * - pattern anchors, ~8%: the regexes behind the `pattern` anchors of URL (`://` or `.x`, ~0.8
+ *   ms/MB) and IBAN (`[A-Za-z]{2}\d{2}`, ~0.7 ms/MB) run over every text. Irregexp tests every
+ *   character against the first-character set, ~0.6-0.9 ms/MB for any such pattern; equivalent
+ *   rewrites (leading literal, look-behinds) measured no faster. IPv6's anchor (`::` or three
+ *   groups, ~0.7-1.1 ms/MB while matching nothing in the corpus) now uses a `find` scan that hops
+ *   between colons with `indexOf`: the same spans in about half the time once optimised (it runs
+ *   ~2x slower than the regex on its first few texts, before the JIT has it). End to end that is
+ *   ~2-3% of the PII set, below what this VM's noise resolves at 100 MB. The same trick does not pay for URL:
+ *   the corpus has a '.' every few dozen characters (floats, times, addresses), and one JavaScript
+ *   iteration per dot costs as much as the regex. Finding IBAN's check digits as cluster starts
+ *   (a letter ends any cluster) in the shared cluster walk cost as much as the regex (one closure
+ *   call per cluster).
  * - detector regexes, ~15%: PII patterns that still run over the whole text where their anchor is
  *   dense (au-tfn / au-acn / us-itin / us-ssn on the nine-digit ids of the JSON records) and
  *   keyword-gated secrets whose keywords are common words (generic-api-key on "auth", the
- *   Kubernetes patterns); validators and context checks are ~5%.
+ *   Kubernetes patterns); validators and context checks are ~5%. A check-digit `anchorFilter` for
+ *   au-tfn / au-acn (only a run of nine or 3-3-3 groups passing the check can hold a finding) cut
+ *   their regex time by half, but calling it on every nine-digit cluster cost more (dropped): the
+ *   JSON ids still leave more than one window per 2048 characters after the check digit.
  * Windows cost ~30-40 ns each (prefix slice and regex entry), so dense windows do not beat one
  * whole-text pass unless the pattern is expensive; the 2048-character spacing limit was measured
  * against lower limits and kept.
  * Cold start is a large part of run.ts's full-set figure at --size 20: compiling the detector set
- * (~35 ms), first use of ~350 regexes (~25 ms) and JIT warm-up make the first ten chunks cost
- * about five times the steady state.
+ * (~25-35 ms: keyword automaton ~20 ms, regex bounds and alphabets ~15 ms, all in not-yet-optimised
+ * code), first use of ~350 regexes and JIT warm-up make the first two chunks cost ~80 ms against
+ * ~8 ms steady. Reusing the profile's typed buffers from text to text (as text-bytes.ts does)
+ * measured no gain.
  *
- * Measuring on a shared 2-core VM: compare separate processes (a shared heap makes one engine pay
+ * Measuring on a shared 2-core VM: run both copies from the same file system (a copy under /work
+ * measured ~10% slower than the same code under /tmp), compare separate processes (a shared heap makes one engine pay
  * for the other's garbage), alternate them, take medians or minima over several runs, and start
  * the profiler after a warm-up round (inspector `Profiler.start`) to leave corpus generation out.
  */

@@ -11,7 +11,8 @@
  * some candidate (see the `anchor` notes on each detector).
  *
  * Digit runs, digit clusters and tokens come from one pass over the text's byte view
- * (text-bytes.ts) and are kept in typed arrays; only `pattern` anchors run a regex.
+ * (text-bytes.ts) and are kept in typed arrays; only `pattern` anchors run a regex (or, where
+ * one is given, a hand-written `find` scan that returns the regex's matches faster).
  */
 import type { DetectorAnchor } from './types.ts';
 
@@ -202,19 +203,13 @@ export class TextProfile {
     return this.data;
   }
 
-  /** Spans of every match of a (global) anchor pattern; computed once per pattern per text. */
-  matches(re: RegExp): Spans {
+  /** Spans of every match of a pattern anchor's (global) regex, from its `find` scan when it has
+   *  one; computed once per pattern per text. */
+  matches(anchor: Extract<DetectorAnchor, { kind: 'pattern' }>): Spans {
+    const re = anchor.pattern;
     const cached = this.patternData.get(re);
     if (cached) return cached;
-    const starts: number[] = [];
-    const ends: number[] = [];
-    re.lastIndex = 0;
-    for (let m = re.exec(this.text); m !== null; m = re.exec(this.text)) {
-      starts.push(m.index);
-      ends.push(m.index + m[0].length);
-      if (m[0].length === 0) re.lastIndex++;
-    }
-    const data = { starts, ends };
+    const data = anchor.find ? anchor.find(this.text) : regexSpans(re, this.text);
     this.patternData.set(re, data);
     return data;
   }
@@ -226,7 +221,7 @@ export class TextProfile {
       const { starts, ends, digits } = this.clusters();
       return { starts, ends, sizes: digits, lo: anchor.minDigits, hi: Infinity };
     }
-    if (anchor.kind === 'pattern') return { ...this.matches(anchor.pattern), sizes: null, lo: 0, hi: Infinity };
+    if (anchor.kind === 'pattern') return { ...this.matches(anchor), sizes: null, lo: 0, hi: Infinity };
     const { starts, ends } = anchor.kind === 'run' ? this.runs() : this.tokens();
     return { starts, ends, sizes: null, lo: anchor.minLength, hi: anchor.maxLength };
   }
@@ -268,6 +263,19 @@ export class TextProfile {
     this.regionCache.set(key, regions);
     return regions;
   }
+}
+
+/** Spans of every match of global regex `re` in `text`. */
+function regexSpans(re: RegExp, text: string): Spans {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    starts.push(m.index);
+    ends.push(m.index + m[0].length);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return { starts, ends };
 }
 
 /** Cache key of a non-pattern anchor: the fields that select candidates, and with `windows` the

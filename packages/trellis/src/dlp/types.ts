@@ -129,12 +129,21 @@ export interface DetectorWindow {
  * - `token`: a maximal run of ASCII letters and digits, `minLength`..`maxLength` long
  *   (`minLength` at least 9).
  * - `pattern`: each match of a cheap global regex (e.g. `/@/g`).
+ *   `find`, when given, returns exactly the spans of that regex's matches (a hand-written scan
+ *   that hops between `indexOf` hits where the regex engine would test every character); the
+ *   pattern stays its specification.
  */
 export type DetectorAnchor =
   | { kind: 'digits'; minDigits: number; before: number; after: number }
   | { kind: 'run'; minLength: number; maxLength: number; before: number; after: number }
   | { kind: 'token'; minLength: number; maxLength: number; before: number; after: number }
-  | { kind: 'pattern'; pattern: RegExp; before: number; after: number };
+  | { kind: 'pattern'; pattern: RegExp; find?: (text: string) => AnchorSpans; before: number; after: number };
+
+/** Candidate spans of a `find` anchor: candidate `k` is `[starts[k], ends[k])`, ascending. */
+export interface AnchorSpans {
+  starts: number[];
+  ends: number[];
+}
 
 export interface DetectorTrigger {
   anyOf?: string;
