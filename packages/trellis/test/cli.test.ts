@@ -3,12 +3,10 @@
  * Each command runs as a separate process through bin/trellis.js, as a user would run it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trellis } from './run-cli.ts';
-import { startServer, type RunningServer } from '../src/server.ts';
-import { loadConfig } from '../src/config.ts';
+import type { RunningServer } from '../src/server.ts';
+import { startTestServer } from './server.ts';
 
 
 
@@ -20,11 +18,9 @@ describe('trellis CLI', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'trellis-cli-'));
-    server = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent' }, { env: {} }), { out: (l) => lines.push(l) });
-    const token = lines.join('\n').match(/TRELLIS_TOKEN=(trl_\S+)/)?.[1];
-    expect(token).toBeDefined();
-    env = { TRELLIS_SERVER: server.url, TRELLIS_TOKEN: token! };
+    const started = await startTestServer('cli');
+    ({ server, dataDir, env } = started);
+    lines.push(...started.lines);
   });
   afterAll(() => server.close());
 

@@ -5,12 +5,10 @@
  * Chromium is installed (.ci/run installs it); locally set TRELLIS_CHROMIUM to another path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { startServer, type RunningServer } from '../src/server.ts';
-import { loadConfig } from '../src/config.ts';
+import type { RunningServer } from '../src/server.ts';
+import { startTestServer } from './server.ts';
 
 const executablePath = process.env.TRELLIS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -20,9 +18,7 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
   let token: string;
 
   beforeAll(async () => {
-    const lines: string[] = [];
-    server = await startServer(loadConfig({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'console-')), logLevel: 'silent' }, { env: {} }), { out: (l) => lines.push(l) });
-    token = /TRELLIS_TOKEN=(trl_\S+)/.exec(lines.join('\n'))![1]!;
+    ({ server, token } = await startTestServer('console'));
     const manifest = 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: leave-requests\n  title: Leave requests\nspec:\n  owner: user:ana@example.com\n  team: hr\n  classification: confidential\n';
     const res = await fetch(`${server.url}/api/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' }, body: manifest });
     expect(res.status).toBe(201);

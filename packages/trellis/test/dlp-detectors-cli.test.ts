@@ -4,12 +4,11 @@
  * guarded against stale edits, deactivated and deleted, with the documented exit codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trellis } from './run-cli.ts';
-import { startServer, type RunningServer } from '../src/server.ts';
-import { loadConfig } from '../src/config.ts';
+import type { RunningServer } from '../src/server.ts';
+import { startTestServer } from './server.ts';
 
 const good = `detector:
   id: project-code
@@ -25,13 +24,9 @@ describe('trellis dlp detectors', () => {
   let server: RunningServer;
   let dir: string;
   let env: Record<string, string>;
-  const lines: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trellis-detectors-'));
-    server = await startServer(loadConfig({ port: 0, dataDir: dir, logLevel: 'silent' }, { env: {} }), { out: (l) => lines.push(l) });
-    const token = lines.join('\n').match(/TRELLIS_TOKEN=(trl_\S+)/)?.[1];
-    env = { TRELLIS_SERVER: server.url, TRELLIS_TOKEN: token! };
+    ({ server, env, dataDir: dir } = await startTestServer('detectors'));
     writeFileSync(join(dir, 'good.yaml'), good);
     writeFileSync(join(dir, 'failing.yaml'), good.replace('"a blue bird"', '"the nightjar memo"'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ detector: { id: 'bad', entity: 'X', pattern: '(?<=a)b' } }));

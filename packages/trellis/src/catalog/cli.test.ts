@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trellis } from '../../test/run-cli.ts';
-import { startServer, type RunningServer } from '../server.ts';
-import { loadConfig } from '../config.ts';
+import type { RunningServer } from '../server.ts';
+import { startTestServer } from '../../test/server.ts';
 
 
 
@@ -24,9 +24,7 @@ describe('trellis apps', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trellis-apps-cli-'));
-    const lines: string[] = [];
-    server = await startServer(loadConfig({ port: 0, dataDir: join(dir, 'data'), logLevel: 'silent' }, { env: {} }), { out: (l) => lines.push(l) });
-    env = { TRELLIS_SERVER: server.url, TRELLIS_TOKEN: lines.join('\n').match(/TRELLIS_TOKEN=(trl_\S+)/)![1]! };
+    ({ server, env } = await startTestServer('apps-cli'));
   });
   afterAll(() => server.close());
 
