@@ -5,7 +5,7 @@
  */
 import { compileModules, compileQuery, parseModules, type CompiledPolicy, type CompiledQuery } from './compiler/index.ts';
 import { RegoError, type RegoErrorCode } from './compiler/errors.ts';
-import { EvalContext, type Limits } from './eval/context.ts';
+import { EvalContext, type EvalOptions } from './eval/context.ts';
 import type { ITerm } from './compiler/ir.ts';
 import type { ValFn } from './eval/types.ts';
 import { fromJSON, fromJSONLazy, toJSON, ObjectValue, type JSONValue, type Value } from './value.ts';
@@ -13,7 +13,7 @@ import { fromJSON, fromJSONLazy, toJSON, ObjectValue, type JSONValue, type Value
 export { parseModule, parseQuery, parseTerm } from './ast/parser.ts';
 export { RegoParseError } from './ast/errors.ts';
 export { RegoError, RegoCompileError, type RegoErrorCode } from './compiler/errors.ts';
-export type { Limits } from './eval/context.ts';
+export type { Limits, EvalOptions } from './eval/context.ts';
 export { stages } from './compiler/stages.ts';
 export { runTests, formatTestReport, type TestReport, type TestResult, type RunTestsOptions } from './tester/index.ts';
 
@@ -35,12 +35,13 @@ export interface CompileOptions {
 }
 
 /**
- * Options for one evaluation.
+ * Options for one evaluation: the input and data, plus the context's own options (limits,
+ * signal, print, …; see `EvalOptions`).
  *
  * @example
  * policy.evaluate('data.authz.allow', { input: { user: 'ann' }, limits: { timeoutMs: 50 } });
  */
-export interface EvaluateOptions {
+export interface EvaluateOptions extends EvalOptions {
   /**
    * The input document (JSON-like). Plain objects are converted lazily: only the members the
    * policy reads are converted (own properties only, never inherited ones). Do not mutate
@@ -51,16 +52,6 @@ export interface EvaluateOptions {
   inputValue?: Value;
   /** Replaces the base data given to `compile` for this evaluation. */
   data?: unknown;
-  limits?: Limits;
-  signal?: AbortSignal;
-  /** Receives `print(...)` output, one line per call. */
-  print?: (line: string) => void;
-  /** Raise built-in errors instead of treating the failing call as undefined (OPA's strict-builtin-errors). */
-  strictBuiltinErrors?: boolean;
-  /** Collects `file:row` of every expression evaluated (coverage). */
-  coverage?: Set<string>;
-  /** The time `time.now_ns()` reports, in ns since the epoch (default: now). */
-  nowNs?: bigint;
 }
 
 /** One solution of a query: variable name → value (JSON). */

@@ -387,29 +387,16 @@ export class Planner {
       }
       const v = this.valOrIterFirst(w.value, new Set(bound));
       const target = w.target;
-      switch (target.kind) {
-        case 'input':
-          return (c, f) => {
-            const x = v(c, f);
-            if (x === undefined) return false;
-            withInput(c, target.path, x);
-            return true;
-          };
-        case 'data':
-          return (c, f) => {
-            const x = v(c, f);
-            if (x === undefined) return false;
-            withData(c, target.path, x);
-            return true;
-          };
-        case 'fn':
-          return (c, f) => {
-            const x = v(c, f);
-            if (x === undefined) return false;
-            withFunction(c, target.name, { kind: 'value', value: x });
-            return true;
-          };
-      }
+      const replace: (c: EvalContext, x: Value) => void =
+        target.kind === 'input' ? (c, x) => withInput(c, target.path, x)
+        : target.kind === 'data' ? (c, x) => withData(c, target.path, x)
+        : (c, x) => withFunction(c, target.name, { kind: 'value', value: x });
+      return (c, f) => {
+        const x = v(c, f);
+        if (x === undefined) return false;
+        replace(c, x);
+        return true;
+      };
     });
     return (c, f, k) => evalWith(c, f, appliers, inner, k);
   }

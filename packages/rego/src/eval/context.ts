@@ -49,13 +49,17 @@ export type FnOverride =
   | { kind: 'value'; value: Value }
   | { kind: 'fn'; call: (c: EvalContext, args: Value[]) => Value | undefined };
 
-/** The per-evaluation options the context reads (a subset of `EvaluateOptions`). */
+/** The per-evaluation options the context reads; `EvaluateOptions` adds the input and data. */
 export interface EvalOptions {
   limits?: Limits;
   signal?: AbortSignal;
+  /** Receives `print(...)` output, one line per call. */
   print?: (line: string) => void;
+  /** Raise built-in errors instead of treating the failing call as undefined (OPA's strict-builtin-errors). */
   strictBuiltinErrors?: boolean;
+  /** Collects `file:row` of every expression evaluated (coverage). */
   coverage?: Set<string>;
+  /** The time `time.now_ns()` reports, in ns since the epoch (default: now). */
   nowNs?: bigint;
 }
 
