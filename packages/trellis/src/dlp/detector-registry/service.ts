@@ -174,7 +174,7 @@ export class DetectorRegistry {
     };
     await this.database.db.transaction().execute(async (tx) => {
       if (await store.findDetector(tx, c.id)) throw new AppError('conflict', `detector ${c.id} already exists`, { errors: [{ path: 'detector.id', message: 'already taken' }] });
-      if ((await store.listDetectors(tx)).length >= MAX_DETECTORS) throw new AppError('conflict', `at most ${MAX_DETECTORS} custom detectors; delete unused ones first`);
+      if ((await store.countDetectors(tx)) >= MAX_DETECTORS) throw new AppError('conflict', `at most ${MAX_DETECTORS} custom detectors; delete unused ones first`);
       await store.insertDetector(tx, row);
       await this.record(tx, actor, 'create', 'dlp.detector.create', row, { test: testSummary(c.report) });
     });

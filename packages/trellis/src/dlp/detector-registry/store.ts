@@ -14,6 +14,11 @@ export function listDetectors(q: Queryable): Promise<DlpDetectorRow[]> {
   return q.selectFrom('dlp_detectors').selectAll().orderBy('id', 'asc').execute();
 }
 
+export async function countDetectors(q: Queryable): Promise<number> {
+  const r = await q.selectFrom('dlp_detectors').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export function listActiveDetectors(q: Queryable): Promise<DlpDetectorRow[]> {
   return q.selectFrom('dlp_detectors').selectAll().where('status', '=', 'active').orderBy('id', 'asc').execute();
 }

@@ -1,5 +1,6 @@
 /** Evaluation report: true/false positives and false negatives per entity, precision and recall,
  *  and the entities a dataset labels that the engine does not claim to detect. */
+import type { SecretRuleStats } from './secrets-dataset.ts';
 
 export interface Counts {
   tp: number;
@@ -24,20 +25,11 @@ export interface EvalReport {
   formats: Record<string, number>;
   /** Secret-case datasets only (eval/secrets-dataset.ts): per-rule results, the share of fp cases
    *  flagged, and how many of the dataset's rules have a detector. */
-  by_rule?: Record<string, SecretRuleScores>;
+  by_rule?: Record<string, SecretRuleStats>;
   fp_flagged_rate?: number;
   supported_rules?: number;
 }
 
-/** Per-rule results of a secret-case dataset (same fields as `SecretRuleStats`). */
-export interface SecretRuleScores {
-  tp: number;
-  fn: number;
-  recall: number;
-  rule_fired: number;
-  fp_cases: number;
-  fp_flagged: number;
-}
 
 /** What a partial evaluator (e.g. the secret-case one) hands back to be merged. */
 export interface PartialEval {
