@@ -133,6 +133,12 @@ describe('scanInput', () => {
     await expect(run(text, { format: 'json' })).rejects.toThrow(/is not a JSON document/);
   });
 
+  it('reads it as JSON lines when the prefix looked like one document and every line is JSON', async () => {
+    const text = `{"header": "${'h'.repeat(70_000)}"}\n{"card": "${CARD}"}\n`;
+    const { findings } = await run(text);
+    expect(findings).toEqual([expect.objectContaining({ entity: 'CREDIT_CARD', path: 'line 2: $.card', start: 0, end: CARD.length })]);
+  });
+
   it('honours a forced format', async () => {
     const text = JSON.stringify({ card: CARD });
     expect((await run(text, { format: 'text' })).findings).toEqual(scan(text));

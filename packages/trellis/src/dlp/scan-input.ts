@@ -341,12 +341,11 @@ async function* scanJsonDocument(source: Chunks, opts: ScanInputOptions, limits:
     // The parser's message quotes the input, which may be the very data being looked for.
     if (strict) throw new DlpUnsupportedInputError(`${label} is not a JSON document (pass --format text or --format jsonl)`);
     // Only the prefix looked like JSON: read it the way a whole small input would be read.
-    const lines = text.split('\n');
-    if (everyLineJson(lines)) {
-      for (const [i, line] of lines.entries()) {
-        if (line.trim() === '') continue;
-        for (const f of scanRecord(JSON.parse(line) as unknown, opts)) yield { ...f, path: `line ${i + 1}: ${f.path ?? '$'}` };
-      }
+    if (everyLineJson(text.split('\n'))) {
+      // The document already passed the size bound, so no line of it can be too long.
+      yield* scanJsonl((async function* () {
+        yield Buffer.from(text);
+      })(), opts, { ...limits, maxLineBytes: limits.maxJsonBytes }, label);
     } else {
       yield* scanStream((async function* () {
         yield text;
