@@ -180,9 +180,10 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       },
     },
     async (req) => {
+      const k = keys();
       const values = req.body.items.map((item, i) => {
         try {
-          return item.operator === 'tokenize' ? detokenize(item.value, deps.keys.derive('dlp.tokenize'), item.entity) : decrypt(item.value, deps.keys.derive('dlp.encrypt'), item.entity);
+          return item.operator === 'tokenize' ? detokenize(item.value, k.tokenize, item.entity) : decrypt(item.value, k.encrypt, item.entity);
         } catch (err) {
           // The message names the item, never its value.
           if (err instanceof DlpError) throw new AppError('validation_failed', `item ${i} cannot be revealed`, { errors: [{ path: `items[${i}].value`, message: err.message }] });
