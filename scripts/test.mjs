@@ -17,7 +17,10 @@ let failed = 0;
 if (existsSync(out)) {
   const res = JSON.parse(readFileSync(out, 'utf8'));
   passed = res.numPassedTests ?? 0;
-  failed = (res.numFailedTests ?? 0) + (res.numFailedTestSuites ?? 0);
+  // A failed test fails its suites and file too, so counting suites as well counted it twice or
+  // more; only a file that failed with no failed test (it did not load) adds to the tests.
+  const brokenFiles = (res.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+  failed = (res.numFailedTests ?? 0) + brokenFiles;
 }
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(r.status ?? 1);
