@@ -9,6 +9,7 @@ import type { Services } from './services.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { OpenApiCollector } from './http/openapi.ts';
 import { installAuth } from './auth/plugin.ts';
+import { installHardening } from './http/hardening.ts';
 import { healthRoutes } from './health/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -33,12 +34,22 @@ export interface TrellisApp {
   drain(): void;
 }
 
+/**
+ * Fastify's reading of the proxy setting: a hop count becomes "trust the n nearest hops"
+ * (proxy-addr counts hops from the socket), a list stays a list, false trusts nobody.
+ */
+function trustedProxies(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (setting === false) return false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+
 export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   const { services, config } = opts;
   let draining = false;
   const app = Fastify({
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    trustProxy: trustedProxies(config.trustProxy),
     logger: opts.logger
       ? {
           level: config.logLevel,
@@ -56,7 +67,8 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   installProblemHandlers(app);
   const openapi = new OpenApiCollector();
   openapi.install(app);
-  installAuth(app, { tokens: services.tokens, audit: services.audit, authFailureLimit: config.authFailureLimit });
+  installHardening(app);
+  installAuth(app, { tokens: services.tokens, audit: services.audit, database: services.database, authFailureLimit: config.authFailureLimit });
 
   healthRoutes(app, { database: services.database, isDraining: () => draining });
   consoleRoutes(app);

@@ -33,3 +33,33 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('configuration values an operator can get wrong', () => {
+  const bad = (env: NodeJS.ProcessEnv): string => {
+    try {
+      loadConfig({}, { env });
+    } catch (e) {
+      expect(e).toBeInstanceOf(AppError);
+      return (e as AppError).errors!.map((x) => x.path).join(',');
+    }
+    throw new Error(`accepted ${JSON.stringify(env)}`);
+  };
+
+  it('reads booleans as exactly true|false|1|0', () => {
+    expect(loadConfig({}, { env: { TRELLIS_DEV: 'false' } }).dev).toBe(false);
+    expect(loadConfig({}, { env: { TRELLIS_DEV: '0' } }).dev).toBe(false);
+    expect(loadConfig({}, { env: { TRELLIS_DEV: '1' } }).dev).toBe(true);
+    expect(loadConfig({ dev: false }, { env: {} }).dev).toBe(false);
+    for (const v of ['FALSE', 'no', 'off', 'yes', 'True', ' true', 'truee']) expect(bad({ TRELLIS_DEV: v }), v).toBe('dev');
+    for (const v of ['no', 'FALSE', 'yes', 'maybe']) expect(bad({ TRELLIS_TRUST_PROXY: v }), v).toMatch(/^trustProxy/);
+  });
+
+  it('reads the proxy setting as none, a hop count or a list of addresses', () => {
+    expect(loadConfig({}, { env: {} }).trustProxy).toBe(false);
+    expect(loadConfig({}, { env: { TRELLIS_TRUST_PROXY: 'false' } }).trustProxy).toBe(false);
+    expect(loadConfig({}, { env: { TRELLIS_TRUST_PROXY: 'true' } }).trustProxy).toBe(1);
+    expect(loadConfig({}, { env: { TRELLIS_TRUST_PROXY: '2' } }).trustProxy).toBe(2);
+    expect(loadConfig({}, { env: { TRELLIS_TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,::1' } }).trustProxy).toEqual(['10.0.0.0/8', '192.0.2.7', '::1']);
+    for (const v of ['10.0.0.0/33', '10.0.0', 'proxy.example', '0.0.0.0/0/1', '99']) expect(bad({ TRELLIS_TRUST_PROXY: v }), v).toMatch(/^trustProxy/);
+  });
+});

@@ -7,8 +7,54 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
+
+/**
+ * Booleans from flags, environment or file: exactly true|false|1|0. A looser reading turned
+ * `TRELLIS_TRUST_PROXY=no` into true (any non-empty string), so anything else is an error.
+ */
+const strictBoolean = z.union([
+  z.boolean(),
+  z.literal(1).transform(() => true),
+  z.literal(0).transform(() => false),
+  z.enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' }).transform((v) => v === 'true' || v === '1'),
+]);
+
+/** One proxy address or CIDR range (`10.0.0.0/8`, `::1`). */
+function isAddressOrCidr(s: string): boolean {
+  const [addr, bits, ...rest] = s.split('/');
+  if (rest.length > 0 || !addr) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies in front of Trellis to believe about the client address (X-Forwarded-For):
+ * false for none; a hop count (true = 1: only the proxy that connects to us, so a client
+ * cannot prepend a spoofed address); or a list of proxy addresses/CIDRs. Believing every
+ * hop (Fastify's `true`) would let any client choose its address and dodge the limiter.
+ */
+const trustProxySetting = z.union([
+  strictBoolean.transform((b) => (b ? 1 : false)),
+  z.number().int().min(1).max(16),
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(16)),
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrCidr, 'must be an IP address or CIDR range')).min(1)),
+  z.array(z.string().refine(isAddressOrCidr, 'must be an IP address or CIDR range')).min(1),
+], { message: 'must be true, false, a hop count or a list of proxy addresses/CIDRs' });
+
+export type TrustProxy = false | number | string[];
 
 export const configSchema = z
   .object({
@@ -19,14 +65,14 @@ export const configSchema = z
     /** postgres://… for PostgreSQL; empty for the embedded SQLite database in dataDir. */
     databaseUrl: z.string().default(''),
     /** Development mode: creates and prints a bootstrap admin token on first start. */
-    dev: z.coerce.boolean().default(true),
+    dev: strictBoolean.default(true),
     /** Maximum request body in bytes (413 beyond it). */
     bodyLimit: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Failed authentications allowed per client address per minute before 429. */
     authFailureLimit: z.coerce.number().int().min(1).default(20),
-    /** Trust X-Forwarded-* headers from a proxy in front of Trellis. */
-    trustProxy: z.coerce.boolean().default(false),
+    /** Trust X-Forwarded-* headers from these proxies in front of Trellis (see trustProxySetting). */
+    trustProxy: trustProxySetting.default(false),
     /** Seconds to wait for in-flight requests on SIGTERM before closing anyway. */
     shutdownGraceSeconds: z.coerce.number().min(0).default(10),
   })
@@ -47,12 +93,6 @@ const envNames: Record<keyof Config, string> = {
   shutdownGraceSeconds: 'TRELLIS_SHUTDOWN_GRACE_SECONDS',
 };
 
-function envValue(raw: string): string | boolean {
-  if (raw === 'true') return true;
-  if (raw === 'false' || raw === '0') return false;
-  return raw;
-}
-
 function readConfigFile(path: string | undefined): Record<string, unknown> {
   const file = path ?? (existsSync('trellis.config.yaml') ? 'trellis.config.yaml' : undefined);
   if (!file) return {};
@@ -71,7 +111,7 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, o
   const merged: Record<string, unknown> = { ...readConfigFile(opts.configFile) };
   for (const [key, name] of Object.entries(envNames)) {
     const raw = env[name];
-    if (raw !== undefined && raw !== '') merged[key] = envValue(raw);
+    if (raw !== undefined && raw !== '') merged[key] = raw;
   }
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
   const result = configSchema.safeParse(merged);

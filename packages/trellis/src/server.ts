@@ -5,9 +5,10 @@
  * finish (up to the grace period), then the database closes.
  */
 import type { Config } from './config.ts';
+import { bindsOnlyLoopback } from './http/loopback.ts';
 import { openDatabase } from './db/database.ts';
 import { createServices } from './services.ts';
-import { loadKeyRing } from './keys/master-key.ts';
+import { loadInstallationKeys } from './keys/installation.ts';
 import { buildApp } from './app.ts';
 import { AppError } from './errors.ts';
 import { version } from './version.ts';
@@ -17,18 +18,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
 export async function startServer(config: Config, opts: { out?: (line: string) => void; handleSignals?: boolean } = {}): Promise<RunningServer> {
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
-  if (!isLoopback(config.host)) {
+  if (!(await bindsOnlyLoopback(config.host))) {
     if (config.dev) throw new AppError('validation_failed', `development mode serves only loopback addresses; set TRELLIS_DEV=false to listen on ${config.host}`);
-    if (!config.trustProxy) throw new AppError('validation_failed', `refusing to listen on ${config.host} without TLS: put Trellis behind a TLS-terminating proxy and set TRELLIS_TRUST_PROXY=true`);
+    if (!config.trustProxy) throw new AppError('validation_failed', `refusing to listen on ${config.host} without TLS: put Trellis behind a TLS-terminating proxy and set TRELLIS_TRUST_PROXY to its hop count or addresses`);
   }
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const services = createServices(database, loadKeyRing({ dataDir: config.dataDir }));
+  // Every replica must hold the installation's key (keys/installation.ts); refuse to start otherwise.
+  const keys = await loadInstallationKeys({ database, dev: config.dev, dataDir: config.dataDir, warn: out }).catch(async (err: unknown) => {
+    await database.close();
+    throw err;
+  });
+  const services = createServices(database, keys.ring);
   services.audit.startSweeper();
   await services.detectors.refresh();
   services.detectors.startPolling();

@@ -19,11 +19,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit: number; authFailureLimit: number }> = {}): Promise<TestApp> {
+export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit: number; authFailureLimit: number; trustProxy: false | number | string[] }> = {}): Promise<TestApp> {
   const database = await tdb.open();
   const services = createServices(database);
   const { app, routes } = await buildApp({
-    config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: false, logLevel: 'silent' },
+    config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: config.trustProxy ?? false, logLevel: 'silent' },
     services,
   });
   const tokens = {} as Record<Role, string>;

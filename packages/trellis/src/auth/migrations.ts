@@ -31,4 +31,21 @@ export const authMigrations: ModuleMigrations = () => ({
       await db.schema.dropTable('api_tokens').execute();
     },
   } satisfies Migration,
+  '20261206_0200_auth_failures': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('auth_failures')
+        // What failed: `ip:<address>` or `token:<token id>` (never a secret).
+        .addColumn('key', 'text', (c) => c.notNull())
+        // Start of the one-minute window, ms since the epoch.
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        // Failures the whole cluster counted for the key in the window.
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('auth_failures_pk', ['key', 'window_start'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('auth_failures').execute();
+    },
+  } satisfies Migration,
 });

@@ -1,11 +1,12 @@
 /**
- * Authentication and authorisation for the whole /api subtree, applied by hooks so that no
- * route can forget them:
- * - at registration, an /api route must name a permission (or be explicitly public), else the
- *   server refuses to start;
- * - on every /api request, a bearer token is required (401), and the token's role must hold
- *   the route's permission (403, audited as a failed attempt);
- * - repeated authentication failures from one address are throttled (429).
+ * Authentication and authorisation for every route, applied by hooks so that no route can
+ * forget them:
+ * - at registration, a route must name a permission or be explicitly public, else the server
+ *   refuses to start;
+ * - on every request to a non-public route, a bearer token is required (401), and the token's
+ *   role must hold the route's permission (403); both refusals are audited, aggregated;
+ * - repeated authentication failures per address and per token id are throttled (429)
+ *   across replicas (failure-limiter.ts); a valid credential is never throttled.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
@@ -13,6 +14,10 @@ import { sendProblem } from '../http/problem.ts';
 import type { AuditLog } from '../audit/service.ts';
 import { isPermission, roleHas, type Permission } from './permissions.ts';
 import { actorOf, type Principal, type TokenService } from './service.ts';
+import { parseToken } from './token-format.ts';
+import { FailureLimiter } from './failure-limiter.ts';
+import { DenialLog } from './denial-log.ts';
+import type { Database } from '../db/database.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,35 +26,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission a caller's role needs for this route. */
     permission?: Permission;
-    /** An /api route reachable without a token (none today; kept explicit). */
+    /** A route reachable without a token (health probes, the console's static files). */
     public?: boolean;
-  }
-}
-
-/** Sliding one-minute window of failed authentications per client address. */
-export class AuthFailureLimiter {
-  private readonly failures = new Map<string, { count: number; windowStart: number }>();
-  constructor(private readonly limit: number, private readonly windowMs = 60_000) {}
-
-  blocked(ip: string, now = Date.now()): number | undefined {
-    const f = this.failures.get(ip);
-    if (!f) return undefined;
-    if (now - f.windowStart >= this.windowMs) {
-      this.failures.delete(ip);
-      return undefined;
-    }
-    return f.count >= this.limit ? Math.ceil((f.windowStart + this.windowMs - now) / 1000) : undefined;
-  }
-
-  fail(ip: string, now = Date.now()): void {
-    const f = this.failures.get(ip);
-    if (!f || now - f.windowStart >= this.windowMs) this.failures.set(ip, { count: 1, windowStart: now });
-    else f.count++;
-    // Bound memory under a spray of addresses: drop the oldest entries.
-    if (this.failures.size > 100_000) {
-      const first = this.failures.keys().next().value;
-      if (first !== undefined) this.failures.delete(first);
-    }
   }
 }
 
@@ -58,56 +36,110 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export function isApiPath(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/');
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Whether an unmatched request target names something under /api, read the way a lenient
+ * router or proxy might: absolute form, percent-encoding (repeatedly), case, backslashes,
+ * doubled slashes and dot segments. Only for choosing 401 over 404 on paths no route serves:
+ * authentication itself never depends on the URL text, only on the route that matched.
+ */
+export function looksLikeApi(target: string): boolean {
+  let path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/)[0]!;
+  for (let i = 0; i < 4; i++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      break;
+    }
+    if (decoded === path) break;
+    path = decoded;
+  }
+  const segments: string[] = [];
+  for (const seg of path.toLowerCase().replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') segments.pop();
+    else segments.push(seg);
+  }
+  return segments.length > 0 && /^api(?:[;.,:%]|$)/.test(segments[0]!.trim());
 }
 
-export function installAuth(app: FastifyInstance, deps: { tokens: TokenService; audit: AuditLog; authFailureLimit: number }): void {
-  const limiter = new AuthFailureLimiter(deps.authFailureLimit);
+export interface AuthDeps {
+  tokens: TokenService;
+  audit: AuditLog;
+  database: Database;
+  authFailureLimit: number;
+}
 
+export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
+  const limiter = new FailureLimiter(deps.authFailureLimit, deps.database);
+  const denials = new DenialLog(deps.audit, deps.database);
+  limiter.start();
+  app.addHook('onClose', async () => {
+    await limiter.stop();
+    await denials.flush();
+  });
+
+  // Deny unless allowed: every route, /api or not, names a permission or says it is public.
   app.addHook('onRoute', (route) => {
-    if (!isApiPath(route.url)) return;
     const config = (route.config ?? {}) as { permission?: string; public?: boolean };
-    if (config.public) return;
+    if (config.public === true) return;
     if (!config.permission || !isPermission(config.permission)) {
-      throw new Error(`route ${String(route.method)} ${route.url} must declare config.permission (secure by default)`);
+      throw new Error(`route ${String(route.method)} ${route.url} must declare config.permission or config.public (secure by default)`);
     }
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!isApiPath(request.url.split('?')[0]!)) return;
-    const config = request.routeOptions.config as { permission?: Permission; public?: boolean };
-    if (config.public) return;
-    const retryAfter = limiter.blocked(request.ip);
-    if (retryAfter !== undefined) {
-      reply.header('retry-after', String(retryAfter));
-      return sendProblem(reply, new AppError('rate_limited', 'too many failed authentication attempts from this address; wait and retry'));
-    }
-    const header = request.headers.authorization;
-    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) {
-      limiter.fail(request.ip);
-      reply.header('www-authenticate', 'Bearer realm="trellis"');
-      return sendProblem(reply, new AppError('unauthenticated', 'a bearer token is required (Authorization: Bearer <token>)'));
-    }
-    const principal = await deps.tokens.authenticate(m[1]!);
+    // Decided by the route the router matched, never by the URL text: the router decodes
+    // percent-escapes and absolute-form targets, so any check on the raw URL can be walked around.
+    const matched = request.routeOptions.url !== undefined && !request.is404;
+    const config = (matched ? request.routeOptions.config : {}) as { permission?: Permission; public?: boolean };
+    if (matched && config.public === true) return;
+    if (!matched && !looksLikeApi(request.url)) return;
+
+    const m = request.headers.authorization ? BEARER.exec(request.headers.authorization) : null;
+    const presented = m?.[1];
+    const tokenId = presented ? parseToken(presented)?.id : undefined;
+    const principal = presented ? await deps.tokens.authenticate(presented) : undefined;
     if (!principal) {
-      limiter.fail(request.ip);
-      reply.header('www-authenticate', 'Bearer realm="trellis", error="invalid_token"');
-      return sendProblem(reply, new AppError('unauthenticated', 'the token is not valid, has expired or was revoked'));
+      const keys = [`ip:${request.ip}`, ...(tokenId ? [`token:${tokenId}`] : [])];
+      const retryAfter = limiter.blocked(keys);
+      if (retryAfter !== undefined) {
+        reply.header('retry-after', String(retryAfter));
+        return sendProblem(reply, new AppError('rate_limited', 'too many failed authentication attempts; wait and retry'));
+      }
+      limiter.fail(keys);
+      const reason = !request.headers.authorization ? 'missing' : !presented ? 'malformed' : 'invalid';
+      await denials.record(`401|${request.ip}|${reason}|${tokenId ?? ''}`, {
+        class: 'authentication',
+        activity: 'other',
+        action: 'auth.fail',
+        actor: tokenId ? { type: 'token', id: tokenId } : { type: 'user', id: 'anonymous' },
+        outcome: 'failure',
+        message: `authentication failed: ${reason} credentials`,
+        details: { reason },
+        srcIp: request.ip,
+      });
+      reply.header('www-authenticate', presented ? 'Bearer realm="trellis", error="invalid_token"' : 'Bearer realm="trellis"');
+      return sendProblem(
+        reply,
+        new AppError('unauthenticated', presented ? 'the token is not valid, has expired or was revoked' : 'a bearer token is required (Authorization: Bearer <token>)'),
+      );
     }
     request.principal = principal;
     // Unknown /api paths have no permission: an authenticated caller then gets a plain 404.
-    if (!config.permission) return;
+    if (!matched || !config.permission) return;
     if (!roleHas(principal.role, config.permission)) {
-      await deps.audit.record({
+      const route = request.routeOptions.url ?? '';
+      await denials.record(`403|${principal.tokenId}|${config.permission}|${request.method}|${route}`, {
         class: 'api_activity',
         activity: 'other',
         action: 'authz.deny',
         actor: actorOf(principal),
         outcome: 'failure',
-        message: `${request.method} ${request.routeOptions.url} needs ${config.permission}`,
-        details: { permission: config.permission, method: request.method, route: request.routeOptions.url ?? '' },
+        message: `${request.method} ${route} needs ${config.permission}`,
+        details: { permission: config.permission, method: request.method, route },
         srcIp: request.ip,
       });
       return sendProblem(reply, new AppError('forbidden', `role ${principal.role} lacks permission ${config.permission}`));

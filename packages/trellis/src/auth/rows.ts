@@ -12,6 +12,14 @@ export interface ApiTokenRow {
   last_used_at: string | null;
 }
 
+/** Failed authentications counted by the whole cluster in one window (see failure-limiter.ts). */
+export interface AuthFailureRow {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
 export interface AuthTables {
   api_tokens: ApiTokenRow;
+  auth_failures: AuthFailureRow;
 }

@@ -1,6 +1,6 @@
-/** Queries on the api_tokens table; the only code that touches it. */
+/** Queries on the auth module's tables (api_tokens, auth_failures); the only code that touches them. */
 import type { Queryable } from '../db/database.ts';
-import type { ApiTokenRow } from './rows.ts';
+import type { ApiTokenRow, AuthFailureRow } from './rows.ts';
 
 export function insertToken(q: Queryable, row: ApiTokenRow): Promise<unknown> {
   return q.insertInto('api_tokens').values(row).execute();
@@ -26,4 +26,24 @@ export async function revokeToken(q: Queryable, id: string, at: string): Promise
 
 export function touchToken(q: Queryable, id: string, at: string): Promise<unknown> {
   return q.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+}
+
+/** Add failure counts for a window (one statement per thousand keys). */
+export async function addFailures(q: Queryable, rows: AuthFailureRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await q
+      .insertInto('auth_failures')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ count: eb('auth_failures.count', '+', eb.ref('excluded.count')) })))
+      .execute();
+  }
+}
+
+export function deleteFailuresBefore(q: Queryable, windowStart: number): Promise<unknown> {
+  return q.deleteFrom('auth_failures').where('window_start', '<', windowStart).execute();
+}
+
+export async function blockedKeys(q: Queryable, windowStart: number, limit: number): Promise<string[]> {
+  const rows = await q.selectFrom('auth_failures').select('key').where('window_start', '=', windowStart).where('count', '>=', limit).execute();
+  return rows.map((r) => r.key);
 }

@@ -26,8 +26,8 @@ function send(reply: FastifyReply, name: string): FastifyReply {
 }
 
 export function consoleRoutes(app: FastifyInstance): void {
-  app.get('/', async (_req, reply) => send(reply, 'index.html'));
-  app.get<{ Params: { file: string } }>('/console/:file', { schema: { params: { type: 'object', properties: { file: { type: 'string', enum: ['app.js', 'app.css', 'index.html'] } }, required: ['file'] } } }, async (req, reply) =>
+  app.get('/', { config: { public: true } }, async (_req, reply) => send(reply, 'index.html'));
+  app.get<{ Params: { file: string } }>('/console/:file', { config: { public: true }, schema: { params: { type: 'object', properties: { file: { type: 'string', enum: ['app.js', 'app.css', 'index.html'] } }, required: ['file'] } } }, async (req, reply) =>
     send(reply, req.params.file),
   );
 }

@@ -8,8 +8,8 @@ import { ping, type Database } from '../db/database.ts';
 
 export function healthRoutes(app: FastifyInstance, deps: { database: Database; isDraining: () => boolean }): void {
   const statusSchema = { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] };
-  app.get('/healthz', { schema: { response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { response: { 200: statusSchema, 503: statusSchema } } }, async (_req, reply) => {
+  app.get('/healthz', { config: { public: true }, schema: { response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { response: { 200: statusSchema, 503: statusSchema } } }, async (_req, reply) => {
     if (deps.isDraining()) return reply.code(503).send({ status: 'draining' });
     try {
       await ping(deps.database);
