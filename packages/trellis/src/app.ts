@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Services } from './services.ts';
-import { installProblemHandlers } from './http/problem.ts';
+import { frameworkErrorHandler, installProblemHandlers } from './http/problem.ts';
 import { OpenApiCollector } from './http/openapi.ts';
 import { installAuth } from './auth/plugin.ts';
 import { installHardening } from './http/hardening.ts';
@@ -58,6 +58,7 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
         }
       : false,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    frameworkErrors: frameworkErrorHandler,
     // Route handlers run well under this; it stops a stalled client from pinning a socket.
     requestTimeout: 120_000,
   });

@@ -71,6 +71,15 @@ function fromFastifyError(err: FastifyError): AppError {
   return new AppError('internal', 'an internal error occurred; it has been logged');
 }
 
+/**
+ * Errors Fastify raises before routing (a malformed percent-escape, an over-long parameter):
+ * the same problem documents as everything else, without echoing the URL.
+ */
+export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than the server accepts' : 'the request URL is not valid (a malformed percent-escape?)';
+  return sendProblem(reply, new AppError('bad_request', message));
+}
+
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     const appErr = err instanceof AppError ? err : fromFastifyError(err);
