@@ -14,6 +14,7 @@ export type DlpErrorCode =
   | 'DLP_DETOKENIZE_FAILED'
   | 'DLP_DECRYPT_FAILED'
   | 'DLP_UNSUPPORTED_INPUT'
+  | 'DLP_TOO_DEEP'
   | 'DLP_EVAL';
 
 export abstract class DlpError extends Error {
@@ -87,6 +88,18 @@ export class DlpUnsupportedInputError extends DlpError {
   readonly code = 'DLP_UNSUPPORTED_INPUT' as const;
   constructor(what: string) {
     super(`unsupported input: ${what}`);
+  }
+}
+
+/** A JSON record nests deeper than the engine walks. It is refused rather than partly scanned:
+ *  fields below the limit would otherwise pass through unscanned and untransformed. */
+export class DlpTooDeepError extends DlpError {
+  readonly code = 'DLP_TOO_DEEP' as const;
+  /** JSON path of the first value past the limit, e.g. `$.a.a[0]`. */
+  readonly path: string;
+  constructor(path: string, readonly maxDepth: number) {
+    super(`the record nests deeper than ${maxDepth} levels at ${path}`);
+    this.path = path;
   }
 }
 

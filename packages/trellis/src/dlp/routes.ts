@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import type { KeyRing } from '../keys/master-key.ts';
 import { roleHas } from '../auth/permissions.ts';
 import { requirePrincipal } from '../auth/plugin.ts';
-import { scan, transform, testCustomDetector, detokenize, decrypt, DlpError, type Finding, type PatternDetector } from './index.ts';
+import { scan, transform, testCustomDetector, detokenize, decrypt, DlpError, DlpTooDeepError, type Finding, type PatternDetector } from './index.ts';
 import type { Database } from '../db/database.ts';
 import type { AuditLog } from '../audit/service.ts';
 import { actorOf } from '../auth/service.ts';
@@ -68,8 +68,14 @@ function exactlyOne(b: { text?: unknown; record?: unknown }): void {
 }
 
 function dlpFailure(err: unknown): never {
-  if (err instanceof DlpError) throw new AppError('validation_failed', err.message, { errors: [{ path: 'body', message: err.message }] });
+  if (err instanceof DlpError) throw new AppError('validation_failed', err.message, { errors: [{ path: bodyPathOf(err), message: err.message }] });
   throw err;
+}
+
+/** The part of the request body an engine error is about: a too-deep record names the value
+ *  (`$.a.b` in the record is `record.a.b` in the body), anything else the body as a whole. */
+function bodyPathOf(err: DlpError): string {
+  return err instanceof DlpTooDeepError ? `record${err.path.slice(1)}` : 'body';
 }
 
 interface RevealItem {

@@ -109,6 +109,15 @@ describe('scanInput', () => {
     expect(notes).toEqual(['in.txt: line 3001 is not JSON; scanned as text']);
   });
 
+  it('scans a record too deep to walk as text, so nothing in it goes unscanned, and says so', async () => {
+    const deep = `${'{"a":'.repeat(100)}"card ${CARD}"${'}'.repeat(100)}`;
+    const lines = await run(`{"ok": 1}\n${deep}\n`, { format: 'jsonl' });
+    expect(lines.findings).toEqual([expect.objectContaining({ entity: 'CREDIT_CARD', path: 'line 2' })]);
+    expect(lines.notes).toEqual([expect.stringMatching(/line 2 nests too deep to read as records; scanned as text/)]);
+    const doc = await run(deep, { format: 'json' });
+    expect(doc.findings).toEqual([expect.objectContaining({ entity: 'CREDIT_CARD', start: deep.indexOf(CARD) })]);
+    expect(doc.notes).toEqual([expect.stringMatching(/nests too deep to read as a record; scanned as text/)]);
+  });
   it('stops at a JSONL line over the bound, naming the line', async () => {
     const input = `${records(3000, -1, '')}\n{"blob": "${'x'.repeat(5000)}"}\n`;
     await expect(run(input, { limits: { maxLineBytes: 4096 } })).rejects.toThrow(/line 3001 is longer than 4096 bytes.*--format text/);

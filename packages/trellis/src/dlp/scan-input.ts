@@ -20,7 +20,7 @@ import type { Finding, ScanOptions } from './types.ts';
 import { scan } from './scan.ts';
 import { scanStream } from './stream.ts';
 import { scanRecord } from './structured.ts';
-import { DlpUnsupportedInputError } from './errors.ts';
+import { DlpTooDeepError, DlpUnsupportedInputError } from './errors.ts';
 
 export type InputFormat = 'text' | 'json' | 'jsonl';
 
@@ -303,6 +303,8 @@ async function* scanJsonl(source: Chunks, opts: ScanInputOptions, limits: InputL
     new DlpUnsupportedInputError(`${label} line ${n} is longer than ${sizeText(limits.maxLineBytes)}; a JSONL line is parsed whole, so split that record, or pass --format text to scan the input as plain text`);
   let notJson = 0;
   let firstNotJson = 0;
+  let tooDeep = 0;
+  let firstTooDeep = 0;
   for await (const { line, bytes } of byteLines(source, limits.maxLineBytes, tooLong)) {
     const text = decoder.decode(bytes);
     if (text.trim() === '') continue;
@@ -314,8 +316,15 @@ async function* scanJsonl(source: Chunks, opts: ScanInputOptions, limits: InputL
       for (const f of scan(text, opts)) yield { ...f, path: `line ${line}` };
       continue;
     }
-    for (const f of scanRecord(record, opts)) yield { ...f, path: `line ${line}: ${f.path ?? '$'}` };
+    const found = recordOrText(record, opts);
+    if (found === null) {
+      if (tooDeep++ === 0) firstTooDeep = line;
+      for (const f of scan(text, opts)) yield { ...f, path: `line ${line}` };
+      continue;
+    }
+    for (const f of found) yield { ...f, path: `line ${line}: ${f.path ?? '$'}` };
   }
+  if (tooDeep > 0) opts.onNote?.(`${label}: ${tooDeep === 1 ? `line ${firstTooDeep} nests` : `${tooDeep} lines (the first is line ${firstTooDeep}) nest`} too deep to read as records; scanned as text`);
   if (notJson > 0) opts.onNote?.(`${label}: ${notJson === 1 ? `line ${firstNotJson} is` : `${notJson} lines (the first is line ${firstNotJson}) are`} not JSON; scanned as text`);
 }
 
@@ -347,13 +356,32 @@ async function* scanJsonDocument(source: Chunks, opts: ScanInputOptions, limits:
         yield Buffer.from(text);
       })(), opts, { ...limits, maxLineBytes: limits.maxJsonBytes }, label);
     } else {
-      yield* scanStream((async function* () {
-        yield text;
-      })(), opts);
+      yield* scanStream(once(text), opts);
     }
     return;
   }
-  yield* scanRecord(record, opts);
+  const found = recordOrText(record, opts);
+  if (found !== null) {
+    yield* found;
+    return;
+  }
+  opts.onNote?.(`${label} nests too deep to read as a record; scanned as text`);
+  yield* scanStream(once(text), opts);
+}
+
+async function* once(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+/** The record's findings, or null when it nests too deep to walk: the caller then scans its text,
+ *  so nothing in it goes unscanned. */
+function recordOrText(record: unknown, opts: ScanInputOptions): Finding[] | null {
+  try {
+    return scanRecord(record, opts);
+  } catch (err) {
+    if (err instanceof DlpTooDeepError) return null;
+    throw err;
+  }
 }
 
 /**

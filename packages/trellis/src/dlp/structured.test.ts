@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../../../bench/dlp/corpus.ts';
 import { scanRecord, scanRecordFieldByField } from './structured.ts';
+import { DlpTooDeepError } from './errors.ts';
 
 /** Random records with the names and values a connector returns, including values that span
  *  lines (PEM blocks, manifests) and names that are context words. */
@@ -83,9 +84,18 @@ describe('scanRecord', () => {
     }
     expect(findings).toBeGreaterThan(500); // the records do hold things to find
   });
-  it('stops at the depth limit instead of overflowing the stack', () => {
+  it('refuses a record nested past the depth limit, naming where, instead of overflowing the stack or skipping it', () => {
     let deep: unknown = 'jane@corp.io';
-    for (let i = 0; i < 10_000; i++) deep = [deep];
-    expect(scanRecord(deep)).toEqual([]);
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => scanRecord(deep)).toThrow(DlpTooDeepError);
+    try {
+      scanRecord({ a: deep });
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'DLP_TOO_DEEP', path: `$.a${'[0]'.repeat(64)}` });
+      expect((err as Error).message).toMatch(/^the record nests deeper than 64 levels at \$\.a\[0\]/);
+    }
+    let sixtyFour: unknown = 'jane@corp.io';
+    for (let i = 0; i < 64; i++) sixtyFour = [sixtyFour];
+    expect(scanRecord(sixtyFour)).toEqual([expect.objectContaining({ entity: 'EMAIL_ADDRESS', path: `$${'[0]'.repeat(64)}` })]);
   });
 });

@@ -17,6 +17,7 @@ import { scan } from './scan.ts';
 import { CONTEXT_AFTER, CONTEXT_BEFORE } from './context.ts';
 import { defaultDetectors } from './detectors/index.ts';
 import { matchAlphabet } from './regex-alphabet.ts';
+import { DlpTooDeepError } from './errors.ts';
 
 /** Entity reported for a tagged field; tags outside this table keep the tag as the entity. */
 export const TAG_ENTITIES: Record<string, string> = {
@@ -29,7 +30,7 @@ export const TAG_ENTITIES: Record<string, string> = {
 export interface ScanRecordOptions extends ScanOptions {
   /** Field path → data tag, from the connector catalog. */
   fieldTags?: Record<string, string>;
-  /** Deeper nesting is not walked (protects the stack from hostile input). Default 64. */
+  /** Deeper nesting is refused with DlpTooDeepError (see `walkLeaves`). Default 64. */
   maxDepth?: number;
 }
 
@@ -49,18 +50,30 @@ export function tagFor(segments: readonly JsonPathSegment[], tags: Record<string
   return tags[exact] ?? tags[wild] ?? tags[dotted];
 }
 
-/** Visits every scalar leaf with its path; strings, numbers and booleans are leaves. */
-export function walkLeaves(value: unknown, visit: (segments: JsonPathSegment[], leaf: string | number | boolean) => void, maxDepth = 64): void {
-  const walk = (v: unknown, segs: JsonPathSegment[]): void => {
-    if (segs.length > maxDepth) return;
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return visit(segs, v);
-    if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, [...segs, i]));
-      return;
+/** How deep `walkLeaves` goes unless told otherwise; records and manifests need far less. */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/**
+ * Visits every scalar leaf with its path, in document order; strings, numbers and booleans are
+ * leaves. Iterative, so no nesting can exhaust the stack, and a value nested deeper than
+ * `maxDepth` is an error (DlpTooDeepError) rather than skipped: a skipped field would leave the
+ * scan, and so every transform, without a trace.
+ */
+export function walkLeaves(value: unknown, visit: (segments: JsonPathSegment[], leaf: string | number | boolean) => void, maxDepth = DEFAULT_MAX_DEPTH): void {
+  const pending: Array<{ value: unknown; segs: JsonPathSegment[] }> = [{ value, segs: [] }];
+  while (pending.length > 0) {
+    const { value: v, segs } = pending.pop()!;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      visit(segs, v);
+      continue;
     }
-    if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) walk(item, [...segs, k]);
-  };
-  walk(value, []);
+    if (v === null || typeof v !== 'object') continue;
+    const keys: JsonPathSegment[] = Array.isArray(v) ? Array.from(v.keys()) : Object.keys(v);
+    if (keys.length === 0) continue;
+    if (segs.length >= maxDepth) throw new DlpTooDeepError(formatPath([...segs, keys[0]!]), maxDepth);
+    // pushed last to first, so they are visited first to last
+    for (let k = keys.length - 1; k >= 0; k--) pending.push({ value: (v as Record<JsonPathSegment, unknown>)[keys[k]!], segs: [...segs, keys[k]!] });
+  }
 }
 
 /**
@@ -92,13 +105,14 @@ interface RecordField {
 
 function recordFields(record: unknown, options: ScanRecordOptions): RecordField[] {
   const fields: RecordField[] = [];
+  const wanted = options.entities ? new Set(options.entities) : null;
   walkLeaves(record, (segs, leaf) => {
     const path = formatPath(segs);
     const text = String(leaf);
     const tag = tagFor(segs, options.fieldTags);
     if (tag !== undefined) {
       const entity = TAG_ENTITIES[tag] ?? tag;
-      const tagged: Finding[] = text.length > 0 && (!options.entities || options.entities.includes(entity))
+      const tagged: Finding[] = text.length > 0 && (!wanted || wanted.has(entity))
         ? [{ entity, start: 0, end: text.length, confidence: 1, detector: 'catalog-tag', kind: 'pii', tag, path }]
         : [];
       fields.push({ path, prefix: '', text, tagged });
@@ -146,6 +160,9 @@ function scanFieldsTogether(fields: RecordField[], options: ScanRecordOptions): 
   const byField: Finding[][] = fields.map(() => []);
   const rescan = new Set<number>();
   const lowered = new Map<number, string>();
+  // field index → detectors whose keyword that field holds; one search per field and detector,
+  // not per finding, which in a long field would search it once for each of its findings
+  const gatedIn = new Map<number, Map<string, boolean>>();
   for (const f of scan(joined, options)) {
     const i = fieldAt(starts, f.start);
     const field = fields[i]!;
@@ -157,9 +174,15 @@ function scanFieldsTogether(fields: RecordField[], options: ScanRecordOptions): 
     }
     const keywords = keywordsOf(f.detector, lists);
     if (keywords.length > 0) {
-      let text = lowered.get(i);
-      if (text === undefined) lowered.set(i, (text = (field.prefix + field.text).toLowerCase()));
-      if (!keywords.some((k) => text.includes(k))) {
+      let known = gatedIn.get(i);
+      if (known === undefined) gatedIn.set(i, (known = new Map()));
+      let holds = known.get(f.detector);
+      if (holds === undefined) {
+        let text = lowered.get(i);
+        if (text === undefined) lowered.set(i, (text = (field.prefix + field.text).toLowerCase()));
+        known.set(f.detector, (holds = keywords.some((k) => text.includes(k))));
+      }
+      if (!holds) {
         rescan.add(i);
         continue;
       }
