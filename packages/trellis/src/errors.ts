@@ -16,12 +16,14 @@ export const errorCatalog = {
   conflict: { status: 409, title: 'Conflict' },
   invalid_transition: { status: 409, title: 'Status change not allowed' },
   detector_test_failed: { status: 422, title: 'The detector does not pass its samples' },
+  reveal_failed: { status: 422, title: 'The value cannot be revealed with this installation key' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },
   audit_chain_broken: { status: 500, title: 'Audit chain verification failed' },
+  key_mismatch: { status: 500, title: 'The master key is not the one the database was first used with' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

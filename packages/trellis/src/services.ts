@@ -22,7 +22,7 @@ export interface Services {
 
 /** `keys` defaults to a throwaway key ring: the server passes the installation's (keys/master-key.ts). */
 export function createServices(database: Database, keys: KeyRing = ephemeralKeyRing()): Services {
-  const audit = new AuditLog(database);
+  const audit = new AuditLog(database, keys);
   const tokens = new TokenService(database, audit);
   const catalog = new CatalogService(database, audit);
   const detectors = new DetectorRegistry(database, audit);

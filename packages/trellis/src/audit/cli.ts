@@ -6,14 +6,22 @@ import type { CliContext } from '../cli/context.ts';
 import { CliError, exitCodes } from '../cli/errors.ts';
 import { formatTable, print } from '../cli/output.ts';
 import type { VerifyResult } from './chain.ts';
+import type { RowProblem } from './integrity.ts';
 import type { AuditRecord } from './service.ts';
 
-function reportVerify(output: 'table' | 'json', r: VerifyResult, source: string): void {
-  print(output, { source, ...r }, () =>
-    r.ok
-      ? `audit chain intact: ${r.count} events verified (${r.firstSeq ?? '-'}..${r.lastSeq ?? '-'}), head ${r.head.slice(0, 16)}… [${source}]`
-      : `audit chain BROKEN at event ${r.broken?.seq}: ${r.broken?.message} (${r.count} events verified before it) [${source}]`,
-  );
+type TrailResult = VerifyResult & { problems?: RowProblem[]; problemCount?: number; macChecked?: boolean; pending?: number };
+
+/** One line for people: intact, the chain's first break, or the first wrong row. */
+export function verifySummary(r: TrailResult, source: string): string {
+  const macNote = r.macChecked === false ? ' (row MACs not checked: no installation key at hand; set TRELLIS_MASTER_KEY)' : '';
+  if (r.ok) return `audit chain intact: ${r.count} events verified (${r.firstSeq ?? '-'}..${r.lastSeq ?? '-'}), head ${r.head.slice(0, 16)}…${macNote} [${source}]`;
+  if (r.broken) return `audit chain BROKEN at event ${r.broken.seq}: ${r.broken.message} (${r.count} events verified before it) [${source}]`;
+  const first = r.problems?.[0];
+  return `audit trail NOT OK: ${r.problemCount ?? r.problems?.length ?? 0} row problem(s)${first ? `, first: ${first.message}` : ''}${macNote} [${source}]`;
+}
+
+function reportVerify(output: 'table' | 'json', r: TrailResult, source: string): void {
+  print(output, { source, ...r }, () => verifySummary(r, source));
   if (!r.ok) process.exitCode = exitCodes.failed;
 }
 
@@ -22,7 +30,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
 
   audit
     .command('verify')
-    .description('verify the hash chain; exits 0 when intact, 1 naming the first broken event')
+    .description('verify the trail (hash chain, every row, nothing left outside the chain); exits 0 when intact, 1 naming the first problem')
     .option('--file <jsonl>', 'verify an exported JSONL file offline (no server needed)')
     .option('--database-url <url>', 'verify a PostgreSQL database directly, offline')
     .option('--data-dir <dir>', 'verify the embedded SQLite database in DIR directly, offline')
@@ -45,7 +53,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       }
       const from = opts.from === undefined ? undefined : Number(opts.from);
       if (from !== undefined && (!Number.isInteger(from) || from < 1)) throw new CliError('--from must be a positive integer', exitCodes.usage);
-      const r = await ctx.client().json<VerifyResult>('GET', '/api/v1/audit/verify', { query: { from_seq: from } });
+      const r = await ctx.client().json<TrailResult>('GET', '/api/v1/audit/verify', { query: { from_seq: from } });
       reportVerify(output, r, `server ${ctx.globals().server}`);
     });
 

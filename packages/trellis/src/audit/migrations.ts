@@ -44,4 +44,19 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
       await db.schema.dropTable('audit_events').execute();
     },
   } satisfies Migration,
+  '20261207_0100_audit_row_mac': {
+    async up(db: Kysely<unknown>) {
+      // HMAC-SHA-256 (hex) of the row as the server appended it, under a key derived from the
+      // master key (audit/integrity.ts): the sealer chains only rows whose MAC holds, so rows
+      // written by plain SQL are never sealed. Null on rows sealed before this column existed.
+      await db.schema.alterTable('audit_events').addColumn('mac', 'text').execute();
+      // ISO-8601 time the sealer refused the row (MAC missing or wrong); such a row stays out of
+      // the chain, is reported by every verification, and is not examined again.
+      await db.schema.alterTable('audit_events').addColumn('quarantined_at', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('audit_events').dropColumn('quarantined_at').execute();
+      await db.schema.alterTable('audit_events').dropColumn('mac').execute();
+    },
+  } satisfies Migration,
 });

@@ -19,8 +19,19 @@ const verifySchema = {
     lastSeq: { type: ['integer', 'null'] },
     head: { type: 'string' },
     broken: { type: 'object', properties: { seq: { type: 'integer' }, reason: { type: 'string' }, message: { type: 'string' } } },
+    problems: {
+      type: 'array',
+      description: 'rows whose columns disagree with their event, that fail their MAC, or that are outside the chain (first 100)',
+      items: {
+        type: 'object',
+        properties: { id: { type: 'integer' }, seq: { type: ['integer', 'null'] }, reason: { type: 'string' }, columns: { type: 'array', items: { type: 'string' } }, message: { type: 'string' } },
+        required: ['id', 'seq', 'reason', 'message'],
+      },
+    },
+    problemCount: { type: 'integer' },
+    macChecked: { type: 'boolean' },
   },
-  required: ['ok', 'count', 'head'],
+  required: ['ok', 'count', 'head', 'problems', 'problemCount'],
 };
 
 interface EventsQuery {
@@ -95,7 +106,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog }): vo
     {
       config: { permission: 'audit:verify' },
       schema: {
-        summary: 'Verify the hash chain; names the first broken event',
+        summary: 'Verify the trail: the hash chain, every row against its event and MAC, and that no row is outside the chain',
         tags: ['audit'],
         querystring: { type: 'object', additionalProperties: false, properties: { from_seq: { type: 'integer', minimum: 1 } } },
         response: responses({ 200: verifySchema }),

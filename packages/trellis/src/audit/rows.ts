@@ -17,6 +17,10 @@ export interface AuditEventRow {
   event: string;
   prev_hash: string | null;
   hash: string | null;
+  /** MAC of the row as appended (audit/integrity.ts); null only on rows sealed before MACs. */
+  mac: string | null;
+  /** Set when the sealer refused the row: it is not in the chain and never will be. */
+  quarantined_at: string | null;
 }
 
 export interface AuditTables {

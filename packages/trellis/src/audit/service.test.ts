@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,12 +154,16 @@ if (postgresUrl) {
       const script = join(mkdtempSync(join(tmpdir(), 'audit-proc-')), 'writer.mts');
       const serviceUrl = new URL('./service.ts', import.meta.url).pathname;
       const dbUrl = new URL('../db/database.ts', import.meta.url).pathname;
+      const keysUrl = new URL('../keys/master-key.ts', import.meta.url).pathname;
+      const masterKey = randomBytes(32).toString('base64');
       writeFileSync(
         script,
         `import { openDatabase } from ${JSON.stringify(dbUrl)};
 import { AuditLog } from ${JSON.stringify(serviceUrl)};
+import { keyRingFrom } from ${JSON.stringify(keysUrl)};
 const database = await openDatabase({ url: process.env.PGURL, schema: process.env.SCHEMA, poolSize: 4 });
-const audit = new AuditLog(database);
+// Replicas share the installation's key: each checks the MACs of the other's rows.
+const audit = new AuditLog(database, keyRingFrom(Buffer.from(process.env.TRELLIS_MASTER_KEY, 'base64')));
 await Promise.all(Array.from({ length: 4 }, async (_, w) => {
   for (let i = 0; i < 50; i++) {
     await database.db.transaction().execute((tx) => audit.append(tx, { class: 'api_activity', activity: 'create', action: 'proc.write', actor: { type: 'system', id: 'p' + process.pid }, outcome: 'success', details: { w, i } }));
@@ -175,13 +180,13 @@ await database.close();
       await setup.close();
       const run = () =>
         new Promise<number>((resolve) => {
-          const p = spawn(process.execPath, [tsx, script], { env: { ...process.env, PGURL: postgresUrl, SCHEMA: schema }, stdio: ['ignore', 'inherit', 'inherit'] });
+          const p = spawn(process.execPath, [tsx, script], { env: { ...process.env, PGURL: postgresUrl, SCHEMA: schema, TRELLIS_MASTER_KEY: masterKey }, stdio: ['ignore', 'inherit', 'inherit'] });
           p.on('exit', (code) => resolve(code ?? 1));
         });
       const codes = await Promise.all([run(), run()]);
       expect(codes).toEqual([0, 0]);
-      const r = await verifyDatabase({ url: postgresUrl, schema });
-      expect(r).toMatchObject({ ok: true, count: 400 });
+      const r = await verifyDatabase({ url: postgresUrl, schema, env: { TRELLIS_MASTER_KEY: masterKey } });
+      expect(r).toMatchObject({ ok: true, count: 400, macChecked: true, problemCount: 0 });
       const pg = (await import('pg')).default;
       const c = new pg.Client({ connectionString: postgresUrl });
       await c.connect();

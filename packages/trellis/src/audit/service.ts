@@ -15,15 +15,25 @@
  *   batches (after each append, and by a periodic sweep that also picks up events left by a
  *   replica that crashed between commit and seal). Readers (list, verify, export, head) seal
  *   first, so they always see every committed event in the chain.
+ * - Only the server's own rows are sealed: `append` gives each row its id (from the table's
+ *   sequence) and a MAC over every column under a key derived from the master key
+ *   (integrity.ts); the sealer checks it before chaining. A row that fails — inserted or edited
+ *   by plain SQL, or left pending by a version before MACs — is never chained: it is marked
+ *   `quarantined_at` (so sweeps do not re-examine it) and the sealer records one
+ *   `audit.tamper_detected` event naming its id, in the same transaction. Verification reports
+ *   every row outside the chain, so a refused row keeps the trail "not ok" until someone
+ *   removes it. Deleting pending rows or a suffix of the chain is not detected here: signed
+ *   checkpoints (a later issue) close that.
  */
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { Database, Queryable, Tx } from '../db/database.ts';
-import { canonicalJson } from './canonical.ts';
-import { GENESIS_HASH, chainHash, type VerifyResult } from './chain.ts';
+import { ephemeralKeyRing, type KeyRing } from '../keys/master-key.ts';
+import { GENESIS_HASH, chainHash } from './chain.ts';
 import { verifyChainParallel } from './verify-parallel.ts';
 import { toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';
+import { RowChecker, appendedRow, checkedLinks, auditVerdict, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
 import * as store from './store.ts';
 
 export interface AppendedEvent {
@@ -38,6 +48,26 @@ export interface AuditRecord {
   event: OcsfEvent;
 }
 
+/** The last line of an export when the trail has problems the chain alone cannot show. */
+export interface ExportProblems {
+  problems: RowProblem[];
+  problem_count: number;
+}
+
+/** What the sealer records about a row it refused: the row's id and why, never its content. */
+export function tamperEvent(id: number, fault: 'mac_missing' | 'mac_mismatch'): AuditInput {
+  return {
+    class: 'detection_finding',
+    activity: 'create',
+    action: 'audit.tamper_detected',
+    actor: { type: 'system', id: 'system', name: 'trellis' },
+    resources: [{ type: 'audit_event', id: String(id) }],
+    outcome: 'failure',
+    message: `audit row ${id} ${fault === 'mac_missing' ? 'has no MAC' : 'fails its MAC'}: it was written or changed without the installation's key and is kept out of the chain`,
+    details: { row_id: id, reason: fault },
+  };
+}
+
 const SEAL_BATCH = 5000;
 const SEAL_DELAY_MS = 10;
 
@@ -49,8 +79,15 @@ export class AuditLog {
   /** Seal inside the writer's transaction (single-writer databases). */
   private readonly inline: boolean;
 
-  constructor(private readonly database: Database) {
+  private readonly macKey: Buffer;
+
+  /** `keys` must be the installation's (services.ts passes it): every replica checks the others' MACs. */
+  constructor(
+    private readonly database: Database,
+    keys: KeyRing = ephemeralKeyRing(),
+  ) {
     this.inline = database.dialect === 'sqlite';
+    this.macKey = keys.derive('audit.row-mac');
   }
 
   /** Record one event inside `tx`; it commits or rolls back with the change it records. */
@@ -60,33 +97,17 @@ export class AuditLog {
   }
 
   async appendMany(tx: Tx, inputs: AuditInput[]): Promise<AppendedEvent[]> {
-    // Rows start unsealed (seq, prev_hash, hash null); see the design note above.
     if (inputs.length === 0) return [];
-    const rows: Insertable<AuditEventRow>[] = [];
-    const out: AppendedEvent[] = [];
-    for (const input of inputs) {
-      const time = input.time ?? new Date();
-      const uid = randomUUID();
-      const event = toOcsf(input, { uid, time });
-      const first = input.resources?.[0];
-      rows.push({
-        seq: null,
-        uid,
-        time: time.toISOString(),
-        class_uid: event.class_uid,
-        action: input.action,
-        actor_id: input.actor.id,
-        resource_type: first?.type ?? null,
-        resource_id: first?.id ?? null,
-        outcome: input.outcome,
-        event: canonicalJson(event),
-        prev_hash: null,
-        hash: null,
-      });
-      out.push({ uid });
-    }
+    const events = inputs.map((input) => toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() }));
+    await this.write(tx, events);
+    return events.map((e) => ({ uid: e.metadata.uid }));
+  }
+
+  /** Insert events with their ids and MACs: linked at once on one writer, else pending (design note). */
+  private async write(tx: Tx, events: OcsfEvent[]): Promise<void> {
+    const ids = await store.nextIds(tx, this.database.dialect, events.length);
+    const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, ids[i]!, event), seq: null, prev_hash: null, hash: null }));
     if (this.inline) {
-      // One writer: link the new events as they are inserted (no pending step, no update).
       const head = await store.chainHead(tx);
       let seq = head?.seq ?? 0;
       let prev = head?.hash ?? GENESIS_HASH;
@@ -100,7 +121,6 @@ export class AuditLog {
       await store.insertEvents(tx, rows);
       this.scheduleSeal();
     }
-    return out;
   }
 
   /** Record an event on its own (e.g. a failed attempt that changed nothing). */
@@ -136,18 +156,31 @@ export class AuditLog {
 
   private async sealWithin(tx: Tx): Promise<number> {
     await store.lockChain(tx, this.database.dialect);
-    const pending = await store.pendingEvents(tx, SEAL_BATCH);
+    const pending = await store.pendingRows(tx, SEAL_BATCH);
     if (pending.length === 0) return 0;
+    const refused: { id: number; fault: 'mac_missing' | 'mac_mismatch' }[] = [];
     const head = await store.chainHead(tx);
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? GENESIS_HASH;
     const seals: store.Seal[] = [];
     for (const p of pending) {
+      const fault = pendingRowFault(this.macKey, p);
+      if (fault) {
+        refused.push({ id: p.id, fault });
+        continue;
+      }
       const hash = chainHash(prev, p.event);
       seals.push({ id: p.id, seq: ++seq, prevHash: prev, hash });
       prev = hash;
     }
     await store.writeSeals(tx, this.database.dialect, seals);
+    if (refused.length > 0) {
+      const now = new Date();
+      await store.quarantine(tx, refused.map((r) => r.id), now.toISOString());
+      await this.write(tx, refused.map((r) => toOcsf(tamperEvent(r.id, r.fault), { uid: randomUUID(), time: now })));
+      // The tamper events are pending on PostgreSQL: run once more so this seal chains them.
+      if (!this.inline) this.sealAgain = true;
+    }
     return pending.length;
   }
 
@@ -185,14 +218,32 @@ export class AuditLog {
     return store.countPending(this.database.db);
   }
 
-  async verify(opts: { fromSeq?: number } = {}): Promise<VerifyResult> {
+  /**
+   * Verify the trail: the chain (order, linkage, hashes), every sealed row's search columns
+   * and MAC, and that no committed row is left outside the chain.
+   */
+  async verify(opts: { fromSeq?: number } = {}): Promise<AuditVerifyResult> {
     await this.seal();
     let start: { prevHash?: string; seq?: number } = {};
     if (opts.fromSeq !== undefined && opts.fromSeq > 1) {
       const before = await store.listEvents(this.database.db, { after: opts.fromSeq - 2, limit: 1 });
       if (before[0]) start = { prevHash: before[0].hash, seq: opts.fromSeq };
     }
-    return verifyChainParallel(store.streamLinks(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), { start });
+    const checker = new RowChecker(this.macKey);
+    const chain = await verifyChainParallel(checkedLinks(store.streamSealedRows(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), checker), { start });
+    for (const r of await this.unchainedAfterSeal()) checker.unchained(r);
+    return auditVerdict(chain, checker.result());
+  }
+
+  /**
+   * Rows outside the chain after a seal. A row another replica committed a moment ago can be
+   * pending here without anything being wrong: seal once more, and count only rows seen twice.
+   */
+  private async unchainedAfterSeal(): Promise<StoredRow[]> {
+    const first = await store.unchainedRows(this.database.db);
+    if (first.every((r) => r.quarantined_at !== null)) return first;
+    await this.seal();
+    return store.stillUnchained(this.database.db, first.map((r) => r.id));
   }
 
   async list(filter: store.EventFilter, q: Queryable = this.database.db): Promise<AuditRecord[]> {
@@ -206,15 +257,24 @@ export class AuditLog {
     return (await store.chainHead(this.database.db)) ?? { seq: 0, hash: GENESIS_HASH };
   }
 
-  /** Every event in order, as export records (JSONL lines for offline verification). */
-  async *export(opts: { fromSeq?: number } = {}): AsyncGenerator<AuditRecord> {
+  /**
+   * Every event in order, as export records (JSONL lines for offline verification). When rows
+   * are wrong or outside the chain, a last line lists them, so an offline check of the file
+   * fails too.
+   */
+  async *export(opts: { fromSeq?: number } = {}): AsyncGenerator<AuditRecord | ExportProblems> {
     await this.seal();
-    for await (const link of store.streamLinks(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq })) {
-      yield { seq: link.seq, prev_hash: link.prevHash, hash: link.hash, event: JSON.parse(link.event) as OcsfEvent };
+    const checker = new RowChecker(this.macKey);
+    for await (const row of store.streamSealedRows(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq })) {
+      checker.sealed(row);
+      yield toRecord(row);
     }
+    for (const r of await this.unchainedAfterSeal()) checker.unchained(r);
+    const rows = checker.result();
+    if (rows.problemCount > 0) yield { problems: rows.problems, problem_count: rows.problemCount };
   }
 }
 
-export function toRecord(r: store.SealedRow): AuditRecord {
-  return { seq: r.seq, prev_hash: r.prev_hash, hash: r.hash, event: JSON.parse(r.event) as OcsfEvent };
+export function toRecord(r: { seq: number; prev_hash: string | null; hash: string | null; event: string }): AuditRecord {
+  return { seq: r.seq, prev_hash: r.prev_hash ?? '', hash: r.hash ?? '', event: JSON.parse(r.event) as OcsfEvent };
 }

@@ -3,6 +3,7 @@ import { sql, type Insertable } from 'kysely';
 import type { Queryable, DialectName, Db } from '../db/database.ts';
 import type { AuditEventRow } from './rows.ts';
 import type { ChainLink } from './chain.ts';
+import type { StoredRow } from './integrity.ts';
 
 /** Arbitrary but fixed key of the PostgreSQL advisory lock that serialises sealing. */
 const AUDIT_LOCK_KEY = 7247031;
@@ -19,16 +20,54 @@ export async function chainHead(q: Queryable): Promise<{ seq: number; hash: stri
   return row && row.seq !== null && row.hash !== null ? { seq: Number(row.seq), hash: row.hash } : undefined;
 }
 
-/** Insert events: unsealed (null chain fields), or already linked by a single-writer append. */
+/** Insert events (with their ids and MACs): unsealed, or already linked by a single-writer append. */
 export async function insertEvents(q: Queryable, rows: Insertable<AuditEventRow>[]): Promise<void> {
   // Chunked so a large batch stays under both databases' bound-parameter limits.
   for (let i = 0; i < rows.length; i += 500) await q.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
 }
 
-/** Unsealed events in insertion order. */
-export async function pendingEvents(q: Queryable, limit: number): Promise<{ id: number; event: string }[]> {
-  const rows = await q.selectFrom('audit_events').select(['id', 'event']).where('seq', 'is', null).orderBy('id', 'asc').limit(limit).execute();
-  return rows.map((r) => ({ id: Number(r.id), event: r.event }));
+/**
+ * Ids for rows about to be inserted, taken from the table's own sequence, so a row's MAC can
+ * cover its id. SQLite: the caller holds the only write connection (single writer).
+ */
+export async function nextIds(q: Queryable, dialect: DialectName, n: number): Promise<number[]> {
+  if (dialect === 'postgres') {
+    const r = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('audit_events', 'id')) as id from generate_series(1, ${n})`.execute(q);
+    return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+  }
+  // AUTOINCREMENT never reuses an id, even a deleted row's: sqlite_sequence remembers the highest.
+  const r = await sql<{ last: number }>`select max(coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0), coalesce((select max(id) from audit_events), 0)) as last`.execute(q);
+  const last = Number(r.rows[0]?.last ?? 0);
+  return Array.from({ length: n }, (_, i) => last + 1 + i);
+}
+
+function stored(r: StoredRow): StoredRow {
+  // PostgreSQL drivers may hand back numeric columns as strings; the MAC input needs numbers.
+  return { ...r, id: Number(r.id), seq: r.seq === null ? null : Number(r.seq), class_uid: Number(r.class_uid) };
+}
+
+/** Unsealed events the sealer has not refused yet, in insertion order. */
+export async function pendingRows(q: Queryable, limit: number): Promise<StoredRow[]> {
+  const rows = await q.selectFrom('audit_events').selectAll().where('seq', 'is', null).where('quarantined_at', 'is', null).orderBy('id', 'asc').limit(limit).execute();
+  return rows.map(stored);
+}
+
+/** Every row outside the chain (pending or refused), in insertion order. */
+export async function unchainedRows(q: Queryable, limit = 1000): Promise<StoredRow[]> {
+  const rows = await q.selectFrom('audit_events').selectAll().where('seq', 'is', null).orderBy('id', 'asc').limit(limit).execute();
+  return rows.map(stored);
+}
+
+/** The subset of `ids` still outside the chain. */
+export async function stillUnchained(q: Queryable, ids: number[]): Promise<StoredRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await q.selectFrom('audit_events').selectAll().where('seq', 'is', null).where('id', 'in', ids).orderBy('id', 'asc').execute();
+  return rows.map(stored);
+}
+
+/** Mark rows the sealer refused, so later sweeps skip them (verification still reports them). */
+export async function quarantine(q: Queryable, ids: number[], at: string): Promise<void> {
+  if (ids.length > 0) await q.updateTable('audit_events').set({ quarantined_at: at }).where('id', 'in', ids).where('seq', 'is', null).execute();
 }
 
 export async function countPending(q: Queryable): Promise<number> {
@@ -93,6 +132,18 @@ export async function* streamLinks(db: Db, opts: { fromSeq?: number; pageSize?: 
   for (;;) {
     const rows = await db.selectFrom('audit_events').select(['seq', 'event', 'prev_hash', 'hash']).where('seq', '>', after).orderBy('seq', 'asc').limit(pageSize).execute();
     for (const r of rows) yield { seq: Number(r.seq), event: r.event, prevHash: r.prev_hash ?? '', hash: r.hash ?? '' };
+    if (rows.length < pageSize) return;
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
+/** Stream whole sealed rows in sequence order, in pages: verification checks every column. */
+export async function* streamSealedRows(db: Db, opts: { fromSeq?: number; pageSize?: number } = {}): AsyncGenerator<StoredRow & { seq: number }> {
+  const pageSize = opts.pageSize ?? 5000;
+  let after = (opts.fromSeq ?? 1) - 1;
+  for (;;) {
+    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq', 'asc').limit(pageSize).execute();
+    for (const r of rows) yield { ...stored(r), seq: Number(r.seq) };
     if (rows.length < pageSize) return;
     after = Number(rows[rows.length - 1]!.seq);
   }

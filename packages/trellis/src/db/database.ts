@@ -3,8 +3,8 @@
  * PostgreSQL (`postgres://…`), both behind Kysely so every module writes one query layer.
  * Runs the migrations of every module on open, so a server never serves an old schema.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -42,13 +42,48 @@ export interface OpenOptions {
 // in a JS number, so parse them as numbers once, for every connection.
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
+/**
+ * Run `fn` with a umask that keeps new files owner-only, so the database, its WAL and shared
+ * memory files never exist readable by others, not even between creation and a chmod. Worker
+ * threads cannot change the umask; there the chmod after opening is what holds.
+ */
+function withPrivateUmask<T>(fn: () => T): T {
+  let previous: number | undefined;
+  try {
+    previous = process.umask(0o077);
+  } catch {
+    previous = undefined;
+  }
+  try {
+    return fn();
+  } finally {
+    if (previous !== undefined) process.umask(previous);
+  }
+}
+
+/** The database file and SQLite's companions: owner-only, also for files made by older versions. */
+function restrictSqliteFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      if (existsSync(f)) chmodSync(f, 0o600);
+    } catch {
+      // Someone else's file (an auditor reading a copy it may not chmod): reading it is still fine.
+    }
+  }
+}
+
 function openSqlite(opts: OpenOptions): Database {
   const file = opts.sqliteFile ?? join(opts.dataDir ?? '.trellis', 'trellis.db');
-  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true });
-  const conn = new BetterSqlite3(file);
-  // WAL lets readers run beside the writer; synchronous=FULL so an acknowledged commit
-  // survives power loss, not only a process crash.
-  conn.pragma('journal_mode = WAL');
+  const onDisk = file !== ':memory:';
+  if (onDisk) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const conn = withPrivateUmask(() => {
+    const c = new BetterSqlite3(file);
+    // WAL lets readers run beside the writer; synchronous=FULL so an acknowledged commit
+    // survives power loss, not only a process crash. (Setting WAL creates the -wal and -shm files.)
+    c.pragma('journal_mode = WAL');
+    return c;
+  });
+  if (onDisk) restrictSqliteFiles(file);
   conn.pragma('synchronous = FULL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');

@@ -10,11 +10,12 @@ import { auditMigrations } from '../audit/migrations.ts';
 import { authMigrations } from '../auth/migrations.ts';
 import { catalogMigrations } from '../catalog/migrations.ts';
 import { detectorRegistryMigrations } from '../dlp/detector-registry/migrations.ts';
+import { keyMigrations } from '../keys/migrations.ts';
 
 /** A module's migrations; the dialect lets a migration use each database's own features. */
 export type ModuleMigrations = (dialect: DialectName) => Record<string, Migration>;
 
-const modules: ModuleMigrations[] = [auditMigrations, authMigrations, catalogMigrations, detectorRegistryMigrations];
+const modules: ModuleMigrations[] = [auditMigrations, authMigrations, catalogMigrations, detectorRegistryMigrations, keyMigrations];
 
 export function allMigrations(dialect: DialectName): Record<string, Migration> {
   const out: Record<string, Migration> = {};
@@ -24,7 +25,9 @@ export function allMigrations(dialect: DialectName): Record<string, Migration> {
       out[name] = migration;
     }
   }
-  return out;
+  // Kysely runs migrations in name order; listing them so keeps a module's later migration
+  // (e.g. a column added to the audit table) after other modules' earlier ones.
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function migrator(database: Database): Migrator {

@@ -6,5 +6,6 @@ import type { AuditTables } from '../audit/rows.ts';
 import type { AuthTables } from '../auth/rows.ts';
 import type { CatalogTables } from '../catalog/rows.ts';
 import type { DlpDetectorTables } from '../dlp/detector-registry/rows.ts';
+import type { KeyTables } from '../keys/rows.ts';
 
-export interface Tables extends AuditTables, AuthTables, CatalogTables, DlpDetectorTables {}
+export interface Tables extends AuditTables, AuthTables, CatalogTables, DlpDetectorTables, KeyTables {}

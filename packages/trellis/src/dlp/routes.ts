@@ -78,6 +78,28 @@ function bodyPathOf(err: DlpError): string {
   return err instanceof DlpTooDeepError ? `record${err.path.slice(1)}` : 'body';
 }
 
+/** Which reveal item failed, and how. */
+class RevealItemError extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: DlpError,
+  ) {
+    super(`item ${index} cannot be revealed`);
+  }
+}
+
+/**
+ * An AES-GCM value that does not authenticate (changed, bound to another entity, or made under
+ * another installation's key) is `reveal_failed`, never a 200 with a wrong value. Tokens are
+ * format-preserving and cannot authenticate themselves: the start-time key check
+ * (keys/installation.ts) is what keeps every replica on the same key for them.
+ */
+function revealProblem(err: RevealItemError): AppError {
+  const errors = [{ path: `items[${err.index}].value`, message: err.cause.message }];
+  if (err.cause.code === 'DLP_DECRYPT_FAILED') return new AppError('reveal_failed', `item ${err.index} cannot be revealed: it does not authenticate under this installation's key`, { errors });
+  return new AppError('validation_failed', err.message, { errors });
+}
+
 interface RevealItem {
   value: string;
   entity: string;
@@ -187,29 +209,30 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
     },
     async (req) => {
       const k = keys();
-      const values = req.body.items.map((item, i) => {
-        try {
-          return item.operator === 'tokenize' ? detokenize(item.value, k.tokenize, item.entity) : decrypt(item.value, k.encrypt, item.entity);
-        } catch (err) {
-          // The message names the item, never its value.
-          if (err instanceof DlpError) throw new AppError('validation_failed', `item ${i} cannot be revealed`, { errors: [{ path: `items[${i}].value`, message: err.message }] });
-          throw err;
-        }
-      });
       const entities: Record<string, number> = {};
       for (const item of req.body.items) entities[item.entity] = (entities[item.entity] ?? 0) + 1;
+      const facts = { count: req.body.items.length, entities, operators: [...new Set(req.body.items.map((i) => i.operator))].sort(), reason: req.body.reason };
+      const record = (outcome: 'success' | 'failure', extra: Record<string, unknown> = {}) =>
+        deps.database.db.transaction().execute((tx) =>
+          deps.audit.append(tx, { class: 'data_security_finding', activity: 'read', action: 'dlp.reveal', actor: actorOf(requirePrincipal(req)), outcome, srcIp: req.ip, details: { ...facts, ...extra } }),
+        );
+      let values: string[];
+      try {
+        values = req.body.items.map((item, i) => {
+          try {
+            return item.operator === 'tokenize' ? detokenize(item.value, k.tokenize, item.entity) : decrypt(item.value, k.encrypt, item.entity);
+          } catch (err) {
+            throw err instanceof DlpError ? new RevealItemError(i, err) : err;
+          }
+        });
+      } catch (err) {
+        if (!(err instanceof RevealItemError)) throw err;
+        // A failed attempt is on the record too; the message names the item, never its value.
+        await record('failure', { failed_item: err.index, error: err.cause.code });
+        throw revealProblem(err);
+      }
       // Revealing is the sensitive act itself: it is on the record before any value leaves.
-      await deps.database.db.transaction().execute((tx) =>
-        deps.audit.append(tx, {
-          class: 'data_security_finding',
-          activity: 'read',
-          action: 'dlp.reveal',
-          actor: actorOf(requirePrincipal(req)),
-          outcome: 'success',
-          srcIp: req.ip,
-          details: { count: values.length, entities, operators: [...new Set(req.body.items.map((i) => i.operator))].sort(), reason: req.body.reason },
-        }),
-      );
+      await record('success');
       return { items: values.map((value) => ({ value })) };
     },
   );

@@ -1,0 +1,163 @@
+/**
+ * What makes an audit row the server's own, as pure functions shared by the sealer, online and
+ * offline verification:
+ * - `rowMac`: HMAC-SHA-256, under a key derived from the master key ('audit.row-mac'), over
+ *   every column the writer sets — id, uid, time, class_uid, action, actor_id, resource_type,
+ *   resource_id, outcome, event — encoded as one canonical JSON array (each value typed and
+ *   delimited, so no two rows share an encoding). The chain columns (seq, prev_hash, hash) are
+ *   null when the MAC is made; the chain hash covers them once sealed.
+ * - `searchColumns`: the search columns as the event itself says they are. Verification
+ *   compares each stored column with these, so editing a column to change search results is
+ *   reported even though the chain hash covers only the event.
+ * Whoever can write to the database but lacks the master key can neither make a row the sealer
+ * accepts nor change a sealed row unnoticed. They can still delete rows not yet covered by a
+ * signed checkpoint — unsealed rows, or a suffix of the chain — which checkpoints will close.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalJson } from './canonical.ts';
+import type { ChainLink, VerifyResult } from './chain.ts';
+import type { OcsfEvent } from './ocsf.ts';
+import type { AuditEventRow } from './rows.ts';
+
+/** The columns a writer sets (the MAC's input): all but the chain fields and the sealer's flag. */
+export type AppendedRow = Omit<AuditEventRow, 'id' | 'seq' | 'prev_hash' | 'hash' | 'mac' | 'quarantined_at'> & { id: number };
+
+export type StoredRow = Omit<AuditEventRow, 'id'> & { id: number };
+
+/** Names the MAC encoding, so a later change of its input cannot collide with this one. */
+const MAC_VERSION = 'trellis/audit-row/v1';
+
+export function rowMac(key: Buffer, r: AppendedRow): string {
+  const input = canonicalJson([MAC_VERSION, r.id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event]);
+  return createHmac('sha256', key).update(input, 'utf8').digest('hex');
+}
+
+function macHolds(key: Buffer, r: StoredRow): boolean {
+  if (r.mac === null) return false;
+  const want = Buffer.from(rowMac(key, { ...r, id: Number(r.id), class_uid: Number(r.class_uid) }), 'utf8');
+  const got = Buffer.from(r.mac, 'utf8');
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+export type SearchColumns = Omit<AppendedRow, 'id' | 'event'>;
+
+export function searchColumns(event: OcsfEvent): SearchColumns {
+  const first = event.resources[0];
+  return {
+    uid: event.metadata.uid,
+    time: event.time_dt,
+    class_uid: event.class_uid,
+    action: event.api.operation,
+    actor_id: event.actor.user.uid,
+    resource_type: first?.type ?? null,
+    resource_id: first?.uid ?? null,
+    outcome: event.status_id === 1 ? 'success' : 'failure',
+  };
+}
+
+/** Stored columns that disagree with the event they were copied from ('event' when it does not parse). */
+export function columnMismatches(r: StoredRow): string[] {
+  let derived: SearchColumns;
+  try {
+    derived = searchColumns(JSON.parse(r.event) as OcsfEvent);
+  } catch {
+    return ['event'];
+  }
+  const stored: SearchColumns = { uid: r.uid, time: r.time, class_uid: Number(r.class_uid), action: r.action, actor_id: r.actor_id, resource_type: r.resource_type, resource_id: r.resource_id, outcome: r.outcome };
+  return (Object.keys(derived) as (keyof SearchColumns)[]).filter((k) => derived[k] !== stored[k]);
+}
+
+export type RowProblemReason = 'column_mismatch' | 'mac_missing' | 'mac_mismatch' | 'quarantined' | 'not_chained';
+
+/** A row verification rejects: named by id (and seq once sealed), never by content. */
+export interface RowProblem {
+  id: number;
+  seq: number | null;
+  reason: RowProblemReason;
+  columns?: string[];
+  message: string;
+}
+
+/** Why the sealer must refuse a pending row, or undefined when it is the server's own. */
+export function pendingRowFault(key: Buffer, r: StoredRow): 'mac_missing' | 'mac_mismatch' | undefined {
+  if (r.mac === null) return 'mac_missing';
+  return r.prev_hash === null && r.hash === null && macHolds(key, r) ? undefined : 'mac_mismatch';
+}
+
+const MAX_LISTED = 100;
+
+/**
+ * Collects row problems over a verification pass. Sealed rows: search columns against the
+ * event, and (when the key is at hand) the MAC. Rows sealed before MACs existed have none;
+ * a missing MAC is accepted only before the first row that has one, so nulling the MAC of a
+ * later row does not pass.
+ */
+export class RowChecker {
+  private readonly listed: RowProblem[] = [];
+  private total = 0;
+  private macSeen = false;
+
+  constructor(private readonly key: Buffer | undefined) {}
+
+  get macChecked(): boolean {
+    return this.key !== undefined;
+  }
+
+  private add(p: RowProblem): void {
+    this.total++;
+    if (this.listed.length < MAX_LISTED) this.listed.push(p);
+  }
+
+  sealed(r: StoredRow): void {
+    const at = `event ${r.seq} (row ${r.id})`;
+    const columns = columnMismatches(r);
+    if (r.quarantined_at !== null) columns.push('quarantined_at');
+    if (columns.length > 0) this.add({ id: r.id, seq: r.seq, reason: 'column_mismatch', columns, message: `${at}: ${columns.join(', ')} disagree with the event (edited after it was written)` });
+    if (r.mac !== null) this.macSeen = true;
+    if (!this.key) return;
+    if (r.mac === null) {
+      if (this.macSeen) this.add({ id: r.id, seq: r.seq, reason: 'mac_missing', message: `${at} has no MAC although earlier events do: it was not written by this server` });
+    } else if (!macHolds(this.key, r)) {
+      this.add({ id: r.id, seq: r.seq, reason: 'mac_mismatch', message: `${at} fails its MAC: it was written or changed without the installation's key` });
+    }
+  }
+
+  /** A row still outside the chain after sealing. */
+  unchained(r: StoredRow): void {
+    const fault = this.key ? pendingRowFault(this.key, r) : undefined;
+    const why = fault === 'mac_missing' ? 'it has no MAC' : fault === 'mac_mismatch' ? "it fails its MAC (written or changed without the installation's key)" : r.quarantined_at !== null ? 'it is marked quarantined' : 'it was committed but is not sealed';
+    this.add({ id: r.id, seq: null, reason: fault || r.quarantined_at !== null ? 'quarantined' : 'not_chained', message: `row ${r.id} is not in the chain: ${why}` });
+  }
+
+  result(): RowsVerdict {
+    return { problems: this.listed, problemCount: this.total, macChecked: this.macChecked };
+  }
+}
+
+/** The row as the server appends it: search columns copied out of the event, id and MAC. */
+export function appendedRow(key: Buffer, id: number, event: OcsfEvent): AppendedRow & { mac: string } {
+  const row: AppendedRow = { id, ...searchColumns(event), event: canonicalJson(event) };
+  return { ...row, mac: rowMac(key, row) };
+}
+
+export interface RowsVerdict {
+  problems: RowProblem[];
+  problemCount: number;
+  /** False when no key was at hand (offline without it): MACs were not checked. */
+  macChecked: boolean;
+}
+
+export type AuditVerifyResult = VerifyResult & RowsVerdict;
+
+/** The trail is intact only when the chain is, and no row is wrong or outside it. */
+export function auditVerdict(chain: VerifyResult, rows: RowsVerdict): AuditVerifyResult {
+  return { ...chain, ...rows, ok: chain.ok && rows.problemCount === 0 };
+}
+/** Chain links of sealed rows, checking each row's columns on the way. */
+export async function* checkedLinks(rows: AsyncIterable<StoredRow & { seq: number }>, checker: RowChecker): AsyncGenerator<ChainLink> {
+  for await (const r of rows) {
+    checker.sealed(r);
+    yield { seq: r.seq, event: r.event, prevHash: r.prev_hash ?? '', hash: r.hash ?? '' };
+  }
+}
+

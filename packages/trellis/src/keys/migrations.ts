@@ -1,0 +1,27 @@
+/** Migrations of the keys module's table: which master key this database belongs to. */
+import type { Kysely, Migration } from 'kysely';
+import type { ModuleMigrations } from '../db/migrate.ts';
+
+export const keyMigrations: ModuleMigrations = () => ({
+  '20261207_0200_installation_keys': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('installation_keys')
+        // 'master': one row; the primary key makes two replicas starting together agree on one.
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        // First 16 hex characters of key_check, printed when a server's key does not match.
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        // HMAC-SHA-256 of a fixed string under the master key's 'key.check' derivation (hex).
+        .addColumn('key_check', 'text', (c) => c.notNull())
+        // The master key itself (base64), kept here only by development-mode servers on PostgreSQL
+        // started without TRELLIS_MASTER_KEY, so that dev replicas share it; null otherwise.
+        .addColumn('dev_root_key', 'text')
+        // ISO-8601 time the first server recorded the key.
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('installation_keys').execute();
+    },
+  } satisfies Migration,
+});
