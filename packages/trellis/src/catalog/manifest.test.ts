@@ -179,6 +179,24 @@ spec:
     expect(errorsOf('- '.repeat(100_000) + 'x')[0]!.message).toContain('nests deeper');
   });
 
+  it('rejects a value that aliases nest deeper than the text does', () => {
+    const text = `a: &a ${'['.repeat(40)}x${']'.repeat(40)}\nb: ${'['.repeat(40)}*a${']'.repeat(40)}\n`;
+    const [error] = errorsOf(text);
+    // located in the anchored value the alias brings in, where the too-deep part is written
+    expect(error).toMatchObject({ path: `b${'[0]'.repeat(64)}`, message: 'is nested deeper than 64 levels', line: 1 });
+  });
+
+  it('refuses NUL in any string, naming the field and where it is', () => {
+    const text = valid.replace('description: Staff request leave; managers approve.', 'description: "Staff\\0leave"').replace('team: hr-analytics', 'team: "hr\\u0000x"');
+    expect(errorsOf(text)).toEqual([
+      { path: 'metadata.description', message: 'must not contain NUL (U+0000) characters', line: 6, column: 16 },
+      { path: 'spec.team', message: 'must not contain NUL (U+0000) characters', line: 15, column: 9 },
+    ]);
+    // a name or owner with NUL gets that message, not the pattern's
+    const named = errorsOf(valid.replace('name: leave-requests', 'name: "leave\\0requests"'));
+    expect(named).toEqual([expect.objectContaining({ path: 'metadata.name', message: 'must not contain NUL (U+0000) characters' })]);
+  });
+
   it('rejects alias bombs (billion laughs)', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 8; i++) lines.push(`${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(9).fill(`*${'abcdefgh'[i - 1]}`).join(',')}]`);
@@ -204,6 +222,21 @@ describe('validateManifestValue', () => {
     }
   });
 
+  it('refuses a parsed body nested past the limit, naming the path, without overflowing the stack', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const r = validateManifestValue({ apiVersion: 'trellis.dev/v1', kind: 'MicroApp', metadata: { name: 'ok', labels: deep }, spec: { owner: 'x@y.io' } });
+    expect(r).toEqual({ ok: false, errors: [{ path: `metadata.labels${'.a'.repeat(63)}`, message: 'is nested deeper than 64 levels' }] });
+  });
+  it('refuses NUL in values, naming each field', () => {
+    const r = validateManifestValue({ apiVersion: 'trellis.dev/v1', kind: 'MicroApp', metadata: { name: 'ok', title: 'a\u0000b', labels: { team: 'x\u0000' } }, spec: { owner: 'x@y.io', egress: ['a.io\u0000'] } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => [e.path, e.message])).toEqual([
+      ['metadata.labels.team', 'must not contain NUL (U+0000) characters'],
+      ['metadata.title', 'must not contain NUL (U+0000) characters'],
+      ['spec.egress[0]', 'must not contain NUL (U+0000) characters'],
+    ]);
+  });
   it('rejects non-objects', () => {
     expect(validateManifestValue([1]).ok).toBe(false);
     expect(validateManifestValue(null).ok).toBe(false);

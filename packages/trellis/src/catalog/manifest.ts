@@ -148,6 +148,30 @@ function notAMapping(value: unknown): FieldError[] | null {
   return null;
 }
 
+/**
+ * The path to the first value nested deeper than `maxDepth`, or null. Iterative on purpose: it
+ * runs before anything recursive (JSON.stringify, zod) sees a parsed body, which a JSON parser
+ * hands over however deep it is.
+ */
+export function tooDeepAt(value: unknown, maxDepth: number): PropertyKey[] | null {
+  const pending: Array<{ value: unknown; path: PropertyKey[] }> = [{ value, path: [] }];
+  while (pending.length > 0) {
+    const { value: v, path } = pending.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const keys: PropertyKey[] = Array.isArray(v) ? Array.from(v.keys()) : Object.keys(v);
+    if (keys.length === 0) continue;
+    if (path.length >= maxDepth) return [...path, keys[0]!];
+    for (const k of keys) pending.push({ value: (v as Record<PropertyKey, unknown>)[k], path: [...path, k] });
+  }
+  return null;
+}
+
+function depthErrors(value: unknown, maxDepth: number, locate?: (path: readonly PropertyKey[], atKey: boolean) => { line?: number; column?: number }): FieldError[] | null {
+  const path = tooDeepAt(value, maxDepth);
+  if (path === null) return null;
+  return [{ path: formatPath(path), message: `is nested deeper than ${maxDepth} levels`, ...(locate ? locate(path, false) : {}) }];
+}
+
 /** Validate one document already read by `readYaml`, locating errors in it. */
 export function validateManifestDocument(doc: Document.Parsed, lineCounter: LineCounter, limits = manifestLimits): ManifestResult {
   const js = documentToJs(doc, lineCounter, limits.maxAliasCount);
@@ -155,6 +179,9 @@ export function validateManifestDocument(doc: Document.Parsed, lineCounter: Line
   const shape = notAMapping(js.value);
   if (shape) return { ok: false, errors: shape.map((e) => ({ ...e, line: 1, column: 1, ...nodePosition(lineCounter, doc.contents) })) };
   const locate = locator(doc, lineCounter);
+  // the text's nesting was checked before parsing; aliases can still nest the value deeper
+  const deep = depthErrors(js.value, limits.maxDepth, locate);
+  if (deep) return { ok: false, errors: deep };
   const checked = schemaErrors(js.value, locate);
   return Array.isArray(checked) ? { ok: false, errors: capErrors(checked, limits.maxErrors) } : { ok: true, manifest: checked, locate: (path) => locate(path, false) };
 }
@@ -179,6 +206,8 @@ export function parseManifestText(text: string, limits = manifestLimits): Manife
 export function validateManifestValue(value: unknown, limits = manifestLimits): ManifestResult {
   const shape = notAMapping(value);
   if (shape) return { ok: false, errors: shape };
+  const deep = depthErrors(value, limits.maxDepth);
+  if (deep) return { ok: false, errors: deep };
   const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
   if (size > limits.maxBytes) {
     return { ok: false, errors: [{ path: '', message: `the manifest is ${Math.ceil(size / 1024)} KiB; the limit is ${Math.ceil(limits.maxBytes / 1024)} KiB` }] };

@@ -41,22 +41,27 @@ function unique<T>(key: (item: T) => string, what: string, field?: string) {
   };
 }
 
-export const appNameSchema = z
-  .string()
+/** Every string of a manifest. PostgreSQL can store no U+0000 in text or jsonb, so a NUL would
+ *  fail at the database as an internal error; refused here, naming the field, it is a validation
+ *  error wherever manifests are checked (API, `trellis validate`, Backstage import). */
+function manifestString() {
+  return z.string().refine((s) => !s.includes('\0'), { message: 'must not contain NUL (U+0000) characters', abort: true });
+}
+
+export const appNameSchema = manifestString()
   .min(1, { message: appNameMessage, abort: true })
   .max(63, { message: 'must be at most 63 characters', abort: true })
   .regex(appNamePattern, appNameMessage)
   .meta({ description: 'Unique app name, a DNS label (1-63 chars, [a-z0-9-]).', examples: ['leave-requests'] });
 
-const hostnameSchema = z
-  .string()
+const hostnameSchema = manifestString()
   .max(253)
   .regex(hostnamePattern, 'must be a lower-case hostname such as api.example.com (no scheme, port, path or upper case; "*." allowed as a prefix)')
   .refine((h) => !/^(?:\d+\.){3}\d+$/.test(h), 'must be a hostname, not an IP address (the gateway resolves and checks addresses itself)');
 
-const fieldNameSchema = z.string().min(1).max(128).regex(identifierPattern, 'must be a field name: letters, digits, "_", "." and "-", not starting with a digit');
+const fieldNameSchema = manifestString().min(1).max(128).regex(identifierPattern, 'must be a field name: letters, digits, "_", "." and "-", not starting with a digit');
 
-const rowFilterScalar = z.union([z.string().max(1024), z.number(), z.boolean()]);
+const rowFilterScalar = z.union([manifestString().max(1024), z.number(), z.boolean()]);
 
 export const rowFilterSchema = z
   .strictObject({
@@ -67,30 +72,30 @@ export const rowFilterSchema = z
   .meta({ description: 'A row filter the gateway adds to every read of the resource.' });
 
 export const resourceSchema = z.strictObject({
-  name: z.string().min(1).max(128).regex(identifierPattern, 'must be a resource name: letters, digits, "_", "." and "-", not starting with a digit'),
+  name: manifestString().min(1).max(128).regex(identifierPattern, 'must be a resource name: letters, digits, "_", "." and "-", not starting with a digit'),
   fields: z.array(fieldNameSchema).min(1, 'list at least one field (the gateway only returns listed fields)').max(500).superRefine(unique((f) => f, 'field')),
   access: z.enum(accessModes),
   rowFilters: z.array(rowFilterSchema).max(50).optional(),
 });
 
 export const connectorUseSchema = z.strictObject({
-  name: z.string().min(1).max(63).regex(slugPattern, 'must be a connector name: lowercase letters, digits and "-"'),
+  name: manifestString().min(1).max(63).regex(slugPattern, 'must be a connector name: lowercase letters, digits and "-"'),
   resources: z.array(resourceSchema).min(1, 'list at least one resource').max(200).superRefine(unique((r) => r.name, 'resource', 'name')),
 });
 
 export const exportSchema = z.strictObject({
   destination: z.enum(exportDestinations),
-  target: z.string().min(1).max(1024).meta({ description: 'Channel, address, URL or path, depending on the destination.' }),
+  target: manifestString().min(1).max(1024).meta({ description: 'Channel, address, URL or path, depending on the destination.' }),
   fields: z.array(fieldNameSchema).max(500).superRefine(unique((f) => f, 'field')),
 });
 
 export const manifestMetadataSchema = z.strictObject({
   name: appNameSchema,
-  title: z.string().min(1).max(200).optional(),
-  description: z.string().max(4000).optional(),
-  labels: z.record(z.string().max(317).regex(labelKeyPattern, 'must be a label key like team or example.com/cost-center'), z.string().max(63)).optional(),
-  annotations: z.record(z.string().max(317).regex(labelKeyPattern, 'must be an annotation key like example.com/runbook'), z.string().max(4096)).optional(),
-  tags: z.array(z.string().min(1).max(63).regex(tagPattern, 'must be a lower-case tag like hr or data-export')).max(32).superRefine(unique((t) => t, 'tag')).optional(),
+  title: manifestString().min(1).max(200).optional(),
+  description: manifestString().max(4000).optional(),
+  labels: z.record(manifestString().max(317).regex(labelKeyPattern, 'must be a label key like team or example.com/cost-center'), manifestString().max(63)).optional(),
+  annotations: z.record(manifestString().max(317).regex(labelKeyPattern, 'must be an annotation key like example.com/runbook'), manifestString().max(4096)).optional(),
+  tags: z.array(manifestString().min(1).max(63).regex(tagPattern, 'must be a lower-case tag like hr or data-export')).max(32).superRefine(unique((t) => t, 'tag')).optional(),
 });
 
 export const manifestSpecSchema = z.strictObject({
@@ -99,10 +104,10 @@ export const manifestSpecSchema = z.strictObject({
     .max(320)
     .regex(ownerPattern, 'must be a user reference like user:jane@example.com (or group:team-name), or an e-mail address')
     .meta({ description: 'Accountable owner: user:<email|name>, group:<name>, or an e-mail address.' }),
-  team: z.string().min(1).max(100).optional(),
-  purpose: z.string().min(1).max(2000).optional(),
+  team: manifestString().min(1).max(100).optional(),
+  purpose: manifestString().min(1).max(2000).optional(),
   classification: z.enum(classifications).optional().meta({ description: 'Declared data classification; the detected one wins when higher.' }),
-  template: z.string().min(1).max(100).regex(slugPattern, 'must be a template name: lowercase letters, digits and "-"').optional(),
+  template: manifestString().min(1).max(100).regex(slugPattern, 'must be a template name: lowercase letters, digits and "-"').optional(),
   runtime: z.enum(runtimes).optional(),
   connectors: z.array(connectorUseSchema).max(100).superRefine(unique((c) => c.name, 'connector', 'name')).optional(),
   exports: z.array(exportSchema).max(100).optional(),
@@ -110,7 +115,7 @@ export const manifestSpecSchema = z.strictObject({
   users: z
     .strictObject({
       count: z.int().min(0).max(10_000_000).optional(),
-      groups: z.array(z.string().min(1).max(256)).max(100).optional(),
+      groups: z.array(manifestString().min(1).max(256)).max(100).optional(),
     })
     .refine((u) => u.count !== undefined || u.groups !== undefined, 'give count, groups or both')
     .optional(),
