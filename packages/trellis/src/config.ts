@@ -19,8 +19,8 @@ const strictBoolean = z.union([
   z.boolean(),
   z.literal(1).transform(() => true),
   z.literal(0).transform(() => false),
-  z.enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' }).transform((v) => v === 'true' || v === '1'),
-]);
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+], { error: 'must be true, false, 1 or 0' });
 
 /** One proxy address or CIDR range (`10.0.0.0/8`, `::1`). */
 function isAddressOrCidr(s: string): boolean {
@@ -33,28 +33,37 @@ function isAddressOrCidr(s: string): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_MESSAGE = 'must be true, false, a hop count (1-16) or a comma-separated list of proxy addresses/CIDRs';
+
 /**
  * Which proxies in front of Trellis to believe about the client address (X-Forwarded-For):
  * false for none; a hop count (true = 1: only the proxy that connects to us, so a client
  * cannot prepend a spoofed address); or a list of proxy addresses/CIDRs. Believing every
  * hop (Fastify's `true`) would let any client choose its address and dodge the limiter.
  */
-const trustProxySetting = z.union([
-  strictBoolean.transform((b) => (b ? 1 : false)),
-  z.number().int().min(1).max(16),
-  z
-    .string()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(16)),
-  z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().refine(isAddressOrCidr, 'must be an IP address or CIDR range')).min(1)),
-  z.array(z.string().refine(isAddressOrCidr, 'must be an IP address or CIDR range')).min(1),
-], { message: 'must be true, false, a hop count or a list of proxy addresses/CIDRs' });
+export function parseTrustProxy(raw: unknown): TrustProxy | undefined {
+  if (raw === false || raw === 0 || raw === 'false' || raw === '0') return false;
+  if (raw === true || raw === 'true') return 1;
+  if (typeof raw === 'number' || (typeof raw === 'string' && /^\d+$/.test(raw))) {
+    const hops = Number(raw);
+    return Number.isInteger(hops) && hops >= 1 && hops <= 16 ? hops : undefined;
+  }
+  const list = typeof raw === 'string' ? raw.split(',').map((x) => x.trim()).filter(Boolean) : raw;
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  return list.every((x) => typeof x === 'string' && isAddressOrCidr(x)) ? (list as string[]) : undefined;
+}
 
-export type TrustProxy = false | number | string[];
+const trustProxySetting = z.unknown().transform((raw, ctx): TrustProxy => {
+  const parsed = parseTrustProxy(raw);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: TRUST_PROXY_MESSAGE });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 
 export const configSchema = z
   .object({
