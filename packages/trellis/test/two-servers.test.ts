@@ -1,7 +1,9 @@
 /**
  * Two `trellis serve` processes on one PostgreSQL database: both accept writes at the same
- * time, and the audit trail stays one unbroken chain holding every write. Also checks that
- * SIGTERM drains and stops a server with exit code 0.
+ * time, and the audit trail stays one unbroken chain holding every write; both hold the same
+ * master key (development mode keeps it in the database), so one reveals what the other
+ * tokenized, and a server with another key, or none outside development mode, refuses to
+ * start. Also checks that SIGTERM drains and stops a server with exit code 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -43,6 +45,24 @@ function serve(env: Record<string, string>): Promise<Server> {
   });
 }
 
+/** A server that must refuse to start: its exit code and everything it printed. */
+function serveRefused(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TRELLIS_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not refuse to start:\n${output}`));
+    }, 60_000);
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
 describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
   const schema = 't_' + randomBytes(6).toString('hex');
   const url = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
@@ -54,8 +74,9 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
     await c.query(`create schema ${schema}`);
     await c.end();
     // The first server migrates and creates the bootstrap token; the second finds both done.
-    servers.push(await serve({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-a-')) }));
-    servers.push(await serve({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-b-')) }));
+    // Development mode, no TRELLIS_MASTER_KEY and a data directory each: the key comes from the database.
+    servers.push(await serve({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-a-')), TRELLIS_MASTER_KEY: '' }));
+    servers.push(await serve({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-b-')), TRELLIS_MASTER_KEY: '' }));
   }, 120_000);
 
   afterAll(async () => {
@@ -81,6 +102,34 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
       // bootstrap token + 40 created tokens
       expect(v.count).toBe(41);
     }
+  });
+
+  it('reveals on one replica what the other tokenized or encrypted', async () => {
+    const auth = { authorization: `Bearer ${servers[0]!.token!}`, 'content-type': 'application/json' };
+    const card = '4532 0151 1283 0366';
+    const email = 'rosa.vidal@northwind-mail.com';
+    const plan = { rules: [{ entity: 'CREDIT_CARD', operator: { type: 'tokenize' } }, { entity: 'EMAIL_ADDRESS', operator: { type: 'encrypt' } }] };
+    const made = await fetch(`${servers[0]!.url}/api/v1/dlp/transform`, { method: 'POST', headers: auth, body: JSON.stringify({ text: `card ${card}, mail ${email}`, plan }) });
+    expect(made.status).toBe(200);
+    const [, token = '', sealed = ''] = /^card (.+), mail (\S+)$/.exec(((await made.json()) as { value: string }).value) ?? [];
+    expect(token).not.toBe(card);
+    const items = [{ value: token, entity: 'CREDIT_CARD', operator: 'tokenize' }, { value: sealed, entity: 'EMAIL_ADDRESS', operator: 'encrypt' }];
+    const revealed = await fetch(`${servers[1]!.url}/api/v1/dlp/reveal`, { method: 'POST', headers: auth, body: JSON.stringify({ items, reason: 'replica check' }) });
+    expect(revealed.status).toBe(200);
+    expect(await revealed.json()).toEqual({ items: [{ value: card }, { value: email }] });
+  });
+
+  it('refuses to start a server whose master key is not the one the database records', async () => {
+    const r = await serveRefused({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-c-')), TRELLIS_MASTER_KEY: randomBytes(32).toString('base64') });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/refusing to start: this server's master key \(key id [0-9a-f]{16}, from TRELLIS_MASTER_KEY\) is not the key this database was first used with \(key id [0-9a-f]{16}\)/);
+    expect(r.output).not.toMatch(/ready at/);
+  });
+
+  it('refuses to start on PostgreSQL outside development mode without TRELLIS_MASTER_KEY', async () => {
+    const r = await serveRefused({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-d-')), TRELLIS_MASTER_KEY: '', TRELLIS_DEV: 'false' });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('needs TRELLIS_MASTER_KEY');
   });
 
   it('drains and exits 0 on SIGTERM', async () => {
