@@ -49,6 +49,19 @@ export interface BuiltinContext {
   print: (line: string) => void;
   /** Strict built-in errors: when false, built-in errors make the call undefined. */
   strictBuiltinErrors: boolean;
+  /**
+   * Count `steps` of work against the evaluation's step budget; checks the limits (steps,
+   * deadline, cancellation) whenever the count crosses a multiple of 1024, like the
+   * evaluator's own steps. Throws RegoError('eval_limit_error' / 'eval_cancel_error').
+   * Built-ins whose work grows with their input call it as they go.
+   */
+  charge: (steps: number) => void;
+  /**
+   * Check, before allocating, that `items` more produced elements fit the output-size limit.
+   * Throws RegoError('eval_limit_error') when they do not; counts nothing (the evaluator
+   * counts the result once it is returned).
+   */
+  reserve: (items: number) => void;
 }
 
 export interface BuiltinDecl {

@@ -5,28 +5,44 @@
  * `{a,b}` alternatives (which may nest), `\` escapes. Delimiters default to `["."]` for an
  * empty array; `null` means no delimiters.
  *
- * Patterns compile to anchored JS regexps, kept in a bounded LRU cache.
+ * Patterns compile to anchored programs for the linear-time regexp engine (regexp/), so a
+ * pattern with many `*` cannot make matching super-linear; compiled patterns are kept in a
+ * bounded LRU cache, and matching work is charged to the evaluation's step budget.
  */
 import { isArray, type Value } from '../value.ts';
 import { arg, elementTypeError, expectString, oneOfTypeError } from './args.ts';
 import { t, type BuiltinDecl } from './decl.ts';
 import { builtinError } from './errors.ts';
+import { budgetOf } from './regexp/budget.ts';
+import { CharClass, MAX_CP, type Range } from './regexp/charclass.ts';
+import { compileProg } from './regexp/compile.ts';
+import type { Node } from './regexp/parse.ts';
+import { matchRe2, Re2SyntaxError, type Re2 } from './regexp/regexp.ts';
 
 const category = 'glob';
 
 class GlobError extends Error {}
 
-const cpEscape = (c: string): string => `\\u{${c.codePointAt(0)!.toString(16)}}`;
+const char = (c: string): Node => ({ op: 'char', cp: c.codePointAt(0)! });
 
-/** Translate a glob into the source of an anchored JS regexp (with the `u` flag). */
-export function globToRegExpSource(pattern: string, delimiters: string[]): string {
+/** Parse a glob into a regexp AST matching the whole string. */
+export function globToNode(pattern: string, delimiters: string[]): Node {
   const rs = [...pattern];
-  const notDelim = delimiters.length > 0 ? `[^${delimiters.map(cpEscape).join('')}]` : '[^]';
+  const notDelim: Node = {
+    op: 'class',
+    cls: new CharClass(
+      delimiters.map((d): Range => [d.codePointAt(0)!, d.codePointAt(0)!]),
+      [],
+      true,
+    ),
+  };
+  const anything: Node = { op: 'class', cls: new CharClass([[0, MAX_CP]]) };
+  const star = (sub: Node): Node => ({ op: 'rep', min: 0, max: -1, greedy: true, sub });
   let i = 0;
   let depth = 0;
 
-  const seq = (): string => {
-    let out = '';
+  const seq = (): Node => {
+    const subs: Node[] = [];
     while (i < rs.length) {
       const c = rs[i]!;
       if (depth > 0 && (c === ',' || c === '}')) break;
@@ -35,14 +51,14 @@ export function globToRegExpSource(pattern: string, delimiters: string[]): strin
         case '*':
           if (rs[i] === '*') {
             i++;
-            out += '[^]*';
-          } else out += `${notDelim}*`;
+            subs.push(star(anything));
+          } else subs.push(star(notDelim));
           break;
         case '?':
-          out += notDelim;
+          subs.push(notDelim);
           break;
         case '[':
-          out += charList();
+          subs.push(charList());
           break;
         case '{': {
           depth++;
@@ -54,27 +70,27 @@ export function globToRegExpSource(pattern: string, delimiters: string[]): strin
           if (rs[i] !== '}') throw new GlobError('unexpected end of input');
           i++;
           depth--;
-          out += `(?:${alts.join('|')})`;
+          subs.push({ op: 'alt', subs: alts });
           break;
         }
         case '\\':
           if (i >= rs.length) throw new GlobError('unexpected end of input');
-          out += cpEscape(rs[i++]!);
+          subs.push(char(rs[i++]!));
           break;
         default:
-          out += cpEscape(c);
+          subs.push(char(c));
       }
     }
-    return out;
+    return { op: 'cat', subs };
   };
 
-  const charList = (): string => {
+  const charList = (): Node => {
     let negated = false;
     if (rs[i] === '!') {
       negated = true;
       i++;
     }
-    let body = '';
+    const ranges: Range[] = [];
     let closed = false;
     while (i < rs.length) {
       const c = rs[i++]!;
@@ -82,35 +98,37 @@ export function globToRegExpSource(pattern: string, delimiters: string[]): strin
         closed = true;
         break;
       }
+      const lo = c.codePointAt(0)!;
       if (rs[i] === '-' && rs[i + 1] !== undefined && rs[i + 1] !== ']') {
-        const hi = rs[i + 1]!;
+        const hi = rs[i + 1]!.codePointAt(0)!;
         i += 2;
-        if (hi.codePointAt(0)! < c.codePointAt(0)!) throw new GlobError('hi character should be greater than lo character');
-        body += `${cpEscape(c)}-${cpEscape(hi)}`;
-      } else body += cpEscape(c);
+        if (hi < lo) throw new GlobError('hi character should be greater than lo character');
+        ranges.push([lo, hi]);
+      } else ranges.push([lo, lo]);
     }
     if (!closed) throw new GlobError('unexpected end of input');
-    if (body === '') throw new GlobError('empty character list');
-    return `[${negated ? '^' : ''}${body}]`;
+    if (ranges.length === 0) throw new GlobError('empty character list');
+    return { op: 'class', cls: new CharClass(ranges, [], negated) };
   };
 
-  const src = seq();
+  const body = seq();
   if (i < rs.length) throw new GlobError(`unexpected '${rs[i]}'`);
-  return `^(?:${src})$`;
+  return { op: 'cat', subs: [{ op: 'assert', kind: 'bot' }, body, { op: 'assert', kind: 'eot' }] };
 }
 
 const CACHE_SIZE = 100;
-const cache = new Map<string, RegExp | GlobError>();
+const cache = new Map<string, Re2 | GlobError>();
 
-function compileGlob(pattern: string, delimiters: string[]): RegExp {
+function compileGlob(pattern: string, delimiters: string[]): Re2 {
   const id = pattern + '\u0000' + delimiters.join('');
   let hit = cache.get(id);
   if (hit !== undefined) cache.delete(id);
   else {
     try {
-      hit = new RegExp(globToRegExpSource(pattern, delimiters), 'u');
+      hit = { prog: compileProg(globToNode(pattern, delimiters), 0, pattern), names: [''], groups: 0 };
     } catch (e) {
       if (e instanceof GlobError) hit = e;
+      else if (e instanceof Re2SyntaxError) hit = new GlobError('pattern too large');
       else throw e;
     }
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -154,13 +172,13 @@ export const globBuiltins: BuiltinDecl[] = [
     ],
     result: t.boolean,
     description: 'Parses and matches strings against the glob notation. Not to be confused with `regex.globs_match`.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'glob.match';
       const pattern = expectString(fn, args, 0);
       const delimiters = delimitersOperand(fn, args);
       const match = expectString(fn, args, 2);
       try {
-        return compileGlob(pattern, delimiters).test(match);
+        return matchRe2(compileGlob(pattern, delimiters), match, budgetOf(ctx));
       } catch (e) {
         if (e instanceof GlobError) throw builtinError(fn, e.message);
         throw e;

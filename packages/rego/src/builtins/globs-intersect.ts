@@ -8,6 +8,7 @@
  * position in glob 2), rather than by the greedy heuristics of the Go library OPA uses;
  * syntax errors are reported with that library's wording so messages match OPA's.
  */
+import { normalize, type Range } from './regexp/charclass.ts';
 
 export class GlobSyntaxError extends Error {
   constructor(input: string, pos: number, message: string) {
@@ -16,7 +17,8 @@ export class GlobSyntaxError extends Error {
   }
 }
 
-type Matcher = { kind: 'char'; c: string } | { kind: 'dot' } | { kind: 'set'; chars: Set<string> };
+/** A set is kept as sorted, merged ranges: `[\x00-\x{10FFFF}]` must not list a million characters. */
+type Matcher = { kind: 'char'; c: number } | { kind: 'dot' } | { kind: 'set'; ranges: Range[] };
 
 interface Token {
   m: Matcher;
@@ -43,9 +45,9 @@ function tokenize(input: string): Token[] {
     let m: Matcher;
     if (!escaped && r === '.') m = { kind: 'dot' };
     else if (!escaped && r === ']') throw new GlobSyntaxError(input, i, "set-close ']' with no preceding '['");
-    else if (!escaped && r === '[') m = { kind: 'set', chars: readSet() };
+    else if (!escaped && r === '[') m = { kind: 'set', ranges: normalize(readSet()) };
     else if (!escaped && (r === '+' || r === '*')) throw new GlobSyntaxError(input, i, `flag '${r}' must be preceded by a non-flag`);
-    else m = { kind: 'char', c: r };
+    else m = { kind: 'char', c: r.codePointAt(0)! };
     // An unescaped flag right after the token applies to it.
     const f = rs[i];
     if (f === '+' || f === '*') {
@@ -56,8 +58,8 @@ function tokenize(input: string): Token[] {
   }
   return out;
 
-  function readSet(): Set<string> {
-    const chars = new Set<string>();
+  function readSet(): Range[] {
+    const chars: Range[] = [];
     let prev: string | undefined;
     while (i < rs.length) {
       const { r, escaped } = next();
@@ -70,24 +72,35 @@ function tokenize(input: string): Token[] {
         const lo = prev.codePointAt(0)!;
         const top = hi.r.codePointAt(0)!;
         if (top < lo) throw new GlobSyntaxError(input, i, `range is out of order: '${hi.r}' comes before '${prev}' in Unicode`);
-        for (let c = lo; c <= top; c++) chars.add(String.fromCodePoint(c));
+        chars.push([lo, top]);
         prev = undefined;
         continue;
       }
-      chars.add(r);
+      chars.push([r.codePointAt(0)!, r.codePointAt(0)!]);
       prev = r;
     }
     throw new GlobSyntaxError(input, i, 'found [ without matching ]');
   }
 }
 
+const inRanges = (c: number, rs: Range[]): boolean => rs.some(([lo, hi]) => lo <= c && c <= hi);
+
 /** Whether some character matches both matchers. */
 function overlap(a: Matcher, b: Matcher): boolean {
-  if (a.kind === 'dot') return b.kind !== 'set' || b.chars.size > 0;
+  if (a.kind === 'dot') return b.kind !== 'set' || b.ranges.length > 0;
   if (b.kind === 'dot') return overlap(b, a);
-  if (a.kind === 'char') return b.kind === 'char' ? a.c === b.c : b.chars.has(a.c);
-  if (b.kind === 'char') return a.chars.has(b.c);
-  for (const c of a.chars) if (b.chars.has(c)) return true;
+  if (a.kind === 'char') return b.kind === 'char' ? a.c === b.c : inRanges(a.c, b.ranges);
+  if (b.kind === 'char') return inRanges(b.c, a.ranges);
+  // Both sorted and disjoint: walk them together.
+  let i = 0;
+  let j = 0;
+  while (i < a.ranges.length && j < b.ranges.length) {
+    const [alo, ahi] = a.ranges[i]!;
+    const [blo, bhi] = b.ranges[j]!;
+    if (alo <= bhi && blo <= ahi) return true;
+    if (ahi < bhi) i++;
+    else j++;
+  }
   return false;
 }
 

@@ -121,8 +121,16 @@ function rounding(name: string, description: string, f: (x: number) => number): 
   };
 }
 
-/** Inclusive integer range from a to b stepping by `step` (> 0) in the direction of b. */
-function range(a: bigint, b: bigint, step: bigint): Value[] {
+/**
+ * Inclusive integer range from a to b stepping by `step` (> 0) in the direction of b. Its
+ * length is counted against the output and step limits before anything is allocated, so
+ * `numbers.range(1, 1e9)` is a limit error rather than an out-of-memory crash.
+ */
+function range(ctx: BuiltinContext, a: bigint, b: bigint, step: bigint): Value[] {
+  const span = a <= b ? b - a : a - b;
+  const count = Number(span / step + 1n);
+  ctx.reserve(count);
+  ctx.charge(count);
   const out: Value[] = [];
   if (a <= b) for (let i = a; i <= b; i += step) out.push(normInt(i));
   else for (let i = a; i >= b; i -= step) out.push(normInt(i));
@@ -248,7 +256,7 @@ export const numbersBuiltins: BuiltinDecl[] = [
     result: t.array(t.number),
     description:
       'Returns an array of numbers in the given (inclusive) range. If `a==b`, then `range == [a]`; if `a > b`, then `range` is in descending order.',
-    impl: (args) => range(expectBigInt('numbers.range', args, 0), expectBigInt('numbers.range', args, 1), 1n),
+    impl: (args, ctx) => range(ctx, expectBigInt('numbers.range', args, 0), expectBigInt('numbers.range', args, 1), 1n),
   },
   {
     name: 'numbers.range_step',
@@ -261,13 +269,13 @@ export const numbersBuiltins: BuiltinDecl[] = [
     result: t.array(t.number),
     description:
       'Returns an array of numbers in the given (inclusive) range incremented by a positive step. If `a > b`, the range is descending. Numbers past `b` are not included.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'numbers.range_step';
       const a = expectBigInt(fn, args, 0);
       const b = expectBigInt(fn, args, 1);
       const step = expectBigInt(fn, args, 2);
       if (step <= 0n) throw builtinError(fn, 'step must be a positive integer');
-      return range(a, b, step);
+      return range(ctx, a, b, step);
     },
   },
   {

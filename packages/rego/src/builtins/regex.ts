@@ -1,19 +1,21 @@
 /**
- * Regular-expression built-ins with Go RE2 syntax and semantics (see re2.ts for the
- * translation to JS): `regex.match` (and the deprecated `re_match`), `regex.is_valid`,
+ * Regular-expression built-ins with Go RE2 syntax and semantics, on our linear-time engine
+ * (regexp/): `regex.match` (and the deprecated `re_match`), `regex.is_valid`,
  * `regex.split`, `regex.find_n`, `regex.find_all_string_submatch_n`, `regex.replace`,
  * `regex.template_match`, and `regex.globs_match` (whether two glob-like regexes share a
  * non-empty match; see globs-intersect.ts).
  *
  * An invalid pattern is an eval_builtin_error with Go's message, e.g.
- * `regex.match: error parsing regexp: missing closing ]: `[[[``.
+ * `regex.match: error parsing regexp: missing closing ]: `[[[``. Matching work is charged
+ * to the evaluation's step budget, so long inputs still honour its step and time limits.
  */
 import { type Value } from '../value.ts';
 import { expectSafeInt, expectString, expectInteger } from './args.ts';
 import { t, type BuiltinDecl } from './decl.ts';
 import { builtinError } from './errors.ts';
 import { globsIntersect, GlobSyntaxError } from './globs-intersect.ts';
-import { compileRe2, findAll, quoteMeta, Re2SyntaxError, replaceAll, split, type Re2 } from './re2.ts';
+import { budgetOf } from './regexp/budget.ts';
+import { compileRe2, findAll, matchRe2, quoteMeta, Re2SyntaxError, replaceAll, split, type Re2 } from './regexp/regexp.ts';
 
 const category = 'regex';
 
@@ -38,12 +40,10 @@ function matchDecl(name: string, deprecated: boolean): BuiltinDecl {
     ],
     result: t.boolean,
     description: 'Matches a string against a regular expression.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const pattern = expectString(name, args, 0);
       const value = expectString(name, args, 1);
-      const r = compile(name, pattern);
-      r.re.lastIndex = 0;
-      return r.re.test(value);
+      return matchRe2(compile(name, pattern), value, budgetOf(ctx));
     },
   };
 }
@@ -113,10 +113,10 @@ export const regexBuiltins: BuiltinDecl[] = [
     ],
     result: t.array(t.string),
     description: 'Splits the input string by the occurrences of the given pattern.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const pattern = expectString('regex.split', args, 0);
       const value = expectString('regex.split', args, 1);
-      return split(compile('regex.split', pattern), pattern, value);
+      return split(compile('regex.split', pattern), pattern, value, budgetOf(ctx));
     },
   },
   {
@@ -129,13 +129,13 @@ export const regexBuiltins: BuiltinDecl[] = [
     ],
     result: t.array(t.string),
     description: 'Returns the specified number of matches when matching the input against the pattern.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'regex.find_n';
       const pattern = expectString(fn, args, 0);
       const value = expectString(fn, args, 1);
       expectInteger(fn, args, 2);
       const n = expectSafeInt(fn, args, 2);
-      return findAll(compile(fn, pattern), value, n).map((m) => value.slice(m.start, m.end));
+      return findAll(compile(fn, pattern), value, n, false, budgetOf(ctx)).map((m) => value.slice(m.start, m.end));
     },
   },
   {
@@ -148,13 +148,13 @@ export const regexBuiltins: BuiltinDecl[] = [
     ],
     result: t.array(t.array(t.string)),
     description: 'Returns all successive matches of the expression, each with its submatches (unmatched groups are "").',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'regex.find_all_string_submatch_n';
       const pattern = expectString(fn, args, 0);
       const value = expectString(fn, args, 1);
       expectInteger(fn, args, 2);
       const n = expectSafeInt(fn, args, 2);
-      return findAll(compile(fn, pattern), value, n).map((m) => m.groups.map((g) => g ?? ''));
+      return findAll(compile(fn, pattern), value, n, true, budgetOf(ctx)).map((m) => m.groups.map((g) => g ?? ''));
     },
   },
   {
@@ -167,12 +167,12 @@ export const regexBuiltins: BuiltinDecl[] = [
     ],
     result: t.string,
     description: 'Find and replaces the text using the regular expression pattern.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'regex.replace';
       const s = expectString(fn, args, 0);
       const pattern = expectString(fn, args, 1);
       const value = expectString(fn, args, 2);
-      return replaceAll(compile(fn, pattern), s, value);
+      return replaceAll(compile(fn, pattern), s, value, budgetOf(ctx));
     },
   },
   {
@@ -187,7 +187,7 @@ export const regexBuiltins: BuiltinDecl[] = [
     result: t.boolean,
     description:
       'Matches a string against a pattern, where there pattern may be glob-like: regular expressions are written between the delimiters, everything else is literal.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'regex.template_match';
       const tpl = expectString(fn, args, 0);
       const value = expectString(fn, args, 1);
@@ -196,9 +196,7 @@ export const regexBuiltins: BuiltinDecl[] = [
       const bytes = (s: string): number => new TextEncoder().encode(s).length;
       if (!delimiter(open)) throw builtinError(fn, `start delimiter has to be exactly one character long but is ${bytes(open)} long`);
       if (!delimiter(close)) throw builtinError(fn, `end delimiter has to be exactly one character long but is ${bytes(close)} long`);
-      const r = templateRegex(fn, tpl, open, close);
-      r.re.lastIndex = 0;
-      return r.re.test(value);
+      return matchRe2(templateRegex(fn, tpl, open, close), value, budgetOf(ctx));
     },
   },
   {

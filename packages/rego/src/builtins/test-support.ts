@@ -9,7 +9,7 @@ import type { BuiltinContext } from './decl.ts';
 import type { Value } from '../value.ts';
 
 export function newContext(): BuiltinContext {
-  return { nowNs: 0n, cache: new Map(), print: () => undefined, strictBuiltinErrors: true };
+  return { nowNs: 0n, cache: new Map(), print: () => undefined, strictBuiltinErrors: true, charge: () => undefined, reserve: () => undefined };
 }
 
 /** Call built-in `name` with `args`; throws if no such built-in is declared. */

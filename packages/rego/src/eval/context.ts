@@ -132,6 +132,10 @@ export class EvalContext {
         cache: new Map(),
         print: this.printSink ?? (() => undefined),
         strictBuiltinErrors: this.strictBuiltinErrors,
+        charge: (n) => this.charge(n),
+        reserve: (n) => {
+          if (this.items + n > this.maxItems) throw outputLimitError(this.maxItems);
+        },
       };
     }
     return this.bctxLazy;
@@ -148,12 +152,17 @@ export class EvalContext {
     if (this.signal?.aborted) throw new RegoError('eval_cancel_error', 'caller cancelled query execution');
   }
 
+  /** Count `n` steps of work at once (a built-in's), checking limits on each 1024 boundary crossed. */
+  charge(n: number): void {
+    const before = this.steps;
+    this.steps += n;
+    if (Math.floor(before / 1024) !== Math.floor(this.steps / 1024)) this.checkLimits();
+  }
+
   /** Count produced elements against the output limit. */
   produced(n: number): void {
     this.items += n;
-    if (this.items > this.maxItems) {
-      throw new RegoError('eval_limit_error', `evaluation exceeded the output size limit (${this.maxItems} items)`);
-    }
+    if (this.items > this.maxItems) throw outputLimitError(this.maxItems);
   }
 
   enter(): void {
@@ -161,4 +170,8 @@ export class EvalContext {
       throw new RegoError('eval_limit_error', `evaluation exceeded the recursion depth limit (${this.maxDepth})`);
     }
   }
+}
+
+function outputLimitError(max: number): RegoError {
+  return new RegoError('eval_limit_error', `evaluation exceeded the output size limit (${max} items)`);
 }
