@@ -149,6 +149,23 @@ const runeLength = (s: string): number => {
   return n;
 };
 
+/**
+ * Go's fmt refuses widths and precisions above a million (a `*` argument that large is
+ * BADWIDTH/BADPREC, a literal one swallows the rest of the format), which also bounds the
+ * padding one verb can allocate.
+ */
+const tooLarge = (x: bigint | number): boolean => x > 1_000_000 || x < -1_000_000;
+
+/** Go's parsenum: the digits at `i` as a number; an overlong number consumes the whole format. */
+function parseNum(format: string, i: number): { num: number | undefined; next: number } {
+  let num: number | undefined;
+  for (; isDigit(format[i]); i++) {
+    if (num !== undefined && tooLarge(num)) return { num: undefined, next: format.length };
+    num = (num ?? 0) * 10 + (format.charCodeAt(i) - 48);
+  }
+  return { num, next: i };
+}
+
 /** Pad to the width: spaces on the left (or right with `-`), or zeros after any sign. */
 function pad(s: string, spec: Spec, numeric: boolean): string {
   const w = spec.width ?? 0;
@@ -351,7 +368,7 @@ export function goSprintf(format: string, args: GoArg[]): string {
     if (format[i] === '*') {
       i++;
       const a = args[argNum++];
-      if (a && a.kind === 'int') {
+      if (a && a.kind === 'int' && !tooLarge(a.v)) {
         const w = Number(a.v);
         spec.width = Math.abs(w);
         if (w < 0) {
@@ -361,9 +378,9 @@ export function goSprintf(format: string, args: GoArg[]): string {
       } else out += '%!(BADWIDTH)';
       goodIndex = argIndex() && goodIndex;
     } else {
-      const start = i;
-      while (isDigit(format[i])) i++;
-      if (i > start) spec.width = Number(format.slice(start, i));
+      const w = parseNum(format, i);
+      spec.width = w.num;
+      i = w.next;
     }
     // Precision.
     if (format[i] === '.') {
@@ -372,13 +389,13 @@ export function goSprintf(format: string, args: GoArg[]): string {
       if (format[i] === '*') {
         i++;
         const a = args[argNum++];
-        if (a && a.kind === 'int' && a.v >= 0n) spec.prec = Number(a.v);
+        if (a && a.kind === 'int' && a.v >= 0n && !tooLarge(a.v)) spec.prec = Number(a.v);
         else out += '%!(BADPREC)';
         goodIndex = argIndex() && goodIndex;
       } else {
-        const start = i;
-        while (isDigit(format[i])) i++;
-        spec.prec = Number(format.slice(start, i) || '0');
+        const pr = parseNum(format, i);
+        spec.prec = pr.num ?? 0;
+        i = pr.next;
       }
     }
     if (!goodIndex) goodIndex = argIndex();

@@ -5,7 +5,7 @@
  */
 import { isArray, isObject, isSet, makeSet, type ObjectValue, type SetValue, type Value } from '../value.ts';
 import { arg, expectObject } from './args.ts';
-import { t, type BuiltinDecl } from './decl.ts';
+import { t, type BuiltinContext, type BuiltinDecl } from './decl.ts';
 import { operandTypeError } from './errors.ts';
 
 /** Vertices of an array or set (anything else, e.g. null, has none). */
@@ -35,7 +35,15 @@ function reachable(graph: ObjectValue, initial: Value[]): SetValue {
   return reached;
 }
 
-function pathBuilder(graph: ObjectValue, root: Value, path: Value[], out: SetValue, reached: SetValue): void {
+/**
+ * A dense graph has exponentially many paths: each step is charged to the evaluation (by the
+ * length of the path it copies) and the result is checked against the output limit as it
+ * grows, so a small graph cannot hang or exhaust memory.
+ */
+function pathBuilder(ctx: BuiltinContext, graph: ObjectValue, root: Value, path: Value[], out: SetValue, reached: SetValue): void {
+  // Copying the path and the visited set here costs several expressions' worth per node.
+  ctx.charge(4 * (path.length + 1));
+  ctx.reserve(out.size + 1);
   const edges = graph.get(root);
   if (edges === undefined) {
     out.add(path); // the node is not in the graph: commit the path without it
@@ -51,18 +59,18 @@ function pathBuilder(graph: ObjectValue, root: Value, path: Value[], out: SetVal
   seen.add(root);
   for (const n of next) {
     if (seen.has(n)) out.add(p); // a cycle: commit the path so far
-    else pathBuilder(graph, n, p, out, seen);
+    else pathBuilder(ctx, graph, n, p, out, seen);
   }
 }
 
-function reachablePaths(graph: ObjectValue, initial: Value[]): SetValue {
+function reachablePaths(ctx: BuiltinContext, graph: ObjectValue, initial: Value[]): SetValue {
   const out = makeSet([]);
   for (const node of initial) {
     const edges = graph.get(node);
     if (edges === undefined) continue;
     const next = vertices(edges);
     if (next.length === 0) out.add([node]);
-    for (const n of next) pathBuilder(graph, n, [node], out, makeSet([node]));
+    for (const n of next) pathBuilder(ctx, graph, n, [node], out, makeSet([node]));
   }
   return out;
 }
@@ -95,9 +103,9 @@ export const graphBuiltins: BuiltinDecl[] = [
     args: [graphArg, initialArg],
     result: t.set(t.array(t.any)),
     description: 'Computes the set of reachable paths in the graph from a set of starting nodes.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'graph.reachable_paths';
-      return reachablePaths(expectObject(fn, args, 0), initialNodes(fn, args));
+      return reachablePaths(ctx, expectObject(fn, args, 0), initialNodes(fn, args));
     },
   },
   {

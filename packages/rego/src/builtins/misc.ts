@@ -192,12 +192,12 @@ export const miscBuiltins: BuiltinDecl[] = [
     ],
     result: t.string,
     description: 'Renders a templated string with given template variables injected; missing keys render as <undefined>.',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'strings.render_template';
       const src = expectString(fn, args, 0);
       const vars = expectObject(fn, args, 1);
       try {
-        return renderTemplate(src, toJSON(vars) as TData);
+        return renderTemplate(src, toJSON(vars) as TData, ctx.charge);
       } catch (e) {
         if (e instanceof TemplateError) throw builtinError(fn, e.message);
         throw e;

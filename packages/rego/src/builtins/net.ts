@@ -357,11 +357,15 @@ export const netBuiltins: BuiltinDecl[] = [
     args: [cidrArg('cidr')],
     result: t.set(t.string),
     description: 'Expands a CIDR to the set of all IP addresses in it (network and broadcast included).',
-    impl: (args) => {
+    impl: (args, ctx) => {
       const fn = 'net.cidr_expand';
       const net = withGoError(fn, () => parseCIDR(expectString(fn, args, 0)));
       const out = makeSet([]);
       const last = lastAddr(net);
+      // `0.0.0.0/0` or an IPv6 /64 would never finish: the size is checked before the loop.
+      const count = Number(last - net.ip + 1n);
+      ctx.reserve(count);
+      ctx.charge(count);
       for (let ip = net.ip; ip <= last; ip++) out.add(net.bits === 32 ? v4String(ip) : ipString(ip & ALL128));
       return out;
     },

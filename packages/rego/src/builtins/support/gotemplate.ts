@@ -331,8 +331,12 @@ function evalPipe(p: Pipe, dot: TData, vars: Scope): TData {
 
 const NONE = Symbol('none');
 
-function exec(nodes: Node[], dot: TData, vars: Scope): string {
+/** Counts execution work against the caller's limits; throws to stop rendering. */
+type Charge = (steps: number) => void;
+
+function exec(nodes: Node[], dot: TData, vars: Scope, charge: Charge): string {
   let out = '';
+  charge(nodes.length);
   for (const n of nodes) {
     switch (n.t) {
       case 'text':
@@ -346,12 +350,14 @@ function exec(nodes: Node[], dot: TData, vars: Scope): string {
       case 'if':
       case 'with': {
         const v = evalPipe(n.pipe, dot, vars);
-        if (truthy(v)) out += exec(n.body, n.t === 'with' ? v : dot, new Map(vars));
-        else if (n.else) out += exec(n.else, dot, new Map(vars));
+        if (truthy(v)) out += exec(n.body, n.t === 'with' ? v : dot, new Map(vars), charge);
+        else if (n.else) out += exec(n.else, dot, new Map(vars), charge);
         break;
       }
       case 'range': {
         const v = evalPipe(n.pipe, dot, vars);
+        // `range N` is sized by a small number: count it before building the iterations.
+        if (typeof v === 'number' && v > 0) charge(v);
         const entries: [TData, TData][] = Array.isArray(v)
           ? v.map((x, i) => [i, x])
           : v && typeof v === 'object'
@@ -362,7 +368,7 @@ function exec(nodes: Node[], dot: TData, vars: Scope): string {
               ? Array.from({ length: v }, (_x, i) => [i, i] as [TData, TData])
               : [];
         if (entries.length === 0) {
-          if (n.else) out += exec(n.else, dot, new Map(vars));
+          if (n.else) out += exec(n.else, dot, new Map(vars), charge);
           break;
         }
         for (const [k, x] of entries) {
@@ -372,7 +378,7 @@ function exec(nodes: Node[], dot: TData, vars: Scope): string {
             scope.set(n.vars[0]!, k);
             scope.set(n.vars[1]!, x);
           }
-          out += exec(n.body, x, scope);
+          out += exec(n.body, x, scope, charge);
         }
         break;
       }
@@ -381,8 +387,11 @@ function exec(nodes: Node[], dot: TData, vars: Scope): string {
   return out;
 }
 
-/** Render `src` with `data` as dot. Throws TemplateError. */
-export function renderTemplate(src: string, data: TData): string {
+/**
+ * Render `src` with `data` as dot. Throws TemplateError. Work (nodes executed, `range`
+ * iterations) is reported to `charge`, which may throw to stop a runaway template.
+ */
+export function renderTemplate(src: string, data: TData, charge: Charge): string {
   const nodes = parse(lex(src));
-  return exec(nodes, data, new Map([['$', data]]));
+  return exec(nodes, data, new Map([['$', data]]), charge);
 }
