@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize, detokenize } from './tokenize.ts';
+import { tokenize, detokenize, MAX_TOKENIZE_SYMBOLS } from './tokenize.ts';
 import { mask } from './mask.ts';
 import { hmacHash } from './hash.ts';
 import { encrypt, decrypt } from './encrypt.ts';
@@ -15,6 +15,12 @@ describe('tokenize (format-preserving, reversible)', () => {
     expect(token).not.toBe(card);
     expect(token).toMatch(/^\d{4}-\d{4}-\d{4}-\d{4}$/);
     expect(detokenize(token, KEY, 'CREDIT_CARD')).toBe(card);
+  });
+  it('refuses values with more letters or digits than it can encipher in bounded time', () => {
+    const most = '7'.repeat(MAX_TOKENIZE_SYMBOLS) + 'x'.repeat(MAX_TOKENIZE_SYMBOLS);
+    expect(detokenize(tokenize(most, KEY), KEY)).toBe(most);
+    expect(() => tokenize('7'.repeat(MAX_TOKENIZE_SYMBOLS + 1), KEY)).toThrow(expect.objectContaining({ code: 'DLP_UNSUPPORTED_INPUT', message: expect.stringContaining('use hash or encrypt') }));
+    expect(() => tokenize('x'.repeat(800_000), KEY)).toThrow(DlpError);
   });
   it('keeps the shape of a phone number', () => {
     const phone = '+1 (415) 555-0132';

@@ -8,6 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { keyBytes, type KeyInput } from './keys.ts';
+import { DlpUnsupportedInputError } from '../errors.ts';
 
 const ROUNDS = 10;
 
@@ -89,9 +90,30 @@ function transformClasses(value: string, key: Buffer, tweak: string, decrypt: bo
   return chars.join('');
 }
 
+/** Most digits or letters one value may have to be tokenized. The Feistel rounds work on numbers
+ *  as long as the value, at a cost that grows with the square of its length: a whole tagged field
+ *  of a megabyte would hold the server for minutes. Entities (cards, accounts, names, addresses)
+ *  are far shorter; longer values are for `hash` or `encrypt`. */
+export const MAX_TOKENIZE_SYMBOLS = 1024;
+
 /** `tweak` separates domains (e.g. the entity type) so equal digits in two fields differ. */
 export function tokenize(value: string, key: KeyInput | undefined, tweak = ''): string {
+  if (symbolCount(value) > MAX_TOKENIZE_SYMBOLS) {
+    throw new DlpUnsupportedInputError(`tokenize takes values of at most ${MAX_TOKENIZE_SYMBOLS} letters and digits; use hash or encrypt for longer ones`);
+  }
   return transformClasses(value, keyBytes(key, 'tokenize'), tweak, false);
+}
+
+/** The larger of a value's ASCII digit and letter counts (each class is one Feistel input). */
+function symbolCount(value: string): number {
+  let digits = 0;
+  let letters = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) letters++;
+  }
+  return Math.max(digits, letters);
 }
 
 export function detokenize(token: string, key: KeyInput | undefined, tweak = ''): string {
