@@ -68,6 +68,37 @@ export function tamperEvent(id: number, fault: 'mac_missing' | 'mac_mismatch'): 
   };
 }
 
+/**
+ * Ids handed out by the table's sequence ahead of use, so a PostgreSQL append does not pay a
+ * round trip for its id: nextval never gives an id twice (not even after a rollback), so ids
+ * held here belong to this process alone. Unused ones become gaps, as rolled-back ones already
+ * do; the id only orders rows waiting to be sealed.
+ */
+class IdPool {
+  private ids: number[] = [];
+  private filling: Promise<void> | undefined;
+
+  async take(q: Queryable, n: number): Promise<number[]> {
+    for (;;) {
+      if (this.ids.length >= n) return this.ids.splice(0, n);
+      if (this.filling) {
+        // Another append is fetching through its own transaction; if that fails, fetch through ours.
+        await this.filling.catch(() => undefined);
+        continue;
+      }
+      this.filling = store.nextIds(q, 'postgres', Math.max(n, ID_BLOCK)).then((ids) => {
+        this.ids.push(...ids);
+      });
+      try {
+        await this.filling;
+      } finally {
+        this.filling = undefined;
+      }
+    }
+  }
+}
+
+const ID_BLOCK = 64;
 const SEAL_BATCH = 5000;
 const SEAL_DELAY_MS = 10;
 
@@ -80,6 +111,7 @@ export class AuditLog {
   private readonly inline: boolean;
 
   private readonly macKey: Buffer;
+  private readonly idPool = new IdPool();
 
   /** `keys` must be the installation's (services.ts passes it): every replica checks the others' MACs. */
   constructor(
@@ -105,7 +137,8 @@ export class AuditLog {
 
   /** Insert events with their ids and MACs: linked at once on one writer, else pending (design note). */
   private async write(tx: Tx, events: OcsfEvent[]): Promise<void> {
-    const ids = await store.nextIds(tx, this.database.dialect, events.length);
+    // SQLite: this transaction holds the only write connection, so reading the next id is exact and cheap.
+    const ids = this.inline ? await store.nextIds(tx, 'sqlite', events.length) : await this.idPool.take(tx, events.length);
     const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, ids[i]!, event), seq: null, prev_hash: null, hash: null }));
     if (this.inline) {
       const head = await store.chainHead(tx);
