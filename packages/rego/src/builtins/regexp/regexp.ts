@@ -1,9 +1,10 @@
 /**
  * Go's `regexp` API as OPA's built-ins use it — match, find (all), split, replace with
  * `$1`/`${name}` templates — on our linear-time engine: parse.ts reads RE2 syntax,
- * compile.ts builds the program, and each search runs on the bounded backtracker
- * (backtrack.ts) when program × input is small, else on the Pike VM (pikevm.ts). Both cost
- * O(program × input), so no pattern can make a search super-linear.
+ * compile.ts builds the program, and each search runs on the Pike VM (pikevm.ts), or on the
+ * bounded backtracker (backtrack.ts) when submatches are wanted and program × input is small.
+ * Both cost O(program × input), so no pattern can make a search super-linear; a pattern that
+ * is one literal is found with indexOf.
  *
  * The "find all" and "replace all" loops follow Go's rules for empty matches. Compiled
  * patterns are kept in a bounded module-level LRU cache.
@@ -57,7 +58,9 @@ function search(r: Re2, s: string, pos: number, nslots: number, budget: Budget |
     if (budget) budget(1);
     return at < 0 ? undefined : Int32Array.of(at, at + lit.length);
   }
-  if (canBacktrack(r.prog, s.length - pos)) return backtrackSearch(r.prog, s, pos, nslots, budget);
+  // The backtracker pays off when it saves copying capture slots between threads; for a
+  // yes/no answer or the match bounds alone the Pike VM measured faster (bench/rego/regex.ts).
+  if (nslots > 2 && canBacktrack(r.prog, s.length - pos)) return backtrackSearch(r.prog, s, pos, nslots, budget);
   return pikeSearch(r.prog, s, pos, nslots, budget);
 }
 
