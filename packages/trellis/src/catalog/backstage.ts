@@ -23,6 +23,7 @@ export const backstageLimits: YamlLimits = {
   maxBytes: 1024 * 1024,
   maxDepth: 64,
   maxAliasCount: 100,
+  maxAliases: 1000,
 };
 
 /** Upper bound on entities per import, so one request stays one bounded transaction set. */

@@ -5,7 +5,7 @@
  * concrete syntax tree (an iterative walk) before the recursive composer ever sees it —
  * deeply nested flow collections otherwise exhaust the stack, and past ~10,000 levels V8
  * aborts the whole process instead of throwing — and alias expansion is capped
- * (`maxAliasCount`) against "billion laughs".
+ * (`maxAliasCount`) against "billion laughs", as is the number of aliases (`maxAliases`).
  */
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node as YamlNode } from 'yaml';
 import type { CST } from 'yaml';
@@ -16,6 +16,10 @@ export interface YamlLimits {
   /** Deepest collection nesting allowed; manifests need about ten levels. */
   maxDepth: number;
   maxAliasCount: number;
+  /** Alias nodes (`*name`) allowed in the text. The YAML library expands a chain of aliases
+   *  (each anchor holding an alias of the one before) in time that grows with the square of its
+   *  length — 40,000 links in a megabyte took 25 s — so they are counted before it runs. */
+  maxAliases: number;
 }
 
 export interface YamlSource {
@@ -90,18 +94,22 @@ export function lexicalDepthOverflow(text: string, limit: number): number | null
 }
 
 /**
- * The deepest collection nesting in a CST, and the offset where the limit was first passed.
- * Iterative on purpose: this runs before anything recursive touches the input.
+ * The deepest collection nesting in a CST and the offset where `limit` was first passed, and
+ * how many alias nodes it holds with the offset of the first (in the text) past `aliasLimit`.
+ * Iterative on purpose:
+ * this runs before anything recursive touches the input.
  */
-export function measureDepth(tokens: readonly CST.Token[], limit: number): { depth: number; overAt: number | null } {
+export function measureTokens(tokens: readonly CST.Token[], limit: number, aliasLimit = Infinity): { depth: number; overAt: number | null; aliases: number; aliasOverAt: number | null } {
   let max = 0;
   let overAt: number | null = null;
+  const aliases: number[] = [];
   const stack: { token: CST.Token | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;
     if (!token) continue;
     if (depth > max) max = depth;
     if (depth > limit && overAt === null) overAt = token.offset;
+    if (token.type === 'alias') aliases.push(token.offset);
     if (token.type === 'document') {
       if (token.value) stack.push({ token: token.value, depth });
     } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
@@ -111,7 +119,9 @@ export function measureDepth(tokens: readonly CST.Token[], limit: number): { dep
       }
     }
   }
-  return { depth: max, overAt };
+  // the walk meets nodes last to first; the author wants the first alias too many
+  const aliasOverAt = aliases.length > aliasLimit ? aliases.sort((a, b) => a - b)[aliasLimit]! : null;
+  return { depth: max, overAt, aliases: aliases.length, aliasOverAt };
 }
 
 /**
@@ -131,13 +141,16 @@ export function readYaml(text: string, limits: YamlLimits): YamlSource {
   const early = lexicalDepthOverflow(text, limits.maxDepth);
   if (early !== null) return { docs: [], lineCounter, errors: [{ path: '', message: `the document nests deeper than ${limits.maxDepth} levels`, ...lineColumn(text, early) }] };
   const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
-  const { overAt } = measureDepth(tokens, limits.maxDepth);
+  const { overAt, aliasOverAt } = measureTokens(tokens, limits.maxDepth, limits.maxAliases);
   if (overAt !== null) {
     return {
       docs: [],
       lineCounter,
       errors: [{ path: '', message: `the document nests deeper than ${limits.maxDepth} levels`, ...at(lineCounter, overAt) }],
     };
+  }
+  if (aliasOverAt !== null) {
+    return { docs: [], lineCounter, errors: [{ path: '', message: `the document has more than ${limits.maxAliases} aliases`, ...at(lineCounter, aliasOverAt) }] };
   }
   const composer = new Composer({ uniqueKeys: true, prettyErrors: false, strict: true });
   const docs = Array.from(composer.compose(tokens, true, text.length));

@@ -17,6 +17,7 @@ export const manifestLimits: YamlLimits & { maxErrors: number } = {
   maxBytes: 256 * 1024,
   maxDepth: 64,
   maxAliasCount: 100,
+  maxAliases: 1000,
   // Enough to fix a file in one pass, not so many that a garbage upload floods the response.
   maxErrors: 100,
 };
