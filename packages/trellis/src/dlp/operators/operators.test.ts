@@ -20,6 +20,7 @@ describe('tokenize (format-preserving, reversible)', () => {
     const most = '7'.repeat(MAX_TOKENIZE_SYMBOLS) + 'x'.repeat(MAX_TOKENIZE_SYMBOLS);
     expect(detokenize(tokenize(most, KEY), KEY)).toBe(most);
     expect(() => tokenize('7'.repeat(MAX_TOKENIZE_SYMBOLS + 1), KEY)).toThrow(expect.objectContaining({ code: 'DLP_UNSUPPORTED_INPUT', message: expect.stringContaining('use hash or encrypt') }));
+    expect(() => detokenize('7'.repeat(MAX_TOKENIZE_SYMBOLS + 1), KEY)).toThrow(expect.objectContaining({ code: 'DLP_UNSUPPORTED_INPUT' }));
     expect(() => tokenize('x'.repeat(800_000), KEY)).toThrow(DlpError);
   });
   it('keeps the shape of a phone number', () => {

@@ -117,5 +117,10 @@ function symbolCount(value: string): number {
 }
 
 export function detokenize(token: string, key: KeyInput | undefined, tweak = ''): string {
+  // A token is as long as its value, so a longer one never came from tokenize; refusing it
+  // also keeps reveal requests from buying quadratic Feistel work.
+  if (symbolCount(token) > MAX_TOKENIZE_SYMBOLS) {
+    throw new DlpUnsupportedInputError(`a token has at most ${MAX_TOKENIZE_SYMBOLS} letters and digits; this value is not one`);
+  }
   return transformClasses(token, keyBytes(key, 'detokenize'), tweak, true);
 }
