@@ -9,7 +9,7 @@
  */
 import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node as YamlNode } from 'yaml';
 import type { CST } from 'yaml';
-import type { FieldError } from '../errors.ts';
+import { lineColumnAt, type FieldError } from '../errors.ts';
 
 export interface YamlLimits {
   maxBytes: number;
@@ -44,17 +44,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
 function at(lineCounter: LineCounter, offset: number): { line: number; column: number } {
   const pos = lineCounter.linePos(offset);
   return { line: pos.line, column: pos.col };
-}
-
-/** Line and column of an offset without a LineCounter (used before the parser has run). */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 function byteLength(text: string): number {
@@ -139,7 +128,7 @@ export function readYaml(text: string, limits: YamlLimits): YamlSource {
     };
   }
   const early = lexicalDepthOverflow(text, limits.maxDepth);
-  if (early !== null) return { docs: [], lineCounter, errors: [{ path: '', message: `the document nests deeper than ${limits.maxDepth} levels`, ...lineColumn(text, early) }] };
+  if (early !== null) return { docs: [], lineCounter, errors: [{ path: '', message: `the document nests deeper than ${limits.maxDepth} levels`, ...lineColumnAt(text, early) }] };
   const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
   const { overAt, aliasOverAt } = measureTokens(tokens, limits.maxDepth, limits.maxAliases);
   if (overAt !== null) {

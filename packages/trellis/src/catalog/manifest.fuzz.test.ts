@@ -6,29 +6,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hostileStrings, jsonLeaves, jsonValues } from '../../test/arbitraries.ts';
 import { parseManifestText, validateManifestValue, type ManifestResult } from './manifest.ts';
 
-const hostileString = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', '\u0000', 'a\u0000b', '\uD800', '\uFFFF', '\u202E', '*a', '&a', '!!binary', '? ', '- ', ': ', '{', '[', '"', "'", '#', '|', '>', '---', '...', '%YAML 1.2', 'user:jane@example.com', 'trellis.dev/v1', 'MicroApp'),
-);
+const hostileString = hostileStrings(['a\u0000b', '\u202E', '*a', '&a', '!!binary', '? ', '- ', ': ', '{', '[', '"', "'", '#', '|', '>', '---', '...', '%YAML 1.2', 'user:jane@example.com', 'trellis.dev/v1', 'MicroApp']);
 
 const nesting = fc.tuple(fc.constantFrom('[', '{"a":', '- ', 'a:\n  ', '[{"b":'), fc.integer({ min: 1, max: 3000 })).map(([open, n]) => open.repeat(n));
 
 const hostileText = fc.array(fc.oneof(hostileString, nesting, fc.constantFrom('\n', '  ', 'apiVersion: trellis.dev/v1\nkind: MicroApp\n', 'metadata:\n  name: ok\n', 'spec:\n  owner: a@b.io\n', '"\\0"', '"\\u0000"')), { maxLength: 20 }).map((parts) => parts.join(''));
 
-const jsonValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    hostileString,
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(hostileString, fc.constantFrom('apiVersion', 'kind', 'metadata', 'spec', 'name', 'owner', 'labels', '__proto__')), tie('value'), { maxKeys: 5 }),
-  ),
-})).value;
+const jsonValue = jsonValues(jsonLeaves(hostileString), hostileString, ['apiVersion', 'kind', 'metadata', 'spec', 'name', 'owner', 'labels']);
 
 function deep(inner: unknown, depth: number): unknown {
   let v = inner;

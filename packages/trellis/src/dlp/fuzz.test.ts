@@ -6,6 +6,7 @@
  * bounded, so a run that hangs is a failure of the test's timeout.
  */
 import fc from 'fast-check';
+import { jsonLeaves, jsonValues } from '../../test/arbitraries.ts';
 import { describe, expect, it } from 'vitest';
 import { scan } from './scan.ts';
 import { scanRecord } from './structured.ts';
@@ -26,16 +27,9 @@ const planted = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{5,12}$/), fc.integer(
 
 const hostileText = fc.array(fc.oneof(hostileString, planted.map((p) => ` ${p} `)), { maxLength: 12 }).map((parts) => parts.join(''));
 
-const jsonLeaf = fc.oneof(hostileString, planted, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+const jsonLeaf = fc.oneof(jsonLeaves(hostileString), planted);
 
-const jsonValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    jsonLeaf,
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(hostileString, fc.constantFrom('email', 'ssn', 'api_key', 'note', '__proto__', 'constructor')), tie('value'), { maxKeys: 4 }),
-  ),
-})).value;
+const jsonValue = jsonValues(jsonLeaf, hostileString, ['email', 'ssn', 'api_key', 'note'], 4);
 
 /** A value wrapped in up to 150 arrays or objects, so some runs pass the depth limit. */
 const nested = fc.tuple(jsonValue, fc.integer({ min: 0, max: 150 }), fc.boolean()).map(([inner, depth, asArray]) => {

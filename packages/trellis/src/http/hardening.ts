@@ -9,7 +9,7 @@
  * Each refusal is a 400 problem naming the field, or the line and column of a text body.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, type FieldError } from '../errors.ts';
+import { AppError, lineColumnAt, type FieldError } from '../errors.ts';
 
 export const MAX_DEPTH = 64;
 const NUL_MESSAGE = 'must not contain NUL (U+0000) characters';
@@ -70,16 +70,6 @@ export function nulPaths(root: unknown, base = '', limit = 10): string[] {
   return found;
 }
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 function nulError(errors: FieldError[]): AppError {
   return new AppError('validation_failed', `the request is not valid: ${errors.map((e) => e.path).join(', ')} ${NUL_MESSAGE}`, { errors });
 }
@@ -91,7 +81,7 @@ function checkRequestStrings(request: FastifyRequest): void {
   const body = request.body;
   if (typeof body === 'string') {
     const at = body.indexOf('\0');
-    if (at !== -1) errors.push({ path: '(body)', message: NUL_MESSAGE, ...lineColumn(body, at) });
+    if (at !== -1) errors.push({ path: '(body)', message: NUL_MESSAGE, ...lineColumnAt(body, at) });
   } else if (body !== undefined && request.nulInBody) {
     for (const p of nulPaths(body)) errors.push({ path: p, message: NUL_MESSAGE });
   }

@@ -8,24 +8,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../databases.ts';
 import { makeTestApp, type TestApp } from '../app.ts';
+import { hostileStrings, jsonLeaves, jsonValues } from '../arbitraries.ts';
 
-const hostileString = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\u0000', '\uD800', '\uFFFF', '../../etc/passwd', '%00', '%2e%2e/', '${jndi:x}', "' OR 1=1 --", '<script>', '__proto__', 'constructor', '9'.repeat(400), 'a'.repeat(5000), '-1', '1e309', 'NaN', 'true', 'null'),
-);
+const hostileString = hostileStrings(['../../etc/passwd', '%00', '%2e%2e/', '${jndi:x}', "' OR 1=1 --", '<script>', '9'.repeat(400), 'a'.repeat(5000), '-1', '1e309', 'NaN', 'true', 'null', ' ']);
 
-const jsonValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    hostileString,
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(hostileString, fc.constantFrom('name', 'role', 'text', 'plan', 'metadata', 'spec', 'status', 'reason', 'values', 'detector', 'manifest')), tie('value'), { maxKeys: 5 }),
-  ),
-})).value;
+const jsonValue = jsonValues(jsonLeaves(hostileString), hostileString, ['name', 'role', 'text', 'plan', 'metadata', 'spec', 'status', 'reason', 'values', 'detector', 'manifest']);
 
 /** A body close to what a route expects: its schema's property names with hostile values. */
 function bodyFor(schema: Record<string, unknown> | undefined): fc.Arbitrary<unknown> {

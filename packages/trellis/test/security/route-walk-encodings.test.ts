@@ -27,7 +27,8 @@ function rawRequest(port: number, method: string, target: string, headers: Recor
     const lines = [`${method} ${target} HTTP/${version}`, 'Host: 127.0.0.1', 'Connection: close'];
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
     if (hasBody) lines.push('Content-Type: application/json', 'Content-Length: 2');
-    socket.on('connect', () => socket.end(lines.join('\r\n') + '\r\n\r\n' + (hasBody ? '{}' : '')));
+    // write, not end: a half-closed socket lets Node's server drop the connection before an async reply.
+    socket.on('connect', () => socket.write(lines.join('\r\n') + '\r\n\r\n' + (hasBody ? '{}' : '')));
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', reject);
     socket.on('close', () => {
