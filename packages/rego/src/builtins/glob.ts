@@ -15,9 +15,8 @@ import { t, type BuiltinDecl } from './decl.ts';
 import { builtinError } from './errors.ts';
 import { budgetOf } from './regexp/budget.ts';
 import { CharClass, MAX_CP, type Range } from './regexp/charclass.ts';
-import { compileProg } from './regexp/compile.ts';
 import type { Node } from './regexp/parse.ts';
-import { matchRe2, Re2SyntaxError, type Re2 } from './regexp/regexp.ts';
+import { matchRe2, re2FromNode, Re2SyntaxError, type Re2 } from './regexp/regexp.ts';
 
 const category = 'glob';
 
@@ -125,7 +124,7 @@ function compileGlob(pattern: string, delimiters: string[]): Re2 {
   if (hit !== undefined) cache.delete(id);
   else {
     try {
-      hit = { prog: compileProg(globToNode(pattern, delimiters), 0, pattern), names: [''], groups: 0 };
+      hit = re2FromNode(globToNode(pattern, delimiters), [''], pattern);
     } catch (e) {
       if (e instanceof GlobError) hit = e;
       else if (e instanceof Re2SyntaxError) hit = new GlobError('pattern too large');

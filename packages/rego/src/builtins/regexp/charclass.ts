@@ -151,6 +151,11 @@ export function unicodeProperty(name: string, negated: boolean): string {
   return src;
 }
 
+/** A code point as JS RegExp source (with the `u` flag): letters and digits as they are. */
+export function jsCodePoint(c: number): string {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? String.fromCharCode(c) : `\\u{${c.toString(16)}}`;
+}
+
 /**
  * A set of code points: sorted disjoint ranges, optional Unicode property items, and a
  * negation applied last. ASCII answers come from a precomputed table, since policies mostly
@@ -163,9 +168,9 @@ export class CharClass {
 
   constructor(
     ranges: Range[],
-    props: string[] = [],
+    private readonly propSources: string[] = [],
     readonly negated = false,
-    fold = false,
+    private readonly fold = false,
   ) {
     const norm = normalize(ranges);
     this.bounds = new Int32Array(norm.length * 2);
@@ -173,7 +178,7 @@ export class CharClass {
       this.bounds[2 * i] = lo;
       this.bounds[2 * i + 1] = hi;
     });
-    this.props = props.length > 0 ? new RegExp(`^[${props.join('')}]$`, fold ? 'iu' : 'u') : undefined;
+    this.props = propSources.length > 0 ? new RegExp(`^[${propSources.join('')}]$`, fold ? 'iu' : 'u') : undefined;
     for (let c = 0; c < 128; c++) this.ascii[c] = this.slowHas(c) ? 1 : 0;
   }
 
@@ -183,6 +188,39 @@ export class CharClass {
     const out: Range[] = [];
     for (let i = 0; i < this.bounds.length; i += 2) out.push([this.bounds[i]!, this.bounds[i + 1]!]);
     return out;
+  }
+
+  /**
+   * The members as ranges, negation applied; undefined when Unicode properties are involved,
+   * since their tables live only inside V8.
+   */
+  get exactRanges(): Range[] | undefined {
+    if (this.props) return undefined;
+    const own: Range[] = [];
+    for (let i = 0; i < this.bounds.length; i += 2) own.push([this.bounds[i]!, this.bounds[i + 1]!]);
+    return this.negated ? negate(own) : own;
+  }
+
+  /**
+   * The class as JS source for a RegExp with the `u` flag (and no `i`), or undefined when it
+   * cannot be written so: folding a Unicode property needs the `i` flag on the property.
+   */
+  jsSource(): string | undefined {
+    if (this.props && this.fold) return undefined;
+    const own: Range[] = [];
+    for (let i = 0; i < this.bounds.length; i += 2) own.push([this.bounds[i]!, this.bounds[i + 1]!]);
+    let negated = this.negated;
+    let ranges = own;
+    if (!this.props) {
+      // `.` is far shorter as [^\n] than as its two ranges, and V8 scans it faster.
+      const complement = negate(own);
+      if (complement.length < own.length) {
+        ranges = complement;
+        negated = !negated;
+      }
+    }
+    const body = ranges.map(([lo, hi]) => (lo === hi ? jsCodePoint(lo) : `${jsCodePoint(lo)}-${jsCodePoint(hi)}`)).join('');
+    return `[${negated ? '^' : ''}${body}${this.propSources.join('')}]`;
   }
 
   has(c: number): boolean {
