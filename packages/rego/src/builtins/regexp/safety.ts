@@ -23,9 +23,10 @@
  * another loop) may overlap its continuation when that continuation starts with one
  * mandatory character class H. The quantifier gives characters back one at a time, and the
  * continuation is retried from each position holding a character of S = C ∩ H. We accept
- * it when nothing the continuation consumes after H can be in S: a retry from one such
- * position then cannot get past the next, so the retries scan disjoint stretches of the
- * input, and their total work stays linear.
+ * it when nothing the continuation consumes after H, before it reaches a part that cannot
+ * fail (`.*admin.*`), can be in S: a retry from one such position then cannot get past the
+ * next without succeeding, so the retries scan disjoint stretches of the input, and their
+ * total work stays linear.
  *
  * V8 also reports empty matches between the two halves of a surrogate pair (`\B` on
  * `a😀b`), where Go, matching runes, never looks; v8.ts hands such calls to the linear
@@ -152,9 +153,13 @@ interface Cont {
   first: CharSet;
   /** The class every path consumes first, when there is no choice before it. */
   head: CharSet | undefined;
-  /** Characters it can consume after `head`. */
+  /** Characters it can consume after `head` before it cannot fail any more. */
   afterHead: CharSet;
-  all: CharSet;
+  /**
+   * Characters it can consume before it reaches a point from which it cannot fail (empty
+   * when it cannot fail at all): a match attempt that gets there succeeds.
+   */
+  reach: CharSet;
   /** It matches empty without any assertion, so it cannot fail. */
   cannotFail: boolean;
 }
@@ -232,7 +237,7 @@ class Analysis {
       case 'char':
       case 'class': {
         const set = this.own(n).first;
-        return { first: set, head: set, afterHead: k.all, all: set.union(k.all), cannotFail: false };
+        return { first: set, head: set, afterHead: k.reach, reach: set.union(k.reach), cannotFail: false };
       }
       case 'cap':
         if (inLoop && !mandatory) throw new Unsafe();
@@ -242,21 +247,22 @@ class Analysis {
         return k;
       case 'alt': {
         let first = CharSet.empty;
-        let all = k.all;
+        let reach = CharSet.empty;
         let cannotFail = false;
         let overlapping = false;
         for (const s of n.subs) {
           const b = this.walk(s, k, inLoop, false);
           overlapping ||= first.overlaps(b.first);
           first = first.union(b.first);
-          all = all.union(b.all);
+          reach = reach.union(b.reach);
           cannotFail ||= b.cannotFail;
         }
         if (overlapping) {
           this.paths *= n.subs.length;
           if (inLoop || this.paths > MAX_PATHS) throw new Unsafe();
         }
-        return { first, head: undefined, afterHead: all, all, cannotFail };
+        if (cannotFail) reach = CharSet.empty;
+        return { first, head: undefined, afterHead: reach, reach, cannotFail };
       }
       case 'rep':
         return this.rep(n, k, inLoop, mandatory);
@@ -268,9 +274,11 @@ class Analysis {
     const own = this.own(n.sub);
     if (own.nullable) throw new Unsafe();
     const loops = n.max === -1 || n.max > 1;
-    const all = own.all.union(k.all);
+    const reach = own.all.union(k.reach);
     // After one iteration come another iteration or what follows the quantifier.
-    const bodyK: Cont = loops ? { first: own.first.union(k.first), head: undefined, afterHead: all, all, cannotFail: k.cannotFail && n.min <= 1 } : k;
+    const bodyCannotFail = k.cannotFail && n.min <= 1;
+    const bodyReach = bodyCannotFail ? CharSet.empty : reach;
+    const bodyK: Cont = loops ? { first: own.first.union(k.first), head: undefined, afterHead: bodyReach, reach: bodyReach, cannotFail: bodyCannotFail } : k;
     this.walk(n.sub, bodyK, inLoop || loops, inLoop ? mandatory && n.min > 0 : true);
     const choice = n.max === -1 || n.max > n.min;
     if (choice && own.first.overlaps(k.first)) {
@@ -279,12 +287,13 @@ class Analysis {
       if (own.leaf.intersect(k.head).overlaps(k.afterHead)) throw new Unsafe();
     }
     if (n.max === -1 && !k.cannotFail) this.perStart = true;
+    const cannotFail = k.cannotFail && n.min === 0;
     return {
       first: n.min === 0 ? own.first.union(k.first) : own.first,
       head: undefined,
-      afterHead: all,
-      all,
-      cannotFail: k.cannotFail && n.min === 0,
+      afterHead: cannotFail ? CharSet.empty : reach,
+      reach: cannotFail ? CharSet.empty : reach,
+      cannotFail,
     };
   }
 }
@@ -297,7 +306,7 @@ class Analysis {
  */
 export function backtrackSafety(node: Node): 'unsafe' | 'linear' | 'perStart' {
   const a = new Analysis();
-  const end: Cont = { first: CharSet.endOfText, head: undefined, afterHead: CharSet.empty, all: CharSet.empty, cannotFail: true };
+  const end: Cont = { first: CharSet.endOfText, head: undefined, afterHead: CharSet.empty, reach: CharSet.empty, cannotFail: true };
   try {
     a.walk(node, end, false, true);
   } catch (e) {
