@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile, RegoError } from '../index.ts';
-import { compileRe2, findAll, matchRe2 } from './regexp/regexp.ts';
+import { backtrackSearch } from './regexp/backtrack.ts';
+import { pikeSearch } from './regexp/pikevm.ts';
+import { compileRe2, findAll } from './regexp/regexp.ts';
 
 const limits = { timeoutMs: 20_000 };
 
@@ -26,24 +28,46 @@ function errorOf(f: () => unknown): RegoError {
 }
 
 const catastrophic = ['^(a+)+$', '(a|a)*b', '(a*)*b', '(.*a){20}z', '(x+x+)+y', '^(\\w+\\s?)*$'];
-const sizes = [30, 1_000, 100_000];
+
+/** Each regex built-in on pattern `p` and the unmatchable `s`, with Go's answer. */
+const builtins: [string, (s: string) => unknown][] = [
+  ['x := regex.match(input.p, input.s)', () => false],
+  ['x := regex.find_n(input.p, input.s, -1)', () => []],
+  ['x := regex.find_all_string_submatch_n(input.p, input.s, 1)', () => []],
+  ['x := regex.replace(input.s, input.p, "$1")', (s) => s],
+  ['x := regex.split(input.p, input.s)', (s) => [s]],
+  ['x := regex.template_match(concat("", ["{", input.p, "}"]), input.s, "{", "}")', () => false],
+];
 
 describe('catastrophic patterns run in linear time in every regex built-in', () => {
-  for (const n of sizes) {
+  it('none of them reaches V8 (only a literal left by a yes/no question does, through indexOf)', () => {
+    for (const p of catastrophic) {
+      const r = compileRe2(p);
+      expect.soft(r.v8, p).toBeUndefined();
+      if (r.matcher.v8) expect.soft(r.matcher.prog.literal, p).toBeDefined();
+    }
+  });
+
+  for (const n of [30, 1_000]) {
     // `a…a!`: no pattern above matches it, which is what makes backtracking explode.
     const s = 'a'.repeat(n) + '!';
     for (const p of catastrophic) {
-      it(`${p} on ${n} characters`, () => {
-        const input = { p, s };
-        expect(evaluate('x := regex.match(input.p, input.s)', input)).toBe(false);
-        expect(evaluate('x := regex.find_n(input.p, input.s, -1)', input)).toEqual([]);
-        expect(evaluate('x := regex.find_all_string_submatch_n(input.p, input.s, 1)', input)).toEqual([]);
-        expect(evaluate('x := regex.replace(input.s, input.p, "$1")', input)).toBe(s);
-        expect(evaluate('x := regex.split(input.p, input.s)', input)).toEqual([s]);
-        expect(evaluate('x := regex.template_match(concat("", ["{", input.p, "}"]), input.s, "{", "}")', input)).toBe(false);
+      it(`${p} on ${n} characters, every built-in`, () => {
+        for (const [body, want] of builtins) expect(evaluate(body, { p, s }), body).toEqual(want(s));
       });
     }
   }
+
+  // At 100,000 characters each pattern goes through regex.match and one other built-in, so
+  // that every pattern and every built-in meets the long input once.
+  const s = 'a'.repeat(100_000) + '!';
+  catastrophic.forEach((p, i) => {
+    const [body, want] = builtins[1 + (i % (builtins.length - 1))]!;
+    it(`${p} on 100000 characters: regex.match and ${body.slice(5, body.indexOf('('))}`, () => {
+      expect(evaluate(builtins[0]![0], { p, s })).toBe(false);
+      expect(evaluate(body, { p, s })).toEqual(want(s));
+    });
+  });
 
   it('regex.globs_match with huge sets and many stars', () => {
     // Each set spans every code point from `a` up.
@@ -54,14 +78,18 @@ describe('catastrophic patterns run in linear time in every regex built-in', () 
 });
 
 describe('glob.match with many stars', () => {
-  const pattern = `${'*a'.repeat(50)}*b`;
-  for (const n of sizes) {
-    it(`50 stars on ${n} characters`, () => {
-      const s = 'a'.repeat(n);
-      expect(evaluate('x := glob.match(input.p, [], input.s)', { p: pattern, s })).toBe(false);
-      expect(evaluate('x := glob.match(input.p, null, input.s)', { p: `${'**a'.repeat(50)}`, s })).toBe(n >= 50);
-      expect(evaluate('x := glob.match(input.p, ["."], input.s)', { p: `${'{a,*}'.repeat(50)}b`, s })).toBe(false);
-    });
+  const globs: [string, string[] | null, (n: number) => boolean][] = [
+    [`${'*a'.repeat(50)}*b`, [], () => false],
+    [`${'**a'.repeat(50)}`, null, (n) => n >= 50],
+    [`${'{a,*}'.repeat(50)}b`, ['.'], () => false],
+  ];
+  for (const n of [30, 1_000, 100_000]) {
+    for (const [p, d, want] of globs) {
+      it(`${p.slice(0, 6)}… on ${n} characters`, () => {
+        const s = 'a'.repeat(n);
+        expect(evaluate('x := glob.match(input.p, input.d, input.s)', { p, d, s })).toBe(want(n));
+      });
+    }
   }
 });
 
@@ -80,14 +108,14 @@ describe('matching work is charged to the evaluation', () => {
     return total;
   };
 
-  // Doubling the input at most doubles the work (2.5 leaves room for fixed costs).
+  // Doubling the input at most doubles the work (2.5 leaves room for fixed costs), on each
+  // engine (matchRe2 would answer some of these with indexOf, see matchonly.ts).
   for (const p of ['^(a+)+$', '(a|a)*b', '(.*a){20}z', '(?:a?){30}a{30}$']) {
     it(`work grows linearly with the input: ${p}`, () => {
       const r = compileRe2(p);
-      // 500 and 1,000 characters go to the backtracker, 50,000 and 100,000 to the Pike VM.
-      for (const n of [500, 50_000]) {
-        const w1 = workOf((b) => matchRe2(r, 'a'.repeat(n) + '!', b));
-        const w2 = workOf((b) => matchRe2(r, 'a'.repeat(2 * n) + '!', b));
+      for (const engine of [backtrackSearch, pikeSearch]) {
+        const w1 = workOf((b) => engine(r.prog, 'a'.repeat(2_000) + '!', 0, 0, b));
+        const w2 = workOf((b) => engine(r.prog, 'a'.repeat(4_000) + '!', 0, 0, b));
         expect(w1).toBeGreaterThan(0);
         expect(w2 / w1).toBeLessThanOrEqual(2.5);
       }

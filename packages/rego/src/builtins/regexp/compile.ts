@@ -54,6 +54,13 @@ export interface Prog {
   prefix: string;
   /** The pattern is exactly this literal text, without groups (undefined otherwise). */
   literal: string | undefined;
+  /**
+   * Which ASCII characters a match can begin with (1 = may), when every match consumes a
+   * character: searchers skip the other positions. Undefined when some match may be empty.
+   */
+  first: Uint8Array | undefined;
+  /** Whether a match can begin with a character outside ASCII. */
+  firstWide: boolean;
 }
 
 class Builder {
@@ -212,6 +219,49 @@ function anchoredAtStart(n: Node): boolean {
   }
 }
 
+/** The characters a match can begin with: what the instructions reachable from `start` without input consume. */
+function firstChars(op: Uint8Array, arg: Int32Array, out: Int32Array, out1: Int32Array, classes: CharClass[], start: number): { first: Uint8Array | undefined; firstWide: boolean } {
+  const first = new Uint8Array(128);
+  let firstWide = false;
+  const seen = new Uint8Array(op.length);
+  const stack = [start];
+  while (stack.length > 0) {
+    const pc = stack.pop()!;
+    if (seen[pc]) continue;
+    seen[pc] = 1;
+    switch (op[pc]) {
+      case Op.Match:
+        return { first: undefined, firstWide: true };
+      case Op.Split:
+        stack.push(out[pc]!, out1[pc]!);
+        break;
+      case Op.Save:
+      case Op.Assert:
+        // An assertion only narrows where a match begins; passing over it stays a superset.
+        stack.push(out[pc]!);
+        break;
+      case Op.Char: {
+        const c = arg[pc]!;
+        if (c < 0x80) first[c] = 1;
+        else firstWide = true;
+        break;
+      }
+      case Op.Class: {
+        const cls = classes[arg[pc]!]!;
+        for (let c = 0; c < 0x80; c++) if (cls.has(c)) first[c] = 1;
+        const ranges = cls.exactRanges;
+        firstWide ||= ranges === undefined || ranges.some(([, hi]) => hi >= 0x80);
+        break;
+      }
+      default:
+        first.fill(1);
+        firstWide = true;
+    }
+  }
+  // A set that lets everything through would only slow the searchers down.
+  return { first: firstWide && first.every((x) => x === 1) ? undefined : first, firstWide };
+}
+
 /** Compile a parsed pattern with `groups` capture groups; throws Re2SyntaxError when too large. */
 export function compileProg(node: Node, groups: number, pattern: string): Prog {
   const b = new Builder(pattern);
@@ -219,13 +269,18 @@ export function compileProg(node: Node, groups: number, pattern: string): Prog {
   const close = b.emit(Op.Save, 1, match);
   const start = b.emit(Op.Save, 0, b.node(node, close));
   const lit = literalPrefix(node);
+  const op = Uint8Array.from(b.op);
+  const arg = Int32Array.from(b.arg);
+  const out = Int32Array.from(b.out);
+  const out1 = Int32Array.from(b.out1);
   return {
-    op: Uint8Array.from(b.op),
-    arg: Int32Array.from(b.arg),
-    out: Int32Array.from(b.out),
-    out1: Int32Array.from(b.out1),
+    op,
+    arg,
+    out,
+    out1,
     classes: b.classes,
     start,
+    ...firstChars(op, arg, out, out1, b.classes, start),
     nslots: 2 * (groups + 1),
     anchored: anchoredAtStart(node),
     prefix: lit.text,

@@ -105,7 +105,7 @@ class Machine {
    */
   search(s: string, start: number, budget: Budget | undefined): Int32Array | undefined {
     const prog = this.prog;
-    const { op, arg, out, classes } = prog;
+    const { op, arg, out, classes, first, firstWide } = prog;
     const nslots = this.nslots;
     const len = s.length;
     let clist = this.clist;
@@ -122,6 +122,14 @@ class Machine {
           if (next < 0) break;
           pos = next;
           if (prog.anchored && pos !== 0) break;
+        } else if (clist.n === 0 && first !== undefined) {
+          // Nor at a character no match begins with.
+          while (pos < len) {
+            const c = s.charCodeAt(pos);
+            if (c < 0x80 ? first[c] === 1 : firstWide) break;
+            pos++;
+          }
+          if (pos === len || (prog.anchored && pos !== 0)) break;
         }
         this.work.fill(-1);
         this.add(clist, prog.start, s, pos);

@@ -1,8 +1,8 @@
 /**
  * Go's `regexp` API as OPA's built-ins use it — match, find (all), split, replace with
  * `$1`/`${name}` templates — on our linear-time engine: parse.ts reads RE2 syntax,
- * compile.ts builds the program, and each search runs on the Pike VM (pikevm.ts), or on the
- * bounded backtracker (backtrack.ts) when submatches are wanted and program × input is small.
+ * compile.ts builds the program, and each search runs on the bounded backtracker
+ * (backtrack.ts) when program × input is small, or else on the Pike VM (pikevm.ts).
  * Both cost O(program × input), so no pattern can make a search super-linear; a pattern that
  * is one literal is found with indexOf. Patterns on which V8's backtracking is provably
  * linear and agrees with Go (safety.ts) run on V8's RegExp instead (v8.ts), an order of
@@ -15,31 +15,41 @@ import { backtrackSearch, canBacktrack } from './backtrack.ts';
 import { compileProg, type Prog } from './compile.ts';
 import { parseRe2, Re2SyntaxError, type Node } from './parse.ts';
 import type { Budget } from './budget.ts';
+import { matchOnly } from './matchonly.ts';
 import { pikeSearch } from './pikevm.ts';
 import { v8Exec, v8Path, v8Test, type V8Path } from './v8.ts';
 
 export { Re2SyntaxError } from './parse.ts';
 
-/** A compiled Go regular expression. */
-export interface Re2 {
+/** A pattern compiled for our engine, and for V8 when V8 may run it (v8.ts). */
+interface Engines {
   prog: Prog;
+  v8: V8Path | undefined;
+}
+
+/** A compiled Go regular expression. */
+export interface Re2 extends Engines {
   /** Capture group names by group number (index 0 unused); '' for unnamed groups. */
   names: string[];
   /** Number of capture groups. */
   groups: number;
-  /** V8's RegExp for the pattern, when it may run it (v8.ts). */
-  v8: V8Path | undefined;
+  /** The pattern for yes/no questions (matchonly.ts); this one when that changes nothing. */
+  matcher: Engines;
 }
 
 /** Compile a parsed pattern; throws Re2SyntaxError when the program is too large. */
 export function re2FromNode(node: Node, names: string[], pattern: string): Re2 {
   const groups = names.length - 1;
   const prog = compileProg(node, groups, pattern);
-  return { prog, names, groups, v8: v8Path(node, prog) };
+  const full: Engines = { prog, v8: v8Path(node, prog) };
+  const m = matchOnly(node);
+  const mprog = compileProg(m, 0, pattern);
+  const matcher = mprog.op.length < prog.op.length ? { prog: mprog, v8: v8Path(m, mprog) } : full;
+  return { ...full, names, groups, matcher };
 }
 
 /** V8's RegExp for `r` when it may take input `s`. */
-function v8For(r: Re2, s: string): V8Path | undefined {
+function v8For(r: Engines, s: string): V8Path | undefined {
   const v = r.v8;
   return v !== undefined && s.length <= v.maxInput ? v : undefined;
 }
@@ -69,21 +79,22 @@ export function compileRe2(pattern: string): Re2 {
 }
 
 /** The first `nslots` capture slots of the leftmost-first match at or after `pos`. */
-function search(r: Re2, s: string, pos: number, nslots: number, budget: Budget | undefined): Int32Array | undefined {
+function search(r: Engines, s: string, pos: number, nslots: number, budget: Budget | undefined): Int32Array | undefined {
   const lit = r.prog.literal;
   if (lit !== undefined) {
     const at = s.indexOf(lit, pos);
     if (budget) budget((at < 0 ? s.length : at + lit.length) - pos + 1);
     return at < 0 ? undefined : Int32Array.of(at, at + lit.length);
   }
-  // The backtracker pays off when it saves copying capture slots between threads; for a
-  // yes/no answer or the match bounds alone the Pike VM measured faster (bench/rego/regex.ts).
-  if (nslots > 2 && canBacktrack(r.prog, s.length - pos)) return backtrackSearch(r.prog, s, pos, nslots, budget);
+  // The backtracker measured 2-4× faster than the Pike VM whenever its bitset fits, even for
+  // a yes/no answer: it follows one thread at a time and copies no capture slots.
+  if (canBacktrack(r.prog, s.length - pos)) return backtrackSearch(r.prog, s, pos, nslots, budget);
   return pikeSearch(r.prog, s, pos, nslots, budget);
 }
 
 /** Whether `s` contains a match of `r`. */
-export function matchRe2(r: Re2, s: string, budget?: Budget): boolean {
+export function matchRe2(re: Re2, s: string, budget?: Budget): boolean {
+  const r = re.matcher;
   const lit = r.prog.literal;
   if (lit !== undefined) {
     const at = s.indexOf(lit);
