@@ -1,6 +1,6 @@
 /**
  * Regular-expression built-ins with Go RE2 syntax and semantics, on our linear-time engine
- * (regexp/): `regex.match` (and the deprecated `re_match`), `regex.is_valid`,
+ * (regexp/, which hands V8 the patterns it proves linear there): `regex.match` (and the deprecated `re_match`), `regex.is_valid`,
  * `regex.split`, `regex.find_n`, `regex.find_all_string_submatch_n`, `regex.replace`,
  * `regex.template_match`, and `regex.globs_match` (whether two glob-like regexes share a
  * non-empty match; see globs-intersect.ts).

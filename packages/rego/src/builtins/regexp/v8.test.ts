@@ -52,14 +52,6 @@ describe('the safety check', () => {
   });
 });
 
-describe('yes/no questions', () => {
-  it('drop capture groups and the ends that match empty anywhere', () => {
-    expect(compileRe2('.*AKIA.*').matcher.prog.literal).toBe('AKIA');
-    expect(compileRe2('(a|(b))+').matcher.v8).toBeDefined();
-    expect(compileRe2('^.*x').matcher.prog.literal).toBeUndefined();
-  });
-});
-
 describe('running on V8', () => {
   it('falls back to the linear engine when V8 gives up', () => {
     const r = compileRe2('^(ab)+$');
