@@ -28,16 +28,13 @@
  * next without succeeding, so the retries scan disjoint stretches of the input, and their
  * total work stays linear.
  *
- * V8 also reports empty matches between the two halves of a surrogate pair (`\B` on
- * `a😀b`), where Go, matching runes, never looks; v8.ts hands such calls to the linear
- * engine.
- *
  * That bounds one match attempt. An unanchored search makes an attempt at every position,
- * so an attempt that can run far and then fail (`[^b]*b` on `aaaa…`) costs O(n²) overall. A
- * pattern is linear for the whole search when every unbounded quantifier is followed only by
- * what cannot fail (`role=(\w+)`, `[0-9]{3,}`): a failing attempt then stops within a
- * pattern-bounded distance. Other patterns are `perStart` only; the caller restricts those
- * to short inputs unless the pattern is anchored at the start of the text.
+ * so an attempt that can run far and then fail (`[^b]*b` on `aaaa…`) costs O(n²) overall.
+ * We measure how far an attempt can run before it either fails or reaches a part that
+ * cannot fail (`role=(\w+)` runs 6 characters, then `\w+` cannot fail after one), times
+ * the paths it may follow. When that is at most MAX_ATTEMPT the whole search is `linear`,
+ * at most MAX_ATTEMPT steps of V8 per character; other patterns are `perStart` only, and the
+ * caller restricts those to short inputs unless they are anchored at the start of the text.
  *
  * ## Where V8 answers differently from Go (refused)
  *
@@ -47,6 +44,9 @@
  *   iteration (`(a|(b))+`): JS clears it at each iteration, Go keeps the last value.
  * - A Unicode property under case folding, which JS can only express with the `i` flag on
  *   the whole pattern (the translation, v8.ts, refuses those).
+ * - Not refused but caught as it happens: V8 reports empty matches between the halves of a
+ *   surrogate pair (`\B` on `a😀b`), where Go, matching runes, never looks; v8.ts hands
+ *   such calls to the linear engine.
  */
 import type { CharClass, Range } from './charclass.ts';
 import { MAX_CP } from './charclass.ts';
@@ -59,7 +59,10 @@ import type { Node } from './parse.ts';
 const MAX_WIDE_RANGES = 8;
 
 /** Paths one match attempt may follow through alternations with overlapping branches. */
-const MAX_PATHS = 64;
+const MAX_PATHS = 16;
+
+/** Characters × paths an unanchored attempt may cover and still fail, for a `linear` search. */
+const MAX_ATTEMPT = 64;
 
 /** A set of characters (ASCII exactly, the rest as ranges), and whether it holds the end of the text. */
 class CharSet {
@@ -145,6 +148,8 @@ interface Own {
   all: CharSet;
   /** Its set when it is one character class (through capture groups). */
   leaf: CharSet | undefined;
+  /** The most characters it can consume (Infinity when unbounded). */
+  maxLen: number;
 }
 
 /** What the rest of the pattern, after some point, does. */
@@ -162,13 +167,14 @@ interface Cont {
   reach: CharSet;
   /** It matches empty without any assertion, so it cannot fail. */
   cannotFail: boolean;
+  /** The most characters it can consume before it reaches a point from which it cannot fail. */
+  span: number;
 }
 
 class Unsafe extends Error {}
 
 class Analysis {
-  perStart = false;
-  private paths = 1;
+  paths = 1;
   private readonly owns = new Map<Node, Own>();
 
   own(n: Node): Own {
@@ -184,11 +190,11 @@ class Analysis {
     switch (n.op) {
       case 'empty':
       case 'assert':
-        return { nullable: true, first: CharSet.empty, all: CharSet.empty, leaf: undefined };
+        return { nullable: true, first: CharSet.empty, all: CharSet.empty, leaf: undefined, maxLen: 0 };
       case 'char':
       case 'class': {
         const set = n.op === 'char' ? charSet(n.cp) : classSet(n.cls);
-        return { nullable: false, first: set, all: set, leaf: set };
+        return { nullable: false, first: set, all: set, leaf: set, maxLen: 1 };
       }
       case 'cap':
         return this.own(n.sub);
@@ -196,30 +202,34 @@ class Analysis {
         let nullable = true;
         let first = CharSet.empty;
         let all = CharSet.empty;
+        let maxLen = 0;
         for (const s of n.subs) {
           const o = this.own(s);
           if (nullable) first = first.union(o.first);
           nullable &&= o.nullable;
           all = all.union(o.all);
+          maxLen += o.maxLen;
         }
-        return { nullable, first, all, leaf: undefined };
+        return { nullable, first, all, leaf: undefined, maxLen };
       }
       case 'alt': {
         let nullable = false;
         let first = CharSet.empty;
         let all = CharSet.empty;
+        let maxLen = 0;
         for (const s of n.subs) {
           const o = this.own(s);
           nullable ||= o.nullable;
           first = first.union(o.first);
           all = all.union(o.all);
+          maxLen = Math.max(maxLen, o.maxLen);
         }
-        return { nullable, first, all, leaf: undefined };
+        return { nullable, first, all, leaf: undefined, maxLen };
       }
       case 'rep': {
-        if (n.max === 0) return { nullable: true, first: CharSet.empty, all: CharSet.empty, leaf: undefined };
+        if (n.max === 0) return { nullable: true, first: CharSet.empty, all: CharSet.empty, leaf: undefined, maxLen: 0 };
         const o = this.own(n.sub);
-        return { nullable: n.min === 0 || o.nullable, first: o.first, all: o.all, leaf: undefined };
+        return { nullable: n.min === 0 || o.nullable, first: o.first, all: o.all, leaf: undefined, maxLen: o.maxLen * (n.max === -1 ? Infinity : n.max) };
       }
     }
   }
@@ -237,7 +247,7 @@ class Analysis {
       case 'char':
       case 'class': {
         const set = this.own(n).first;
-        return { first: set, head: set, afterHead: k.reach, reach: set.union(k.reach), cannotFail: false };
+        return { first: set, head: set, afterHead: k.reach, reach: set.union(k.reach), cannotFail: false, span: 1 + k.span };
       }
       case 'cap':
         if (inLoop && !mandatory) throw new Unsafe();
@@ -250,19 +260,24 @@ class Analysis {
         let reach = CharSet.empty;
         let cannotFail = false;
         let overlapping = false;
+        let span = 0;
         for (const s of n.subs) {
           const b = this.walk(s, k, inLoop, false);
           overlapping ||= first.overlaps(b.first);
           first = first.union(b.first);
           reach = reach.union(b.reach);
           cannotFail ||= b.cannotFail;
+          span = Math.max(span, b.span);
         }
         if (overlapping) {
           this.paths *= n.subs.length;
           if (inLoop || this.paths > MAX_PATHS) throw new Unsafe();
         }
-        if (cannotFail) reach = CharSet.empty;
-        return { first, head: undefined, afterHead: reach, reach, cannotFail };
+        if (cannotFail) {
+          reach = CharSet.empty;
+          span = 0;
+        }
+        return { first, head: undefined, afterHead: reach, reach, cannotFail, span };
       }
       case 'rep':
         return this.rep(n, k, inLoop, mandatory);
@@ -278,7 +293,9 @@ class Analysis {
     // After one iteration come another iteration or what follows the quantifier.
     const bodyCannotFail = k.cannotFail && n.min <= 1;
     const bodyReach = bodyCannotFail ? CharSet.empty : reach;
-    const bodyK: Cont = loops ? { first: own.first.union(k.first), head: undefined, afterHead: bodyReach, reach: bodyReach, cannotFail: bodyCannotFail } : k;
+    const bodyK: Cont = loops
+      ? { first: own.first.union(k.first), head: undefined, afterHead: bodyReach, reach: bodyReach, cannotFail: bodyCannotFail, span: bodyCannotFail ? 0 : Infinity }
+      : k;
     this.walk(n.sub, bodyK, inLoop || loops, inLoop ? mandatory && n.min > 0 : true);
     const choice = n.max === -1 || n.max > n.min;
     if (choice && own.first.overlaps(k.first)) {
@@ -286,7 +303,6 @@ class Analysis {
       if (inLoop || own.leaf === undefined || k.head === undefined) throw new Unsafe();
       if (own.leaf.intersect(k.head).overlaps(k.afterHead)) throw new Unsafe();
     }
-    if (n.max === -1 && !k.cannotFail) this.perStart = true;
     const cannotFail = k.cannotFail && n.min === 0;
     return {
       first: n.min === 0 ? own.first.union(k.first) : own.first,
@@ -294,24 +310,33 @@ class Analysis {
       afterHead: cannotFail ? CharSet.empty : reach,
       reach: cannotFail ? CharSet.empty : reach,
       cannotFail,
+      // When what follows cannot fail, neither can this once its mandatory iterations are done.
+      span: k.cannotFail ? own.maxLen * n.min : own.maxLen * (n.max === -1 ? Infinity : n.max) + k.span,
     };
   }
 }
 
-/**
- * How V8's backtracking behaves on `node`: `unsafe` (possibly super-linear, or answers that
- * differ from Go's), `linear` (a whole unanchored search is linear in the input), or
- * `perStart` (each match attempt is linear, so a search from every position may be
- * quadratic).
- */
-export function backtrackSafety(node: Node): 'unsafe' | 'linear' | 'perStart' {
+/** How V8's backtracking behaves on a pattern. */
+export interface Safety {
+  /**
+   * `unsafe`: possibly super-linear, or answers that differ from Go's; `linear`: a whole
+   * unanchored search is linear in the input; `perStart`: each match attempt is linear, so a
+   * search from every position may be quadratic.
+   */
+  kind: 'unsafe' | 'linear' | 'perStart';
+  /** Paths one attempt may follow (alternations with overlapping branches), at most MAX_PATHS. */
+  paths: number;
+}
+
+export function backtrackSafety(node: Node): Safety {
   const a = new Analysis();
-  const end: Cont = { first: CharSet.endOfText, head: undefined, afterHead: CharSet.empty, reach: CharSet.empty, cannotFail: true };
+  const end: Cont = { first: CharSet.endOfText, head: undefined, afterHead: CharSet.empty, reach: CharSet.empty, cannotFail: true, span: 0 };
+  let whole: Cont;
   try {
-    a.walk(node, end, false, true);
+    whole = a.walk(node, end, false, true);
   } catch (e) {
-    if (e instanceof Unsafe) return 'unsafe';
+    if (e instanceof Unsafe) return { kind: 'unsafe', paths: a.paths };
     throw e;
   }
-  return a.perStart ? 'perStart' : 'linear';
+  return { kind: whole.span * a.paths <= MAX_ATTEMPT ? 'linear' : 'perStart', paths: a.paths };
 }

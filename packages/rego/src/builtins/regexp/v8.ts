@@ -7,7 +7,8 @@
  * characters, as Go's does.
  *
  * V8's work is linear by construction here, so it is charged to the budget by the stretch
- * of input each call covers, at the rate the other engines pay per character.
+ * of input each call covers, at the rate the other engines pay per character. (safety.ts
+ * bounds V8's steps per character, so the time a charged unit buys stays bounded too.)
  */
 import { jsCodePoint } from './charclass.ts';
 import type { Budget } from './budget.ts';
@@ -82,7 +83,7 @@ export interface V8Path {
 /** The fast path for `node` compiled as `prog`, when it is safe and JS can express it. */
 export function v8Path(node: Node, prog: Prog): V8Path | undefined {
   const safety = backtrackSafety(node);
-  if (safety === 'unsafe') return undefined;
+  if (safety.kind === 'unsafe') return undefined;
   const src = toJs(node);
   if (src === undefined) return undefined;
   let re: RegExp;
@@ -92,7 +93,8 @@ export function v8Path(node: Node, prog: Prog): V8Path | undefined {
     // Beyond V8's own limits (a pattern too large for it): the linear engine takes it.
     return undefined;
   }
-  const maxInput = prog.anchored || safety === 'linear' ? Infinity : PER_START_MAX_INPUT;
+  // Each path through overlapping alternations may repeat the quadratic scan.
+  const maxInput = prog.anchored || safety.kind === 'linear' ? Infinity : Math.floor(PER_START_MAX_INPUT / safety.paths);
   return { re, maxInput, prefix: prog.prefix };
 }
 
