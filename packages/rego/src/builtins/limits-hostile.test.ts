@@ -4,35 +4,26 @@
  * clean eval_limit_error (never crash the process or hang) — while ordinary sizes still work.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, RegoError } from '../index.ts';
+import { compile } from '../index.ts';
+import { regoErrorOf } from './test-support.ts';
 
 function evaluate(body: string): unknown {
   const policy = compile({ modules: { 'p.rego': `package p\n\nresult := x if {\n\t${body}\n}` } });
   return policy.evaluate('data.p.result', { limits: { timeoutMs: 20_000 }, strictBuiltinErrors: true });
 }
 
-function errorOf(f: () => unknown): RegoError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RegoError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
-
 describe('sized built-ins count their output before allocating', () => {
   it('numbers.range of a billion is a limit error, not a crash', () => {
-    const e = errorOf(() => evaluate('x := count(numbers.range(1, 1000000000))'));
+    const e = regoErrorOf(() => evaluate('x := count(numbers.range(1, 1000000000))'));
     expect(e.code).toBe('eval_limit_error');
     expect(evaluate('x := count(numbers.range(1, 1000))')).toBe(1000);
-    expect(errorOf(() => evaluate('x := count(numbers.range_step(1, 1000000000000, 7))')).code).toBe('eval_limit_error');
+    expect(regoErrorOf(() => evaluate('x := count(numbers.range_step(1, 1000000000000, 7))')).code).toBe('eval_limit_error');
     expect(evaluate('x := numbers.range_step(1, 1000000000000, 500000000000)')).toEqual([1, 500000000001]);
   });
 
   it('net.cidr_expand of a whole address space', () => {
-    expect(errorOf(() => evaluate('x := count(net.cidr_expand("0.0.0.0/0"))')).code).toBe('eval_limit_error');
-    expect(errorOf(() => evaluate('x := count(net.cidr_expand("2001:db8::/64"))')).code).toBe('eval_limit_error');
+    expect(regoErrorOf(() => evaluate('x := count(net.cidr_expand("0.0.0.0/0"))')).code).toBe('eval_limit_error');
+    expect(regoErrorOf(() => evaluate('x := count(net.cidr_expand("2001:db8::/64"))')).code).toBe('eval_limit_error');
     expect(evaluate('x := count(net.cidr_expand("10.0.0.0/24"))')).toBe(256);
   });
 
@@ -44,15 +35,15 @@ describe('sized built-ins count their output before allocating', () => {
   });
 
   it('strings.render_template with a huge range', () => {
-    expect(errorOf(() => evaluate('x := strings.render_template("{{range 100000000}}x{{end}}", {})')).code).toBe('eval_limit_error');
-    expect(errorOf(() => evaluate('x := strings.render_template("{{range 5000}}{{range 5000}}x{{end}}{{end}}", {})')).code).toBe('eval_limit_error');
+    expect(regoErrorOf(() => evaluate('x := strings.render_template("{{range 100000000}}x{{end}}", {})')).code).toBe('eval_limit_error');
+    expect(regoErrorOf(() => evaluate('x := strings.render_template("{{range 5000}}{{range 5000}}x{{end}}{{end}}", {})')).code).toBe('eval_limit_error');
     expect(evaluate('x := strings.render_template("{{range 3}}x{{end}}", {})')).toBe('xxx');
   });
 
   it('graph.reachable_paths over a dense graph', () => {
     const nodes = 'abcdefghijklmnop'.split('');
     const graph = JSON.stringify(Object.fromEntries(nodes.map((n) => [n, nodes.filter((m) => m !== n)])));
-    expect(errorOf(() => evaluate(`x := count(graph.reachable_paths(${graph}, ["a"]))`)).code).toBe('eval_limit_error');
+    expect(regoErrorOf(() => evaluate(`x := count(graph.reachable_paths(${graph}, ["a"]))`)).code).toBe('eval_limit_error');
     expect(evaluate('x := graph.reachable_paths({"a": ["b"], "b": []}, ["a"])')).toEqual([['a', 'b']]);
   });
 });

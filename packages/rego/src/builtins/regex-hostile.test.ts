@@ -5,7 +5,8 @@
  * wall time: a super-linear engine would hang these tests until vitest's timeout.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, RegoError } from '../index.ts';
+import { compile } from '../index.ts';
+import { regoErrorOf } from './test-support.ts';
 import { backtrackSearch } from './regexp/backtrack.ts';
 import { pikeSearch } from './regexp/pikevm.ts';
 import { compileRe2, findAll } from './regexp/regexp.ts';
@@ -15,16 +16,6 @@ const limits = { timeoutMs: 20_000 };
 function evaluate(body: string, input: unknown): unknown {
   const policy = compile({ modules: { 'p.rego': `package p\n\nresult := x if {\n\t${body}\n}` } });
   return policy.evaluate('data.p.result', { input, limits, strictBuiltinErrors: true });
-}
-
-function errorOf(f: () => unknown): RegoError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RegoError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
 }
 
 const catastrophic = ['^(a+)+$', '(a|a)*b', '(a*)*b', '(.*a){20}z', '(x+x+)+y', '^(\\w+\\s?)*$'];
@@ -96,7 +87,7 @@ describe('glob.match with many stars', () => {
 describe('matching work is charged to the evaluation', () => {
   it('a long scan stops at the step limit', () => {
     const policy = compile({ modules: { 'p.rego': 'package p\n\nx := regex.match(`(a|b|c|d)*e`, input.s)' } });
-    const e = errorOf(() => policy.evaluate('data.p.x', { input: { s: 'abcd'.repeat(250_000) }, limits: { maxSteps: 5_000 } }));
+    const e = regoErrorOf(() => policy.evaluate('data.p.x', { input: { s: 'abcd'.repeat(250_000) }, limits: { maxSteps: 5_000 } }));
     expect(e.code).toBe('eval_limit_error');
     expect(policy.evaluate('data.p.x', { input: { s: 'abcd'.repeat(250_000) } })).toBe(false);
   });
@@ -132,9 +123,9 @@ describe('matching work is charged to the evaluation', () => {
 
 describe('programs are bounded', () => {
   it('rejects repeat counts over 1000 and programs too large, with Go wording', () => {
-    const e = errorOf(() => evaluate('x := regex.match(input.p, "a")', { p: 'a{1001}' }));
+    const e = regoErrorOf(() => evaluate('x := regex.match(input.p, "a")', { p: 'a{1001}' }));
     expect(e.message).toContain('error parsing regexp: invalid repeat count: `{1001}`');
-    const big = errorOf(() => evaluate('x := regex.match(input.p, "a")', { p: '((a{1000}){1000}){1000}' }));
+    const big = regoErrorOf(() => evaluate('x := regex.match(input.p, "a")', { p: '((a{1000}){1000}){1000}' }));
     expect(big.message).toContain('error parsing regexp: expression too large');
     expect(evaluate('x := regex.match(input.p, input.s)', { p: '^a{1000}$', s: 'a'.repeat(1000) })).toBe(true);
   });

@@ -4,6 +4,7 @@
  * assert both.
  */
 import { BuiltinError } from './errors.ts';
+import { RegoError } from '../compiler/errors.ts';
 import { builtinsByName } from './index.ts';
 import type { BuiltinContext } from './decl.ts';
 import type { Value } from '../value.ts';
@@ -32,4 +33,15 @@ export function errorOf(name: string, ...args: Value[]): { code: string; message
     throw e;
   }
   throw new Error(`${name} did not fail`);
+}
+
+/** The RegoError a whole evaluation raises; fails the test if it succeeds or throws anything else. */
+export function regoErrorOf(f: () => unknown): RegoError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RegoError) return e;
+    throw e;
+  }
+  throw new Error('expected an error');
 }

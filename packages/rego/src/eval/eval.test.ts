@@ -4,18 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile, evalQuery, RegoError } from '../index.ts';
+import { regoErrorOf } from '../builtins/test-support.ts';
 
 const mod = (src: string): Record<string, string> => ({ 'p.rego': src });
-
-function errorOf(f: () => unknown): RegoError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RegoError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('undefined vs false', () => {
   const p = compile({
@@ -44,19 +35,19 @@ deny if input.role == "guest"
 describe('conflicts', () => {
   it('complete rules must not produce multiple outputs', () => {
     const p = compile({ modules: mod('package t\np := 1 if true\np := 2 if true') });
-    const e = errorOf(() => p.evaluate('data.t.p'));
+    const e = regoErrorOf(() => p.evaluate('data.t.p'));
     expect(e.code).toBe('eval_conflict_error');
     expect(e.message).toContain('complete rules must not produce multiple outputs');
   });
   it('functions must not produce multiple outputs for same inputs', () => {
     const p = compile({ modules: mod('package t\nf(x) := 1 if x > 0\nf(x) := 2 if x > 1\nr := f(5)') });
-    const e = errorOf(() => p.evaluate('data.t.r'));
+    const e = regoErrorOf(() => p.evaluate('data.t.r'));
     expect(e.code).toBe('eval_conflict_error');
     expect(e.message).toContain('functions must not produce multiple outputs for same inputs');
   });
   it('object keys must be unique', () => {
     const p = compile({ modules: mod('package t\no[k] := v if { some k in ["a"]; some v in [1, 2] }') });
-    expect(errorOf(() => p.evaluate('data.t.o')).message).toContain('object keys must be unique');
+    expect(regoErrorOf(() => p.evaluate('data.t.o')).message).toContain('object keys must be unique');
   });
 });
 
@@ -137,22 +128,22 @@ describe('limits and cancellation', () => {
   });
   it('stops a huge comprehension with a limit error in bounded time', () => {
     const t0 = Date.now();
-    const e = errorOf(() => heavy.evaluate('data.t.n', { limits: { maxSteps: 200_000 } }));
+    const e = regoErrorOf(() => heavy.evaluate('data.t.n', { limits: { maxSteps: 200_000 } }));
     expect(e.code).toBe('eval_limit_error');
     expect(Date.now() - t0).toBeLessThan(5000);
   });
   it('enforces the deadline', () => {
-    const e = errorOf(() => heavy.evaluate('data.t.n', { limits: { timeoutMs: 50, maxOutputItems: 1e12, maxSteps: 1e12 } }));
+    const e = regoErrorOf(() => heavy.evaluate('data.t.n', { limits: { timeoutMs: 50, maxOutputItems: 1e12, maxSteps: 1e12 } }));
     expect(e.code).toBe('eval_limit_error');
   });
   it('enforces the output size limit', () => {
-    const e = errorOf(() => heavy.evaluate('data.t.n', { limits: { maxOutputItems: 1000 } }));
+    const e = regoErrorOf(() => heavy.evaluate('data.t.n', { limits: { maxOutputItems: 1000 } }));
     expect(e.message).toContain('output size');
   });
   it('honours an AbortSignal', () => {
     const ac = new AbortController();
     ac.abort();
-    const e = errorOf(() => heavy.evaluate('data.t.n', { signal: ac.signal }));
+    const e = regoErrorOf(() => heavy.evaluate('data.t.n', { signal: ac.signal }));
     expect(e.code).toBe('eval_cancel_error');
   });
   it('turns deep nesting into a limit error, not a crash', () => {
@@ -176,7 +167,7 @@ describe('built-in errors', () => {
     expect(p.evaluate('data.t.r')).toBe('fallback');
   });
   it('abort the query with the built-in error code when strict', () => {
-    const e = errorOf(() => p.evaluate('data.t.q', { input: { d: 0 }, strictBuiltinErrors: true }));
+    const e = regoErrorOf(() => p.evaluate('data.t.q', { input: { d: 0 }, strictBuiltinErrors: true }));
     expect(e.code).toBe('eval_builtin_error');
     expect(e.message).toContain('div: divide by zero');
   });
