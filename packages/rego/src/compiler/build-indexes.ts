@@ -6,9 +6,8 @@
  * constant differs. Definitions without such a comparison (or with `else`) always run.
  */
 import { valueKey, type Value } from '../value.ts';
-import type { RuleTree } from './build-rule-tree.ts';
 import type { IExpr, ITerm } from './ir.ts';
-import type { DefPlan, IndexPlan } from '../eval/types.ts';
+import type { DefPlan, IndexPlan, RuleTree } from '../eval/types.ts';
 import { ObjectValue, SetValue } from '../value.ts';
 
 function inputPath(t: ITerm): string[] | undefined {

@@ -4,34 +4,8 @@
  * as `data.a.b.c` is resolved to the group it names by walking the tree once at compile time.
  */
 import type { ErrorList } from './errors.ts';
-import type { Module } from '../ast/nodes.ts';
-import type { IRule, RuleKind } from './ir.ts';
-import type { GroupPlan } from '../eval/types.ts';
-
-export interface RuleGroup {
-  id: number;
-  path: string[];
-  name: string;
-  kind: RuleKind;
-  defs: IRule[];
-  defaultRule: IRule | undefined;
-  /** Filled by the `plan` stage. */
-  plan: GroupPlan | undefined;
-}
-
-export interface TreeNode {
-  path: string[];
-  children: Map<string, TreeNode>;
-  group: RuleGroup | undefined;
-}
-
-export interface RuleTree {
-  root: TreeNode;
-  groups: RuleGroup[];
-  byName: Map<string, RuleGroup>;
-  /** Every compiled module (for package-level metadata). */
-  modules: Module[];
-}
+import type { IRule } from './ir.ts';
+import type { RuleGroup, RuleTree, TreeNode } from '../eval/types.ts';
 
 export function buildRuleTree(rules: IRule[], errors: ErrorList, packages: string[][] = []): RuleTree {
   const root: TreeNode = { path: [], children: new Map(), group: undefined };

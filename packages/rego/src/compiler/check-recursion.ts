@@ -6,7 +6,8 @@
  */
 import type { ErrorList } from './errors.ts';
 import type { ITerm } from './ir.ts';
-import { groupsUnder, type RuleGroup, type RuleTree, type TreeNode } from './build-rule-tree.ts';
+import { groupsUnder } from './build-rule-tree.ts';
+import type { RuleGroup, RuleTree, TreeNode } from '../eval/types.ts';
 import { visitRule } from './walk.ts';
 
 /** Groups a data ref (path operands) may read. */

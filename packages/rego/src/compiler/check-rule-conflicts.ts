@@ -4,7 +4,7 @@
  * rest — kinds and defaults — is checked while the tree is built).
  */
 import type { ErrorList } from './errors.ts';
-import type { RuleTree, TreeNode } from './build-rule-tree.ts';
+import type { RuleTree, TreeNode } from '../eval/types.ts';
 
 export function checkRuleConflicts(tree: RuleTree, errors: ErrorList): void {
   const visit = (node: TreeNode): void => {

@@ -9,7 +9,7 @@ import type { Module } from '../ast/nodes.ts';
 import { ErrorList, RegoCompileError, RegoError } from './errors.ts';
 import { packagePath, resolveRefs, type Names } from './resolve-refs.ts';
 import { lowerQuery, rewriteLocalVars } from './rewrite-local-vars.ts';
-import { buildRuleTree, type RuleTree } from './build-rule-tree.ts';
+import { buildRuleTree } from './build-rule-tree.ts';
 import { checkRuleConflicts } from './check-rule-conflicts.ts';
 import { checkQuerySafety, checkSafety } from './check-safety.ts';
 import { checkRecursion } from './check-recursion.ts';
@@ -19,7 +19,7 @@ import { Planner } from './plan.ts';
 import { buildIndexes } from './build-indexes.ts';
 import type { StageName } from './stages.ts';
 import type { IQuery, IRule } from './ir.ts';
-import type { BodyFn } from '../eval/types.ts';
+import type { BodyFn, RuleTree } from '../eval/types.ts';
 
 export interface CompileModulesOptions {
   regoVersion?: 'v0' | 'v1';

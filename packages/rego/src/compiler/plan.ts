@@ -9,8 +9,7 @@
 import { NOT_PLAIN, ObjectValue, SetValue, compare, equals, isObject, readJSONPath, toRegoText, valueKey, type Value } from '../value.ts';
 import { RegoError, type ErrorList } from './errors.ts';
 import type { FnTarget, IBody, IExpr, IQuery, IRule, ITerm, IWith, Slot } from './ir.ts';
-import type { RuleTree, TreeNode, RuleGroup } from './build-rule-tree.ts';
-import type { BodyFn, DefPlan, Frame, IterFn, MatchFn, ValFn, VK, K } from '../eval/types.ts';
+import type { BodyFn, DefPlan, Frame, IterFn, MatchFn, ValFn, VK, K, RuleGroup, RuleTree, TreeNode } from '../eval/types.ts';
 import type { EvalContext, FnOverride } from '../eval/context.ts';
 import { baseAt, baseWithOverrides, dataWalk, indexFrom, indexValue, iterate, nodeValue, overrideAt, patchValue } from '../eval/refs.ts';
 import { callFunction, groupValue } from '../eval/rules.ts';
@@ -1081,9 +1080,9 @@ export class Planner {
       case 'internal.member_3':
         return member3(args[0]!, args[1]!, args[2]!);
       case 'rego.metadata.chain':
-        return metadataChain(c);
+        return metadataChain(c, this.tree);
       case 'rego.metadata.rule':
-        return metadataRule(c);
+        return metadataRule(c, this.tree);
       case 'rego.parse_module':
         return parseModuleBuiltin(c, args, loc);
       case 'trace':

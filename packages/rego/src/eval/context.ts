@@ -7,7 +7,6 @@
  */
 import type { BuiltinContext } from '../builtins/decl.ts';
 import { RegoError } from '../compiler/errors.ts';
-import type { RuleTree } from '../compiler/build-rule-tree.ts';
 import type { IRule } from '../compiler/ir.ts';
 import type { Value } from '../value.ts';
 
@@ -101,15 +100,10 @@ export class EvalContext {
   /** The rule whose body is being evaluated, if any (for rego.metadata.*). */
   currentRule: IRule | undefined = undefined;
 
-  constructor(
-    readonly tree: RuleTree,
-    input: Value | undefined,
-    data: Value,
-    opts: EvalOptions,
-  ) {
+  /** `ngroups`: how many rule groups the policy has (the size of `cache`). */
+  constructor(ngroups: number, input: Value | undefined, data: Value, opts: EvalOptions) {
     const l = opts.limits;
     // Sized for the policy's groups up front (no growth on the first writes).
-    const ngroups = tree.groups.length;
     this.cache = ngroups <= 64 ? new Array<Value | typeof UNDEFINED_RULE | undefined>(ngroups) : [];
     this.input = input;
     this.data = data;

@@ -9,6 +9,7 @@ import { BuiltinError } from '../builtins/errors.ts';
 import { RegoError } from '../compiler/errors.ts';
 import { ObjectValue, fromJSON, makeObject, type Value } from '../value.ts';
 import type { EvalContext } from './context.ts';
+import type { RuleTree } from './types.ts';
 import { packagePath } from '../compiler/resolve-refs.ts';
 
 function annotationValue(a: Annotations): Value {
@@ -19,10 +20,10 @@ function annotationValue(a: Annotations): Value {
   return out;
 }
 
-function ruleAnnotations(c: EvalContext): { rule: Annotations[]; doc: Annotations[]; path: string[] } | undefined {
+function ruleAnnotations(c: EvalContext, tree: RuleTree): { rule: Annotations[]; doc: Annotations[]; path: string[] } | undefined {
   const r = c.currentRule;
   if (!r) return undefined;
-  const g = c.tree.byName.get('data.' + r.path.join('.'));
+  const g = tree.byName.get('data.' + r.path.join('.'));
   const rule = r.annotations.filter((a) => a.scope === 'rule');
   const doc: Annotations[] = [];
   for (const d of [...(g?.defs ?? []), ...(g?.defaultRule ? [g.defaultRule] : [])]) {
@@ -31,15 +32,15 @@ function ruleAnnotations(c: EvalContext): { rule: Annotations[]; doc: Annotation
   return { rule, doc, path: r.path };
 }
 
-export function metadataRule(c: EvalContext): Value {
-  const ra = ruleAnnotations(c);
+export function metadataRule(c: EvalContext, tree: RuleTree): Value {
+  const ra = ruleAnnotations(c, tree);
   if (!ra) return new ObjectValue();
   const a = ra.rule[0] ?? ra.doc[0];
   return a ? annotationValue(a) : new ObjectValue();
 }
 
-export function metadataChain(c: EvalContext): Value {
-  const ra = ruleAnnotations(c);
+export function metadataChain(c: EvalContext, tree: RuleTree): Value {
+  const ra = ruleAnnotations(c, tree);
   const r = c.currentRule;
   if (!ra || !r) return [];
   const out: Value[] = [];
@@ -53,7 +54,7 @@ export function metadataChain(c: EvalContext): Value {
   for (const a of own) out.push(entry(ra.path, a));
   const pkg = packagePath(r.module);
   // Package annotations of this package (any module), then subpackages scopes of parents.
-  const modules = c.tree.modules;
+  const modules = tree.modules;
   for (let n = pkg.length; n >= 1; n--) {
     const p = pkg.slice(0, n);
     for (const m of modules) {

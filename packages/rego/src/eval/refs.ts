@@ -7,8 +7,8 @@
  */
 import { ObjectValue, SetValue, equals, isObject, type Value } from '../value.ts';
 import { RegoError } from '../compiler/errors.ts';
-import type { TreeNode } from '../compiler/build-rule-tree.ts';
 import type { EvalContext, OverrideNode } from './context.ts';
+import type { TreeNode } from './types.ts';
 import { groupValue } from './rules.ts';
 
 /** `v[key]` for arrays (integer index), objects (key) and sets (membership). */

@@ -6,9 +6,8 @@
  */
 import { ObjectValue, SetValue, equals, isObject, isSet, valueKey, type Value } from '../value.ts';
 import { RegoError } from '../compiler/errors.ts';
-import type { RuleGroup } from '../compiler/build-rule-tree.ts';
 import { UNDEFINED_RULE, type EvalContext } from './context.ts';
-import type { DefPlan, Frame, GroupPlan } from './types.ts';
+import type { DefPlan, Frame, GroupPlan, RuleGroup } from './types.ts';
 
 const COMPLETE_CONFLICT = 'complete rules must not produce multiple outputs';
 const FUNCTION_CONFLICT = 'functions must not produce multiple outputs for same inputs';

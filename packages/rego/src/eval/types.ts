@@ -3,11 +3,13 @@
  * into these closures once; evaluation only calls them. All closures are in continuation-
  * passing style: a continuation returns `true` to stop the search (early exit) and `false`
  * to ask for more solutions; a binder sets a frame slot, calls its continuation, and clears
- * the slot again so backtracking needs no trail.
+ * the slot again so backtracking needs no trail. The rule tree (stage `build-rule-tree`) is
+ * here too, since each group carries its plan: the compiler imports these types, never the
+ * reverse.
  */
+import type { Module } from '../ast/nodes.ts';
 import type { Value } from '../value.ts';
-import type { IRule } from '../compiler/ir.ts';
-import type { RuleGroup } from '../compiler/build-rule-tree.ts';
+import type { IRule, RuleKind } from '../compiler/ir.ts';
 import type { EvalContext } from './context.ts';
 
 export type Frame = (Value | undefined)[];
@@ -57,4 +59,32 @@ export interface GroupPlan {
   index: IndexPlan | undefined;
   /** Every definition has the same constant value: stop at the first that succeeds. */
   earlyExit: boolean;
+}
+
+/** The definitions of one rule (all with the same ground head path), and its plan. */
+export interface RuleGroup {
+  id: number;
+  path: string[];
+  name: string;
+  kind: RuleKind;
+  defs: IRule[];
+  defaultRule: IRule | undefined;
+  /** Filled by the `plan` stage. */
+  plan: GroupPlan | undefined;
+}
+
+/** A node of the `data` namespace: children by key, and the rule group defined here, if any. */
+export interface TreeNode {
+  path: string[];
+  children: Map<string, TreeNode>;
+  group: RuleGroup | undefined;
+}
+
+/** The compiled policy's rules on a tree mirroring `data` (built by stage `build-rule-tree`). */
+export interface RuleTree {
+  root: TreeNode;
+  groups: RuleGroup[];
+  byName: Map<string, RuleGroup>;
+  /** Every compiled module (for package-level metadata). */
+  modules: Module[];
 }

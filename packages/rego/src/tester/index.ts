@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { compile, type Policy } from '../index.ts';
+import { compile, type Policy } from '../policy.ts';
 import type { Expr, Module, Rule } from '../ast/nodes.ts';
 
 export interface TestResult {
