@@ -69,6 +69,22 @@ export interface ParseOptions {
   maxDepth?: number;
   /** Parse `# METADATA` blocks (default true). */
   processAnnotations?: boolean;
+  /** Receives the parser's work: `steps` grows by the parse's steps (see `ParseStats`). */
+  stats?: ParseStats;
+}
+
+/**
+ * The work of a parse, counted rather than timed: one step per token consumed and per nesting
+ * level entered, re-reads after backtracking included. The `parseTerm` memo keeps it linear in
+ * the input, which the tests check; it is added to, so one object can total several parses.
+ *
+ * @example
+ * const stats = { steps: 0 };
+ * parseModule('package x\nallow if input.ok', { stats });
+ * stats.steps; // a few per token
+ */
+export interface ParseStats {
+  steps: number;
 }
 
 const DEFAULT_MAX_ERRORS = 10;
@@ -120,6 +136,8 @@ interface Shared {
   maxDepth: number;
   wildcard: number;
   depth: number;
+  /** Tokens consumed and levels entered so far (`ParseStats`). */
+  steps: number;
   syntax: WeakMap<Rule, RuleSyntax>;
   /** Future/experimental keywords imported so far (`not` enables the `not { … }` form). */
   imported: Set<string>;
@@ -164,6 +182,7 @@ class Parser {
   }
 
   private advance(): void {
+    this.shared.steps++;
     if (this.i < this.toks.length - 1) this.i++;
   }
 
@@ -231,6 +250,7 @@ class Parser {
   }
 
   private enter(): boolean {
+    this.shared.steps++;
     if (++this.shared.depth > this.shared.maxDepth) {
       this.shared.depth--;
       // One message is enough: every enclosing level would otherwise repeat it.
@@ -1909,6 +1929,7 @@ function newShared(options: ParseOptions | undefined): Shared {
     maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH,
     wildcard: 0,
     depth: 0,
+    steps: 0,
     syntax: new WeakMap(),
     imported: new Set(),
   };
@@ -1923,8 +1944,9 @@ function keywordsFor(version: RegoVersion): Set<string> {
 /**
  * Run `fn` so that nothing but RegoParseError escapes: the error limit unwinds via StopParsing,
  * and a JS stack overflow (only reachable with a very large maxDepth) becomes a parse error.
+ * The steps taken are added to `stats`, however the parse ends.
  */
-function guarded<T>(shared: Shared, fn: () => T): T | undefined {
+function guarded<T>(shared: Shared, stats: ParseStats | undefined, fn: () => T): T | undefined {
   try {
     return fn();
   } catch (e) {
@@ -1934,6 +1956,8 @@ function guarded<T>(shared: Shared, fn: () => T): T | undefined {
       return undefined;
     }
     throw e;
+  } finally {
+    if (stats) stats.steps += shared.steps;
   }
 }
 
@@ -1943,7 +1967,7 @@ function parseModuleAs(text: string, version: RegoVersion, options: ParseOptions
   const { tokens, comments } = lex(text, shared.file);
   const p = new Parser(tokens, shared, keywordsFor(version));
   // (lex cannot overflow: template nesting, its only recursion, is capped.)
-  const stmts = guarded(shared, () => p.parseStatements());
+  const stmts = guarded(shared, options?.stats, () => p.parseStatements());
   if (stmts === undefined || shared.errors.length > 0) return { errors: shared.errors };
 
   const first = stmts[0];
@@ -2016,7 +2040,7 @@ export function parseQuery(text: string, options?: ParseOptions): Expr[] {
   const shared = newShared(options);
   const { tokens } = lex(text, shared.file);
   const p = new Parser(tokens, shared, keywordsFor(options?.regoVersion === 'v0' ? 'v0' : 'v1'));
-  const body = guarded(shared, () => {
+  const body = guarded(shared, options?.stats, () => {
     const b = p.parseQuery(false, 'eof');
     if (b !== undefined && !p.atEnd()) {
       p.unexpected();
@@ -2043,7 +2067,7 @@ export function parseTerm(text: string, options?: ParseOptions): Term {
   const shared = newShared(options);
   const { tokens } = lex(text, shared.file);
   const p = new Parser(tokens, shared, keywordsFor(options?.regoVersion === 'v0' ? 'v0' : 'v1'));
-  const term = guarded(shared, () => {
+  const term = guarded(shared, options?.stats, () => {
     const t = p.parseTermInfixCall();
     if (t !== undefined && !p.atEnd()) {
       p.unexpected();
