@@ -4,8 +4,7 @@
  *   npx tsx bench/dlp/eval-secrets.ts /work/shared/data/dlp/gitleaks.jsonl [more.jsonl] [--json] [--misses]
  */
 import { readFileSync } from 'node:fs';
-import { evaluateSecretCases, isSecretCase, scanSecrets, type SecretCase } from '../../packages/trellis/src/dlp/eval/secrets-dataset.ts';
-import { scan } from '../../packages/trellis/src/dlp/scan.ts';
+import { evaluateSecretCases, isSecretCase, scan, type SecretCase } from '@trellis/dlp';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -15,7 +14,7 @@ for (const file of args.filter((a) => !a.startsWith('--'))) {
   const cases: SecretCase[] = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '')
     .map((l): unknown => JSON.parse(l)).filter(isSecretCase);
   const t0 = performance.now();
-  const r = await evaluateSecretCases(cases, scanSecrets);
+  const r = await evaluateSecretCases(cases);
   const ms = Math.round(performance.now() - t0);
   const { byEntity: _b, unsupportedItems: _u, ...report } = r;
   out[file] = report;

@@ -52,10 +52,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PatternDetector } from '../../packages/trellis/src/dlp/types.ts';
-import { scan } from '../../packages/trellis/src/dlp/scan.ts';
-import { defaultDetectors, piiDetectors } from '../../packages/trellis/src/dlp/detectors/index.ts';
-import { secretDetectors } from '../../packages/trellis/src/dlp/detectors/secrets/index.ts';
+import { scan, defaultDetectors, piiDetectors, secretDetectors, type PatternDetector } from '@trellis/dlp';
 import { generateCorpus } from './corpus.ts';
 
 function arg(name: string, fallback: string): string {

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/dlp/record-latency.ts [--rows N] [--runs N]
  */
-import { scan } from '../../packages/trellis/src/dlp/index.ts';
+import { scan } from '@trellis/dlp';
 import { prng } from './corpus.ts';
 
 function arg(name: string, fallback: number): number {

@@ -14,10 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Finding, PatternDetector } from '../../packages/trellis/src/dlp/types.ts';
-import { scan } from '../../packages/trellis/src/dlp/scan.ts';
-import { defaultDetectors, piiDetectors } from '../../packages/trellis/src/dlp/detectors/index.ts';
-import { secretDetectors } from '../../packages/trellis/src/dlp/detectors/secrets/index.ts';
+import { scan, defaultDetectors, piiDetectors, secretDetectors, type Finding, type PatternDetector } from '@trellis/dlp';
 import { generateCorpus, type Planted } from './corpus.ts';
 
 function arg(name: string, fallback: number): number {

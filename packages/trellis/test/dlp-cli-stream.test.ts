@@ -131,8 +131,7 @@ describe('trellis dlp scan on a large text file', () => {
   });
 
   it('needs more than that cap when held as one string (so the cap proves the streaming)', { timeout: 180_000 }, async () => {
-    const scanUrl = new URL('../src/dlp/scan.ts', import.meta.url).href;
-    const code = `import { readFileSync } from 'node:fs'; import { scan } from ${JSON.stringify(scanUrl)};
+    const code = `import { readFileSync } from 'node:fs'; import { scan } from '@trellis/dlp';
       const text = readFileSync(process.env.BIG_FILE, 'utf8'); console.log(scan(text, { entities: ['SECRET', 'CREDIT_CARD'] }).length);`;
     const run = await new Promise<CliRun>((resolve) => {
       const p = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', 'tsx/esm', '--input-type=module', '-e', code], {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { evaluateDataset } from '../src/dlp/index.ts';
+import { evaluateDataset } from '@trellis/dlp';
 import { sharedAvailable, sharedDir } from './shared-data.ts';
 
 const dlp = (f: string) => join(sharedDir, 'data', 'dlp', f);

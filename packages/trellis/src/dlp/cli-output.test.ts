@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
-import type { Finding } from './types.ts';
+import type { Finding } from '@trellis/dlp';
 import { createFindingSink, type OutputFormat } from './cli-output.ts';
 
 const card: Finding = { entity: 'CREDIT_CARD', start: 8, end: 24, confidence: 1, detector: 'credit-card', kind: 'pii', tag: 'pci.pan' };

@@ -7,7 +7,7 @@
  * Findings carry offsets, never the matched values, so the output is safe to keep in CI logs.
  */
 import { once } from 'node:events';
-import type { Finding } from './types.ts';
+import type { Finding } from '@trellis/dlp';
 
 export type OutputFormat = 'table' | 'jsonl' | 'json' | 'sarif';
 

@@ -13,11 +13,8 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { scanInput, type InputFormat, type ScanInputOptions } from './scan-input.ts';
+import { scanInput, evaluateDataset, formatEvalReport, DlpError, type InputFormat, type ScanInputOptions } from '@trellis/dlp';
 import { createFindingSink, type OutputFormat } from './cli-output.ts';
-import { evaluateDataset } from './eval/evaluate.ts';
-import { formatEvalReport } from './eval/report.ts';
-import { DlpError } from './errors.ts';
 
 export class DlpCliError extends Error {
   constructor(message: string, readonly exitCode: number) {

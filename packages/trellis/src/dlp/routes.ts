@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import type { KeyRing } from '../keys/master-key.ts';
 import { roleHas } from '../auth/permissions.ts';
 import { requirePrincipal } from '../auth/plugin.ts';
-import { scan, transform, testCustomDetector, detokenize, decrypt, DlpError, DlpTooDeepError, type Finding, type PatternDetector } from './index.ts';
+import { scan, transform, testCustomDetector, detokenize, decrypt, DlpError, DlpTooDeepError, type Finding, type PatternDetector } from '@trellis/dlp';
 import type { Database } from '../db/database.ts';
 import type { AuditLog } from '../audit/service.ts';
 import { actorOf } from '../auth/service.ts';

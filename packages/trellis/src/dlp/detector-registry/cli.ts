@@ -20,7 +20,7 @@ import type { CliContext } from '../../cli/context.ts';
 import { CliError, exitCodes } from '../../cli/errors.ts';
 import { readTextInput } from '../../cli/input.ts';
 import { formatTable, print } from '../../cli/output.ts';
-import type { CustomDetectorTestReport } from '../custom.ts';
+import type { CustomDetectorTestReport } from '@trellis/dlp';
 import type { DetectorInfo } from './service.ts';
 
 interface DefinitionFile {

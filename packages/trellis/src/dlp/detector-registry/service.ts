@@ -14,9 +14,7 @@ import type { Database } from '../../db/database.ts';
 import type { AuditLog } from '../../audit/service.ts';
 import type { Actor, Activity } from '../../audit/ocsf.ts';
 import { AppError, type FieldError } from '../../errors.ts';
-import type { PatternDetector } from '../types.ts';
-import { DlpError, DlpInvalidDetectorError } from '../errors.ts';
-import { compileCustomDetector, customDetectorSchema, testCustomDetector, type CustomDetectorDefinition, type CustomDetectorTestReport } from '../custom.ts';
+import { compileCustomDetector, customDetectorSchema, testCustomDetector, DlpError, DlpInvalidDetectorError, type CustomDetectorDefinition, type CustomDetectorTestReport, type PatternDetector } from '@trellis/dlp';
 import type { DlpDetectorRow } from './rows.ts';
 import * as store from './store.ts';
 

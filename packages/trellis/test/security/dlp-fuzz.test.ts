@@ -1,18 +1,14 @@
 /**
- * Property-based tests of the engine's entry points on hostile input: lone surrogates, NUL,
- * odd Unicode, long repeats, records nested past the depth limit. Whatever comes in, scan,
- * scanRecord and transform either answer or throw one of the engine's typed errors (DlpError),
- * and a value transformed by any operator but `keep` is gone from the output. Input sizes are
- * bounded, so a run that hangs is a failure of the test's timeout.
+ * Property-based tests of the DLP engine's entry points (`@trellis/dlp`) on hostile input: lone
+ * surrogates, NUL, odd Unicode, long repeats, records nested past the depth limit. Whatever comes
+ * in, scan (of a text or a record) and transform either answer or throw one of the engine's typed
+ * errors (DlpError), and a value transformed by any operator but `keep` is gone from the output.
+ * Input sizes are bounded, so a run that hangs is a failure of the test's timeout.
  */
 import fc from 'fast-check';
-import { jsonLeaves, jsonValues } from '../../test/arbitraries.ts';
 import { describe, expect, it } from 'vitest';
-import { scan } from './scan.ts';
-import { scanRecord } from './structured.ts';
-import { transform } from './transform.ts';
-import { DlpError, DlpTooDeepError } from './errors.ts';
-import type { OperatorSpec } from './plan.ts';
+import { scan, transform, DlpError, DlpTooDeepError, type OperatorSpec } from '@trellis/dlp';
+import { jsonLeaves, jsonValues } from '../arbitraries.ts';
 
 const keys = { hash: Buffer.alloc(32, 1), tokenize: Buffer.alloc(32, 2), encrypt: Buffer.alloc(32, 3) };
 
@@ -75,9 +71,9 @@ describe('DLP engine on hostile input', { timeout: 120_000 }, () => {
     }), { numRuns: 150 });
   });
 
-  it('scanRecord answers or refuses a record nested too deep, never anything else', () => {
+  it('scan of a record answers or refuses a record nested too deep, never anything else', () => {
     fc.assert(fc.property(fc.oneof(jsonValue, nested), (record) => {
-      const r = typedOrNothing(() => scanRecord(record));
+      const r = typedOrNothing(() => scan(record));
       if (r instanceof DlpError) expect(r).toBeInstanceOf(DlpTooDeepError);
     }), { numRuns: 150 });
   });
