@@ -1,7 +1,5 @@
 /** Evaluation report: true/false positives and false negatives per entity, precision and recall,
  *  and the entities a dataset labels that the engine does not claim to detect. */
-import type { SecretRuleStats } from './secrets-dataset.ts';
-
 export interface Counts {
   tp: number;
   fp: number;
@@ -11,6 +9,19 @@ export interface Counts {
 export interface Scores extends Counts {
   precision: number;
   recall: number;
+}
+
+/** One secret rule's results in a secret-case dataset (eval/secrets-dataset.ts fills them). */
+export interface SecretRuleStats {
+  /** tp cases with a live SECRET finding (any rule). */
+  tp: number;
+  /** tp cases with no live SECRET finding. */
+  fn: number;
+  recall: number;
+  /** tp cases where this very rule (or a variant of it) fired. */
+  rule_fired: number;
+  fp_cases: number;
+  fp_flagged: number;
 }
 
 export interface EvalReport {

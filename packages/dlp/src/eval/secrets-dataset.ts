@@ -8,7 +8,7 @@
  * as their rule.
  */
 import type { Finding } from '../types.ts';
-import type { PartialEval } from './report.ts';
+import type { PartialEval, SecretRuleStats } from './report.ts';
 import { ruleOf, secretRuleIds } from '../detectors/secrets/index.ts';
 import { scan } from '../scan.ts';
 
@@ -19,18 +19,6 @@ export interface SecretCase {
 }
 
 export type SecretScanFn = (text: string) => Finding[] | Promise<Finding[]>;
-
-export interface SecretRuleStats {
-  /** tp cases with a live SECRET finding (any rule). */
-  tp: number;
-  /** tp cases with no live SECRET finding. */
-  fn: number;
-  recall: number;
-  /** tp cases where this very rule (or a variant of it) fired. */
-  rule_fired: number;
-  fp_cases: number;
-  fp_flagged: number;
-}
 
 /** The default scan: the engine with its default detectors, SECRET findings only. */
 export const scanSecrets: SecretScanFn = (text) => scan(text, { entities: ['SECRET'] });
