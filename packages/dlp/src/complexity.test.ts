@@ -2,48 +2,17 @@
  * Work must grow linearly with the input and the number of findings: a step that is quadratic
  * in either lets one request under the body limit hold the server for minutes (transform once
  * rebuilt the whole text per finding: 120,000 e-mails took 100 s). Each case runs on inputs of
- * n, 2n and 4n and asserts that two doublings cost at most 2.5² times as much (one at most 3×). The measure is
- * process CPU time, the median of several runs after a warm-up, so machine load and the odd
- * garbage collection move it little; a quadratic step doubles to about 4, a linear one to 2.
+ * n, 2n and 4n and asserts that two doublings cost at most 2.5² times as much (one at most 3×);
+ * the measure (process CPU time, median of several runs) is in test-support.ts. A quadratic step
+ * doubles to about 4, a linear one to 2.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { scan } from './scan.ts';
 import { scanRecord } from './structured.ts';
 import { transform } from './transform.ts';
 import { resolveOverlaps } from './overlap.ts';
 import type { Finding } from './types.ts';
-
-const RUNS = 7;
-/** Over two doublings (n → 4n) linear work grows 4×, quadratic 16×; one doubling may be noisier. */
-const MAX_RATIO_OVERALL = 2.5 * 2.5;
-const MAX_RATIO_STEP = 3;
-
-function cpuMillis(run: () => void): number {
-  const before = process.cpuUsage();
-  run();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000;
-}
-
-function medianCpu(run: () => void): number {
-  const times = Array.from({ length: RUNS }, () => cpuMillis(run)).sort((a, b) => a - b);
-  return times[RUNS >> 1]!;
-}
-
-/** Median CPU time of `work` on inputs of each size, and the ratio between successive sizes. */
-function growth<I>(sizes: readonly number[], make: (n: number) => I, work: (input: I) => void): { times: number[]; ratios: number[] } {
-  const inputs = sizes.map(make);
-  work(inputs[0]!); // warm-up: the first run pays for compilation
-  const times = inputs.map((input) => medianCpu(() => work(input)));
-  return { times, ratios: times.slice(1).map((t, k) => t / Math.max(times[k]!, 1)) };
-}
-
-function expectLinear<I>(sizes: readonly number[], make: (n: number) => I, work: (input: I) => void): void {
-  const { times, ratios } = growth(sizes, make, work);
-  const label = `CPU ms ${times.map((t) => t.toFixed(1)).join(' → ')} for sizes ${sizes.join(' → ')}`;
-  for (const r of ratios) expect(r, label).toBeLessThanOrEqual(MAX_RATIO_STEP);
-  expect(times[times.length - 1]! / Math.max(times[0]!, 1), label).toBeLessThanOrEqual(MAX_RATIO_OVERALL);
-}
+import { expectLinear } from './test-support.ts';
 
 const emails = (n: number): string => Array.from({ length: n }, (_, i) => `u${i}@e.io`).join('\n');
 const rows = (n: number) => ({ rows: Array.from({ length: n }, (_, i) => ({ email: `user${i}@example.org`, note: `ticket ${i} closed`, id: i })) });

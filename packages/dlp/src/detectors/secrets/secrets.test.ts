@@ -6,10 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import RE2 from 're2';
-import type { Finding } from '../../types.ts';
+import type { Finding, PatternDetector } from '../../types.ts';
 import { scan } from '../../scan.ts';
 import { secretDetectors, secretRuleIds, ruleOf } from './index.ts';
 import { shannonEntropy } from '../../validators/entropy.ts';
+import { expectLinear, growth, MAX_RATIO_OVERALL } from '../../test-support.ts';
 import { base62, crc32, hasValidBase62Crc, isGenericPlaceholder, isPatterned, isPlaceholder } from './util.ts';
 
 // Deterministic PRNG (mulberry32) so failures reproduce.
@@ -248,30 +249,29 @@ describe('placeholders and documented examples are not live secrets', () => {
   });
 });
 
-describe('hostile inputs complete quickly', () => {
+describe('hostile inputs take work linear in their length', () => {
   // For each rule: its keyword (or a prefix) repeated with filler that keeps the pattern
   // partially matching — the classic shape that makes backtracking regexes explode.
   const fillers = ['a', '0', '-', 'A1', '=', ' ', '\n', 'ey', '.'];
-  it('every pattern handles 100 KB of repeated keyword fragments in well under a second', () => {
-    for (const d of secretDetectors) {
-      for (const kw of d.keywords.slice(0, 2)) {
-        for (const f of fillers) {
-          const unit = `${kw}${f.repeat(7)}`;
-          const text = unit.repeat(Math.ceil(100_000 / unit.length));
-          const re = new RegExp(d.pattern.source, d.pattern.flags);
-          const t0 = performance.now();
-          let n = 0;
-          while (re.exec(text) !== null && n < 100_000) n++;
-          const ms = performance.now() - t0;
-          expect(ms, `${d.id} on ${JSON.stringify(unit)}`).toBeLessThan(400);
-        }
-      }
+  const fragments = (d: PatternDetector, size: number): string[] =>
+    d.keywords.slice(0, 2).flatMap((kw) => fillers.map((f) => `${kw}${f.repeat(7)}`).map((unit) => unit.repeat(Math.ceil(size / unit.length))));
+  const execAll = (d: PatternDetector) => (texts: string[]): void => {
+    for (const text of texts) {
+      const re = new RegExp(d.pattern.source, d.pattern.flags);
+      let n = 0;
+      while (re.exec(text) !== null && n < 100_000) n++;
     }
+  };
+  it('every pattern on repeated keyword fragments, 25 KB to 100 KB', () => {
+    // One measure of each rule first; a rule over the bound is measured again properly (median
+    // of several runs) and that measure decides, so one noisy sample cannot fail the test.
+    const sizes = [25_000, 100_000];
+    const suspects = secretDetectors.filter((d) => growth(sizes, (n) => fragments(d, n), execAll(d), 1).overall > MAX_RATIO_OVERALL);
+    for (const d of suspects) expectLinear(sizes, (n) => fragments(d, n), execAll(d), d.id);
   }, 120_000);
-  it('long runs of token alphabet complete', () => {
-    const text = `${'A'.repeat(200_000)} ${'eyJ'.repeat(50_000)}.${'x'.repeat(100_000)} ${'-----BEGIN RSA PRIVATE KEY-----\n'.repeat(5_000)}`;
-    const t0 = performance.now();
-    scan(text, { detectors: secretDetectors });
-    expect(performance.now() - t0).toBeLessThan(3000);
+  it('long runs of token alphabet', () => {
+    // n = 200,000 is the size the engine must handle
+    const text = (n: number) => `${'A'.repeat(n)} ${'eyJ'.repeat(n / 4)}.${'x'.repeat(n / 2)} ${'-----BEGIN RSA PRIVATE KEY-----\n'.repeat(n / 40)}`;
+    expectLinear([50_000, 100_000, 200_000], text, (t) => scan(t, { detectors: secretDetectors }));
   });
 });

@@ -1,0 +1,48 @@
+/**
+ * Bounded-work assertions for the engine's tests. No test asserts an absolute time (speed is
+ * measured in bench/dlp/); instead a test runs the same work on inputs of n, (2n,) 4n and asserts
+ * that the work grew at most 2.5² times over two doublings (one doubling at most 3×): linear work
+ * grows about 4×, quadratic 16×. The measure is process CPU time, the median of several runs
+ * after a warm-up, so machine load and the odd garbage collection move it little.
+ */
+import { expect } from 'vitest';
+
+/** Over two doublings (n → 4n) linear work grows 4×, quadratic 16×; one doubling may be noisier. */
+export const MAX_RATIO_OVERALL = 2.5 * 2.5;
+export const MAX_RATIO_STEP = 3;
+
+export function cpuMillis(run: () => void): number {
+  const before = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+function medianCpu(run: () => void, runs: number): number {
+  const times = Array.from({ length: runs }, () => cpuMillis(run)).sort((a, b) => a - b);
+  return times[runs >> 1]!;
+}
+
+/** Median CPU time of `work` on inputs of each size, and the ratio between successive sizes. */
+export function growth<I>(sizes: readonly number[], make: (n: number) => I, work: (input: I) => void, runs = 7): { times: number[]; ratios: number[]; overall: number } {
+  const inputs = sizes.map(make);
+  work(inputs[0]!); // warm-up: the first run pays for compilation
+  const times = inputs.map((input) => medianCpu(() => work(input), runs));
+  return {
+    times,
+    ratios: times.slice(1).map((t, k) => t / Math.max(times[k]!, 1)),
+    overall: times[times.length - 1]! / Math.max(times[0]!, 1),
+  };
+}
+
+/**
+ * Asserts that `work` grows linearly over `sizes` (n, 2n, 4n or n, 4n).
+ * @example
+ *   expectLinear([10_000, 20_000, 40_000], (n) => 'a@'.repeat(n), (text) => scan(text));
+ */
+export function expectLinear<I>(sizes: readonly number[], make: (n: number) => I, work: (input: I) => void, label = ''): void {
+  const { times, ratios, overall } = growth(sizes, make, work);
+  const what = `${label ? `${label}: ` : ''}CPU ms ${times.map((t) => t.toFixed(1)).join(' → ')} for sizes ${sizes.join(' → ')}`;
+  if (sizes.length > 2) for (const r of ratios) expect(r, what).toBeLessThanOrEqual(MAX_RATIO_STEP);
+  expect(overall, what).toBeLessThanOrEqual(MAX_RATIO_OVERALL);
+}
