@@ -1,8 +1,9 @@
 /**
  * Public API of `@trellis/dlp`, the DLP engine (re-exports only): what the Trellis server, its
- * CLI and the benchmarks use. Everything else in `src/` is internal and may change.
+ * CLI and the benchmarks use, with the option and result types of those functions. Everything
+ * else in `src/` is internal and may change.
  */
-export type { Finding, ScanOptions, PatternDetector, EntityType, DetectorKind } from './types.ts';
+export type { Finding, ScanOptions, PatternDetector } from './types.ts';
 // `scan(text | record, options)`: the public entry takes either; scan.ts's own `scan` is text-only.
 export { scanTextOrRecord as scan, type ScanRecordOptions } from './structured.ts';
 export { scanInput, type InputFormat, type ScanInputOptions } from './scan-input.ts';
