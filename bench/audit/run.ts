@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../packages/trellis/src/db/database.ts';
 import { onDatabases, openBenchDatabase } from '../support/databases.ts';
 import { AuditLog } from '../../packages/trellis/src/audit/service.ts';
-import { canonicalJson } from '../../packages/trellis/src/audit/canonical.ts';
+import { canonicalJson } from '../../packages/trellis/src/canonical-json.ts';
 import { toOcsf, type AuditInput } from '../../packages/trellis/src/audit/ocsf.ts';
 import { ChainVerifier, GENESIS_HASH, chainHash, type ChainLink } from '../../packages/trellis/src/audit/chain.ts';
 import { verifyChainParallel } from '../../packages/trellis/src/audit/verify-parallel.ts';

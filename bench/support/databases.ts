@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../packages/trellis/src/db/database.ts';
+import type { Database } from '../../packages/trellis/src/db/database.ts';
+import { openTrellisDatabase as openDatabase } from '../../packages/trellis/src/modules.ts';
 
 export type BenchDbKind = 'sqlite' | 'postgres';
 

@@ -23,11 +23,20 @@ function medianCpu(run: () => void, runs: number): number {
   return times[runs >> 1]!;
 }
 
+/** A batch shorter than this is mostly clock granularity and noise: repeat the work up to it. */
+const MIN_BATCH_MS = 20;
+
 /** Median CPU time of `work` on inputs of each size, and the ratio between successive sizes. */
 export function growth<I>(sizes: readonly number[], make: (n: number) => I, work: (input: I) => void, runs = 7): { times: number[]; ratios: number[]; overall: number } {
   const inputs = sizes.map(make);
   work(inputs[0]!); // warm-up: the first run pays for compilation
-  const times = inputs.map((input) => medianCpu(() => work(input), runs));
+  // Every size repeats its work as often as the smallest needs to fill a batch, so ratios compare like with like.
+  const reps = Math.max(1, Math.ceil(MIN_BATCH_MS / Math.max(cpuMillis(() => work(inputs[0]!)), 0.05)));
+  const times = inputs.map((input) =>
+    medianCpu(() => {
+      for (let i = 0; i < reps; i++) work(input);
+    }, runs) / reps,
+  );
   return {
     times,
     ratios: times.slice(1).map((t, k) => t / Math.max(times[k]!, 1)),

@@ -1,22 +1,17 @@
 /**
  * Builds the Fastify application (without listening): problem-details error handling,
- * content types, the auth hooks over /api, OpenAPI collection, health probes and every
- * module's routes. Tests build it and call `inject()`; server.ts builds it and listens.
+ * content types, the auth hooks over every route, OpenAPI collection, health probes and every
+ * module's routes (modules.ts). Tests build it and call `inject()`; server.ts builds it and listens.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Services } from './services.ts';
 import { frameworkErrorHandler, installProblemHandlers } from './http/problem.ts';
 import { OpenApiCollector } from './http/openapi.ts';
-import { installAuth } from './auth/plugin.ts';
+import { installAuth } from './auth/index.ts';
+import { modules } from './modules.ts';
 import { installHardening } from './http/hardening.ts';
 import { healthRoutes } from './health/routes.ts';
-import { auditRoutes } from './audit/routes.ts';
-import { authRoutes } from './auth/routes.ts';
-import { dlpRoutes } from './dlp/routes.ts';
-import { detectorRegistryRoutes } from './dlp/detector-registry/routes.ts';
-import { consoleRoutes } from './console/routes.ts';
-import { catalogRoutes } from './catalog/index.ts';
 import { version } from './version.ts';
 
 export interface BuildOptions {
@@ -69,20 +64,15 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   const openapi = new OpenApiCollector();
   openapi.install(app);
   installHardening(app);
-  installAuth(app, { tokens: services.tokens, audit: services.audit, database: services.database, authFailureLimit: config.authFailureLimit });
+  installAuth(app, { tokens: services.tokens, audit: services.audit, database: services.database, permissions: services.permissions, authFailureLimit: config.authFailureLimit });
 
   healthRoutes(app, { database: services.database, isDraining: () => draining });
-  consoleRoutes(app);
   app.get(
     '/api/v1/openapi.json',
     { config: { permission: 'schemas:read' }, schema: { summary: 'This API as an OpenAPI 3.1 document', tags: ['meta'] } },
     async () => openapi.document({ version }),
   );
-  auditRoutes(app, services);
-  authRoutes(app, services);
-  catalogRoutes(app, services);
-  dlpRoutes(app, services);
-  detectorRegistryRoutes(app, services);
+  for (const m of modules) await m.routes?.(app, services);
 
   await app.ready();
   return { app, routes: openapi.routes.map((r) => ({ method: r.method.toUpperCase(), url: r.url, ...(r.permission ? { permission: r.permission } : {}) })), drain: () => (draining = true) };

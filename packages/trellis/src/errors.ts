@@ -1,32 +1,35 @@
 /**
  * Errors are values with a stable code. Services throw AppError; the HTTP edge turns it
- * into an RFC 9457 problem document and the CLI into an exit code. `errorCatalog` is the one
- * list of codes with their HTTP status and title: docs/errors.md documents exactly these
- * (a test keeps the two in step), and clients branch on `code`, never on message text.
+ * into an RFC 9457 problem document and the CLI into an exit code. The codes every module
+ * shares are `coreErrors` below; a module declares its own with `defineErrors` in its module
+ * definition, and `modules.ts` gathers all of them into the catalogue that docs/errors.md
+ * documents (a test keeps the two in step). Clients branch on `code`, never on message text.
  */
 
-export const errorCatalog = {
+/** What a code means over HTTP. */
+export interface ErrorEntry {
+  status: number;
+  title: string;
+}
+
+export type ErrorTable = Record<string, ErrorEntry>;
+
+export const coreErrors = {
   validation_failed: { status: 400, title: 'The request is not valid' },
-  manifest_invalid: { status: 422, title: 'The manifest is not valid' },
   bad_request: { status: 400, title: 'Bad request' },
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
-  invalid_transition: { status: 409, title: 'Status change not allowed' },
-  detector_test_failed: { status: 422, title: 'The detector does not pass its samples' },
-  reveal_failed: { status: 422, title: 'The value cannot be revealed with this installation key' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },
-  audit_chain_broken: { status: 500, title: 'Audit chain verification failed' },
-  key_mismatch: { status: 500, title: 'The master key is not the one the database was first used with' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies ErrorTable;
 
-export type ErrorCode = keyof typeof errorCatalog;
+export type CoreErrorCode = keyof typeof coreErrors;
 
 /** One located problem in a request: a field path, and for YAML/Rego sources a line and column. */
 export interface FieldError {
@@ -47,22 +50,42 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   return { line, column: offset - lineStart + 1 };
 }
 
+export interface AppErrorOptions {
+  errors?: FieldError[];
+  extra?: Record<string, unknown>;
+  cause?: unknown;
+}
+
 export class AppError extends Error {
-  readonly code: ErrorCode;
+  readonly code: string;
+  readonly status: number;
+  readonly title: string;
   readonly errors: FieldError[] | undefined;
   readonly extra: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, opts?: { errors?: FieldError[]; extra?: Record<string, unknown>; cause?: unknown }) {
+  /** A core code; a module's own codes come from its `defineErrors(...).error(...)`. */
+  constructor(code: CoreErrorCode, message: string, opts?: AppErrorOptions);
+  constructor(code: string, message: string, opts: AppErrorOptions & { entry: ErrorEntry });
+  constructor(code: string, message: string, opts?: AppErrorOptions & { entry?: ErrorEntry }) {
     super(message, opts?.cause === undefined ? undefined : { cause: opts.cause });
+    const entry = opts?.entry ?? coreErrors[code as CoreErrorCode];
     this.name = 'AppError';
     this.code = code;
+    this.status = entry.status;
+    this.title = entry.title;
     this.errors = opts?.errors;
     this.extra = opts?.extra;
   }
+}
 
-  get status(): number {
-    return errorCatalog[this.code].status;
-  }
+/**
+ * A module's own error codes: declare them once, raise them by name.
+ * @example
+ *   export const catalogErrors = defineErrors({ invalid_transition: { status: 409, title: 'Status change not allowed' } });
+ *   throw catalogErrors.error('invalid_transition', 'an approved app cannot go back to draft');
+ */
+export function defineErrors<T extends ErrorTable>(table: T): { table: T; error(code: keyof T & string, message: string, opts?: AppErrorOptions): AppError } {
+  return { table, error: (code, message, opts) => new AppError(code, message, { ...opts, entry: table[code]! }) };
 }
 
 /** RFC 9457 problem details, with Trellis' `code` and located `errors` as extension members. */
@@ -71,7 +94,7 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: ErrorCode;
+  code: string;
   instance?: string;
   errors?: FieldError[];
   [extension: string]: unknown;
@@ -80,12 +103,11 @@ export interface Problem {
 export const problemTypeBase = 'https://trellis.dev/problems/';
 
 export function toProblem(err: AppError, instance?: string): Problem {
-  const entry = errorCatalog[err.code];
   const p: Problem = {
     ...(err.extra ?? {}),
     type: problemTypeBase + err.code,
-    title: entry.title,
-    status: entry.status,
+    title: err.title,
+    status: err.status,
     detail: err.message,
     code: err.code,
   };

@@ -6,9 +6,9 @@
  */
 import type { Config } from './config.ts';
 import { bindsOnlyLoopback } from './http/loopback.ts';
-import { openDatabase } from './db/database.ts';
-import { createServices } from './services.ts';
-import { loadInstallationKeys } from './keys/installation.ts';
+import { openTrellisDatabase } from './modules.ts';
+import { createServices, startModules, stopModules } from './services.ts';
+import { loadInstallationKeys } from './keys/index.ts';
 import { buildApp } from './app.ts';
 import { AppError } from './errors.ts';
 import { version } from './version.ts';
@@ -24,19 +24,26 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
     if (config.dev) throw new AppError('validation_failed', `development mode serves only loopback addresses; set TRELLIS_DEV=false to listen on ${config.host}`);
     if (!config.trustProxy) throw new AppError('validation_failed', `refusing to listen on ${config.host} without TLS: put Trellis behind a TLS-terminating proxy and set TRELLIS_TRUST_PROXY to its hop count or addresses`);
   }
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openTrellisDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   // Every replica must hold the installation's key (keys/installation.ts); refuse to start otherwise.
   const keys = await loadInstallationKeys({ database, dev: config.dev, dataDir: config.dataDir, warn: out }).catch(async (err: unknown) => {
     await database.close();
     throw err;
   });
-  const services = createServices(database, keys.ring);
-  services.audit.startSweeper();
-  await services.detectors.refresh();
-  services.detectors.startPolling();
+  const services = await createServices(database, keys.ring);
+  await startModules(services);
   const { app, drain } = await buildApp({ config, services, logger: config.logLevel !== 'silent' });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close();
+    await stopModules(services);
+    await database.close();
+    throw err;
+  }
+  // Only once the server listens: a token made before a failed start would be stored but never shown.
   const bootstrap = config.dev ? await services.tokens.ensureBootstrapToken() : undefined;
-  const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('[::1]', 'localhost');
   out(`Trellis ${version} is ready at ${url} (database: ${database.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})`);
   out(`  console:  ${url}/`);
@@ -56,8 +63,7 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
       grace.unref();
       await app.close();
       clearTimeout(grace);
-      services.detectors.stop();
-      await services.audit.stop();
+      await stopModules(services);
       await database.close();
     })());
 

@@ -1,30 +1,38 @@
 /**
- * The service container: one instance of each module's service, wired once at start-up and
- * handed to route plugins and the CLI's local commands. Modules talk to each other through
- * these interfaces, never through each other's tables.
+ * The service container: each module's services, created once in the order of modules.ts and
+ * handed to route plugins, jobs and the CLI's local commands. Modules talk to each other
+ * through these services, never through each other's tables.
  */
 import type { Database } from './db/database.ts';
-import { AuditLog } from './audit/service.ts';
-import { TokenService } from './auth/service.ts';
-import { CatalogService } from './catalog/index.ts';
-import { ephemeralKeyRing, type KeyRing } from './keys/master-key.ts';
-import { DetectorRegistry } from './dlp/detector-registry/service.ts';
+import { ephemeralKeyRing, type KeyRing } from './keys/index.ts';
+import type { Services } from './module.ts';
+import { modules, permissionMatrix } from './modules.ts';
 
-export interface Services {
-  database: Database;
-  audit: AuditLog;
-  tokens: TokenService;
-  catalog: CatalogService;
-  keys: KeyRing;
-  /** Custom DLP detectors; scans read its in-memory active set. */
-  detectors: DetectorRegistry;
+export type { Services } from './module.ts';
+
+/** `keys` defaults to a throwaway key ring: the server passes the installation's (keys/installation.ts). */
+export async function createServices(database: Database, keys: KeyRing = ephemeralKeyRing()): Promise<Services> {
+  const services: Partial<Services> = { database, keys, permissions: permissionMatrix };
+  for (const m of modules) {
+    if (!m.services) continue;
+    // A module that reaches for a service no earlier module made gets a clear error, not undefined.
+    const visible = new Proxy(services, {
+      get(target, key) {
+        if (typeof key === 'string' && !(key in target)) throw new Error(`module ${m.name} needs service ${key}, which no module before it in modules.ts provides`);
+        return target[key as keyof Services];
+      },
+    });
+    Object.assign(services, await m.services(visible as Services));
+  }
+  return services as Services;
 }
 
-/** `keys` defaults to a throwaway key ring: the server passes the installation's (keys/master-key.ts). */
-export function createServices(database: Database, keys: KeyRing = ephemeralKeyRing()): Services {
-  const audit = new AuditLog(database, keys);
-  const tokens = new TokenService(database, audit);
-  const catalog = new CatalogService(database, audit);
-  const detectors = new DetectorRegistry(database, audit);
-  return { database, audit, tokens, catalog, keys, detectors };
+/** Start every module's background jobs, in order. */
+export async function startModules(services: Services): Promise<void> {
+  for (const m of modules) await m.start?.(services);
+}
+
+/** Stop them in reverse order, before the database closes. */
+export async function stopModules(services: Services): Promise<void> {
+  for (const m of [...modules].reverse()) await m.stop?.(services);
 }

@@ -5,8 +5,8 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { createServices, type Services } from '../src/services.ts';
-import { roles, type Role } from '../src/auth/permissions.ts';
-import { systemActor } from '../src/auth/service.ts';
+import { roles, type Role } from '../src/module.ts';
+import { systemActor } from '../src/auth/index.ts';
 import type { TestDatabase } from './databases.ts';
 
 export interface TestApp {
@@ -21,7 +21,7 @@ export interface TestApp {
 
 export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit: number; authFailureLimit: number; trustProxy: false | number | string[] }> = {}): Promise<TestApp> {
   const database = await tdb.open();
-  const services = createServices(database);
+  const services = await createServices(database);
   const { app, routes } = await buildApp({
     config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: config.trustProxy ?? false, logLevel: 'silent' },
     services,

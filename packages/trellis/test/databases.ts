@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../src/db/database.ts';
+import type { Database } from '../src/db/database.ts';
+import { openTrellisDatabase as openDatabase } from '../src/modules.ts';
 
 export interface TestDatabase {
   name: 'sqlite' | 'postgres';

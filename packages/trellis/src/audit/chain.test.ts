@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson } from '../canonical-json.ts';
 import { ChainVerifier, GENESIS_HASH, chainHash, verifyLinks, type ChainLink } from './chain.ts';
 
 function buildChain(n: number): ChainLink[] {

@@ -14,7 +14,7 @@
  * signed checkpoint — unsealed rows, or a suffix of the chain — which checkpoints will close.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson } from '../canonical-json.ts';
 import type { ChainLink, VerifyResult } from './chain.ts';
 import type { OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';

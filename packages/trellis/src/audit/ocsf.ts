@@ -44,7 +44,7 @@ export interface ResourceRef {
   name?: string;
 }
 
-/** What a caller passes to appendAudit: the facts of the change, without chain fields. */
+/** What a caller passes to AuditLog.append: the facts of the change, without chain fields. */
 export interface AuditInput {
   class: OcsfClass;
   activity: Activity;

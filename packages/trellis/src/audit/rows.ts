@@ -23,6 +23,10 @@ export interface AuditEventRow {
   quarantined_at: string | null;
 }
 
-export interface AuditTables {
-  audit_events: AuditEventRow;
+// The module's tables join the database's type (db/tables.ts) by declaration merging.
+declare module '../db/tables.ts' {
+  interface Tables {
+    audit_events: AuditEventRow;
+  }
 }
+

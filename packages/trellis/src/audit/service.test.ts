@@ -132,9 +132,9 @@ for (const tdb of testDatabases) {
 
 describe('offline verification of the embedded database file', () => {
   it('reads the SQLite file directly and names a tampered row', async () => {
-    const { openDatabase } = await import('../db/database.ts');
+    const { openTrellisDatabase } = await import('../modules.ts');
     const file = join(mkdtempSync(join(tmpdir(), 'audit-file-')), 'trellis.db');
-    const database = await openDatabase({ sqliteFile: file });
+    const database = await openTrellisDatabase({ sqliteFile: file });
     const audit = new AuditLog(database);
     for (let i = 0; i < 5; i++) await audit.record(input(i));
     await database.close();
@@ -153,12 +153,12 @@ if (postgresUrl) {
       const schema = 't_' + Math.random().toString(16).slice(2, 10);
       const script = join(mkdtempSync(join(tmpdir(), 'audit-proc-')), 'writer.mts');
       const serviceUrl = new URL('./service.ts', import.meta.url).pathname;
-      const dbUrl = new URL('../db/database.ts', import.meta.url).pathname;
+      const dbUrl = new URL('../modules.ts', import.meta.url).pathname;
       const keysUrl = new URL('../keys/master-key.ts', import.meta.url).pathname;
       const masterKey = randomBytes(32).toString('base64');
       writeFileSync(
         script,
-        `import { openDatabase } from ${JSON.stringify(dbUrl)};
+        `import { openTrellisDatabase as openDatabase } from ${JSON.stringify(dbUrl)};
 import { AuditLog } from ${JSON.stringify(serviceUrl)};
 import { keyRingFrom } from ${JSON.stringify(keysUrl)};
 const database = await openDatabase({ url: process.env.PGURL, schema: process.env.SCHEMA, poolSize: 4 });
@@ -175,8 +175,8 @@ await database.close();
       );
       const tsx = fileURLToPath(new URL('../../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
       // Create the schema and run migrations once, so both writers start from the same state.
-      const { openDatabase } = await import('../db/database.ts');
-      const setup = await openDatabase({ url: postgresUrl, schema });
+      const { openTrellisDatabase } = await import('../modules.ts');
+      const setup = await openTrellisDatabase({ url: postgresUrl, schema });
       await setup.close();
       const run = () =>
         new Promise<number>((resolve) => {

@@ -28,7 +28,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { Database, Queryable, Tx } from '../db/database.ts';
-import { ephemeralKeyRing, type KeyRing } from '../keys/master-key.ts';
+import { ephemeralKeyRing, type KeyRing } from '../keys/index.ts';
 import { GENESIS_HASH, chainHash } from './chain.ts';
 import { verifyChainParallel } from './verify-parallel.ts';
 import { toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';

@@ -9,10 +9,10 @@ import { createReadStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson } from '../canonical-json.ts';
 import { ChainVerifier, type VerifyResult } from './chain.ts';
 import { openDatabase } from '../db/database.ts';
-import { findInstallationKey } from '../keys/installation.ts';
+import { findInstallationKey } from '../keys/index.ts';
 import { RowChecker, auditVerdict, checkedLinks, type AuditVerifyResult, type RowProblem } from './integrity.ts';
 import { stillUnchained, streamSealedRows, unchainedRows } from './store.ts';
 import { verifyChainParallel } from './verify-parallel.ts';
@@ -57,7 +57,7 @@ export async function verifyExportFile(path: string): Promise<FileVerifyResult> 
  * rows still pending after `graceMs` count.
  */
 export async function verifyDatabase(opts: { url?: string; sqliteFile?: string; schema?: string; graceMs?: number; env?: NodeJS.ProcessEnv }): Promise<AuditVerifyResult & { pending: number }> {
-  const database = await openDatabase({ ...opts, migrate: false });
+  const database = await openDatabase(opts);
   try {
     const keys = await findInstallationKey({ database, ...(opts.sqliteFile ? { dataDir: dirname(opts.sqliteFile) } : {}), ...(opts.env ? { env: opts.env } : {}) });
     const checker = new RowChecker(keys?.derive('audit.row-mac'));

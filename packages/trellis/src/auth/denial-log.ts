@@ -7,8 +7,7 @@
  * closes or the server stops. The counts of all events of a kind add up to the refusals.
  * A viewer hammering a forbidden route for five seconds now writes two rows, not thousands.
  */
-import type { AuditInput } from '../audit/ocsf.ts';
-import type { AuditLog } from '../audit/service.ts';
+import type { AuditInput, AuditLog } from '../audit/index.ts';
 import type { Database } from '../db/database.ts';
 
 const MAX_KINDS = 10_000;

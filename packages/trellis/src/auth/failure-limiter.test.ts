@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import { FailureLimiter, WINDOW_MS, windowOf } from './failure-limiter.ts';
 
 describe('failure limiter on one replica', () => {
@@ -39,7 +38,6 @@ for (const tdb of testDatabases) {
     let database: Database;
     beforeAll(async () => {
       database = await tdb.open();
-      await migrateToLatest(database);
     });
     afterAll(() => database.close());
 

@@ -1,56 +1,52 @@
 /**
- * The permission matrix: which role may do what. Every /api route names one permission in
- * its `config.permission`; a route without one cannot be registered (see auth/plugin.ts), so
- * nothing is reachable by accident. docs/permissions.md is generated from this table.
+ * Permissions: each module declares the ones its routes need (`TrellisModule.permissions`) and
+ * `modules.ts` merges them into one matrix. A route names exactly one permission in its
+ * `config.permission`; a route naming none, or one that no module declares, cannot be
+ * registered (see plugin.ts), so nothing is reachable by accident. docs/permissions.md is
+ * generated from the merged matrix.
  */
+import { roles, type PermissionTable, type Role } from '../module.ts';
 
-export const roles = ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] as const;
-export type Role = (typeof roles)[number];
-
-export const permissions = {
-  'apps:read': { description: 'List, search and show apps, their versions and diffs', roles: ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] },
-  'apps:write': { description: 'Register, update and import apps; submit them for review', roles: ['admin', 'builder'] },
-  'apps:review': { description: 'Approve, reject, suspend and retire apps', roles: ['admin', 'reviewer'] },
-  'apps:transition': { description: 'Ask for an app status change; the move itself needs apps:write (to draft or pending_review) or apps:review (any other status)', roles: ['admin', 'reviewer', 'builder'] },
-  'audit:read': { description: 'Search, tail and export the audit trail', roles: ['admin', 'reviewer', 'auditor'] },
-  'audit:verify': { description: 'Verify the audit chain', roles: ['admin', 'reviewer', 'auditor'] },
+/** The auth module's own permissions. */
+export const authPermissions = {
   'tokens:manage': { description: 'Create, list and revoke API tokens', roles: ['admin'] },
   'self:read': { description: 'See who the current token belongs to', roles: ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] },
-  'schemas:read': { description: 'Read the OpenAPI document and published JSON Schemas', roles: ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] },
-  'dlp:scan': { description: 'Scan text and records for sensitive data', roles: ['admin', 'reviewer', 'builder', 'auditor'] },
-  'dlp:transform': { description: 'Mask, redact, hash or tokenize sensitive data', roles: ['admin', 'reviewer', 'builder'] },
-  'dlp:detokenize': { description: 'Reveal tokenized or encrypted values (privileged; audited with a reason)', roles: ['admin'] },
-  'dlp:read': { description: 'List and show custom detectors and their sample tests', roles: ['admin', 'reviewer', 'auditor'] },
-  'dlp:manage': { description: 'Add, test, edit, activate, deactivate and delete custom detectors', roles: ['admin'] },
-} as const satisfies Record<string, { description: string; roles: readonly Role[] }>;
-
-export type Permission = keyof typeof permissions;
+} as const satisfies PermissionTable;
 
 export function isRole(x: string): x is Role {
   return (roles as readonly string[]).includes(x);
 }
 
-export function isPermission(x: string): x is Permission {
-  return Object.hasOwn(permissions, x);
+/** Merge modules' tables into one matrix; a permission declared twice is a start-up error. */
+export function mergePermissions(tables: readonly PermissionTable[]): PermissionTable {
+  const out: PermissionTable = {};
+  for (const t of tables) {
+    for (const [name, p] of Object.entries(t)) {
+      if (Object.hasOwn(out, name)) throw new Error(`permission ${name} is declared by two modules`);
+      out[name] = p;
+    }
+  }
+  return out;
 }
 
-export function roleHas(role: Role, permission: Permission): boolean {
-  return (permissions[permission].roles as readonly Role[]).includes(role);
+/** What a role may do under a matrix. */
+export function permissionsOf(matrix: PermissionTable, role: Role): ReadonlySet<string> {
+  return new Set(Object.entries(matrix).filter(([, p]) => p.roles.includes(role)).map(([name]) => name));
 }
 
 /** Markdown table of the matrix (docs/permissions.md is this text; a test keeps it current). */
-export function permissionMatrixMarkdown(): string {
+export function permissionMatrixMarkdown(matrix: PermissionTable): string {
   const lines = [
     '# Permission matrix',
     '',
-    'Generated from `packages/trellis/src/auth/permissions.ts` (`npm run docs:permissions`); a test fails when this file is stale.',
+    'Generated from the modules\' permission tables (`packages/trellis/src/modules.ts`, `npm run docs`); a test fails when this file is stale.',
     'Every `/api/v1` route requires a bearer token and names exactly one permission.',
     '',
     '| permission | what it allows | ' + roles.join(' | ') + ' |',
     '| --- | --- | ' + roles.map(() => '---').join(' | ') + ' |',
   ];
-  for (const [name, p] of Object.entries(permissions)) {
-    lines.push(`| \`${name}\` | ${p.description} | ` + roles.map((r) => ((p.roles as readonly string[]).includes(r) ? 'yes' : '—')).join(' | ') + ' |');
+  for (const [name, p] of Object.entries(matrix)) {
+    lines.push(`| \`${name}\` | ${p.description} | ` + roles.map((r) => (p.roles.includes(r) ? 'yes' : '—')).join(' | ') + ' |');
   }
   return lines.join('\n') + '\n';
 }

@@ -11,21 +11,21 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { sendProblem } from '../http/problem.ts';
-import type { AuditLog } from '../audit/service.ts';
-import { isPermission, roleHas, type Permission } from './permissions.ts';
-import { actorOf, type Principal, type TokenService } from './service.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { actorOf, hasPermission, type Principal, type TokenService } from './service.ts';
 import { parseToken } from './token-format.ts';
 import { FailureLimiter } from './failure-limiter.ts';
 import { DenialLog } from './denial-log.ts';
 import type { Database } from '../db/database.ts';
+import type { PermissionTable } from '../module.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
   interface FastifyContextConfig {
-    /** The permission a caller's role needs for this route. */
-    permission?: Permission;
+    /** The permission a caller's role needs for this route (declared by some module). */
+    permission?: string;
     /** A route reachable without a token (health probes, the console's static files). */
     public?: boolean;
   }
@@ -69,6 +69,8 @@ export interface AuthDeps {
   tokens: TokenService;
   audit: AuditLog;
   database: Database;
+  /** Every module's permissions, merged: a route may only name one of these. */
+  permissions: PermissionTable;
   authFailureLimit: number;
 }
 
@@ -85,16 +87,15 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { permission?: string; public?: boolean };
     if (config.public === true) return;
-    if (!config.permission || !isPermission(config.permission)) {
-      throw new Error(`route ${String(route.method)} ${route.url} must declare config.permission or config.public (secure by default)`);
-    }
+    if (!config.permission) throw new Error(`route ${String(route.method)} ${route.url} must declare config.permission or config.public (secure by default)`);
+    if (!Object.hasOwn(deps.permissions, config.permission)) throw new Error(`route ${String(route.method)} ${route.url} names permission ${config.permission}, which no module declares`);
   });
 
   app.addHook('onRequest', async (request, reply) => {
     // Decided by the route the router matched, never by the URL text: the router decodes
     // percent-escapes and absolute-form targets, so any check on the raw URL can be walked around.
     const matched = request.routeOptions.url !== undefined && !request.is404;
-    const config = (matched ? request.routeOptions.config : {}) as { permission?: Permission; public?: boolean };
+    const config = (matched ? request.routeOptions.config : {}) as { permission?: string; public?: boolean };
     if (matched && config.public === true) return;
     if (!matched && !looksLikeApi(request.url)) return;
 
@@ -130,7 +131,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
     request.principal = principal;
     // Unknown /api paths have no permission: an authenticated caller then gets a plain 404.
     if (!matched || !config.permission) return;
-    if (!roleHas(principal.role, config.permission)) {
+    if (!hasPermission(principal, config.permission)) {
       const route = request.routeOptions.url ?? '';
       await denials.record(`403|${principal.tokenId}|${config.permission}|${request.method}|${route}`, {
         class: 'api_activity',

@@ -1,7 +1,7 @@
 /** REST routes for API tokens and the caller's own identity. */
 import type { FastifyInstance } from 'fastify';
 import { responses } from '../http/schemas.ts';
-import { roles } from './permissions.ts';
+import { roles } from '../module.ts';
 import { actorOf, type TokenService } from './service.ts';
 import { requirePrincipal } from './plugin.ts';
 

@@ -19,7 +19,11 @@ export interface AuthFailureRow {
   count: number;
 }
 
-export interface AuthTables {
-  api_tokens: ApiTokenRow;
-  auth_failures: AuthFailureRow;
+// The module's tables join the database's type (db/tables.ts) by declaration merging.
+declare module '../db/tables.ts' {
+  interface Tables {
+    api_tokens: ApiTokenRow;
+    auth_failures: AuthFailureRow;
+  }
 }
+

@@ -8,6 +8,7 @@ import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
 import { AuditLog } from '../audit/service.ts';
 import { TokenService, systemActor } from './service.ts';
+import { permissionMatrix } from '../modules.ts';
 
 for (const tdb of testDatabases) {
   describe(`token authentication on ${tdb.name}`, () => {
@@ -23,7 +24,7 @@ for (const tdb of testDatabases) {
     });
 
     it('refuses a token revoked here at once, even while its row is cached', async () => {
-      const tokens = new TokenService(database, audit, 60_000);
+      const tokens = new TokenService(database, audit, permissionMatrix, 60_000);
       const t = await tokens.create(systemActor, { name: 'here', role: 'builder' });
       expect(await tokens.authenticate(t.token)).toMatchObject({ tokenId: t.id, role: 'builder' });
       await tokens.revoke(systemActor, t.id);
@@ -31,8 +32,8 @@ for (const tdb of testDatabases) {
     });
 
     it('honours a revocation by another server once the cache entry expires', async () => {
-      const here = new TokenService(database, audit, 40);
-      const elsewhere = new TokenService(database, audit, 40);
+      const here = new TokenService(database, audit, permissionMatrix, 40);
+      const elsewhere = new TokenService(database, audit, permissionMatrix, 40);
       const t = await here.create(systemActor, { name: 'elsewhere', role: 'viewer' });
       expect(await here.authenticate(t.token)).toBeDefined();
       await elsewhere.revoke(systemActor, t.id);
@@ -41,8 +42,8 @@ for (const tdb of testDatabases) {
     });
 
     it('serves repeated authentications from memory, without reading the database', async () => {
-      const here = new TokenService(database, audit, 60_000);
-      const elsewhere = new TokenService(database, audit);
+      const here = new TokenService(database, audit, permissionMatrix, 60_000);
+      const elsewhere = new TokenService(database, audit, permissionMatrix);
       const t = await here.create(systemActor, { name: 'cached', role: 'viewer' });
       expect(await here.authenticate(t.token)).toBeDefined();
       await elsewhere.revoke(systemActor, t.id);
@@ -51,7 +52,7 @@ for (const tdb of testDatabases) {
     });
 
     it('still checks the secret against the cached row', async () => {
-      const tokens = new TokenService(database, audit);
+      const tokens = new TokenService(database, audit, permissionMatrix);
       const t = await tokens.create(systemActor, { name: 'secret', role: 'viewer' });
       expect(await tokens.authenticate(t.token)).toBeDefined();
       const forged = t.token.slice(0, -4) + (t.token.endsWith('AAAA') ? 'BBBB' : 'AAAA');

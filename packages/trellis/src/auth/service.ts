@@ -8,10 +8,10 @@
  * server sharing the database, within the cache's lifetime (`TOKEN_CACHE_MS`).
  */
 import type { Database } from '../db/database.ts';
-import type { AuditLog } from '../audit/service.ts';
-import type { Actor } from '../audit/ocsf.ts';
+import type { AuditLog, Actor } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
-import { isRole, type Role } from './permissions.ts';
+import { isRole, permissionsOf } from './permissions.ts';
+import type { PermissionTable, Role } from '../module.ts';
 import { generateToken, parseToken, secretMatches } from './token-format.ts';
 import * as store from './store.ts';
 import type { ApiTokenRow } from './rows.ts';
@@ -21,6 +21,13 @@ export interface Principal {
   tokenId: string;
   name: string;
   role: Role;
+  /** What the role may do under the installation's permission matrix. */
+  permissions: ReadonlySet<string>;
+}
+
+/** Whether a caller holds a permission (for checks finer than a route's own permission). */
+export function hasPermission(p: Principal, permission: string): boolean {
+  return p.permissions.has(permission);
 }
 
 export interface TokenInfo {
@@ -56,11 +63,20 @@ export class TokenService {
   /** Tokens revoked through this server: refused at once whatever the cache holds. */
   private readonly revokedHere = new Set<string>();
 
+  private readonly grants = new Map<Role, ReadonlySet<string>>();
+
   constructor(
     private readonly database: Database,
     private readonly audit: AuditLog,
+    private readonly matrix: PermissionTable,
     private readonly cacheMs = TOKEN_CACHE_MS,
   ) {}
+
+  private permissionsOf(role: Role): ReadonlySet<string> {
+    let set = this.grants.get(role);
+    if (!set) this.grants.set(role, (set = permissionsOf(this.matrix, role)));
+    return set;
+  }
 
   async create(actor: Actor, input: { name: string; role: string; expiresInDays?: number }): Promise<TokenInfo & { token: string }> {
     if (!isRole(input.role)) throw new AppError('validation_failed', `unknown role ${input.role}`, { errors: [{ path: 'role', message: 'must be one of admin, reviewer, builder, auditor, viewer' }] });
@@ -130,7 +146,7 @@ export class TokenService {
       this.lastTouched.set(row.id, now);
       await store.touchToken(this.database.db, row.id, new Date(now).toISOString());
     }
-    return { kind: 'token', tokenId: row.id, name: row.name, role: row.role };
+    return { kind: 'token', tokenId: row.id, name: row.name, role: row.role, permissions: this.permissionsOf(row.role) };
   }
 
   private async tokenRow(id: string, now: number): Promise<ApiTokenRow | undefined> {

@@ -1,11 +1,34 @@
 /**
- * The catalog module's public interface (capability C1): what other modules may import.
+ * The catalog module (capability C1) and its public interface: what other modules may import.
  * Everything else in catalog/ is internal; its tables are reached only through CatalogService.
  */
-export { CatalogService, type Caller, type ManifestInput, type TransitionResult, type AppDiff } from './service.ts';
-export { catalogRoutes } from './routes.ts';
-export { catalogMigrations } from './migrations.ts';
-export type { CatalogTables } from './rows.ts';
-export { appStatuses, checkTransition, transitionPermission, type AppStatus } from './lifecycle.ts';
-export { parseManifestText, validateManifestValue, manifestLimits, type ManifestResult } from './manifest.ts';
-export { manifestSchema, manifestJsonSchema, classifications, riskTiers, type Manifest, type AppSummary, type AppDetail, type Classification, type RiskTier } from './schema.ts';
+import type { TrellisModule } from '../module.ts';
+import type { CatalogService } from './service.ts';
+import { catalogErrors } from './errors.ts';
+import { registerAppCommands } from './cli.ts';
+
+export type { CatalogService, Caller, ManifestInput, TransitionResult, AppDiff } from './service.ts';
+export type { AppStatus } from './lifecycle.ts';
+export type { ManifestResult } from './manifest.ts';
+export type { Manifest, AppSummary, AppDetail, Classification, RiskTier } from './schema.ts';
+
+declare module '../module.ts' {
+  interface Services {
+    catalog: CatalogService;
+  }
+}
+
+export const catalogModule: TrellisModule = {
+  name: 'catalog',
+  permissions: {
+    'apps:read': { description: 'List, search and show apps, their versions and diffs', roles: ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] },
+    'apps:write': { description: 'Register, update and import apps; submit them for review', roles: ['admin', 'builder'] },
+    'apps:review': { description: 'Approve, reject, suspend and retire apps', roles: ['admin', 'reviewer'] },
+    'apps:transition': { description: 'Ask for an app status change; the move itself needs apps:write (to draft or pending_review) or apps:review (any other status)', roles: ['admin', 'reviewer', 'builder'] },
+  },
+  errors: catalogErrors.table,
+  migrations: async (dialect) => (await import('./migrations.ts')).catalogMigrations(dialect),
+  services: async ({ database, audit }) => ({ catalog: new (await import('./service.ts')).CatalogService(database, audit) }),
+  routes: async (app, services) => (await import('./routes.ts')).catalogRoutes(app, services),
+  cli: registerAppCommands,
+};

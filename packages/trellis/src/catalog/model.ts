@@ -4,7 +4,7 @@
  * list cursor. Kept apart from the service so they are tested without a database.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../audit/canonical.ts';
+import { canonicalJson } from '../canonical-json.ts';
 import { AppError } from '../errors.ts';
 import type { AppStatus } from './lifecycle.ts';
 import type { AppRow } from './store.ts';

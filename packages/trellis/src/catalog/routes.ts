@@ -10,12 +10,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AuditLog } from '../audit/service.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { requirePrincipal, hasPermission, actorOf } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { jsonSchema, responses, type JsonSchema } from '../http/schemas.ts';
-import { requirePrincipal } from '../auth/plugin.ts';
-import { roleHas } from '../auth/permissions.ts';
-import { actorOf } from '../auth/service.ts';
 import { transitionPermission, type AppStatus } from './lifecycle.ts';
 import {
   appDetailSchema,
@@ -214,7 +212,7 @@ export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogServ
       const to = req.body.to as AppStatus;
       // The route admits anyone who may ask for a move; where the app is going decides who may make it.
       const needed = transitionPermission(to);
-      if (!roleHas(principal.role, needed)) {
+      if (!hasPermission(principal, needed)) {
         await audit.record({
           class: 'api_activity',
           activity: 'other',

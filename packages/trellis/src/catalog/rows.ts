@@ -52,10 +52,14 @@ export interface CatalogStatusChangeRow {
   changed_by: string;
 }
 
-export interface CatalogTables {
-  catalog_apps: CatalogAppRow;
-  catalog_app_versions: CatalogAppVersionRow;
-  catalog_app_connectors: CatalogAppConnectorRow;
-  catalog_app_words: CatalogAppWordRow;
-  catalog_status_changes: CatalogStatusChangeRow;
+// The module's tables join the database's type (db/tables.ts) by declaration merging.
+declare module '../db/tables.ts' {
+  interface Tables {
+    catalog_apps: CatalogAppRow;
+    catalog_app_versions: CatalogAppVersionRow;
+    catalog_app_connectors: CatalogAppConnectorRow;
+    catalog_app_words: CatalogAppWordRow;
+    catalog_status_changes: CatalogStatusChangeRow;
+  }
 }
+

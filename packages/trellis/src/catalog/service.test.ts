@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
 import { AuditLog } from '../audit/service.ts';
-import type { Actor } from '../audit/ocsf.ts';
+import type { Actor } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
 import { CatalogService, type Caller } from './service.ts';
 import * as store from './store.ts';

@@ -7,8 +7,7 @@
  * problem details and exit codes.
  */
 import type { Database, Tx } from '../db/database.ts';
-import type { AuditLog } from '../audit/service.ts';
-import type { Actor } from '../audit/ocsf.ts';
+import type { AuditLog, Actor } from '../audit/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { planBackstageImport, type EntityPlan } from './backstage.ts';
 import { diffManifests } from './diff.ts';
@@ -17,6 +16,7 @@ import { parseManifestText, validateManifestValue, type ManifestResult } from '.
 import { canonicalOwner, connectorNames, decodeCursor, encodeCursor, indexWords, manifestColumns, manifestDigest, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
 import type { AppDetail, AppList, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, RiskTier } from './schema.ts';
 import * as store from './store.ts';
+import { catalogErrors } from './errors.ts';
 
 /** A manifest as text (YAML or JSON, located errors) or as already-parsed JSON. */
 export type ManifestInput = { text: string } | { value: unknown };
@@ -48,7 +48,7 @@ export interface AppDiff {
 
 function invalid(errors: FieldError[]): AppError {
   const n = errors.length;
-  return new AppError('manifest_invalid', `the manifest has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} and try again`, { errors });
+  return catalogErrors.error('manifest_invalid', `the manifest has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} and try again`, { errors });
 }
 
 function appNotFound(name: string): AppError {
@@ -291,7 +291,7 @@ export class CatalogService {
       if (!app) throw appNotFound(name);
       const from = app.status as AppStatus;
       const check = checkTransition(from, to);
-      if (!check.ok) throw new AppError('invalid_transition', check.message, { extra: { from, to, allowed: [...check.allowed] } });
+      if (!check.ok) throw catalogErrors.error('invalid_transition', check.message, { extra: { from, to, allowed: [...check.allowed] } });
       const now = new Date().toISOString();
       // Compare-and-set: on SQLite two writers are already serialised, on PostgreSQL the row
       // is locked; this is the last line of defence against a lost update.
@@ -334,7 +334,7 @@ export class CatalogService {
    */
   async importBackstage(caller: Caller, text: string): Promise<ImportResult> {
     const plan = planBackstageImport(text);
-    if (plan.errors.length > 0) throw new AppError('manifest_invalid', 'the catalog file cannot be imported', { errors: plan.errors });
+    if (plan.errors.length > 0) throw catalogErrors.error('manifest_invalid', 'the catalog file cannot be imported', { errors: plan.errors });
     const entities: ImportEntry[] = [];
     for (const entity of plan.entities) entities.push(await this.importEntity(caller, entity));
     const count = (s: ImportEntry['status']) => entities.filter((e) => e.status === s).length;

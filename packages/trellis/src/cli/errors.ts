@@ -1,6 +1,6 @@
 /**
  * CLI failures and their exit codes. Commands throw CliError; only the entry file calls
- * process.exit. The codes are documented in docs/cli.md so scripts can trust them.
+ * process.exit. The codes are documented in the README and in `trellis --help` so scripts can trust them.
  */
 
 export const exitCodes = {

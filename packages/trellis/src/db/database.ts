@@ -1,7 +1,8 @@
 /**
  * Opens the one database Trellis keeps its state in: the embedded SQLite file (default) or
  * PostgreSQL (`postgres://…`), both behind Kysely so every module writes one query layer.
- * Runs the migrations of every module on open, so a server never serves an old schema.
+ * Migrations are run by the caller (modules.ts `openTrellisDatabase`), so a server never serves
+ * an old schema and read-only tools open without writing.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Tables } from './tables.ts';
-import { migrateToLatest } from './migrate.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -33,8 +33,6 @@ export interface OpenOptions {
   sqliteFile?: string;
   /** PostgreSQL schema to use (created when missing). */
   schema?: string;
-  /** Skip running migrations (for tools that only read). */
-  migrate?: boolean;
   poolSize?: number;
 }
 
@@ -128,14 +126,6 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const isPostgres = /^postgres(ql)?:\/\//.test(raw);
   const { url, schema } = isPostgres ? splitSchema(raw) : { url: raw, schema: undefined };
   const database = isPostgres ? await openPostgres(url, { ...opts, schema: opts.schema ?? schema ?? 'public' }) : openSqlite(opts);
-  if (opts.migrate !== false) {
-    try {
-      await migrateToLatest(database);
-    } catch (err) {
-      await database.close();
-      throw err;
-    }
-  }
   return database;
 }
 

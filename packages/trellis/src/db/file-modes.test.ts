@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { openDatabase } from './database.ts';
+import { openTrellisDatabase as openDatabase } from '../modules.ts';
 
 const mode = (f: string) => statSync(f).mode & 0o777;
 

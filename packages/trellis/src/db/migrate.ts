@@ -1,26 +1,20 @@
 /**
  * Versioned schema migrations. Each module owns its migrations (timestamped names, up and
- * down); this file gathers them into one ordered list for Kysely's Migrator, which records
+ * down); this file orders the lists it is given (modules.ts passes every module's) into one
+ * for Kysely's Migrator, which records
  * what ran in `kysely_migration` and, on PostgreSQL, takes a lock so that two replicas
  * starting together do not race.
  */
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, DialectName } from './database.ts';
-import { auditMigrations } from '../audit/migrations.ts';
-import { authMigrations } from '../auth/migrations.ts';
-import { catalogMigrations } from '../catalog/migrations.ts';
-import { detectorRegistryMigrations } from '../dlp/detector-registry/migrations.ts';
-import { keyMigrations } from '../keys/migrations.ts';
 
 /** A module's migrations; the dialect lets a migration use each database's own features. */
-export type ModuleMigrations = (dialect: DialectName) => Record<string, Migration>;
+export type ModuleMigrations = (dialect: DialectName) => Record<string, Migration> | Promise<Record<string, Migration>>;
 
-const modules: ModuleMigrations[] = [auditMigrations, authMigrations, catalogMigrations, detectorRegistryMigrations, keyMigrations];
-
-export function allMigrations(dialect: DialectName): Record<string, Migration> {
+export async function orderedMigrations(modules: readonly ModuleMigrations[], dialect: DialectName): Promise<Record<string, Migration>> {
   const out: Record<string, Migration> = {};
   for (const m of modules) {
-    for (const [name, migration] of Object.entries(m(dialect))) {
+    for (const [name, migration] of Object.entries(await m(dialect))) {
       if (out[name]) throw new Error(`duplicate migration name ${name}`);
       out[name] = migration;
     }
@@ -30,20 +24,20 @@ export function allMigrations(dialect: DialectName): Record<string, Migration> {
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function migrator(database: Database): Migrator {
-  const provider: MigrationProvider = { getMigrations: async () => allMigrations(database.dialect) };
+function migrator(database: Database, modules: readonly ModuleMigrations[]): Migrator {
+  const provider: MigrationProvider = { getMigrations: () => orderedMigrations(modules, database.dialect) };
   return new Migrator({ db: database.db, provider, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
 }
 
-export async function migrateToLatest(database: Database): Promise<string[]> {
-  const { error, results } = await migrator(database).migrateToLatest();
+export async function migrateToLatest(database: Database, modules: readonly ModuleMigrations[]): Promise<string[]> {
+  const { error, results } = await migrator(database, modules).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).map((r) => r.migrationName);
 }
 
 /** Undo every migration (used by tests that prove the down steps work). */
-export async function migrateDownAll(database: Database): Promise<void> {
-  const m = migrator(database);
+export async function migrateDownAll(database: Database, modules: readonly ModuleMigrations[]): Promise<void> {
+  const m = migrator(database, modules);
   for (;;) {
     const { error, results } = await m.migrateDown();
     if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -1,11 +1,6 @@
 /**
- * The database as Kysely sees it: the union of every module's row types. Each module declares
- * its own tables in its rows.ts; only that module's store.ts queries them.
+ * The database as Kysely sees it. Empty here on purpose: each module adds its own tables from
+ * its rows.ts by declaration merging (`declare module '../db/tables.ts' { interface Tables { … } }`),
+ * and only that module's store.ts queries them.
  */
-import type { AuditTables } from '../audit/rows.ts';
-import type { AuthTables } from '../auth/rows.ts';
-import type { CatalogTables } from '../catalog/rows.ts';
-import type { DlpDetectorTables } from '../dlp/detector-registry/rows.ts';
-import type { KeyTables } from '../keys/rows.ts';
-
-export interface Tables extends AuditTables, AuthTables, CatalogTables, DlpDetectorTables, KeyTables {}
+export interface Tables {}

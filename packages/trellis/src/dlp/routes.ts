@@ -8,14 +8,13 @@
 import type { FastifyInstance } from 'fastify';
 import { responses } from '../http/schemas.ts';
 import { AppError } from '../errors.ts';
-import type { KeyRing } from '../keys/master-key.ts';
-import { roleHas } from '../auth/permissions.ts';
-import { requirePrincipal } from '../auth/plugin.ts';
+import type { KeyRing } from '../keys/index.ts';
+import { hasPermission, requirePrincipal, actorOf } from '../auth/index.ts';
+import type { AuditLog } from '../audit/index.ts';
 import { scan, transform, testCustomDetector, detokenize, decrypt, DlpError, DlpTooDeepError, type Finding, type PatternDetector } from '@trellis/dlp';
 import type { Database } from '../db/database.ts';
-import type { AuditLog } from '../audit/service.ts';
-import { actorOf } from '../auth/service.ts';
 import type { DetectorRegistry } from './detector-registry/service.ts';
+import { dlpErrors } from './errors.ts';
 
 const findingSchema = {
   type: 'object',
@@ -96,7 +95,7 @@ class RevealItemError extends Error {
  */
 function revealProblem(err: RevealItemError): AppError {
   const errors = [{ path: `items[${err.index}].value`, message: err.cause.message }];
-  if (err.cause.code === 'DLP_DECRYPT_FAILED') return new AppError('reveal_failed', `item ${err.index} cannot be revealed: it does not authenticate under this installation's key`, { errors });
+  if (err.cause.code === 'DLP_DECRYPT_FAILED') return dlpErrors.error('reveal_failed', `item ${err.index} cannot be revealed: it does not authenticate under this installation's key`, { errors });
   return new AppError('validation_failed', err.message, { errors });
 }
 
@@ -161,7 +160,7 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       exactlyOne(req.body);
       const principal = requirePrincipal(req);
       // Only roles that may reverse tokens may ask for a privileged clearance's plan branch.
-      if (req.body.clearance === 'privileged' && !roleHas(principal.role, 'dlp:detokenize')) {
+      if (req.body.clearance === 'privileged' && !hasPermission(principal, 'dlp:detokenize')) {
         throw new AppError('forbidden', `role ${principal.role} may not use the privileged clearance`);
       }
       try {

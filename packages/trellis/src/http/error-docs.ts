@@ -1,11 +1,11 @@
-/** Markdown for docs/errors.md, generated from the one list of error codes (errors.ts). */
-import { errorCatalog, problemTypeBase } from '../errors.ts';
+/** Markdown for docs/errors.md, generated from the error catalogue (core codes and every module's). */
+import { problemTypeBase, type ErrorTable } from '../errors.ts';
 
-export function errorCodesMarkdown(): string {
+export function errorCodesMarkdown(catalog: ErrorTable): string {
   const lines = [
     '# Error codes',
     '',
-    'Generated from `packages/trellis/src/errors.ts` (`npm run docs`); a test fails when this file is stale.',
+    'Generated from the core codes (`packages/trellis/src/errors.ts`) and each module\'s own (`modules.ts`) by `npm run docs`; a test fails when this file is stale.',
     '',
     'Every error leaves the API as an RFC 9457 problem document (`application/problem+json`):',
     '`type` is `' + problemTypeBase + '<code>`, `code` is the stable code below, `detail` says what',
@@ -15,6 +15,6 @@ export function errorCodesMarkdown(): string {
     '| code | HTTP status | title |',
     '| --- | --- | --- |',
   ];
-  for (const [code, e] of Object.entries(errorCatalog)) lines.push(`| \`${code}\` | ${e.status} | ${e.title} |`);
+  for (const [code, e] of Object.entries(catalog)) lines.push(`| \`${code}\` | ${e.status} | ${e.title} |`);
   return lines.join('\n') + '\n';
 }

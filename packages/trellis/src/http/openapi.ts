@@ -5,6 +5,12 @@
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { JsonSchema } from './schemas.ts';
+import type { PermissionTable } from '../module.ts';
+
+/** The permission of the platform's own API routes (this document). */
+export const apiPermissions = {
+  'schemas:read': { description: 'Read the OpenAPI document and published JSON Schemas', roles: ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] },
+} as const satisfies PermissionTable;
 
 declare module 'fastify' {
   interface FastifySchema {

@@ -18,9 +18,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { existingKeyFile, keyCheck, keyRingFrom, parseMasterKey, readOrCreateKeyFile, type KeyRing } from './master-key.ts';
+import { existingKeyFile, keyCheck, keyRingFrom, parseMasterKey, readOrCreateKeyFile } from './master-key.ts';
+import type { KeyRing } from '../module.ts';
 import { readInstallationKey, recordInstallationKey } from './store.ts';
 import type { InstallationKeyRow } from './rows.ts';
+import { keyErrors } from './errors.ts';
 
 export type MasterKeySource = 'env' | 'file' | 'database';
 
@@ -50,7 +52,7 @@ function sameCheck(stored: InstallationKeyRow, check: string): boolean {
 
 function mismatch(mine: string, stored: InstallationKeyRow, source: MasterKeySource): AppError {
   const from = source === 'env' ? 'TRELLIS_MASTER_KEY' : source === 'file' ? 'the key file master.key' : 'a new development key';
-  return new AppError(
+  return keyErrors.error(
     'key_mismatch',
     `refusing to start: this server's master key (key id ${mine}, from ${from}) is not the key this database was first used with (key id ${stored.key_id}); values tokenized or encrypted under one key cannot be revealed under the other, and audit rows would not verify. Start it with the installation's TRELLIS_MASTER_KEY`,
   );

@@ -9,12 +9,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
+import type { KeyPurpose, KeyRing } from '../module.ts';
 
-export type KeyPurpose = 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'key.check';
-
-export interface KeyRing {
-  derive(purpose: KeyPurpose): Buffer;
-}
 
 export function keyRingFrom(master: Buffer): KeyRing {
   if (master.length !== 32) throw new AppError('validation_failed', 'the master key must be 32 bytes (base64 of 32 random bytes)');

@@ -10,6 +10,10 @@ export interface InstallationKeyRow {
   created_at: string;
 }
 
-export interface KeyTables {
-  installation_keys: InstallationKeyRow;
+// The module's tables join the database's type (db/tables.ts) by declaration merging.
+declare module '../db/tables.ts' {
+  interface Tables {
+    installation_keys: InstallationKeyRow;
+  }
 }
+

@@ -5,9 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { responses, type JsonSchema } from '../../http/schemas.ts';
-import { requirePrincipal } from '../../auth/plugin.ts';
-import { roleHas } from '../../auth/permissions.ts';
-import { actorOf } from '../../auth/service.ts';
+import { requirePrincipal, hasPermission, actorOf } from '../../auth/index.ts';
 import type { DetectorRegistry } from './service.ts';
 
 const tags = ['dlp'];
@@ -94,7 +92,7 @@ export function detectorRegistryRoutes(app: FastifyInstance, deps: { detectors: 
     },
     async (req) => {
       const detector = await registry.get(req.params.id);
-      if (!roleHas(requirePrincipal(req).role, 'dlp:manage')) return detector;
+      if (!hasPermission(requirePrincipal(req), 'dlp:manage')) return detector;
       return { ...detector, samples: await registry.samples(req.params.id) };
     },
   );

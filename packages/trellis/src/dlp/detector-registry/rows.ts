@@ -19,6 +19,10 @@ export interface DlpDetectorRow {
   updated_at: string;
 }
 
-export interface DlpDetectorTables {
-  dlp_detectors: DlpDetectorRow;
+// The module's tables join the database's type (db/tables.ts) by declaration merging.
+declare module '../../db/tables.ts' {
+  interface Tables {
+    dlp_detectors: DlpDetectorRow;
+  }
 }
+

@@ -11,12 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
-import type { AuditLog } from '../../audit/service.ts';
-import type { Actor, Activity } from '../../audit/ocsf.ts';
+import type { AuditLog, Actor, Activity } from '../../audit/index.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import { compileCustomDetector, customDetectorSchema, testCustomDetector, DlpError, DlpInvalidDetectorError, type CustomDetectorDefinition, type CustomDetectorTestReport, type PatternDetector } from '@trellis/dlp';
 import type { DlpDetectorRow } from './rows.ts';
 import * as store from './store.ts';
+import { dlpErrors } from '../errors.ts';
 
 export const detectorStatuses = ['draft', 'active', 'disabled'] as const;
 export type DetectorStatus = (typeof detectorStatuses)[number];
@@ -300,7 +300,7 @@ export class DetectorRegistry {
 
   private expectPasses(report: CustomDetectorTestReport): void {
     const problems = activationProblems(report);
-    if (problems.length > 0) throw new AppError('detector_test_failed', 'the detector does not pass its samples', { errors: problems, extra: { test: report } });
+    if (problems.length > 0) throw dlpErrors.error('detector_test_failed', 'the detector does not pass its samples', { errors: problems, extra: { test: report } });
   }
 
 

@@ -1,0 +1,17 @@
+/**
+ * The keys module: the installation's master key, where it lives and the start-time check that
+ * every replica uses the same one (installation.ts). Other modules get purpose keys from the
+ * `keys` service (a KeyRing), never the master key.
+ */
+import type { TrellisModule } from '../module.ts';
+import { keyErrors } from './errors.ts';
+
+export { ephemeralKeyRing, keyRingFrom, tooOpen } from './master-key.ts';
+export type { KeyRing, KeyPurpose } from '../module.ts';
+export { loadInstallationKeys, findInstallationKey, type InstallationKeys } from './installation.ts';
+
+export const keysModule: TrellisModule = {
+  name: 'keys',
+  errors: keyErrors.table,
+  migrations: async (dialect) => (await import('./migrations.ts')).keyMigrations(dialect),
+};

@@ -1,0 +1,53 @@
+/**
+ * Every capability of Trellis, in dependency order: a module may use the services of the
+ * modules above it. This list is the one place the platform learns what exists — the server's
+ * routes, the service container, the migrations, the CLI, background jobs, the permission
+ * matrix and the error catalogue (and the docs generated from them) all come from it.
+ * Adding a capability: a folder whose index.ts exports a `TrellisModule`, and one line here.
+ */
+import type { PermissionTable, TrellisModule } from './module.ts';
+import type { Database, OpenOptions } from './db/database.ts';
+import type { ModuleMigrations } from './db/migrate.ts';
+import { coreErrors, type ErrorTable } from './errors.ts';
+import { apiPermissions } from './http/openapi.ts';
+import { mergePermissions, authModule } from './auth/index.ts';
+import { keysModule } from './keys/index.ts';
+import { auditModule } from './audit/index.ts';
+import { catalogModule } from './catalog/index.ts';
+import { dlpModule } from './dlp/index.ts';
+import { policyModule } from './policy/index.ts';
+import { consoleModule } from './console/index.ts';
+
+export const modules: readonly TrellisModule[] = [
+  keysModule,
+  auditModule,
+  authModule,
+  catalogModule,
+  dlpModule,
+  policyModule,
+  consoleModule,
+];
+
+/** Every module's migrations, for openDatabase. */
+export const moduleMigrations: readonly ModuleMigrations[] = modules.flatMap((m) => (m.migrations ? [m.migrations] : []));
+
+/** The permission matrix: the platform's own permissions and every module's. */
+export const permissionMatrix: PermissionTable = mergePermissions([apiPermissions, ...modules.map((m) => m.permissions ?? {})]);
+
+/** Every error code: the core ones and each module's own (docs/errors.md lists these). */
+export const errorCatalog: ErrorTable = Object.assign({}, coreErrors, ...modules.map((m) => m.errors ?? {}));
+
+/** Open the database and bring every module's tables up to date. */
+export async function openTrellisDatabase(opts: OpenOptions): Promise<Database> {
+  // Loaded here, not at the top: the CLI reads this list for its commands without a database.
+  const { openDatabase } = await import('./db/database.ts');
+  const { migrateToLatest } = await import('./db/migrate.ts');
+  const database = await openDatabase(opts);
+  try {
+    await migrateToLatest(database, moduleMigrations);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
