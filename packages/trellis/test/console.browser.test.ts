@@ -112,6 +112,34 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     expect(errors).toEqual([]);
   });
 
+  it('validates form fields with pattern attributes that Chromium accepts (the v flag rules)', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage();
+    const messages: string[] = [];
+    page.on('console', (m) => messages.push(m.text()));
+    await page.goto(server.url + '/');
+    // Chromium compiles `pattern` with the `v` flag and ignores one that does not compile.
+    const invalid = await page.$$eval('input[pattern]', (inputs) =>
+      inputs.flatMap((i) => {
+        const p = i.getAttribute('pattern')!;
+        try { new RegExp(`^(?:${p})$`, 'v'); return []; } catch { return [`${i.id}: ${p}`]; }
+      }),
+    );
+    expect(invalid).toEqual([]);
+    await page.fill('#token', token);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#apps tbody tr');
+    await page.click('button[data-view=dlp]');
+    await page.waitForSelector('#det-id');
+    const idValidity = async (value: string) => {
+      await page.fill('#det-id', value);
+      return page.$eval('#det-id', (i) => ({ valid: (i as HTMLInputElement).validity.valid, patternMismatch: (i as HTMLInputElement).validity.patternMismatch }));
+    };
+    expect(await idValidity('Project_Code')).toEqual({ valid: false, patternMismatch: true });
+    expect(await idValidity('-project')).toEqual({ valid: false, patternMismatch: true });
+    expect(await idValidity('project-code')).toEqual({ valid: true, patternMismatch: false });
+    expect(messages.filter((m) => m.includes('pattern'))).toEqual([]);
+  });
+
   it('sends strict security headers with the page', async () => {
     const res = await fetch(server.url + '/');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
