@@ -35,6 +35,22 @@ describe('DLP over the API', () => {
     expect(res.body).not.toContain('jane.doe@northwind-mail.com');
   });
 
+  it('audits each scan and transform with the caller and counts by entity, never the input or the values', async () => {
+    const email = 'rosa.vidal@northwind-mail.com';
+    const text = `mail ${email}, card ${card}, mail again ops.lead@northwind-mail.com`;
+    expect((await t.as('builder', { method: 'POST', url: '/api/v1/dlp/scan', payload: { text } })).statusCode).toBe(200);
+    const plan = { rules: [{ entity: 'EMAIL_ADDRESS', operator: { type: 'mask' } }, { entity: 'CREDIT_CARD', operator: { type: 'tokenize' } }] };
+    expect((await t.as('reviewer', { method: 'POST', url: '/api/v1/dlp/transform', payload: { text, plan } })).statusCode).toBe(200);
+    const [scanned] = await t.services.audit.list({ action: 'dlp.scan', limit: 1, desc: true });
+    const [transformed] = await t.services.audit.list({ action: 'dlp.transform', limit: 1, desc: true });
+    expect(scanned!.event).toMatchObject({ class_uid: 2006, actor: { user: { name: 'test-builder', role: 'builder' } }, unmapped: { input: 'text', characters: text.length, count: 3, entities: { EMAIL_ADDRESS: 2, CREDIT_CARD: 1 } } });
+    expect(transformed!.event).toMatchObject({ actor: { user: { role: 'reviewer' } }, unmapped: { count: 3, entities: { EMAIL_ADDRESS: 2, CREDIT_CARD: 1 }, operators: { mask: 2, tokenize: 1 } } });
+    for (const e of [scanned!, transformed!]) {
+      const stored = JSON.stringify(e);
+      for (const secret of [email, card, 'ops.lead@northwind-mail.com', text]) expect(stored).not.toContain(secret);
+    }
+  });
+
   it('scans a record using catalog field tags', async () => {
     const res = await t.as('auditor', { method: 'POST', url: '/api/v1/dlp/scan', payload: { record: { employees: [{ email: 'not-an-address', note: 'ok' }] }, field_tags: { 'employees[*].email': 'pii.email', 'employees.email': 'pii.email' } } });
     expect(res.statusCode).toBe(200);

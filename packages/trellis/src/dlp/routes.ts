@@ -5,7 +5,7 @@
  * entity names, never the matched values; keyed operators use keys derived from the
  * installation's master key, which never leave the server.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { responses } from '../http/schemas.ts';
 import { AppError } from '../errors.ts';
 import type { KeyRing } from '../keys/index.ts';
@@ -105,8 +105,27 @@ interface RevealItem {
   operator: 'tokenize' | 'encrypt';
 }
 
+/** How many findings of each entity: what the trail keeps of a scan, never the values. */
+export function countByEntity(items: readonly { entity: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[i.entity] = (out[i.entity] ?? 0) + 1;
+  return out;
+}
+
 export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors: DetectorRegistry; database: Database; audit: AuditLog }): void {
   const keys = () => ({ hash: deps.keys.derive('dlp.hash'), tokenize: deps.keys.derive('dlp.tokenize'), encrypt: deps.keys.derive('dlp.encrypt') });
+  // Who looked for what in how much data, and what was found, by entity; the input and the
+  // matched values never reach the trail.
+  const audited = (req: FastifyRequest, action: 'dlp.scan' | 'dlp.transform', body: ScanBody, details: Record<string, unknown>) =>
+    deps.audit.record({
+      class: 'data_security_finding',
+      activity: 'read',
+      action,
+      actor: actorOf(requirePrincipal(req)),
+      outcome: 'success',
+      srcIp: req.ip,
+      details: { input: body.text !== undefined ? 'text' : 'record', ...(body.text !== undefined ? { characters: body.text.length } : {}), ...details },
+    });
 
   app.post<{ Body: ScanBody }>(
     '/api/v1/dlp/scan',
@@ -127,6 +146,7 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       } catch (err) {
         dlpFailure(err);
       }
+      await audited(req, 'dlp.scan', req.body, { count: findings.length, entities: countByEntity(findings) });
       return { findings, count: findings.length };
     },
   );
@@ -166,6 +186,8 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       try {
         const input = req.body.text !== undefined ? req.body.text : req.body.record;
         const r = transform(input, req.body.plan, { ...(req.body.clearance ? { clearance: req.body.clearance } : {}), keys: keys(), scan: scanOptions(req.body, deps.detectors.activeDetectors()) });
+        const operators = countByEntity(r.applied.map((a) => ({ entity: a.operator })));
+        await audited(req, 'dlp.transform', req.body, { count: r.applied.length, entities: countByEntity(r.applied), operators, ...(req.body.clearance ? { clearance: req.body.clearance } : {}) });
         return { value: r.value, applied: r.applied };
       } catch (err) {
         dlpFailure(err);
