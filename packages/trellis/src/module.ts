@@ -64,7 +64,7 @@ export interface TrellisModule {
   /** Registers its HTTP routes; each names a permission or says it is public. */
   routes?(app: FastifyInstance, services: Services): void | Promise<void>;
   /** Registers its `trellis` subcommands. */
-  cli?(program: Command, ctx: CliContext): void;
+  cli?(program: Command, ctx: CliContext<Services>): void;
   /** Background work, started once the server's services exist (polling, sweeping). */
   start?(services: Services): Promise<void> | void;
   /** Stops that work before the database closes; modules stop in reverse order. */

@@ -1,19 +1,35 @@
-/** What every command gets: the global options and an API client built from them. */
+/** What every command gets: the global options, an API client built from them, and local access to an installation. */
 import type { Command } from 'commander';
 import { ApiClient, type GlobalOptions } from './client.ts';
 import { CliError, exitCodes } from './errors.ts';
 
-export interface CliContext {
-  globals(): GlobalOptions;
-  client(): ApiClient;
+/** Which installation a local command opens (see cli/local.ts). */
+export interface LocalOpenOptions {
+  dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
+  config?: string | undefined;
 }
 
-export function contextFor(program: Command): CliContext {
+/**
+ * `S` is the service container (`Services` in module.ts). It is a parameter, not an import,
+ * because module.ts names this type: importing it back would make an import cycle.
+ */
+export interface CliContext<S = unknown> {
+  globals(): GlobalOptions;
+  client(): ApiClient;
+  /**
+   * Open an installation's database directly, as the server would (no server needed), with the
+   * service container built on it. Refuses a place that holds no Trellis database. Close it.
+   */
+  openInstallation(opts: LocalOpenOptions): Promise<{ services: S; where: string; close(): Promise<void> }>;
+}
+
+export function contextFor<S>(program: Command, openInstallation: CliContext<S>['openInstallation']): CliContext<S> {
   const globals = (): GlobalOptions => {
     const o = program.opts<{ server?: string; token?: string; output?: string }>();
     const output = o.output ?? 'table';
     if (output !== 'table' && output !== 'json') throw new CliError(`--output must be table or json, not ${output}`, exitCodes.usage);
     return { server: o.server ?? process.env.TRELLIS_SERVER ?? 'http://127.0.0.1:8080', ...(o.token ?? process.env.TRELLIS_TOKEN ? { token: o.token ?? process.env.TRELLIS_TOKEN } : {}), output };
   };
-  return { globals, client: () => new ApiClient(globals()) };
+  return { globals, client: () => new ApiClient(globals()), openInstallation };
 }

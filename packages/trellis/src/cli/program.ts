@@ -21,7 +21,8 @@ export function buildProgram(): Command {
   // Before any subcommand exists: commander copies this setting into subcommands as they are
   // created, so a usage error anywhere throws (and exits 2 through main.ts) instead of exiting 1.
   program.exitOverride();
-  const ctx = contextFor(program);
+  // Loaded only when a local command runs: it brings in the database layer and every service.
+  const ctx = contextFor(program, async (opts) => (await import('./local.ts')).openLocalInstallation(opts));
   registerServeCommand(program);
   for (const m of modules) m.cli?.(program, ctx);
   return program;
