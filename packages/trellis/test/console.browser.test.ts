@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningServer } from '../src/server.ts';
 import { startTestServer } from './server.ts';
 
@@ -132,12 +132,58 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     await page.waitForSelector('#det-id');
     const idValidity = async (value: string) => {
       await page.fill('#det-id', value);
-      return page.$eval('#det-id', (i) => ({ valid: (i as HTMLInputElement).validity.valid, patternMismatch: (i as HTMLInputElement).validity.patternMismatch }));
+      return page.$eval('#det-id', (i) => {
+        const { validity } = i as unknown as { validity: { valid: boolean; patternMismatch: boolean } };
+        return { valid: validity.valid, patternMismatch: validity.patternMismatch };
+      });
     };
     expect(await idValidity('Project_Code')).toEqual({ valid: false, patternMismatch: true });
     expect(await idValidity('-project')).toEqual({ valid: false, patternMismatch: true });
     expect(await idValidity('project-code')).toEqual({ valid: true, patternMismatch: false });
     expect(messages.filter((m) => m.includes('pattern'))).toEqual([]);
+  });
+
+  it('shows no tabs before sign-in, and after it only those the role may use', { timeout: 120_000 }, async () => {
+    const tokenFor = async (role: string): Promise<string> => {
+      const res = await fetch(`${server.url}/api/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `console-${role}`, role }) });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { token: string }).token;
+    };
+    // The test runs without the DOM type library, so elements are typed by the fields read here.
+    type Shown = { offsetParent: unknown; hidden: boolean; id: string; dataset: Record<string, string> };
+    const visibleTabs = (page: Page) => page.$$eval('button.tab', (bs) => (bs as unknown as Shown[]).filter((b) => b.offsetParent !== null).map((b) => b.dataset.view));
+    const visibleParts = (page: Page) => page.$$eval('#dlp article, #detector-form', (as) => (as as unknown as Shown[]).filter((a) => !a.hidden).map((a) => a.id));
+
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url + '/');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    expect(await visibleTabs(page)).toEqual([]);
+
+    const cases = [
+      { role: 'builder', tabs: ['catalog', 'dlp'], dlp: ['dlp-scan'] },
+      { role: 'viewer', tabs: ['catalog'], dlp: [] },
+      { role: 'auditor', tabs: ['catalog', 'audit', 'dlp'], dlp: ['dlp-scan', 'dlp-detectors'] },
+      { role: 'admin', tabs: ['catalog', 'audit', 'dlp'], dlp: ['dlp-scan', 'dlp-detectors', 'detector-form', 'dlp-reveal'] },
+    ];
+    for (const c of cases) {
+      await page.fill('#token', c.role === 'admin' ? token : await tokenFor(c.role));
+      await page.click('#token-form button[type=submit]');
+      await page.waitForSelector('#apps tbody tr');
+      expect(await page.textContent('#who')).toContain(`(${c.role})`);
+      expect(await visibleTabs(page), c.role).toEqual(c.tabs);
+      if (c.tabs.includes('dlp')) {
+        await page.click('button[data-view=dlp]');
+        await page.waitForSelector('#dlp:not([hidden])');
+        expect(await visibleParts(page), c.role).toEqual(c.dlp);
+      }
+      expect(await page.textContent('#error'), c.role).toBe('');
+      await page.click('#sign-out');
+      await page.waitForSelector('#sign-in:not([hidden])');
+      expect(await visibleTabs(page)).toEqual([]);
+    }
+    expect(errors).toEqual([]);
   });
 
   it('sends strict security headers with the page', async () => {

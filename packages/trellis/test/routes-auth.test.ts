@@ -63,6 +63,15 @@ for (const tdb of testDatabases) {
       expect(audited.every((e) => e.event.status === 'Failure')).toBe(true);
     });
 
+    it("whoami names each role's permissions, exactly as the matrix grants them", async () => {
+      for (const role of roles) {
+        const res = await t.as(role, { method: 'GET', url: '/api/v1/whoami' });
+        expect(res.statusCode).toBe(200);
+        const expected = Object.keys(permissionMatrix).filter((p) => roleHas(role, p)).sort();
+        expect(res.json(), role).toMatchObject({ role, name: `test-${role}`, permissions: expected });
+      }
+    });
+
     it('a revoked or expired token stops working at once', async () => {
       const { systemActor } = await import('../src/auth/service.ts');
       const tok = await t.services.tokens.create(systemActor, { name: 'short', role: 'viewer' });

@@ -75,10 +75,29 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: TokenService })
 
   app.get(
     '/api/v1/whoami',
-    { config: { permission: 'self:read' }, schema: { summary: 'The identity behind the current token', tags: ['tokens'], response: responses({ 200: { type: 'object', properties: { kind: { type: 'string' }, token_id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }, required: ['kind', 'name', 'role'] } }) } },
+    {
+      config: { permission: 'self:read' },
+      schema: {
+        summary: "The identity behind the current token, and what its role may do (so clients such as the console need not copy the permission matrix)",
+        tags: ['tokens'],
+        response: responses({
+          200: {
+            type: 'object',
+            properties: {
+              kind: { type: 'string' },
+              token_id: { type: 'string' },
+              name: { type: 'string' },
+              role: { type: 'string' },
+              permissions: { type: 'array', items: { type: 'string' }, description: "The role's permissions, sorted (docs/permissions.md)" },
+            },
+            required: ['kind', 'name', 'role', 'permissions'],
+          },
+        }),
+      },
+    },
     async (req) => {
       const p = requirePrincipal(req);
-      return { kind: p.kind, token_id: p.tokenId, name: p.name, role: p.role };
+      return { kind: p.kind, token_id: p.tokenId, name: p.name, role: p.role, permissions: [...p.permissions].sort() };
     },
   );
 }

@@ -3,6 +3,16 @@
 const tokenKey = 'trellis.token';
 const $ = (id) => document.getElementById(id);
 let nextCursor = null;
+/** The caller, from GET /api/v1/whoami: name, role and the role's permissions; null until signed in. */
+let me = null;
+
+// What each view, and each part of the data-protection view, needs: any one of the listed
+// permissions. Which permissions the caller holds comes from the server (whoami), so the
+// permission matrix itself lives only on the server (docs/permissions.md).
+const views = { catalog: ['apps:read'], audit: ['audit:read'], dlp: ['dlp:scan', 'dlp:read', 'dlp:detokenize'] };
+const parts = { 'dlp-scan': ['dlp:scan'], 'dlp-detectors': ['dlp:read'], 'detector-form': ['dlp:manage'], 'dlp-reveal': ['dlp:detokenize'] };
+const may = (permission) => me?.permissions?.includes(permission) ?? false;
+const mayAny = (permissions) => permissions.some(may);
 
 function token() { return sessionStorage.getItem(tokenKey); }
 
@@ -13,7 +23,7 @@ async function api(path, params, init) {
   if (init?.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(url, { method: init?.method ?? 'GET', headers, ...(init?.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
   const body = res.status === 204 ? {} : await res.json().catch(() => ({}));
-  if (res.status === 401) { sessionStorage.removeItem(tokenKey); show('sign-in'); throw new Error(body.detail ?? 'sign in again'); }
+  if (res.status === 401) { sessionStorage.removeItem(tokenKey); me = null; show('sign-in'); throw new Error(body.detail ?? 'sign in again'); }
   if (!res.ok) {
     const fields = (body.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
     throw new Error(`${body.detail ?? res.statusText} [${body.code ?? res.status}]${fields ? ` — ${fields}` : ''}`);
@@ -31,8 +41,14 @@ function cell(text, cls) {
 
 function show(view) {
   for (const id of ['sign-in', 'catalog', 'audit', 'dlp']) $(id).hidden = id !== view;
-  for (const b of document.querySelectorAll('button.tab')) b.classList.toggle('active', b.dataset.view === view);
+  // No tabs before sign-in; after it, only those the caller's role may use.
+  for (const b of document.querySelectorAll('button.tab')) {
+    b.hidden = view === 'sign-in' || !mayAny(views[b.dataset.view]);
+    b.classList.toggle('active', b.dataset.view === view);
+  }
+  for (const [id, needs] of Object.entries(parts)) $(id).hidden = !mayAny(needs);
   $('sign-out').hidden = view === 'sign-in';
+  if (view === 'sign-in') $('who').textContent = '';
   $('error').textContent = '';
 }
 
@@ -78,9 +94,10 @@ async function loadAudit() {
   const status = $('chain-status');
   status.textContent = 'checking…';
   status.className = '';
-  const [verify, events] = await Promise.all([api('/api/v1/audit/verify'), api('/api/v1/audit/events', { order: 'desc', limit: '50' })]);
-  status.textContent = verify.ok ? `intact — ${verify.count} events verified` : `BROKEN at event ${verify.broken?.seq}: ${verify.broken?.message}`;
-  status.className = verify.ok ? 'ok' : 'broken';
+  const [verify, events] = await Promise.all([may('audit:verify') ? api('/api/v1/audit/verify') : null, api('/api/v1/audit/events', { order: 'desc', limit: '50' })]);
+  if (!verify) status.textContent = 'not checked (your role may not verify the chain)';
+  else status.textContent = verify.ok ? `intact — ${verify.count} events verified` : `BROKEN at event ${verify.broken?.seq}: ${verify.broken?.message}`;
+  status.className = !verify ? '' : verify.ok ? 'ok' : 'broken';
   const tbody = $('events').querySelector('tbody');
   tbody.replaceChildren();
   for (const e of events.items) {
@@ -103,6 +120,7 @@ async function runScan() {
   }
   if (scan.findings.length === 0) { const tr = document.createElement('tr'); tr.append(cell('nothing found')); tbody.append(tr); }
   // The preview needs dlp:transform, which not every role that may scan has.
+  if (!may('dlp:transform')) { $('redacted').textContent = '(no redacted preview: your role may not transform data)'; return; }
   $('redacted').textContent = await post('/api/v1/dlp/transform', { text, plan: { default: { type: 'replace' } } }).then((r) => r.value, (err) => `(no redacted preview: ${err.message})`);
 }
 
@@ -127,7 +145,6 @@ async function loadDetectors() {
   let list;
   try { list = await api('/api/v1/dlp/detectors'); } catch (err) {
     const tr = document.createElement('tr'); tr.append(cell(err.message)); tbody.append(tr);
-    $('detector-form').hidden = true;
     return;
   }
   for (const d of list.items) {
@@ -136,9 +153,11 @@ async function loadDetectors() {
     const actions = document.createElement('td');
     const button = (label, fn) => { const b = document.createElement('button'); b.textContent = label; b.addEventListener('click', () => fn().then(loadDetectors).catch(fail)); actions.append(b, ' '); };
     const path = `/api/v1/dlp/detectors/${encodeURIComponent(d.id)}`;
-    if (d.status !== 'active') button('Activate', () => post(`${path}/activate`, { version: d.version }));
-    if (d.status === 'active') button('Deactivate', () => post(`${path}/deactivate`, { version: d.version }));
-    button('Delete', () => api(path, { version: String(d.version) }, { method: 'DELETE' }));
+    if (may('dlp:manage')) { // read-only roles get no actions
+      if (d.status !== 'active') button('Activate', () => post(`${path}/activate`, { version: d.version }));
+      if (d.status === 'active') button('Deactivate', () => post(`${path}/deactivate`, { version: d.version }));
+      button('Delete', () => api(path, { version: String(d.version) }, { method: 'DELETE' }));
+    }
     tr.append(cell(d.id), cell(d.status, `status status-${d.status}`), cell(String(d.version)), cell(d.definition.entity), cell(`${d.sample_counts.positive} + / ${d.sample_counts.negative} −`), cell(d.last_test.ok ? 'pass' : 'fail', d.last_test.ok ? 'ok' : 'broken'), actions);
     tbody.append(tr);
   }
@@ -148,13 +167,23 @@ async function loadDetectors() {
 function fail(err) { $('error').textContent = err.message; }
 
 async function open(view) {
-  if (!token()) return show('sign-in');
+  if (!token() || !me) return show('sign-in');
+  if (!mayAny(views[view])) return;
   show(view);
   try {
     if (view === 'catalog') await loadApps(false);
-    else if (view === 'dlp') await loadDetectors();
+    else if (view === 'dlp') { if (may('dlp:read')) await loadDetectors(); }
     else await loadAudit();
   } catch (err) { fail(err); }
+}
+
+/** Who the token belongs to and what it may do; then the first view the caller may use. */
+async function signIn() {
+  me = await api('/api/v1/whoami');
+  $('who').textContent = `${me.name} (${me.role})`;
+  const first = Object.keys(views).find((v) => mayAny(views[v]));
+  if (!first) throw new Error(`the ${me.role} role may use none of the console's views`);
+  await open(first);
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -163,12 +192,10 @@ document.addEventListener('DOMContentLoaded', () => {
     sessionStorage.setItem(tokenKey, $('token').value.trim());
     $('token').value = '';
     try {
-      const me = await api('/api/v1/whoami');
-      $('who').textContent = `${me.name} (${me.role})`;
-      await open('catalog');
+      await signIn();
     } catch (err) { $('sign-in-error').textContent = err.message; }
   });
-  $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(tokenKey); $('who').textContent = ''; show('sign-in'); });
+  $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(tokenKey); me = null; show('sign-in'); });
   for (const b of document.querySelectorAll('button.tab')) b.addEventListener('click', () => open(b.dataset.view));
   $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadApps(false).catch(fail); });
   $('more').addEventListener('click', () => loadApps(true).catch(fail));
@@ -193,6 +220,6 @@ document.addEventListener('DOMContentLoaded', () => {
       return loadDetectors();
     }).catch(fail);
   });
-  if (token()) api('/api/v1/whoami').then((me) => { $('who').textContent = `${me.name} (${me.role})`; return open('catalog'); }).catch(fail);
+  if (token()) signIn().catch(fail);
   else show('sign-in');
 });
