@@ -186,6 +186,29 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     expect(errors).toEqual([]);
   });
 
+  it('fits a 420 px wide screen: nothing scrolls the page sideways', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const scrollWidth = () => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    await page.goto(server.url + '/');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    expect(await scrollWidth(), 'sign-in').toBeLessThanOrEqual(420);
+    await page.fill('#token', token);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#apps tbody tr');
+    await page.click('#apps tbody tr');
+    await page.waitForSelector('#detail:not([hidden])');
+    expect(await scrollWidth(), 'catalog').toBeLessThanOrEqual(420);
+    await page.click('button[data-view=audit]');
+    await page.waitForSelector('#events tbody tr');
+    expect(await scrollWidth(), 'audit').toBeLessThanOrEqual(420);
+    await page.click('button[data-view=dlp]');
+    await page.waitForSelector('#detectors tbody tr');
+    expect(await scrollWidth(), 'data protection').toBeLessThanOrEqual(420);
+    expect(errors).toEqual([]);
+  });
+
   it('sends strict security headers with the page', async () => {
     const res = await fetch(server.url + '/');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");

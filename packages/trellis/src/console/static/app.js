@@ -39,6 +39,13 @@ function cell(text, cls) {
   return td;
 }
 
+/** A one-cell row spanning the whole table, for "nothing here" and error notes. */
+function note(tbody, text) {
+  const td = cell(text);
+  td.colSpan = tbody.parentElement.querySelectorAll('thead th').length;
+  const tr = document.createElement('tr'); tr.append(td); tbody.append(tr);
+}
+
 function show(view) {
   for (const id of ['sign-in', 'catalog', 'audit', 'dlp']) $(id).hidden = id !== view;
   // No tabs before sign-in; after it, only those the caller's role may use.
@@ -118,7 +125,7 @@ async function runScan() {
     tr.append(cell(f.entity), cell(f.detector), cell(f.confidence.toFixed(2)), cell(`${f.start}–${f.end}`));
     tbody.append(tr);
   }
-  if (scan.findings.length === 0) { const tr = document.createElement('tr'); tr.append(cell('nothing found')); tbody.append(tr); }
+  if (scan.findings.length === 0) note(tbody, 'nothing found');
   // The preview needs dlp:transform, which not every role that may scan has.
   if (!may('dlp:transform')) { $('redacted').textContent = '(no redacted preview: your role may not transform data)'; return; }
   $('redacted').textContent = await post('/api/v1/dlp/transform', { text, plan: { default: { type: 'replace' } } }).then((r) => r.value, (err) => `(no redacted preview: ${err.message})`);
@@ -144,7 +151,7 @@ async function loadDetectors() {
   tbody.replaceChildren();
   let list;
   try { list = await api('/api/v1/dlp/detectors'); } catch (err) {
-    const tr = document.createElement('tr'); tr.append(cell(err.message)); tbody.append(tr);
+    note(tbody, err.message);
     return;
   }
   for (const d of list.items) {
@@ -161,7 +168,7 @@ async function loadDetectors() {
     tr.append(cell(d.id), cell(d.status, `status status-${d.status}`), cell(String(d.version)), cell(d.definition.entity), cell(`${d.sample_counts.positive} + / ${d.sample_counts.negative} −`), cell(d.last_test.ok ? 'pass' : 'fail', d.last_test.ok ? 'ok' : 'broken'), actions);
     tbody.append(tr);
   }
-  if (list.items.length === 0) { const tr = document.createElement('tr'); tr.append(cell('no custom detectors yet')); tbody.append(tr); }
+  if (list.items.length === 0) note(tbody, 'no custom detectors yet');
 }
 
 function fail(err) { $('error').textContent = err.message; }
