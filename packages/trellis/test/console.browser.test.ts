@@ -209,6 +209,20 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     expect(errors).toEqual([]);
   });
 
+  it('has a favicon the browser can draw', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url + '/');
+    const width = await page.evaluate(async () => {
+      type Img = { src: string; naturalWidth: number; decode(): Promise<void> };
+      const g = globalThis as unknown as { Image: new () => Img; document: { querySelector(s: string): { getAttribute(a: string): string } | null } };
+      const img = new g.Image();
+      img.src = g.document.querySelector('link[rel=icon]')?.getAttribute('href') ?? '';
+      await img.decode();
+      return img.naturalWidth;
+    });
+    expect(width).toBeGreaterThan(0);
+  });
+
   it('sends strict security headers with the page', async () => {
     const res = await fetch(server.url + '/');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");

@@ -11,6 +11,7 @@ const files: Record<string, { type: string; body: string }> = {
   'index.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('./static/index.html', import.meta.url), 'utf8') },
   'app.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./static/app.js', import.meta.url), 'utf8') },
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./static/app.css', import.meta.url), 'utf8') },
+  'favicon.svg': { type: 'image/svg+xml', body: readFileSync(new URL('./static/favicon.svg', import.meta.url), 'utf8') },
 };
 
 function send(reply: FastifyReply, name: string): FastifyReply {
@@ -27,7 +28,7 @@ function send(reply: FastifyReply, name: string): FastifyReply {
 
 export function consoleRoutes(app: FastifyInstance): void {
   app.get('/', { config: { public: true } }, async (_req, reply) => send(reply, 'index.html'));
-  app.get<{ Params: { file: string } }>('/console/:file', { config: { public: true }, schema: { params: { type: 'object', properties: { file: { type: 'string', enum: ['app.js', 'app.css', 'index.html'] } }, required: ['file'] } } }, async (req, reply) =>
+  app.get<{ Params: { file: string } }>('/console/:file', { config: { public: true }, schema: { params: { type: 'object', properties: { file: { type: 'string', enum: Object.keys(files) } }, required: ['file'] } } }, async (req, reply) =>
     send(reply, req.params.file),
   );
 }
