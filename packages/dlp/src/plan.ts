@@ -46,7 +46,6 @@ export const transformPlanSchema = z.object({
 }).strict();
 
 export type OperatorSpec = z.infer<typeof operatorSchema>;
-export type PlanRule = z.infer<typeof planRuleSchema>;
 export type TransformPlan = z.infer<typeof transformPlanSchema>;
 export type TransformPlanInput = z.input<typeof transformPlanSchema>;
 

@@ -539,8 +539,6 @@ export function toRegoText(v: Value): string {
   return '{' + v.sortedEntries().map(([k, val]) => toRegoText(k) + ': ' + toRegoText(val)).join(', ') + '}';
 }
 
-export const emptyObject: ObjectValue = new ObjectValue();
-
 export function makeObject(rec: Record<string, Value>): ObjectValue {
   const o = new ObjectValue();
   for (const [k, v] of Object.entries(rec)) o.strs.set(k, v);

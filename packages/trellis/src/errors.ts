@@ -115,7 +115,3 @@ export function toProblem(err: AppError, instance?: string): Problem {
   if (err.errors && err.errors.length > 0) p.errors = err.errors;
   return p;
 }
-
-export function notFound(what: string): AppError {
-  return new AppError('not_found', `${what} not found`);
-}

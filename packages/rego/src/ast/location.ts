@@ -19,13 +19,3 @@ export interface Location {
   offset: number;
   end?: number;
 }
-
-/** A location spanning from the start of `a` to the end of `b` (used for composite nodes). */
-export function spanLocation(a: Location, b: Location): Location {
-  return { file: a.file, row: a.row, col: a.col, offset: a.offset, end: b.end ?? b.offset };
-}
-
-/** `file:row:col`, the form used in error messages and debugging output. */
-export function formatLocation(loc: Location): string {
-  return `${loc.file}:${loc.row}:${loc.col}`;
-}

@@ -202,8 +202,6 @@ export type Term =
   | Call
   | TemplateString;
 
-export type TermType = Term['type'];
-
 // ---------------------------------------------------------------------------------------------
 // Expressions
 // ---------------------------------------------------------------------------------------------
@@ -443,31 +441,9 @@ export interface Module {
   loc: Location;
 }
 
-/** Every node type, for generic walkers. */
-export type Node =
-  | Term
-  | Assign
-  | Unify
-  | SomeDecl
-  | SomeIn
-  | Every
-  | Logical
-  | Group
-  | With
-  | Expr
-  | Rule
-  | Package
-  | Import
-  | Module;
-
 // ---------------------------------------------------------------------------------------------
 // Small helpers (pure, shape-only) that every consumer would otherwise re-write
 // ---------------------------------------------------------------------------------------------
-
-/** True for null/boolean/number/string terms. */
-export function isScalar(t: Term): t is Scalar {
-  return t.type === 'null' || t.type === 'boolean' || t.type === 'number' || t.type === 'string';
-}
 
 /** True when `e` is a term (as opposed to assign/unify/some/every) — narrows ExprTerms. */
 export function isTerm(e: ExprTerms): e is Term {

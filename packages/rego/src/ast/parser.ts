@@ -2081,15 +2081,3 @@ export function parseTerm(text: string, options?: ParseOptions): Term {
   }
   return term;
 }
-
-/**
- * Parse a reference such as `data.a.b[x]` or `input` (used for `with` targets and METADATA
- * schema paths).
- *
- * @throws RegoParseError if the text is not a var or ref.
- */
-export function parseRef(text: string, options?: ParseOptions): Var | Ref {
-  const t = parseTerm(text, options);
-  if (t.type === 'var' || t.type === 'ref') return t;
-  throw new RegoParseError([{ message: `expected ref but got ${t.type}`, loc: t.loc }]);
-}

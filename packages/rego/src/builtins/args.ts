@@ -20,7 +20,6 @@ import {
   isNumber,
   isObject,
   isSet,
-  normInt,
   typeName,
   type ObjectValue,
   type SetValue,
@@ -55,12 +54,6 @@ export function oneOfTypeError(fn: string, i: number, expected: readonly string[
 export function expectString(fn: string, args: Value[], i: number): string {
   const v = arg(args, i);
   if (typeof v !== 'string') throw operandTypeError(fn, i + 1, 'string', v);
-  return v;
-}
-
-export function expectBoolean(fn: string, args: Value[], i: number): boolean {
-  const v = arg(args, i);
-  if (typeof v !== 'boolean') throw operandTypeError(fn, i + 1, 'boolean', v);
   return v;
 }
 
@@ -168,9 +161,4 @@ export function expectNumbers(fn: string, args: Value[], i: number): (number | b
     out.push(x);
   }
   return out;
-}
-
-/** A number from a bigint result, canonicalised (safe-range bigints fold back to number). */
-export function numberValue(n: bigint | number): number | bigint {
-  return typeof n === 'bigint' ? normInt(n) : n;
 }

@@ -45,16 +45,6 @@ export function buildRuleTree(rules: IRule[], errors: ErrorList, packages: strin
   return { root, groups, byName, modules: [] };
 }
 
-/** The node at `path`, if the tree has one. */
-export function findNode(tree: RuleTree, path: string[]): TreeNode | undefined {
-  let node: TreeNode | undefined = tree.root;
-  for (const seg of path) {
-    node = node.children.get(seg);
-    if (!node) return undefined;
-  }
-  return node;
-}
-
 /** Every group in the subtree under `node` (itself included). */
 export function groupsUnder(node: TreeNode, out: RuleGroup[] = []): RuleGroup[] {
   if (node.group) out.push(node.group);

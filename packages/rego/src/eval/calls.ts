@@ -7,7 +7,7 @@ import type { BuiltinDecl } from '../builtins/decl.ts';
 import { BuiltinError } from '../builtins/errors.ts';
 import { RegoError } from '../compiler/errors.ts';
 import type { Location } from '../ast/nodes.ts';
-import { ObjectValue, SetValue, equals, isObject, isSet, type Value } from '../value.ts';
+import { equals, isObject, isSet, type Value } from '../value.ts';
 import type { EvalContext } from './context.ts';
 import { indexValue } from './refs.ts';
 
@@ -72,8 +72,4 @@ export function printText(v: Value | undefined, toText: (v: Value) => string): s
   if (v === undefined) return '<undefined>';
   if (typeof v === 'string') return v;
   return toText(v);
-}
-
-export function emptyOf(v: Value): boolean {
-  return (Array.isArray(v) && v.length === 0) || (v instanceof SetValue && v.size === 0) || (v instanceof ObjectValue && v.size === 0);
 }

@@ -62,8 +62,6 @@ export interface EvalOptions {
   nowNs?: bigint;
 }
 
-export const NOT_COMPUTED = Symbol('not computed');
-
 /** Marks a rule group whose value was computed as undefined in `EvalContext.cache`. */
 export const UNDEFINED_RULE: unique symbol = Symbol('undefined rule');
 export type RuleCache = (Value | typeof UNDEFINED_RULE | undefined)[];

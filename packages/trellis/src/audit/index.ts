@@ -6,8 +6,8 @@ import type { TrellisModule } from '../module.ts';
 import type { AuditLog } from './service.ts';
 import { registerAuditCommands } from './cli.ts';
 
-export type { AuditLog, AuditRecord } from './service.ts';
-export type { Activity, Actor, AuditInput, OcsfEvent, ResourceRef } from './ocsf.ts';
+export type { AuditLog } from './service.ts';
+export type { Activity, Actor, AuditInput } from './ocsf.ts';
 
 declare module '../module.ts' {
   interface Services {

@@ -247,10 +247,6 @@ export class AuditLog {
     await this.seal().catch(() => undefined);
   }
 
-  async pending(): Promise<number> {
-    return store.countPending(this.database.db);
-  }
-
   /**
    * Verify the trail: the chain (order, linkage, hashes), every sealed row's search columns
    * and MAC, and that no committed row is left outside the chain.

@@ -70,11 +70,6 @@ export async function quarantine(q: Queryable, ids: number[], at: string): Promi
   if (ids.length > 0) await q.updateTable('audit_events').set({ quarantined_at: at }).where('id', 'in', ids).where('seq', 'is', null).execute();
 }
 
-export async function countPending(q: Queryable): Promise<number> {
-  const r = await q.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('seq', 'is', null).executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
 export interface Seal {
   id: number;
   seq: number;

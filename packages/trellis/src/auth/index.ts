@@ -9,8 +9,8 @@ import { authPermissions } from './permissions.ts';
 import { registerTokenCommands } from './cli.ts';
 
 export { installAuth, requirePrincipal } from './plugin.ts';
-export { actorOf, hasPermission, systemActor, TokenService, type Principal, type TokenInfo } from './service.ts';
-export { isRole, mergePermissions, permissionMatrixMarkdown } from './permissions.ts';
+export { actorOf, hasPermission, systemActor } from './service.ts';
+export { mergePermissions, permissionMatrixMarkdown } from './permissions.ts';
 
 declare module '../module.ts' {
   interface Services {

@@ -1,16 +1,11 @@
 /**
- * The catalog module (capability C1) and its public interface: what other modules may import.
- * Everything else in catalog/ is internal; its tables are reached only through CatalogService.
+ * The catalog module (capability C1). Other modules reach it through the `catalog` service
+ * (CatalogService); everything else in catalog/ is internal, its tables included.
  */
 import type { TrellisModule } from '../module.ts';
 import type { CatalogService } from './service.ts';
 import { catalogErrors } from './errors.ts';
 import { registerAppCommands } from './cli.ts';
-
-export type { CatalogService, Caller, ManifestInput, TransitionResult, AppDiff } from './service.ts';
-export type { AppStatus } from './lifecycle.ts';
-export type { ManifestResult } from './manifest.ts';
-export type { Manifest, AppSummary, AppDetail, Classification, RiskTier } from './schema.ts';
 
 declare module '../module.ts' {
   interface Services {

@@ -24,10 +24,6 @@ export function isAppStatus(value: string): value is AppStatus {
   return (appStatuses as readonly string[]).includes(value);
 }
 
-export function allowedNext(from: AppStatus): readonly AppStatus[] {
-  return transitions[from];
-}
-
 export type TransitionCheck = { ok: true } | { ok: false; message: string; allowed: readonly AppStatus[] };
 
 /** Whether `from → to` is allowed, with a message that names both ends and the way forward. */

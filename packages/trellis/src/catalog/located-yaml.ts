@@ -28,8 +28,6 @@ export interface YamlSource {
   errors: FieldError[];
 }
 
-export type PathSegment = string | number;
-
 /** `spec.connectors[0].access`; keys that are not plain words are quoted: `metadata.labels["example.com/x"]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -209,8 +207,4 @@ export function nodePosition(lineCounter: LineCounter, ...candidates: (YamlNode 
     if (range) return at(lineCounter, range[0]);
   }
   return {};
-}
-
-export function positionOfOffset(lineCounter: LineCounter, offset: number): { line: number; column: number } {
-  return at(lineCounter, offset);
 }

@@ -12,7 +12,7 @@ import { accessModes, classifications, exportDestinations, riskTiers, rowFilterO
 export const manifestApiVersion = 'trellis.dev/v1';
 export const manifestKind = 'MicroApp';
 
-export { accessModes, classifications, exportDestinations, riskTiers, rowFilterOperators, runtimes, type Classification, type RiskTier } from './vocabulary.ts';
+export type { Classification, RiskTier } from './vocabulary.ts';
 
 // Kubernetes/DNS-label rules: safe in URLs, file names, database identifiers and hostnames,
 // and no '/', '.' or '..' can ever reach a path.
@@ -135,7 +135,6 @@ export const manifestSchema = z
   });
 
 export type Manifest = z.infer<typeof manifestSchema>;
-export type ConnectorUse = z.infer<typeof connectorUseSchema>;
 
 /** The manifest's JSON Schema (draft 2020-12), as served by the API and committed under docs/schemas. */
 export function manifestJsonSchema(): Record<string, unknown> {

@@ -194,8 +194,3 @@ export async function listApps(q: Queryable, f: AppFilter): Promise<AppRow[]> {
   }
   return out;
 }
-
-export async function countApps(q: Queryable): Promise<number> {
-  const r = await q.selectFrom('catalog_apps').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(r.n);
-}

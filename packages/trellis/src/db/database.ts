@@ -133,8 +133,3 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
 export async function ping(database: Database): Promise<void> {
   await sql`select 1`.execute(database.db);
 }
-
-/** Run `fn` in one transaction; the audit event a change writes commits or rolls back with it. */
-export function inTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return database.db.transaction().execute(fn);
-}

@@ -6,9 +6,9 @@
 import type { TrellisModule } from '../module.ts';
 import { keyErrors } from './errors.ts';
 
-export { ephemeralKeyRing, keyRingFrom, tooOpen } from './master-key.ts';
-export type { KeyRing, KeyPurpose } from '../module.ts';
-export { loadInstallationKeys, findInstallationKey, type InstallationKeys } from './installation.ts';
+export { ephemeralKeyRing, keyRingFrom } from './master-key.ts';
+export type { KeyRing } from '../module.ts';
+export { loadInstallationKeys, findInstallationKey } from './installation.ts';
 
 export const keysModule: TrellisModule = {
   name: 'keys',
