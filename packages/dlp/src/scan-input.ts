@@ -308,18 +308,21 @@ async function* scanJsonl(source: Chunks, opts: ScanInputOptions, limits: InputL
   for await (const { line, bytes } of byteLines(source, limits.maxLineBytes, tooLong)) {
     const text = decoder.decode(bytes);
     if (text.trim() === '') continue;
+    const onTestValue = opts.onTestValue;
+    // Test values set aside are named like findings: by line, and by field within a record.
+    const asText = onTestValue ? { ...opts, onTestValue: (f: Finding) => onTestValue({ ...f, path: `line ${line}` }) } : opts;
     let record: unknown;
     try {
       record = JSON.parse(text);
     } catch {
       if (notJson++ === 0) firstNotJson = line;
-      for (const f of scan(text, opts)) yield { ...f, path: `line ${line}` };
+      for (const f of scan(text, asText)) yield { ...f, path: `line ${line}` };
       continue;
     }
-    const found = recordOrText(record, opts);
+    const found = recordOrText(record, onTestValue ? { ...opts, onTestValue: (f: Finding) => onTestValue({ ...f, path: `line ${line}: ${f.path ?? '$'}` }) } : opts);
     if (found === null) {
       if (tooDeep++ === 0) firstTooDeep = line;
-      for (const f of scan(text, opts)) yield { ...f, path: `line ${line}` };
+      for (const f of scan(text, asText)) yield { ...f, path: `line ${line}` };
       continue;
     }
     for (const f of found) yield { ...f, path: `line ${line}: ${f.path ?? '$'}` };

@@ -312,7 +312,7 @@ function stickyOf(re: RegExp): RegExp {
 }
 
 /** Runs `d` over the regions `[a0, b0, a1, b1, …]` (ascending, disjoint) of `text`. */
-function runDetector(d: PatternDetector, text: string, regions: readonly number[], out: Finding[], includeTestValues: boolean, context: boolean): void {
+function runDetector(d: PatternDetector, text: string, regions: readonly number[], out: Finding[], aside: Finding[] | null, context: boolean): void {
   const re = d.pattern;
   let pos = 0;
   for (let r = 0; r < regions.length; r += 2) {
@@ -341,7 +341,7 @@ function runDetector(d: PatternDetector, text: string, regions: readonly number[
         continue;
       }
       pos = m.index + m[0].length;
-      const rescanFrom = handleMatch(d, text, m, out, includeTestValues, context);
+      const rescanFrom = handleMatch(d, text, m, out, aside, context);
       if (rescanFrom >= 0) pos = rescanFrom;
     }
   }
@@ -349,8 +349,9 @@ function runDetector(d: PatternDetector, text: string, regions: readonly number[
 
 /** Turns one regex match into a finding (or none); returns where to resume when `trim` cut the
  *  match short and the rest must be scanned again, else -1. `context`: whether one of the
- *  detector's context words may occur in the text (`contextMayOccur`). */
-function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: Finding[], includeTestValues: boolean, context: boolean): number {
+ *  detector's context words may occur in the text (`contextMayOccur`). A documented test value
+ *  goes to `aside` when that is given (test values not wanted), else into `out`. */
+function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: Finding[], aside: Finding[] | null, context: boolean): number {
   let value = d.group !== undefined ? m[d.group] : m[0];
   if (value === undefined || value.length === 0) return -1;
   let rescan = -1;
@@ -378,9 +379,12 @@ function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: 
   if (d.tag !== undefined) finding.tag = d.tag;
   if (d.kind === 'secret') finding.rule = d.id;
   if (d.isTestValue?.(value)) {
-    if (!includeTestValues) return rescan;
     finding.testValue = true;
     finding.confidence = round(Math.max(0.01, confidence - TEST_VALUE_PENALTY));
+    if (aside) {
+      aside.push(finding);
+      return rescan;
+    }
   }
   out.push(finding);
   return rescan;
@@ -441,7 +445,8 @@ function scanText(text: string, bytes: Uint8Array, options: ScanOptions, wholeTe
   const set = compileDetectorSet(detectorSetFor(options));
   const wanted = options.entities ? new Set(options.entities) : null;
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  const includeTestValues = options.includeTestValues ?? false;
+  // Test values are few: setting them aside costs nothing worth a flag.
+  const aside: Finding[] | null = options.includeTestValues ? null : [];
   const hits = set.matcher ? set.matcher.findAll(bytes) : [];
   const ctx: RegionContext = { set, text, bytes, hits, minConfidence, profile: null };
   const everything = [0, text.length];
@@ -450,9 +455,15 @@ function scanText(text: string, bytes: Uint8Array, options: ScanOptions, wholeTe
     const d = set.detectors[i]!;
     if (wanted && !wanted.has(d.entity)) continue;
     const regions = wholeText ? everything : (regionsFor(ctx, i) ?? everything);
-    runDetector(d, text, regions, raw, includeTestValues, contextMayOccur(set, i, hits));
+    runDetector(d, text, regions, raw, aside, contextMayOccur(set, i, hits));
   }
-  return resolveOverlaps(raw.filter((f) => f.confidence >= minConfidence));
+  const found = resolveOverlaps(raw.filter((f) => f.confidence >= minConfidence));
+  if (aside && aside.length > 0 && options.onTestValue) {
+    // What `includeTestValues` would have shown, once each: above the threshold, and not lost to
+    // an overlapping finding (only test values carry the flag here, since they were set aside).
+    for (const f of resolveOverlaps([...found, ...aside.filter((f) => f.confidence >= minConfidence)])) if (f.testValue) options.onTestValue(f);
+  }
+  return found;
 }
 
 /** What choosing a detector's regions needs to know about the text being scanned. */

@@ -46,7 +46,10 @@ export async function* scanStream(source: Readable | AsyncIterable<Uint8Array | 
   let emittedEnd = 0; // global end of the last emitted finding
   const flush = function* (final: boolean): Generator<Finding> {
     const safe = final ? window.length : window.length - overlap;
-    for (const f of scan(window, options)) {
+    // A test value in the overlap is counted by the window that emits findings there.
+    const onTestValue = options.onTestValue;
+    const windowOptions = onTestValue ? { ...options, onTestValue: (f: Finding) => f.start >= lead && f.start < safe && onTestValue({ ...f, start: f.start + base, end: f.end + base }) } : options;
+    for (const f of scan(window, windowOptions)) {
       if (f.start < lead || f.start >= safe) continue;
       const g = { ...f, start: f.start + base, end: f.end + base };
       if (g.start < emittedEnd) continue;

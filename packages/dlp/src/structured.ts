@@ -128,7 +128,9 @@ function recordFields(record: unknown, options: ScanRecordOptions): RecordField[
 function scanField(field: RecordField, options: ScanRecordOptions): Finding[] {
   const out: Finding[] = [];
   const skip = field.prefix.length;
-  for (const f of scan(field.prefix + field.text, options)) {
+  const onTestValue = options.onTestValue;
+  const fieldOptions = onTestValue ? { ...options, onTestValue: (f: Finding) => f.start >= skip && onTestValue({ ...f, start: f.start - skip, end: f.end - skip, path: field.path }) } : options;
+  for (const f of scan(field.prefix + field.text, fieldOptions)) {
     if (f.start < skip) continue; // in the name, not the value
     out.push({ ...f, start: f.start - skip, end: f.end - skip, path: field.path });
   }
@@ -163,7 +165,10 @@ function scanFieldsTogether(fields: RecordField[], options: ScanRecordOptions): 
   // field index → detectors whose keyword that field holds; one search per field and detector,
   // not per finding, which in a long field would search it once for each of its findings
   const gatedIn = new Map<number, Map<string, boolean>>();
-  for (const f of scan(joined, options)) {
+  // Test values of the joined scan are passed on only for fields not rescanned (a rescan reports its own).
+  const testValues: Finding[] = [];
+  const joinedOptions = options.onTestValue ? { ...options, onTestValue: (f: Finding) => void testValues.push(f) } : options;
+  for (const f of scan(joined, joinedOptions)) {
     const i = fieldAt(starts, f.start);
     const field = fields[i]!;
     const valueStart = starts[i]! + field.prefix.length;
@@ -189,6 +194,12 @@ function scanFieldsTogether(fields: RecordField[], options: ScanRecordOptions): 
     }
     if (f.start >= valueStart) byField[i]!.push({ ...f, start: f.start - valueStart, end: f.end - valueStart, path: field.path });
     else if (f.end > valueStart) rescan.add(i); // began in the name and ran into the value
+  }
+  for (const f of testValues) {
+    const i = fieldAt(starts, f.start);
+    const field = fields[i]!;
+    const valueStart = starts[i]! + field.prefix.length;
+    if (!rescan.has(i) && f.start >= valueStart && f.end <= valueStart + field.text.length) options.onTestValue!({ ...f, start: f.start - valueStart, end: f.end - valueStart, path: field.path });
   }
   return fields.flatMap((f, i) => f.tagged ?? (rescan.has(i) ? scanField(f, options) : byField[i]!));
 }

@@ -39,6 +39,16 @@ export interface ScanOptions {
   minConfidence?: number;
   /** Include findings flagged as test values (default false). */
   includeTestValues?: boolean;
+  /**
+   * Called once for each documented test value the scan sets aside (when `includeTestValues` is
+   * off), with the finding `includeTestValues` would have reported; the findings returned are
+   * the same with or without it. Offsets and paths are those of the input given to the public
+   * entry point (`scan`, `scanInput`), as for findings.
+   * @example
+   *   let suppressed = 0;
+   *   scan('AKIAIOSFODNN7EXAMPLE', { onTestValue: () => suppressed++ }); // [], and suppressed === 1
+   */
+  onTestValue?: (finding: Finding) => void;
   /** Language hint for context words (default 'en'). */
   language?: string;
   /** Replace the detector set (default: built-in PII + secret detectors). */

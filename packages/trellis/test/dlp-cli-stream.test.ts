@@ -259,4 +259,18 @@ describe('trellis dlp scan FILE by kind', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*absent\.txt/);
   });
+
+  it('says how many documented test values it set aside, and shows them on request', async () => {
+    const file = join(dir, 'examples.txt');
+    writeFileSync(file, 'contact: test@example.com\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\ncard 4111 1111 1111 1111\n');
+    const run = await trellis(['dlp', 'scan', file]);
+    expect(run).toMatchObject({ code: 0, stdout: 'no findings\n' });
+    expect(run.stderr).toBe('3 documented test values set aside (--include-test-values to show them)\n');
+    const json = await trellis(['--output', 'json', 'dlp', 'scan', file]);
+    expect(JSON.parse(json.stdout)).toEqual({ findings: [], test_values_suppressed: 3 });
+    const shown = await trellis(['--output', 'jsonl', 'dlp', 'scan', '--include-test-values', file]);
+    expect(shown.code).toBe(1);
+    expect(shown.stdout.trim().split('\n')).toHaveLength(3);
+    expect(shown.stderr).toBe('');
+  });
 });

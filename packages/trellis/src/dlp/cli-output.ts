@@ -13,8 +13,9 @@ export type OutputFormat = 'table' | 'jsonl' | 'json' | 'sarif';
 
 export interface FindingSink {
   add(finding: Finding): Promise<void>;
-  /** Prints what is still due (the document, or `no findings`). */
-  end(): Promise<void>;
+  /** Prints what is still due (the document, or `no findings`). `json` also carries the count of
+   *  documented test values the scan set aside. */
+  end(summary?: { testValuesSuppressed: number }): Promise<void>;
   readonly count: number;
   /** The reader went away (`trellis dlp scan … | head`): nothing more can be printed. */
   readonly closed: boolean;
@@ -77,8 +78,8 @@ export function createFindingSink(format: OutputFormat, file: string, out: NodeJ
         await write(`${header}${tableRow([f.entity, f.detector, f.confidence.toFixed(2), `${f.start}-${f.end}`, f.path ?? ''])}\n`);
       } else held.push(f);
     },
-    async end() {
-      if (format === 'json') await write(`${JSON.stringify({ findings: held }, null, 2)}\n`);
+    async end(summary) {
+      if (format === 'json') await write(`${JSON.stringify({ findings: held, test_values_suppressed: summary?.testValuesSuppressed ?? 0 }, null, 2)}\n`);
       else if (format === 'sarif') await write(`${JSON.stringify(toSarif(held, file), null, 2)}\n`);
       else if (format === 'table' && count === 0) await write('no findings\n');
       // After a failure the listener stays, to absorb the broken stream's late errors.

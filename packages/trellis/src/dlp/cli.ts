@@ -60,10 +60,15 @@ export async function dlpScanCommand(file: string, options: ScanCommandOptions):
   if (minConfidence !== undefined) opts.minConfidence = minConfidence;
   if (options.entities) opts.entities = options.entities.split(',').map((s) => s.trim()).filter(Boolean);
   if (options.includeTestValues) opts.includeTestValues = true;
+  let testValuesSuppressed = 0;
+  opts.onTestValue = () => void testValuesSuppressed++;
   const sink = createFindingSink(options.output, file);
   try {
     for await (const f of scanInput(input.chunks, opts)) await sink.add(f);
-    await sink.end();
+    await sink.end({ testValuesSuppressed });
+    // On standard error, like the notes, so the findings on standard output stay a clean document.
+    if (testValuesSuppressed > 0) process.stderr.write(`${testValuesSetAside(testValuesSuppressed)}
+`);
   } catch (err) {
     // A reader that stopped early (`| head`) got what it wanted; the exit code says what it saw.
     if (sink.closed) return sink.count > 0 ? 1 : 0;
@@ -73,6 +78,11 @@ export async function dlpScanCommand(file: string, options: ScanCommandOptions):
     throw err;
   }
   return sink.count > 0 ? 1 : 0;
+}
+
+/** "3 documented test values set aside (--include-test-values to show them)". */
+export function testValuesSetAside(n: number): string {
+  return `${n} documented test value${n === 1 ? '' : 's'} set aside (--include-test-values to show ${n === 1 ? 'it' : 'them'})`;
 }
 
 export async function dlpEvalCommand(options: { dataset: string; json?: boolean; minConfidence?: string }): Promise<void> {

@@ -35,6 +35,14 @@ describe('DLP over the API', () => {
     expect(res.body).not.toContain('jane.doe@northwind-mail.com');
   });
 
+  it('says how many documented test values it left out of the findings', async () => {
+    const text = 'contact test@example.com, key AKIAIOSFODNN7EXAMPLE';
+    const res = await t.as('builder', { method: 'POST', url: '/api/v1/dlp/scan', payload: { text } });
+    expect(res.json()).toEqual({ findings: [], count: 0, test_values_suppressed: 2 });
+    const shown = await t.as('builder', { method: 'POST', url: '/api/v1/dlp/scan', payload: { text, include_test_values: true } });
+    expect(shown.json()).toMatchObject({ count: 2, test_values_suppressed: 0 });
+  });
+
   it('audits each scan and transform with the caller and counts by entity, never the input or the values', async () => {
     const email = 'rosa.vidal@northwind-mail.com';
     const text = `mail ${email}, card ${card}, mail again ops.lead@northwind-mail.com`;

@@ -135,19 +135,30 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
         summary: 'Find sensitive data in text or a JSON record (spans only, never values)',
         tags: ['dlp'],
         body: { type: 'object', additionalProperties: false, properties: { text: { type: 'string' }, record: {}, ...scanOptionsProps } },
-        response: responses({ 200: { type: 'object', properties: { findings: { type: 'array', items: findingSchema }, count: { type: 'integer' } }, required: ['findings', 'count'] } }),
+        response: responses({
+          200: {
+            type: 'object',
+            properties: {
+              findings: { type: 'array', items: findingSchema },
+              count: { type: 'integer' },
+              test_values_suppressed: { type: 'integer', description: 'documented test values (AKIAIOSFODNN7EXAMPLE, 4111 1111 1111 1111) left out of findings; include_test_values shows them' },
+            },
+            required: ['findings', 'count', 'test_values_suppressed'],
+          },
+        }),
       },
     },
     async (req) => {
       exactlyOne(req.body);
       let findings: Finding[];
+      let testValuesSuppressed = 0;
       try {
-        findings = scan(req.body.text ?? req.body.record, scanOptions(req.body, deps.detectors.activeDetectors()));
+        findings = scan(req.body.text ?? req.body.record, { ...scanOptions(req.body, deps.detectors.activeDetectors()), onTestValue: () => void testValuesSuppressed++ });
       } catch (err) {
         dlpFailure(err);
       }
       await audited(req, 'dlp.scan', req.body, { count: findings.length, entities: countByEntity(findings) });
-      return { findings, count: findings.length };
+      return { findings, count: findings.length, test_values_suppressed: testValuesSuppressed };
     },
   );
 
