@@ -80,12 +80,6 @@ export class ErrorList {
   add(code: RegoErrorCode, message: string, loc?: Location): void {
     if (this.items.length < this.limit) this.items.push(new RegoError(code, message, loc));
   }
-  get full(): boolean {
-    return this.items.length >= this.limit;
-  }
-  get length(): number {
-    return this.items.length;
-  }
   /** Throw everything collected so far, sorted by file and offset, if anything was collected. */
   throwIfAny(): void {
     if (this.items.length === 0) return;

@@ -54,7 +54,7 @@ export interface AuditInput {
   resources?: ResourceRef[];
   outcome: 'success' | 'failure';
   message?: string;
-  /** Extra facts; must not hold secret values (hash them with `protectValue`). */
+  /** Extra facts; must not hold secret values. */
   details?: Record<string, unknown>;
   /** Source address of the request, when there is one. */
   srcIp?: string;
