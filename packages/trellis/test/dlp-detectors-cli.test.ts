@@ -61,6 +61,20 @@ describe('trellis dlp detectors', () => {
     expect(list.stdout).toMatch(/project-code\s+active\s+2\s+PROJECT_CODE\s+1\+\/1-\s+pass/);
   });
 
+  it('runs the server\'s active detectors in a local scan with --server-detectors, for a token with dlp:scan alone', async () => {
+    const created = await trellis(['--output', 'json', 'tokens', 'create', '--name', 'scanner', '--role', 'builder'], env);
+    const builder = { ...env, TRELLIS_TOKEN: (JSON.parse(created.stdout) as { token: string }).token };
+    expect((await trellis(['dlp', 'detectors', 'list'], builder)).code).toBe(4); // dlp:read is not needed…
+    const file = join(dir, 'memo.txt');
+    writeFileSync(file, 'notes from the bluebird launch\n');
+    expect(await trellis(['dlp', 'scan', file], builder)).toMatchObject({ code: 0, stdout: 'no findings\n' });
+    const withServer = await trellis(['--output', 'jsonl', 'dlp', 'scan', '--server-detectors', file], builder); // …dlp:scan is
+    expect(withServer.code).toBe(1);
+    expect(withServer.stderr).toContain(`note: 1 active custom detector from ${server.url} included`);
+    expect(JSON.parse(withServer.stdout)).toMatchObject({ detector: 'custom:project-code', entity: 'PROJECT_CODE', start: 15, end: 23 });
+    expect((await trellis(['dlp', 'scan', '--server-detectors', file], { ...env, TRELLIS_TOKEN: '' })).code).toBe(4);
+  });
+
   it('refuses a stale update and an update that fails the samples', async () => {
     const stale = await trellis(['dlp', 'detectors', 'update', join(dir, 'good.yaml'), '--if-version', '1'], env);
     expect(stale.code).toBe(6);

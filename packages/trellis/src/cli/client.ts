@@ -20,6 +20,11 @@ interface ProblemBody {
 export class ApiClient {
   constructor(private readonly opts: { server: string; token?: string | undefined }) {}
 
+  /** The server's URL, for messages. */
+  get server(): string {
+    return this.opts.server;
+  }
+
   private url(path: string, query?: Record<string, string | number | boolean | undefined>): string {
     const u = new URL(path.replace(/^\//, ''), this.opts.server.endsWith('/') ? this.opts.server : this.opts.server + '/');
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') u.searchParams.set(k, String(v));

@@ -16,7 +16,8 @@ export interface LocalOpenOptions {
  */
 export interface CliContext<S = unknown> {
   globals(): GlobalOptions;
-  client(): ApiClient;
+  /** An API client; it refuses an `--output` other than table or json unless `anyOutput`. */
+  client(opts?: { anyOutput?: boolean }): ApiClient;
   /**
    * Open an installation's database directly, as the server would (no server needed), with the
    * service container built on it. Refuses a place that holds no Trellis database. Close it.
@@ -25,11 +26,17 @@ export interface CliContext<S = unknown> {
 }
 
 export function contextFor<S>(program: Command, openInstallation: CliContext<S>['openInstallation']): CliContext<S> {
-  const globals = (): GlobalOptions => {
-    const o = program.opts<{ server?: string; token?: string; output?: string }>();
-    const output = o.output ?? 'table';
-    if (output !== 'table' && output !== 'json') throw new CliError(`--output must be table or json, not ${output}`, exitCodes.usage);
-    return { server: o.server ?? process.env.TRELLIS_SERVER ?? 'http://127.0.0.1:8080', ...(o.token ?? process.env.TRELLIS_TOKEN ? { token: o.token ?? process.env.TRELLIS_TOKEN } : {}), output };
+  const connection = (): { server: string; token?: string } => {
+    const o = program.opts<{ server?: string; token?: string }>();
+    return { server: o.server ?? process.env.TRELLIS_SERVER ?? 'http://127.0.0.1:8080', ...(o.token ?? process.env.TRELLIS_TOKEN ? { token: o.token ?? process.env.TRELLIS_TOKEN } : {}) };
   };
-  return { globals, client: () => new ApiClient(globals()), openInstallation };
+  const globals = (): GlobalOptions => {
+    const output = program.opts<{ output?: string }>().output ?? 'table';
+    if (output !== 'table' && output !== 'json') throw new CliError(`--output must be table or json, not ${output}`, exitCodes.usage);
+    return { ...connection(), output };
+  };
+  // A command's client refuses an output format the command cannot print, unless the command
+  // prints more (`dlp scan -o sarif --server-detectors` fetches from the server too).
+  const client = (opts: { anyOutput?: boolean } = {}) => new ApiClient(opts.anyOutput ? connection() : globals());
+  return { globals, client, openInstallation };
 }

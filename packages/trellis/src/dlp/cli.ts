@@ -13,7 +13,8 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { scanInput, evaluateDataset, formatEvalReport, DlpError, type InputFormat, type ScanInputOptions } from '@trellis/dlp';
+import { scanInput, evaluateDataset, formatEvalReport, compileCustomDetector, DlpError, type CustomDetectorDefinition, type InputFormat, type PatternDetector, type ScanInputOptions } from '@trellis/dlp';
+import type { CliContext } from '../cli/context.ts';
 import { createFindingSink, type OutputFormat } from './cli-output.ts';
 
 export class DlpCliError extends Error {
@@ -28,6 +29,23 @@ interface ScanCommandOptions {
   minConfidence?: string;
   entities?: string;
   includeTestValues?: boolean;
+  /** The server's active custom detectors, fetched before the scan (`--server-detectors`). */
+  extraDetectors?: PatternDetector[];
+}
+
+/**
+ * The server's active custom detectors, compiled here so a local scan finds what a scan through
+ * the server finds. Needs a token with dlp:scan.
+ */
+export async function fetchServerDetectors(ctx: CliContext): Promise<PatternDetector[]> {
+  const r = await ctx.client({ anyOutput: true }).json<{ items: { id: string; version: number; definition: CustomDetectorDefinition }[] }>('GET', '/api/v1/dlp/active-detectors');
+  return r.items.map((d) => {
+    try {
+      return compileCustomDetector(d.definition);
+    } catch (err) {
+      throw new DlpCliError(`the server's detector ${d.id} (version ${d.version}) does not compile here: ${err instanceof Error ? err.message : String(err)}; is this CLI older than the server?`, 2);
+    }
+  });
 }
 
 /** Opens the input as a byte stream; nothing is read until the scan pulls. */
@@ -60,6 +78,7 @@ export async function dlpScanCommand(file: string, options: ScanCommandOptions):
   if (minConfidence !== undefined) opts.minConfidence = minConfidence;
   if (options.entities) opts.entities = options.entities.split(',').map((s) => s.trim()).filter(Boolean);
   if (options.includeTestValues) opts.includeTestValues = true;
+  if (options.extraDetectors && options.extraDetectors.length > 0) opts.extraDetectors = options.extraDetectors;
   let testValuesSuppressed = 0;
   opts.onTestValue = () => void testValuesSuppressed++;
   const sink = createFindingSink(options.output, file);
@@ -102,8 +121,8 @@ export async function dlpEvalCommand(options: { dataset: string; json?: boolean;
   console.log(options.json ? JSON.stringify(report) : formatEvalReport(report));
 }
 
-/** Adds `dlp scan` and `dlp eval` to a commander program. */
-export function registerDlpCommands(program: Command): Command {
+/** Adds `dlp scan` and `dlp eval` to a commander program; `ctx` (the trellis CLI's) lets scan fetch the server's detectors. */
+export function registerDlpCommands(program: Command, ctx?: CliContext): Command {
   const dlp = program.command('dlp').description('Find and measure sensitive data (PII, financial data, secrets)');
   dlp.command('scan')
     .description('Scan a file (text, JSON or JSONL; any size, streamed) or standard input for sensitive data')
@@ -113,6 +132,7 @@ export function registerDlpCommands(program: Command): Command {
     .option('--min-confidence <n>', 'drop findings below this confidence (0..1, default 0.5)')
     .option('--entities <list>', 'comma-separated entity types to look for (default: all)')
     .option('--include-test-values', 'also report documented test values (e.g. 4111 1111 1111 1111)')
+    .option('--server-detectors', 'also run the server\'s active custom detectors, fetched first (needs --server and a token with dlp:scan)')
     .addHelpText('after', [
       '',
       'Text is scanned in a stream: spans are offsets into the whole input (UTF-16 code units).',
@@ -120,8 +140,16 @@ export function registerDlpCommands(program: Command): Command {
       'A single JSON document is parsed whole, up to 256 MiB; write larger ones as JSONL.',
       'Binary or invalid UTF-8 input is scanned too, with invalid bytes replaced (a note says so).',
       '',
-      'Exit codes: 0 no findings, 1 findings, 2 usage or input error.',
-      'Example: trellis dlp scan export.jsonl --output sarif > dlp.sarif',
+      'The scan runs here: the input never leaves this machine. Without --server-detectors it uses',
+      'the built-in detectors only; with it, the server\'s active custom detectors too (their',
+      'definitions are fetched from GET /api/v1/dlp/active-detectors), so it finds what a scan',
+      'through the server finds.',
+      '',
+      'Exit codes: 0 no findings, 1 findings, 2 usage or input error (and 4 or 5 when',
+      '--server-detectors cannot reach the server or the token lacks dlp:scan).',
+      'Examples:',
+      '  trellis dlp scan export.jsonl --output sarif > dlp.sarif',
+      '  TRELLIS_TOKEN=trl_… trellis dlp scan --server-detectors export.jsonl',
     ].join('\n'))
     .action(async (file: string, options: ScanCommandOptions, command: Command) => {
       // The trellis program has its own -o (table|json), which takes the flag wherever it
@@ -130,7 +158,14 @@ export function registerDlpCommands(program: Command): Command {
       while (root.parent) root = root.parent;
       const given = root !== command && command.getOptionValueSource('output') === 'default' && ['cli', 'env'].includes(root.getOptionValueSource('output') ?? '');
       const output = given ? (root.opts() as { output: OutputFormat }).output : options.output;
-      process.exitCode = await dlpScanCommand(file, { ...options, output });
+      const { serverDetectors, ...rest } = options as ScanCommandOptions & { serverDetectors?: boolean };
+      let extraDetectors: PatternDetector[] | undefined;
+      if (serverDetectors) {
+        if (!ctx) throw new DlpCliError('--server-detectors needs the trellis CLI (npx trellis dlp scan …)', 2);
+        extraDetectors = await fetchServerDetectors(ctx);
+        process.stderr.write(`note: ${extraDetectors.length} active custom detector${extraDetectors.length === 1 ? '' : 's'} from ${ctx.client({ anyOutput: true }).server} included\n`);
+      }
+      process.exitCode = await dlpScanCommand(file, { ...rest, output, ...(extraDetectors ? { extraDetectors } : {}) });
     });
   dlp.command('eval')
     .description('Measure detector precision and recall on a labelled JSONL dataset')

@@ -20,7 +20,7 @@ declare module '../module.ts' {
 export const dlpModule: TrellisModule = {
   name: 'dlp',
   permissions: {
-    'dlp:scan': { description: 'Scan text and records for sensitive data', roles: ['admin', 'reviewer', 'builder', 'auditor'] },
+    'dlp:scan': { description: 'Scan text and records for sensitive data, and read the active custom detectors\' definitions (which such scans run)', roles: ['admin', 'reviewer', 'builder', 'auditor'] },
     'dlp:transform': { description: 'Mask, redact, hash or tokenize sensitive data', roles: ['admin', 'reviewer', 'builder'] },
     'dlp:detokenize': { description: 'Reveal tokenized or encrypted values (privileged; audited with a reason)', roles: ['admin'] },
     'dlp:read': { description: 'List and show custom detectors and their sample tests', roles: ['admin', 'reviewer', 'auditor'] },
@@ -34,7 +34,7 @@ export const dlpModule: TrellisModule = {
     (await import('./detector-registry/routes.ts')).detectorRegistryRoutes(app, services);
   },
   cli: (program, ctx) => {
-    const dlp = registerDlpCommands(program);
+    const dlp = registerDlpCommands(program, ctx);
     registerDetectorCommands(dlp, ctx);
     registerRevealCommand(dlp, ctx);
   },

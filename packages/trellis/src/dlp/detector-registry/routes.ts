@@ -1,6 +1,7 @@
 /**
  * REST routes of the custom detector registry: list and show (dlp:read), and add, edit,
- * activate, deactivate and delete (dlp:manage). Samples are returned only to callers who may
+ * activate, deactivate and delete (dlp:manage); the active definitions alone are readable with
+ * dlp:scan (see the route). Samples are returned only to callers who may
  * manage detectors, since admins often test with realistic sensitive values.
  */
 import type { FastifyInstance } from 'fastify';
@@ -65,6 +66,29 @@ export function detectorRegistryRoutes(app: FastifyInstance, deps: { detectors: 
       },
     },
     async () => ({ items: await registry.list(), load_errors: registry.loadErrors }),
+  );
+
+  // The definitions a server-side scan runs, for `trellis dlp scan --server-detectors` to run the
+  // same scan locally. Readable with dlp:scan, deliberately: whoever may scan through the server
+  // already runs these patterns and sees what they match, so their definitions tell them nothing
+  // more. Drafts, disabled detectors, sample tests and who changed what stay under dlp:read.
+  app.get(
+    '/api/v1/dlp/active-detectors',
+    {
+      config: { permission: 'dlp:scan' },
+      schema: {
+        summary: 'The definitions of the active custom detectors, as server-side scans run them',
+        tags,
+        response: responses({
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, definition: { type: 'object', additionalProperties: true } }, required: ['id', 'version', 'definition'] } } },
+            required: ['items'],
+          },
+        }),
+      },
+    },
+    async () => ({ items: (await registry.list()).filter((d) => d.status === 'active').map((d) => ({ id: d.id, version: d.version, definition: d.definition })) }),
   );
 
   app.post<{ Body: { detector: unknown; positive?: string[]; negative?: string[] } }>(
