@@ -47,7 +47,8 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
   const url = address.replace('[::1]', 'localhost');
   out(`Trellis ${version} is ready at ${url} (database: ${database.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})`);
   out(`  console:  ${url}/`);
-  out(`  API:      ${url}/api/v1  (OpenAPI at ${url}/api/v1/openapi.json)`);
+  out(`  API:      ${url}/api/v1  (every call needs a token, the OpenAPI document too:`);
+  out(`            curl -H "Authorization: Bearer $TRELLIS_TOKEN" ${url}/api/v1/openapi.json)`);
   if (bootstrap) {
     out('');
     out('  A bootstrap admin token was created. It is shown this once; store it now:');

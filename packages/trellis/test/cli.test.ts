@@ -27,7 +27,7 @@ describe('trellis CLI', () => {
   it('prints the bootstrap token once, with the URLs', () => {
     const text = lines.join('\n');
     expect(text).toContain(`ready at ${server.url}`);
-    expect(text).toContain('/api/v1/openapi.json');
+    expect(text).toContain(`curl -H "Authorization: Bearer $TRELLIS_TOKEN" ${server.url}/api/v1/openapi.json`);
     expect(text.match(/trl_/g)).toHaveLength(1);
   });
 
