@@ -47,6 +47,8 @@ export interface RunTestsOptions {
   timeoutMs?: number;
   /** Base data for the tests (merged with `data.json`/`data.yaml` files found in the directory). */
   data?: unknown;
+  /** Syntax of the modules: `v1` (default, OPA 1.x) or `v0` (`opa test --v0-compatible`). */
+  regoVersion?: 'v0' | 'v1';
 }
 
 function collect(path: string, out: string[], dataFiles: string[]): void {
@@ -99,7 +101,7 @@ export async function runTests(target: string | string[], opts: RunTestsOptions 
   for (const f of files) modules[relative(base, f) || f] = readFileSync(f, 'utf8');
   let policy: Policy;
   try {
-    policy = compile({ modules, data: loadData(base, dataFiles, opts.data) });
+    policy = compile({ modules, data: loadData(base, dataFiles, opts.data), ...(opts.regoVersion ? { regoVersion: opts.regoVersion } : {}) });
   } catch (e) {
     return { results: [], passed: 0, failed: 0, errored: 1, compileError: e instanceof Error ? e.message : String(e) };
   }

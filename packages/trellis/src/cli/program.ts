@@ -11,7 +11,8 @@ import { modules } from '../modules.ts';
 export function buildProgram(): Command {
   const program = new Command('trellis')
     .description('Trellis: the governance control plane for micro-apps')
-    .version(version, '-v, --version')
+    // -V, as commander has it: subcommands keep -v for --verbose (`policy test -v`, like `opa test -v`).
+    .version(version, '-V, --version')
     .option('--server <url>', 'Trellis server URL (env TRELLIS_SERVER)', undefined)
     .option('--token <token>', 'API token (env TRELLIS_TOKEN; prefer the variable, flags show in process lists)')
     // sarif and jsonl only mean something to `dlp scan`; other commands refuse them (cli/context.ts)

@@ -40,6 +40,33 @@ describe('trellis policy', () => {
     expect(filtered.stdout).toContain('1/1');
   });
 
+  it('test: -v is verbose as in `opa test -v`; --version (or -V) is the root program\'s alone', () => {
+    const dir = policyDir();
+    const verbose = trellis('policy', 'test', '-v', dir);
+    expect(verbose.status).toBe(0);
+    expect(verbose.stdout).toContain('test_hr_restricted');
+    expect(trellis('--version').stdout).toMatch(/^\d+\.\d+/);
+    expect(trellis('-V').stdout).toBe(trellis('--version').stdout);
+  });
+
+  it('test and eval: a v0 module parses with --v0, and without it the error says to try --v0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-v0-'));
+    writeFileSync(join(dir, 'old.rego'), 'package old\n\ndefault allow = false\n\nallow {\n  input.user == "admin"\n}\n');
+    writeFileSync(join(dir, 'old_test.rego'), 'package old_test\n\nimport data.old\n\ntest_admin {\n  old.allow with input as {"user": "admin"}\n}\n');
+    const v1 = trellis('policy', 'test', dir);
+    expect(v1.status).toBe(1);
+    expect(v1.stdout).toContain('rego_parse_error');
+    expect(v1.stdout).toMatch(/these look like v0 modules: .*old.rego, .*old_test.rego/);
+    expect(v1.stdout).toContain('try --v0');
+    const v0 = trellis('policy', 'test', '--v0', dir);
+    expect(v0.status).toBe(0);
+    expect(v0.stdout).toContain('PASS: 1/1');
+    const evalV1 = trellis('policy', 'eval', '-d', join(dir, 'old.rego'), 'data.old.allow');
+    expect(evalV1.status).toBe(1);
+    expect(evalV1.stderr).toContain(`${join(dir, 'old.rego')} looks like a v0 module (it parses as Rego v0, not v1); try --v0`);
+    expect(JSON.parse(trellis('policy', 'eval', '--v0', '-d', join(dir, 'old.rego'), 'data.old.allow').stdout)).toEqual({ result: false, defined: true });
+  });
+
   it('eval: prints the document, --fail exits 1 when undefined, errors carry locations', () => {
     const dir = policyDir();
     const input = join(dir, 'input.json');

@@ -7,6 +7,26 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/**
+ * The modules that fail to parse as Rego v1 but parse as v0, named in a compile error so that
+ * "unexpected `{`" on an old `allow { … }` rule points at `--v0` instead of at the syntax.
+ */
+async function v0Hint(modules: Record<string, string>): Promise<string> {
+  const { parseModule } = await import('@trellis/rego');
+  const parses = (text: string, regoVersion: 'v0' | 'v1') => {
+    try {
+      parseModule(text, { regoVersion });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const old = Object.entries(modules).filter(([, text]) => !parses(text, 'v1') && parses(text, 'v0')).map(([file]) => file);
+  if (old.length === 0) return '';
+  const [what, it] = old.length === 1 ? [`${old[0]} looks like a v0 module (it parses`, 'it'] : [`these look like v0 modules: ${old.join(', ')} (they parse`, 'them'];
+  return `\n${what} as Rego v0, not v1); try --v0, or update ${it} to v1 (\`import rego.v1\`, \`if\` and \`contains\` in rule heads)`;
+}
+
 export function registerPolicyCommands(program: Command, ctx: CliContext): void {
   const policy = program.command('policy').description('policy-as-code: test and evaluate Rego policies locally');
 
@@ -15,10 +35,11 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
     .description('run the test_ rules in *_test.rego files, like `opa test`; exits 1 when any test fails')
     .option('-r, --run <regex>', 'only tests whose name matches')
     .option('-c, --coverage', 'report line coverage per file')
-    .option('--verbose', 'list every test, not only failures')
+    .option('-v, --verbose', 'list every test, not only failures')
+    .option('--v0', 'parse modules with the older v0 syntax (like `opa test --v0-compatible`)')
     .option('--timeout <ms>', 'time limit per test', '5000')
-    .addHelpText('after', '\nExamples:\n  trellis policy test policies/\n  trellis policy test policies/ --run tier --coverage')
-    .action(async (paths: string[], opts: { run?: string; coverage?: boolean; verbose?: boolean; timeout: string }) => {
+    .addHelpText('after', '\nExamples:\n  trellis policy test policies/\n  trellis policy test -v policies/ --run tier --coverage\n  trellis policy test --v0 legacy-policies/')
+    .action(async (paths: string[], opts: { run?: string; coverage?: boolean; verbose?: boolean; v0?: boolean; timeout: string }) => {
       const { runTests, formatTestReport } = await import('@trellis/rego');
       const { loadBundle } = await import('./bundle.ts');
       if (opts.run !== undefined) {
@@ -28,10 +49,11 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
           throw new CliError(`--run is not a valid regular expression: ${opts.run}`, exitCodes.usage);
         }
       }
-      const { data } = loadBundle(paths);
-      const files = Object.keys(loadBundle(paths).modules);
+      const { data, modules } = loadBundle(paths);
+      const files = Object.keys(modules);
       if (files.length === 0) throw new CliError(`no .rego files under ${paths.join(', ')}`, exitCodes.notFound);
-      const report = await runTests(files, { ...(opts.run ? { run: opts.run } : {}), ...(opts.coverage ? { coverage: true } : {}), timeoutMs: Number(opts.timeout), data });
+      const report = await runTests(files, { ...(opts.run ? { run: opts.run } : {}), ...(opts.coverage ? { coverage: true } : {}), ...(opts.v0 ? { regoVersion: 'v0' as const } : {}), timeoutMs: Number(opts.timeout), data });
+      if (report.compileError && !opts.v0) report.compileError += await v0Hint(modules);
       if (ctx.globals().output === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(formatTestReport(report, { verbose: opts.verbose ?? false }) + '\n');
       if (report.compileError) process.exitCode = exitCodes.failed;
@@ -86,7 +108,7 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       } catch (err) {
         if (err instanceof RegoParseError || err instanceof RegoError || (err instanceof Error && /^rego_/.test((err as { code?: string }).code ?? ''))) {
-          throw new CliError(err.message, exitCodes.failed);
+          throw new CliError(err.message + (opts.v0 ? '' : await v0Hint(modules)), exitCodes.failed);
         }
         throw err;
       }
