@@ -53,6 +53,9 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     await page.waitForSelector('#detail:not([hidden])');
     expect(await page.textContent('#detail-title')).toContain('Leave requests');
     expect(await page.textContent('#manifest')).toContain('trellis.dev/v1');
+    // Who made each change by name (the bootstrap token's), not by token id.
+    expect(await page.textContent('#versions')).toMatch(/v1 — \S+ by bootstrap-admin/);
+    expect(await page.textContent('#detail-facts')).toMatch(/Created\S+ by bootstrap-admin/);
 
     await page.click('button[data-view=audit]');
     await page.waitForSelector('#chain-status.ok');

@@ -54,10 +54,16 @@ describe('trellis apps', () => {
     expect(list.stdout).toContain('leave-requests  draft   user:jane@example.com');
     const json = JSON.parse((await trellis(['--output', 'json', 'apps', 'list', '--q', 'leave'], env)).stdout) as { items: { name: string }[] };
     expect(json.items.map((a) => a.name)).toEqual(['leave-requests']);
-    expect((await trellis(['apps', 'show', 'leave-requests'], env)).stdout).toContain('version         2');
+    const show = (await trellis(['apps', 'show', 'leave-requests'], env)).stdout;
+    expect(show).toContain('version         2');
+    // The bootstrap token's name, not its id.
+    expect(show).toMatch(/^created\s+\S+ by bootstrap-admin$/m);
+    expect(show).toMatch(/^updated\s+\S+ by bootstrap-admin$/m);
     const diff = await trellis(['apps', 'history', 'leave-requests', '--diff', '1..2'], env);
     expect(diff.stdout).toContain('+ /spec/egress: ["hooks.slack.com"]');
-    expect((await trellis(['apps', 'history', 'leave-requests'], env)).stdout).toMatch(/VERSION[\s\S]*\n1 [\s\S]*\n2 /);
+    const history = (await trellis(['apps', 'history', 'leave-requests'], env)).stdout;
+    expect(history).toMatch(/VERSION[\s\S]*\n1 [\s\S]*\n2 /);
+    expect(history).toContain('bootstrap-admin');
   });
 
   it('moves status and maps failures to exit codes', async () => {

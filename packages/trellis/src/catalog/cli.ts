@@ -11,7 +11,7 @@ import { readTextInput } from '../cli/input.ts';
 import { formatTable, print, type Row } from '../cli/output.ts';
 import type { FieldError } from '../errors.ts';
 import { appStatuses } from './lifecycle.ts';
-import type { AppDetail, AppList, AppSummary, AppVersionSummary, ImportResult } from './schema.ts';
+import type { ActorRef, AppDetail, AppList, AppSummary, AppVersionSummary, ImportResult } from './schema.ts';
 import { classifications, riskTiers } from './vocabulary.ts';
 
 const yamlType = 'application/yaml';
@@ -42,6 +42,11 @@ function summaryRows(items: AppSummary[]): Row[] {
   return items.map((a) => ({ name: a.name, status: a.status, owner: a.owner, team: a.team, class: a.classification, risk: a.risk_tier, version: a.version, connectors: a.connectors.join(',') }));
 }
 
+/** A person's or token's name; the id only for changes stored before names were kept. */
+function who(by: ActorRef): string {
+  return by.name ?? by.id;
+}
+
 function appText(a: AppDetail): string {
   const lines: [string, unknown][] = [
     ['name', a.name],
@@ -54,8 +59,8 @@ function appText(a: AppDetail): string {
     ['risk tier', a.risk_tier ?? '(not scored)'],
     ['runtime', a.runtime],
     ['connectors', a.connectors.join(', ') || '(none)'],
-    ['created', `${a.created_at} by ${a.created_by}`],
-    ['updated', `${a.updated_at} by ${a.updated_by}`],
+    ['created', `${a.created_at} by ${who(a.created_by)}`],
+    ['updated', `${a.updated_at} by ${who(a.updated_by)}`],
   ];
   const out = lines.filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${k.padEnd(15)} ${String(v)}`);
   if (a.description) out.push('', a.description);
@@ -99,6 +104,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
     .description('store a new version of an app manifest (the name comes from the file)')
     .requiredOption('-f, --file <file>', 'the manifest, trellis.yaml (- for standard input)')
     .argument('[name]', 'the app (default: metadata.name of the file)')
+    .addHelpText('after', '\nExamples:\n  trellis apps update -f trellis.yaml\n  trellis apps update leave-requests -f trellis.yaml')
     .action(async (name: string | undefined, opts: { file: string }) => {
       const text = await readInput(opts.file);
       let target = name;
@@ -155,6 +161,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
     .command('show')
     .description('show an app and its current manifest summary')
     .argument('<name>', 'the app')
+    .addHelpText('after', '\nExamples:\n  trellis apps show leave-requests\n  trellis apps show leave-requests --output json')
     .action(async (name: string) => {
       const app = await ctx.client().json<AppDetail>('GET', `/api/v1/apps/${encodeURIComponent(name)}`);
       print(ctx.globals().output, app, () => appText(app));
@@ -176,13 +183,14 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
         return print(ctx.globals().output, d, () => diffText(d));
       }
       const r = await client.json<{ items: AppVersionSummary[] }>('GET', `${path}/versions`);
-      print(ctx.globals().output, r.items, () => formatTable(r.items.map((v) => ({ version: v.version, created_at: v.created_at, created_by: v.created_by, digest: v.digest.slice(0, 12) })), ['version', 'created_at', 'created_by', 'digest']));
+      print(ctx.globals().output, r.items, () => formatTable(r.items.map((v) => ({ version: v.version, created_at: v.created_at, created_by: who(v.created_by), digest: v.digest.slice(0, 12) })), ['version', 'created_at', 'created_by', 'digest']));
     });
 
   apps
     .command('import')
     .description('import a Backstage catalog-info.yaml: Components become draft apps; others are reported as skipped')
     .requiredOption('-f, --file <file>', 'the catalog file (- for standard input)')
+    .addHelpText('after', '\nExamples:\n  trellis apps import -f catalog-info.yaml\n  curl -s https://git.example.org/hr/raw/main/catalog-info.yaml | trellis apps import -f -')
     .action(async (opts: { file: string }) => {
       const text = await readInput(opts.file);
       const r = await ctx.client().json<ImportResult>('POST', '/api/v1/apps/import', { body: text, contentType: yamlType });

@@ -145,7 +145,35 @@ function createSearchIndex(dialect: DialectName): Migration {
   };
 }
 
+/**
+ * Who made each change, by name as well as id: the id is a token id (`a669cd86c24f34da`), which
+ * tells a person nothing, and the token's name cannot be looked up later once the token is
+ * gone. The name is the actor's display name at the time of the change. Rows written before
+ * this migration have no name (null); readers show the id for them.
+ */
+const actorNameColumns: [table: 'catalog_apps' | 'catalog_app_versions' | 'catalog_status_changes', column: string][] = [
+  // Display name of the actor that registered the app (created_by).
+  ['catalog_apps', 'created_by_name'],
+  // Display name of the actor of the last change (updated_by).
+  ['catalog_apps', 'updated_by_name'],
+  // Display name of the actor that stored the version (created_by).
+  ['catalog_app_versions', 'created_by_name'],
+  // Display name of the actor that made the status change (changed_by).
+  ['catalog_status_changes', 'changed_by_name'],
+];
+
+const addActorNames: Migration = {
+  async up(db: Kysely<unknown>) {
+    // One column a statement: SQLite's ALTER TABLE adds one at a time.
+    for (const [table, column] of actorNameColumns) await db.schema.alterTable(table).addColumn(column, 'text').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const [table, column] of [...actorNameColumns].reverse()) await db.schema.alterTable(table).dropColumn(column).execute();
+  },
+};
+
 export const catalogMigrations: ModuleMigrations = (dialect) => ({
   '20261127_0300_catalog_apps': createTables(dialect),
   '20261127_0310_catalog_search': createSearchIndex(dialect),
+  '20261208_0100_catalog_actor_names': addActorNames,
 });

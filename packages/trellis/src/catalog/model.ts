@@ -6,10 +6,11 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
 import { AppError } from '../errors.ts';
+import type { Actor } from '../audit/index.ts';
 import type { AppStatus } from './lifecycle.ts';
 import type { AppRow } from './store.ts';
 import type { CatalogAppVersionRow } from './rows.ts';
-import type { AppDetail, AppSummary, AppVersion, AppVersionSummary, Classification, Manifest, RiskTier } from './schema.ts';
+import type { ActorRef, AppDetail, AppSummary, AppVersion, AppVersionSummary, Classification, Manifest, RiskTier } from './schema.ts';
 
 /**
  * The form owners are stored and filtered in: lower case; a bare e-mail is `user:<email>`;
@@ -109,11 +110,21 @@ export function toSummary(row: AppRow): AppSummary {
 }
 
 export function toDetail(row: AppRow, version: CatalogAppVersionRow): AppDetail {
-  return { ...toSummary(row), manifest: JSON.parse(version.manifest) as Record<string, unknown>, created_by: row.created_by, updated_by: row.updated_by };
+  return {
+    ...toSummary(row),
+    manifest: JSON.parse(version.manifest) as Record<string, unknown>,
+    created_by: { id: row.created_by, name: row.created_by_name },
+    updated_by: { id: row.updated_by, name: row.updated_by_name },
+  };
 }
 
 export function toVersionSummary(row: Omit<CatalogAppVersionRow, 'manifest'>): AppVersionSummary {
-  return { version: row.version, created_at: row.created_at, created_by: row.created_by, digest: row.digest };
+  return { version: row.version, created_at: row.created_at, created_by: { id: row.created_by, name: row.created_by_name }, digest: row.digest };
+}
+
+/** The id and display name stored for an actor: the name as the audit trail records it, else null. */
+export function actorRef(actor: Actor): ActorRef {
+  return { id: actor.id, name: actor.name ?? null };
 }
 
 export function toVersion(row: CatalogAppVersionRow): AppVersion {

@@ -88,12 +88,13 @@ for (const tdb of testDatabases) {
     it('shows, updates, lists versions and diffs', async () => {
       const show = await t.as('viewer', { method: 'GET', url: '/api/v1/apps/from-yaml' });
       expect(show.statusCode).toBe(200);
-      expect(show.json()).toMatchObject({ name: 'from-yaml', version: 1, created_by: expect.any(String) });
+      expect(show.json()).toMatchObject({ name: 'from-yaml', version: 1, created_by: { id: expect.stringMatching(/^[0-9a-f]{16}$/), name: 'test-builder' } });
       const put = await t.as('builder', { method: 'PUT', url: '/api/v1/apps/from-yaml', headers: yaml, payload: yamlManifest('from-yaml', '  egress: [api.example.com]\n') });
       expect(put.statusCode).toBe(200);
       expect(put.json()).toMatchObject({ version: 2 });
       const versions = await t.as('auditor', { method: 'GET', url: '/api/v1/apps/from-yaml/versions' });
       expect(versions.json().items.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+      expect(versions.json().items[1].created_by).toMatchObject({ name: 'test-builder' });
       const v1 = await t.as('auditor', { method: 'GET', url: '/api/v1/apps/from-yaml/versions/1' });
       expect(v1.json()).toMatchObject({ version: 1, manifest: { metadata: { name: 'from-yaml' } } });
       const diff = await t.as('viewer', { method: 'GET', url: '/api/v1/apps/from-yaml/diff?from=1&to=2' });
@@ -124,7 +125,7 @@ for (const tdb of testDatabases) {
       expect((await move('reviewer', 'pending_review')).statusCode).toBe(403);
       const submit = await move('builder', 'pending_review');
       expect(submit.statusCode).toBe(200);
-      expect(submit.json()).toMatchObject({ name: 'from-json', from: 'draft', to: 'pending_review', app: { status: 'pending_review' } });
+      expect(submit.json()).toMatchObject({ name: 'from-json', from: 'draft', to: 'pending_review', by: { name: 'test-builder' }, app: { status: 'pending_review' } });
       const selfApprove = await move('builder', 'approved');
       expect(selfApprove.statusCode).toBe(403);
       expect(selfApprove.json().detail).toContain('apps:review');
@@ -134,7 +135,8 @@ for (const tdb of testDatabases) {
       expect(bad.json()).toMatchObject({ code: 'invalid_transition', from: 'approved', to: 'rejected', allowed: ['suspended', 'retired'] });
       expect(bad.json().detail).toBe('an app cannot move from approved to rejected; from approved an app may move to suspended, retired');
       const history = await t.as('auditor', { method: 'GET', url: '/api/v1/apps/from-json/transitions' });
-      expect(history.json().items.map((h: { to: string }) => h.to)).toEqual(['pending_review', 'approved']);
+      expect(history.json().items.map((h: { to: string; by: { id: string; name: string } }) => [h.to, h.by.name])).toEqual([['pending_review', 'test-builder'], ['approved', 'test-reviewer']]);
+      expect(history.json().items[0].by.id).toMatch(/^[0-9a-f]{16}$/);
       const denials = await t.services.audit.list({ action: 'authz.deny', resourceId: 'from-json', limit: 10 });
       expect(denials.length).toBeGreaterThanOrEqual(1);
     });

@@ -25,6 +25,7 @@ import {
   diffResultSchema,
   importResultSchema,
   manifestJsonSchema,
+  statusChangeSchema,
   transitionBodySchema,
   transitionResultSchema,
   validateResultSchema,
@@ -188,7 +189,7 @@ export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogServ
         tags,
         params: nameParams,
         response: responses({
-          200: jsonSchema(z.object({ items: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string().nullable(), at: z.string(), by: z.string() })) })),
+          200: jsonSchema(z.object({ items: z.array(statusChangeSchema) })),
         }),
       },
     },

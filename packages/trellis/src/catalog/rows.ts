@@ -17,8 +17,12 @@ export interface CatalogAppRow {
   current_version: number;
   created_at: string;
   created_by: string;
+  /** Display name of created_by at the time; null for rows older than the column. */
+  created_by_name: string | null;
   updated_at: string;
   updated_by: string;
+  /** Display name of updated_by at the time; null for rows older than the column. */
+  updated_by_name: string | null;
 }
 
 export interface CatalogAppVersionRow {
@@ -28,6 +32,8 @@ export interface CatalogAppVersionRow {
   digest: string;
   created_at: string;
   created_by: string;
+  /** Display name of created_by at the time; null for rows older than the column. */
+  created_by_name: string | null;
 }
 
 export interface CatalogAppConnectorRow {
@@ -50,6 +56,8 @@ export interface CatalogStatusChangeRow {
   reason: string | null;
   changed_at: string;
   changed_by: string;
+  /** Display name of changed_by at the time; null for rows older than the column. */
+  changed_by_name: string | null;
 }
 
 // The module's tables join the database's type (db/tables.ts) by declaration merging.

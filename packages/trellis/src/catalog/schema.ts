@@ -168,17 +168,27 @@ export const appSummarySchema = z.object({
 });
 export type AppSummary = z.infer<typeof appSummarySchema>;
 
+/**
+ * Who made a change: the actor's id (for API tokens, the token id) and display name at the
+ * time (the token's name). The name is null for changes stored before names were kept.
+ */
+const actorRefSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+});
+export type ActorRef = z.infer<typeof actorRefSchema>;
+
 export const appDetailSchema = appSummarySchema.extend({
   manifest: z.record(z.string(), z.unknown()),
-  created_by: z.string(),
-  updated_by: z.string(),
+  created_by: actorRefSchema,
+  updated_by: actorRefSchema,
 });
 export type AppDetail = z.infer<typeof appDetailSchema>;
 
 export const appVersionSchema = z.object({
   version: z.int(),
   created_at: z.string(),
-  created_by: z.string(),
+  created_by: actorRefSchema,
   digest: z.string(),
   manifest: z.record(z.string(), z.unknown()),
 });
@@ -216,8 +226,19 @@ export const transitionResultSchema = z.object({
   name: z.string(),
   from: appStatusSchema,
   to: appStatusSchema,
+  by: actorRefSchema,
   app: appSummarySchema,
 });
+
+/** One entry of an app's status history. */
+export const statusChangeSchema = z.object({
+  from: appStatusSchema,
+  to: appStatusSchema,
+  reason: z.string().nullable(),
+  at: z.string(),
+  by: actorRefSchema,
+});
+export type StatusChange = z.infer<typeof statusChangeSchema>;
 
 export const fieldErrorSchema = z.object({
   path: z.string(),

@@ -45,7 +45,7 @@ for (const tdb of testDatabases) {
         const app = await catalog.register(jane, {
           text: 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: leave-requests\n  title: Leave requests\nspec:\n  owner: Jane@Example.com\n  team: hr\n  classification: confidential\n  connectors:\n    - name: hr-db\n      resources: [{ name: employees, fields: [id, email], access: read }]\n',
         });
-        expect(app).toMatchObject({ name: 'leave-requests', status: 'draft', version: 1, owner: 'user:jane@example.com', team: 'hr', classification: 'confidential', connectors: ['hr-db'], runtime: 'external', risk_tier: null, created_by: 'tok_jane' });
+        expect(app).toMatchObject({ name: 'leave-requests', status: 'draft', version: 1, owner: 'user:jane@example.com', team: 'hr', classification: 'confidential', connectors: ['hr-db'], runtime: 'external', risk_tier: null, created_by: { id: 'tok_jane', name: 'jane' }, updated_by: { id: 'tok_jane', name: 'jane' } });
         expect(app.manifest).toMatchObject({ metadata: { name: 'leave-requests' } });
         expect(await auditCount()).toBe(before + 1);
         const [event] = await audit.list({ action: 'app.register', resourceId: 'leave-requests', limit: 5 });
@@ -151,7 +151,7 @@ for (const tdb of testDatabases) {
         let from = 'draft';
         for (const [who, to] of steps) {
           const r = await catalog.transition(who, 'flow-app', to, `to ${to}`);
-          expect(r).toMatchObject({ name: 'flow-app', from, to, app: { status: to } });
+          expect(r).toMatchObject({ name: 'flow-app', from, to, by: { id: who.actor.id, name: who.actor.name }, app: { status: to } });
           from = to;
         }
         const events = await audit.list({ action: 'app.transition', resourceId: 'flow-app', limit: 10 });
@@ -163,6 +163,20 @@ for (const tdb of testDatabases) {
           ['approved', 'retired'],
         ]);
         expect((await catalog.statusHistory('flow-app')).map((h) => h.to)).toEqual(['pending_review', 'approved', 'suspended', 'approved', 'retired']);
+        // Who decided, by id and by name, as stored with each change.
+        expect((await catalog.statusHistory('flow-app')).map((h) => h.by)).toEqual([{ id: 'tok_jane', name: 'jane' }, ...Array(4).fill({ id: 'tok_rita', name: 'rita' })]);
+        expect((await catalog.get('flow-app')).updated_by).toEqual({ id: 'tok_rita', name: 'rita' });
+      });
+
+      it('names the actor of each version and change; rows stored before names were kept have a null name', async () => {
+        await catalog.register(jane, { value: manifest('named-app') });
+        await catalog.update(rita, 'named-app', { value: manifest('named-app', { team: 'ops' }) });
+        expect((await catalog.versions('named-app')).map((v) => v.created_by)).toEqual([{ id: 'tok_jane', name: 'jane' }, { id: 'tok_rita', name: 'rita' }]);
+        expect(await catalog.get('named-app')).toMatchObject({ created_by: { id: 'tok_jane', name: 'jane' }, updated_by: { id: 'tok_rita', name: 'rita' } });
+        // As a row written before the name columns existed reads.
+        const app = (await store.findAppByName(database.db, 'named-app'))!;
+        await database.db.updateTable('catalog_apps').set({ created_by_name: null }).where('id', '=', app.id).execute();
+        expect((await catalog.get('named-app')).created_by).toEqual({ id: 'tok_jane', name: null });
       });
 
       it('refuses forbidden moves with 409 naming from and to, changing nothing', async () => {

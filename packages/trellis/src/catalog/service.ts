@@ -13,8 +13,8 @@ import { planBackstageImport, type EntityPlan } from './backstage.ts';
 import { diffManifests } from './diff.ts';
 import { checkTransition, type AppStatus } from './lifecycle.ts';
 import { parseManifestText, validateManifestValue, type ManifestResult } from './manifest.ts';
-import { canonicalOwner, connectorNames, decodeCursor, encodeCursor, indexWords, manifestColumns, manifestDigest, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
-import type { AppDetail, AppList, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, RiskTier } from './schema.ts';
+import { actorRef, canonicalOwner, connectorNames, decodeCursor, encodeCursor, indexWords, manifestColumns, manifestDigest, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
+import type { ActorRef, AppDetail, AppList, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, RiskTier, StatusChange } from './schema.ts';
 import * as store from './store.ts';
 import { catalogErrors } from './errors.ts';
 
@@ -34,6 +34,8 @@ export interface TransitionResult {
   name: string;
   from: AppStatus;
   to: AppStatus;
+  /** Who made the move. */
+  by: ActorRef;
   app: AppSummary;
 }
 
@@ -60,7 +62,7 @@ function nameTaken(name: string): AppError {
 }
 
 /** The row of a newly registered app: a draft at version 1. */
-function newAppRow(manifest: Manifest, actorId: string, now: string): store.NewAppRow {
+function newAppRow(manifest: Manifest, by: ActorRef, now: string): store.NewAppRow {
   return {
     name: manifest.metadata.name,
     ...manifestColumns(manifest),
@@ -68,10 +70,17 @@ function newAppRow(manifest: Manifest, actorId: string, now: string): store.NewA
     risk_tier: null,
     current_version: 1,
     created_at: now,
-    created_by: actorId,
+    created_by: by.id,
+    created_by_name: by.name,
     updated_at: now,
-    updated_by: actorId,
+    updated_by: by.id,
+    updated_by_name: by.name,
   };
+}
+
+/** Version 1 (or the next version) of an app's manifest, as stored. */
+function versionRow(appId: number, version: number, manifest: Manifest, by: ActorRef, now: string, digest = manifestDigest(manifest)) {
+  return { app_id: appId, version, manifest: JSON.stringify(manifest), digest, created_at: now, created_by: by.id, created_by_name: by.name };
 }
 
 export class CatalogService {
@@ -123,9 +132,10 @@ export class CatalogService {
     const now = new Date().toISOString();
     try {
       await this.database.db.transaction().execute(async (tx) => {
-        const rows = manifests.map((m) => newAppRow(m, caller.actor.id, now));
+        const by = actorRef(caller.actor);
+        const rows = manifests.map((m) => newAppRow(m, by, now));
         const ids = await store.insertApps(tx, rows);
-        const versions = manifests.map((m, i) => ({ app_id: ids[i]!, version: 1, manifest: JSON.stringify(m), digest: manifestDigest(m), created_at: now, created_by: caller.actor.id }));
+        const versions = manifests.map((m, i) => versionRow(ids[i]!, 1, m, by, now));
         await store.insertVersions(tx, versions);
         await store.insertAppConnectors(tx, manifests.flatMap((m, i) => connectorNames(m).map((connector) => ({ connector, app_name: m.metadata.name, app_id: ids[i]! }))));
         await store.insertAppWords(tx, rows.flatMap((r, i) => indexWords(r.name, r.title, r.description).map((word) => ({ word, app_name: r.name, app_id: ids[i]! }))));
@@ -157,9 +167,10 @@ export class CatalogService {
     // the common case a clear answer without relying on driver error codes.
     if (await store.findAppByName(tx, name)) throw nameTaken(name);
     const now = new Date().toISOString();
-    const row = newAppRow(manifest, caller.actor.id, now);
+    const by = actorRef(caller.actor);
+    const row = newAppRow(manifest, by, now);
     const id = await store.insertApp(tx, row);
-    const version = { app_id: id, version: 1, manifest: JSON.stringify(manifest), digest: manifestDigest(manifest), created_at: now, created_by: caller.actor.id };
+    const version = versionRow(id, 1, manifest, by, now);
     await store.insertVersions(tx, [version]);
     await store.replaceAppConnectors(tx, id, name, connectorNames(manifest));
     await store.replaceAppWords(tx, id, name, indexWords(name, row.title, row.description));
@@ -196,8 +207,9 @@ export class CatalogService {
       if (current && current.digest === digest) return toDetail(app, current);
       const now = new Date().toISOString();
       const next = app.current_version + 1;
-      const version = { app_id: app.id, version: next, manifest: JSON.stringify(manifest), digest, created_at: now, created_by: caller.actor.id };
-      const cols = { ...manifestColumns(manifest), current_version: next, updated_at: now, updated_by: caller.actor.id };
+      const by = actorRef(caller.actor);
+      const version = versionRow(app.id, next, manifest, by, now, digest);
+      const cols = { ...manifestColumns(manifest), current_version: next, updated_at: now, updated_by: by.id, updated_by_name: by.name };
       await store.insertVersions(tx, [version]);
       await store.updateAppManifestColumns(tx, app.id, cols);
       await store.replaceAppConnectors(tx, app.id, name, connectorNames(manifest));
@@ -295,10 +307,11 @@ export class CatalogService {
       const now = new Date().toISOString();
       // Compare-and-set: on SQLite two writers are already serialised, on PostgreSQL the row
       // is locked; this is the last line of defence against a lost update.
-      if (!(await store.updateAppStatus(tx, app.id, from, to, now, caller.actor.id))) {
+      const by = actorRef(caller.actor);
+      if (!(await store.updateAppStatus(tx, app.id, from, to, now, by))) {
         throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
       }
-      await store.insertStatusChange(tx, { app_id: app.id, from_status: from, to_status: to, reason: reason ?? null, changed_at: now, changed_by: caller.actor.id });
+      await store.insertStatusChange(tx, { app_id: app.id, from_status: from, to_status: to, reason: reason ?? null, changed_at: now, changed_by: by.id, changed_by_name: by.name });
       await this.audit.append(tx, {
         class: 'application_lifecycle',
         activity: 'update',
@@ -310,15 +323,15 @@ export class CatalogService {
         details: { from, to, version: app.current_version, ...(reason ? { reason } : {}) },
         ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
       });
-      return { name, from, to, app: toSummary({ ...app, status: to, updated_at: now, updated_by: caller.actor.id }) };
+      return { name, from, to, by, app: toSummary({ ...app, status: to, updated_at: now }) };
     });
   }
 
   /** Status history of one app, oldest first. */
-  async statusHistory(name: string): Promise<{ from: AppStatus; to: AppStatus; reason: string | null; at: string; by: string }[]> {
+  async statusHistory(name: string): Promise<StatusChange[]> {
     const app = await this.appOrThrow(name);
     const rows = await store.listStatusChanges(this.database.db, app.id);
-    return rows.map((r) => ({ from: r.from_status as AppStatus, to: r.to_status as AppStatus, reason: r.reason, at: r.changed_at, by: r.changed_by }));
+    return rows.map((r) => ({ from: r.from_status as AppStatus, to: r.to_status as AppStatus, reason: r.reason, at: r.changed_at, by: { id: r.changed_by, name: r.changed_by_name } }));
   }
 
   /** For the risk capability (C3): record an app's computed tier. */

@@ -42,7 +42,7 @@ export async function insertApp(q: Queryable, row: NewAppRow): Promise<number> {
 /** Bulk registration (imports, benchmarks): rows in, ids out in the same order. */
 export async function insertApps(q: Queryable, rows: NewAppRow[]): Promise<number[]> {
   const ids: number[] = [];
-  // Chunked under both databases' bound-parameter limits (16 columns a row).
+  // Chunked under both databases' bound-parameter limits (18 columns a row).
   for (let i = 0; i < rows.length; i += 500) {
     const out = await q.insertInto('catalog_apps').values(rows.slice(i, i + 500)).returning(['id', 'name']).execute();
     const byName = new Map(out.map((r) => [r.name, Number(r.id)]));
@@ -52,15 +52,15 @@ export async function insertApps(q: Queryable, rows: NewAppRow[]): Promise<numbe
 }
 
 /** Current-state columns that follow the newest manifest version. */
-export type AppManifestColumns = Pick<AppRow, 'title' | 'description' | 'owner' | 'team' | 'classification' | 'runtime' | 'template' | 'connectors' | 'current_version' | 'updated_at' | 'updated_by'>;
+export type AppManifestColumns = Pick<AppRow, 'title' | 'description' | 'owner' | 'team' | 'classification' | 'runtime' | 'template' | 'connectors' | 'current_version' | 'updated_at' | 'updated_by' | 'updated_by_name'>;
 
 export async function updateAppManifestColumns(q: Queryable, id: number, cols: AppManifestColumns): Promise<void> {
   await q.updateTable('catalog_apps').set(cols).where('id', '=', id).execute();
 }
 
 /** Compare-and-set on status: returns false when the status moved since it was read. */
-export async function updateAppStatus(q: Queryable, id: number, from: string, to: string, at: string, by: string): Promise<boolean> {
-  const r = await q.updateTable('catalog_apps').set({ status: to, updated_at: at, updated_by: by }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+export async function updateAppStatus(q: Queryable, id: number, from: string, to: string, at: string, by: { id: string; name: string | null }): Promise<boolean> {
+  const r = await q.updateTable('catalog_apps').set({ status: to, updated_at: at, updated_by: by.id, updated_by_name: by.name }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -81,7 +81,7 @@ export type VersionSummaryRow = Omit<CatalogAppVersionRow, 'manifest'>;
 
 /** Every version of one app, oldest first, without the manifests themselves. */
 export async function listVersionSummaries(q: Queryable, appId: number): Promise<VersionSummaryRow[]> {
-  const rows = await q.selectFrom('catalog_app_versions').select(['app_id', 'version', 'digest', 'created_at', 'created_by']).where('app_id', '=', appId).orderBy('version', 'asc').execute();
+  const rows = await q.selectFrom('catalog_app_versions').select(['app_id', 'version', 'digest', 'created_at', 'created_by', 'created_by_name']).where('app_id', '=', appId).orderBy('version', 'asc').execute();
   return rows.map((r) => ({ ...r, app_id: Number(r.app_id) }));
 }
 

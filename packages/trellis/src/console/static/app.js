@@ -33,6 +33,9 @@ async function api(path, params, init) {
 
 const post = (path, body) => api(path, null, { method: 'POST', body: body ?? {} });
 
+/** Who made a change ({ id, name } from the API): the name, or the id for changes stored before names were kept. */
+function who(by) { return by?.name ?? by?.id ?? ''; }
+
 function cell(text, cls) {
   const td = document.createElement('td');
   if (cls) { const s = document.createElement('span'); s.className = cls; s.textContent = text; td.append(s); } else td.textContent = text ?? '';
@@ -82,7 +85,7 @@ async function loadDetail(name) {
   $('detail-title').textContent = app.title ? `${app.title} (${app.name})` : app.name;
   const facts = $('detail-facts');
   facts.replaceChildren();
-  for (const [k, v] of [['Status', app.status], ['Owner', app.owner], ['Team', app.team], ['Classification', app.classification], ['Risk tier', app.risk_tier ?? 'not scored'], ['Updated', app.updated_at]]) {
+  for (const [k, v] of [['Status', app.status], ['Owner', app.owner], ['Team', app.team], ['Classification', app.classification], ['Risk tier', app.risk_tier ?? 'not scored'], ['Created', `${app.created_at} by ${who(app.created_by)}`], ['Updated', `${app.updated_at} by ${who(app.updated_by)}`]]) {
     const dt = document.createElement('dt'); dt.textContent = k;
     const dd = document.createElement('dd'); dd.textContent = v ?? '';
     facts.append(dt, dd);
@@ -91,7 +94,7 @@ async function loadDetail(name) {
   ul.replaceChildren();
   for (const v of versions.items ?? versions) {
     const li = document.createElement('li');
-    li.textContent = `v${v.version} — ${v.created_at} by ${v.created_by}`;
+    li.textContent = `v${v.version} — ${v.created_at} by ${who(v.created_by)}`;
     ul.append(li);
   }
   $('manifest').textContent = JSON.stringify(app.manifest ?? {}, null, 2);
