@@ -102,6 +102,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .description('export the chain as JSONL for offline verification and evidence')
     .option('--out <file>', 'write to FILE instead of standard output')
     .option('--from <seq>', 'start at this sequence number')
+    .addHelpText('after', '\nExamples:\n  trellis audit export --out trail.jsonl\n  trellis audit export --from 1200 > recent.jsonl\n  trellis audit verify --file trail.jsonl   # check an export offline')
     .action(async (opts: { out?: string; from?: string }) => {
       const res = await ctx.client().request('GET', '/api/v1/audit/export', { query: { from_seq: opts.from } });
       const sink = opts.out ? createWriteStream(opts.out) : process.stdout;

@@ -123,9 +123,9 @@ export async function dlpEvalCommand(options: { dataset: string; json?: boolean;
 
 /** Adds `dlp scan` and `dlp eval` to a commander program; `ctx` (the trellis CLI's) lets scan fetch the server's detectors. */
 export function registerDlpCommands(program: Command, ctx?: CliContext): Command {
-  const dlp = program.command('dlp').description('Find and measure sensitive data (PII, financial data, secrets)');
+  const dlp = program.command('dlp').description('find and measure sensitive data (PII, financial data, secrets)');
   dlp.command('scan')
-    .description('Scan a file (text, JSON or JSONL; any size, streamed) or standard input for sensitive data')
+    .description('scan a file (text, JSON or JSONL; any size, streamed) or standard input for sensitive data')
     .argument('<file>', 'file to scan, or - for standard input')
     .addOption(new Option('-o, --output <format>', 'output format; table and jsonl print findings as they are found, json and sarif hold them all in memory to print one document').choices(['table', 'jsonl', 'json', 'sarif']).default('table'))
     .addOption(new Option('--format <format>', 'input format; auto decides from the first 64 KiB').choices(['auto', 'text', 'json', 'jsonl']).default('auto'))
@@ -168,7 +168,7 @@ export function registerDlpCommands(program: Command, ctx?: CliContext): Command
       process.exitCode = await dlpScanCommand(file, { ...rest, output, ...(extraDetectors ? { extraDetectors } : {}) });
     });
   dlp.command('eval')
-    .description('Measure detector precision and recall on a labelled JSONL dataset')
+    .description('measure detector precision and recall on a labelled JSONL dataset')
     .requiredOption('--dataset <file>', 'JSONL file (Presidio, presidio-research or secret-case format)')
     .option('--json', 'print one JSON object instead of a table')
     .option('--min-confidence <n>', 'override the per-format confidence threshold')

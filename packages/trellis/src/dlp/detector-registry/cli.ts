@@ -74,7 +74,7 @@ function versionFlag(value: string | undefined): number | undefined {
 }
 
 export function registerDetectorCommands(dlp: Command, ctx: CliContext): void {
-  const detectors = dlp.command('detectors').description('Custom detectors: add, test, activate and retire your own patterns and term lists');
+  const detectors = dlp.command('detectors').description('custom detectors: add, test, activate and retire your own patterns and term lists');
 
   detectors.command('list')
     .description('list custom detectors with their status and sample test')
