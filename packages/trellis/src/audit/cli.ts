@@ -25,6 +25,13 @@ function reportVerify(output: 'table' | 'json', r: TrailResult, source: string):
   if (!r.ok) process.exitCode = exitCodes.failed;
 }
 
+/** What an event changed, where its details say: an app status change's `from → to`. */
+function changeOf(record: AuditRecord): string {
+  const { api, unmapped } = record.event;
+  if (api.operation !== 'app.transition' || typeof unmapped?.from !== 'string' || typeof unmapped.to !== 'string') return '';
+  return `${unmapped.from} → ${unmapped.to}`;
+}
+
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('the tamper-evident audit trail');
 
@@ -79,8 +86,8 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         if (items.length === 0) return;
         process.stdout.write(
           formatTable(
-            items.map((it) => ({ seq: it.seq, time: it.event.time_dt, action: it.event.api.operation, actor: it.event.actor.user.name ?? it.event.actor.user.uid, resource: it.event.resources.map((r) => `${r.type}/${r.name ?? r.uid}`).join(','), status: it.event.status })),
-            ['seq', 'time', 'action', 'actor', 'resource', 'status'],
+            items.map((it) => ({ seq: it.seq, time: it.event.time_dt, action: it.event.api.operation, actor: it.event.actor.user.name ?? it.event.actor.user.uid, resource: it.event.resources.map((r) => `${r.type}/${r.name ?? r.uid}`).join(','), change: changeOf(it), status: it.event.status })),
+            ['seq', 'time', 'action', 'actor', 'resource', 'change', 'status'],
           ) + '\n',
         );
       };

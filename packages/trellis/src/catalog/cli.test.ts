@@ -69,6 +69,9 @@ describe('trellis apps', () => {
   it('moves status and maps failures to exit codes', async () => {
     const ok = await trellis(['apps', 'transition', 'leave-requests', '--to', 'pending_review'], env);
     expect(ok).toMatchObject({ code: 0, stdout: 'leave-requests: draft → pending_review\n' });
+    const tail = await trellis(['audit', 'tail', '-n', '1', '--action', 'app.transition'], env);
+    expect(tail.stdout).toMatch(/CHANGE/);
+    expect(tail.stdout).toMatch(/app\.transition\s+bootstrap-admin\s+app\/leave-requests\s+draft → pending_review\s+Success/);
     const refused = await trellis(['apps', 'transition', 'leave-requests', '--to', 'retired'], env);
     expect(refused.code).toBe(6);
     expect(refused.stderr).toContain('cannot move from pending_review to retired');
