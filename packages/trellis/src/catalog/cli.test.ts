@@ -80,7 +80,7 @@ describe('trellis apps', () => {
     expect((await trellis(['apps', 'list'], { ...env, TRELLIS_TOKEN: '' })).code).toBe(4);
     const invalid = await trellis(['apps', 'register', '-f', file('inv.yaml', 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata: { name: x }\nspec: { owner: 1 }\n')], env);
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toContain('spec.owner (line 4:16)');
+    expect(invalid.stderr).toContain('inv.yaml:4:16: spec.owner: must be');
   });
 
   it('imports a Backstage catalog', async () => {

@@ -25,6 +25,24 @@ export function formatLocatedErrors(file: string, errors: readonly FieldError[])
   return errors.map((e) => `${file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n');
 }
 
+/**
+ * Sends a manifest; the server's answer to a bad one is printed like `apps validate` prints its
+ * own (one formatter, FILE:LINE:COLUMN), and a name already taken points at `apps update`.
+ */
+async function sendManifest(ctx: CliContext, method: 'POST' | 'PUT', path: string, text: string, file: string): Promise<AppDetail> {
+  try {
+    return await ctx.client().json<AppDetail>(method, path, { body: text, contentType: yamlType });
+  } catch (err) {
+    const problem = err instanceof CliError ? (err.details as { code?: string; errors?: FieldError[]; name?: unknown } | undefined) : undefined;
+    if (!(err instanceof CliError) || !problem) throw err;
+    if (problem.errors && problem.errors.length > 0) throw new CliError(`${file} is not a valid manifest:\n${formatLocatedErrors(file, problem.errors)}`, err.exitCode, undefined, problem);
+    if (problem.code === 'conflict' && method === 'POST' && typeof problem.name === 'string') {
+      throw new CliError(`an app named ${problem.name} is already registered`, err.exitCode, `to store this file as its next version: trellis apps update ${problem.name} -f ${file}`, problem);
+    }
+    throw err;
+  }
+}
+
 function oneOf(value: string | undefined, allowed: readonly string[], flag: string): string | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value)) throw new CliError(`${flag} must be one of ${allowed.join(', ')}, not ${value}`, exitCodes.usage);
@@ -95,7 +113,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExample:\n  trellis apps register -f trellis.yaml')
     .action(async (opts: { file: string }) => {
       const text = await readInput(opts.file);
-      const app = await ctx.client().json<AppDetail>('POST', '/api/v1/apps', { body: text, contentType: yamlType });
+      const app = await sendManifest(ctx, 'POST', '/api/v1/apps', text, opts.file);
       print(ctx.globals().output, app, () => `registered ${app.name} (version ${app.version}, ${app.status}); submit it for review with:\n  trellis apps transition ${app.name} --to pending_review`);
     });
 
@@ -114,7 +132,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
         if (!local.ok) throw new CliError(`${opts.file} is not a valid manifest:\n${formatLocatedErrors(opts.file, local.errors)}`, exitCodes.failed);
         target = local.manifest.metadata.name;
       }
-      const app = await ctx.client().json<AppDetail>('PUT', `/api/v1/apps/${encodeURIComponent(target)}`, { body: text, contentType: yamlType });
+      const app = await sendManifest(ctx, 'PUT', `/api/v1/apps/${encodeURIComponent(target)}`, text, opts.file);
       print(ctx.globals().output, app, () => `${app.name} is at version ${app.version} (${app.status})`);
     });
 

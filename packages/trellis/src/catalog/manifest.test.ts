@@ -99,7 +99,7 @@ spec:
     const errors = errorsOf(text);
     expect(errors.map((e) => [e.path, e.message, e.line])).toEqual([
       ['status', 'unknown field "status"', 3],
-      ['spec.runtme', 'unknown field "runtme"', 21],
+      ['spec.runtme', 'unknown field "runtme"; did you mean `runtime`?', 21],
     ]);
   });
 

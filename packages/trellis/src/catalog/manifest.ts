@@ -81,12 +81,76 @@ function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, s
   }
 }
 
-/** One located error per zod issue; an unknown-keys issue becomes one error per key. */
-export function issueToErrors(issue: z.core.$ZodIssue, input: unknown): { path: PropertyKey[]; message: string; atKey: boolean }[] {
+/** The parts of a zod schema's definition that say which keys an object at a path may have. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  element?: { _zod: { def: SchemaDef } };
+  innerType?: { _zod: { def: SchemaDef } };
+  in?: { _zod: { def: SchemaDef } };
+  valueType?: { _zod: { def: SchemaDef } };
+  options?: { _zod: { def: SchemaDef } }[];
+  getter?: () => { _zod: { def: SchemaDef } };
+}
+
+/** The keys the object schemas at `path` of `schema` declare (several for a union). */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let defs: SchemaDef[] = [(schema as unknown as { _zod: { def: SchemaDef } })._zod.def];
+  const unwrap = (d: SchemaDef): SchemaDef[] => {
+    const inner = d.innerType ?? d.in ?? (d.type === 'lazy' && d.getter ? d.getter() : undefined);
+    if (inner) return unwrap(inner._zod.def);
+    if (d.type === 'union' && d.options) return d.options.flatMap((o) => unwrap(o._zod.def));
+    return [d];
+  };
+  for (const seg of path) {
+    defs = defs.flatMap(unwrap).flatMap((d) => {
+      if (d.type === 'object' && d.shape && typeof seg === 'string' && seg in d.shape) return [d.shape[seg]!._zod.def];
+      if (d.type === 'array' && d.element && typeof seg === 'number') return [d.element._zod.def];
+      if (d.type === 'record' && d.valueType) return [d.valueType._zod.def];
+      return [];
+    });
+  }
+  return [...new Set(defs.flatMap(unwrap).flatMap((d) => (d.type === 'object' && d.shape ? Object.keys(d.shape) : [])))];
+}
+
+/** Levenshtein distance, stopping early once it exceeds `max`. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...row) > max) return max + 1;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The known key closest to a misspelt one, within two edits (case ignored); the first on a tie. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase(), 2);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/**
+ * One located error per zod issue; an unknown-keys issue becomes one error per key, suggesting
+ * the closest field `schema` declares there ("did you mean `owner`?") when one is near.
+ */
+export function issueToErrors(issue: z.core.$ZodIssue, input: unknown, schema?: z.ZodType): { path: PropertyKey[]; message: string; atKey: boolean }[] {
   const path = [...issue.path];
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((k) => ({ path: [...path, k], message: `unknown field "${k}"`, atKey: true }));
+    case 'unrecognized_keys': {
+      const known = schema ? knownKeysAt(schema, path) : [];
+      return issue.keys.map((k) => {
+        const near = closestKey(k, known.filter((x) => !issue.keys.includes(x)));
+        return { path: [...path, k], message: `unknown field "${k}"${near ? `; did you mean \`${near}\`?` : ''}`, atKey: true };
+      });
+    }
     case 'invalid_type': {
       const actual = valueAt(input, path);
       if (actual === undefined) return [{ path, message: 'is required', atKey: false }];
@@ -128,7 +192,7 @@ function schemaErrors(value: unknown, locate?: (path: readonly PropertyKey[], at
   if (result.success) return result.data;
   const out: FieldError[] = [];
   for (const issue of result.error.issues) {
-    for (const e of issueToErrors(issue, value)) {
+    for (const e of issueToErrors(issue, value, manifestSchema)) {
       out.push({ path: formatPath(e.path), message: e.message, ...(locate ? locate(e.path, e.atKey) : {}) });
     }
   }
