@@ -13,12 +13,17 @@ import { modules } from './modules.ts';
 import { installHardening } from './http/hardening.ts';
 import { healthRoutes } from './health/routes.ts';
 import { version } from './version.ts';
+import { humanLogStream } from './http/log-format.ts';
 
 export interface BuildOptions {
   config: Pick<Config, 'bodyLimit' | 'authFailureLimit' | 'trustProxy' | 'logLevel'>;
   services: Services;
   /** Structured logging; off in tests unless asked for. */
   logger?: boolean;
+  /** `json` lines (default), or `human`: one short line per request (development on a TTY; http/log-format.ts). */
+  logFormat?: 'json' | 'human';
+  /** Where human lines go (default standard output). */
+  logWrite?: (line: string) => void;
 }
 
 export interface TrellisApp {
@@ -50,6 +55,7 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
           level: config.logLevel,
           // Credentials never reach the logs.
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+          ...(opts.logFormat === 'human' ? { stream: humanLogStream(opts.logWrite) } : {}),
         }
       : false,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },

@@ -32,7 +32,9 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
   });
   const services = await createServices(database, keys.ring);
   await startModules(services);
-  const { app, drain } = await buildApp({ config, services, logger: config.logLevel !== 'silent' });
+  // JSON lines for collectors; a person at a development terminal gets one short line per request.
+  const human = config.dev && process.stdout.isTTY === true;
+  const { app, drain } = await buildApp({ config, services, logger: config.logLevel !== 'silent', logFormat: human ? 'human' : 'json' });
   let address: string;
   try {
     address = await app.listen({ host: config.host, port: config.port });
