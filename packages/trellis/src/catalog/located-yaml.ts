@@ -7,7 +7,7 @@
  * aborts the whole process instead of throwing — and alias expansion is capped
  * (`maxAliasCount`) against "billion laughs", as is the number of aliases (`maxAliases`).
  */
-import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node as YamlNode } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { CST } from 'yaml';
 import { lineColumnAt, type FieldError } from '../errors.ts';
 
@@ -151,8 +151,26 @@ export function documentErrors(doc: Document.Parsed, lineCounter: LineCounter): 
 
 export type ToJsResult = { ok: true; value: unknown } | { ok: false; error: FieldError };
 
+/** The first mapping key that is not a plain scalar (`? [a, b]: 1`), which plain data cannot hold. */
+function collectionKey(doc: Document.Parsed): YamlNode | undefined {
+  let found: YamlNode | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        found = pair.key as YamlNode;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** The document as plain data, with alias expansion capped. */
 export function documentToJs(doc: Document.Parsed, lineCounter: LineCounter, maxAliasCount: number): ToJsResult {
+  // Refused here rather than stringified by the YAML library, which also warns on the process's stderr.
+  const key = collectionKey(doc);
+  if (key) return { ok: false, error: { path: '', message: 'YAML: a mapping key must be a plain value, not a list or mapping', ...at(lineCounter, key.range?.[0] ?? 0) } };
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount }) };
   } catch (err) {

@@ -49,6 +49,21 @@ function errorsOf(text: string) {
 }
 
 describe('parseManifestText', () => {
+  it('refuses a list or mapping used as a key, located, without a process warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const r = parseManifestText('apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  ? [a, b]\n  : x\n');
+      expect(r).toMatchObject({ ok: false, errors: [{ message: expect.stringContaining('mapping key must be a plain value'), line: 4, column: 5 }] });
+      // process warnings are emitted on a later tick
+      await new Promise((done) => setImmediate(done));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('accepts a complete manifest', () => {
     const r = parseManifestText(valid);
     expect(r.ok).toBe(true);
