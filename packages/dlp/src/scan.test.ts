@@ -54,6 +54,10 @@ describe('PII detectors', () => {
   it('URLs with and without scheme, not file names', () => {
     expect(entities('see https://trellis.dev/docs?a=1. or mysite.com')).toEqual([['URL', 'https://trellis.dev/docs?a=1'], ['URL', 'mysite.com']]);
     expect(scan('run setup.py and README.md', { entities: ['URL'], ...all })).toEqual([]);
+    // A manifest's apiVersion names a schema, not an address; the same host elsewhere is a URL.
+    expect(scan('apiVersion: trellis.dev/v1\nkind: MicroApp', { entities: ['URL'], ...all })).toEqual([]);
+    expect(scan('{"apiVersion": "networking.k8s.io/v1"}', { entities: ['URL'], ...all })).toEqual([]);
+    expect(entities('docs at trellis.dev/v1 today')).toEqual([['URL', 'trellis.dev/v1']]);
   });
   it('national ids with checksums', () => {
     expect(entities('UK NI number AB 12 34 56 C')).toEqual([['UK_NINO', 'AB 12 34 56 C']]);

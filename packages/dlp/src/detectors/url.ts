@@ -9,7 +9,9 @@ const GTLDS = 'com|org|net|edu|gov|mil|int|info|biz|name|pro|aero|coop|museum|mo
 const CCTLDS = 'ac|ad|ae|af|ag|al|ao|aq|ar|at|au|aw|ax|az|ba|bb|bd|be|bf|bg|bh|bi|bj|bm|bn|bo|br|bs|bt|bw|by|bz|ca|cd|cf|cg|ch|ci|ck|cl|cm|cn|co|cr|cu|cv|cw|cx|cy|cz|de|dj|dk|dm|do|dz|ec|ee|eg|er|es|et|eu|fi|fj|fk|fm|fo|fr|ga|gb|gd|ge|gf|gg|gh|gi|gl|gm|gn|gp|gq|gr|gt|gu|gw|gy|hk|hn|hr|ht|hu|id|ie|il|im|in|iq|ir|is|it|je|jm|jo|jp|ke|kg|kh|ki|km|kn|kp|kr|kw|ky|kz|la|lb|lc|li|lk|lr|ls|lt|lu|lv|ly|ma|mc|me|mg|mn|mo|mq|mr|ms|mt|mu|mv|mw|mx|my|mz|na|nc|ne|nf|ng|ni|nl|no|np|nr|nu|nz|om|pa|pe|pf|pg|ph|pk|pn|pr|pt|pw|qa|re|ro|ru|rw|sa|sb|sc|sd|se|sg|si|sk|sl|sm|sn|sr|st|su|sv|sx|sy|sz|tc|td|tf|tg|th|tj|tk|tl|tm|tn|to|tr|tt|tv|tw|tz|ua|ug|uk|us|uy|uz|va|vc|ve|vg|vi|vn|vu|wf|ws|ye|yt|za|zm|zw';
 
 const SCHEME_URL = String.raw`(?<![A-Za-z0-9])(?:https?|ftp)://[^\s<>"'\x60{}|\\^\[\]]{1,2048}`;
-const BARE_HOST = String.raw`(?<![A-Za-z0-9@.\-/_])(?:[A-Za-z0-9\-]{1,63}\.){1,6}(?:${GTLDS}|${CCTLDS})(?![A-Za-z0-9\-_@]|\.[A-Za-z0-9])(?:/[^\s<>"'\x60{}|\\^\[\]]{0,2048})?`;
+// A manifest's or Kubernetes object's `apiVersion: trellis.dev/v1` names a schema, not an address.
+const NOT_AN_API_VERSION = String.raw`(?<!\bapiVersion["']?\s{0,4}[:=]\s{0,4}["']?)`;
+const BARE_HOST = String.raw`(?<![A-Za-z0-9@.\-/_])${NOT_AN_API_VERSION}(?:[A-Za-z0-9\-]{1,63}\.){1,6}(?:${GTLDS}|${CCTLDS})(?![A-Za-z0-9\-_@]|\.[A-Za-z0-9])(?:/[^\s<>"'\x60{}|\\^\[\]]{0,2048})?`;
 const PLACEHOLDER = /^(?:https?:\/\/)?(?:[a-z0-9-]+\.)*(?:example\.(?:com|org|net)|localhost)(?:[:/]|$)/i;
 
 /** Drops trailing punctuation that ends the sentence rather than the URL. */
