@@ -68,7 +68,7 @@ describe('trellis apps', () => {
 
   it('moves status and maps failures to exit codes', async () => {
     const ok = await trellis(['apps', 'transition', 'leave-requests', '--to', 'pending_review'], env);
-    expect(ok).toMatchObject({ code: 0, stdout: 'leave-requests: draft → pending_review\n' });
+    expect(ok).toMatchObject({ code: 0, stdout: 'leave-requests: draft → pending_review (by bootstrap-admin)\n' });
     const tail = await trellis(['audit', 'tail', '-n', '1', '--action', 'app.transition'], env);
     expect(tail.stdout).toMatch(/CHANGE/);
     expect(tail.stdout).toMatch(/app\.transition\s+bootstrap-admin\s+app\/leave-requests\s+draft → pending_review\s+Success/);

@@ -250,7 +250,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  trellis apps transition leave-requests --to pending_review\n  trellis apps transition leave-requests --to suspended --reason "owner left"')
     .action(async (name: string, opts: { to: string; reason?: string }) => {
       const to = oneOf(opts.to, appStatuses, '--to')!;
-      const r = await ctx.client().json<{ from: string; to: string; name: string }>('POST', `/api/v1/apps/${encodeURIComponent(name)}/transitions`, { body: { to, ...(opts.reason ? { reason: opts.reason } : {}) } });
-      print(ctx.globals().output, r, () => `${r.name}: ${r.from} → ${r.to}`);
+      const r = await ctx.client().json<{ from: string; to: string; name: string; by?: { id: string; name: string | null } }>('POST', `/api/v1/apps/${encodeURIComponent(name)}/transitions`, { body: { to, ...(opts.reason ? { reason: opts.reason } : {}) } });
+      print(ctx.globals().output, r, () => `${r.name}: ${r.from} → ${r.to}${r.by ? ` (by ${r.by.name ?? r.by.id})` : ''}`);
     });
 }
