@@ -60,7 +60,7 @@ function detectorText(d: DetectorInfo): string {
     `status: ${d.status}`,
     `version: ${d.version}`,
     `entity: ${(d.definition as { entity?: string }).entity ?? ''}`,
-    `updated: ${d.updated_at} by ${d.updated_by}`,
+    `updated: ${d.updated_at} by ${d.updated_by.name ?? d.updated_by.id}`,
     `definition sha256: ${d.definition_sha256}`,
     reportText(d.last_test),
   ].join('\n');

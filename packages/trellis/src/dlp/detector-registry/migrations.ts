@@ -23,4 +23,16 @@ export const detectorRegistryMigrations: ModuleMigrations = () => ({
       await db.schema.dropTable('dlp_detectors').execute();
     },
   } satisfies Migration,
+  // Who created and last changed a detector, by name as well as id (a token's or person's name).
+  '20261208_0200_dlp_detector_actor_names': {
+    async up(db: Kysely<unknown>) {
+      // One column a statement: SQLite's ALTER TABLE adds one at a time.
+      await db.schema.alterTable('dlp_detectors').addColumn('created_by_name', 'text').execute();
+      await db.schema.alterTable('dlp_detectors').addColumn('updated_by_name', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('dlp_detectors').dropColumn('updated_by_name').execute();
+      await db.schema.alterTable('dlp_detectors').dropColumn('created_by_name').execute();
+    },
+  } satisfies Migration,
 });

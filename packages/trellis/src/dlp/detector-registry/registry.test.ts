@@ -30,6 +30,8 @@ for (const tdb of testDatabases) {
       const r = await t.as('admin', { method: 'POST', url: '/api/v1/dlp/detectors', payload: { detector: employeeId, ...samples } });
       expect(r.statusCode).toBe(201);
       expect(r.json()).toMatchObject({ id: 'employee-id', detector: 'custom:employee-id', status: 'draft', version: 1, sample_counts: { positive: 2, negative: 2 }, last_test: { ok: true } });
+      // Who made it, by name as well as id (the token's name, not only its id).
+      expect(r.json()).toMatchObject({ created_by: { id: expect.stringMatching(/^[0-9a-f]{16}$/), name: 'test-admin' }, updated_by: { name: 'test-admin' } });
       expect(await scanFor('employee EMP-204518')).toEqual([]);
       expect((await events('dlp.detector.create')).length).toBe(1);
     });

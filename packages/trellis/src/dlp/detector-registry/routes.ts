@@ -9,6 +9,9 @@ import { responses, type JsonSchema } from '../../http/schemas.ts';
 import { requirePrincipal, hasPermission, actorOf } from '../../auth/index.ts';
 import type { DetectorRegistry } from './service.ts';
 
+/** Who made a change: id always, name when it was known at the time. */
+const actorRefSchema = { type: 'object', properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } }, required: ['id', 'name'] };
+
 const tags = ['dlp'];
 const sampleList: JsonSchema = { type: 'array', items: { type: 'string', maxLength: 100_000 }, maxItems: 1000 };
 const idParams: JsonSchema = {
@@ -44,9 +47,9 @@ const detectorSchema: JsonSchema = {
     sample_counts: { type: 'object', properties: { positive: { type: 'integer' }, negative: { type: 'integer' } } },
     samples: { type: 'object', properties: { positive: { type: 'array', items: { type: 'string' } }, negative: { type: 'array', items: { type: 'string' } } } },
     last_test: reportSchema,
-    created_by: { type: 'string' },
+    created_by: actorRefSchema,
     created_at: { type: 'string' },
-    updated_by: { type: 'string' },
+    updated_by: actorRefSchema,
     updated_at: { type: 'string' },
   },
   required: ['id', 'detector', 'status', 'version', 'definition', 'last_test'],

@@ -14,8 +14,11 @@ export interface DlpDetectorRow {
   /** JSON test report of the latest definition on its samples (indexes and spans, no text). */
   last_test: string;
   created_by: string;
+  /** The creator's display name when the change was made; null for rows from before names were kept. */
+  created_by_name: string | null;
   created_at: string;
   updated_by: string;
+  updated_by_name: string | null;
   updated_at: string;
 }
 

@@ -41,10 +41,16 @@ export interface DetectorInfo {
   definition_sha256: string;
   sample_counts: { positive: number; negative: number };
   last_test: CustomDetectorTestReport;
-  created_by: string;
+  /** Who made it and who changed it last: the actor's id and, when known, display name. */
+  created_by: ActorRef;
   created_at: string;
-  updated_by: string;
+  updated_by: ActorRef;
   updated_at: string;
+}
+
+export interface ActorRef {
+  id: string;
+  name: string | null;
 }
 
 export interface DetectorInput {
@@ -72,9 +78,9 @@ function info(row: DlpDetectorRow): DetectorInfo {
     definition_sha256: sha256(row.definition),
     sample_counts: { positive: samples.positive.length, negative: samples.negative.length },
     last_test: parseJson<CustomDetectorTestReport>(row.last_test),
-    created_by: row.created_by,
+    created_by: { id: row.created_by, name: row.created_by_name },
     created_at: row.created_at,
-    updated_by: row.updated_by,
+    updated_by: { id: row.updated_by, name: row.updated_by_name },
     updated_at: row.updated_at,
   };
 }
@@ -166,8 +172,10 @@ export class DetectorRegistry {
       version: 1,
       last_test: JSON.stringify(c.report),
       created_by: actor.id,
+      created_by_name: actor.name ?? null,
       created_at: now,
       updated_by: actor.id,
+      updated_by_name: actor.name ?? null,
       updated_at: now,
     };
     await this.database.db.transaction().execute(async (tx) => {
@@ -191,7 +199,7 @@ export class DetectorRegistry {
       const current = await this.row(id, tx);
       this.expectVersion(current, version);
       if (current.status === 'active') this.expectPasses(c.report);
-      const changes = { definition: c.definition, samples: JSON.stringify(c.samples), last_test: JSON.stringify(c.report), updated_by: actor.id, updated_at: new Date().toISOString() };
+      const changes = { definition: c.definition, samples: JSON.stringify(c.samples), last_test: JSON.stringify(c.report), updated_by: actor.id, updated_by_name: actor.name ?? null, updated_at: new Date().toISOString() };
       if (!(await store.updateDetector(tx, id, version, changes))) this.versionConflict(id, version);
       const row = { ...current, ...changes, version: version + 1 };
       await this.record(tx, actor, 'update', 'dlp.detector.update', row, { test: testSummary(c.report) });
@@ -266,7 +274,7 @@ export class DetectorRegistry {
       const current = await this.row(id, tx);
       if (version !== undefined) this.expectVersion(current, version);
       if (current.status === status) throw new AppError('conflict', `detector ${id} is already ${status}`);
-      const changes: Partial<DlpDetectorRow> = { status, updated_by: actor.id, updated_at: new Date().toISOString() };
+      const changes: Partial<DlpDetectorRow> = { status, updated_by: actor.id, updated_by_name: actor.name ?? null, updated_at: new Date().toISOString() };
       let details: Record<string, unknown> = { from: current.status, to: status };
       if (status === 'active') {
         // Test again now: a stored report could predate a change to the engine or validators.
