@@ -4,7 +4,7 @@
  * keywords that straddle the middle where the second automaton takes over.
  */
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../../bench/dlp/corpus.ts';
+import { prng } from './test-support.ts';
 import { KeywordMatcher } from './keywords.ts';
 import { textBytes } from './text-bytes.ts';
 

@@ -5,7 +5,7 @@
  * context words, dates, IP addresses, extensions, '+' and "00" prefixes, letters around digit runs.
  */
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../../bench/dlp/corpus.ts';
+import { prng } from './test-support.ts';
 import { scan, scanReference } from './scan.ts';
 
 

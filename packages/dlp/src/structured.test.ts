@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../../bench/dlp/corpus.ts';
+import { prng } from './test-support.ts';
 import { scanRecord, scanRecordFieldByField } from './structured.ts';
 import { DlpTooDeepError } from './errors.ts';
 

@@ -55,3 +55,15 @@ export function expectLinear<I>(sizes: readonly number[], make: (n: number) => I
   if (sizes.length > 2) for (const r of ratios) expect(r, what).toBeLessThanOrEqual(MAX_RATIO_STEP);
   expect(overall, what).toBeLessThanOrEqual(MAX_RATIO_OVERALL);
 }
+
+/** mulberry32: small, fast, good enough for test data. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,6 +1,6 @@
 /** The IPv6 anchor finder against the regex it stands in for, on random colon-and-hex text. */
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../../../bench/dlp/corpus.ts';
+import { prng } from '../test-support.ts';
 import { ipv6AnchorSpans, ipv6Detector } from './ip-address.ts';
 
 function regexSpans(re: RegExp, text: string): { starts: number[]; ends: number[] } {
