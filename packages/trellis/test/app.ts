@@ -9,6 +9,11 @@ import { roles, type Role } from '../src/module.ts';
 import { systemActor } from '../src/auth/index.ts';
 import type { TestDatabase } from './databases.ts';
 
+/** A route's URL with its path parameters filled by plausible values (authorisation runs before any lookup). */
+export function concreteUrl(url: string): string {
+  return url.replace(/:([A-Za-z_]+)/g, (_, name: string) => (name === 'id' ? '0123456789abcdef' : name === 'version' ? '1' : 'sample-app'));
+}
+
 export interface TestApp {
   app: FastifyInstance;
   routes: { method: string; url: string; permission?: string }[];

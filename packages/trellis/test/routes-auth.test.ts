@@ -5,16 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from './databases.ts';
-import { makeTestApp, type TestApp } from './app.ts';
+import { concreteUrl, makeTestApp, type TestApp } from './app.ts';
 import { roles, type Role } from '../src/module.ts';
 import { permissionMatrix } from '../src/modules.ts';
 
 const roleHas = (role: Role, permission: string): boolean => permissionMatrix[permission]?.roles.includes(role) ?? false;
 
-function concreteUrl(url: string): string {
-  // Fill path parameters with plausible values; authorisation runs before any lookup.
-  return url.replace(/:([A-Za-z_]+)/g, (_, name: string) => (name === 'id' ? '0123456789abcdef' : name === 'version' ? '1' : 'sample-app'));
-}
 
 for (const tdb of testDatabases) {
   describe(`every route is authenticated and authorised (${tdb.name})`, () => {

@@ -241,8 +241,7 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
     },
     async (req) => {
       const k = keys();
-      const entities: Record<string, number> = {};
-      for (const item of req.body.items) entities[item.entity] = (entities[item.entity] ?? 0) + 1;
+      const entities = countByEntity(req.body.items);
       const facts = { count: req.body.items.length, entities, operators: [...new Set(req.body.items.map((i) => i.operator))].sort(), reason: req.body.reason };
       const record = (outcome: 'success' | 'failure', extra: Record<string, unknown> = {}) =>
         deps.database.db.transaction().execute((tx) =>

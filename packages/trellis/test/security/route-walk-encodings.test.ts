@@ -11,7 +11,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../databases.ts';
-import { makeTestApp, type TestApp } from '../app.ts';
+import { concreteUrl, makeTestApp, type TestApp } from '../app.ts';
 import { permissionMatrix } from '../../src/modules.ts';
 
 interface RawResponse {
@@ -38,10 +38,6 @@ function rawRequest(port: number, method: string, target: string, headers: Recor
     });
     socket.setTimeout(10_000, () => socket.destroy(new Error(`timeout on ${method} ${target}`)));
   });
-}
-
-function concrete(url: string): string {
-  return url.replace(/:([A-Za-z_]+)/g, (_, name: string) => (name === 'id' ? '0123456789abcdef' : name === 'version' ? '1' : 'sample-app'));
 }
 
 const hex = (c: string, upper: boolean): string => {
@@ -111,7 +107,7 @@ for (const tdb of testDatabases) {
       let probes = 0;
       const seen = new Set<string>();
       for (const r of t.routes) {
-        const path = concrete(r.url);
+        const path = concreteUrl(r.url);
         const methods = [...new Set([r.method, 'GET', 'HEAD'])];
         for (const target of spellings(path, port)) {
           for (const method of methods) {
@@ -135,7 +131,7 @@ for (const tdb of testDatabases) {
       let probes = 0;
       for (const r of t.routes) {
         if (permissionMatrix[r.permission!]?.roles.includes('viewer')) continue;
-        const path = concrete(r.url);
+        const path = concreteUrl(r.url);
         for (const target of spellings(path, port)) {
           // HEAD is served by the GET route of the same path, so it shares that route's permission.
           for (const method of r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]) {
