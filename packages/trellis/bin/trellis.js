@@ -1,10 +1,21 @@
 #!/usr/bin/env node
-// The `trellis` command: loads the TypeScript sources through tsx's loader (no build step),
-// runs the CLI and exits with its code — except while `serve` is running.
-import { register } from 'tsx/esm/api';
+// The `trellis` command: runs the CLI and exits with its code — except while `serve` is running.
+// It runs the JavaScript built into packages/*/dist (scripts/build.mjs; `npm start` builds it)
+// when that build matches the sources as they are now; otherwise, with no build or after a
+// source changed, it loads the TypeScript sources through tsx's loader, so tests and
+// development need no build step. The check is one stat per source file.
+import { isBuildFresh } from '../../../scripts/build.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-const { serveState } = await import('../src/cli/serve.ts');
+let cli = '../src/cli/';
+let ext = '.ts';
+if (isBuildFresh()) {
+  cli = '../dist/cli/';
+  ext = '.js';
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+const { main } = await import(`${cli}main${ext}`);
+const { serveState } = await import(`${cli}serve${ext}`);
 const code = await main(process.argv);
 if (code !== 0 || !serveState.running) process.exit(code);

@@ -14,6 +14,7 @@ import { installHardening } from './http/hardening.ts';
 import { healthRoutes } from './health/routes.ts';
 import { version } from './version.ts';
 import { humanLogStream } from './http/log-format.ts';
+import { lazySchemas } from './http/lazy-schemas.ts';
 
 export interface BuildOptions {
   config: Pick<Config, 'bodyLimit' | 'authFailureLimit' | 'trustProxy' | 'logLevel'>;
@@ -32,6 +33,12 @@ export interface TrellisApp {
   routes: { method: string; url: string; permission?: string }[];
   /** Mark the server as draining: /readyz answers 503 so load balancers stop sending work. */
   drain(): void;
+  /**
+   * Compile every route's validators and serializers now. They compile on first use
+   * (http/lazy-schemas.ts), so a server starts without paying for routes nobody calls; tests
+   * call this to show every schema compiles.
+   */
+  compileSchemas(): void;
 }
 
 /**
@@ -47,6 +54,7 @@ function trustedProxies(setting: Config['trustProxy']): boolean | string[] | ((a
 export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   const { services, config } = opts;
   let draining = false;
+  const schemas = lazySchemas();
   const app = Fastify({
     bodyLimit: config.bodyLimit,
     trustProxy: trustedProxies(config.trustProxy),
@@ -59,6 +67,7 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
         }
       : false,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: schemas.compilersFactory },
     frameworkErrors: frameworkErrorHandler,
     // Route handlers run well under this; it stops a stalled client from pinning a socket.
     requestTimeout: 120_000,
@@ -81,5 +90,5 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   for (const m of modules) await m.routes?.(app, services);
 
   await app.ready();
-  return { app, routes: openapi.routes.map((r) => ({ method: r.method.toUpperCase(), url: r.url, ...(r.permission ? { permission: r.permission } : {}) })), drain: () => (draining = true) };
+  return { app, routes: openapi.routes.map((r) => ({ method: r.method.toUpperCase(), url: r.url, ...(r.permission ? { permission: r.permission } : {}) })), drain: () => (draining = true), compileSchemas: schemas.compileAll };
 }
