@@ -7,9 +7,11 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Tables } from './tables.ts';
+import { GroupCommitSqliteDialect, type SqliteDriverStats } from './sqlite-driver.ts';
+import { namedStatementPool } from './postgres-statements.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -23,6 +25,8 @@ export interface Database {
   dialect: DialectName;
   /** For PostgreSQL, the schema the tables live in (tests use one schema per suite). */
   schema: string | undefined;
+  /** SQLite only: statements prepared and the group commit's units and commits (sqlite-driver.ts). */
+  sqliteStats?: SqliteDriverStats;
   close(): Promise<void>;
 }
 
@@ -85,8 +89,9 @@ function openSqlite(opts: OpenOptions): Database {
   conn.pragma('synchronous = FULL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: conn }) });
-  return { db, dialect: 'sqlite', schema: undefined, close: () => db.destroy() };
+  const dialect = new GroupCommitSqliteDialect(conn);
+  const db = new Kysely<Tables>({ dialect });
+  return { db, dialect: 'sqlite', schema: undefined, sqliteStats: dialect.stats, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
@@ -106,7 +111,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     max: opts.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
   return { db, dialect: 'postgres', schema, close: () => db.destroy() };
 }
 
