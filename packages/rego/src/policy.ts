@@ -65,6 +65,11 @@ export class Policy {
   /** The last document path evaluated and its reader (callers usually repeat one path). */
   private lastRef: string | undefined;
   private lastDirect: ValFn | null | undefined;
+  /**
+   * A context whose evaluation finished, reused by the next one (none while an evaluation is
+   * running, so a nested evaluation — say from a print sink — gets its own).
+   */
+  private spare: EvalContext | undefined;
   constructor(
     readonly compiled: CompiledPolicy,
     private readonly data: Value,
@@ -147,7 +152,13 @@ export class Policy {
     }
     this.lastRef = ref;
     this.lastDirect = direct;
-    if (direct) return direct(this.context(opts), NO_FRAME);
+    if (direct) {
+      const c = this.context(opts);
+      const v = direct(c, NO_FRAME);
+      // Finished without an error: the context can serve the next evaluation.
+      this.spare = c;
+      return v;
+    }
     let prepared = this.refs.get(ref);
     if (!prepared) {
       const q = this.prepare(`__result__ = ${ref}`);
@@ -183,7 +194,12 @@ export class Policy {
   private context(opts: EvaluateOptions): EvalContext {
     const input = opts.inputValue !== undefined ? opts.inputValue : opts.input === undefined ? undefined : isValue(opts.input) ? opts.input : fromJSONLazy(opts.input);
     const data = opts.data === undefined ? this.data : isValue(opts.data) ? opts.data : fromJSON(opts.data);
-    return new EvalContext(this.compiled.tree.groups.length, input, data, opts);
+    const ngroups = this.compiled.tree.groups.length;
+    const c = this.spare;
+    if (c === undefined) return new EvalContext(ngroups, input, data, opts);
+    this.spare = undefined;
+    c.init(ngroups, input, data, opts, c.cache);
+    return c;
   }
 }
 

@@ -27,6 +27,7 @@ import {
   type WithApplier,
 } from '../eval/constructs.ts';
 import { patternVars, refOutputs, termVars } from './vars.ts';
+import { JoinIndex } from '../eval/join-index.ts';
 import { metadataChain, metadataRule, parseModuleBuiltin } from '../eval/metadata.ts';
 
 const TRUE_K: K = () => true;
@@ -170,9 +171,9 @@ export class Planner {
   body(b: IBody, bound: Set<Slot>): BodyFn {
     // Expressions that only test (no binding, no iteration) compile to predicates, chained
     // without allocating a continuation per solution.
-    const parts = b.exprs.map((e): { pred?: Test; fn?: BodyFn } => {
+    const parts = b.exprs.map((e, i): { pred?: Test; fn?: BodyFn } => {
       const pred = this.pred(e, bound);
-      return pred ? { pred } : { fn: this.expr(e, bound) };
+      return pred ? { pred } : { fn: this.expr(e, bound, this.join(b.exprs, i, bound)) };
     });
     if (parts.some((p) => p.pred)) {
       // `end` is true while `next` is still the empty rest (then the continuation is called
@@ -286,17 +287,45 @@ export class Planner {
     };
   }
 
-  expr(e: IExpr, bound: Set<Slot>): BodyFn {
+  /**
+   * For `some x in coll` (expression `i`) followed by tests `x.path == e` whose `e` is known
+   * before the loop: the equality index the loop can use to visit only candidate elements.
+   * Each `e` must be an input/variable/constant read (evaluating it early can raise nothing).
+   */
+  private join(exprs: IExpr[], i: number, bound: Set<Slot>): Join | undefined {
+    const e = exprs[i]!;
+    const b = e.e;
+    if (b.k !== 'somein' || e.negated || e.with.length > 0 || b.key || b.value.k !== 'var' || bound.has(b.value.slot) || !this.isDet(b.coll, bound)) return undefined;
+    const s = b.value.slot;
+    const paths: string[][] = [];
+    const keys: ValFn[] = [];
+    for (let j = i + 1; j < exprs.length; j++) {
+      const eq = elementEquality(exprs[j]!, s);
+      if (!eq || !plainRead(eq.other) || termVars(eq.other, new Set()).has(s) || !this.isDet(eq.other, bound)) break;
+      const kv = this.val(eq.other, bound);
+      if (!kv) break;
+      paths.push(eq.path);
+      keys.push(kv);
+    }
+    return paths.length === 0 ? undefined : { index: new JoinIndex(paths), keys };
+  }
+
+  expr(e: IExpr, bound: Set<Slot>, join?: Join): BodyFn {
+    const where = `${e.loc.file}:${e.loc.row}`;
+    if (!e.negated && e.with.length === 0 && e.e.k === 'somein') {
+      // The loop counts the expression itself (one closure less per evaluation).
+      const loop = this.someInLoop(e.e, bound, join, where);
+      if (loop) return loop;
+    }
     let fn: BodyFn;
     if (e.negated) {
       const inner = this.exprCore(e, new Set(bound));
       const wrapped = e.with.length > 0 ? this.wrapWith(e.with, bound, inner) : inner;
       fn = (c, f, k) => evalNot(c, f, wrapped, k);
     } else {
-      const inner = this.exprCore(e, bound);
+      const inner = this.exprCore(e, bound, join);
       fn = e.with.length > 0 ? this.wrapWith(e.with, bound, inner) : inner;
     }
-    const where = `${e.loc.file}:${e.loc.row}`;
     const counted = fn;
     return (c, f, k) => {
       if ((++c.steps & 1023) === 0) c.checkLimits();
@@ -305,7 +334,26 @@ export class Planner {
     };
   }
 
-  private exprCore(e: IExpr, bound: Set<Slot>): BodyFn {
+  /**
+   * `some x in coll` over a deterministic collection: bind the slot in a loop (over the
+   * candidates of `join`, if given). With `where`, the loop also counts the expression.
+   * Undefined for other forms of `some … in`.
+   */
+  private someInLoop(b: Extract<IExpr['e'], { k: 'somein' }>, bound: Set<Slot>, join: Join | undefined, where: string | undefined): BodyFn | undefined {
+    if (b.key || b.value.k !== 'var' || bound.has(b.value.slot) || !this.isDet(b.coll, bound)) return undefined;
+    const cv = this.val(b.coll, bound);
+    if (!cv) return undefined;
+    const s = b.value.slot;
+    bound.add(s);
+    if (join) return joinLoop(cv, s, join, where);
+    return (c, f, k) => {
+      if (where !== undefined) tick(c, where);
+      const coll = cv(c, f);
+      return coll === undefined ? false : bindEach(coll, f, s, k);
+    };
+  }
+
+  private exprCore(e: IExpr, bound: Set<Slot>, join?: Join): BodyFn {
     const b = e.e;
     switch (b.k) {
       case 'noop':
@@ -323,18 +371,8 @@ export class Planner {
       case 'unify':
         return this.unify(b.a, b.b, bound, e);
       case 'somein': {
-        if (!b.key && b.value.k === 'var' && !bound.has(b.value.slot) && this.isDet(b.coll, bound)) {
-          // `some x in coll` over a deterministic collection: bind the slot in a loop.
-          const cv = this.val(b.coll, bound);
-          if (cv) {
-            const s = b.value.slot;
-            bound.add(s);
-            return (c, f, k) => {
-              const coll = cv(c, f);
-              return coll === undefined ? false : bindEach(coll, f, s, k);
-            };
-          }
-        }
+        const loop = this.someInLoop(b, bound, join, undefined);
+        if (loop) return loop;
         const coll = this.iter(b.coll, bound);
         const km = b.key ? this.match(b.key, bound) : undefined;
         const vm = this.match(b.value, bound);
@@ -1249,4 +1287,92 @@ function predGroup(tests: Test[], rest: BodyFn | undefined): BodyFn {
     }
     return rest ? rest(c, f, k) : k();
   };
+}
+
+/** An equality index for a `some x in coll` loop, and the values its keys are compared to. */
+interface Join {
+  index: JoinIndex;
+  keys: ValFn[];
+}
+
+/**
+ * `some x in coll` with an equality index: the keys are read once, then only the candidate
+ * elements are bound (all of them when the collection is not indexed, or when coverage or a
+ * `with` replacing a function must observe every test).
+ */
+function joinLoop(cv: ValFn, s: Slot, join: Join, where: string | undefined): BodyFn {
+  const { index, keys } = join;
+  const n = keys.length;
+  if (n <= 2) {
+    const key0 = keys[0]!;
+    const key1 = keys[1] ?? key0;
+    return (c, f, k) => {
+      if (where !== undefined) tick(c, where);
+      const coll = cv(c, f);
+      if (coll === undefined) return false;
+      if (c.coverage === undefined && c.fnOverrides === null) {
+        const x0 = key0(c, f);
+        if (x0 === undefined) return false;
+        const x1 = n === 1 ? x0 : key1(c, f);
+        if (x1 === undefined) return false;
+        const hits = index.candidates2(coll, x0, x1);
+        if (hits !== undefined) return bindEach(hits as Value[], f, s, k);
+      }
+      return bindEach(coll, f, s, k);
+    };
+  }
+  return (c, f, k) => {
+    if (where !== undefined) tick(c, where);
+    const coll = cv(c, f);
+    if (coll === undefined) return false;
+    if (c.coverage === undefined && c.fnOverrides === null) {
+      const ks: Value[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = keys[i]!(c, f);
+        // Every test `x.path == undefined` fails: no element can pass.
+        if (x === undefined) return false;
+        ks[i] = x;
+      }
+      const hits = index.candidates(coll, ks);
+      if (hits !== undefined) return bindEach(hits as Value[], f, s, k);
+    }
+    return bindEach(coll, f, s, k);
+  };
+}
+
+/** `x.a.b == e` / `e == x.a.b` / `x = e` …: the constant path below slot `s` and the other side. */
+function elementEquality(e: IExpr, s: Slot): { path: string[]; other: ITerm } | undefined {
+  if (e.negated || e.with.length > 0) return undefined;
+  let a: ITerm | undefined;
+  let b: ITerm | undefined;
+  const x = e.e;
+  if (x.k === 'unify') {
+    a = x.a;
+    b = x.b;
+  } else if (x.k === 'term' && x.term.k === 'call' && x.term.fn.kind === 'builtin' && x.term.fn.name === 'equal' && x.term.args.length === 2) {
+    a = x.term.args[0];
+    b = x.term.args[1];
+  }
+  if (!a || !b) return undefined;
+  const pa = elementPath(a, s);
+  if (pa) return { path: pa, other: b };
+  const pb = elementPath(b, s);
+  return pb ? { path: pb, other: a } : undefined;
+}
+
+function elementPath(t: ITerm, s: Slot): string[] | undefined {
+  if (t.k === 'var') return t.slot === s ? [] : undefined;
+  if (t.k !== 'ref' || t.head.k !== 'var' || t.head.slot !== s) return undefined;
+  const out: string[] = [];
+  for (const p of t.path) {
+    if (p.k !== 'const' || typeof p.v !== 'string') return undefined;
+    out.push(p.v);
+  }
+  return out;
+}
+
+/** A constant, a variable, or `input`/a variable read at constant or variable keys: reading it cannot fail loudly. */
+function plainRead(t: ITerm): boolean {
+  if (t.k === 'const' || t.k === 'var' || t.k === 'input') return true;
+  return t.k === 'ref' && (t.head.k === 'input' || t.head.k === 'var') && t.path.every((p) => p.k === 'const' || p.k === 'var');
 }

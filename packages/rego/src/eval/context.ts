@@ -67,53 +67,75 @@ export const UNDEFINED_RULE: unique symbol = Symbol('undefined rule');
 export type RuleCache = (Value | typeof UNDEFINED_RULE | undefined)[];
 
 export class EvalContext {
-  input: Value | undefined;
-  data: Value;
-  dataOverrides: OverrideNode | null = null;
-  fnOverrides: Map<string, FnOverride> | null = null;
+  // Fields are declared here and set by `init` (also when the Policy reuses a context).
+  declare input: Value | undefined;
+  declare data: Value;
+  declare dataOverrides: OverrideNode | null;
+  declare fnOverrides: Map<string, FnOverride> | null;
   /**
    * Values of rule groups computed in the current `with` scope, indexed by group id
    * (`UNDEFINED_RULE` for a group computed as undefined; a hole for one not computed yet).
    */
-  cache: RuleCache;
-  steps = 0;
-  depth = 0;
-  items = 0;
-  readonly maxSteps: number;
-  readonly maxDepth: number;
-  readonly maxItems: number;
+  declare cache: RuleCache;
+  declare steps: number;
+  declare depth: number;
+  declare items: number;
+  declare maxSteps: number;
+  declare maxDepth: number;
+  declare maxItems: number;
   /**
    * When the time budget runs out (ms since the epoch). With an explicit `timeoutMs` it is
    * set when the evaluation starts; the default budget starts at the first limit check
    * (after 1,024 steps), which spares short evaluations a clock read. 0 until then.
    */
-  private deadline: number;
-  readonly signal: AbortSignal | undefined;
-  private bctxLazy: BuiltinContext | undefined;
-  private readonly printSink: ((line: string) => void) | undefined;
-  private readonly nowNs: bigint | undefined;
-  readonly strictBuiltinErrors: boolean;
+  private declare deadline: number;
+  declare signal: AbortSignal | undefined;
+  private declare bctxLazy: BuiltinContext | undefined;
+  private declare printSink: ((line: string) => void) | undefined;
+  private declare nowNs: bigint | undefined;
+  declare strictBuiltinErrors: boolean;
   /** Rule/expression locations evaluated (`file:row`), when collecting coverage. */
-  coverage: Set<string> | undefined;
+  declare coverage: Set<string> | undefined;
   /** The rule whose body is being evaluated, if any (for rego.metadata.*). */
-  currentRule: IRule | undefined = undefined;
+  declare currentRule: IRule | undefined;
 
   /** `ngroups`: how many rule groups the policy has (the size of `cache`). */
   constructor(ngroups: number, input: Value | undefined, data: Value, opts: EvalOptions) {
+    this.init(ngroups, input, data, opts, undefined);
+  }
+
+  /**
+   * Start an evaluation: every field set afresh, so a context whose evaluation has finished
+   * can be reused for the next one (`Policy` keeps one spare). `cache` is the finished
+   * evaluation's cache to clear and reuse, if any.
+   */
+  init(ngroups: number, input: Value | undefined, data: Value, opts: EvalOptions, cache: RuleCache | undefined): void {
     const l = opts.limits;
-    // Sized for the policy's groups up front (no growth on the first writes).
-    this.cache = ngroups <= 64 ? new Array<Value | typeof UNDEFINED_RULE | undefined>(ngroups) : [];
     this.input = input;
     this.data = data;
+    this.dataOverrides = null;
+    this.fnOverrides = null;
+    // Sized for the policy's groups up front (no growth on the first writes).
+    if (ngroups > 64) this.cache = [];
+    else if (cache !== undefined && cache.length === ngroups) {
+      // A loop, not `fill`: for a handful of groups the call into the built-in costs more.
+      for (let i = 0; i < ngroups; i++) cache[i] = undefined;
+      this.cache = cache;
+    } else this.cache = new Array<Value | typeof UNDEFINED_RULE | undefined>(ngroups);
+    this.steps = 0;
+    this.depth = 0;
+    this.items = 0;
     this.maxSteps = l?.maxSteps ?? defaultLimits.maxSteps;
     this.maxDepth = l?.maxDepth ?? defaultLimits.maxDepth;
     this.maxItems = l?.maxOutputItems ?? defaultLimits.maxOutputItems;
     this.deadline = l?.timeoutMs !== undefined ? Date.now() + l.timeoutMs : 0;
     this.signal = opts.signal;
-    this.strictBuiltinErrors = opts.strictBuiltinErrors ?? false;
-    this.coverage = opts.coverage;
+    this.bctxLazy = undefined;
     this.printSink = opts.print;
     this.nowNs = opts.nowNs;
+    this.strictBuiltinErrors = opts.strictBuiltinErrors ?? false;
+    this.coverage = opts.coverage;
+    this.currentRule = undefined;
   }
 
   /** The built-in context, created on first use (most decisions never need it). */

@@ -7,7 +7,7 @@
 import { ObjectValue, SetValue, equals, isObject, isSet, valueKey, type Value } from '../value.ts';
 import { RegoError } from '../compiler/errors.ts';
 import { UNDEFINED_RULE, type EvalContext } from './context.ts';
-import type { DefPlan, Frame, GroupPlan, RuleGroup } from './types.ts';
+import type { DefPlan, Frame, GroupPlan, K, RuleGroup } from './types.ts';
 
 const COMPLETE_CONFLICT = 'complete rules must not produce multiple outputs';
 const FUNCTION_CONFLICT = 'functions must not produce multiple outputs for same inputs';
@@ -97,12 +97,12 @@ function evalPartial(c: EvalContext, plan: GroupPlan): Value | undefined {
   // `p contains "msg" if …`: the element and its key are known at compile time; one
   // continuation serves every such definition (it reads the current one's element).
   let ce = NO_ELEM;
-  const addConst = (): boolean => {
+  const addConst = continuation(() => {
     c.produced(1);
     if (!root) (root = new SetValue()).structural = true;
     (root as SetValue).addKeyed(ce.key, ce.value);
     return false;
-  };
+  });
   const outer = c.currentRule;
   for (const d of candidates(c, plan)) {
     const f: Frame = d.nslots === 0 ? NO_SLOTS : new Array(d.nslots);
@@ -195,16 +195,25 @@ export function callFunction(c: EvalContext, g: RuleGroup, args: Value[]): Value
 
 function applyDef(c: EvalContext, d: DefPlan, args: Value[]): Value | undefined {
   const f: Frame = new Array(d.nslots);
-  const n = d.args.length;
-  if (args.length !== n) return undefined;
-  let out: Value | undefined;
-  const run = (i: number): boolean => {
-    if (i === n) {
-      out = evalDefValue(c, d, f, FUNCTION_CONFLICT);
-      return true;
-    }
-    return d.args[i]!(c, f, args[i]!, () => run(i + 1));
-  };
-  run(0);
-  return out;
+  if (args.length !== d.args.length) return undefined;
+  const cell: { out: Value | undefined } = { out: undefined };
+  matchArgs(c, d, f, args, 0, cell);
+  return cell.out;
+}
+
+/** Match argument `i` onward against the definition's patterns, then evaluate its value. */
+function matchArgs(c: EvalContext, d: DefPlan, f: Frame, args: Value[], i: number, cell: { out: Value | undefined }): boolean {
+  if (i === args.length) {
+    cell.out = evalDefValue(c, d, f, FUNCTION_CONFLICT);
+    return true;
+  }
+  return d.args[i]!(c, f, args[i]!, () => matchArgs(c, d, f, args, i + 1, cell));
+}
+
+/**
+ * A continuation built inline, returned without being bound to a local name: tsx/esbuild's
+ * keepNames would otherwise define a `name` property on the closure at every evaluation.
+ */
+function continuation(k: K): K {
+  return k;
 }
