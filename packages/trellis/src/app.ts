@@ -13,7 +13,8 @@ import { modules } from './modules.ts';
 import { installHardening } from './http/hardening.ts';
 import { healthRoutes } from './health/routes.ts';
 import { version } from './version.ts';
-import { humanLogStream } from './http/log-format.ts';
+import { humanLogStream, jsonLogStream } from './http/log-format.ts';
+import { installRequestLog } from './http/request-log.ts';
 import { lazySchemas } from './http/lazy-schemas.ts';
 
 export interface BuildOptions {
@@ -23,7 +24,7 @@ export interface BuildOptions {
   logger?: boolean;
   /** `json` lines (default), or `human`: one short line per request (development on a TTY; http/log-format.ts). */
   logFormat?: 'json' | 'human';
-  /** Where human lines go (default standard output). */
+  /** Where log lines go, human or JSON (default standard output). */
   logWrite?: (line: string) => void;
 }
 
@@ -63,18 +64,21 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
           level: config.logLevel,
           // Credentials never reach the logs.
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
-          ...(opts.logFormat === 'human' ? { stream: humanLogStream(opts.logWrite) } : {}),
+          ...(opts.logFormat === 'human' ? { stream: humanLogStream(opts.logWrite) } : opts.logWrite ? { stream: jsonLogStream(opts.logWrite) } : {}),
         }
       : false,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     schemaController: { compilersFactory: schemas.compilersFactory },
     frameworkErrors: frameworkErrorHandler,
+    // One line per request instead, without headers or query string (http/request-log.ts).
+    disableRequestLogging: true,
     // Route handlers run well under this; it stops a stalled client from pinning a socket.
     requestTimeout: 120_000,
   });
 
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
+  installRequestLog(app);
   installProblemHandlers(app);
   const openapi = new OpenApiCollector();
   openapi.install(app);

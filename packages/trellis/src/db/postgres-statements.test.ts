@@ -4,24 +4,24 @@ import { testDatabases } from '../../test/databases.ts';
 
 // PostgreSQL only (when TRELLIS_TEST_DATABASE_URL is set); SQLite's statement cache is tested in sqlite-driver.test.ts.
 for (const tdb of testDatabases.filter((d) => d.name === 'postgres')) {
-describe('PostgreSQL prepared statements', () => {
-  it('prepares a parameterised query once per connection and reuses it; never a select *', async () => {
-    const database = await tdb.open();
-    try {
-      const prepared = await database.db.transaction().execute(async (tx) => {
-        // One transaction keeps one connection, so its prepared statements are visible here.
-        for (let i = 0; i < 3; i++) await tx.selectFrom('catalog_apps').select(['name', 'status']).where('name', '=', `app-${i}`).execute();
-        await tx.selectFrom('catalog_apps').selectAll().where('name', '=', 'x').execute();
-        const r = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements where not from_sql`.execute(tx);
-        return r.rows;
-      });
-      const ours = prepared.filter((p) => p.statement.includes('catalog_apps'));
-      expect(ours).toHaveLength(1);
-      expect(ours[0]!.name).toMatch(/^t_[0-9a-f]{24}$/);
-      expect(ours[0]!.statement).toContain('"status"');
-    } finally {
-      await database.close();
-    }
+  describe('PostgreSQL prepared statements', () => {
+    it('prepares a parameterised query once per connection and reuses it; never a select *', async () => {
+      const database = await tdb.open();
+      try {
+        const prepared = await database.db.transaction().execute(async (tx) => {
+          // One transaction keeps one connection, so its prepared statements are visible here.
+          for (let i = 0; i < 3; i++) await tx.selectFrom('catalog_apps').select(['name', 'status']).where('name', '=', `app-${i}`).execute();
+          await tx.selectFrom('catalog_apps').selectAll().where('name', '=', 'x').execute();
+          const r = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements where not from_sql`.execute(tx);
+          return r.rows;
+        });
+        const ours = prepared.filter((p) => p.statement.includes('catalog_apps'));
+        expect(ours).toHaveLength(1);
+        expect(ours[0]!.name).toMatch(/^t_[0-9a-f]{24}$/);
+        expect(ours[0]!.statement).toContain('"status"');
+      } finally {
+        await database.close();
+      }
+    });
   });
-});
 }

@@ -50,6 +50,15 @@ describe('SQLite driver: group commit and statement cache', () => {
     expect(await labels()).toHaveLength(40);
   });
 
+  it('a queue longer than one batch commits in several batches, every transaction acknowledged', async () => {
+    const before = { ...database.sqliteStats! };
+    const ids = await Promise.all(Array.from({ length: 700 }, (_, i) => insert(`many-${i}`)));
+    expect(ids).toHaveLength(700);
+    expect(database.sqliteStats!.units - before.units).toBe(700);
+    expect(database.sqliteStats!.commits - before.commits).toBeGreaterThanOrEqual(3);
+    expect(await labels()).toHaveLength(700);
+  });
+
   it('transactions started by separate I/O callbacks in one event-loop turn share a commit', async () => {
     // As requests arrive: each callback runs its whole transaction before the next callback starts.
     const before = { ...database.sqliteStats! };

@@ -140,8 +140,7 @@ class GroupCommitCore {
   readonly lock = new FifoLock();
   readonly stats: SqliteDriverStats = { prepared: 0, units: 0, commits: 0 };
   private readonly cache: StatementCache;
-  private batch: { waiters: Waiter[]; started: number } | undefined;
-  private commitScheduled = false;
+  private batch: { waiters: Waiter[]; started: number; commitScheduled: boolean } | undefined;
 
   constructor(readonly conn: BetterSqlite3.Database) {
     this.cache = new StatementCache(conn, this.stats);
@@ -163,7 +162,7 @@ class GroupCommitCore {
   beginUnit(): void {
     if (!this.batch) {
       this.conn.exec('begin');
-      this.batch = { waiters: [], started: Date.now() };
+      this.batch = { waiters: [], started: Date.now(), commitScheduled: false };
     }
     this.conn.exec('savepoint trellis_unit');
   }
@@ -181,10 +180,10 @@ class GroupCommitCore {
       this.commit(1);
       return undefined;
     }
-    if (!this.commitScheduled) {
-      this.commitScheduled = true;
+    if (!batch.commitScheduled) {
+      batch.commitScheduled = true;
       setImmediate(() => {
-        this.commitScheduled = false;
+        batch.commitScheduled = false;
         // A unit holding the connection belongs to this batch and commits it when it ends.
         if (this.batch === batch && !this.lock.held) {
           try {

@@ -13,8 +13,9 @@ interface LogLine {
   level?: number;
   time?: number;
   msg?: string;
-  req?: { method?: string; url?: string };
-  res?: { statusCode?: number };
+  method?: string;
+  path?: string;
+  status?: number;
   responseTime?: number;
   err?: { message?: string };
   reqId?: string;
@@ -24,12 +25,8 @@ function clock(time: number | undefined): string {
   return new Date(time ?? Date.now()).toTimeString().slice(0, 8);
 }
 
-/**
- * One JSON log line → the human line, or '' to print nothing. The "incoming request" line is
- * dropped: the "request completed" one says everything (method, path, status, time). Fastify's
- * completed line has no method or URL of its own, so they are remembered by request id.
- */
-export function humanLogLine(json: string, pending: Map<string, { method: string; path: string }>): string {
+/** One JSON log line → the human line, or '' to print nothing. A request is one line (request-log.ts). */
+export function humanLogLine(json: string): string {
   let l: LogLine;
   try {
     l = JSON.parse(json) as LogLine;
@@ -37,15 +34,8 @@ export function humanLogLine(json: string, pending: Map<string, { method: string
     return json.trimEnd();
   }
   const level = l.level ?? 30;
-  if (l.req && l.msg === 'incoming request') {
-    if (l.reqId) pending.set(l.reqId, { method: l.req.method ?? '?', path: (l.req.url ?? '').split('?')[0]! });
-    return '';
-  }
-  if (l.res && typeof l.responseTime === 'number') {
-    const req = l.reqId ? pending.get(l.reqId) : undefined;
-    if (l.reqId) pending.delete(l.reqId);
-    const status = l.res.statusCode ?? 0;
-    return `${clock(l.time)} ${req ? `${req.method} ${req.path}` : 'request'} ${status} ${Math.round(l.responseTime)}ms`;
+  if (typeof l.status === 'number' && typeof l.responseTime === 'number') {
+    return `${clock(l.time)} ${l.method ?? '?'} ${l.path ?? ''} ${l.status} ${Math.round(l.responseTime)}ms`;
   }
   // The start banner (server.ts) already says where the server listens.
   if (level <= 30 && l.msg?.startsWith('Server listening at ')) return '';
@@ -55,16 +45,22 @@ export function humanLogLine(json: string, pending: Map<string, { method: string
 
 /** A stream for Fastify's logger that writes human lines through `write`. */
 export function humanLogStream(write: (line: string) => void = (line) => process.stdout.write(line + '\n')): { write(chunk: string): void } {
-  const pending = new Map<string, { method: string; path: string }>();
   return {
     write(chunk: string) {
       for (const json of chunk.split('\n')) {
         if (json.trim() === '') continue;
-        const line = humanLogLine(json, pending);
+        const line = humanLogLine(json);
         if (line) write(line);
       }
-      // A request whose completion was never logged (a dropped socket) must not be kept forever.
-      if (pending.size > 10_000) pending.clear();
+    },
+  };
+}
+
+/** A stream for Fastify's logger that hands each JSON line, without its newline, to `write`. */
+export function jsonLogStream(write: (line: string) => void): { write(chunk: string): void } {
+  return {
+    write(chunk: string) {
+      for (const json of chunk.split('\n')) if (json.trim() !== '') write(json);
     },
   };
 }
