@@ -13,7 +13,8 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { scanInput, evaluateDataset, formatEvalReport, compileCustomDetector, DlpError, type CustomDetectorDefinition, type InputFormat, type PatternDetector, type ScanInputOptions } from '@trellis/dlp';
+import type { CustomDetectorDefinition, InputFormat, PatternDetector, ScanInputOptions } from '@trellis/dlp';
+import { dlpEngine } from './engine.ts';
 import type { CliContext } from '../cli/context.ts';
 import { createFindingSink, type OutputFormat } from './cli-output.ts';
 
@@ -39,6 +40,7 @@ interface ScanCommandOptions {
  */
 export async function fetchServerDetectors(ctx: CliContext): Promise<PatternDetector[]> {
   const r = await ctx.client({ anyOutput: true }).json<{ items: { id: string; version: number; definition: CustomDetectorDefinition }[] }>('GET', '/api/v1/dlp/active-detectors');
+  const { compileCustomDetector } = await dlpEngine();
   return r.items.map((d) => {
     try {
       return compileCustomDetector(d.definition);
@@ -69,6 +71,7 @@ export async function dlpScanCommand(file: string, options: ScanCommandOptions):
   const minConfidence = options.minConfidence !== undefined ? Number(options.minConfidence) : undefined;
   if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) throw new DlpCliError('--min-confidence must be a number between 0 and 1', 2);
   const input = await openInput(file);
+  const { scanInput, DlpError } = await dlpEngine();
   const opts: ScanInputOptions = {
     format: options.format ?? 'auto',
     label: input.label,
@@ -111,6 +114,7 @@ export async function dlpEvalCommand(options: { dataset: string; json?: boolean;
     if (!(v >= 0 && v <= 1)) throw new DlpCliError('--min-confidence must be a number between 0 and 1', 2);
     evalOpts.minConfidence = v;
   }
+  const { evaluateDataset, formatEvalReport, DlpError } = await dlpEngine();
   let report;
   try {
     report = await evaluateDataset(options.dataset, evalOpts);

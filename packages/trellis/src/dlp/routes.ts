@@ -11,10 +11,11 @@ import { AppError } from '../errors.ts';
 import type { KeyRing } from '../keys/index.ts';
 import { hasPermission, requirePrincipal, actorOf } from '../auth/index.ts';
 import type { AuditLog } from '../audit/index.ts';
-import { scan, transform, testCustomDetector, detokenize, decrypt, DlpError, DlpTooDeepError, type Finding, type PatternDetector } from '@trellis/dlp';
+import type { DlpError, Finding, PatternDetector } from '@trellis/dlp';
 import type { Database } from '../db/database.ts';
 import type { DetectorRegistry } from './detector-registry/service.ts';
 import { dlpErrors } from './errors.ts';
+import { dlpEngine, type DlpEngine } from './engine.ts';
 
 const findingSchema = {
   type: 'object',
@@ -66,15 +67,15 @@ function exactlyOne(b: { text?: unknown; record?: unknown }): void {
   }
 }
 
-function dlpFailure(err: unknown): never {
-  if (err instanceof DlpError) throw new AppError('validation_failed', err.message, { errors: [{ path: bodyPathOf(err), message: err.message }] });
+function dlpFailure(dlp: DlpEngine, err: unknown): never {
+  if (err instanceof dlp.DlpError) throw new AppError('validation_failed', err.message, { errors: [{ path: bodyPathOf(dlp, err), message: err.message }] });
   throw err;
 }
 
 /** The part of the request body an engine error is about: a too-deep record names the value
  *  (`$.a.b` in the record is `record.a.b` in the body), anything else the body as a whole. */
-function bodyPathOf(err: DlpError): string {
-  return err instanceof DlpTooDeepError ? `record${err.path.slice(1)}` : 'body';
+function bodyPathOf(dlp: DlpEngine, err: DlpError): string {
+  return err instanceof dlp.DlpTooDeepError ? `record${err.path.slice(1)}` : 'body';
 }
 
 /** Which reveal item failed, and how. */
@@ -150,12 +151,13 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
     },
     async (req) => {
       exactlyOne(req.body);
+      const dlp = await dlpEngine();
       let findings: Finding[];
       let testValuesSuppressed = 0;
       try {
-        findings = scan(req.body.text ?? req.body.record, { ...scanOptions(req.body, deps.detectors.activeDetectors()), onTestValue: () => void testValuesSuppressed++ });
+        findings = dlp.scan(req.body.text ?? req.body.record, { ...scanOptions(req.body, deps.detectors.activeDetectors()), onTestValue: () => void testValuesSuppressed++ });
       } catch (err) {
-        dlpFailure(err);
+        dlpFailure(dlp, err);
       }
       await audited(req, 'dlp.scan', req.body, { count: findings.length, entities: countByEntity(findings) });
       return { findings, count: findings.length, test_values_suppressed: testValuesSuppressed };
@@ -194,14 +196,15 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       if (req.body.clearance === 'privileged' && !hasPermission(principal, 'dlp:detokenize')) {
         throw new AppError('forbidden', `role ${principal.role} may not use the privileged clearance`);
       }
+      const dlp = await dlpEngine();
       try {
         const input = req.body.text !== undefined ? req.body.text : req.body.record;
-        const r = transform(input, req.body.plan, { ...(req.body.clearance ? { clearance: req.body.clearance } : {}), keys: keys(), scan: scanOptions(req.body, deps.detectors.activeDetectors()) });
+        const r = dlp.transform(input, req.body.plan, { ...(req.body.clearance ? { clearance: req.body.clearance } : {}), keys: keys(), scan: scanOptions(req.body, deps.detectors.activeDetectors()) });
         const operators = countByEntity(r.applied.map((a) => ({ entity: a.operator })));
         await audited(req, 'dlp.transform', req.body, { count: r.applied.length, entities: countByEntity(r.applied), operators, ...(req.body.clearance ? { clearance: req.body.clearance } : {}) });
         return { value: r.value, applied: r.applied };
       } catch (err) {
-        dlpFailure(err);
+        dlpFailure(dlp, err);
       }
     },
   );
@@ -240,20 +243,19 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       },
     },
     async (req) => {
+      const dlp = await dlpEngine();
       const k = keys();
       const entities = countByEntity(req.body.items);
       const facts = { count: req.body.items.length, entities, operators: [...new Set(req.body.items.map((i) => i.operator))].sort(), reason: req.body.reason };
       const record = (outcome: 'success' | 'failure', extra: Record<string, unknown> = {}) =>
-        deps.database.db.transaction().execute((tx) =>
-          deps.audit.append(tx, { class: 'data_security_finding', activity: 'read', action: 'dlp.reveal', actor: actorOf(requirePrincipal(req)), outcome, srcIp: req.ip, details: { ...facts, ...extra } }),
-        );
+        deps.audit.record({ class: 'data_security_finding', activity: 'read', action: 'dlp.reveal', actor: actorOf(requirePrincipal(req)), outcome, srcIp: req.ip, details: { ...facts, ...extra } });
       let values: string[];
       try {
         values = req.body.items.map((item, i) => {
           try {
-            return item.operator === 'tokenize' ? detokenize(item.value, k.tokenize, item.entity) : decrypt(item.value, k.encrypt, item.entity);
+            return item.operator === 'tokenize' ? dlp.detokenize(item.value, k.tokenize, item.entity) : dlp.decrypt(item.value, k.encrypt, item.entity);
           } catch (err) {
-            throw err instanceof DlpError ? new RevealItemError(i, err) : err;
+            throw err instanceof dlp.DlpError ? new RevealItemError(i, err) : err;
           }
         });
       } catch (err) {
@@ -285,10 +287,11 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       },
     },
     async (req) => {
+      const dlp = await dlpEngine();
       try {
-        return testCustomDetector(req.body.detector as Parameters<typeof testCustomDetector>[0], { positive: req.body.positive ?? [], negative: req.body.negative ?? [] });
+        return dlp.testCustomDetector(req.body.detector as Parameters<DlpEngine['testCustomDetector']>[0], { positive: req.body.positive ?? [], negative: req.body.negative ?? [] });
       } catch (err) {
-        dlpFailure(err);
+        dlpFailure(dlp, err);
       }
     },
   );

@@ -13,10 +13,11 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { AuditLog, Actor, Activity } from '../../audit/index.ts';
 import { AppError, type FieldError } from '../../errors.ts';
-import { compileCustomDetector, customDetectorSchema, testCustomDetector, DlpError, DlpInvalidDetectorError, type CustomDetectorDefinition, type CustomDetectorTestReport, type PatternDetector } from '@trellis/dlp';
+import type { CustomDetectorDefinition, CustomDetectorTestReport, PatternDetector } from '@trellis/dlp';
 import type { DlpDetectorRow } from './rows.ts';
 import * as store from './store.ts';
 import { dlpErrors } from '../errors.ts';
+import { dlpEngine, type DlpEngine } from '../engine.ts';
 
 export const detectorStatuses = ['draft', 'active', 'disabled'] as const;
 export type DetectorStatus = (typeof detectorStatuses)[number];
@@ -86,8 +87,8 @@ function info(row: DlpDetectorRow): DetectorInfo {
 }
 
 /** DlpErrors from compiling a definition, as a 400 naming the fields under `detector`. */
-function definitionError(err: unknown): never {
-  if (err instanceof DlpInvalidDetectorError) {
+function definitionError(dlp: DlpEngine, err: unknown): never {
+  if (err instanceof dlp.DlpInvalidDetectorError) {
     const errors: FieldError[] = err.issues.map((issue) => {
       const colon = issue.indexOf(': ');
       const field = issue.slice(0, colon);
@@ -95,7 +96,7 @@ function definitionError(err: unknown): never {
     });
     throw new AppError('validation_failed', 'the detector definition is not valid', { errors });
   }
-  if (err instanceof DlpError) {
+  if (err instanceof dlp.DlpError) {
     const path = err.code === 'DLP_INVALID_PATTERN' ? 'detector.pattern' : err.code === 'DLP_UNKNOWN_VALIDATOR' ? 'detector.validator' : 'detector';
     throw new AppError('validation_failed', err.message, { errors: [{ path, message: err.message }] });
   }
@@ -103,15 +104,16 @@ function definitionError(err: unknown): never {
 }
 
 /** Validates, compiles and tests a definition on its samples; returns the canonical JSON too. */
-function checked(input: DetectorInput): { definition: string; samples: DetectorSamples; report: CustomDetectorTestReport; id: string } {
-  const parsed = customDetectorSchema.safeParse(input.detector);
-  if (!parsed.success) definitionError(new DlpInvalidDetectorError(parsed.error.issues.map((i) => `${i.path.join('.') || '(detector)'}: ${i.message}`)));
+async function checked(input: DetectorInput): Promise<{ definition: string; samples: DetectorSamples; report: CustomDetectorTestReport; id: string }> {
+  const dlp = await dlpEngine();
+  const parsed = dlp.customDetectorSchema.safeParse(input.detector);
+  if (!parsed.success) definitionError(dlp, new dlp.DlpInvalidDetectorError(parsed.error.issues.map((i) => `${i.path.join('.') || '(detector)'}: ${i.message}`)));
   const samples: DetectorSamples = { positive: input.positive ?? [], negative: input.negative ?? [] };
   let report: CustomDetectorTestReport;
   try {
-    report = testCustomDetector(parsed.data, samples);
+    report = dlp.testCustomDetector(parsed.data, samples);
   } catch (err) {
-    definitionError(err);
+    definitionError(dlp, err);
   }
   return { definition: JSON.stringify(parsed.data), samples, report, id: parsed.data.id };
 }
@@ -162,7 +164,7 @@ export class DetectorRegistry {
   }
 
   async create(actor: Actor, input: DetectorInput): Promise<DetectorInfo> {
-    const c = checked(input);
+    const c = await checked(input);
     const now = new Date().toISOString();
     const row: DlpDetectorRow = {
       id: c.id,
@@ -193,7 +195,7 @@ export class DetectorRegistry {
    */
   async update(actor: Actor, id: string, version: number, input: DetectorInput): Promise<DetectorInfo> {
     const definitionId = (input.detector as { id?: unknown } | null)?.id;
-    const c = checked({ ...input, detector: { ...(input.detector as object), id: definitionId ?? id } });
+    const c = await checked({ ...input, detector: { ...(input.detector as object), id: definitionId ?? id } });
     if (c.id !== id) throw new AppError('validation_failed', 'a detector id cannot change', { errors: [{ path: 'detector.id', message: `must be ${id}` }] });
     const updated = await this.database.db.transaction().execute(async (tx) => {
       const current = await this.row(id, tx);
@@ -240,11 +242,14 @@ export class DetectorRegistry {
     const rows = await store.listActiveDetectors(this.database.db);
     const signature = rows.map((r) => `${r.id}@${r.version}`).join(',');
     if (signature === this.signature) return;
+    // The engine loads only when there is something to compile: a server with no active
+    // detector starts without it.
+    const compileCustomDetector = rows.length > 0 ? (await dlpEngine()).compileCustomDetector : undefined;
     const compiled: PatternDetector[] = [];
     const errors: { id: string; message: string }[] = [];
     for (const r of rows) {
       try {
-        compiled.push(compileCustomDetector(parseJson<CustomDetectorDefinition>(r.definition)));
+        compiled.push(compileCustomDetector!(parseJson<CustomDetectorDefinition>(r.definition)));
       } catch (err) {
         errors.push({ id: r.id, message: err instanceof Error ? err.message : String(err) });
       }
@@ -278,7 +283,7 @@ export class DetectorRegistry {
       let details: Record<string, unknown> = { from: current.status, to: status };
       if (status === 'active') {
         // Test again now: a stored report could predate a change to the engine or validators.
-        const report = testCustomDetector(parseJson<CustomDetectorDefinition>(current.definition), parseJson<DetectorSamples>(current.samples));
+        const report = (await dlpEngine()).testCustomDetector(parseJson<CustomDetectorDefinition>(current.definition), parseJson<DetectorSamples>(current.samples));
         changes.last_test = JSON.stringify(report);
         details = { ...details, test: testSummary(report) };
         this.expectPasses(report);
