@@ -3,6 +3,10 @@
  * prose) with planted PII and secrets, measures the engine's scan() throughput with the full
  * default detector set on one core, checks every planted value is found, and times ripgrep
  * (`rg`, one thread) searching the same files for the same patterns. Prints JSON.
+ * Beside the engine it times two baselines in the same run: the npm package `@redactpii/node`
+ * (five regexes: card, e-mail, name, phone, SSN) redacting the same chunks, next to our PII-only
+ * set; and the fixed cost of one `scan()` call on a 1 KB text with a few findings, next to one
+ * V8 regex pass and one `Buffer.indexOf` over the same kilobyte.
  *
  *   npx tsx bench/dlp/run.ts [--size MB] [--seed N] [--chunk KB] [--keep] [--no-rg]
  *
@@ -14,6 +18,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redactor } from '@redactpii/node';
 import { scan, defaultDetectors, piiDetectors, secretDetectors, type Finding, type PatternDetector } from '@trellis/dlp';
 import { generateCorpus, type Planted } from './corpus.ts';
 
@@ -82,6 +87,57 @@ for (const path of files) {
 
 const piiMbps = subsetMbps(piiDetectors);
 const secretsMbps = subsetMbps(secretDetectors);
+
+/** `@redactpii/node`'s throughput (all five of its default rules) on the same chunks, in MB/s. */
+function redactpiiMbps(): number {
+  const redactor = new Redactor();
+  let ms = 0;
+  for (const path of files) {
+    const text = readFileSync(path, 'utf8');
+    for (const [, chunk] of chunks(text, chunkKb * 1024)) {
+      const t0 = performance.now();
+      redactor.redact(chunk);
+      ms += performance.now() - t0;
+    }
+  }
+  return bytes / 1048576 / (ms / 1000);
+}
+const redactMbps = redactpiiMbps();
+
+// ---- fixed cost per call --------------------------------------------------------------------
+/** A 1 KB text shaped like the corpus (a log line, a JSON record, prose) holding an e-mail, a
+ *  phone number and an SSN. */
+function smallText(): string {
+  let t = '2024-03-12T04:22:31.123Z INFO [api] req=1a2b3c4d5e6f sent to alice.smith@brightsea.net latency_ms=231 status=200\n'
+    + '{"id":123456789,"ts":1700123456,"user":"bob","event":"order","note":"call +1 415-555-0132 about the invoice","amount":12.5}\n'
+    + 'the quarterly revenue meeting reviewed the vendor contract; ssn 536-22-1234 was on the form.\n';
+  while (t.length < 1024) t += 'the service request for the customer account was updated by the worker after a retry. ';
+  return t.slice(0, 1024);
+}
+
+/** Microseconds per call of `fn`, the median of five rounds of `calls` calls after a warm-up. */
+function microsPerCall(fn: () => unknown, calls: number): number {
+  for (let i = 0; i < calls; i++) fn();
+  const rounds: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    rounds.push(((performance.now() - t0) * 1000) / calls);
+  }
+  return rounds.sort((a, b) => a - b)[2]!;
+}
+
+const small = smallText();
+const smallBuffer = Buffer.from(small);
+const ssnLike = /\b\d{3}-\d{2}-\d{4}\b/g;
+const perCall = {
+  text_bytes: Buffer.byteLength(small),
+  findings: scan(small).length,
+  scan_us: round(microsPerCall(() => scan(small), 20_000)),
+  scan_pii_only_us: round(microsPerCall(() => scan(small, { detectors: piiDetectors }), 20_000)),
+  one_regex_pass_us: round(microsPerCall(() => small.match(ssnLike), 200_000)),
+  buffer_indexof_us: round(microsPerCall(() => smallBuffer.indexOf('password'), 200_000)),
+};
 
 // ---- planted values -------------------------------------------------------------------------
 const byKind: Record<string, { planted: number; found: number; right_rule?: number }> = {};
@@ -184,6 +240,8 @@ const report = {
     detectors: defaultDetectors.length, chunk_kb: chunkKb, seconds: round(scanMs / 1000), mb_per_s: round(engineMbps), findings: findingCount,
     mb_per_s_pii_only: round(piiMbps), mb_per_s_secrets_only: round(secretsMbps),
   },
+  redactpii: { package: '@redactpii/node', rules: 5, mb_per_s: round(redactMbps), ratio_pii_only_over_redactpii: round(piiMbps / redactMbps) },
+  per_call_1kb: { ...perCall, ratio_scan_over_regex_pass: round(perCall.scan_us / perCall.one_regex_pass_us) },
   planted: { total: planted.length, found: foundTotal, found_pct: round((foundTotal / Math.max(1, planted.length)) * 100), by_kind: byKind, missed_examples: missed.slice(0, 10).map((m) => `${m.kind}: ${m.value}`) },
   rg: rgResult,
   ratio_engine_over_rg: rgResult && 'mb_per_s' in rgResult ? round(engineMbps / rgResult.mb_per_s) : null,
@@ -192,4 +250,6 @@ console.log(JSON.stringify(report, null, 2));
 console.error(`planted found: ${foundTotal}/${planted.length}`);
 console.error(`MB/s: full ${round(engineMbps)}, PII only ${round(piiMbps)}, secrets only ${round(secretsMbps)}` +
   (rgResult && 'mb_per_s' in rgResult ? `, rg ${rgResult.mb_per_s}, engine/rg ${round(engineMbps / rgResult.mb_per_s)}` : ''));
+console.error(`PII only ${round(piiMbps)} MB/s vs @redactpii/node ${round(redactMbps)} MB/s: ratio ${round(piiMbps / redactMbps)}`);
+console.error(`1 KB scan(): ${perCall.scan_us} µs per call (PII only ${perCall.scan_pii_only_us}); one regex pass ${perCall.one_regex_pass_us} µs, Buffer.indexOf ${perCall.buffer_indexof_us} µs`);
 if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@
  * (text-bytes.ts) and are kept in typed arrays; only `pattern` anchors run a regex (or, where
  * one is given, a hand-written `find` scan that returns the regex's matches faster).
  */
-import type { DetectorAnchor } from './types.ts';
+import type { AnchorSpans, DetectorAnchor } from './types.ts';
 
 /** Byte classes for the profile pass (see `CLASS`): bit 0 marks a digit, bit 1 a letter or digit,
  *  bit 2 a gap character, so `class & 1` and `(class >> 1) & 1` are the 0/1 flags the pass adds. */
@@ -39,10 +39,12 @@ const MAX_GAP = 3;
 /** Shortest alphanumeric token worth recording (the shortest token anchor any detector uses). */
 const MIN_TOKEN = 9;
 
-/** Candidate spans: candidate `k` is `[starts[k], ends[k])`, in ascending order. */
+/** Candidate spans: candidate `k < count` is `[starts[k], ends[k])`, in ascending order (the
+ *  arrays may be longer than `count`: views of typed arrays would cost an allocation each). */
 export interface Spans {
   starts: ArrayLike<number>;
   ends: ArrayLike<number>;
+  count: number;
 }
 
 /** Digit clusters (see `TextProfile.clusters`), with each one's digit count. */
@@ -51,10 +53,12 @@ export interface Clusters extends Spans {
 }
 
 /** A growable list of offsets. A dense text has tens of thousands of candidates per chunk; typed
- *  buffers keep them out of the garbage collector's way. */
+ *  buffers keep them out of the garbage collector's way. It starts at 16 offsets (64 bytes), the
+ *  largest typed array V8 keeps on its own heap: a bigger one gets a separately allocated backing
+ *  store, which for a 1 KB text costs more than the profile pass itself. */
 class OffsetList {
-  private data = new Int32Array(256);
-  private length = 0;
+  private data = new Int32Array(16);
+  length = 0;
 
   push(value: number): void {
     if (this.length === this.data.length) {
@@ -65,9 +69,9 @@ class OffsetList {
     this.data[this.length++] = value;
   }
 
-  /** The values pushed so far (a view, not a copy). */
-  values(): Int32Array {
-    return this.data.subarray(0, this.length);
+  /** The buffer holding the values pushed so far, in its first `length` entries. */
+  buffer(): Int32Array {
+    return this.data;
   }
 }
 
@@ -196,9 +200,9 @@ export class TextProfile {
     profilePass(this.bytes, Math.max(MIN_TOKEN, this.minToken), digitRuns, tokenStarts, tokenEnds);
     digitRuns.flush();
     this.data = {
-      runs: { starts: digitRuns.runStarts.values(), ends: digitRuns.runEnds.values() },
-      clusters: { starts: digitRuns.clusterStarts.values(), ends: digitRuns.clusterEnds.values(), digits: digitRuns.clusterDigits.values() },
-      tokens: { starts: tokenStarts.values(), ends: tokenEnds.values() },
+      runs: { starts: digitRuns.runStarts.buffer(), ends: digitRuns.runEnds.buffer(), count: digitRuns.runStarts.length },
+      clusters: { starts: digitRuns.clusterStarts.buffer(), ends: digitRuns.clusterEnds.buffer(), digits: digitRuns.clusterDigits.buffer(), count: digitRuns.clusterStarts.length },
+      tokens: { starts: tokenStarts.buffer(), ends: tokenEnds.buffer(), count: tokenStarts.length },
     };
     return this.data;
   }
@@ -209,7 +213,8 @@ export class TextProfile {
     const re = anchor.pattern;
     const cached = this.patternData.get(re);
     if (cached) return cached;
-    const data = anchor.find ? anchor.find(this.text) : regexSpans(re, this.text);
+    const found = anchor.find ? anchor.find(this.text) : regexSpans(re, this.text);
+    const data = { starts: found.starts, ends: found.ends, count: found.starts.length };
     this.patternData.set(re, data);
     return data;
   }
@@ -218,12 +223,15 @@ export class TextProfile {
    *  `[starts[k], ends[k])` when its size (`sizes[k]`, else its length) is within `lo..hi`. */
   source(anchor: DetectorAnchor): Spans & { sizes: ArrayLike<number> | null; lo: number; hi: number } {
     if (anchor.kind === 'digits') {
-      const { starts, ends, digits } = this.clusters();
-      return { starts, ends, sizes: digits, lo: anchor.minDigits, hi: Infinity };
+      const { starts, ends, digits, count } = this.clusters();
+      return { starts, ends, count, sizes: digits, lo: anchor.minDigits, hi: Infinity };
     }
-    if (anchor.kind === 'pattern') return { ...this.matches(anchor), sizes: null, lo: 0, hi: Infinity };
-    const { starts, ends } = anchor.kind === 'run' ? this.runs() : this.tokens();
-    return { starts, ends, sizes: null, lo: anchor.minLength, hi: anchor.maxLength };
+    if (anchor.kind === 'pattern') {
+      const { starts, ends, count } = this.matches(anchor);
+      return { starts, ends, count, sizes: null, lo: 0, hi: Infinity };
+    }
+    const { starts, ends, count } = anchor.kind === 'run' ? this.runs() : this.tokens();
+    return { starts, ends, count, sizes: null, lo: anchor.minLength, hi: anchor.maxLength };
   }
 
   /** The candidates of `anchor` as a flat list of spans `[s0, e0, s1, e1, …]` in ascending order,
@@ -235,9 +243,9 @@ export class TextProfile {
       if (cached.spans !== null) return cached.spans.length / 2 > limit ? null : cached.spans;
       if (limit <= cached.limit) return null;
     }
-    const { starts, ends, sizes, lo, hi } = this.source(anchor);
+    const { starts, ends, count, sizes, lo, hi } = this.source(anchor);
     let spans: number[] | null = [];
-    for (let k = 0; k < starts.length; k++) {
+    for (let k = 0; k < count; k++) {
       const size = sizes !== null ? sizes[k]! : ends[k]! - starts[k]!;
       if (size < lo || size > hi) continue;
       if (spans.length >= 2 * limit) {
@@ -266,7 +274,7 @@ export class TextProfile {
 }
 
 /** Spans of every match of global regex `re` in `text`. */
-function regexSpans(re: RegExp, text: string): Spans {
+function regexSpans(re: RegExp, text: string): AnchorSpans {
   const starts: number[] = [];
   const ends: number[] = [];
   re.lastIndex = 0;

@@ -47,6 +47,10 @@ const EDGE = 16;
 /** Below this average spacing between windows one whole-text pass is cheaper than many short
  *  ones (each window costs a slice and a regex entry). */
 const MIN_WINDOW_SPACING = 2048;
+/** A short text may have this many windows whatever its length: a whole-text pass still costs a
+ *  regex entry per character position, where a window costs a slice and one entry (~30-40 ns),
+ *  so for the 1 KB texts of an API call a few windows beat one pass over the whole text. */
+const MIN_WINDOWS = 16;
 
 interface CompiledSet {
   detectors: PatternDetector[];
@@ -64,13 +68,15 @@ interface CompiledSet {
   /** keyword index → weak detectors (see `maxConfidence`) that one of their context words wakes */
   contextOwners: number[][];
   triggerChars: string[];
+  /** detector index → indexes into `triggerChars` of its trigger's `anyOf` characters, or null */
+  triggerOf: Array<number[] | null>;
   maxDigits: number;
   /** detector index → keyword indexes of the words of its context words, for anchored detectors
    *  whose weak candidates need a context word nearby (see `anchorConfidence`); else null */
   gateWords: Array<number[] | null>;
   /** detector index → keyword indexes of the longest word of each of its context words: a context
    *  word can be near a match only if its longest word occurs somewhere in the text (see
-   *  `contextMayOccur`); empty for detectors without context words */
+   *  `contextKeyEnds`); empty for detectors without context words */
   contextKeys: number[][];
   /** detector index → bytes its matches may contain (regex-alphabet.ts), for anchored detectors;
    *  null when any byte may (such a detector always runs over the whole text) */
@@ -131,6 +137,7 @@ export function compileDetectorSet(detectors: PatternDetector[]): CompiledSet {
     keywordsOf: detectors.map((d) => [...new Set(d.keywords.map((kw) => keywordIndex.get(kw.toLowerCase())!))]),
     keywordLength: keywords.map((k) => k.length),
     before, after, ungated, triggerChars: [...chars], maxDigits,
+    triggerOf: detectors.map((d) => (d.trigger?.anyOf !== undefined ? [...new Set(d.trigger.anyOf)].map((c) => [...chars].indexOf(c)) : null)),
     minRun: detectors.reduce((m, d) => (d.anchor?.kind === 'run' ? Math.min(m, d.anchor.minLength) : m), 2 ** 30),
     minToken: detectors.reduce((m, d) => (d.anchor?.kind === 'token' ? Math.min(m, d.anchor.minLength) : m), 2 ** 30),
     gateWords: gateParts.map((parts) => (parts ? parts.map((k) => keywordIndex.get(k)!) : null)),
@@ -149,12 +156,40 @@ function contextKeyWords(d: PatternDetector): string[] {
 }
 
 /**
- * Whether one of detector `i`'s context words can occur in the text at all: each needs its
- * longest word, and the keyword pass reports every word that JavaScript's lower-casing in
- * context.ts could find (see keywords.ts). When none can, the per-match context check is skipped.
+ * Where detector `i`'s context words can occur: each needs its longest word, and the keyword pass
+ * reports every word that JavaScript's lower-casing in context.ts could find (see keywords.ts).
+ * Returns the end offsets of those longest words (one ascending list per word that occurs), or
+ * null when none occurs, and the per-match context check is skipped.
  */
-function contextMayOccur(set: CompiledSet, i: number, hits: ReadonlyArray<number[] | undefined>): boolean {
-  for (const k of set.contextKeys[i]!) if (hits[k] !== undefined) return true;
+export function contextKeyEnds(set: CompiledSet, i: number, hits: ReadonlyArray<number[] | undefined>): number[][] | null {
+  let lists: number[][] | null = null;
+  for (const k of set.contextKeys[i]!) {
+    const list = hits[k];
+    if (list !== undefined) (lists ??= []).push(list);
+  }
+  return lists;
+}
+
+/**
+ * Whether a context word can be near the match `[start, end)`: `hasContext` looks at most
+ * CONTEXT_BEFORE characters before it and CONTEXT_AFTER after it, and a context word found there
+ * holds its longest word, which then ends inside that stretch. One binary search per word replaces
+ * a walk over the stretch for every context word of the detector.
+ */
+export function contextNear(keyEnds: readonly number[][], start: number, end: number): boolean {
+  const lo = start - CONTEXT_BEFORE;
+  const hi = end + CONTEXT_AFTER;
+  for (const ends of keyEnds) {
+    // the first end offset after lo
+    let a = 0;
+    let b = ends.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (ends[mid]! <= lo) a = mid + 1;
+      else b = mid;
+    }
+    if (a < ends.length && ends[a]! <= hi) return true;
+  }
   return false;
 }
 
@@ -174,26 +209,41 @@ function countDigits(bytes: Uint8Array, cap: number): number {
   return n;
 }
 
-/** Which detectors may fire on this text (prefilter), as indexes into the set. */
+/** Which detectors may fire on this text (prefilter), as indexes into the set, ascending. Called
+ *  once per scan, so it builds no sets or closures: marks in one byte array per call. */
 function selectDetectors(set: CompiledSet, text: string, bytes: Uint8Array, hits: ReadonlyArray<number[] | undefined>, minConfidence: number): number[] {
-  const selected = new Set<number>();
-  const woken = new Set<number>();
+  const n = set.detectors.length;
+  // bit 0: selected; bit 1: woken by a context word (see `maxConfidence`)
+  const marks = new Uint8Array(n);
   for (let k = 0; k < hits.length; k++) {
     if (hits[k] === undefined) continue;
-    for (const i of set.owners[k]!) selected.add(i);
-    for (const i of set.contextOwners[k]!) woken.add(i);
+    for (const i of set.owners[k]!) marks[i]! |= 1;
+    for (const i of set.contextOwners[k]!) marks[i]! |= 2;
   }
-  const present = new Set(set.triggerChars.filter((c) => text.includes(c)));
+  // which trigger characters occur: -1 not yet known, else 0 / 1
+  const present = new Int8Array(set.triggerChars.length).fill(-1);
   const digits = countDigits(bytes, set.maxDigits);
   for (const i of set.ungated) {
     const d = set.detectors[i]!;
-    if (d.maxConfidence !== undefined && d.maxConfidence < minConfidence && !woken.has(i)) continue;
-    const t = d.trigger;
-    if (t?.minDigits !== undefined && digits < t.minDigits) continue;
-    if (t?.anyOf !== undefined && ![...t.anyOf].some((c) => present.has(c))) continue;
-    selected.add(i);
+    if (d.maxConfidence !== undefined && d.maxConfidence < minConfidence && (marks[i]! & 2) === 0) continue;
+    if (d.trigger?.minDigits !== undefined && digits < d.trigger.minDigits) continue;
+    const anyOf = set.triggerOf[i];
+    if (anyOf !== null && !anyPresent(set.triggerChars, anyOf, present, text)) continue;
+    marks[i]! |= 1;
   }
-  return [...selected].sort((a, b) => a - b);
+  const selected: number[] = [];
+  for (let i = 0; i < n; i++) if ((marks[i]! & 1) !== 0) selected.push(i);
+  return selected;
+}
+
+/** Whether one of the trigger characters `which` occurs in the text; `present` caches each
+ *  character's answer for the rest of the scan. */
+function anyPresent(chars: readonly string[], which: readonly number[], present: Int8Array, text: string): boolean {
+  for (const c of which) {
+    if (present[c] === -1) present[c] = text.includes(chars[c]!) ? 1 : 0;
+    if (present[c] === 1) return true;
+  }
+  return false;
 }
 
 /** Regions `[a0, b0, a1, b1, …]` around the occurrences of detector `i`'s keywords. */
@@ -238,12 +288,12 @@ function gatedRegions(set: CompiledSet, i: number, text: string, profile: TextPr
   if (!filter && fixed !== null && round(fixed) >= minConfidence) return profile.regions(anchor, limit);
   const gateWords = set.gateWords[i];
   const ends = gateWords ? contextEnds(gateWords, hits) : [];
-  const { starts, ends: candidateEnds, sizes, lo: minSize, hi: maxSize } = profile.source(anchor);
+  const { starts, ends: candidateEnds, count, sizes, lo: minSize, hi: maxSize } = profile.source(anchor);
   const kept: number[] = [];
   const reachBefore = anchor.before + CONTEXT_BEFORE;
   const reachAfter = anchor.after + CONTEXT_AFTER;
   let p = 0;
-  for (let k = 0; k < starts.length; k++) {
+  for (let k = 0; k < count; k++) {
     const s = starts[k]!;
     const e = candidateEnds[k]!;
     const size = sizes !== null ? sizes[k]! : e - s;
@@ -312,7 +362,7 @@ function stickyOf(re: RegExp): RegExp {
 }
 
 /** Runs `d` over the regions `[a0, b0, a1, b1, …]` (ascending, disjoint) of `text`. */
-function runDetector(d: PatternDetector, text: string, regions: readonly number[], out: Finding[], aside: Finding[] | null, context: boolean): void {
+function runDetector(d: PatternDetector, text: string, regions: readonly number[], out: Finding[], aside: Finding[] | null, context: readonly number[][] | null): void {
   const re = d.pattern;
   let pos = 0;
   for (let r = 0; r < regions.length; r += 2) {
@@ -348,10 +398,11 @@ function runDetector(d: PatternDetector, text: string, regions: readonly number[
 }
 
 /** Turns one regex match into a finding (or none); returns where to resume when `trim` cut the
- *  match short and the rest must be scanned again, else -1. `context`: whether one of the
- *  detector's context words may occur in the text (`contextMayOccur`). A documented test value
- *  goes to `aside` when that is given (test values not wanted), else into `out`. */
-function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: Finding[], aside: Finding[] | null, context: boolean): number {
+ *  match short and the rest must be scanned again, else -1. `context`: where the longest words of
+ *  the detector's context words occur in the text (`contextKeyEnds`), null when nowhere. A
+ *  documented test value goes to `aside` when that is given (test values not wanted), else into
+ *  `out`. */
+function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: Finding[], aside: Finding[] | null, context: readonly number[][] | null): number {
   let value = d.group !== undefined ? m[d.group] : m[0];
   if (value === undefined || value.length === 0) return -1;
   let rescan = -1;
@@ -374,7 +425,7 @@ function handleMatch(d: PatternDetector, text: string, m: RegExpExecArray, out: 
   }
   if (d.minEntropy !== undefined && shannonEntropy(value) < d.minEntropy) return rescan;
   const end = start + value.length;
-  if (context && hasContext(text, start, end, d.context!)) confidence = boosted(confidence, d.contextConfidence);
+  if (context !== null && contextNear(context, start, end) && hasContext(text, start, end, d.context!)) confidence = boosted(confidence, d.contextConfidence);
   const finding: Finding = { entity: d.entity, start, end, confidence: round(confidence), detector: d.id, kind: d.kind };
   if (d.tag !== undefined) finding.tag = d.tag;
   if (d.kind === 'secret') finding.rule = d.id;
@@ -455,7 +506,7 @@ function scanText(text: string, bytes: Uint8Array, options: ScanOptions, wholeTe
     const d = set.detectors[i]!;
     if (wanted && !wanted.has(d.entity)) continue;
     const regions = wholeText ? everything : (regionsFor(ctx, i) ?? everything);
-    runDetector(d, text, regions, raw, aside, contextMayOccur(set, i, hits));
+    runDetector(d, text, regions, raw, aside, contextKeyEnds(set, i, hits));
   }
   const found = resolveOverlaps(raw.filter((f) => f.confidence >= minConfidence));
   if (aside && aside.length > 0 && options.onTestValue) {
@@ -482,7 +533,7 @@ function regionsFor(ctx: RegionContext, i: number): number[] | null {
   const { set, text } = ctx;
   const d = set.detectors[i]!;
   /** More windows than this (dense candidates) and one whole-text pass is cheaper. */
-  const maxWindows = Math.floor(text.length / MIN_WINDOW_SPACING);
+  const maxWindows = Math.max(MIN_WINDOWS, Math.floor(text.length / MIN_WINDOW_SPACING));
   let regions: number[] | null = null;
   if (d.keywords.length > 0) {
     regions = keywordRegions(set, i, ctx.hits, text.length);

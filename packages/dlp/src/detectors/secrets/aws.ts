@@ -7,7 +7,7 @@
  * base64 of a presigned `bedrock.amazonaws.com` URL (short-lived).
  */
 import type { PatternDetector } from '../../types.ts';
-import { UUID, keyedSecret, prefixedToken } from './util.ts';
+import { TAIL_WINDOW, UUID, keyedSecret, prefixedToken } from './util.ts';
 
 const TAG = 'secret.aws';
 
@@ -25,9 +25,10 @@ export const awsDetectors: PatternDetector[] = [
     description: 'AWS secret access key next to its conventional name',
   }),
   keyedSecret({
-    id: 'aws-session-token', tag: TAG, keywords: ['session_token', 'sessiontoken', 'x-amz-security-token', 'security_token'],
+    // every spelling of the names, so the keyword window around them holds every match
+    id: 'aws-session-token', tag: TAG, keywords: ['session_token', 'session-token', 'session.token', 'sessiontoken', 'security_token', 'security-token', 'security.token', 'securitytoken'],
     names: String.raw`aws[_.-]?session[_.-]?token|sessiontoken|x-amz-security-token|aws[_.-]?security[_.-]?token`,
-    value: '[A-Za-z0-9/+]{100,}={0,2}', minEntropy: 4.5, baseConfidence: 0.85,
+    value: '[A-Za-z0-9/+]{100,}={0,2}', minEntropy: 4.5, baseConfidence: 0.85, window: TAIL_WINDOW,
     description: 'AWS STS session token',
   }),
   prefixedToken({
@@ -42,6 +43,6 @@ export const awsDetectors: PatternDetector[] = [
   prefixedToken({
     id: 'aws-amazon-bedrock-api-key-short-lived', tag: TAG, keywords: ['bedrock-api-key-'],
     token: 'bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{40,}={0,2}', boundary: 'delim', fixedPrefix: 44,
-    minEntropy: 4, description: 'Amazon Bedrock short-lived API key (base64 presigned URL)',
+    minEntropy: 4, window: TAIL_WINDOW, description: 'Amazon Bedrock short-lived API key (base64 presigned URL)',
   }),
 ];

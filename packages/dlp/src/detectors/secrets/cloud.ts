@@ -7,7 +7,7 @@
  * ClickHouse Cloud (`4b1d`), Supabase (`sbp_`), Render (`rnd_`), Netlify, Fastly, Linode, Vercel.
  */
 import type { PatternDetector } from '../../types.ts';
-import { UUID, keyedSecret, prefixedToken } from './util.ts';
+import { TAIL_WINDOW, UUID, keyedSecret, prefixedToken } from './util.ts';
 
 const TAG = 'secret.cloud';
 
@@ -20,7 +20,7 @@ export const cloudDetectors: PatternDetector[] = [
   prefixedToken({
     id: 'flyio-access-token', tag: TAG, keywords: ['fo1_', 'fm1', 'fm2_'], boundary: 'delim', minEntropy: 4,
     token: '(?:fo1_[\\w-]{43}|fm1[ar]_[a-zA-Z0-9+/]{100,}={0,3}|fm2_[a-zA-Z0-9+/]{100,}={0,3})',
-    fixedPrefix: /^(?:fo1|fm1[ar]|fm2)_/, description: 'Fly.io API or macaroon token',
+    fixedPrefix: /^(?:fo1|fm1[ar]|fm2)_/, window: TAIL_WINDOW, description: 'Fly.io API or macaroon token',
   }),
   keyedSecret({ id: 'netlify-access-token', tag: TAG, keywords: ['netlify'], names: 'netlify', value: '[a-z0-9=_-]{40,46}', minEntropy: 3, description: 'Netlify access token' }),
   keyedSecret({ id: 'cloudflare-api-key', tag: 'secret.cloudflare', keywords: ['cloudflare'], names: 'cloudflare', value: '[a-z0-9_-]{40}', minEntropy: 3, description: 'Cloudflare API token' }),

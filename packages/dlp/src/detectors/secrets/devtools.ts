@@ -10,7 +10,7 @@
  * `fio-u-`, SettleMint `sm_*_`, Defined Networking `dnkey-`, Authress access keys.
  */
 import type { PatternDetector } from '../../types.ts';
-import { hasValidBase62Crc, isPlaceholder, keyedSecret, prefixedToken } from './util.ts';
+import { TAIL_WINDOW, hasValidBase62Crc, isPlaceholder, keyedSecret, prefixedToken } from './util.ts';
 
 const TAG = 'secret.devtools';
 
@@ -89,7 +89,7 @@ export const devtoolsDetectors: PatternDetector[] = [
   }),
   prefixedToken({
     id: '1password-service-account-token', tag: 'secret.1password', keywords: ['ops_'], token: 'ops_eyJ[a-zA-Z0-9+/]{250,}={0,3}',
-    boundary: 'delim', fixedPrefix: 4, minEntropy: 4, description: '1Password service account token',
+    boundary: 'delim', fixedPrefix: 4, minEntropy: 4, window: TAIL_WINDOW, description: '1Password service account token',
   }),
   prefixedToken({ id: 'linear-api-key', tag: TAG, keywords: ['lin_api_'], token: 'lin_api_[a-zA-Z0-9]{40}', fixedPrefix: 8, minEntropy: 2, description: 'Linear personal API key' }),
   prefixedToken({ id: 'linear-oauth-token', tag: TAG, keywords: ['lin_oauth_'], token: 'lin_oauth_[a-f0-9]{64}', fixedPrefix: 10, minEntropy: 3, description: 'Linear OAuth access token' }),

@@ -9,7 +9,7 @@
  */
 import type { PatternDetector } from '../../types.ts';
 import { shannonEntropy } from '../../validators/entropy.ts';
-import { isGenericPlaceholder } from './util.ts';
+import { TAIL_WINDOW, isGenericPlaceholder } from './util.ts';
 
 const TAG = 'secret.generic';
 
@@ -80,7 +80,7 @@ export const genericDetectors: PatternDetector[] = [
   {
     id: 'http-bearer-token', entity: 'SECRET', kind: 'secret', tag: TAG, keywords: ['bearer'],
     pattern: /\b[Bb]earer[ \t]{1,3}([A-Za-z0-9._~+/-]{20,}={0,2})(?:[^A-Za-z0-9._~+/=-]|$)/g,
-    group: 1, baseConfidence: 0.8, minEntropy: 3.5,
+    group: 1, baseConfidence: 0.8, minEntropy: 3.5, window: TAIL_WINDOW,
     validate: (v) => /[0-9]/.test(v) && /[A-Za-z]/.test(v),
     isTestValue: isGenericPlaceholder,
     description: 'Bearer token in an HTTP Authorization header',

@@ -6,7 +6,7 @@
  * of `eyJ`), as happens in Kubernetes secrets and config blobs.
  */
 import type { PatternDetector } from '../../types.ts';
-import { isPlaceholder } from './util.ts';
+import { BLOCK_REACH, TAIL_WINDOW, isPlaceholder } from './util.ts';
 
 const TAG = 'secret.jwt';
 
@@ -52,6 +52,8 @@ export const jwtDetectors: PatternDetector[] = [
     // Starts after a non-base64url character (no look-behind in RE2): each run is tried once.
     pattern: /(?:^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_\\/-]*={0,2})/g,
     group: 1, baseConfidence: 0.9, minEntropy: 3,
+    // the second dot ends a payload of any length
+    window: { before: TAIL_WINDOW.before, after: BLOCK_REACH },
     validate: (v) => jwtHeaderConfidence(v),
     isTestValue: isSampleJwt,
     description: 'JSON Web Token',
@@ -59,7 +61,7 @@ export const jwtDetectors: PatternDetector[] = [
   {
     id: 'jwt-base64', entity: 'SECRET', kind: 'secret', tag: TAG, keywords: ['zxlk'],
     pattern: /(?:^|[^A-Za-z0-9+/_-])(ZXlK[A-Za-z0-9+/_-]{40,}={0,2})/g,
-    group: 1, baseConfidence: 0.85, minEntropy: 2,
+    group: 1, baseConfidence: 0.85, minEntropy: 2, window: TAIL_WINDOW,
     validate: (v) => {
       const inner = decodeBase64(v.length % 4 === 0 ? v : v.slice(0, v.length - (v.length % 4)));
       const head = inner.slice(0, inner.indexOf('.') > 0 ? inner.indexOf('.') : inner.length);

@@ -4,7 +4,7 @@
  * (`{{ .Values.x }}`) are test values. The manifest may list `data:` before or after `kind:`.
  */
 import type { PatternDetector } from '../../types.ts';
-import { isPlaceholder } from './util.ts';
+import { BLOCK_REACH, TAIL_WINDOW, isPlaceholder } from './util.ts';
 
 const TAG = 'secret.kubernetes';
 
@@ -62,12 +62,16 @@ export const kubernetesDetectors: PatternDetector[] = [
     id: 'kubernetes-secret-yaml', entity: 'SECRET', kind: 'secret', tag: TAG, keywords: ['secret'],
     pattern: new RegExp(String.raw`\bkind:[ \t]*["']?[Ss]ecret["']?[\s\S]{0,300}?${DATA_ENTRY}`, 'g'),
     group: 1, baseConfidence: 0.8, minEntropy: 2, isTestValue: decodedPlaceholder,
+    // up to 300 characters, then the data entry's bounded head; its value is the unbounded tail
+    window: { before: TAIL_WINDOW.before, after: 1024 },
     description: 'Value in the data map of a Kubernetes Secret manifest',
   },
   {
     id: 'kubernetes-secret-yaml--data-first', entity: 'SECRET', kind: 'secret', tag: TAG, keywords: ['secret'],
     pattern: new RegExp(String.raw`${DATA_ENTRY}[\s\S]{0,1000}?\bkind:[ \t]*["']?[Ss]ecret["']?\s`, 'g'),
     group: 1, baseConfidence: 0.8, minEntropy: 2, isTestValue: decodedPlaceholder,
+    // the keyword ends the match: the data value (any length) and 1000 characters come before it
+    window: { before: BLOCK_REACH, after: TAIL_WINDOW.before },
     description: 'Value in the data map of a Kubernetes Secret manifest (data listed before kind)',
   },
 ];

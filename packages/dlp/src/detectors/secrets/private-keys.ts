@@ -7,7 +7,7 @@
  * The body class excludes `-`, so each BEGIN line is examined once: linear on any input.
  */
 import type { PatternDetector } from '../../types.ts';
-import { isPlaceholder } from './util.ts';
+import { BLOCK_REACH, TAIL_WINDOW, isPlaceholder } from './util.ts';
 
 const TAG = 'secret.private-key';
 
@@ -30,12 +30,15 @@ export const privateKeyDetectors: PatternDetector[] = [
       'g',
     ),
     group: 1, baseConfidence: 0.95, minEntropy: 3.5, isTestValue: pemPlaceholder,
+    // the END line follows a body of any length
+    window: { before: TAIL_WINDOW.before, after: BLOCK_REACH },
     description: 'PEM or OpenPGP private key block',
   },
   {
     id: 'putty-private-key', entity: 'SECRET', kind: 'secret', tag: TAG, keywords: ['putty-user-key-file-'],
     pattern: /PuTTY-User-Key-File-[23]: [\w-]{3,40}\r?\nEncryption: [\w-]{3,20}\r?\nComment: [^\n]{0,200}\r?\nPublic-Lines: \d{1,3}\r?\n[A-Za-z0-9+/=\r\n]{20,}[\s\S]{0,400}?Private-Lines: \d{1,3}\r?\n([A-Za-z0-9+/=\r\n]{20,})/g,
     group: 1, baseConfidence: 0.95, isTestValue: pemPlaceholder,
+    window: { before: TAIL_WINDOW.before, after: BLOCK_REACH },
     description: 'PuTTY private key file (.ppk)',
   },
 ];

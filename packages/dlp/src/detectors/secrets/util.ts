@@ -7,7 +7,7 @@
  * Every pattern built here avoids look-around and back-references so it runs on V8 and on RE2
  * alike, and uses bounded repetition so a hostile input cannot make a match attempt run away.
  */
-import type { PatternDetector } from '../../types.ts';
+import type { DetectorWindow, PatternDetector } from '../../types.ts';
 
 /** Words that only occur in documentation, samples and templates, never in generated secrets
  *  (a random base62 string of 40 characters contains one of these with negligible probability). */
@@ -148,6 +148,19 @@ export const VALUE_END = String.raw`(?:[\x60'"\s;,)}\]<>&|]|\\[nrt]|$)`;
  *  (call arguments), `>` (XML), with optional quotes and spaces on either side. */
 export const ASSIGN = String.raw`[ \t\w.-]{0,20}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|\.=|,)[\x60'"\s=]{0,5}`;
 
+/**
+ * The keyword window of a token whose only unbounded part is its tail (`[A-Za-z0-9+/]{100,}` then
+ * an optional end): the engine re-runs on the whole text any match that reaches the end of its
+ * window (scan.ts, EDGE), so the window need only hold the keyword and the token's bounded head,
+ * and the rule runs around its keywords instead of over the whole text.
+ */
+export const TAIL_WINDOW: DetectorWindow = { before: 256, after: 512 };
+
+/** Room for the unbounded middle of a block (a PEM body, a JWT payload, a Secret's data value)
+ *  between a keyword and a part the match cannot do without: a block longer than this is not
+ *  reported, where a whole-text run would report it. 64 KB holds any key or token in use. */
+export const BLOCK_REACH = 65536;
+
 export interface SecretSpec {
   id: string;
   description: string;
@@ -162,6 +175,8 @@ export interface SecretSpec {
   validate?: (value: string) => boolean | number;
   /** Override the placeholder test (default: `isPlaceholder` on the value minus `fixedPrefix`). */
   isTestValue?: (value: string) => boolean;
+  /** Window around a keyword, for an unbounded token (see `PatternDetector.window`). */
+  window?: DetectorWindow;
 }
 
 function bodyOf(value: string, prefix: number | RegExp): string {
@@ -206,6 +221,7 @@ export function prefixedToken(spec: PrefixedSpec): PatternDetector {
     baseConfidence: spec.baseConfidence ?? 0.9,
     ...(spec.minEntropy !== undefined ? { minEntropy: spec.minEntropy } : {}),
     ...(spec.context ? { context: spec.context } : {}),
+    ...(spec.window ? { window: spec.window } : {}),
     validate: validateWithPattern(spec, spec.fixedPrefix ?? 0, spec.baseConfidence ?? 0.9),
     isTestValue: spec.isTestValue ?? ((v) => isPlaceholder(bodyOf(v, spec.fixedPrefix ?? 0))),
     description: spec.description,
@@ -240,6 +256,7 @@ export function keyedSecret(spec: KeyedSpec): PatternDetector {
     baseConfidence: spec.baseConfidence ?? 0.75,
     ...(spec.minEntropy !== undefined ? { minEntropy: spec.minEntropy } : {}),
     ...(spec.context ? { context: spec.context } : {}),
+    ...(spec.window ? { window: spec.window } : {}),
     validate: validateWithPattern(spec, spec.fixedPrefix ?? 0, spec.baseConfidence ?? 0.75),
     isTestValue: spec.isTestValue ?? ((v) => isPlaceholder(bodyOf(v, spec.fixedPrefix ?? 0))),
     description: spec.description,
