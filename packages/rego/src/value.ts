@@ -79,11 +79,14 @@ export class SetValue {
   private cachedKey: string | undefined;
   /** Built by the evaluator as a multi-value rule's document (merges with another such set). */
   structural: boolean;
+  /** The members were added in Rego's order (`sorted` need not sort); see `markInOrder`. */
+  private inOrder: boolean;
 
   constructor(items?: Iterable<Value>) {
     this.map = new Map();
     this.cachedKey = undefined;
     this.structural = false;
+    this.inOrder = false;
     if (items) for (const it of items) this.map.set(valueKey(it), it);
   }
 
@@ -99,12 +102,19 @@ export class SetValue {
   add(v: Value): void {
     this.map.set(valueKey(v), v);
     this.cachedKey = undefined;
+    this.inOrder = false;
   }
 
   /** Mutating add with the member's precomputed `valueKey` (constant set elements). */
   addKeyed(key: string, v: Value): void {
     this.map.set(key, v);
     this.cachedKey = undefined;
+    this.inOrder = false;
+  }
+
+  /** Declare that the members so far were added in Rego's order (a builder that sorted them). */
+  markInOrder(): void {
+    this.inOrder = true;
   }
 
   values(): IterableIterator<Value> {
@@ -124,7 +134,7 @@ export class SetValue {
       out[i++] = x;
       if (typeof x !== 'string') strings = false;
     }
-    if (out.length < 2) return out;
+    if (out.length < 2 || this.inOrder) return out;
     // All strings (the common case: sets of messages, names): UTF-16 order is Rego's order.
     return strings ? out.sort() : out.sort(compare);
   }

@@ -9,7 +9,7 @@
 import { NOT_PLAIN, ObjectValue, SetValue, compare, equals, isObject, readJSONPath, toRegoText, valueKey, type Value } from '../value.ts';
 import { RegoError, type ErrorList } from './errors.ts';
 import type { FnTarget, IBody, IExpr, IQuery, IRule, ITerm, IWith, Slot } from './ir.ts';
-import type { BodyFn, DefPlan, Frame, IterFn, MatchFn, ValFn, VK, K, RuleGroup, RuleTree, TreeNode } from '../eval/types.ts';
+import type { BodyFn, DefPlan, Frame, GroupPlan, IterFn, MatchFn, ValFn, VK, K, RuleGroup, RuleTree, TreeNode } from '../eval/types.ts';
 import type { EvalContext, FnOverride } from '../eval/context.ts';
 import { baseAt, baseWithOverrides, dataWalk, indexFrom, indexValue, iterate, nodeValue, overrideAt, patchValue } from '../eval/refs.ts';
 import { callFunction, groupValue } from '../eval/rules.ts';
@@ -79,6 +79,20 @@ function constantRuleValue(r: IRule): Value | undefined {
   return r.value.v;
 }
 
+/**
+ * The distinct constant elements of a partial set's definitions in Rego order (setting each
+ * definition's `constPos`), when every definition has one and there are at most 30.
+ */
+function constElements(defs: DefPlan[]): GroupPlan['constSet'] {
+  if (defs.length === 0 || defs.length > 30 || defs.some((d) => !d.constElem || d.keys.length > 0)) return undefined;
+  const byKey = new Map<string, Value>();
+  for (const d of defs) byKey.set(d.constElem!.key, d.constElem!.value);
+  const sorted = [...byKey].sort((a, b) => compare(a[1], b[1]));
+  const keys = sorted.map(([k]) => k);
+  for (const d of defs) d.constPos = keys.indexOf(d.constElem!.key);
+  return { values: sorted.map(([, v]) => v), keys };
+}
+
 export class Planner {
   constructor(
     readonly tree: RuleTree,
@@ -101,7 +115,8 @@ export class Planner {
           return true;
         });
       const defaultConst = g.defaultRule ? constantRuleValue(g.defaultRule) : undefined;
-      g.plan = { group: g, defs, default: dflt, defaultConst, index: undefined, earlyExit };
+      const constSet = g.kind === 'set' ? constElements(defs) : undefined;
+      g.plan = { group: g, defs, default: dflt, defaultConst, index: undefined, earlyExit, constSet };
     }
   }
 
@@ -307,7 +322,12 @@ export class Planner {
       paths.push(eq.path);
       keys.push(kv);
     }
-    return paths.length === 0 ? undefined : { index: new JoinIndex(paths), keys };
+    if (paths.length === 0) return undefined;
+    const invariant = exprs.slice(i + 1, i + 1 + paths.length).every((x) => {
+      const eq = elementEquality(x, s)!;
+      return termVars(eq.other, new Set()).size === 0;
+    });
+    return { index: new JoinIndex(paths), keys, invariant };
   }
 
   expr(e: IExpr, bound: Set<Slot>, join?: Join): BodyFn {
@@ -1293,7 +1313,12 @@ function predGroup(tests: Test[], rest: BodyFn | undefined): BodyFn {
 interface Join {
   index: JoinIndex;
   keys: ValFn[];
+  /** The keys read only `input` and constants: one value per input, however often the loop runs. */
+  invariant: boolean;
 }
+
+/** No input seen yet (`undefined` is a possible input). */
+const NO_INPUT: unique symbol = Symbol('no input');
 
 /**
  * `some x in coll` with an equality index: the keys are read once, then only the candidate
@@ -1301,20 +1326,26 @@ interface Join {
  * `with` replacing a function must observe every test).
  */
 function joinLoop(cv: ValFn, s: Slot, join: Join, where: string | undefined): BodyFn {
-  const { index, keys } = join;
+  const { index, keys, invariant } = join;
   const n = keys.length;
   if (n <= 2) {
     const key0 = keys[0]!;
     const key1 = keys[1] ?? key0;
+    // Invariant keys are read once per input (the loop usually runs inside another one).
+    let seen: Value | undefined | typeof NO_INPUT = NO_INPUT;
+    let x0: Value | undefined;
+    let x1: Value | undefined;
     return (c, f, k) => {
       if (where !== undefined) tick(c, where);
       const coll = cv(c, f);
       if (coll === undefined) return false;
       if (c.coverage === undefined && c.fnOverrides === null) {
-        const x0 = key0(c, f);
-        if (x0 === undefined) return false;
-        const x1 = n === 1 ? x0 : key1(c, f);
-        if (x1 === undefined) return false;
+        if (!invariant || c.input !== seen) {
+          x0 = key0(c, f);
+          x1 = n === 1 ? x0 : key1(c, f);
+          seen = invariant ? c.input : NO_INPUT;
+        }
+        if (x0 === undefined || x1 === undefined) return false;
         const hits = index.candidates2(coll, x0, x1);
         if (hits !== undefined) return bindEach(hits as Value[], f, s, k);
       }

@@ -124,6 +124,28 @@ pairs contains [a.id, b.id] if {
     ]);
   });
 
+  it('keys read from input follow `with input` inside the loop', () => {
+    const q = compile({
+      modules: mod(`package t
+inner contains g.n if {
+	some g in data.roles.admin
+	g.action == input.action
+}
+outer contains [g.n, x] if {
+	some g in data.roles.admin
+	g.action == input.action
+	x := count(inner) with input as {"action": "write"}
+}`),
+      data: grants,
+    });
+    expect(thrice(q, 'data.t.outer', { input: { action: 'read' } })).toEqual([
+      [1, 1],
+      [3, 1],
+      [4, 1],
+    ]);
+    expect(thrice(q, 'data.t.inner', { input: { action: 'read' } })).toEqual([1, 3, 4]);
+  });
+
   it('coverage still sees every test, and `with` replacing equality still applies', () => {
     const coverage = new Set<string>();
     const input = { role: 'admin', action: 'write', resource: 'zzz' };

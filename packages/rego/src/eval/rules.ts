@@ -90,8 +90,39 @@ function evalComplete(c: EvalContext, plan: GroupPlan): Value | undefined {
   return result;
 }
 
+/**
+ * A partial set of constant elements (`GroupPlan.constSet`): each definition's body is run for
+ * all its solutions as usual, and the set is built afterwards, already in Rego order.
+ */
+function evalConstSet(c: EvalContext, plan: GroupPlan, cs: NonNullable<GroupPlan['constSet']>): Value | undefined {
+  let solutions = 0;
+  let hits = 0;
+  const count = continuation(() => {
+    c.produced(1);
+    solutions++;
+    return false;
+  });
+  const outer = c.currentRule;
+  const defs = candidates(c, plan);
+  for (let i = 0; i < defs.length; i++) {
+    const d = defs[i]!;
+    c.currentRule = d.rule;
+    const before = solutions;
+    d.body(c, d.nslots === 0 ? NO_SLOTS : new Array(d.nslots), count);
+    if (solutions !== before) hits |= 1 << d.constPos!;
+  }
+  c.currentRule = outer;
+  if (hits === 0 && plan.default) return evalDefValue(c, plan.default, new Array(plan.default.nslots), COMPLETE_CONFLICT);
+  const root = new SetValue();
+  root.structural = true;
+  for (let p = 0; hits !== 0; p++, hits >>>= 1) if (hits & 1) root.addKeyed(cs.keys[p]!, cs.values[p]!);
+  root.markInOrder();
+  return root;
+}
+
 /** Partial set and object rules (including ref heads with variables: nested objects). */
 function evalPartial(c: EvalContext, plan: GroupPlan): Value | undefined {
+  if (plan.constSet) return evalConstSet(c, plan, plan.constSet);
   const isSetKind = plan.group.kind === 'set';
   let root: SetValue | ObjectValue | undefined;
   // `p contains "msg" if …`: the element and its key are known at compile time; one

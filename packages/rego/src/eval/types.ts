@@ -34,6 +34,8 @@ export interface DefPlan {
   elem: ValFn | undefined;
   /** The element is a constant: it and its `valueKey`, computed at compile time. */
   constElem?: { value: Value; key: string };
+  /** With `GroupPlan.constSet`: the place of this definition's element there. */
+  constPos?: number;
   value: ValFn | undefined;
   /** The value is a constant: the first solution decides the definition. */
   constValue: boolean;
@@ -59,6 +61,11 @@ export interface GroupPlan {
   index: IndexPlan | undefined;
   /** Every definition has the same constant value: stop at the first that succeeds. */
   earlyExit: boolean;
+  /**
+   * A partial set whose every definition adds one constant element (`deny contains "msg" if
+   * …`, at most 30 of them): the distinct elements in Rego order, and their `valueKey`s.
+   */
+  constSet: { values: Value[]; keys: string[] } | undefined;
 }
 
 /** The definitions of one rule (all with the same ground head path), and its plan. */
