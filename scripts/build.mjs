@@ -143,7 +143,7 @@ export async function build(root = repoRoot) {
   const started = performance.now();
   // The fingerprint of what is about to be read: a file edited during the build makes it stale.
   const print = fingerprint(root);
-  const { build: esbuild } = await import('esbuild');
+  const { build: esbuild, stop } = await import('esbuild');
   const src = join(root, 'packages/trellis/src');
   const dist = join(root, 'packages/trellis/dist');
   const staging = join(root, 'packages', `.dist-${process.pid}-${Date.now()}`);
@@ -182,6 +182,8 @@ export async function build(root = repoRoot) {
     rmSync(old, { recursive: true, force: true });
   } finally {
     rmSync(staging, { recursive: true, force: true });
+    // esbuild runs as a child process; stop it, or it stays beside the server npm start runs.
+    await stop();
   }
   return { files: all.length, ms: Math.round(performance.now() - started) };
 }

@@ -10,11 +10,12 @@
  *   npx tsx bench/startup/run.ts [--rounds 7] [--via start|bin|npm]
  *
  * --via start (default) runs `node scripts/start.mjs`, what `npm start` runs (the install and
- * build checks, then the built server); `bin` runs packages/trellis/bin/trellis.js serve (built
+ * build checks, then the built server; the build is brought up to date before each round,
+ * untimed, as the first start after a change does once); `bin` runs packages/trellis/bin/trellis.js serve (built
  * JS when fresh, else TypeScript through tsx); `npm` runs `npm start` itself, so the npm process
  * counts too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -140,8 +141,18 @@ interface Sample {
   processes: string[];
 }
 
+/**
+ * Brings the build up to date, untimed: the build is a one-off cost of the first start after a
+ * change, and sources edited while the bench runs would otherwise put a build in some rounds.
+ */
+function buildIfStale(): void {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', "await (await import('./scripts/build.mjs')).ensureBuilt()"], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error('the build failed');
+}
+
 /** Spawns, polls `path` every 5 ms until it answers 200, reads the peak RSS, stops. */
 async function measure(kind: 'trellis' | 'bare'): Promise<Sample> {
+  if (kind === 'trellis' && via !== 'bin') buildIfStale();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'trellis-startup-'));
   const env = { ...process.env, PORT: String(port) };

@@ -4,6 +4,7 @@
 // when that build matches the sources as they are now; otherwise, with no build or after a
 // source changed, it loads the TypeScript sources through tsx's loader, so tests and
 // development need no build step. The check is one stat per source file.
+import module from 'node:module';
 import { isBuildFresh } from '../../../scripts/build.mjs';
 
 let cli = '../src/cli/';
@@ -11,6 +12,9 @@ let ext = '.ts';
 if (isBuildFresh()) {
   cli = '../dist/cli/';
   ext = '.js';
+  // Node 22.1 and later keep V8's compiled code between runs (in the OS temp folder); Node 20
+  // has no such cache and skips this.
+  module.enableCompileCache?.();
 } else {
   const { register } = await import('tsx/esm/api');
   register();
