@@ -47,6 +47,17 @@ for (const tdb of testDatabases) {
       expect((await audit.verify()).ok).toBe(true);
     });
 
+    it('records events of one event-loop turn in one transaction, each resolved once committed', async () => {
+      const before = (await audit.head()).seq;
+      const units = database.sqliteStats?.units;
+      const recorded = await Promise.all(Array.from({ length: 60 }, (_, i) => audit.record(input(1000 + i))));
+      expect(new Set(recorded.map((r) => r.uid)).size).toBe(60);
+      if (units !== undefined) expect(database.sqliteStats!.units - units).toBe(1);
+      const events = await audit.list({ after: before, limit: 100 });
+      expect(events.map((e) => e.event.metadata.uid)).toEqual(recorded.map((r) => r.uid));
+      expect((await audit.verify()).ok).toBe(true);
+    });
+
     it('keeps the chain correct under many concurrent writers', async () => {
       const before = (await audit.head()).seq;
       await Promise.all(Array.from({ length: 40 }, (_, i) => database.db.transaction().execute((tx) => audit.appendMany(tx, [input(i), input(i + 100)]))));

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Kysely, sql, type Generated } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Database } from './database.ts';
+import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
 
 // The tests' own table, outside Trellis' schema: the driver is what is under test.
 interface Scratch {
@@ -144,5 +146,91 @@ describe('SQLite driver: group commit and statement cache', () => {
     for await (const row of db.selectFrom('items').select('label').orderBy('label').stream()) streamed.push(row.label);
     expect(streamed).toEqual(['p', 'q', 'r']);
     expect(await labels()).toEqual(['p', 'q', 'r']);
+  });
+});
+
+describe('SQLite driver: acknowledged only once the WAL is synced', () => {
+  interface Row {
+    items: { id: Generated<number>; label: string };
+  }
+  let dir: string;
+  let conn: BetterSqlite3.Database;
+  let db: Kysely<Row>;
+  let syncs: { resolve(): void; reject(err: Error): void }[];
+  let dialect: GroupCommitSqliteDialect;
+  let manual: boolean;
+
+  beforeEach(async () => {
+    manual = true;
+    dir = mkdtempSync(join(tmpdir(), 'trellis-sqlite-sync-'));
+    conn = new BetterSqlite3(join(dir, 'x.db'));
+    conn.pragma('journal_mode = WAL');
+    conn.pragma('synchronous = NORMAL');
+    syncs = [];
+    // A sync the test completes by hand.
+    dialect = new GroupCommitSqliteDialect(conn, () => (manual ? new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })) : Promise.resolve()));
+    db = new Kysely<Row>({ dialect });
+    conn.exec('create table items (id integer primary key, label text not null)');
+  });
+
+  afterEach(async () => {
+    manual = false;
+    for (const s of syncs) s.resolve();
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const settled = async <T>(p: Promise<T>): Promise<'pending' | 'fulfilled' | 'rejected'> => {
+    const state = await Promise.race([p.then(() => 'fulfilled' as const, () => 'rejected' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), 30))]);
+    return state;
+  };
+
+  it('a commit resolves after the sync that follows it, not before', async () => {
+    const write = db.transaction().execute((tx) => tx.insertInto('items').values({ label: 'a' }).execute());
+    expect(await settled(write)).toBe('pending');
+    expect(syncs).toHaveLength(1);
+    // Committed (visible) already, but not acknowledged.
+    expect(conn.prepare('select count(*) n from items').get()).toEqual({ n: 1 });
+    syncs[0]!.resolve();
+    expect(await settled(write)).toBe('fulfilled');
+  });
+
+  it('commits made while a sync is in flight wait for the next one, and share it', async () => {
+    const first = db.transaction().execute((tx) => tx.insertInto('items').values({ label: 'a' }).execute());
+    await settled(first);
+    const later = [0, 1, 2].map((i) => new Promise((resolve, reject) => setTimeout(() => db.transaction().execute((tx) => tx.insertInto('items').values({ label: `b${i}` }).execute()).then(resolve, reject), i * 5)));
+    await new Promise((r) => setTimeout(r, 40));
+    expect(syncs).toHaveLength(1);
+    syncs[0]!.resolve();
+    expect(await settled(first)).toBe('fulfilled');
+    await new Promise((r) => setTimeout(r, 10));
+    // One more sync covers all three later commits.
+    expect(syncs).toHaveLength(2);
+    expect(await settled(Promise.all(later))).toBe('pending');
+    syncs[1]!.resolve();
+    expect(await settled(Promise.all(later))).toBe('fulfilled');
+    expect(dialect.stats.syncs).toBe(2);
+  });
+
+  it('a failed sync fails the commits that waited for it', async () => {
+    const write = db.transaction().execute((tx) => tx.insertInto('items').values({ label: 'a' }).execute());
+    await settled(write);
+    syncs[0]!.reject(new Error('EIO'));
+    await expect(write).rejects.toThrow('EIO');
+    // The next commit gets a sync of its own.
+    const next = db.transaction().execute((tx) => tx.insertInto('items').values({ label: 'b' }).execute());
+    await settled(next);
+    syncs[1]!.resolve();
+    expect(await settled(next)).toBe('fulfilled');
+  });
+
+  it('a write outside a transaction is acknowledged after its sync too', async () => {
+    const write = db.insertInto('items').values({ label: 'plain' }).execute();
+    expect(await settled(write)).toBe('pending');
+    syncs[0]!.resolve();
+    expect(await settled(write)).toBe('fulfilled');
+    // Reads need no sync.
+    expect(await db.selectFrom('items').select('label').execute()).toEqual([{ label: 'plain' }]);
+    expect(syncs).toHaveLength(1);
   });
 });

@@ -1,27 +1,36 @@
 /**
- * Kysely's driver for the embedded SQLite database (better-sqlite3), with the two things the
- * stock driver lacks on a request path: a prepared-statement cache and group commit.
+ * Kysely's driver for the embedded SQLite database (better-sqlite3), with what the stock driver
+ * lacks on a request path: a prepared-statement cache, group commit, and durability that does
+ * not stop the event loop.
  *
- * Design note — group commit. SQLite has one writer and `synchronous = FULL`, so every commit
- * waits for an fsync of the write-ahead log: a few milliseconds on ordinary disks, which caps
- * one-transaction-per-request writers (registration, token creation) at a few hundred per
- * second however many clients there are. Here transactions that queue for the connection while
- * one runs share a single SQLite transaction and a single fsync:
+ * Design note — durable commits off the event loop. better-sqlite3 is synchronous: with
+ * `synchronous = FULL` every COMMIT waited for an fsync of the write-ahead log on the event
+ * loop — milliseconds during which no request moved — which capped one-transaction-per-request
+ * writers (registration, scans' audit events) at a few hundred per second. Instead the database
+ * runs with `synchronous = NORMAL` (a COMMIT appends to the WAL without syncing; SQLite still
+ * syncs around checkpoints) and this driver syncs the WAL itself, in libuv's thread pool, after
+ * each commit and before telling anyone: every caller's commit resolves only once the WAL that
+ * holds it is on stable storage, exactly what FULL guaranteed. Syncs are shared: commits made
+ * while one is in flight wait for the next, so there is at most one in flight and one queued.
+ * Reads can see a committed transaction a few milliseconds before it is durable; after a power
+ * loss in that window it is gone, and its writer was never told it succeeded.
+ *
+ * Design note — group commit. Transactions that queue for the connection, or start in the same
+ * turn of the event loop, share one SQLite transaction and one WAL sync:
  * - each caller's transaction (a "unit") runs alone, in order, inside a SAVEPOINT of the shared
  *   transaction, so units never interleave and each sees exactly what a serial run would;
  * - a unit that throws is rolled back to its savepoint, leaving the others untouched;
- * - when a unit ends and another is already waiting, the connection passes to it and the ended
- *   unit waits; when nobody waits (or the batch is full or old), the batch commits and every
- *   unit in it is acknowledged at once. A lone transaction therefore commits at once, with no
- *   added latency, and the batch grows only with the queue;
- * - a unit's `commit` resolves only after the real COMMIT: nothing is acknowledged before it is
- *   durable. If the COMMIT fails, or SQLite abandons the transaction (disk full, I/O error),
- *   every unit of the batch fails — none of them was acknowledged, so nothing acknowledged is lost;
- * - a plain query (outside any transaction) that gets the connection while a batch is open
- *   commits the batch first, so reads never see uncommitted writes.
+ * - when a unit ends, the connection passes to the next waiter; the batch commits when nobody
+ *   waits at the end of that turn of the event loop, or when it is full or old. A lone
+ *   transaction therefore commits at once, and the batch grows only with the queue;
+ * - if the COMMIT fails, or SQLite abandons the transaction (disk full, I/O error), every unit of
+ *   the batch fails — none of them was acknowledged, so nothing acknowledged is lost;
+ * - a plain statement (outside any transaction) commits an open batch first, so reads never see
+ *   uncommitted writes, and a plain write is acknowledged after its own sync like a unit.
  * Deferred constraints would let one unit's violation fail its batch-mates at COMMIT; Trellis
  * declares none (foreign keys are immediate).
  */
+import { open, type FileHandle } from 'node:fs/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -53,6 +62,8 @@ export interface SqliteDriverStats {
   units: number;
   /** Real COMMITs: `units / commits` is the mean batch size. */
   commits: number;
+  /** fsyncs of the write-ahead log; several commits can share one. */
+  syncs: number;
 }
 
 /** A lock whose waiters are served in order, and which says how many wait. */
@@ -124,8 +135,13 @@ class Lease implements DatabaseConnection {
 
   constructor(private readonly core: GroupCommitCore) {}
 
-  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    return Promise.resolve(this.core.execute<R>(compiled, this.inUnit));
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.inUnit) return this.core.execute<R>(compiled);
+    // A statement on its own commits on its own: acknowledged once durable, like a unit.
+    this.core.flush();
+    const result = this.core.execute<R>(compiled);
+    if (result.numAffectedRows !== undefined) await this.core.durable();
+    return result;
   }
 
   async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
@@ -135,14 +151,42 @@ class Lease implements DatabaseConnection {
   }
 }
 
-/** The shared connection, its statement cache and the open batch. */
+/** Flushes the write-ahead log to stable storage; resolves when it is there. */
+export type WalSync = () => Promise<void>;
+
+/** fsync of the WAL file, in libuv's thread pool. Opened per call: SQLite may replace the file. */
+export function fsyncFile(path: string): WalSync {
+  return async () => {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      // No WAL file: nothing was written since the last checkpoint removed it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
+}
+
+/** The shared connection, its statement cache, the open batch and the WAL syncs. */
 class GroupCommitCore {
   readonly lock = new FifoLock();
-  readonly stats: SqliteDriverStats = { prepared: 0, units: 0, commits: 0 };
+  readonly stats: SqliteDriverStats = { prepared: 0, units: 0, commits: 0, syncs: 0 };
   private readonly cache: StatementCache;
   private batch: { waiters: Waiter[]; started: number; commitScheduled: boolean } | undefined;
+  /** The WAL sync in flight, and the one queued to start after it (for commits made meanwhile). */
+  private syncing: Promise<void> | undefined;
+  private nextSync: Promise<void> | undefined;
 
-  constructor(readonly conn: BetterSqlite3.Database) {
+  constructor(
+    readonly conn: BetterSqlite3.Database,
+    private readonly syncWal: WalSync | undefined,
+  ) {
     this.cache = new StatementCache(conn, this.stats);
   }
 
@@ -150,13 +194,38 @@ class GroupCommitCore {
     return this.cache.get(sql);
   }
 
-  execute<R>(compiled: CompiledQuery, inUnit: boolean): QueryResult<R> {
-    if (!inUnit) this.flush();
+  execute<R>(compiled: CompiledQuery): QueryResult<R> {
     const stmt = this.cache.get(compiled.sql);
     const params = compiled.parameters as unknown[];
     if (stmt.reader) return { rows: stmt.all(params) as R[] };
     const { changes, lastInsertRowid } = stmt.run(params);
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  }
+
+  /**
+   * Resolves once everything committed so far is on stable storage: by a WAL sync that starts
+   * after this call (one in flight may have started before the commit it is asked for).
+   */
+  durable(): Promise<void> {
+    if (!this.syncWal) return Promise.resolve();
+    if (!this.syncing) {
+      this.stats.syncs++;
+      const current: Promise<void> = this.syncWal().finally(() => {
+        if (this.syncing === current) this.syncing = undefined;
+      });
+      this.syncing = current;
+      return current;
+    }
+    this.nextSync ??= this.syncing.then(
+      () => this.startQueuedSync(),
+      () => this.startQueuedSync(),
+    );
+    return this.nextSync;
+  }
+
+  private startQueuedSync(): Promise<void> {
+    this.nextSync = undefined;
+    return this.durable();
   }
 
   beginUnit(): void {
@@ -168,17 +237,18 @@ class GroupCommitCore {
   }
 
   /**
-   * The unit succeeded: keep its work. Returns when it is durable — at once when the batch is
-   * full, else at the batch's commit, which waits for the units queued behind this one and for
-   * the end of this turn of the event loop: better-sqlite3 runs a whole unit without yielding
-   * to I/O, so the requests that arrived meanwhile start their units only in that turn.
+   * The unit succeeded: keep its work. Resolves when it is durable — after its batch commits
+   * and the WAL is synced. The batch commits at once when full; otherwise when the units queued
+   * behind this one are done and this turn of the event loop ends: better-sqlite3 runs a whole
+   * unit without yielding to I/O, so requests that arrived meanwhile start their units only then.
    */
-  endUnit(): Promise<void> | undefined {
+  endUnit(): Promise<void> {
     const batch = this.batch!;
     this.conn.exec('release savepoint trellis_unit');
-    if (batch.waiters.length + 1 >= MAX_BATCH_UNITS || Date.now() - batch.started >= MAX_BATCH_MS) {
-      this.commit(1);
-      return undefined;
+    const mine = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    if (batch.waiters.length >= MAX_BATCH_UNITS || Date.now() - batch.started >= MAX_BATCH_MS) {
+      this.commit();
+      return mine;
     }
     if (!batch.commitScheduled) {
       batch.commitScheduled = true;
@@ -187,14 +257,14 @@ class GroupCommitCore {
         // A unit holding the connection belongs to this batch and commits it when it ends.
         if (this.batch === batch && !this.lock.held) {
           try {
-            this.commit(0);
+            this.commit();
           } catch {
             // failBatch has told every waiting unit.
           }
         }
       });
     }
-    return new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    return mine;
   }
 
   /** The unit failed: undo its work only — unless SQLite already abandoned the whole batch. */
@@ -208,12 +278,12 @@ class GroupCommitCore {
     this.conn.exec('release savepoint trellis_unit');
   }
 
-  /** Commit the open batch, if any (before a plain query reads, or when the connection goes idle). */
+  /** Commit the open batch, if any (before a plain query runs, or when the connection goes idle). */
   flush(): void {
-    if (this.batch) this.commit(0);
+    if (this.batch) this.commit();
   }
 
-  private commit(current: number): void {
+  private commit(): void {
     const batch = this.batch!;
     try {
       this.conn.exec('commit');
@@ -223,8 +293,16 @@ class GroupCommitCore {
     }
     this.batch = undefined;
     this.stats.commits++;
-    this.stats.units += batch.waiters.length + current;
-    for (const w of batch.waiters) w.resolve();
+    this.stats.units += batch.waiters.length;
+    this.durable().then(
+      () => {
+        for (const w of batch.waiters) w.resolve();
+      },
+      (err: unknown) => {
+        // Committed, but not known to be durable: nobody may be told it was written.
+        for (const w of batch.waiters) w.reject(err);
+      },
+    );
   }
 
   private failBatch(err: unknown): void {
@@ -254,12 +332,11 @@ class GroupCommitSqliteDriver implements Driver {
     const lease = connection as Lease;
     if (!lease.inUnit) return;
     lease.inUnit = false;
-    const later = this.core.endUnit();
-    if (!later) return;
-    // Hand the connection on now; this caller is acknowledged when its batch commits.
+    const durable = this.core.endUnit();
+    // Hand the connection on now; this caller is acknowledged when its batch is durable.
     lease.released = true;
     this.core.lock.release();
-    await later;
+    await durable;
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
@@ -293,6 +370,8 @@ class GroupCommitSqliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     this.core.flush();
+    // Let the last commits' sync finish before the file closes (close checkpoints and removes the WAL).
+    await this.core.durable().catch(() => undefined);
     this.core.conn.close();
   }
 }
@@ -301,8 +380,9 @@ class GroupCommitSqliteDriver implements Driver {
 export class GroupCommitSqliteDialect implements Dialect {
   private readonly core: GroupCommitCore;
 
-  constructor(conn: BetterSqlite3.Database) {
-    this.core = new GroupCommitCore(conn);
+  /** `syncWal` makes commits durable (see the design note); without it (in memory) they are acknowledged at once. */
+  constructor(conn: BetterSqlite3.Database, syncWal?: WalSync) {
+    this.core = new GroupCommitCore(conn, syncWal);
   }
 
   get stats(): SqliteDriverStats {
