@@ -14,7 +14,7 @@ import { installHardening } from './http/hardening.ts';
 import { healthRoutes } from './health/routes.ts';
 import { version } from './version.ts';
 import { humanLogStream, jsonLogStream } from './http/log-format.ts';
-import { installRequestLog } from './http/request-log.ts';
+import { requestLogController } from './http/request-log.ts';
 import { lazySchemas } from './http/lazy-schemas.ts';
 
 export interface BuildOptions {
@@ -70,15 +70,14 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     schemaController: { compilersFactory: schemas.compilersFactory },
     frameworkErrors: frameworkErrorHandler,
-    // One line per request instead, without headers or query string (http/request-log.ts).
-    disableRequestLogging: true,
+    // One line per request, without headers or query string (http/request-log.ts).
+    logController: requestLogController(),
     // Route handlers run well under this; it stops a stalled client from pinning a socket.
     requestTimeout: 120_000,
   });
 
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  installRequestLog(app);
   installProblemHandlers(app);
   const openapi = new OpenApiCollector();
   openapi.install(app);
