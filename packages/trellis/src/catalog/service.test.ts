@@ -324,5 +324,80 @@ spec: { type: service, owner: team-hr }
         expect((await catalog.list({ connector: 'hr-db' })).items.map((a) => a.name)).toContain('bulk-00');
       });
     });
+
+    describe('search by merging the word index in name order', () => {
+      // 30 apps whose words interleave: prefix `mw` expands to three index words (mwa, mwb,
+      // mwc) whose apps alternate in name order, `mx` to one word per app, and every app has
+      // one of two shared words so that two-word searches filter candidates.
+      const mrg = (i: number) => `mrg-${String(i).padStart(2, '0')}`;
+      beforeAll(async () => {
+        for (let i = 0; i < 30; i++) {
+          await catalog.register(jane, {
+            value: manifest(mrg(i), { team: i % 2 ? 'red' : 'blue', classification: i % 4 === 0 ? 'restricted' : 'internal' }, { title: `mw${'abc'[i % 3]} mx${i} ${i % 5 === 0 ? 'gamma' : 'delta'}` }),
+          });
+        }
+      });
+
+      /** Every name the search gives, page by page through `list`, checking order and no repeats. */
+      async function walk(q: Omit<Parameters<CatalogService['list']>[0], 'limit'>, limit: number): Promise<string[]> {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await catalog.list({ ...q, limit, ...(cursor ? { cursor } : {}) });
+          expect(page.items.length, JSON.stringify(q)).toBeLessThanOrEqual(limit);
+          seen.push(...page.items.map((a) => a.name));
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        expect(seen, JSON.stringify(q)).toEqual([...new Set(seen)].sort());
+        return seen;
+      }
+
+      it('finds what one range query finds, for prefixes, several words and cursors', async () => {
+        const searches = [['mw'], ['mwb'], ['mx'], ['mx1'], ['m'], ['b'], ['1'], ['bulk'], ['a'], ['gamma'], ['mw', 'gamma'], ['gamma', 'mw'], ['mx', 'mwc'], ['delta', 'mx2'], ['bulk', '4'], ['mwa', 'mwb'], ['zz'], ['mw', 'zz']];
+        const cursors = [undefined, 'bulk-10', 'mrg-', 'mrg-07', 'mrg-28', 'zzz'];
+        for (const words of searches) {
+          for (const after of cursors) {
+            for (const limit of [1, 2, 5, 51]) {
+              const range = await store.searchNames(database.db, words, after, limit, 0);
+              const label = JSON.stringify({ words, after, limit });
+              expect(await store.searchNames(database.db, words, after, limit), label).toEqual(range);
+              // One index word per search word at most: the other words drive, or the range query answers.
+              expect(await store.searchNames(database.db, words, after, limit, 1), label).toEqual(range);
+            }
+          }
+        }
+        expect(await store.searchNames(database.db, ['mw'], undefined, 100)).toEqual(Array.from({ length: 30 }, (_, i) => mrg(i)));
+        expect(await store.searchNames(database.db, ['mwb'], undefined, 100)).toEqual([1, 4, 7, 10, 13, 16, 19, 22, 25, 28].map(mrg));
+        expect(await store.searchNames(database.db, ['mx2'], 'mrg-02', 3)).toEqual(['mrg-20', 'mrg-21', 'mrg-22']);
+        expect(await store.searchNames(database.db, ['gamma', 'mwa'], undefined, 100)).toEqual(['mrg-00', 'mrg-15']);
+      });
+
+      it('lists the same apps through the merge and the range query, with and without filters', async () => {
+        const filters = [{}, { team: 'red' }, { classification: 'restricted' }, { team: 'blue', classification: 'restricted' }, { owner: 'user:nobody@example.com' }];
+        for (const words of [['mw'], ['mx1'], ['m'], ['mw', 'delta'], ['delta', 'mx']]) {
+          for (const extra of filters) {
+            for (const searchBatch of [undefined, 1]) {
+              const f = { words, limit: 7, afterName: 'mrg-03', ...extra, ...(searchBatch ? { searchBatch } : {}) };
+              const label = JSON.stringify(f);
+              const range = await store.listApps(database.db, { ...f, mergeWords: 0 });
+              expect(await store.listApps(database.db, f), label).toEqual(range);
+              // Only the summary columns are read.
+              for (const row of range) expect(Object.keys(row).sort(), label).toEqual(['classification', 'connectors', 'created_at', 'current_version', 'description', 'name', 'owner', 'risk_tier', 'runtime', 'status', 'team', 'title', 'updated_at']);
+            }
+          }
+        }
+      });
+
+      it('pages prefix, several-word and filtered searches with no skips or repeats', async () => {
+        const all = Array.from({ length: 30 }, (_, i) => mrg(i));
+        expect(await walk({ q: 'mw' }, 4)).toEqual(all);
+        expect(await walk({ q: 'MX' }, 7)).toEqual(all);
+        expect(await walk({ q: 'mx1' }, 3)).toEqual(['mrg-01', ...[10, 11, 12, 13, 14, 15, 16, 17, 18, 19].map(mrg)]);
+        expect(await walk({ q: 'mwc delta' }, 2)).toEqual([2, 8, 11, 14, 17, 23, 26, 29].map(mrg));
+        expect(await walk({ q: 'mw', team: 'red' }, 4)).toEqual(all.filter((_, i) => i % 2 === 1));
+        expect(await walk({ q: 'gam mw', classification: 'restricted' }, 1)).toEqual(['mrg-00', 'mrg-20']);
+        expect(await walk({ q: 'm' }, 9)).toEqual((await catalog.list({ q: 'm', limit: 200 })).items.map((a) => a.name));
+      });
+    });
   });
 }

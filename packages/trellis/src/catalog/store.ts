@@ -11,6 +11,14 @@ import type { CatalogAppConnectorRow, CatalogAppRow, CatalogAppVersionRow, Catal
 export type AppRow = Selectable<CatalogAppRow>;
 export type NewAppRow = Omit<AppRow, 'id'>;
 
+/**
+ * The columns a list or search page shows (the API's appSummarySchema): 13 of the app row's
+ * 19. Lists read only these; the detail view (`findAppByName`) reads the whole row.
+ */
+const appSummaryColumns = ['name', 'title', 'description', 'owner', 'team', 'status', 'classification', 'risk_tier', 'runtime', 'connectors', 'current_version', 'created_at', 'updated_at'] as const satisfies readonly (keyof AppRow)[];
+export type AppSummaryRow = Pick<AppRow, (typeof appSummaryColumns)[number]>;
+const appSummarySelection = appSummaryColumns.map((c) => `catalog_apps.${c}` as const);
+
 /** SQLite's and PostgreSQL's unique-violation errors, recognised without importing either driver. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -118,6 +126,8 @@ export interface AppFilter {
   limit: number;
   /** First round of search candidates when other filters apply (tests set it small to force several rounds). */
   searchBatch?: number;
+  /** Most index words one search word may expand to for the merge (tests set 0 to force the range query). */
+  mergeWords?: number;
 }
 
 /** The highest code point: `word < prefix + this` bounds a prefix range in byte (UTF-8) order. */
@@ -134,10 +144,106 @@ export async function insertAppWords(q: Queryable, rows: CatalogAppWordRow[]): P
 }
 
 /**
+ * A search word expands to at most this many distinct index words for the merge
+ * (`mergeNames`); a word that expands to more (a single letter, say) is answered by
+ * `rangeNames`. See docs/catalog-search.md.
+ */
+const maxMergedWords = 200;
+/** Index entries counted per search word, at most, to pick the one that drives a multi-word search. */
+const selectivityProbe = 10_000;
+
+/**
  * Names of apps matching every search word, in name order, from the word index alone: each
  * word must start some word of the app's name, title or description.
+ *
+ * Design note — a prefix such as `le` covers several index words (lead, leave, ledger, …), and
+ * each word's entries are already in name order in the primary key (word, app_name). The page
+ * is their merge: for each word, its next `limit` names at most (`mergeNames`). Reading the
+ * prefix's whole range and sorting it read 44,000 entries for `le` at 100,000 apps; walking
+ * the (app_name, word) index in name order, which PostgreSQL chose for some prefixes, read
+ * nearly the whole index for `ti` (every `ticket-…` app sorts late). The merge reads at most
+ * `limit` entries per word whatever the prefix. One word drives it, the others are checked
+ * per candidate; with several words the rarest drives.
  */
-export async function searchNames(q: Queryable, words: readonly string[], afterName: string | undefined, limit: number): Promise<string[]> {
+export async function searchNames(q: Queryable, words: readonly string[], afterName: string | undefined, limit: number, maxWords = maxMergedWords): Promise<string[]> {
+  if (words.length === 0 || limit < 1) return [];
+  for (const driver of words.length === 1 ? words : await rarestFirst(q, words)) {
+    const expansion = await wordsStartingWith(q, driver, maxWords + 1);
+    // No app has a word starting with this one, so no app matches them all.
+    if (expansion.length === 0) return [];
+    if (expansion.length <= maxWords) {
+      const rest = [...words];
+      rest.splice(rest.indexOf(driver), 1);
+      return mergeNames(q, expansion, rest, afterName, limit);
+    }
+  }
+  return rangeNames(q, words, afterName, limit);
+}
+
+/** The search words, those with the fewest index entries first (counted up to `selectivityProbe`); longer first on a tie. */
+async function rarestFirst(q: Queryable, words: readonly string[]): Promise<string[]> {
+  const counts = sql.join(
+    words.map((word, i) => sql`select ${sql.lit(i)} as i, (select count(*) from (select 1 from catalog_app_words where word >= ${word} and word < ${word + maxCodePoint} limit ${selectivityProbe}) t) as n`),
+    sql` union all `,
+  );
+  const { rows } = await sql<{ i: number | string; n: number | string }>`${counts}`.execute(q);
+  const entries = new Map(rows.map((r) => [Number(r.i), Number(r.n)]));
+  return words
+    .map((word, i) => ({ word, n: entries.get(i) ?? 0, i }))
+    .sort((a, b) => a.n - b.n || b.word.length - a.word.length || a.i - b.i)
+    .map((w) => w.word);
+}
+
+/**
+ * The distinct index words starting with `prefix`, at most `max`: one index probe each (a
+ * recursive skip over the primary key), however many apps each word has.
+ */
+async function wordsStartingWith(q: Queryable, prefix: string, max: number): Promise<string[]> {
+  const end = prefix + maxCodePoint;
+  const { rows } = await sql<{ word: string }>`
+    with recursive d(word, n) as (
+      select (select min(word) from catalog_app_words where word >= ${prefix} and word < ${end}), 1
+      union all
+      select (select min(x.word) from catalog_app_words x where x.word > d.word and x.word < ${end}), d.n + 1 from d where d.word is not null and d.n < ${max}
+    )
+    select word from d where word is not null`.execute(q);
+  return rows.map((r) => r.word);
+}
+
+/**
+ * Names having one of `expansion` (whole index words) and a word starting with each of
+ * `rest`, in name order. For each index word, the correlated subquery finds its `limit`-th
+ * qualifying name after the cursor; no name past it can be on the page (that word alone
+ * gives `limit` earlier ones), so both databases read at most `limit` entries of each word's
+ * range, twice (bound, then names), plus one probe of (app_name, word) per entry and rest word.
+ */
+async function mergeNames(q: Queryable, expansion: readonly string[], rest: readonly string[], afterName: string | undefined, limit: number): Promise<string[]> {
+  const hasRest = (name: 'w' | 'y') =>
+    sql.join(
+      rest.map((word) => sql` and (select min(x.word) from catalog_app_words x where x.app_name = ${sql.ref(`${name}.app_name`)} and x.word >= ${word} and x.word < ${word + maxCodePoint}) is not null`),
+      sql``,
+    );
+  const after = (name: 'w' | 'y') => (afterName !== undefined ? sql` and ${sql.ref(`${name}.app_name`)} > ${afterName}` : sql``);
+  if (expansion.length === 1) {
+    // One index word: its entries are the page, in primary-key order, with no bound to find.
+    const { rows } = await sql<{ app_name: string }>`
+      select w.app_name from catalog_app_words w where w.word = ${expansion[0]}${after('w')}${hasRest('w')} order by w.app_name limit ${limit}`.execute(q);
+    return rows.map((r) => r.app_name);
+  }
+  const values = sql.join(expansion.map((word) => sql`(${word})`));
+  const { rows } = await sql<{ app_name: string }>`
+    with d(word) as (values ${values})
+    select w.app_name from d join catalog_app_words w on w.word = d.word
+    where w.app_name <= coalesce((select y.app_name from catalog_app_words y where y.word = d.word${after('y')}${hasRest('y')} order by y.app_name limit 1 offset ${limit - 1}), ${maxCodePoint})${after('w')}${hasRest('w')}
+    group by w.app_name order by w.app_name limit ${limit}`.execute(q);
+  return rows.map((r) => r.app_name);
+}
+
+/**
+ * The same names by one range query over the first word (the planner chooses how to read it):
+ * for a word that expands to more than `maxMergedWords` index words.
+ */
+async function rangeNames(q: Queryable, words: readonly string[], afterName: string | undefined, limit: number): Promise<string[]> {
   const [first, ...rest] = words;
   if (first === undefined) return [];
   let query = q.selectFrom('catalog_app_words as w').select('w.app_name').where('w.word', '>=', first).where('w.word', '<', first + maxCodePoint);
@@ -150,12 +256,12 @@ export async function searchNames(q: Queryable, words: readonly string[], afterN
 }
 
 /** One page of apps matching every given filter, in name order. */
-export async function listApps(q: Queryable, f: AppFilter): Promise<AppRow[]> {
+export async function listApps(q: Queryable, f: AppFilter): Promise<AppSummaryRow[]> {
   // With a connector filter the page is read in the connector index's order (connector,
   // app_name), so neither database has to sort every app that uses a popular connector.
   const nameColumn = f.connector !== undefined ? sql.ref<string>('c.app_name') : sql.ref<string>('catalog_apps.name');
   const filtered = () => {
-    let query = q.selectFrom('catalog_apps').selectAll('catalog_apps');
+    let query = q.selectFrom('catalog_apps').select(appSummarySelection);
     if (f.connector !== undefined) {
       query = query.innerJoin('catalog_app_connectors as c', 'c.app_id', 'catalog_apps.id').where('c.connector', '=', f.connector);
     }
@@ -166,11 +272,10 @@ export async function listApps(q: Queryable, f: AppFilter): Promise<AppRow[]> {
     if (f.riskTier !== undefined) query = query.where('catalog_apps.risk_tier', '=', f.riskTier);
     return query;
   };
-  const toRows = (rows: AppRow[]) => rows.map((r) => ({ ...r, id: Number(r.id) }));
   if (!f.words || f.words.length === 0) {
     let query = filtered();
     if (f.afterName !== undefined) query = query.where(nameColumn, '>', f.afterName);
-    return toRows(await query.orderBy(nameColumn, 'asc').limit(f.limit).execute());
+    return query.orderBy(nameColumn, 'asc').limit(f.limit).execute();
   }
   // Design note — search pages in two steps. Asked as one query ("apps where name in
   // (matching names) order by name"), both planners walked the apps table in name order and
@@ -180,14 +285,14 @@ export async function listApps(q: Queryable, f: AppFilter): Promise<AppRow[]> {
   // filters. Without other filters one round gives the page; with them, rounds continue after
   // the last candidate, each twice as large, until the page is full or candidates run out.
   const hasFilters = f.owner !== undefined || f.team !== undefined || f.status !== undefined || f.classification !== undefined || f.riskTier !== undefined || f.connector !== undefined;
-  const out: AppRow[] = [];
+  const out: AppSummaryRow[] = [];
   let after = f.afterName;
   let batch = hasFilters ? (f.searchBatch ?? Math.max(4 * f.limit, 200)) : f.limit;
   for (;;) {
-    const names = await searchNames(q, f.words, after, batch);
+    const names = await searchNames(q, f.words, after, batch, f.mergeWords);
     if (names.length === 0) break;
     const rows = await filtered().where('catalog_apps.name', 'in', names).orderBy(nameColumn, 'asc').limit(f.limit - out.length).execute();
-    out.push(...toRows(rows));
+    out.push(...rows);
     if (out.length >= f.limit || names.length < batch) break;
     after = names[names.length - 1];
     batch *= 2;
