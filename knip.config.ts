@@ -16,6 +16,8 @@ const config: KnipConfig = {
     '.': {
       entry: ['scripts/*.{ts,mjs}', 'bench/**/*.ts'],
       project: ['scripts/**/*.{ts,mjs}', 'bench/**/*.ts'],
+      // bench/http drives load with wrk, installed from Debian's packages, not npm.
+      ignoreBinaries: ['wrk'],
     },
     'packages/rego': {
       project: ['src/**/*.ts'],
