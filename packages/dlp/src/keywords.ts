@@ -110,7 +110,8 @@ export class KeywordMatcher {
    * Every occurrence of every keyword, in the same single pass: `hits[k]` lists the end offsets
    * (exclusive) of keyword `k` in ascending order, or is undefined when `k` does not occur. The
    * engine runs a keyword-gated pattern only in windows around these offsets. `bytes` is the
-   * text's byte view (text-bytes.ts).
+   * text's byte view (text-bytes.ts). The indexes of the keywords that occur are appended to
+   * `found` (in no particular order), so a caller need not walk every keyword of a large set.
    *
    * Each step's table lookup needs the state the previous one produced, so one automaton keeps
    * the processor waiting on memory; a long text is read as two halves in step, whose independent
@@ -118,31 +119,35 @@ export class KeywordMatcher {
    * root: a state stands for at most the last `longest` characters, so by the middle it is in the
    * state one pass would be in, and it reports only keywords that end after the middle.
    */
-  findAll(bytes: Uint8Array): Array<number[] | undefined> {
+  findAll(bytes: Uint8Array, found: number[] = []): Array<number[] | undefined> {
     const hits = new Array<number[] | undefined>(this.keywords.length);
     const n = bytes.length;
     if (n < TWO_STREAMS_MIN) {
-      this.read(bytes, 0, 0, n, hits);
+      this.read(bytes, 0, 0, n, hits, found);
       return hits;
     }
     const mid = n >> 1;
     const from = Math.max(0, mid - this.longest);
     const later = new Array<number[] | undefined>(this.keywords.length);
-    const state = this.readTwo(bytes, mid, from, hits, later);
-    this.read(bytes, state, from + mid, n, later);
-    for (let k = 0; k < later.length; k++) {
-      const tail = later[k];
-      if (tail === undefined) continue;
+    const foundLater: number[] = [];
+    const state = this.readTwo(bytes, mid, from, hits, later, found, foundLater);
+    this.read(bytes, state, from + mid, n, later, foundLater);
+    for (const k of foundLater) {
+      const tail = later[k]!;
       const head = hits[k];
-      if (head === undefined) hits[k] = tail;
-      else for (const e of tail) head.push(e);
+      if (head === undefined) {
+        hits[k] = tail;
+        found.push(k);
+      } else {
+        for (const e of tail) head.push(e);
+      }
     }
     return hits;
   }
 
-  /** Reads bytes `[start, end)` from state `s`, recording in `hits` the keywords that end after
-   *  `start`; returns the state reached. */
-  private read(bytes: Uint8Array, s: number, start: number, end: number, hits: Array<number[] | undefined>): number {
+  /** Reads bytes `[start, end)` from state `s`, recording in `hits` (and `found`) the keywords
+   *  that end after `start`; returns the state reached. */
+  private read(bytes: Uint8Array, s: number, start: number, end: number, hits: Array<number[] | undefined>, found: number[]): number {
     const { delta, classOf } = this;
     for (let i = start; i < end; i++) {
       const x = delta[s + classOf[bytes[i]!]!]!;
@@ -151,14 +156,14 @@ export class KeywordMatcher {
         continue;
       }
       s = -x - 1;
-      this.record(s, i + 1, hits);
+      this.record(s, i + 1, hits, found);
     }
     return s;
   }
 
   /** Reads `[0, mid)` and `[from, from + mid)` in step (see `findAll`): the first into `hits`,
    *  the second into `later` from the middle on; returns the second automaton's state. */
-  private readTwo(bytes: Uint8Array, mid: number, from: number, hits: Array<number[] | undefined>, later: Array<number[] | undefined>): number {
+  private readTwo(bytes: Uint8Array, mid: number, from: number, hits: Array<number[] | undefined>, later: Array<number[] | undefined>, found: number[], foundLater: number[]): number {
     const { delta, classOf } = this;
     let s1 = 0;
     let s2 = 0;
@@ -170,24 +175,29 @@ export class KeywordMatcher {
         s1 = x1;
       } else {
         s1 = -x1 - 1;
-        this.record(s1, i + 1, hits);
+        this.record(s1, i + 1, hits, found);
       }
       if (x2 >= 0) {
         s2 = x2;
       } else {
         s2 = -x2 - 1;
-        if (j >= mid) this.record(s2, j + 1, later);
+        if (j >= mid) this.record(s2, j + 1, later, foundLater);
       }
     }
     return s2;
   }
 
-  /** Adds end offset `end` to the list of every keyword that state row `s` completes. */
-  private record(s: number, end: number, hits: Array<number[] | undefined>): void {
+  /** Adds end offset `end` to the list of every keyword that state row `s` completes; a keyword
+   *  seen for the first time is added to `found`. */
+  private record(s: number, end: number, hits: Array<number[] | undefined>, found: number[]): void {
     for (const k of this.outputs[s / this.stride]!) {
       const list = hits[k];
-      if (list === undefined) hits[k] = [end];
-      else list.push(end);
+      if (list === undefined) {
+        hits[k] = [end];
+        found.push(k);
+      } else {
+        list.push(end);
+      }
     }
   }
 }

@@ -56,6 +56,10 @@ describe('windowed scan matches the whole-text reference', () => {
       'GB82 WEST 1234 5698 7654 32', 'DE89370400440532013000', 'xDE89370400440532013000', 'de89 3704 0044 0532 0130 00',
       // a rejected match ("1118 ext 000") that runs into the next candidate's window
       'tel:111118 ext 000 111111666666', '555118 x 000 4155550132', '2001:db8::1 and 10.0.0.1',
+      // addresses whose windows the engine widens from the '@', '://' or a dot (no margin)
+      'ana.lopez+tag@mail.northwind.co.uk', 'x@y', 'a@b.c@d.io', `${'l'.repeat(70)}@corp.io`, 'see https://a.io/p?q=1#f).',
+      'ftp://files.corp.io/a/b', 'https://[2001:db8::1]:8443/x', 'www.brightsea.net/path/to/page.html', 'setup.py', 'a.b.c.d.e.f.g.com',
+      `https://corp.io/${'p'.repeat(2100)}`, 'apiVersion: trellis.dev/v1', 'user@host.com:443/x', 'postgres://u:p@db.corp.io:5432/app',
     ];
     const filler = 'the order status is ok and review of budget '.repeat(60);
     for (const sample of samples) {

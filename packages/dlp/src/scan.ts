@@ -209,14 +209,14 @@ function countDigits(bytes: Uint8Array, cap: number): number {
   return n;
 }
 
-/** Which detectors may fire on this text (prefilter), as indexes into the set, ascending. Called
- *  once per scan, so it builds no sets or closures: marks in one byte array per call. */
-function selectDetectors(set: CompiledSet, text: string, bytes: Uint8Array, hits: ReadonlyArray<number[] | undefined>, minConfidence: number): number[] {
+/** Which detectors may fire on this text (prefilter), as indexes into the set, ascending, given
+ *  the keywords that occur (`found`, from the keyword pass). Called once per scan, so it builds
+ *  no sets or closures and never walks the whole keyword list: marks in one byte array. */
+function selectDetectors(set: CompiledSet, text: string, bytes: Uint8Array, found: readonly number[], minConfidence: number): number[] {
   const n = set.detectors.length;
   // bit 0: selected; bit 1: woken by a context word (see `maxConfidence`)
   const marks = new Uint8Array(n);
-  for (let k = 0; k < hits.length; k++) {
-    if (hits[k] === undefined) continue;
+  for (const k of found) {
     for (const i of set.owners[k]!) marks[i]! |= 1;
     for (const i of set.contextOwners[k]!) marks[i]! |= 2;
   }
@@ -498,11 +498,12 @@ function scanText(text: string, bytes: Uint8Array, options: ScanOptions, wholeTe
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   // Test values are few: setting them aside costs nothing worth a flag.
   const aside: Finding[] | null = options.includeTestValues ? null : [];
-  const hits = set.matcher ? set.matcher.findAll(bytes) : [];
+  const occurring: number[] = [];
+  const hits = set.matcher ? set.matcher.findAll(bytes, occurring) : [];
   const ctx: RegionContext = { set, text, bytes, hits, minConfidence, profile: null };
   const everything = [0, text.length];
   const raw: Finding[] = [];
-  for (const i of selectDetectors(set, text, bytes, hits, minConfidence)) {
+  for (const i of selectDetectors(set, text, bytes, occurring, minConfidence)) {
     const d = set.detectors[i]!;
     if (wanted && !wanted.has(d.entity)) continue;
     const regions = wholeText ? everything : (regionsFor(ctx, i) ?? everything);

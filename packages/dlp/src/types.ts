@@ -130,7 +130,10 @@ export interface DetectorWindow {
 
 /**
  * Candidates for a detector's matches; a match must contain a candidate and lie within `before`
- * characters before its start and `after` characters after its end.
+ * characters before its start and `after` characters after its end. The engine widens each window
+ * further, over every character the pattern can consume (scan.ts `syncRegions`), so a detector
+ * that needs no context-word reach (no `anchorConfidence` / `maxConfidence`) may give 0 for both:
+ * its windows then grow from the candidate over the match's own characters (e-mail, URL).
  * - `digits`: a cluster of digits joined by short runs of ` -.():/+` holding at least `minDigits`
  *   digits (every digit of a match must be in one cluster, so the separators a pattern allows
  *   between digit groups must be among these).

@@ -12,8 +12,9 @@ export const emailDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.email',
   keywords: [],
-  // anchor: local part at most 64 characters before the '@', domain at most ~600 after
-  anchor: { kind: 'pattern', pattern: /@/g, before: 65, after: 600 },
+  // anchor: the '@'; the engine widens each window over the characters an address may hold (the
+  // pattern's alphabet), which reaches the whole local part and domain, so no margin is needed
+  anchor: { kind: 'pattern', pattern: /@/g, before: 0, after: 0 },
   trigger: { anyOf: '@' },
   pattern: re(String.raw`(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9\-]{1,63}\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9]{2,59})(?![A-Za-z0-9\-])`),
   baseConfidence: 0.9,

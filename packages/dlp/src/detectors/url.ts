@@ -30,8 +30,10 @@ export const urlDetector: PatternDetector = {
   kind: 'pii',
   tag: 'pii.url',
   keywords: [],
-  // anchor: a scheme's `://`, or the dot before a letter (the top-level domain's dot is one); up to six 64-character labels before it, a 2048-character path after
-  anchor: { kind: 'pattern', pattern: /:\/\/|\.[A-Za-z]/g, before: 400, after: 2100 },
+  // anchor: a scheme's `://`, or the dot before a letter (the top-level domain's dot is one); the
+  // engine widens each window over the characters a URL may hold (the pattern's alphabet), which
+  // reaches the scheme or first label before it and the path after, so no margin is needed
+  anchor: { kind: 'pattern', pattern: /:\/\/|\.[A-Za-z]/g, before: 0, after: 0 },
   trigger: { anyOf: '.' },
   pattern: re(`${SCHEME_URL}|${BARE_HOST}`, 'i'),
   trim: trimUrl,
