@@ -167,3 +167,48 @@ members contains v if {
     expect(p.evaluate('data.t.members', {})).toEqual([1]);
   });
 });
+
+describe('a Policy reuses its finished evaluation context', () => {
+  const p = compile({
+    modules: mod(`package t
+x := input.x
+n := count([i | some i in numbers.range(1, 3000)])
+shown if print("x is", input.x)
+deny contains "a" if input.a
+deny contains "b" if input.b
+deny contains "a" if input.c
+`),
+  });
+
+  it('starts each evaluation afresh: input, cached rule values, limits, coverage and print sink', () => {
+    expect(p.evaluate('data.t.x', { input: { x: 1 } })).toBe(1);
+    expect(p.evaluate('data.t.x', { input: { x: 2 } })).toBe(2);
+    expect(() => p.evaluate('data.t.n', { limits: { maxSteps: 100 } })).toThrow(/step limit/);
+    expect(p.evaluate('data.t.n', {})).toBe(3000);
+    expect(() => p.evaluate('data.t.n', { limits: { maxSteps: 100 } })).toThrow(/step limit/);
+    const coverage = new Set<string>();
+    expect(p.evaluate('data.t.x', { input: { x: 3 }, coverage })).toBe(3);
+    const seen = coverage.size;
+    expect(seen).toBeGreaterThan(0);
+    expect(p.evaluate('data.t.deny', { input: { a: true } })).toEqual(['a']);
+    expect(coverage.size).toBe(seen);
+  });
+
+  it('gives a nested evaluation (from a print sink) its own context', () => {
+    const lines: string[] = [];
+    const print = (line: string): void => {
+      lines.push(line);
+      lines.push(String(p.evaluate('data.t.x', { input: { x: 'inner' } })));
+    };
+    expect(p.evaluate('data.t.shown', { input: { x: 'outer' }, print })).toBe(true);
+    expect(lines).toEqual(['x is outer', 'inner']);
+    expect(p.evaluate('data.t.x', { input: { x: 'after' } })).toBe('after');
+  });
+
+  it('builds constant-element sets in order, whichever definitions succeed', () => {
+    expect(p.evaluate('data.t.deny', { input: { b: true, c: true } })).toEqual(['a', 'b']);
+    expect(p.evaluate('data.t.deny', { input: { b: true } })).toEqual(['b']);
+    expect(p.evaluate('data.t.deny', { input: {} })).toEqual([]);
+    expect(p.query('data.t.deny == {"b", "a"}', { input: { a: true, b: true } })).toEqual([{}]);
+  });
+});
