@@ -75,23 +75,53 @@ export function valueKey(v: Value): string {
 }
 
 export class SetValue {
-  readonly map: Map<string, Value>;
+  /** Members by `valueKey`; created on first use (see `map`). */
+  private members: Map<string, Value> | undefined;
+  /**
+   * Members given in Rego's order with their keys (`SetValue.ordered`), kept as arrays until
+   * something needs the map: a decision's result set is usually only sorted and converted.
+   */
+  private orderedKeys: string[] | undefined;
+  private orderedValues: Value[] | undefined;
   private cachedKey: string | undefined;
   /** Built by the evaluator as a multi-value rule's document (merges with another such set). */
   structural: boolean;
-  /** The members were added in Rego's order (`sorted` need not sort); see `markInOrder`. */
-  private inOrder: boolean;
 
   constructor(items?: Iterable<Value>) {
-    this.map = new Map();
+    this.members = undefined;
+    this.orderedKeys = undefined;
+    this.orderedValues = undefined;
     this.cachedKey = undefined;
     this.structural = false;
-    this.inOrder = false;
     if (items) for (const it of items) this.map.set(valueKey(it), it);
   }
 
+  /** A set of distinct members already in Rego's order, with their `valueKey`s. */
+  static ordered(keys: string[], values: Value[]): SetValue {
+    const s = new SetValue();
+    s.orderedKeys = keys;
+    s.orderedValues = values;
+    return s;
+  }
+
+  /** Members by `valueKey` (insertion-ordered). */
+  get map(): Map<string, Value> {
+    let m = this.members;
+    if (m === undefined) {
+      m = this.members = new Map();
+      const keys = this.orderedKeys;
+      if (keys !== undefined) {
+        const values = this.orderedValues!;
+        for (let i = 0; i < keys.length; i++) m.set(keys[i]!, values[i]!);
+        this.orderedKeys = this.orderedValues = undefined;
+      }
+    }
+    return m;
+  }
+
   get size(): number {
-    return this.map.size;
+    if (this.members !== undefined) return this.members.size;
+    return this.orderedValues !== undefined ? this.orderedValues.length : 0;
   }
 
   has(v: Value): boolean {
@@ -102,19 +132,12 @@ export class SetValue {
   add(v: Value): void {
     this.map.set(valueKey(v), v);
     this.cachedKey = undefined;
-    this.inOrder = false;
   }
 
   /** Mutating add with the member's precomputed `valueKey` (constant set elements). */
   addKeyed(key: string, v: Value): void {
     this.map.set(key, v);
     this.cachedKey = undefined;
-    this.inOrder = false;
-  }
-
-  /** Declare that the members so far were added in Rego's order (a builder that sorted them). */
-  markInOrder(): void {
-    this.inOrder = true;
   }
 
   values(): IterableIterator<Value> {
@@ -127,6 +150,7 @@ export class SetValue {
 
   /** Members in Rego's sort order (how OPA prints and iterates sets). */
   sorted(): Value[] {
+    if (this.members === undefined) return this.orderedValues !== undefined ? this.orderedValues.slice() : [];
     const out: Value[] = new Array(this.map.size);
     let i = 0;
     let strings = true;
@@ -134,7 +158,7 @@ export class SetValue {
       out[i++] = x;
       if (typeof x !== 'string') strings = false;
     }
-    if (out.length < 2 || this.inOrder) return out;
+    if (out.length < 2) return out;
     // All strings (the common case: sets of messages, names): UTF-16 order is Rego's order.
     return strings ? out.sort() : out.sort(compare);
   }

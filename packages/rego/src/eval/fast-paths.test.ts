@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../index.ts';
-import { equals, fromJSON, fromJSONLazy, toJSON, valueKey } from '../value.ts';
+import { SetValue, equals, fromJSON, fromJSONLazy, toJSON, valueKey } from '../value.ts';
 
 const mod = (src: string): Record<string, string> => ({ 'p.rego': src });
 
@@ -210,5 +210,12 @@ deny contains "a" if input.c
     expect(p.evaluate('data.t.deny', { input: { b: true } })).toEqual(['b']);
     expect(p.evaluate('data.t.deny', { input: {} })).toEqual([]);
     expect(p.query('data.t.deny == {"b", "a"}', { input: { a: true, b: true } })).toEqual([{}]);
+    const v = p.evaluateValue('data.t.deny', { input: { a: true, b: true } }) as SetValue;
+    const built = new SetValue(['b', 'a']);
+    expect(v.size).toBe(2);
+    expect(v.sorted()).toEqual(['a', 'b']);
+    expect(valueKey(v)).toBe(valueKey(built));
+    expect(v.has('a') && !v.has('c')).toBe(true);
+    expect([...v]).toEqual(['a', 'b']);
   });
 });

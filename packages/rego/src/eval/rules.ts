@@ -113,10 +113,16 @@ function evalConstSet(c: EvalContext, plan: GroupPlan, cs: NonNullable<GroupPlan
   }
   c.currentRule = outer;
   if (hits === 0 && plan.default) return evalDefValue(c, plan.default, new Array(plan.default.nslots), COMPLETE_CONFLICT);
-  const root = new SetValue();
+  const keys: string[] = [];
+  const values: Value[] = [];
+  for (let p = 0; hits !== 0; p++, hits >>>= 1) {
+    if (hits & 1) {
+      keys.push(cs.keys[p]!);
+      values.push(cs.values[p]!);
+    }
+  }
+  const root = SetValue.ordered(keys, values);
   root.structural = true;
-  for (let p = 0; hits !== 0; p++, hits >>>= 1) if (hits & 1) root.addKeyed(cs.keys[p]!, cs.values[p]!);
-  root.markInOrder();
   return root;
 }
 
