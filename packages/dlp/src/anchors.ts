@@ -87,7 +87,7 @@ class DigitRuns {
   private end = -1;
   private digits = 0;
 
-  constructor(private readonly bytes: Uint8Array, private readonly minRun: number) {}
+  constructor(private readonly bytes: Uint8Array, private readonly minRun: number, private readonly minDigits: number) {}
 
   /** A maximal digit run `[s, e)`: recorded as a run when long enough, and chained to the current
    *  cluster when only a short gap separates them, else it starts a new cluster. */
@@ -107,9 +107,10 @@ class DigitRuns {
     this.digits = e - s;
   }
 
-  /** Records the current cluster, if any. */
+  /** Records the current cluster, if any and if it holds enough digits for some anchor (the one-
+   *  and two-digit groups of hex ids and times are most clusters of a log line). */
   flush(): void {
-    if (this.end < 0) return;
+    if (this.end < 0 || this.digits < this.minDigits) return;
     this.clusterStarts.push(this.start);
     this.clusterEnds.push(this.end);
     this.clusterDigits.push(this.digits);
@@ -171,12 +172,13 @@ export class TextProfile {
   /** Candidates per anchor; `spans` is null when there were more than `limit`. */
   private readonly spanCache = new Map<RegExp | string, { spans: number[] | null; limit: number }>();
 
-  /** `bytes`: the text's byte view (text-bytes.ts). `minRun` / `minToken`: the shortest run /
-   *  token any anchor of the detector set asks for; shorter ones are not recorded, which skips the
-   *  many short numbers and words of ordinary text. */
-  constructor(readonly text: string, readonly bytes: Uint8Array, readonly minRun = 2, readonly minToken = MIN_TOKEN) {}
+  /** `bytes`: the text's byte view (text-bytes.ts). `minRun` / `minToken` / `minDigits`: the
+   *  shortest run / token / cluster (in digits) any anchor of the detector set asks for; shorter
+   *  ones are not recorded, which skips the many short numbers and words of ordinary text. */
+  constructor(readonly text: string, readonly bytes: Uint8Array, readonly minRun = 2, readonly minToken = MIN_TOKEN, readonly minDigits = 1) {}
 
-  /** Maximal groups of digits joined by short runs of separators, with their digit counts. */
+  /** Maximal groups of digits joined by short runs of separators, with their digit counts; those
+   *  with fewer than `minDigits` digits are left out. */
   clusters(): Clusters {
     return this.profile().clusters;
   }
@@ -194,7 +196,7 @@ export class TextProfile {
   /** Runs, clusters and tokens, from one pass over the byte view (see `profilePass`). */
   private profile(): ProfileData {
     if (this.data) return this.data;
-    const digitRuns = new DigitRuns(this.bytes, Math.min(Math.max(2, this.minRun), 64));
+    const digitRuns = new DigitRuns(this.bytes, Math.min(Math.max(2, this.minRun), 64), this.minDigits);
     const tokenStarts = new OffsetList();
     const tokenEnds = new OffsetList();
     profilePass(this.bytes, Math.max(MIN_TOKEN, this.minToken), digitRuns, tokenStarts, tokenEnds);

@@ -81,9 +81,11 @@ interface CompiledSet {
   /** detector index → bytes its matches may contain (regex-alphabet.ts), for anchored detectors;
    *  null when any byte may (such a detector always runs over the whole text) */
   alphabets: Array<Uint8Array | null>;
-  /** Shortest digit run / alphanumeric token any `run` / `token` anchor of the set asks for. */
+  /** Shortest digit run / alphanumeric token / cluster (in digits) any `run` / `token` /
+   *  `digits` anchor of the set asks for. */
   minRun: number;
   minToken: number;
+  minDigits: number;
 }
 
 const compiledCache = new WeakMap<PatternDetector[], CompiledSet>();
@@ -140,6 +142,7 @@ export function compileDetectorSet(detectors: PatternDetector[]): CompiledSet {
     triggerOf: detectors.map((d) => (d.trigger?.anyOf !== undefined ? [...new Set(d.trigger.anyOf)].map((c) => [...chars].indexOf(c)) : null)),
     minRun: detectors.reduce((m, d) => (d.anchor?.kind === 'run' ? Math.min(m, d.anchor.minLength) : m), 2 ** 30),
     minToken: detectors.reduce((m, d) => (d.anchor?.kind === 'token' ? Math.min(m, d.anchor.minLength) : m), 2 ** 30),
+    minDigits: detectors.reduce((m, d) => (d.anchor?.kind === 'digits' ? Math.min(m, d.anchor.minDigits) : m), 2 ** 30),
     gateWords: gateParts.map((parts) => (parts ? parts.map((k) => keywordIndex.get(k)!) : null)),
     contextKeys: detectors.map((d) => contextKeyWords(d).map((k) => keywordIndex.get(k)!)),
     alphabets: detectors.map((d) => (d.anchor ? matchAlphabet(d.pattern) : null)),
@@ -539,7 +542,7 @@ function regionsFor(ctx: RegionContext, i: number): number[] | null {
   if (d.keywords.length > 0) {
     regions = keywordRegions(set, i, ctx.hits, text.length);
   } else if (d.anchor && set.alphabets[i]) {
-    ctx.profile ??= new TextProfile(text, ctx.bytes, set.minRun, set.minToken);
+    ctx.profile ??= new TextProfile(text, ctx.bytes, set.minRun, set.minToken, set.minDigits);
     const windows = set.gateWords[i] || d.anchorFilter ? gatedRegions(set, i, text, ctx.profile, ctx.hits, ctx.minConfidence, maxWindows) : ctx.profile.regions(d.anchor, maxWindows);
     regions = windows && syncRegions(windows, ctx.bytes, set.alphabets[i]!);
   }
