@@ -177,8 +177,17 @@ export async function build(root = repoRoot) {
     writeFileSync(join(staging, 'build.json'), JSON.stringify({ fingerprint: print, builtAt: new Date().toISOString() }, null, 2) + '\n');
     rmSync(join(root, stampFile), { force: true });
     const old = `${staging}-old`;
-    if (existsSync(dist)) renameSync(dist, old);
-    renameSync(staging, dist);
+    try {
+      renameSync(dist, old);
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+    try {
+      renameSync(staging, dist);
+    } catch (err) {
+      // Another start built at the same time and put its dist/ in place first: as good as ours.
+      if (!['ENOTEMPTY', 'EEXIST'].includes(err.code) || !isBuildFresh(root)) throw err;
+    }
     rmSync(old, { recursive: true, force: true });
   } finally {
     rmSync(staging, { recursive: true, force: true });
