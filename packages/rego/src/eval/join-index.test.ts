@@ -93,6 +93,23 @@ nums contains x.v if {
     expect(thrice(p, 'data.t.nums', { input: {} })).toEqual([]);
   });
 
+  it('levels keyed on the path with more distinct values first find the same members', () => {
+    const q = compile({
+      modules: mod(`package t
+m contains g.n if {
+	some g in data.gs
+	g.kind == input.kind
+	g.id == input.id
+}`),
+      data: { gs: Array.from({ length: 12 }, (_, n) => ({ n, kind: n % 2 ? 'odd' : 'even', id: n % 5 })) },
+    });
+    expect(thrice(q, 'data.t.m', { input: { kind: 'even', id: 0 } })).toEqual([0, 10]);
+    expect(thrice(q, 'data.t.m', { input: { kind: 'odd', id: 1 } })).toEqual([1, 11]);
+    expect(thrice(q, 'data.t.m', { input: { kind: 'odd', id: 0 } })).toEqual([5]);
+    expect(thrice(q, 'data.t.m', { input: { kind: 'none', id: 0 } })).toEqual([]);
+    expect(thrice(q, 'data.t.m', { input: { kind: 'odd', id: 9 } })).toEqual([]);
+  });
+
   it('big integers (beyond 2^53) are scanned, not keyed', () => {
     const big = compile({
       modules: mod('package t\nhit contains x.id if {\n\tsome x in data.xs\n\tx.v == 9007199254740993\n}'),

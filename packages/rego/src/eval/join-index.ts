@@ -43,6 +43,13 @@ export class JoinIndex {
   /** Per collection: the index, `UNINDEXABLE`, or how many times it was met so far. */
   private readonly built = new WeakMap<object, Level | typeof UNINDEXABLE | number>();
 
+  /**
+   * The order of the index's levels (indexes into `paths`): the path with the most distinct
+   * values first, so a missing key is found at the first level more often. Decided by the
+   * first collection indexed, then kept for every collection of this loop.
+   */
+  private order: number[] | undefined;
+
   /** `paths[i]`: the element path compared to the i-th key. */
   constructor(readonly paths: readonly (readonly string[])[]) {}
 
@@ -53,9 +60,10 @@ export class JoinIndex {
   candidates(coll: Value, keys: readonly Value[]): readonly Value[] | undefined {
     const idx = this.indexOf(coll);
     if (idx === undefined) return undefined;
+    const order = this.order!;
     let level: Level | Value[] | undefined = idx;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
+    for (let i = 0; i < order.length; i++) {
+      const key = keys[order[i]!]!;
       if (!indexKey(key)) return undefined;
       level = (level as Level).get(key);
       if (level === undefined) return NONE;
@@ -64,9 +72,13 @@ export class JoinIndex {
   }
 
   /** `candidates` for one or two keys, without an array of keys (`k1` unused for one). */
-  candidates2(coll: Value, k0: Value, k1: Value): readonly Value[] | undefined {
+  candidates2(coll: Value, key0: Value, key1: Value): readonly Value[] | undefined {
     const idx = this.indexOf(coll);
-    if (idx === undefined || !indexKey(k0)) return undefined;
+    if (idx === undefined) return undefined;
+    const swap = this.order![0] === 1;
+    const k0 = swap ? key1 : key0;
+    const k1 = swap ? key0 : key1;
+    if (!indexKey(k0)) return undefined;
     const next = idx.get(k0);
     if (next === undefined) return NONE;
     if (this.paths.length === 1) return next as Value[];
@@ -91,9 +103,23 @@ export class JoinIndex {
     return idx ?? undefined;
   }
 
+  /** Paths by how many distinct values the members of `coll` have there, most first. */
+  private levelOrder(coll: Value): number[] {
+    const distinct = this.paths.map((p) => {
+      const seen = new Set<unknown>();
+      iterate(coll, (_k, x) => {
+        seen.add(at(x, p));
+        return false;
+      });
+      return seen.size;
+    });
+    return this.paths.map((_p, i) => i).sort((a, b) => distinct[b]! - distinct[a]! || a - b);
+  }
+
   private build(coll: Value): Level | typeof UNINDEXABLE {
     const root: Level = new Map();
-    const paths = this.paths;
+    const order = (this.order ??= this.levelOrder(coll));
+    const paths = order.map((i) => this.paths[i]!);
     const last = paths.length - 1;
     let ok = true;
     iterate(coll, (_k, x) => {
