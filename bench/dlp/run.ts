@@ -125,22 +125,28 @@ function smallText(): string {
   return t.slice(0, 1024);
 }
 
-/** Microseconds per call of each function: five rounds of `calls[k]` calls each, the functions
- *  in turn within a round (so load from other processes falls on all alike), after a warm-up;
- *  the median round of each. */
-function microsPerCall(fns: Array<() => unknown>, calls: number[]): number[] {
+/** Microseconds per call of each function, by the wall clock and in process CPU time (which a
+ *  machine shared with other work inflates far less): five rounds of `calls[k]` calls each, the
+ *  functions in turn within a round (so load from other processes falls on all alike), after a
+ *  warm-up; the median round of each. */
+function microsPerCall(fns: Array<() => unknown>, calls: number[]): Array<{ wall: number; cpu: number }> {
   fns.forEach((fn, k) => {
     for (let i = 0; i < calls[k]!; i++) fn();
   });
-  const rounds: number[][] = fns.map(() => []);
+  const wall: number[][] = fns.map(() => []);
+  const cpu: number[][] = fns.map(() => []);
   for (let r = 0; r < 5; r++) {
     fns.forEach((fn, k) => {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       for (let i = 0; i < calls[k]!; i++) fn();
-      rounds[k]!.push(((performance.now() - t0) * 1000) / calls[k]!);
+      const c1 = process.cpuUsage(c0);
+      wall[k]!.push(((performance.now() - t0) * 1000) / calls[k]!);
+      cpu[k]!.push((c1.user + c1.system) / calls[k]!);
     });
   }
-  return rounds.map((xs) => xs.sort((a, b) => a - b)[2]!);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[2]!;
+  return fns.map((_, k) => ({ wall: median(wall[k]!), cpu: median(cpu[k]!) }));
 }
 
 const small = smallText();
@@ -153,10 +159,11 @@ const [scanUs, scanPiiUs, regexUs, indexOfUs] = microsPerCall(
 const perCall = {
   text_bytes: Buffer.byteLength(small),
   findings: scan(small).length,
-  scan_us: round(scanUs!),
-  scan_pii_only_us: round(scanPiiUs!),
-  one_regex_pass_us: round(regexUs!),
-  buffer_indexof_us: round(indexOfUs!),
+  scan_us: round(scanUs!.wall),
+  scan_pii_only_us: round(scanPiiUs!.wall),
+  one_regex_pass_us: round(regexUs!.wall),
+  buffer_indexof_us: round(indexOfUs!.wall),
+  cpu: { scan_us: round(scanUs!.cpu), scan_pii_only_us: round(scanPiiUs!.cpu), one_regex_pass_us: round(regexUs!.cpu), buffer_indexof_us: round(indexOfUs!.cpu) },
 };
 
 // ---- planted values -------------------------------------------------------------------------
@@ -275,5 +282,6 @@ console.error(`planted found: ${foundTotal}/${planted.length}`);
 console.error(`MB/s: full ${round(engineMbps)}, PII only ${round(piiMbps)}, secrets only ${round(secretsMbps)}` +
   (rgResult && 'mb_per_s' in rgResult ? `, rg ${rgResult.mb_per_s}, engine/rg ${round(engineMbps / rgResult.mb_per_s)}` : ''));
 console.error(`PII only ${round(piiSideBySide)} MB/s vs @redactpii/node ${round(redactMbps)} MB/s, chunk by chunk in turn: ratio ${round(piiSideBySide / redactMbps)}`);
-console.error(`1 KB scan(): ${perCall.scan_us} µs per call (PII only ${perCall.scan_pii_only_us}); one regex pass ${perCall.one_regex_pass_us} µs, Buffer.indexOf ${perCall.buffer_indexof_us} µs`);
+console.error(`1 KB scan(): ${perCall.scan_us} µs per call (PII only ${perCall.scan_pii_only_us}); one regex pass ${perCall.one_regex_pass_us} µs, Buffer.indexOf ${perCall.buffer_indexof_us} µs`
+  + ` (CPU time: scan ${perCall.cpu.scan_us} µs, PII only ${perCall.cpu.scan_pii_only_us}, regex pass ${perCall.cpu.one_regex_pass_us})`);
 if (!keep) rmSync(dir, { recursive: true, force: true });
