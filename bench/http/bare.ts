@@ -4,7 +4,7 @@
  * - `GET /page` — the exact bytes of Trellis' list page, from memory;
  * - `GET /sql` — the same page built by running the same SELECT through the raw driver
  *   (better-sqlite3 with a prepared statement on Trellis' own database file, or node-postgres on
- *   its schema) and `JSON.stringify`;
+ *   its schema) and joining the items the database wrote as JSON (page-sql.ts);
  * - `POST /scan` — parses the JSON body and answers Trellis' scan response bytes;
  * - `GET /healthz` — `{"status":"ok"}`.
  * Configured by environment: BARE_PORT, BARE_PAGE_FILE, BARE_SCAN_FILE, and BARE_SQLITE_FILE or
@@ -31,13 +31,13 @@ app.post('/scan', async (req, reply) => {
 if (env.BARE_SQLITE_FILE) {
   const conn = new BetterSqlite3(env.BARE_SQLITE_FILE, { readonly: true });
   const stmt = conn.prepare(pageSql('sqlite'));
-  app.get('/sql', async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(toPage(stmt.all(51) as PageRow[]))));
+  app.get('/sql', async (_req, reply) => reply.type('application/json; charset=utf-8').send(toPage(stmt.all(51) as PageRow[])));
 } else if (env.BARE_PG_URL) {
   const pool = new pg.Pool({ connectionString: env.BARE_PG_URL, max: 10, options: `-c search_path=${env.BARE_PG_SCHEMA}` });
   const text = pageSql('postgres');
   app.get('/sql', async (_req, reply) => {
     const r = await pool.query<PageRow>({ name: 'page', text, values: [51] });
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(toPage(r.rows)));
+    return reply.type('application/json; charset=utf-8').send(toPage(r.rows));
   });
 }
 

@@ -1,20 +1,30 @@
 /**
  * The first list page as the bare baseline builds it: the SELECT Trellis runs for
- * `GET /api/v1/apps?limit=50` (the summary columns, name order, one row past the page to know
- * whether there is a next one) and the same row-to-JSON mapping the catalog uses.
+ * `GET /api/v1/apps?limit=50` (each app's name and its summary as JSON written by the
+ * database, name order, one row past the page to know whether there is a next one; see
+ * catalog/store.ts), and the page joined from those items.
  */
-import { encodeCursor, toSummary } from '../../packages/trellis/src/catalog/model.ts';
-import type { AppRow } from '../../packages/trellis/src/catalog/store.ts';
+import { encodeCursor } from '../../packages/trellis/src/catalog/model.ts';
 
-export type PageRow = AppRow;
-
-const columns = 'name, title, description, owner, team, status, classification, risk_tier, runtime, connectors, current_version, created_at, updated_at';
-
-export function pageSql(dialect: 'sqlite' | 'postgres'): string {
-  return `select ${columns} from catalog_apps order by name asc limit ${dialect === 'sqlite' ? '?' : '$1'}`;
+export interface PageRow {
+  name: string;
+  summary: string;
 }
 
-export function toPage(rows: PageRow[]): { items: ReturnType<typeof toSummary>[]; next_cursor: string | null } {
+const fields = ['name', 'title', 'description', 'owner', 'team', 'status', 'classification', 'risk_tier', 'runtime', 'connectors', 'version', 'created_at', 'updated_at'];
+const column = (key: string): string => `"catalog_apps"."${key === 'version' ? 'current_version' : key}"`;
+
+export function pageSql(dialect: 'sqlite' | 'postgres'): string {
+  if (dialect === 'sqlite') {
+    const args = fields.map((k) => `'${k}', ${k === 'connectors' ? `json(${column(k)})` : column(k)}`).join(', ');
+    return `select "catalog_apps"."name", json_object(${args}) as "summary" from "catalog_apps" order by "catalog_apps"."name" asc limit ?`;
+  }
+  const cols = fields.map((k) => `${column(k)}${k === 'connectors' ? '::json' : ''} as "${k}"`).join(', ');
+  return `select "catalog_apps"."name", (select to_json(s)::text from (select ${cols}) as s) as "summary" from "catalog_apps" order by "catalog_apps"."name" asc limit $1`;
+}
+
+export function toPage(rows: PageRow[]): string {
   const page = rows.slice(0, 50);
-  return { items: page.map(toSummary), next_cursor: rows.length > 50 ? encodeCursor(page[page.length - 1]!.name) : null };
+  const next = rows.length > 50 ? JSON.stringify(encodeCursor(page[page.length - 1]!.name)) : 'null';
+  return `{"items":[${page.map((r) => r.summary).join(',')}],"next_cursor":${next}}`;
 }

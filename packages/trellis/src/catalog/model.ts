@@ -8,7 +8,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from '../audit/index.ts';
 import type { AppStatus } from './lifecycle.ts';
-import type { AppRow, AppSummaryRow } from './store.ts';
+import type { AppRow } from './store.ts';
 import type { CatalogAppVersionRow } from './rows.ts';
 import type { ActorRef, AppDetail, AppSummary, AppVersion, AppVersionSummary, Classification, Manifest, RiskTier } from './schema.ts';
 
@@ -91,7 +91,7 @@ export function decodeCursor(cursor: string): string {
   throw new AppError('validation_failed', 'the cursor is not valid; pass back the next_cursor of a previous page unchanged', { errors: [{ path: 'cursor', message: 'is not a cursor this server issued' }] });
 }
 
-export function toSummary(row: AppSummaryRow): AppSummary {
+export function toSummary(row: AppRow): AppSummary {
   return {
     name: row.name,
     title: row.title,

@@ -124,7 +124,8 @@ export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogServ
         response: responses({ 200: jsonSchema(appListSchema) }),
       },
     },
-    async (req) => catalog.list(req.query),
+    // The page arrives as JSON text written by the database (store.ts): sent as it is.
+    async (req, reply) => reply.type('application/json; charset=utf-8').send(await catalog.listPage(req.query)),
   );
 
   app.get<{ Params: { name: string } }>(

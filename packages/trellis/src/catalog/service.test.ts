@@ -7,6 +7,7 @@ import type { Actor } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
 import { CatalogService, type Caller } from './service.ts';
 import * as store from './store.ts';
+import { appListSchema, appSummarySchema } from './schema.ts';
 
 const jane: Caller = { actor: { type: 'token', id: 'tok_jane', name: 'jane', role: 'builder' } satisfies Actor };
 const rita: Caller = { actor: { type: 'token', id: 'tok_rita', name: 'rita', role: 'reviewer' } };
@@ -231,6 +232,33 @@ spec: { type: service, owner: team-hr }
       });
     });
 
+    it('writes a page whose items are exactly the apps summaries, whatever their text holds', async () => {
+      const hostile = [
+        ['json-quotes', 'He said "no" \\ then left', 'C:\\temp\\new "folder" \\u0041 not an escape'],
+        ['json-unicode', 'Zürich — ünïcode 🚀 𝔘 中文', 'line one\nline two\ttabbed\r\nand </script><!-- -->'],
+        ['json-nulls', null, null],
+      ] as const;
+      for (const [name, title, description] of hostile) {
+        await catalog.register(jane, {
+          value: manifest(name, { team: 'édition "spéciale"', classification: 'internal', connectors: [{ name: 'hostile-crm', resources: [{ name: 'accounts', fields: ['id'], access: 'read' }] }, { name: 'hostile-db', resources: [{ name: 'people', fields: ['id'], access: 'read' }] }] }, { ...(title ? { title } : {}), ...(description ? { description } : {}) }),
+        });
+      }
+      const text = await catalog.listPage({ q: 'json', limit: 10 });
+      const page = JSON.parse(text) as { items: Record<string, unknown>[]; next_cursor: string | null };
+      expect(page.next_cursor).toBeNull();
+      const expected = await Promise.all(['json-nulls', 'json-quotes', 'json-unicode'].map(async (n) => {
+        const { manifest: _m, created_by: _c, updated_by: _u, ...summary } = await catalog.get(n);
+        return summary;
+      }));
+      expect(page.items).toEqual(expected);
+      // Key order follows the schema, as the serializer wrote it before.
+      expect(Object.keys(page.items[0]!)).toEqual(Object.keys(appSummarySchema.shape));
+      expect(appListSchema.strict().parse(page)).toBeTruthy();
+      // A cursor on the next page is a JSON string.
+      const first = JSON.parse(await catalog.listPage({ q: 'json', limit: 1 })) as { next_cursor: string };
+      expect((JSON.parse(await catalog.listPage({ q: 'json', limit: 5, cursor: first.next_cursor })) as { items: { name: string }[] }).items.map((i) => i.name)).toEqual(['json-quotes', 'json-unicode']);
+    });
+
     describe('list, filter, search and pagination', () => {
       beforeAll(async () => {
         const teams = ['hr', 'finance', 'sales'];
@@ -306,10 +334,10 @@ spec: { type: service, owner: team-hr }
 
       it('pages searches with other filters through several candidate rounds', async () => {
         for (const extra of [{ team: 'hr' }, { connector: 'crm' }, { classification: 'restricted' as const }, { owner: 'user:nobody@example.com' }]) {
-          const whole = await store.listApps(database.db, { words: ['bulk'], limit: 100, ...extra });
-          const rounds = await store.listApps(database.db, { words: ['bulk'], limit: 100, searchBatch: 1, ...extra });
+          const whole = await store.listApps(database.db, database.dialect, { words: ['bulk'], limit: 100, ...extra });
+          const rounds = await store.listApps(database.db, database.dialect, { words: ['bulk'], limit: 100, searchBatch: 1, ...extra });
           expect(rounds.map((a) => a.name), JSON.stringify(extra)).toEqual(whole.map((a) => a.name));
-          const unfiltered = await store.listApps(database.db, { words: ['bulk'], limit: 100 });
+          const unfiltered = await store.listApps(database.db, database.dialect, { words: ['bulk'], limit: 100 });
           expect(whole.map((a) => a.name)).toEqual(unfiltered.map((a) => a.name).filter((n) => whole.some((w) => w.name === n)));
         }
       });
@@ -379,10 +407,13 @@ spec: { type: service, owner: team-hr }
             for (const searchBatch of [undefined, 1]) {
               const f = { words, limit: 7, afterName: 'mrg-03', ...extra, ...(searchBatch ? { searchBatch } : {}) };
               const label = JSON.stringify(f);
-              const range = await store.listApps(database.db, { ...f, mergeWords: 0 });
-              expect(await store.listApps(database.db, f), label).toEqual(range);
-              // Only the summary columns are read.
-              for (const row of range) expect(Object.keys(row).sort(), label).toEqual(['classification', 'connectors', 'created_at', 'current_version', 'description', 'name', 'owner', 'risk_tier', 'runtime', 'status', 'team', 'title', 'updated_at']);
+              const range = await store.listApps(database.db, database.dialect, { ...f, mergeWords: 0 });
+              expect(await store.listApps(database.db, database.dialect, f), label).toEqual(range);
+              // Only the summary's fields reach a page, in the schema's order.
+              for (const row of range) {
+                expect(Object.keys(row), label).toEqual(['name', 'summary']);
+                expect(Object.keys(JSON.parse(row.summary) as object), label).toEqual(['name', 'title', 'description', 'owner', 'team', 'status', 'classification', 'risk_tier', 'runtime', 'connectors', 'version', 'created_at', 'updated_at']);
+              }
             }
           }
         }

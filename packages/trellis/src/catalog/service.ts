@@ -165,15 +165,16 @@ export class CatalogService {
     const name = manifest.metadata.name;
     // The unique index is the real guard (a concurrent insert fails on it); this check gives
     // the common case a clear answer without relying on driver error codes.
-    if (await store.findAppByName(tx, name)) throw nameTaken(name);
+    if (await store.appExists(tx, name)) throw nameTaken(name);
     const now = new Date().toISOString();
     const by = actorRef(caller.actor);
     const row = newAppRow(manifest, by, now);
     const id = await store.insertApp(tx, row);
     const version = versionRow(id, 1, manifest, by, now);
     await store.insertVersions(tx, [version]);
-    await store.replaceAppConnectors(tx, id, name, connectorNames(manifest));
-    await store.replaceAppWords(tx, id, name, indexWords(name, row.title, row.description));
+    // A new id has no index rows to replace.
+    await store.insertAppConnectors(tx, connectorNames(manifest).map((connector) => ({ connector, app_name: name, app_id: id })));
+    await store.insertAppWords(tx, indexWords(name, row.title, row.description).map((word) => ({ word, app_name: name, app_id: id })));
     await this.audit.append(tx, {
       class: 'application_lifecycle',
       activity: 'create',
@@ -246,15 +247,19 @@ export class CatalogService {
     return toDetail(app, version);
   }
 
-  async list(query: Omit<AppListQuery, 'limit'> & { limit?: number | undefined }): Promise<AppList> {
+  /**
+   * One page of the catalog as the API sends it: the JSON text of an AppList, written by the
+   * database (store.ts, AppPageRow), so the route sends it without building objects.
+   */
+  async listPage(query: Omit<AppListQuery, 'limit'> & { limit?: number | undefined }): Promise<string> {
     const limit = Math.min(Math.max(query.limit ?? defaultPageSize, 1), maxPageSize);
     let words: string[] | undefined;
     if (query.q !== undefined) {
       words = searchWords(query.q);
       // Nothing searchable (only punctuation) matches nothing, rather than everything.
-      if (words.length === 0) return { items: [], next_cursor: null };
+      if (words.length === 0) return '{"items":[],"next_cursor":null}';
     }
-    const rows = await store.listApps(this.database.db, {
+    const rows = await store.listApps(this.database.db, this.database.dialect, {
       ...(query.owner !== undefined ? { owner: canonicalOwner(query.owner) } : {}),
       ...(query.team !== undefined ? { team: query.team } : {}),
       ...(query.status !== undefined ? { status: query.status } : {}),
@@ -267,7 +272,13 @@ export class CatalogService {
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    return { items: page.map(toSummary), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.name) : null };
+    const next = rows.length > limit ? JSON.stringify(encodeCursor(page[page.length - 1]!.name)) : 'null';
+    return `{"items":[${page.map((r) => r.summary).join(',')}],"next_cursor":${next}}`;
+  }
+
+  /** The same page as objects, for callers in this process (the CLI's local commands, tests, benches). */
+  async list(query: Omit<AppListQuery, 'limit'> & { limit?: number | undefined }): Promise<AppList> {
+    return JSON.parse(await this.listPage(query)) as AppList;
   }
 
   private async appOrThrow(name: string) {
