@@ -44,7 +44,7 @@ export interface AppPageRow {
   summary: string;
 }
 
-function summaryJson(dialect: DialectName) {
+function buildSummaryJson(dialect: DialectName) {
   const col = (c: string) => sql.ref(`catalog_apps.${c}`);
   if (dialect === 'sqlite') {
     const args = appSummaryFields.map(([key, c]) => sql`${sql.lit(key)}, ${key === 'connectors' ? sql`json(${col(c)})` : col(c)}`);
@@ -54,6 +54,9 @@ function summaryJson(dialect: DialectName) {
   const cols = appSummaryFields.map(([key, c]) => (key === 'connectors' ? sql`${col(c)}::json as ${sql.ref(key)}` : sql`${col(c)} as ${sql.ref(key)}`));
   return sql<string>`(select to_json(s)::text from (select ${sql.join(cols)}) as s)`.as('summary');
 }
+
+/** Built once per dialect: the expression is constant, and building it per page cost as much as running it. */
+const summaryJsonOf = { sqlite: buildSummaryJson('sqlite'), postgres: buildSummaryJson('postgres') };
 
 /** SQLite's and PostgreSQL's unique-violation errors, recognised without importing either driver. */
 export function isUniqueViolation(err: unknown): boolean {
@@ -301,7 +304,7 @@ export async function listApps(q: Queryable, dialect: DialectName, f: AppFilter)
   // app_name), so neither database has to sort every app that uses a popular connector.
   const nameColumn = f.connector !== undefined ? sql.ref<string>('c.app_name') : sql.ref<string>('catalog_apps.name');
   const filtered = () => {
-    let query = q.selectFrom('catalog_apps').select(['catalog_apps.name', summaryJson(dialect)]);
+    let query = q.selectFrom('catalog_apps').select(['catalog_apps.name', summaryJsonOf[dialect]]);
     if (f.connector !== undefined) {
       query = query.innerJoin('catalog_app_connectors as c', 'c.app_id', 'catalog_apps.id').where('c.connector', '=', f.connector);
     }
