@@ -8,7 +8,6 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import type { Tables } from './tables.ts';
 import { GroupCommitSqliteDialect, fsyncFile, type SqliteDriverStats } from './sqlite-driver.ts';
 import { namedStatementPool } from './postgres-statements.ts';
@@ -40,9 +39,6 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
-// PostgreSQL returns BIGINT (int8) and NUMERIC as strings by default; our sequence numbers fit
-// in a JS number, so parse them as numbers once, for every connection.
-pg.types.setTypeParser(20, (v: string) => Number(v));
 
 /**
  * Run `fn` with a umask that keeps new files owner-only, so the database, its WAL and shared
@@ -97,6 +93,11 @@ function openSqlite(opts: OpenOptions): Database {
 }
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
+  // Loaded only here: an installation on SQLite never pays for the PostgreSQL driver.
+  const { default: pg } = await import('pg');
+  // PostgreSQL returns BIGINT (int8) and NUMERIC as strings by default; our sequence numbers fit
+  // in a JS number, so parse them as numbers once, for every connection.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
   const schema = opts.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   if (schema && schema !== 'public') {
