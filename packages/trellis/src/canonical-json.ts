@@ -8,21 +8,44 @@
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
+  return write(value, '');
+}
+
+// One string grown left to right: every audit event passes through here twice (its text and
+// its row MAC), and the map/join form allocated an array and a string per member.
+function write(value: unknown, out: string): string {
+  if (value === null) return out + 'null';
   switch (typeof value) {
     case 'boolean':
-      return value ? 'true' : 'false';
+      return out + (value ? 'true' : 'false');
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError('canonical JSON cannot hold NaN or Infinity');
-      return JSON.stringify(value);
+      return out + JSON.stringify(value);
     case 'string':
-      return JSON.stringify(value);
+      return out + JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return '[' + value.map((v) => canonicalJson(v === undefined ? null : v)).join(',') + ']';
+      if (Array.isArray(value)) {
+        out += '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          const v: unknown = value[i];
+          out = write(v === undefined ? null : v, out);
+        }
+        return out + ']';
+      }
       const obj = value as Record<string, unknown>;
       // Default sort compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-      return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
+      const keys = Object.keys(obj).sort();
+      out += '{';
+      let first = true;
+      for (const k of keys) {
+        const v = obj[k];
+        if (v === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':';
+        first = false;
+        out = write(v, out);
+      }
+      return out + '}';
     }
     default:
       throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { canonicalJson } from '../canonical-json.ts';
 import { ChainVerifier, GENESIS_HASH, chainHash, verifyLinks, type ChainLink } from './chain.ts';
 
@@ -100,5 +101,28 @@ describe('parallel verification', () => {
     const relinked = [...links];
     relinked[900] = { ...relinked[900]!, prevHash: relinked[898]!.hash };
     expect((await verifyChainParallel(relinked, opts)).broken).toMatchObject({ seq: 901, reason: 'prev_hash_mismatch' });
+  });
+});
+
+describe('canonical JSON against its definition', () => {
+  // RFC 8785 stated directly: sorted members, no white space, JSON.stringify for leaves.
+  const reference = (v: unknown): string => {
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    if (Array.isArray(v)) return `[${v.map((x) => reference(x === undefined ? null : x)).join(',')}]`;
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${reference(o[k])}`)
+      .join(',')}}`;
+  };
+  it('writes what the definition writes, for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(canonicalJson(v)).toBe(reference(v));
+        expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
