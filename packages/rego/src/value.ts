@@ -512,6 +512,49 @@ export function readJSONPath(src: Record<string, unknown>, keys: readonly string
   }
 }
 
+/** A reader of one constant path (see `jsonPathReader`). */
+export type JSONPathReader = (src: Record<string, unknown>) => Value | undefined | typeof NOT_PLAIN;
+
+/** Numbers the generated readers, so no two share source text (see `jsonPathReader`). */
+let readerSerial = 0;
+
+/**
+ * `readJSONPath` for one constant path, as a function of its own when the runtime allows
+ * code generation: a JS engine keeps one property cache per code location, so a reader shared
+ * by every path sees every key and shape (a megamorphic lookup per level), while a reader per
+ * path sees one key per level and the few shapes inputs have there.
+ *
+ * The generated text is a fixed template: it depends only on the number of keys and a serial
+ * number (which keeps the engine from sharing one compiled function between readers). The
+ * keys, the only policy-derived data, are passed in as values and never appear in source
+ * text, so no policy can inject code. Same checks in the same order as `readJSONPath`: own
+ * properties only, plain objects below the root, scalars only at the end. Where code
+ * generation is disallowed (`--disallow-code-generation-from-strings`, a CSP), the shared
+ * reader is used.
+ */
+export function jsonPathReader(keys: readonly string[]): JSONPathReader {
+  const n = keys.length;
+  if (n >= 1 && n <= 8) {
+    let body = `/* path reader ${readerSerial++} */\nreturn function readPath(src) {\nlet x = src;\nlet p;\n`;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) {
+        body += `if (typeof x !== 'object' || x === null) return typeof x === 'function' || typeof x === 'symbol' ? NOT_PLAIN : undefined;\n`;
+        body += `p = getProto(x);\nif (p !== objectProto && p !== null) return NOT_PLAIN;\n`;
+      }
+      body += `if (!hasOwn(x, k${i})) return undefined;\nx = x[k${i}];\n`;
+    }
+    body += `switch (typeof x) { case 'string': case 'number': case 'boolean': return x; case 'undefined': return null; default: return x === null ? null : NOT_PLAIN; }\n};`;
+    const params = ['hasOwn', 'getProto', 'objectProto', 'NOT_PLAIN', ...keys.map((_k, i) => `k${i}`)];
+    try {
+      const make = new Function(...params, body) as (...args: unknown[]) => JSONPathReader;
+      return make(Object.hasOwn, Object.getPrototypeOf, Object.prototype, NOT_PLAIN, ...keys);
+    } catch {
+      // Code generation is not allowed here: fall through to the shared reader.
+    }
+  }
+  return (src) => readJSONPath(src, keys);
+}
+
 export type JSONValue = null | boolean | number | string | JSONValue[] | { [k: string]: JSONValue };
 
 /**

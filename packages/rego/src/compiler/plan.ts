@@ -6,7 +6,7 @@
  * `data` refs are resolved against the rule tree here: a ref naming a rule becomes a direct
  * call of that group's evaluator, a ref into base data a path lookup.
  */
-import { NOT_PLAIN, ObjectValue, SetValue, compare, equals, isObject, readJSONPath, toRegoText, valueKey, type Value } from '../value.ts';
+import { NOT_PLAIN, ObjectValue, SetValue, compare, equals, isObject, jsonPathReader, toRegoText, valueKey, type Value } from '../value.ts';
 import { RegoError, type ErrorList } from './errors.ts';
 import type { FnTarget, IBody, IExpr, IQuery, IRule, ITerm, IWith, Slot } from './ir.ts';
 import type { BodyFn, DefPlan, Frame, GroupPlan, IterFn, MatchFn, ValFn, VK, K, RuleGroup, RuleTree, TreeNode } from '../eval/types.ts';
@@ -31,6 +31,8 @@ import { JoinIndex } from '../eval/join-index.ts';
 import { metadataChain, metadataRule, parseModuleBuiltin } from '../eval/metadata.ts';
 
 const TRUE_K: K = () => true;
+/** The rest of a body that has nothing left: the continuation. */
+const END: BodyFn = (_c, _f, k) => k();
 
 /** A test-only expression (see `Planner.pred`). */
 type Pred = (c: EvalContext, f: Frame) => boolean;
@@ -193,13 +195,12 @@ export class Planner {
     if (parts.some((p) => p.pred)) {
       // `end` is true while `next` is still the empty rest (then the continuation is called
       // directly). Consecutive predicates are tested in one closure.
-      let next: BodyFn = (_c, _f, k) => k();
+      let next: BodyFn = END;
       let end = true;
       for (let i = parts.length - 1; i >= 0; ) {
         const { fn } = parts[i]!;
         if (fn) {
-          const rest = next;
-          next = end ? fn : (c, f, k) => fn(c, f, () => rest(c, f, k));
+          next = end ? fn : this.then(fn, next);
           end = false;
           i--;
           continue;
@@ -213,19 +214,27 @@ export class Planner {
       return next;
     }
     const fns = parts.map((p) => p.fn!);
-    if (fns.length === 0) return (_c, _f, k) => k();
+    if (fns.length === 0) return END;
     if (fns.length === 1) return fns[0]!;
-    if (fns.length === 2) {
-      const [a, z] = fns as [BodyFn, BodyFn];
-      return (c, f, k) => a(c, f, () => z(c, f, k));
-    }
     let next: BodyFn = fns[fns.length - 1]!;
-    for (let i = fns.length - 2; i >= 0; i--) {
-      const e = fns[i]!;
-      const rest = next;
-      next = (c, f, k) => e(c, f, () => rest(c, f, k));
-    }
+    for (let i = fns.length - 2; i >= 0; i--) next = this.then(fns[i]!, next);
     return next;
+  }
+
+  /**
+   * The loop factories of `some x in coll` expressions compiled by `expr`, by the closure
+   * `expr` returned: `body` asks for the loop with the rest of the body built in.
+   */
+  private readonly loops = new WeakMap<BodyFn, Loop>();
+
+  /**
+   * `fn` followed by `rest`. A loop runs `rest` for each element itself; anything else gets
+   * a continuation (one closure allocated per call of `fn`).
+   */
+  private then(fn: BodyFn, rest: BodyFn): BodyFn {
+    const loop = this.loops.get(fn);
+    if (loop) return loop(rest);
+    return (c, f, k) => fn(c, f, () => rest(c, f, k));
   }
 
   /** A test-only expression as a predicate, or undefined if it binds, iterates or uses `with`. */
@@ -335,7 +344,11 @@ export class Planner {
     if (!e.negated && e.with.length === 0 && e.e.k === 'somein') {
       // The loop counts the expression itself (one closure less per evaluation).
       const loop = this.someInLoop(e.e, bound, join, where);
-      if (loop) return loop;
+      if (loop) {
+        const fn = loop(undefined);
+        this.loops.set(fn, loop);
+        return fn;
+      }
     }
     let fn: BodyFn;
     if (e.negated) {
@@ -359,17 +372,17 @@ export class Planner {
    * candidates of `join`, if given). With `where`, the loop also counts the expression.
    * Undefined for other forms of `some … in`.
    */
-  private someInLoop(b: Extract<IExpr['e'], { k: 'somein' }>, bound: Set<Slot>, join: Join | undefined, where: string | undefined): BodyFn | undefined {
+  private someInLoop(b: Extract<IExpr['e'], { k: 'somein' }>, bound: Set<Slot>, join: Join | undefined, where: string | undefined): Loop | undefined {
     if (b.key || b.value.k !== 'var' || bound.has(b.value.slot) || !this.isDet(b.coll, bound)) return undefined;
     const cv = this.val(b.coll, bound);
     if (!cv) return undefined;
     const s = b.value.slot;
     bound.add(s);
-    if (join) return joinLoop(cv, s, join, where);
-    return (c, f, k) => {
+    if (join) return (rest) => joinLoop(cv, s, join, where, rest);
+    return (rest = END) => (c, f, k) => {
       if (where !== undefined) tick(c, where);
       const coll = cv(c, f);
-      return coll === undefined ? false : bindEach(coll, f, s, k);
+      return coll === undefined ? false : bindThen(coll, c, f, s, rest, k);
     };
   }
 
@@ -392,7 +405,7 @@ export class Planner {
         return this.unify(b.a, b.b, bound, e);
       case 'somein': {
         const loop = this.someInLoop(b, bound, join, undefined);
-        if (loop) return loop;
+        if (loop) return loop(undefined);
         const coll = this.iter(b.coll, bound);
         const km = b.key ? this.match(b.key, bound) : undefined;
         const vm = this.match(b.value, bound);
@@ -1200,7 +1213,7 @@ export class Planner {
 }
 
 function chain(fns: BodyFn[]): BodyFn {
-  let next: BodyFn = (_c, _f, k) => k();
+  let next: BodyFn = END;
   for (let i = fns.length - 1; i >= 0; i--) {
     const e = fns[i]!;
     const rest = next;
@@ -1223,19 +1236,20 @@ function fusedPath(head: ITerm, bound: Set<Slot>, keys: string[]): ValFn | undef
   if (keys.length < 1 || keys.length > 3) return undefined;
   const [k0, k1, k2] = keys as [string, string, string];
   if (head.k === 'input') {
-    // One key: the lazy object's own read (it remembers members read again and again).
-    if (keys.length === 1) return (c) => step(c.input, k0);
-    // Nested paths into input still in JSON form (lazy): read scalars straight from the
-    // JSON, without a view per object on the way.
+    // Paths into input still in JSON form (lazy): read scalars straight from the JSON,
+    // without a view per object on the way, by a reader of this path's own. Anything else
+    // (a composite member keeps its identity) goes through the lazy objects.
+    const read = jsonPathReader(keys);
     return (c) => {
       const root = c.input;
       if (root instanceof ObjectValue) {
         const src = root.lazySource();
         if (src !== undefined) {
-          const v = readJSONPath(src, keys);
+          const v = read(src);
           if (v !== NOT_PLAIN) return v;
         }
       }
+      if (keys.length === 1) return step(root, k0);
       if (keys.length === 2) return step(step(root, k0), k1);
       return step(step(step(root, k0), k1), k2);
     };
@@ -1249,12 +1263,15 @@ function fusedPath(head: ITerm, bound: Set<Slot>, keys: string[]): ValFn | undef
   return undefined;
 }
 
-/** Bind slot `s` to each element (value) of a collection in turn; stops when `k` does. */
-function bindEach(v: Value, f: Frame, s: Slot, k: K): boolean {
+/**
+ * Bind slot `s` to each element of a collection in turn and run the rest of the body for it
+ * (no continuation closure per loop); stops when the rest does.
+ */
+function bindThen(v: Value, c: EvalContext, f: Frame, s: Slot, rest: BodyFn, k: K): boolean {
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       f[s] = v[i];
-      if (k()) {
+      if (rest(c, f, k)) {
         f[s] = undefined;
         return true;
       }
@@ -1264,11 +1281,12 @@ function bindEach(v: Value, f: Frame, s: Slot, k: K): boolean {
   }
   return iterate(v, (_key, x) => {
     f[s] = x;
-    const r = k();
+    const r = rest(c, f, k);
     f[s] = undefined;
     return r;
   });
 }
+
 
 /** Count one expression evaluated (step limit) and record it for coverage. */
 function tick(c: EvalContext, where: string): void {
@@ -1309,6 +1327,9 @@ function predGroup(tests: Test[], rest: BodyFn | undefined): BodyFn {
   };
 }
 
+/** A `some x in coll` loop, built with the rest of its body (`undefined`: the loop ends the body). */
+type Loop = (rest: BodyFn | undefined) => BodyFn;
+
 /** An equality index for a `some x in coll` loop, and the values its keys are compared to. */
 interface Join {
   index: JoinIndex;
@@ -1325,7 +1346,7 @@ const NO_INPUT: unique symbol = Symbol('no input');
  * elements are bound (all of them when the collection is not indexed, or when coverage or a
  * `with` replacing a function must observe every test).
  */
-function joinLoop(cv: ValFn, s: Slot, join: Join, where: string | undefined): BodyFn {
+function joinLoop(cv: ValFn, s: Slot, join: Join, where: string | undefined, rest: BodyFn = END): BodyFn {
   const { index, keys, invariant } = join;
   const n = keys.length;
   if (n <= 2) {
@@ -1347,9 +1368,9 @@ function joinLoop(cv: ValFn, s: Slot, join: Join, where: string | undefined): Bo
         }
         if (x0 === undefined || x1 === undefined) return false;
         const hits = index.candidates2(coll, x0, x1);
-        if (hits !== undefined) return bindEach(hits as Value[], f, s, k);
+        if (hits !== undefined) return bindThen(hits as Value[], c, f, s, rest, k);
       }
-      return bindEach(coll, f, s, k);
+      return bindThen(coll, c, f, s, rest, k);
     };
   }
   return (c, f, k) => {
@@ -1365,9 +1386,9 @@ function joinLoop(cv: ValFn, s: Slot, join: Join, where: string | undefined): Bo
         ks[i] = x;
       }
       const hits = index.candidates(coll, ks);
-      if (hits !== undefined) return bindEach(hits as Value[], f, s, k);
+      if (hits !== undefined) return bindThen(hits as Value[], c, f, s, rest, k);
     }
-    return bindEach(coll, f, s, k);
+    return bindThen(coll, c, f, s, rest, k);
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../index.ts';
-import { SetValue, equals, fromJSON, fromJSONLazy, toJSON, valueKey } from '../value.ts';
+import { NOT_PLAIN, SetValue, equals, fromJSON, fromJSONLazy, jsonPathReader, readJSONPath, toJSON, valueKey } from '../value.ts';
 
 const mod = (src: string): Record<string, string> => ({ 'p.rego': src });
 
@@ -95,6 +95,36 @@ deep := input.a.o.p
     expect(p.evaluate('data.t.nested_value', { input: { v: fromJSON({ k: 'y' }) } })).toBe('y');
     const fn = { a: { b: () => 1 } };
     expect(() => p.evaluate('data.t.scalar', { input: fn })).toThrow(TypeError);
+  });
+
+  it('a per-path reader decides like the shared one (own members, plain objects, scalars)', () => {
+    const nullProto = Object.create(null) as Record<string, unknown>;
+    nullProto.k = 'n';
+    class Box {
+      k = 'boxed';
+    }
+    const odd = 'x"); throw new Error("injected"); ("\u2028*/';
+    const srcs: Record<string, unknown>[] = [
+      { a: { b: 1, u: undefined, n: null, c: [1], o: { p: 'deep' }, big: 10n } },
+      { a: nullProto, s: 'str', f: { g: () => 1 } },
+      { a: new Box(), [odd]: { [odd]: 'odd' } },
+      { a: { toString: 'own' } },
+      {},
+    ];
+    const paths = [['a'], ['a', 'b'], ['a', 'u'], ['a', 'n'], ['a', 'c'], ['a', 'o', 'p'], ['a', 'big'], ['a', 'k'], ['a', 'zz'], ['s', 'x'], ['f', 'g', 'h'], ['a', 'toString'], ['constructor'], ['a', 'constructor', 'name'], [odd, odd], ['a', 'c', 'length']];
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'leak';
+    try {
+      for (const keys of [...paths, ['polluted'], ['a', 'polluted'], 'abcdefghi'.split('')]) {
+        const read = jsonPathReader(keys);
+        for (const src of srcs) expect(read(src), keys.join('.')).toBe(readJSONPath(src, keys));
+      }
+      expect(jsonPathReader(['a', 'polluted'])({ a: {} })).toBeUndefined();
+    } finally {
+      delete proto.polluted;
+    }
+    expect(jsonPathReader([odd, odd])(srcs[2]!)).toBe('odd');
+    expect(jsonPathReader(['a', 'c'])(srcs[0]!)).toBe(NOT_PLAIN);
   });
 
   it('`with input` replaces lazily converted input', () => {
