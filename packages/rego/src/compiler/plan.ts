@@ -27,7 +27,7 @@ import {
   type WithApplier,
 } from '../eval/constructs.ts';
 import { patternVars, refOutputs, termVars } from './vars.ts';
-import { JoinIndex } from '../eval/join-index.ts';
+import { JoinIndex, type Level } from '../eval/join-index.ts';
 import { metadataChain, metadataRule, parseModuleBuiltin } from '../eval/metadata.ts';
 
 const TRUE_K: K = () => true;
@@ -378,7 +378,11 @@ export class Planner {
     if (!cv) return undefined;
     const s = b.value.slot;
     bound.add(s);
-    if (join) return (rest) => joinLoop(cv, s, join, where, rest);
+    if (join) {
+      const keyed = this.keyedBase.get(cv);
+      if (keyed && join.keys.length <= 2) return (rest) => keyedJoinLoop(cv, keyed, s, join, where, rest);
+      return (rest) => joinLoop(cv, s, join, where, rest);
+    }
     return (rest = END) => (c, f, k) => {
       if (where !== undefined) tick(c, where);
       const coll = cv(c, f);
@@ -889,16 +893,15 @@ export class Planner {
         if (vals.length === 1) {
           // `data.roles[role]`: one runtime key.
           const v0 = vals[0]!;
-          return {
-            head: (c, f) => {
-              const x = v0(c, f);
-              if (x === undefined) return undefined;
-              const b = baseFn(c, f);
-              if (b instanceof ObjectValue && typeof x === 'string') return b.getStr(x);
-              return b === undefined ? undefined : indexFrom(b, [x], 0);
-            },
-            rest: path.slice(j),
+          const head: ValFn = (c, f) => {
+            const x = v0(c, f);
+            if (x === undefined) return undefined;
+            const b = baseFn(c, f);
+            if (b instanceof ObjectValue && typeof x === 'string') return b.getStr(x);
+            return b === undefined ? undefined : indexFrom(b, [x], 0);
           };
+          this.keyedBase.set(head, { parent: baseFn, key: v0 });
+          return { head, rest: path.slice(j) };
         }
         return {
           head: (c, f) => {
@@ -917,6 +920,12 @@ export class Planner {
     }
     return { head: (c) => nodeValue(c, n), rest: path.slice(i) };
   }
+
+  /**
+   * Reads of base data at one runtime key (`data.roles[role]`), by the closure `dataHead`
+   * returned: the document holding the keys and the key (see `keyedJoinLoop`).
+   */
+  private readonly keyedBase = new WeakMap<ValFn, KeyedBase>();
 
   private refHead(t: Extract<ITerm, { k: 'ref' }>, bound: Set<Slot>): { head: ValFn | IterFn; det: boolean; rest: ITerm[] } {
     if (t.head.k === 'data') {
@@ -1389,6 +1398,76 @@ function joinLoop(cv: ValFn, s: Slot, join: Join, where: string | undefined, res
       if (hits !== undefined) return bindThen(hits as Value[], c, f, s, rest, k);
     }
     return bindThen(coll, c, f, s, rest, k);
+  };
+}
+
+/** A read of base data at one runtime key: the document holding the keys, and the key. */
+interface KeyedBase {
+  parent: ValFn;
+  key: ValFn;
+}
+
+/** A collection of base data at a string key, and its equality index once it has one. */
+interface KeyedEntry {
+  coll: Value;
+  /** The index; null when the collection is not indexable (scanned). */
+  idx: Level | null;
+}
+
+/**
+ * `some x in data.a[k]` with an equality index of one or two keys (`joinLoop`), where the
+ * collection is base data at a string key: the site remembers, for the document holding the
+ * keys, each key's collection with its index, so finding an element's candidates takes one
+ * lookup of the key instead of the document's and then the index's. The document is
+ * immutable, so the memo holds until another document is read there (new base data, or a
+ * `with` replacing it); it grows to at most the document's own keys.
+ */
+function keyedJoinLoop(cv: ValFn, keyed: KeyedBase, s: Slot, join: Join, where: string | undefined, rest: BodyFn = END): BodyFn {
+  const { index, keys, invariant } = join;
+  const { parent, key } = keyed;
+  const n = keys.length;
+  const key0 = keys[0]!;
+  const key1 = keys[1] ?? key0;
+  let seen: Value | undefined | typeof NO_INPUT = NO_INPUT;
+  let x0: Value | undefined;
+  let x1: Value | undefined;
+  let seenParent: Value | undefined;
+  let memo = new Map<string, KeyedEntry>();
+  return (c, f, k) => {
+    if (where !== undefined) tick(c, where);
+    if (c.coverage !== undefined || c.fnOverrides !== null) {
+      const coll = cv(c, f);
+      return coll === undefined ? false : bindThen(coll, c, f, s, rest, k);
+    }
+    const kx = key(c, f);
+    if (kx === undefined) return false;
+    const b = parent(c, f);
+    if (typeof kx !== 'string' || !(b instanceof ObjectValue)) {
+      const coll = b === undefined ? undefined : indexFrom(b, [kx], 0);
+      return coll === undefined ? false : bindThen(coll, c, f, s, rest, k);
+    }
+    if (b !== seenParent) {
+      seenParent = b;
+      memo = new Map();
+    }
+    let e = memo.get(kx);
+    if (e === undefined) {
+      const coll = b.getStr(kx);
+      if (coll === undefined) return false;
+      const idx = index.levels(coll);
+      // Not indexed yet: scan it (the index counts the meeting).
+      if (idx === undefined) return bindThen(coll, c, f, s, rest, k);
+      memo.set(kx, (e = { coll, idx }));
+    }
+    if (e.idx === null) return bindThen(e.coll, c, f, s, rest, k);
+    if (!invariant || c.input !== seen) {
+      x0 = key0(c, f);
+      x1 = n === 1 ? x0 : key1(c, f);
+      seen = invariant ? c.input : NO_INPUT;
+    }
+    if (x0 === undefined || x1 === undefined) return false;
+    const hits = index.lookup2(e.idx, x0, x1);
+    return bindThen(hits === undefined ? e.coll : (hits as Value[]), c, f, s, rest, k);
   };
 }
 

@@ -183,6 +183,33 @@ mocked if found with equal as always_equal`),
     expect(thrice(mocked, 'data.t.mocked', { input: { action: 'none' } })).toBe(true);
   });
 
+  it('a keyed collection of base data follows the data of each evaluation and `with data`', () => {
+    const input = { role: 'admin', action: 'read', resource: 'a' };
+    const other = { roles: { admin: [{ action: 'read', resource: 'a', n: 9 }] } };
+    expect(thrice(p, 'data.t.matches', { input })).toEqual([1, 4]);
+    expect(thrice(p, 'data.t.matches', { input, data: other })).toEqual([9]);
+    expect(thrice(p, 'data.t.matches', { input })).toEqual([1, 4]);
+    const q = compile({
+      modules: mod(`package t
+matches contains g.n if {
+	some g in data.roles[input.role]
+	g.action == input.action
+}
+replaced := m if m := matches with data.roles.admin as [{"action": "read", "n": 7}]
+numbered contains g.n if {
+	some g in data.byNumber[input.k]
+	g.action == input.action
+}`),
+      data: { ...grants, byNumber: { '1': [{ action: 'read', n: 5 }] } },
+    });
+    expect(thrice(q, 'data.t.matches', { input })).toEqual([1, 3, 4]);
+    expect(thrice(q, 'data.t.replaced', { input })).toEqual([7]);
+    expect(thrice(q, 'data.t.matches', { input })).toEqual([1, 3, 4]);
+    expect(thrice(q, 'data.t.numbered', { input: { k: 1, action: 'read' } })).toEqual([5]);
+    expect(thrice(q, 'data.t.numbered', { input: { k: '1', action: 'read' } })).toEqual([5]);
+    expect(thrice(q, 'data.t.numbered', { input: { k: 2, action: 'read' } })).toEqual([]);
+  });
+
   it('still charges steps: a step limit stops a long indexed loop', () => {
     const q = compile({
       modules: mod('package t\nn := count([x | some i in numbers.range(1, 5000); some x in data.xs; x.k == "a"])'),

@@ -23,7 +23,7 @@ function indexKey(v: Value): boolean {
 }
 
 /** A level of the index: key → next level (or, at the last path, the matching elements). */
-type Level = Map<Value, Level | Value[]>;
+export type Level = Map<Value, Level | Value[]>;
 
 /** The value of `x.p1.p2…` as the planner's constant-key path reads it. */
 function at(x: Value, path: readonly string[]): Value | undefined {
@@ -75,6 +75,11 @@ export class JoinIndex {
   candidates2(coll: Value, key0: Value, key1: Value): readonly Value[] | undefined {
     const idx = this.indexOf(coll);
     if (idx === undefined) return undefined;
+    return this.lookup2(idx, key0, key1);
+  }
+
+  /** `candidates2` in an index `levels` returned. */
+  lookup2(idx: Level, key0: Value, key1: Value): readonly Value[] | undefined {
     const swap = this.order![0] === 1;
     const k0 = swap ? key1 : key0;
     const k1 = swap ? key0 : key1;
@@ -84,6 +89,17 @@ export class JoinIndex {
     if (this.paths.length === 1) return next as Value[];
     if (!indexKey(k1)) return undefined;
     return ((next as Level).get(k1) as Value[] | undefined) ?? NONE;
+  }
+
+  /**
+   * The index of `coll` for `lookup2`: undefined while the collection is to be scanned (not
+   * met often enough yet), null when it never will be indexed (not indexable).
+   */
+  levels(coll: Value): Level | null | undefined {
+    if (typeof coll !== 'object' || coll === null) return null;
+    const idx = this.indexOf(coll);
+    if (idx !== undefined) return idx;
+    return this.built.get(coll) === UNINDEXABLE ? null : undefined;
   }
 
   /** The index of `coll`, once it is met often enough to be worth one; undefined to scan it. */
