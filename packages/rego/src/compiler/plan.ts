@@ -42,6 +42,8 @@ interface Test {
   test: Pred;
   where: string;
   negated: boolean;
+  /** For a test that a term is true (defined and not false): the term (read inline). */
+  truthy?: ValFn;
 }
 
 /** Comparison built-ins evaluated inline (same semantics as builtins/comparison.ts). */
@@ -92,7 +94,7 @@ function constElements(defs: DefPlan[]): GroupPlan['constSet'] {
   const sorted = [...byKey].sort((a, b) => compare(a[1], b[1]));
   const keys = sorted.map(([k]) => k);
   for (const d of defs) d.constPos = keys.indexOf(d.constElem!.key);
-  return { values: sorted.map(([, v]) => v), keys };
+  return { values: sorted.map(([, v]) => v), keys, made: [] };
 }
 
 export class Planner {
@@ -242,13 +244,17 @@ export class Planner {
     if (e.with.length > 0) return undefined;
     const b = e.e;
     let test: Pred | undefined;
+    let truthy: ValFn | undefined;
     if (b.k === 'term') {
       test = this.comparePred(b.term, bound);
       const v = !test && this.isDet(b.term, bound) ? this.val(b.term, bound) : undefined;
-      if (v) test = (c, f) => {
-        const x = v(c, f);
-        return x !== undefined && x !== false;
-      };
+      if (v) {
+        truthy = v;
+        test = (c, f) => {
+          const x = v(c, f);
+          return x !== undefined && x !== false;
+        };
+      }
     } else if (b.k === 'unify' && this.isDet(b.a, bound) && this.isDet(b.b, bound)) {
       const av = this.val(b.a, bound);
       const bv = this.val(b.b, bound);
@@ -260,7 +266,7 @@ export class Planner {
       };
     }
     if (!test) return undefined;
-    return { test, where: `${e.loc.file}:${e.loc.row}`, negated: e.negated };
+    return { test, where: `${e.loc.file}:${e.loc.row}`, negated: e.negated, truthy };
   }
 
   /**
@@ -1309,7 +1315,20 @@ function tick(c: EvalContext, where: string): void {
  */
 function predGroup(tests: Test[], rest: BodyFn | undefined): BodyFn {
   const n = tests.length;
-  const { test: t0, where: w0, negated: n0 } = tests[0]!;
+  const { test: t0, where: w0, negated: n0, truthy: v0 } = tests[0]!;
+  if (n === 1 && v0) {
+    // A lone term test (`input.x`, `not input.x`): the term is read here, one call less.
+    if (!rest) return (c, f, k) => {
+      tick(c, w0);
+      const x = v0(c, f);
+      return (x !== undefined && x !== false) !== n0 ? k() : false;
+    };
+    return (c, f, k) => {
+      tick(c, w0);
+      const x = v0(c, f);
+      return (x !== undefined && x !== false) !== n0 ? rest(c, f, k) : false;
+    };
+  }
   if (n === 1) {
     if (!rest) return (c, f, k) => (tick(c, w0), t0(c, f) !== n0 ? k() : false);
     return (c, f, k) => (tick(c, w0), t0(c, f) !== n0 ? rest(c, f, k) : false);

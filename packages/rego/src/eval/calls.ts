@@ -46,6 +46,11 @@ export function callBuiltin(c: EvalContext, decl: BuiltinDecl, args: Value[], lo
 /** `x in xs`. */
 export function member2(x: Value, coll: Value): boolean {
   if (Array.isArray(coll)) {
+    if (typeof x === 'string' || typeof x === 'boolean' || x === null) {
+      // Rego equality is JS identity for these (strings compare by content).
+      for (let i = 0; i < coll.length; i++) if (coll[i] === x) return true;
+      return false;
+    }
     for (let i = 0; i < coll.length; i++) {
       const y = coll[i]!;
       if (x === y || equals(x, y)) return true;

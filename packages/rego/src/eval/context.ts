@@ -98,6 +98,17 @@ export class EvalContext {
   declare coverage: Set<string> | undefined;
   /** The rule whose body is being evaluated, if any (for rego.metadata.*). */
   declare currentRule: IRule | undefined;
+  /** Solutions counted by `countSolution` (a constant-element set's definition: rules.ts). */
+  solutions = 0;
+  /**
+   * The continuation that counts a solution (and charges it as an output item): made once per
+   * context, which the Policy reuses, rather than once per evaluation of such a set.
+   */
+  readonly countSolution = (): boolean => {
+    this.produced(1);
+    this.solutions++;
+    return false;
+  };
 
   /** `ngroups`: how many rule groups the policy has (the size of `cache`). */
   constructor(ngroups: number, input: Value | undefined, data: Value, opts: EvalOptions) {

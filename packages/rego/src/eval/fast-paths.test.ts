@@ -248,4 +248,40 @@ deny contains "a" if input.c
     expect(v.has('a') && !v.has('c')).toBe(true);
     expect([...v]).toEqual(['a', 'b']);
   });
+
+  it('counts a definition of a constant-element set by its own solutions, not those of a set it reads', () => {
+    const q = compile({
+      modules: mod(`package t
+inner contains "x" if input.x
+inner contains "y" if input.y
+outer contains "many" if count(inner) > 5
+outer contains "some" if {
+	count(inner) > 0
+	input.z
+}
+outer contains "z" if input.z`),
+    });
+    expect(q.evaluate('data.t.outer', { input: { x: true, y: true } })).toEqual([]);
+    expect(q.evaluate('data.t.outer', { input: { x: true, z: true } })).toEqual(['some', 'z']);
+    expect(q.evaluate('data.t.outer', { input: { z: true } })).toEqual(['z']);
+  });
+
+  it('hands out a fresh result for a set built before (the caller may change it)', () => {
+    const first = p.evaluate('data.t.deny', { input: { a: true, b: true } }) as string[];
+    first.push('changed');
+    expect(p.evaluate('data.t.deny', { input: { a: true, b: true } })).toEqual(['a', 'b']);
+  });
+
+  it('membership in an array compares by Rego equality', () => {
+    const q = compile({ modules: mod('package t\nin_strs if input.s in ["a", "b"]\nin_nums if input.n in [1, 2.5]\nin_mixed if input.v in [null, false, "1", [1]]') });
+    expect(q.evaluate('data.t.in_strs', { input: { s: 'b' } })).toBe(true);
+    expect(q.evaluate('data.t.in_strs', { input: { s: 'c' } })).toBeUndefined();
+    expect(q.evaluate('data.t.in_nums', { input: { n: 1.0 } })).toBe(true);
+    expect(q.evaluate('data.t.in_nums', { input: { n: 2.5 } })).toBe(true);
+    expect(q.evaluate('data.t.in_mixed', { input: { v: null } })).toBe(true);
+    expect(q.evaluate('data.t.in_mixed', { input: { v: false } })).toBe(true);
+    expect(q.evaluate('data.t.in_mixed', { input: { v: 1 } })).toBeUndefined();
+    expect(q.evaluate('data.t.in_mixed', { input: { v: [1.0] } })).toBe(true);
+    expect(q.evaluate('data.t.in_mixed', { input: { v: true } })).toBeUndefined();
+  });
 });

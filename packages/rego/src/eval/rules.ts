@@ -95,34 +95,37 @@ function evalComplete(c: EvalContext, plan: GroupPlan): Value | undefined {
  * all its solutions as usual, and the set is built afterwards, already in Rego order.
  */
 function evalConstSet(c: EvalContext, plan: GroupPlan, cs: NonNullable<GroupPlan['constSet']>): Value | undefined {
-  let solutions = 0;
   let hits = 0;
-  const count = continuation(() => {
-    c.produced(1);
-    solutions++;
-    return false;
-  });
+  // The context's counter: saved and restored, since a body may evaluate another such set.
+  const saved = c.solutions;
+  const count = c.countSolution;
   const outer = c.currentRule;
   const defs = candidates(c, plan);
   for (let i = 0; i < defs.length; i++) {
     const d = defs[i]!;
     c.currentRule = d.rule;
-    const before = solutions;
+    c.solutions = 0;
     d.body(c, d.nslots === 0 ? NO_SLOTS : new Array(d.nslots), count);
-    if (solutions !== before) hits |= 1 << d.constPos!;
+    if (c.solutions !== 0) hits |= 1 << d.constPos!;
   }
+  c.solutions = saved;
   c.currentRule = outer;
   if (hits === 0 && plan.default) return evalDefValue(c, plan.default, new Array(plan.default.nslots), COMPLETE_CONFLICT);
+  // Sets are immutable: the same elements give the same set, made once (for the first six
+  // elements' combinations).
+  const made = hits < 64 ? cs.made[hits] : undefined;
+  if (made !== undefined) return made;
   const keys: string[] = [];
   const values: Value[] = [];
-  for (let p = 0; hits !== 0; p++, hits >>>= 1) {
-    if (hits & 1) {
+  for (let p = 0, h = hits; h !== 0; p++, h >>>= 1) {
+    if (h & 1) {
       keys.push(cs.keys[p]!);
       values.push(cs.values[p]!);
     }
   }
   const root = SetValue.ordered(keys, values);
   root.structural = true;
+  if (hits < 64) cs.made[hits] = root;
   return root;
 }
 

@@ -8,7 +8,7 @@
  * reverse.
  */
 import type { Module } from '../ast/nodes.ts';
-import type { Value } from '../value.ts';
+import type { SetValue, Value } from '../value.ts';
 import type { IRule, RuleKind } from '../compiler/ir.ts';
 import type { EvalContext } from './context.ts';
 
@@ -63,9 +63,10 @@ export interface GroupPlan {
   earlyExit: boolean;
   /**
    * A partial set whose every definition adds one constant element (`deny contains "msg" if
-   * …`, at most 30 of them): the distinct elements in Rego order, and their `valueKey`s.
+   * …`, at most 30 of them): the distinct elements in Rego order, and their `valueKey`s; `made`
+   * holds the sets already built, by the bit mask of their elements (below 64).
    */
-  constSet: { values: Value[]; keys: string[] } | undefined;
+  constSet: { values: Value[]; keys: string[]; made: (SetValue | undefined)[] } | undefined;
 }
 
 /** The definitions of one rule (all with the same ground head path), and its plan. */
