@@ -98,7 +98,7 @@ export class EvalContext {
   declare coverage: Set<string> | undefined;
   /** The rule whose body is being evaluated, if any (for rego.metadata.*). */
   declare currentRule: IRule | undefined;
-  /** Solutions counted by `countSolution` (a constant-element set's definition: rules.ts). */
+  /** Solutions counted by `countSolution` and `firstSolution` (rules.ts). */
   solutions = 0;
   /**
    * The continuation that counts a solution (and charges it as an output item): made once per
@@ -108,6 +108,11 @@ export class EvalContext {
     this.produced(1);
     this.solutions++;
     return false;
+  };
+  /** The continuation that notes a solution and stops (a definition with a constant value). */
+  readonly firstSolution = (): boolean => {
+    this.solutions++;
+    return true;
   };
 
   /** `ngroups`: how many rule groups the policy has (the size of `cache`). */

@@ -266,6 +266,14 @@ outer contains "z" if input.z`),
     expect(q.evaluate('data.t.outer', { input: { z: true } })).toEqual(['z']);
   });
 
+  it('decides a constant-value rule by its own solutions, not those of a rule it reads', () => {
+    const q = compile({ modules: mod('package t\ninner if input.a\nouter if {\n\tinner\n\tinput.b\n}\nf(x) := true if {\n\touter\n\tx > 1\n}\ncalled if f(input.n)') });
+    expect(q.evaluate('data.t.outer', { input: { a: true, b: false } })).toBeUndefined();
+    expect(q.evaluate('data.t.outer', { input: { a: true, b: true } })).toBe(true);
+    expect(q.evaluate('data.t.called', { input: { a: true, b: true, n: 1 } })).toBeUndefined();
+    expect(q.evaluate('data.t.called', { input: { a: true, b: true, n: 2 } })).toBe(true);
+  });
+
   it('hands out a fresh result for a set built before (the caller may change it)', () => {
     const first = p.evaluate('data.t.deny', { input: { a: true, b: true } }) as string[];
     first.push('changed');

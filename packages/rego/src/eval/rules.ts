@@ -59,6 +59,19 @@ function evalDefValue(c: EvalContext, d: DefPlan, f: Frame, conflict: string): V
   // No try/finally: an exception aborts the whole evaluation, so the context is never reused.
   const outer = c.currentRule;
   c.currentRule = d.rule;
+  if (d.constValue) {
+    // The first solution decides (no conflict is possible): the context's continuation
+    // notes it, so no closure is made per evaluation. Its counter is saved and restored, as
+    // the body may evaluate other rules.
+    const saved = c.solutions;
+    c.solutions = 0;
+    d.body(c, f, c.firstSolution);
+    const found = c.solutions !== 0;
+    c.solutions = saved;
+    c.currentRule = outer;
+    if (found) return valueFn(c, f);
+    return d.else ? evalDefValue(c, d.else, f, conflict) : undefined;
+  }
   d.body(c, f, () => {
     const v = valueFn(c, f);
     if (v === undefined) return false;
