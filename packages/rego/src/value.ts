@@ -541,7 +541,13 @@ export function jsonPathReader(keys: readonly string[]): JSONPathReader {
         body += `if (typeof x !== 'object' || x === null) return typeof x === 'function' || typeof x === 'symbol' ? NOT_PLAIN : undefined;\n`;
         body += `p = getProto(x);\nif (p !== objectProto && p !== null) return NOT_PLAIN;\n`;
       }
-      body += `if (!hasOwn(x, k${i})) return undefined;\nx = x[k${i}];\n`;
+      // A key Object.prototype lacks (the usual case, checked by a lookup of this site's own)
+      // can only be an own member of a plain object: one read, and the own-property check
+      // only for an undefined value (own undefined reads as null, a missing member as
+      // undefined). A key it has (or was given by pollution) takes the check first, so an
+      // inherited member is never read.
+      body += `if (k${i} in objectProto) { if (!hasOwn(x, k${i})) return undefined; x = x[k${i}]; }\n`;
+      body += `else { p = x[k${i}]; if (p === undefined && !hasOwn(x, k${i})) return undefined; x = p; }\n`;
     }
     body += `switch (typeof x) { case 'string': case 'number': case 'boolean': return x; case 'undefined': return null; default: return x === null ? null : NOT_PLAIN; }\n};`;
     const params = ['hasOwn', 'getProto', 'objectProto', 'NOT_PLAIN', ...keys.map((_k, i) => `k${i}`)];

@@ -124,6 +124,17 @@ deep := input.a.o.p
       delete proto.polluted;
     }
     expect(jsonPathReader([odd, odd])(srcs[2]!)).toBe('odd');
+    // Polluted after the reader has run many times: it still reads own members only.
+    const late = jsonPathReader(['a', 'late']);
+    for (let i = 0; i < 5000; i++) late({ a: i % 2 ? {} : { late: i } });
+    proto.late = 'leak';
+    try {
+      expect(late({ a: {} })).toBeUndefined();
+      expect(late({ a: { late: 1 } })).toBe(1);
+      expect(jsonPathReader(['late'])({})).toBeUndefined();
+    } finally {
+      delete proto.late;
+    }
     expect(jsonPathReader(['a', 'c'])(srcs[0]!)).toBe(NOT_PLAIN);
   });
 
