@@ -166,7 +166,7 @@ interface ProfileData {
 
 export class TextProfile {
   private data: ProfileData | null = null;
-  private readonly patternData = new Map<RegExp, Spans>();
+  private readonly patternData = new Map<RegExp, Spans & { complete: boolean }>();
   /** Detectors often share an anchor (nine-digit clusters, say); their regions are built once. */
   private readonly regionCache = new Map<DetectorAnchor | string, number[]>();
   /** Candidates per anchor; `spans` is null when there were more than `limit`. */
@@ -209,27 +209,33 @@ export class TextProfile {
     return this.data;
   }
 
-  /** Spans of every match of a pattern anchor's (global) regex, from its `find` scan when it has
-   *  one; computed once per pattern per text. */
-  matches(anchor: Extract<DetectorAnchor, { kind: 'pattern' }>): Spans {
+  /** Spans of the matches of a pattern anchor's (global) regex, from its `find` scan when it has
+   *  one; computed once per pattern per text. With `limit` the regex may stop after `limit + 1`
+   *  matches (`complete` false): a caller that only asks whether there are more than `limit`
+   *  candidates (a dense anchor, which runs over the whole text) needs no more, and on a text
+   *  full of dots collecting every '.x' of the URL anchor cost more than the URL pattern's own run
+   *  (an array per match). */
+  matches(anchor: Extract<DetectorAnchor, { kind: 'pattern' }>, limit = Infinity): Spans & { complete: boolean } {
     const re = anchor.pattern;
     const cached = this.patternData.get(re);
-    if (cached) return cached;
-    const found = anchor.find ? anchor.find(this.text) : regexSpans(re, this.text);
-    const data = { starts: found.starts, ends: found.ends, count: found.starts.length };
+    if (cached && (cached.complete || cached.count > limit)) return cached;
+    const found = anchor.find ? { ...anchor.find(this.text), complete: true } : regexSpans(re, this.text, limit);
+    const data = { starts: found.starts, ends: found.ends, count: found.starts.length, complete: found.complete };
     this.patternData.set(re, data);
     return data;
   }
 
   /** Where the candidates of `anchor` come from, without copying them: candidate `k` is
-   *  `[starts[k], ends[k])` when its size (`sizes[k]`, else its length) is within `lo..hi`. */
-  source(anchor: DetectorAnchor): Spans & { sizes: ArrayLike<number> | null; lo: number; hi: number } {
+   *  `[starts[k], ends[k])` when its size (`sizes[k]`, else its length) is within `lo..hi`. With
+   *  `limit`, a pattern anchor's list may end after its first `limit + 1` candidates (see
+   *  `matches`). */
+  source(anchor: DetectorAnchor, limit = Infinity): Spans & { sizes: ArrayLike<number> | null; lo: number; hi: number } {
     if (anchor.kind === 'digits') {
       const { starts, ends, digits, count } = this.clusters();
       return { starts, ends, count, sizes: digits, lo: anchor.minDigits, hi: Infinity };
     }
     if (anchor.kind === 'pattern') {
-      const { starts, ends, count } = this.matches(anchor);
+      const { starts, ends, count } = this.matches(anchor, limit);
       return { starts, ends, count, sizes: null, lo: 0, hi: Infinity };
     }
     const { starts, ends, count } = anchor.kind === 'run' ? this.runs() : this.tokens();
@@ -245,7 +251,8 @@ export class TextProfile {
       if (cached.spans !== null) return cached.spans.length / 2 > limit ? null : cached.spans;
       if (limit <= cached.limit) return null;
     }
-    const { starts, ends, count, sizes, lo, hi } = this.source(anchor);
+    // every candidate of a pattern anchor is within its size range, so the first `limit + 1` decide
+    const { starts, ends, count, sizes, lo, hi } = this.source(anchor, limit);
     let spans: number[] | null = [];
     for (let k = 0; k < count; k++) {
       const size = sizes !== null ? sizes[k]! : ends[k]! - starts[k]!;
@@ -275,17 +282,22 @@ export class TextProfile {
   }
 }
 
-/** Spans of every match of global regex `re` in `text`. */
-function regexSpans(re: RegExp, text: string): AnchorSpans {
+/** Spans of the matches of global regex `re` in `text`: all of them, or the first `limit + 1`
+ *  when there are more (`complete` false). */
+function regexSpans(re: RegExp, text: string, limit: number): AnchorSpans & { complete: boolean } {
   const starts: number[] = [];
   const ends: number[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     starts.push(m.index);
     ends.push(m.index + m[0].length);
+    if (starts.length > limit) {
+      re.lastIndex = 0;
+      return { starts, ends, complete: false };
+    }
     if (m[0].length === 0) re.lastIndex++;
   }
-  return { starts, ends };
+  return { starts, ends, complete: true };
 }
 
 /** Cache key of a non-pattern anchor: the fields that select candidates, and with `windows` the

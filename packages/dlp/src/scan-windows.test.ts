@@ -89,4 +89,16 @@ describe('windowed scan matches the whole-text reference', () => {
     expect(found.map((f) => s.slice(f.start, f.end))).toEqual(['4155550132']);
     expect(scan(s)).toEqual(scanReference(s));
   });
+
+  it('on texts where a pattern anchor is dense or just sparse enough (its candidate list may stop early)', () => {
+    const filler = 'the order status is ok and review of budget ';
+    // '.x' (URL), '@' (e-mail) and two letters then two digits (IBAN) every few characters, and
+    // counts of them around the window limit (16 for a short text, one per 2048 characters)
+    for (const unit of ['a.', 'a@', 'x.io ', 'DE89 ', 'bob@corp.io ', 'GB82WEST12345698765432 ']) {
+      for (const count of [1, 15, 16, 17, 40, 2000]) {
+        const s = `${filler.repeat(50)}${unit.repeat(count)}${filler.repeat(50)}`;
+        expect(scan(s), `${unit} x ${count}`).toEqual(scanReference(s));
+      }
+    }
+  });
 });

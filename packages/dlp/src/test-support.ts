@@ -2,8 +2,13 @@
  * Bounded-work assertions for the engine's tests. No test asserts an absolute time (speed is
  * measured in bench/dlp/); instead a test runs the same work on inputs of n, (2n,) 4n and asserts
  * that the work grew at most 2.5² times over two doublings (one doubling at most 3×): linear work
- * grows about 4×, quadratic 16×. The measure is process CPU time, the median of several runs
- * after a warm-up, so machine load and the odd garbage collection move it little.
+ * grows about 4×, quadratic 16×. The measure is process CPU time (not the wall clock, which load
+ * from other processes inflates), the least of several runs after a warm-up. The sizes take
+ * turns, one run of each per round, so load on a shared machine (which still inflates CPU time a
+ * little, through shared caches and the collector's helper threads) falls on every size alike
+ * instead of on whichever size happened to run during a busy spell; the least run of each size
+ * is its cost with the least such disturbance. (A count of steps would not do here: the risk these
+ * tests guard against is backtracking inside a regex, which only time can see.)
  */
 import { expect } from 'vitest';
 
@@ -18,25 +23,25 @@ export function cpuMillis(run: () => void): number {
   return (used.user + used.system) / 1000;
 }
 
-function medianCpu(run: () => void, runs: number): number {
-  const times = Array.from({ length: runs }, () => cpuMillis(run)).sort((a, b) => a - b);
-  return times[runs >> 1]!;
-}
-
 /** A batch shorter than this is mostly clock granularity and noise: repeat the work up to it. */
 const MIN_BATCH_MS = 20;
 
-/** Median CPU time of `work` on inputs of each size, and the ratio between successive sizes. */
+/** Least CPU time of `work` on inputs of each size over `runs` rounds (the sizes in turn within
+ *  a round), and the ratio between successive sizes. */
 export function growth<I>(sizes: readonly number[], make: (n: number) => I, work: (input: I) => void, runs = 7): { times: number[]; ratios: number[]; overall: number } {
   const inputs = sizes.map(make);
   work(inputs[0]!); // warm-up: the first run pays for compilation
   // Every size repeats its work as often as the smallest needs to fill a batch, so ratios compare like with like.
   const reps = Math.max(1, Math.ceil(MIN_BATCH_MS / Math.max(cpuMillis(() => work(inputs[0]!)), 0.05)));
-  const times = inputs.map((input) =>
-    medianCpu(() => {
-      for (let i = 0; i < reps; i++) work(input);
-    }, runs) / reps,
-  );
+  const times = inputs.map(() => Infinity);
+  for (let r = 0; r < runs; r++) {
+    inputs.forEach((input, k) => {
+      const t = cpuMillis(() => {
+        for (let i = 0; i < reps; i++) work(input);
+      }) / reps;
+      if (t < times[k]!) times[k] = t;
+    });
+  }
   return {
     times,
     ratios: times.slice(1).map((t, k) => t / Math.max(times[k]!, 1)),
