@@ -1437,9 +1437,12 @@ interface KeyedEntry {
  * `some x in data.a[k]` with an equality index of one or two keys (`joinLoop`), where the
  * collection is base data at a string key: the site remembers, for the document holding the
  * keys, each key's collection with its index, so finding an element's candidates takes one
- * lookup of the key instead of the document's and then the index's. The document is
- * immutable, so the memo holds until another document is read there (new base data, or a
- * `with` replacing it); it grows to at most the document's own keys.
+ * lookup of the key instead of the document's and then the index's. When the keys read only
+ * input (the same for every element of an enclosing loop), the site also remembers, per value
+ * of the index's first key, what that value finds in each document key's index: the loop
+ * inside `some role in …` then costs one lookup per role. The document is immutable, so the
+ * memos hold until another document is read there (new base data, or a `with` replacing it);
+ * the first grows to at most the document's own keys, the second to `MAX_REMEMBERED` answers.
  */
 function keyedJoinLoop(cv: ValFn, keyed: KeyedBase, s: Slot, join: Join, where: string | undefined, rest: BodyFn = END): BodyFn {
   const { index, keys, invariant } = join;
@@ -1452,6 +1455,13 @@ function keyedJoinLoop(cv: ValFn, keyed: KeyedBase, s: Slot, join: Join, where: 
   let x1: Value | undefined;
   let seenParent: Value | undefined;
   let memo = new Map<string, KeyedEntry>();
+  /** First key → document key → what the first key finds in that key's index. */
+  let byFirst = new Map<Value, Map<string, Level | Value[] | typeof ABSENT_KEY>>();
+  /** `byFirst` at the current input's first key (undefined until needed). */
+  let byKey: Map<string, Level | Value[] | typeof ABSENT_KEY> | undefined;
+  /** `byFirst` was consulted for the current input. */
+  let looked = false;
+  let remembered = 0;
   return (c, f, k) => {
     if (where !== undefined) tick(c, where);
     if (c.coverage !== undefined || c.fnOverrides !== null) {
@@ -1468,6 +1478,34 @@ function keyedJoinLoop(cv: ValFn, keyed: KeyedBase, s: Slot, join: Join, where: 
     if (b !== seenParent) {
       seenParent = b;
       memo = new Map();
+      byFirst = new Map();
+      byKey = undefined;
+      looked = false;
+      remembered = 0;
+    }
+    if (!invariant || c.input !== seen) {
+      x0 = key0(c, f);
+      x1 = n === 1 ? x0 : key1(c, f);
+      seen = invariant ? c.input : NO_INPUT;
+      byKey = undefined;
+      looked = false;
+    }
+    // Every test `x.path == undefined` fails: no element can pass.
+    if (x0 === undefined || x1 === undefined) return false;
+    // Keys that stay the same for the input: what the first key finds in each document key's
+    // index, remembered for that first key (one lookup per document key).
+    if (invariant && byKey === undefined && byFirst.size > 0 && !looked) {
+      // (Entries exist only once an index was built, which fixed the order of its levels.)
+      byKey = byFirst.get(index.firstKey(x0, x1));
+      looked = true;
+    }
+    if (byKey !== undefined) {
+      const next = byKey.get(kx);
+      if (next === ABSENT_KEY) return false;
+      if (next !== undefined) {
+        const hits = index.below(next, x0, x1);
+        if (hits !== undefined) return bindThen(hits as Value[], c, f, s, rest, k);
+      }
     }
     let e = memo.get(kx);
     if (e === undefined) {
@@ -1479,16 +1517,26 @@ function keyedJoinLoop(cv: ValFn, keyed: KeyedBase, s: Slot, join: Join, where: 
       memo.set(kx, (e = { coll, idx }));
     }
     if (e.idx === null) return bindThen(e.coll, c, f, s, rest, k);
-    if (!invariant || c.input !== seen) {
-      x0 = key0(c, f);
-      x1 = n === 1 ? x0 : key1(c, f);
-      seen = invariant ? c.input : NO_INPUT;
+    if (invariant && remembered < MAX_REMEMBERED) {
+      const fk = index.firstKey(x0, x1);
+      if (JoinIndex.keyable(fk)) {
+        if (byKey === undefined) {
+          byKey = byFirst.get(fk);
+          if (byKey === undefined) byFirst.set(fk, (byKey = new Map()));
+        }
+        byKey.set(kx, (e.idx.get(fk) as Level | Value[] | undefined) ?? ABSENT_KEY);
+        remembered++;
+      }
     }
-    if (x0 === undefined || x1 === undefined) return false;
     const hits = index.lookup2(e.idx, x0, x1);
     return bindThen(hits === undefined ? e.coll : (hits as Value[]), c, f, s, rest, k);
   };
 }
+
+/** A document key whose collection has no element with the first key (keyedJoinLoop). */
+const ABSENT_KEY: unique symbol = Symbol('absent key');
+/** How many (first key, document key) answers a keyed join site remembers at most. */
+const MAX_REMEMBERED = 100_000;
 
 /** `x.a.b == e` / `e == x.a.b` / `x = e` …: the constant path below slot `s` and the other side. */
 function elementEquality(e: IExpr, s: Slot): { path: string[]; other: ITerm } | undefined {

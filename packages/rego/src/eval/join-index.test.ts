@@ -210,6 +210,47 @@ numbered contains g.n if {
     expect(thrice(q, 'data.t.numbered', { input: { k: 2, action: 'read' } })).toEqual([]);
   });
 
+  it('remembers, per input, what each role finds, and still finds what a scan finds', () => {
+    const acts = ['read', 'write', 'list'];
+    const ress = ['a', 'b', 'c', 'd'];
+    const roles: Record<string, { action: unknown; resource: unknown; n: number }[]> = {};
+    let n = 0;
+    for (let r = 0; r < 12; r++) {
+      roles[`r${r}`] = Array.from({ length: r % 5 }, (_, i) => ({ action: acts[(r + i) % 3], resource: ress[(r * i) % 4], n: n++ }));
+    }
+    roles.odd = [{ action: ['read'], resource: 'a', n: n++ }, { action: 'read', resource: { x: 1 }, n: n++ }];
+    const bindings: Record<string, string[]> = { u0: ['r1', 'r2', 'r3'], u1: ['r4', 'odd', 'r1'], u2: ['missing', 'r0', 'r9'], u3: ['r6', 'r7', 'r8', 'r10', 'r11'] };
+    const q = compile({
+      modules: mod(`package t
+hits contains g.n if {
+	some role in data.bindings[input.user]
+	some g in data.roles[role]
+	g.action == input.action
+	g.resource == input.resource
+}`),
+      data: { roles, bindings },
+    });
+    const scan = (i: { user: string; action: unknown; resource: unknown }): number[] => {
+      const out = new Set<number>();
+      for (const role of bindings[i.user] ?? []) {
+        for (const g of roles[role] ?? []) if (JSON.stringify(g.action) === JSON.stringify(i.action) && JSON.stringify(g.resource) === JSON.stringify(i.resource)) out.add(g.n);
+      }
+      return [...out].sort((x, y) => x - y);
+    };
+    const values = [...acts, ['read'], 'none'];
+    const targets = [...ress, { x: 1 }, 'none'];
+    for (let round = 0; round < 3; round++) {
+      for (const user of Object.keys(bindings)) {
+        for (const action of values) {
+          for (const resource of targets) {
+            const input = { user, action, resource };
+            expect(q.evaluate('data.t.hits', { input }), JSON.stringify(input)).toEqual(scan(input));
+          }
+        }
+      }
+    }
+  });
+
   it('still charges steps: a step limit stops a long indexed loop', () => {
     const q = compile({
       modules: mod('package t\nn := count([x | some i in numbers.range(1, 5000); some x in data.xs; x.k == "a"])'),

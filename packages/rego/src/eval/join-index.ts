@@ -91,6 +91,27 @@ export class JoinIndex {
     return ((next as Level).get(k1) as Value[] | undefined) ?? NONE;
   }
 
+  /** For `lookup2`: which of the two keys the index's first level is keyed on. */
+  firstKey(key0: Value, key1: Value): Value {
+    return this.order![0] === 1 ? key1 : key0;
+  }
+
+  /**
+   * The rest of `lookup2` below the first level (`next`, what the first key found there):
+   * the candidates, or undefined when the second key cannot be indexed (scan).
+   */
+  below(next: Level | Value[], key0: Value, key1: Value): readonly Value[] | undefined {
+    if (this.paths.length === 1) return next as Value[];
+    const k1 = this.order![0] === 1 ? key0 : key1;
+    if (!indexKey(k1)) return undefined;
+    return ((next as Level).get(k1) as Value[] | undefined) ?? NONE;
+  }
+
+  /** A scalar the index can key on (see `indexKey`). */
+  static keyable(v: Value): boolean {
+    return indexKey(v);
+  }
+
   /**
    * The index of `coll` for `lookup2`: undefined while the collection is to be scanned (not
    * met often enough yet), null when it never will be indexed (not indexable).
