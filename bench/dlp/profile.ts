@@ -35,6 +35,19 @@
  *   au-tfn / au-acn (only a run of nine or 3-3-3 groups passing the check can hold a finding) cut
  *   their regex time by half, but calling it on every nine-digit cluster cost more (dropped): the
  *   JSON ids still leave more than one window per 2048 characters after the check digit.
+ * - the two byte passes together (keywords + profile) cost ~7-8 ms/MB on this VM, most of a
+ *   10 ms/MB (100 MB/s) budget. Running the profile's arithmetic inside the keyword pass's loop
+ *   (one automaton over the text instead of two interleaved halves) was measured and dropped:
+ *   interleaved in one process, least of five, the fused loop took 7.0-7.3 ms/MB with the PII set
+ *   against 2.5 (keywords) + 4.8 (profile) apart, and with the full set 9.0 against 2.7 + 4.8 (its
+ *   ~450 KB transition table needs the two automata in step to hide memory latency, and a profile
+ *   loop with a trivial automaton in it cost 6.5 against 4.8); end to end neither set moved beyond
+ *   the VM's noise. A bare JS loop that classifies each byte and reports run ends to a sink floors
+ *   at ~3.1 ms/MB whatever its form (branch-free lengths, run starts with branches, a sentinel
+ *   instead of an end test), and a native regex finding the same tokens (`[A-Za-z0-9]{9,}`, with or
+ *   without a look-behind) took 7-12 ms/MB (digit runs alone by `/[0-9]+/g` with `test`: ~1.8
+ *   ms/MB, but the tokens would still need the loop). Going much faster needs the byte classification off
+ *   the JS loop (e.g. WebAssembly SIMD, 16 bytes per step).
  * Windows cost ~30-40 ns each (prefix slice and regex entry), so dense windows do not beat one
  * whole-text pass unless the pattern is expensive; the 2048-character spacing limit was measured
  * against lower limits and kept.

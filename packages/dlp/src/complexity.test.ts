@@ -3,8 +3,8 @@
  * in either lets one request under the body limit hold the server for minutes (transform once
  * rebuilt the whole text per finding: 120,000 e-mails took 100 s). Each case runs on inputs of
  * n, 2n and 4n and asserts that two doublings cost at most 2.5² times as much (one at most 3×);
- * the measure (process CPU time, median of several runs) is in test-support.ts. A quadratic step
- * doubles to about 4, a linear one to 2.
+ * the measure (process CPU time, least of several runs taken with the sizes in turn) is in
+ * test-support.ts. A quadratic step doubles to about 4, a linear one to 2.
  */
 import { describe, it } from 'vitest';
 import { scan } from './scan.ts';
