@@ -9,7 +9,7 @@ import { RegoError } from './compiler/errors.ts';
 import { EvalContext, type EvalOptions } from './eval/context.ts';
 import type { ITerm } from './compiler/ir.ts';
 import type { ValFn } from './eval/types.ts';
-import { fromJSON, fromJSONLazy, toJSON, ObjectValue, type JSONValue, type Value } from './value.ts';
+import { fromJSON, fromJSONLazy, fromJSONShared, toJSON, ObjectValue, type JSONValue, type Value } from './value.ts';
 
 /**
  * Options for `compile`.
@@ -244,7 +244,7 @@ function limitError(e: unknown): unknown {
 export function compile(opts: CompileOptions): Policy {
   const { modules } = parseModules(opts.modules, opts.regoVersion ?? 'v1');
   const compiled = compileModules(modules, { regoVersion: opts.regoVersion, strict: opts.strict });
-  const data = opts.data === undefined ? new ObjectValue() : fromJSON(opts.data);
+  const data = opts.data === undefined ? new ObjectValue() : fromJSONShared(opts.data);
   return new Policy(compiled, data);
 }
 

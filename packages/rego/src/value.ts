@@ -465,6 +465,33 @@ export function fromJSON(x: unknown): Value {
 }
 
 /**
+ * `fromJSON` for data converted once and read many times (a policy's base data): equal
+ * strings, keys and values alike, become one string, so the lookups that compare them (a
+ * value of one document used as a key of another, `data.roles[role]`) find equal keys by
+ * identity instead of comparing their characters. Strings have no identity in Rego or JS,
+ * so the value is the same.
+ */
+export function fromJSONShared(x: unknown): Value {
+  const canon = new Map<string, string>();
+  const one = (s: string): string => {
+    const c = canon.get(s);
+    if (c !== undefined) return c;
+    canon.set(s, s);
+    return s;
+  };
+  const convert = (v: unknown): Value => {
+    if (typeof v === 'string') return one(v);
+    if (typeof v !== 'object' || v === null || v instanceof SetValue || v instanceof ObjectValue) return fromJSON(v);
+    if (Array.isArray(v)) return v.map(convert);
+    const o = new ObjectValue();
+    const rec = v as Record<string, unknown>;
+    for (const k in rec) if (Object.hasOwn(rec, k)) o.strs.set(one(k), convert(rec[k]));
+    return o;
+  };
+  return convert(x);
+}
+
+/**
  * Like `fromJSON`, but plain objects become lazy views (members converted on first access),
  * so a policy that reads a few fields of a large input converts only those. The JSON must not
  * be mutated while values built from it are in use (they may still read from it).

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../index.ts';
-import { NOT_PLAIN, SetValue, equals, fromJSON, fromJSONLazy, jsonPathReader, readJSONPath, toJSON, valueKey } from '../value.ts';
+import { NOT_PLAIN, SetValue, equals, fromJSON, fromJSONLazy, fromJSONShared, jsonPathReader, readJSONPath, toJSON, valueKey } from '../value.ts';
 
 const mod = (src: string): Record<string, string> => ({ 'p.rego': src });
 
@@ -136,6 +136,14 @@ deep := input.a.o.p
       delete proto.late;
     }
     expect(jsonPathReader(['a', 'c'])(srcs[0]!)).toBe(NOT_PLAIN);
+  });
+
+  it('base data converted with shared strings is the value fromJSON gives', () => {
+    const data = { roles: { 'role-1': [{ a: 'role-1', n: 1, b: 10n ** 20n }], r2: [] }, bindings: { u: ['role-1', `role-${1}`] }, x: [null, undefined, true, 1.5], s: fromJSON({ k: 'v' }) };
+    expect(equals(fromJSONShared(data), fromJSON(data))).toBe(true);
+    expect(valueKey(fromJSONShared(data))).toBe(valueKey(fromJSON(data)));
+    expect(toJSON(fromJSONShared(data))).toEqual(toJSON(fromJSON(data)));
+    expect(() => fromJSONShared({ f: () => 1 })).toThrow(TypeError);
   });
 
   it('`with input` replaces lazily converted input', () => {
