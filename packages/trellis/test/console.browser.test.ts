@@ -98,6 +98,8 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
 
     await page.click('#scan-form button[type=submit]');
     await page.waitForSelector('#findings tbody td:has-text("custom:project-code")');
+    // The preview comes from a second request, after the findings.
+    await page.waitForSelector('#redacted:has-text("PROJECT_CODE")');
     expect(await page.textContent('#redacted')).not.toContain('bluebird');
 
     // Tokenize a card through the API, then reveal it in the console with a reason.

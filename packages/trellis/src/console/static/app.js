@@ -120,6 +120,8 @@ async function loadAudit() {
 
 async function runScan() {
   const text = $('scan-text').value;
+  // The previous preview must not stand beside the new findings while the new one loads.
+  $('redacted').textContent = '';
   const scan = await post('/api/v1/dlp/scan', { text });
   const tbody = $('findings').querySelector('tbody');
   tbody.replaceChildren();
