@@ -86,7 +86,7 @@ class IdPool {
         await this.filling.catch(() => undefined);
         continue;
       }
-      this.filling = store.nextIds(q, 'postgres', Math.max(n, ID_BLOCK)).then((ids) => {
+      this.filling = store.nextIds(q, Math.max(n, ID_BLOCK)).then((ids) => {
         this.ids.push(...ids);
       });
       try {
@@ -142,10 +142,9 @@ export class AuditLog {
   /** Insert events with their ids and MACs: linked at once on one writer, else pending (design note). */
   private async write(tx: Tx, events: OcsfEvent[]): Promise<void> {
     // SQLite: this transaction holds the only write connection, so reading the next id is exact and cheap.
-    const ids = this.inline ? await store.nextIds(tx, 'sqlite', events.length) : await this.idPool.take(tx, events.length);
-    const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, ids[i]!, event), seq: null, prev_hash: null, hash: null }));
     if (this.inline) {
-      const head = await store.chainHead(tx);
+      const { lastId, head } = await store.sqliteAppendState(tx);
+      const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, lastId + 1 + i, event), seq: null, prev_hash: null, hash: null }));
       let seq = head?.seq ?? 0;
       let prev = head?.hash ?? GENESIS_HASH;
       for (const row of rows) {
@@ -155,6 +154,8 @@ export class AuditLog {
       }
       await store.insertEvents(tx, rows);
     } else {
+      const ids = await this.idPool.take(tx, events.length);
+      const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, ids[i]!, event), seq: null, prev_hash: null, hash: null }));
       await store.insertEvents(tx, rows);
       this.scheduleSeal();
     }

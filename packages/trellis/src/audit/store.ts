@@ -30,15 +30,24 @@ export async function insertEvents(q: Queryable, rows: Insertable<AuditEventRow>
  * Ids for rows about to be inserted, taken from the table's own sequence, so a row's MAC can
  * cover its id. SQLite: the caller holds the only write connection (single writer).
  */
-export async function nextIds(q: Queryable, dialect: DialectName, n: number): Promise<number[]> {
-  if (dialect === 'postgres') {
-    const r = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('audit_events', 'id')) as id from generate_series(1, ${n})`.execute(q);
-    return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
-  }
-  // AUTOINCREMENT never reuses an id, even a deleted row's: sqlite_sequence remembers the highest.
-  const r = await sql<{ last: number }>`select max(coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0), coalesce((select max(id) from audit_events), 0)) as last`.execute(q);
-  const last = Number(r.rows[0]?.last ?? 0);
-  return Array.from({ length: n }, (_, i) => last + 1 + i);
+/** PostgreSQL: `n` ids from the table's sequence (never given twice, not even after a rollback). */
+export async function nextIds(q: Queryable, n: number): Promise<number[]> {
+  const r = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('audit_events', 'id')) as id from generate_series(1, ${n})`.execute(q);
+  return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+}
+
+/**
+ * SQLite, inside the writer's transaction: the last id handed out and the chain head, in one
+ * statement (an append on the one writer needs both, and a statement each cost as much again).
+ * AUTOINCREMENT never reuses an id, even a deleted row's: sqlite_sequence remembers the highest.
+ */
+export async function sqliteAppendState(q: Queryable): Promise<{ lastId: number; head: { seq: number; hash: string } | undefined }> {
+  const r = await sql<{ last_id: number; seq: number | null; hash: string | null }>`select
+    max(coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0), coalesce((select max(id) from audit_events), 0)) as last_id,
+    h.seq as seq, h.hash as hash
+    from (select 1) left join (select seq, hash from audit_events where seq is not null order by seq desc limit 1) as h`.execute(q);
+  const row = r.rows[0]!;
+  return { lastId: Number(row.last_id), head: row.seq !== null && row.hash !== null ? { seq: Number(row.seq), hash: row.hash } : undefined };
 }
 
 function stored(r: StoredRow): StoredRow {
