@@ -133,6 +133,20 @@ describe('SQLite driver: group commit and statement cache', () => {
     expect(await labels()).toEqual(['after']);
   });
 
+  it('a full batch whose COMMIT fails fails each of its units, and the next batch goes on', async () => {
+    await sql`create table parents (id integer primary key)`.execute(db);
+    await sql`create table children (id integer primary key, parent integer references parents(id) deferrable initially deferred)`.execute(db);
+    // The orphan is in the first batch, which commits when full (256 units) and fails there.
+    const outcomes = await Promise.allSettled([
+      db.transaction().execute((tx) => tx.insertInto('children').values({ id: 1, parent: 99 }).execute()),
+      ...Array.from({ length: 299 }, (_, i) => insert(`full-${i}`)),
+    ]);
+    const rejected = outcomes.filter((o) => o.status === 'rejected').length;
+    expect(rejected).toBe(256);
+    expect(await labels()).toHaveLength(300 - 256);
+    expect(await db.selectFrom('children').selectAll().execute()).toEqual([]);
+  });
+
   it('prepares each statement once and reuses it', async () => {
     await insert('x');
     const before = database.sqliteStats!.prepared;
@@ -222,6 +236,13 @@ describe('SQLite driver: acknowledged only once the WAL is synced', () => {
     await settled(next);
     syncs[1]!.resolve();
     expect(await settled(next)).toBe('fulfilled');
+  });
+
+  it('a write with RETURNING outside a transaction waits for its sync too', async () => {
+    const write = db.insertInto('items').values({ label: 'returning' }).returning('id').executeTakeFirstOrThrow();
+    expect(await settled(write)).toBe('pending');
+    syncs[0]!.resolve();
+    expect(await settled(write)).toBe('fulfilled');
   });
 
   it('a write outside a transaction is acknowledged after its sync too', async () => {

@@ -137,10 +137,12 @@ class Lease implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (this.inUnit) return this.core.execute<R>(compiled);
-    // A statement on its own commits on its own: acknowledged once durable, like a unit.
+    // A statement on its own commits on its own: a write (RETURNING or not) is acknowledged
+    // once durable, like a unit.
     this.core.flush();
-    const result = this.core.execute<R>(compiled);
-    if (result.numAffectedRows !== undefined) await this.core.durable();
+    const stmt = this.core.statement(compiled.sql);
+    const result = this.core.run<R>(stmt, compiled);
+    if (!stmt.readonly) await this.core.durable();
     return result;
   }
 
@@ -195,7 +197,10 @@ class GroupCommitCore {
   }
 
   execute<R>(compiled: CompiledQuery): QueryResult<R> {
-    const stmt = this.cache.get(compiled.sql);
+    return this.run(this.cache.get(compiled.sql), compiled);
+  }
+
+  run<R>(stmt: BetterSqlite3.Statement, compiled: CompiledQuery): QueryResult<R> {
     const params = compiled.parameters as unknown[];
     if (stmt.reader) return { rows: stmt.all(params) as R[] };
     const { changes, lastInsertRowid } = stmt.run(params);
@@ -255,13 +260,7 @@ class GroupCommitCore {
       setImmediate(() => {
         batch.commitScheduled = false;
         // A unit holding the connection belongs to this batch and commits it when it ends.
-        if (this.batch === batch && !this.lock.held) {
-          try {
-            this.commit();
-          } catch {
-            // failBatch has told every waiting unit.
-          }
-        }
+        if (this.batch === batch && !this.lock.held) this.commit();
       });
     }
     return mine;
@@ -283,13 +282,18 @@ class GroupCommitCore {
     if (this.batch) this.commit();
   }
 
+  /**
+   * Never throws: a failed COMMIT reaches every unit of the batch through its waiter, and
+   * whoever triggered it (a plain query, a release, the end-of-turn timer) goes on with a
+   * connection that is usable again.
+   */
   private commit(): void {
     const batch = this.batch!;
     try {
       this.conn.exec('commit');
     } catch (err) {
       this.failBatch(err);
-      throw err;
+      return;
     }
     this.batch = undefined;
     this.stats.commits++;
