@@ -141,12 +141,13 @@ export class AuditLog {
 
   /** Insert events with their ids and MACs: linked at once on one writer, else pending (design note). */
   private async write(tx: Tx, events: OcsfEvent[]): Promise<void> {
-    // SQLite: this transaction holds the only write connection, so reading the next id is exact and cheap.
-    if (this.inline) {
-      const { lastId, head } = await store.sqliteAppendState(tx);
-      const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, lastId + 1 + i, event), seq: null, prev_hash: null, hash: null }));
-      let seq = head?.seq ?? 0;
-      let prev = head?.hash ?? GENESIS_HASH;
+    // SQLite: this transaction holds the only write connection, so the next id and the head read here are exact.
+    const state = this.inline ? await store.sqliteAppendState(tx) : undefined;
+    const ids = state ? events.map((_e, i) => state.lastId + 1 + i) : await this.idPool.take(tx, events.length);
+    const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, ids[i]!, event), seq: null, prev_hash: null, hash: null }));
+    if (state) {
+      let seq = state.head?.seq ?? 0;
+      let prev = state.head?.hash ?? GENESIS_HASH;
       for (const row of rows) {
         const hash = chainHash(prev, row.event);
         Object.assign(row, { seq: ++seq, prev_hash: prev, hash });
@@ -154,8 +155,6 @@ export class AuditLog {
       }
       await store.insertEvents(tx, rows);
     } else {
-      const ids = await this.idPool.take(tx, events.length);
-      const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, ids[i]!, event), seq: null, prev_hash: null, hash: null }));
       await store.insertEvents(tx, rows);
       this.scheduleSeal();
     }

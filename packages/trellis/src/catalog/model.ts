@@ -81,6 +81,16 @@ export function encodeCursor(lastName: string): string {
   return Buffer.from(JSON.stringify({ v: cursorVersion, n: lastName }), 'utf8').toString('base64url');
 }
 
+/**
+ * A list page as the API sends it, from rows whose summaries the database wrote as JSON
+ * (store.ts): up to `limit` items, and a cursor when one row more was read.
+ */
+export function pageJson(rows: readonly { name: string; summary: string }[], limit: number): string {
+  const page = rows.slice(0, limit);
+  const next = rows.length > limit ? JSON.stringify(encodeCursor(page[page.length - 1]!.name)) : 'null';
+  return `{"items":[${page.map((r) => r.summary).join(',')}],"next_cursor":${next}}`;
+}
+
 export function decodeCursor(cursor: string): string {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; n?: unknown };

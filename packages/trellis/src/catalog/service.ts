@@ -13,7 +13,7 @@ import { planBackstageImport, type EntityPlan } from './backstage.ts';
 import { diffManifests } from './diff.ts';
 import { checkTransition, type AppStatus } from './lifecycle.ts';
 import { parseManifestText, validateManifestValue, type ManifestResult } from './manifest.ts';
-import { actorRef, canonicalOwner, connectorNames, decodeCursor, encodeCursor, indexWords, manifestColumns, manifestDigest, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
+import { actorRef, canonicalOwner, connectorNames, decodeCursor, indexWords, manifestColumns, manifestDigest, pageJson, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
 import type { ActorRef, AppDetail, AppList, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, RiskTier, StatusChange } from './schema.ts';
 import * as store from './store.ts';
 import { catalogErrors } from './errors.ts';
@@ -271,9 +271,7 @@ export class CatalogService {
       // One extra row says whether another page exists, without a count query.
       limit: limit + 1,
     });
-    const page = rows.slice(0, limit);
-    const next = rows.length > limit ? JSON.stringify(encodeCursor(page[page.length - 1]!.name)) : 'null';
-    return `{"items":[${page.map((r) => r.summary).join(',')}],"next_cursor":${next}}`;
+    return pageJson(rows, limit);
   }
 
   /** The same page as objects, for callers in this process (the CLI's local commands, tests, benches). */

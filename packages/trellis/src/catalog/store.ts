@@ -15,7 +15,7 @@ export type NewAppRow = Omit<AppRow, 'id'>;
  * What a list or search page shows of each app (the API's appSummarySchema, in its order), as
  * JSON key and column: 13 of the app row's 19 columns. `connectors` is stored as JSON text.
  */
-const appSummaryFields = [
+export const appSummaryFields = [
   ['name', 'name'],
   ['title', 'title'],
   ['description', 'description'],
