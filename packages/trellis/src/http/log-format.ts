@@ -43,19 +43,6 @@ export function humanLogLine(json: string): string {
   return `${clock(l.time)} ${word} ${l.msg ?? ''}${l.err?.message && l.err.message !== l.msg ? `: ${l.err.message}` : ''}`.trimEnd();
 }
 
-/** A stream for Fastify's logger that writes human lines through `write`. */
-export function humanLogStream(write: (line: string) => void = (line) => process.stdout.write(line + '\n')): { write(chunk: string): void } {
-  return {
-    write(chunk: string) {
-      for (const json of chunk.split('\n')) {
-        if (json.trim() === '') continue;
-        const line = humanLogLine(json);
-        if (line) write(line);
-      }
-    },
-  };
-}
-
 /** A stream for Fastify's logger that hands each JSON line, without its newline, to `write`. */
 export function jsonLogStream(write: (line: string) => void): { write(chunk: string): void } {
   return {
@@ -63,4 +50,12 @@ export function jsonLogStream(write: (line: string) => void): { write(chunk: str
       for (const json of chunk.split('\n')) if (json.trim() !== '') write(json);
     },
   };
+}
+
+/** A stream for Fastify's logger that writes human lines through `write`. */
+export function humanLogStream(write: (line: string) => void = (line) => process.stdout.write(line + '\n')): { write(chunk: string): void } {
+  return jsonLogStream((json) => {
+    const line = humanLogLine(json);
+    if (line) write(line);
+  });
 }
