@@ -13,18 +13,24 @@ import { apiPermissions } from './http/openapi.ts';
 import { mergePermissions, authModule } from './auth/index.ts';
 import { keysModule } from './keys/index.ts';
 import { auditModule } from './audit/index.ts';
+import { webhooksModule } from './webhooks/index.ts';
 import { catalogModule } from './catalog/index.ts';
 import { dlpModule } from './dlp/index.ts';
 import { policyModule } from './policy/index.ts';
+import { connectorsModule } from './connectors/index.ts';
+import { governanceModule } from './governance/index.ts';
 import { consoleModule } from './console/index.ts';
 
 export const modules: readonly TrellisModule[] = [
   keysModule,
   auditModule,
   authModule,
+  webhooksModule,
   catalogModule,
   dlpModule,
   policyModule,
+  connectorsModule,
+  governanceModule,
   consoleModule,
 ];
 
