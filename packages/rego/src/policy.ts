@@ -22,8 +22,12 @@ export interface CompileOptions {
   modules: Record<string, string>;
   /** Base documents under `data` (JSON). */
   data?: unknown;
-  /** Syntax of the modules: `v1` (default, OPA 1.x) or `v0`. */
-  regoVersion?: 'v0' | 'v1';
+  /**
+   * Syntax of the modules: `v1` (default, OPA 1.x), `v0`, or `auto`: each module is parsed as
+   * v1 and, when that fails and it parses as v0 (without `import rego.v1`), accepted as v0 —
+   * per file, as an OPA bundle manifest's per-file rego versions allow.
+   */
+  regoVersion?: 'v0' | 'v1' | 'auto';
   /** Strict mode (`opa check --strict`): unused vars/imports, deprecated built-ins, shadowing. */
   strict?: boolean;
 }
@@ -243,7 +247,7 @@ function limitError(e: unknown): unknown {
  */
 export function compile(opts: CompileOptions): Policy {
   const { modules } = parseModules(opts.modules, opts.regoVersion ?? 'v1');
-  const compiled = compileModules(modules, { regoVersion: opts.regoVersion, strict: opts.strict });
+  const compiled = compileModules(modules, { ...(opts.regoVersion === 'v0' ? { regoVersion: 'v0' as const } : {}), strict: opts.strict });
   const data = opts.data === undefined ? new ObjectValue() : fromJSONShared(opts.data);
   return new Policy(compiled, data);
 }

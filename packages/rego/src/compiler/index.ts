@@ -45,7 +45,7 @@ export interface CompiledQuery {
 }
 
 /** Parse `sources` (file name → text); parse errors are collected and thrown together. */
-export function parseModules(sources: Record<string, string>, regoVersion: 'v0' | 'v1' = 'v1'): { modules: Module[]; texts: Map<Module, string> } {
+export function parseModules(sources: Record<string, string>, regoVersion: 'v0' | 'v1' | 'auto' = 'v1'): { modules: Module[]; texts: Map<Module, string> } {
   const modules: Module[] = [];
   const texts = new Map<Module, string>();
   const errors: RegoError[] = [];
