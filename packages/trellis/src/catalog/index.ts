@@ -7,6 +7,19 @@ import type { CatalogService } from './service.ts';
 import { catalogErrors } from './errors.ts';
 import { registerAppCommands } from './cli.ts';
 
+// What other modules with manifests of their own (connectors) reuse, so that every manifest is
+// read, located, validated and reported in one way.
+export type { Classification } from './vocabulary.ts';
+export { classifications } from './vocabulary.ts';
+export { readYaml, documentToJs, formatPath, locatePath, nodePosition, type YamlLimits } from './located-yaml.ts';
+export { capErrors, compareErrors, issueToErrors, tooDeepAt } from './manifest.ts';
+export { appNameSchema, fieldErrorSchema, fieldNameSchema, manifestApiVersion, manifestString, ownerPattern, resourceSchema, type ActorRef } from './schema.ts';
+export { actorRef, canonicalOwner, decodeCursor, encodeCursor } from './model.ts';
+export { isUniqueViolation } from './store.ts';
+export { manifestInputOf } from './routes.ts';
+export { formatLocatedErrors } from './cli.ts';
+export type { Caller, ManifestInput } from './service.ts';
+
 declare module '../module.ts' {
   interface Services {
     catalog: CatalogService;

@@ -178,11 +178,11 @@ export function issueToErrors(issue: z.core.$ZodIssue, input: unknown, schema?: 
   }
 }
 
-function compareErrors(a: FieldError, b: FieldError): number {
+export function compareErrors(a: FieldError, b: FieldError): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path);
 }
 
-function capErrors(errors: FieldError[], max: number): FieldError[] {
+export function capErrors(errors: FieldError[], max: number): FieldError[] {
   if (errors.length <= max) return errors;
   return [...errors.slice(0, max), { path: '', message: `${errors.length - max} more errors not shown` }];
 }

@@ -44,7 +44,7 @@ function unique<T>(key: (item: T) => string, what: string, field?: string) {
 /** Every string of a manifest. PostgreSQL can store no U+0000 in text or jsonb, so a NUL would
  *  fail at the database as an internal error; refused here, naming the field, it is a validation
  *  error wherever manifests are checked (API, `trellis validate`, Backstage import). */
-function manifestString() {
+export function manifestString() {
   return z.string().refine((s) => !s.includes('\0'), { message: 'must not contain NUL (U+0000) characters', abort: true });
 }
 
@@ -59,7 +59,7 @@ const hostnameSchema = manifestString()
   .regex(hostnamePattern, 'must be a lower-case hostname such as api.example.com (no scheme, port, path or upper case; "*." allowed as a prefix)')
   .refine((h) => !/^(?:\d+\.){3}\d+$/.test(h), 'must be a hostname, not an IP address (the gateway resolves and checks addresses itself)');
 
-const fieldNameSchema = manifestString().min(1).max(128).regex(identifierPattern, 'must be a field name: letters, digits, "_", "." and "-", not starting with a digit');
+export const fieldNameSchema = manifestString().min(1).max(128).regex(identifierPattern, 'must be a field name: letters, digits, "_", "." and "-", not starting with a digit');
 
 const rowFilterScalar = z.union([manifestString().max(1024), z.number(), z.boolean()]);
 
