@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import type { Tables } from './tables.ts';
 import { GroupCommitSqliteDialect, fsyncFile, type SqliteDriverStats } from './sqlite-driver.ts';
 import { namedStatementPool } from './postgres-statements.ts';
+import type pg from 'pg';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -26,6 +27,11 @@ export interface Database {
   schema: string | undefined;
   /** SQLite only: statements prepared and the group commit's units and commits (sqlite-driver.ts). */
   sqliteStats?: SqliteDriverStats;
+  /**
+   * PostgreSQL only: a new connection outside the pool, with the pool's settings, for work
+   * that holds a connection of its own (a LISTEN for notifications). The caller ends it.
+   */
+  connectDedicated?(): Promise<pg.Client>;
   close(): Promise<void>;
 }
 
@@ -115,7 +121,12 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
-  return { db, dialect: 'postgres', schema, close: () => db.destroy() };
+  const connectDedicated = async (): Promise<pg.Client> => {
+    const client = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+    await client.connect();
+    return client;
+  };
+  return { db, dialect: 'postgres', schema, connectDedicated, close: () => db.destroy() };
 }
 
 /**
