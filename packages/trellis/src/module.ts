@@ -24,7 +24,7 @@ import type { ErrorTable } from './errors.ts';
 import type { CliContext } from './cli/context.ts';
 
 /** What a module's key derives for: each use its own key (keys/master-key.ts derives them with HKDF). */
-export type KeyPurpose = 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'key.check' | 'webhooks.secret';
+export type KeyPurpose = 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'key.check' | 'webhooks.secret' | 'policy.input';
 
 /** The installation's keys as modules see them: purpose keys, never the master key itself. */
 export interface KeyRing {
