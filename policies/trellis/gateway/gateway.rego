@@ -1,0 +1,105 @@
+# data.trellis.gateway: the pack's rules for each call an app makes through /gw/v1.
+# The input is one call (docs/governance.md): the app, the subject on whose behalf it acts,
+# the connector, operation, resource, the fields asked for and their tags, time and client IP.
+# The gateway already enforces the approved manifest (fields, access, row filters); these
+# rules add what the manifest cannot say. Decisions run on every call, so rules stay cheap.
+package trellis.gateway
+
+import data.trellis.lib
+
+default app_label := "the app"
+
+app_label := sprintf("app %s", [input.app.name]) if is_string(input.app.name)
+
+call_label := sprintf("%s of %s.%s", [input.operation, input.connector, input.resource])
+
+# --- apps switched off -------------------------------------------------------------------
+
+# The gateway checks the app's status itself; this rule keeps a suspended or retired app
+# blocked even when a call reaches policy with a stale status elsewhere.
+deny contains msg if {
+	input.app.status in {"suspended", "retired"}
+	msg := sprintf("%s is %s; its calls are blocked", [app_label, input.app.status])
+}
+
+# --- data that no app reads --------------------------------------------------------------
+
+deny contains msg if {
+	input.operation == "read"
+	tags := lib.matching_tags(object.get(input, "tags", []), lib.setting(["gateway", "denied_read_tags"], []))
+	count(tags) > 0
+	msg := sprintf("%s touches data tagged %s, which apps may not read", [call_label, concat(", ", sort(tags))])
+}
+
+# --- writes to restricted data are made on behalf of a person ----------------------------
+
+deny contains msg if {
+	input.operation == "write"
+	input.app.classification == "restricted"
+	lib.setting(["gateway", "restricted_writes_need_subject"], true) == true
+	not is_object(input.subject)
+	msg := sprintf("%s by %s has no signed-in person; writes to restricted data must be made on behalf of one (token exchange)", [call_label, app_label])
+}
+
+# --- allowed hours -----------------------------------------------------------------------
+
+# data.config.gateway.hours: {"start": "07:00", "end": "20:00", "timezone": "Europe/Berlin",
+# "days": ["Monday", …]}; null (the default) allows every hour. A start after the end is a
+# window across midnight ("22:00"–"06:00"); timezone defaults to UTC, days to every day.
+hours := h if {
+	h := lib.setting(["gateway", "hours"], null)
+	is_object(h)
+}
+
+minutes_of(hhmm) := (to_number(parts[0]) * 60) + to_number(parts[1]) if parts := split(hhmm, ":")
+
+start_minute := minutes_of(hours.start)
+
+end_minute := minutes_of(hours.end)
+
+timezone := object.get(hours, "timezone", "UTC")
+
+call_ns := time.parse_rfc3339_ns(input.time)
+
+call_clock := time.clock([call_ns, timezone])
+
+call_minute := (call_clock[0] * 60) + call_clock[1]
+
+call_day := time.weekday([call_ns, timezone])
+
+day_allowed if not hours.days
+
+day_allowed if call_day in hours.days
+
+in_window if {
+	start_minute < end_minute
+	call_minute >= start_minute
+	call_minute < end_minute
+}
+
+in_window if {
+	start_minute > end_minute
+	call_minute >= start_minute
+}
+
+in_window if {
+	start_minute > end_minute
+	call_minute < end_minute
+}
+
+within_hours if {
+	day_allowed
+	in_window
+}
+
+days_text := concat(", ", hours.days) if hours.days
+else := "every day"
+
+deny contains msg if {
+	hours
+	not within_hours
+	msg := sprintf(
+		"%s at %02d:%02d on %s (%s) is outside the allowed hours, %s to %s, %s",
+		[call_label, call_clock[0], call_clock[1], call_day, timezone, hours.start, hours.end, days_text],
+	)
+}

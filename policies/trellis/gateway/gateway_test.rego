@@ -1,0 +1,119 @@
+# Tests of data.trellis.gateway: a read by the golden path's app, then one change per test.
+package trellis.gateway_test
+
+import data.trellis.gateway
+
+call := {
+	"app": {"name": "leave-requests", "owner": "user:ana.hr@example.com", "classification": "restricted", "status": "approved"},
+	"subject": null,
+	"connector": "hr",
+	"operation": "read",
+	"resource": "employees",
+	"fields": ["id", "name", "email", "leave_balance"],
+	"tags": ["internal", "pii.name", "pii.email", "confidential"],
+	"time": "2026-12-07T09:30:00.000Z",
+	"client_ip": "10.0.0.1",
+}
+
+with_change(patch) := object.union(call, patch)
+
+office_hours := object.union(data.config, {"gateway": {"hours": {
+	"start": "07:00",
+	"end": "20:00",
+	"timezone": "Europe/Berlin",
+	"days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+}}})
+
+night_shift := object.union(data.config, {"gateway": {"hours": {"start": "22:00", "end": "06:00"}}})
+
+test_golden_path_read_is_allowed if {
+	count(gateway.deny) == 0 with input as call
+}
+
+# --- apps switched off -------------------------------------------------------------------
+
+test_suspended_app_is_blocked if {
+	gateway.deny == {"app leave-requests is suspended; its calls are blocked"} with input as with_change({"app": {"status": "suspended"}})
+}
+
+test_retired_app_is_blocked if {
+	gateway.deny == {"app leave-requests is retired; its calls are blocked"} with input as with_change({"app": {"status": "retired"}})
+}
+
+test_app_in_review_keeps_its_approved_version_running if {
+	count(gateway.deny) == 0 with input as with_change({"app": {"status": "pending_review"}})
+}
+
+# --- data that no app reads --------------------------------------------------------------
+
+test_read_of_a_secret_field_is_denied if {
+	doc := with_change({"resource": "service_accounts", "fields": ["login", "api_key"], "tags": ["internal", "secret"]})
+	gateway.deny == {"read of hr.service_accounts touches data tagged secret, which apps may not read"} with input as doc
+}
+
+test_write_of_a_secret_field_is_not_this_rules_business if {
+	doc := with_change({"operation": "write", "app": {"classification": "confidential"}, "fields": ["api_key"], "tags": ["secret"]})
+	count(gateway.deny) == 0 with input as doc
+}
+
+test_denied_read_tags_come_from_the_settings if {
+	settings := object.union(data.config, {"gateway": {"denied_read_tags": ["pii.*"]}})
+	gateway.deny == {"read of hr.employees touches data tagged pii.email, pii.name, which apps may not read"} with input as call with data.config as settings
+}
+
+# --- writes to restricted data -----------------------------------------------------------
+
+restricted_write := with_change({"operation": "write", "resource": "leave_requests", "fields": ["status"], "tags": ["internal"]})
+
+test_restricted_write_without_a_person_is_denied if {
+	gateway.deny == {"write of hr.leave_requests by app leave-requests has no signed-in person; writes to restricted data must be made on behalf of one (token exchange)"} with input as restricted_write
+}
+
+test_restricted_write_on_behalf_of_a_person_is_allowed if {
+	doc := object.union(restricted_write, {"subject": {"id": "usr_1", "name": "Ana", "role": "builder", "subject": "user:ana.hr@example.com"}})
+	count(gateway.deny) == 0 with input as doc
+}
+
+test_confidential_write_without_a_person_is_allowed if {
+	count(gateway.deny) == 0 with input as object.union(restricted_write, {"app": {"classification": "confidential"}})
+}
+
+test_restricted_write_rule_can_be_switched_off if {
+	settings := object.union(data.config, {"gateway": {"restricted_writes_need_subject": false}})
+	count(gateway.deny) == 0 with input as restricted_write with data.config as settings
+}
+
+# --- allowed hours -----------------------------------------------------------------------
+
+test_no_hours_configured_allows_any_time if {
+	count(gateway.deny) == 0 with input as with_change({"time": "2026-12-06T03:00:00Z"})
+}
+
+test_call_within_office_hours_is_allowed if {
+	# 09:30 UTC is 10:30 in Berlin on a Monday.
+	count(gateway.deny) == 0 with input as call with data.config as office_hours
+}
+
+test_call_after_office_hours_is_denied if {
+	doc := with_change({"time": "2026-12-07T19:14:00Z"})
+	gateway.deny == {"read of hr.employees at 20:14 on Monday (Europe/Berlin) is outside the allowed hours, 07:00 to 20:00, Monday, Tuesday, Wednesday, Thursday, Friday"} with input as doc with data.config as office_hours
+}
+
+test_call_on_a_weekend_is_denied if {
+	doc := with_change({"time": "2026-12-05T10:00:00Z"})
+	gateway.deny == {"read of hr.employees at 11:00 on Saturday (Europe/Berlin) is outside the allowed hours, 07:00 to 20:00, Monday, Tuesday, Wednesday, Thursday, Friday"} with input as doc with data.config as office_hours
+}
+
+test_window_across_midnight_allows_both_sides if {
+	count(gateway.deny) == 0 with input as with_change({"time": "2026-12-05T23:30:00Z"}) with data.config as night_shift
+	count(gateway.deny) == 0 with input as with_change({"time": "2026-12-06T05:59:00Z"}) with data.config as night_shift
+}
+
+test_window_across_midnight_denies_the_day if {
+	gateway.deny == {"read of hr.employees at 06:00 on Sunday (UTC) is outside the allowed hours, 22:00 to 06:00, every day"} with input as with_change({"time": "2026-12-06T06:00:00Z"}) with data.config as night_shift
+}
+
+test_app_without_a_name_is_named_generically if {
+	doc := json.remove(with_change({"app": {"status": "suspended"}}), ["app/name"])
+	gateway.deny == {"the app is suspended; its calls are blocked"} with input as doc
+}
