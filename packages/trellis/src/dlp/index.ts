@@ -10,6 +10,9 @@ import { registerDlpCommands } from './cli.ts';
 import { registerRevealCommand } from './reveal-cli.ts';
 import { dlpErrors } from './errors.ts';
 
+// The engine, loaded on first use: other modules scan through it (governance's secret scan, connectors' drafts).
+export { dlpEngine, type DlpEngine } from './engine.ts';
+
 declare module '../module.ts' {
   interface Services {
     /** Custom DLP detectors; scans read its in-memory active set. */
