@@ -5,6 +5,7 @@
 # input.connector's entry, and a rule about the whole app gives the same text every time.
 package trellis.admission
 
+import rego.v1
 import data.trellis.lib
 
 # --- what the messages name --------------------------------------------------------------

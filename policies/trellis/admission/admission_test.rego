@@ -2,6 +2,7 @@
 # path's app (examples/leave-requests/trellis.yaml); each test changes only what it is about.
 package trellis.admission_test
 
+import rego.v1
 import data.trellis.admission
 
 golden := {

@@ -5,6 +5,7 @@
 # for what an app declares (trellis/lib), so nothing here surprises a builder at run time.
 package trellis.export
 
+import rego.v1
 import data.trellis.lib
 
 deny contains msg if {

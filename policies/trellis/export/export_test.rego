@@ -1,6 +1,7 @@
 # Tests of data.trellis.export: the golden path's Slack export as it runs, then one change per test.
 package trellis.export_test
 
+import rego.v1
 import data.trellis.export
 
 slack_export := {

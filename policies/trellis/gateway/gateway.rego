@@ -5,6 +5,7 @@
 # rules add what the manifest cannot say. Decisions run on every call, so rules stay cheap.
 package trellis.gateway
 
+import rego.v1
 import data.trellis.lib
 
 default app_label := "the app"

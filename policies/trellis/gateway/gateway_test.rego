@@ -1,6 +1,7 @@
 # Tests of data.trellis.gateway: a read by the golden path's app, then one change per test.
 package trellis.gateway_test
 
+import rego.v1
 import data.trellis.gateway
 
 call := {

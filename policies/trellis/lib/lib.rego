@@ -3,6 +3,8 @@
 # leaves) both give, so that a builder sees the same sentence at registration and at run time.
 package trellis.lib
 
+import rego.v1
+
 # The pack's settings, policies/config/data.json. A bundle may ship without them: every rule
 # then reads its fallback through setting(), and each fallback is the safe choice named in
 # docs/policies.md (a check switched off, or a deny where the setting is an allowlist).

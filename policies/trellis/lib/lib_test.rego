@@ -2,6 +2,7 @@
 # otherwise turn into an evaluation error at a decision point, and every such error denies.
 package trellis.lib_test
 
+import rego.v1
 import data.trellis.lib
 
 export_destinations := {"slack", "email", "webhook", "file", "teams"}

@@ -4,6 +4,7 @@
 # check: the token issuer reads it to cap what it grants (default lifetime 15 minutes).
 package trellis.token
 
+import rego.v1
 import data.trellis.lib
 
 default app_label := "the app"

@@ -2,6 +2,7 @@
 # change per test.
 package trellis.token_test
 
+import rego.v1
 import data.trellis.token
 
 request := {
