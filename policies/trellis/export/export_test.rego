@@ -64,3 +64,8 @@ test_export_without_fields_passes if {
 	count(export.deny) == 0 with input as doc
 	count(export.warn) == 0 with input as doc
 }
+
+test_export_without_a_destination_is_denied_when_it_carries_pii if {
+	doc := object.remove(slack_export, ["destination", "target"])
+	"export to (no destination) (no target) carries PII (name), and (no destination) is not a destination allowed for PII (allowed: email, file, slack, teams)" in export.deny with input as doc
+}

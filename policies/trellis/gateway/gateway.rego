@@ -12,7 +12,12 @@ default app_label := "the app"
 
 app_label := sprintf("app %s", [input.app.name]) if is_string(input.app.name)
 
-call_label := sprintf("%s of %s.%s", [input.operation, input.connector, input.resource])
+# "read of hr.employees"; a call that lacks a part still gets a message (and its deny).
+call_label := sprintf("%v of %v.%v", [
+	object.get(input, "operation", "call"),
+	object.get(input, "connector", "(no connector)"),
+	object.get(input, "resource", "(no resource)"),
+])
 
 # --- apps switched off -------------------------------------------------------------------
 
@@ -95,6 +100,12 @@ within_hours if {
 
 days_text := concat(", ", hours.days) if hours.days
 else := "every day"
+
+deny contains msg if {
+	hours
+	not is_string(input.time)
+	msg := sprintf("%s has no time, so the allowed hours cannot be checked", [call_label])
+}
 
 deny contains msg if {
 	hours

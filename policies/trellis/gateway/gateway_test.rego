@@ -118,3 +118,14 @@ test_app_without_a_name_is_named_generically if {
 	doc := json.remove(with_change({"app": {"status": "suspended"}}), ["app/name"])
 	gateway.deny == {"the app is suspended; its calls are blocked"} with input as doc
 }
+
+test_call_without_a_time_is_denied_when_hours_are_set if {
+	doc := object.remove(call, ["time"])
+	gateway.deny == {"read of hr.employees has no time, so the allowed hours cannot be checked"} with input as doc with data.config as office_hours
+	count(gateway.deny) == 0 with input as doc
+}
+
+test_call_missing_its_parts_is_still_denied if {
+	doc := {"app": {"name": "leave-requests"}, "tags": ["secret"], "operation": "read"}
+	gateway.deny == {"read of (no connector).(no resource) touches data tagged secret, which apps may not read"} with input as doc
+}

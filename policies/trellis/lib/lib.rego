@@ -75,7 +75,10 @@ pii_detail(fields) := sprintf(" (%s)", [concat(", ", names)]) if {
 	count(names) > 0
 } else := ""
 
-export_label(export) := sprintf("export to %s %s", [export.destination, export.target])
+export_label(export) := sprintf("export to %v %v", [
+	object.get(export, "destination", "(no destination)"),
+	object.get(export, "target", "(no target)"),
+])
 
 uninspected_pii_message(export) := sprintf(
 	"%s carries PII%s without DLP inspection; set inspect: true on the export",
@@ -87,11 +90,12 @@ pii_destinations := setting(["export", "pii_destinations"], [])
 
 pii_destination_message(export) := msg if {
 	carries_pii(export)
-	not export.destination in pii_destinations
+	destination := object.get(export, "destination", "(no destination)")
+	not destination in pii_destinations
 	allowed := list_or_none(pii_destinations)
 	msg := sprintf(
 		"%s carries PII%s, and %s is not a destination allowed for PII (allowed: %s)",
-		[export_label(export), pii_detail(object.get(export, "fields", [])), export.destination, allowed],
+		[export_label(export), pii_detail(object.get(export, "fields", [])), destination, allowed],
 	)
 }
 
