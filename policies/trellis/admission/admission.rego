@@ -62,9 +62,9 @@ deny contains msg if {
 }
 
 # The tiers in their order (public first) rather than as the connector lists them.
-allowed_tiers_text(allowed) := sprintf("only %s apps", [concat(", ", [t | some t in lib.tiers; t in allowed])]) if {
-	some t in lib.tiers
-	t in allowed
+allowed_tiers_text(allowed) := sprintf("only %s apps", [concat(", ", ordered)]) if {
+	ordered := [t | some t in lib.tiers; t in allowed]
+	count(ordered) > 0
 } else := "no apps (it has no tiers)"
 
 # --- owners must be active people --------------------------------------------------------
