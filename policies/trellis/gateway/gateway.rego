@@ -65,7 +65,8 @@ end_minute := minutes_of(hours.end)
 
 timezone := object.get(hours, "timezone", "UTC")
 
-call_ns := time.parse_rfc3339_ns(input.time)
+# Decisions evaluate the whole package, so the time is parsed only when hours are set.
+call_ns := time.parse_rfc3339_ns(input.time) if hours
 
 call_clock := time.clock([call_ns, timezone])
 
