@@ -23,7 +23,7 @@ function walk(path: string, out: string[]): void {
   } else out.push(path);
 }
 
-function mergeAt(root: Record<string, unknown>, path: string[], value: unknown, file: string): void {
+export function mergeAt(root: Record<string, unknown>, path: string[], value: unknown, file: string): void {
   let node = root;
   for (const seg of path) {
     const next = node[seg];
@@ -80,6 +80,29 @@ export function loadBundle(paths: string[]): LoadedBundle {
         mergeAt(data, rel === '' ? [] : rel.split(sep), parseDataFile(file, readFileSync(file, 'utf8')), file);
       }
     }
+  }
+  return { modules, data };
+}
+
+/**
+ * A directory as a bundle to push: modules by path relative to `dir` (forward slashes) and data
+ * files by path, unmerged, so the server stores and diffs them file by file.
+ */
+export function readBundleDirectory(dir: string): { modules: Record<string, string>; data: Record<string, unknown> } {
+  const files: string[] = [];
+  try {
+    walk(dir, files);
+  } catch {
+    throw new AppError('not_found', `no such file or directory: ${dir}`);
+  }
+  const base = statSync(dir).isDirectory() ? dir : dirname(dir);
+  const modules: Record<string, string> = {};
+  const data: Record<string, unknown> = {};
+  for (const file of files) {
+    const rel = relative(base, file).split(sep).join('/');
+    if (statSync(file).size > MAX_FILE_BYTES) throw new AppError('payload_too_large', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
+    if (file.endsWith('.rego')) modules[rel] = readFileSync(file, 'utf8');
+    else if (DATA_FILES.has(basename(file))) data[rel] = parseDataFile(file, readFileSync(file, 'utf8'));
   }
   return { modules, data };
 }
