@@ -61,6 +61,18 @@ deny contains msg if {
 	msg := sprintf("%s is %s, but connector %s allows %s", [app_label, tier, c.name, allowed_tiers_text(allowed)])
 }
 
+# A resource may narrow its connector's tiers (a salary table on an HR connector). Checked
+# only where the connector allows the tier, so one binding gets one message, not two.
+deny contains msg if {
+	some c in evaluated_connectors
+	c.known == true
+	tier in object.get(c, "tiers", [])
+	some r in c.resources
+	is_array(r.tiers)
+	not tier in r.tiers
+	msg := sprintf("%s is %s, but resource %s.%s allows %s", [app_label, tier, c.name, r.name, allowed_tiers_text(r.tiers)])
+}
+
 # The tiers in their order (public first) rather than as the connector lists them.
 allowed_tiers_text(allowed) := sprintf("only %s apps", [concat(", ", ordered)]) if {
 	ordered := [t | some t in lib.tiers; t in allowed]

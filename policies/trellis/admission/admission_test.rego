@@ -21,6 +21,7 @@ golden := {
 		"approved_at": null,
 		"tags": ["hr"],
 		"labels": {},
+		"retention_days": 365,
 	},
 	"owner": {"ref": "user:ana.hr@example.com", "kind": "user", "status": "unknown"},
 	"classification": {
@@ -48,6 +49,7 @@ golden := {
 		"resources": [{
 			"name": "employees",
 			"access": "read",
+			"tiers": ["internal", "confidential", "restricted"],
 			"fields": [
 				{"name": "id", "tags": ["internal"]},
 				{"name": "name", "tags": ["pii.name"]},
@@ -70,6 +72,29 @@ golden := {
 	"change": {"widens": false, "reasons": []},
 	"findings": 0,
 	"subject": {"id": "tok_01JEXAMPLE", "name": "ana", "role": "builder", "subject": "user:ana.hr@example.com"},
+	"manifest": {
+		"apiVersion": "trellis.dev/v1",
+		"kind": "MicroApp",
+		"metadata": {
+			"name": "leave-requests",
+			"title": "Leave requests",
+			"description": "Shows each employee's leave balance and lets managers approve requests.",
+			"tags": ["hr"],
+		},
+		"spec": {
+			"owner": "user:ana.hr@example.com",
+			"team": "hr-analytics",
+			"purpose": "Track and approve leave requests without e-mailing spreadsheets.",
+			"classification": "confidential",
+			"template": "hr-readonly",
+			"runtime": "sandbox",
+			"connectors": [{"name": "hr", "resources": [{"name": "employees", "fields": ["id", "name", "email", "leave_balance"], "access": "read"}]}],
+			"exports": [{"destination": "slack", "target": "#hr-leave", "fields": ["name", "leave_balance"]}],
+			"egress": [],
+			"users": {"count": 40, "groups": ["hr-managers"]},
+			"retention": {"days": 365},
+		},
+	},
 	"now": "2026-12-06T14:00:00.000Z",
 }
 
@@ -155,6 +180,19 @@ test_connector_with_no_tiers_allows_no_app if {
 test_connector_tier_check_waits_for_a_classification if {
 	doc := with_change({"classification": {"effective": null}, "connectors": [object.union(golden.connectors[0], {"tiers": []})]})
 	admission.deny == {no_classification_message} with input as doc
+}
+
+test_resource_that_excludes_the_app_tier_is_denied if {
+	hr := golden.connectors[0]
+	salaries := {"name": "salaries", "access": "read", "tiers": ["internal", "confidential"], "fields": [{"name": "amount", "tags": ["confidential"]}]}
+	doc := with_change({"connectors": [object.union(hr, {"resources": array.concat(hr.resources, [salaries])})]})
+	admission.deny == {"app leave-requests is restricted, but resource hr.salaries allows only internal, confidential apps"} with input as doc
+}
+
+test_resource_check_stays_quiet_when_the_connector_already_refuses if {
+	hr := golden.connectors[0]
+	narrowed := object.union(hr, {"tiers": ["internal"], "resources": [object.union(hr.resources[0], {"tiers": ["internal"]})]})
+	admission.deny == {"app leave-requests is restricted, but connector hr allows only internal apps"} with input as with_change({"connectors": [narrowed]})
 }
 
 test_unknown_connector_is_denied if {
@@ -311,4 +349,9 @@ test_one_open_finding_is_warned if {
 
 test_several_open_findings_are_warned if {
 	"sample records hold 3 open DLP findings outside tagged fields; tag those fields in the connector's catalog or remove the data from the samples" in admission.warn with input as with_change({"findings": 3})
+}
+
+test_health_data_in_an_export_is_named_as_pii if {
+	doc := with_change({"exports": [{"destination": "email", "target": "hr@example.com", "inspect": false, "fields": [{"name": "diagnosis", "tags": ["phi.diagnosis"]}], "pii": true}]})
+	admission.warn == {"export to email hr@example.com carries PII (diagnosis) without DLP inspection; set inspect: true on the export"} with input as doc
 }
