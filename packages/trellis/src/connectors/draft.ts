@@ -379,6 +379,9 @@ export function renderYaml(manifest: ConnectorManifest, evidence: readonly Draft
       if (!isSeq(fields)) continue;
       for (const f of fields.items) {
         const field = f as YAMLMap;
+        // `tags: [pii.email]` on one line, as people write them.
+        const tags = field.get('tags');
+        if (isSeq(tags)) tags.flow = true;
         const why = byField.get(`${String(r.get('name'))}\0${String(field.get('name'))}`);
         if (why) field.commentBefore = why.map((e) => ` ${e.tag}: ${e.reason}`).join('\n');
       }

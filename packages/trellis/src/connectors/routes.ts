@@ -136,6 +136,11 @@ export function connectorRoutes(app: FastifyInstance, deps: { connectors: Connec
       `/api/v1/connectors/:name/${verb}`,
       {
         config: { permission: 'connectors:write' },
+        // The reason is optional, so is the body: `POST …/retire` with nothing retires.
+        preValidation: (req, _reply, done) => {
+          req.body ??= {};
+          done();
+        },
         schema: { summary, tags, params: nameParams, body: jsonSchema(statusChangeBodySchema), response: responses({ 200: jsonSchema(connectorSummarySchema) }) },
       },
       async (req) => (verb === 'retire' ? connectors.retire(callerOf(req), req.params.name, req.body?.reason) : connectors.reactivate(callerOf(req), req.params.name, req.body?.reason)),
