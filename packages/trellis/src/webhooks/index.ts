@@ -10,9 +10,8 @@ import { webhookErrors } from './errors.ts';
 import { registerWebhookCommands } from './cli.ts';
 import { allowPrivateFromEnv } from './settings.ts';
 
-export { verifyWebhookSignature, type VerifyOptions, type VerifyResult } from './signing.ts';
+export { verifyWebhookSignature } from './signing.ts';
 export type { WebhookService } from './service.ts';
-export type { WebhookEvent } from './schema.ts';
 
 declare module '../module.ts' {
   interface Services {

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
 import { WebhookService } from './service.ts';
-import { verifyWebhookSignature } from './signing.ts';
+// The receiver's helper as users import it, from the module's index.
+import { verifyWebhookSignature } from './index.ts';
 import { allowPrivateEnv, allowPrivateFromEnv } from './settings.ts';
 import { startReceiver, type Receiver } from './test-receiver.ts';
 

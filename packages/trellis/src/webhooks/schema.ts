@@ -66,7 +66,6 @@ export const attemptSchema = z.object({
   duration_ms: z.int(),
   response_excerpt: z.string().nullable(),
 });
-export type Attempt = z.infer<typeof attemptSchema>;
 
 export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];

@@ -11,7 +11,8 @@ import type { Database } from '../db/database.ts';
 import { createServices, type Services } from '../services.ts';
 import { systemActor } from '../auth/index.ts';
 import { WebhookService, eventMatches, type WebhookServiceOptions } from './service.ts';
-import { verifyWebhookSignature } from './signing.ts';
+// The receiver's helper as users import it, from the module's index.
+import { verifyWebhookSignature } from './index.ts';
 import { decryptSecret } from './secrets.ts';
 import { startReceiver, type Receiver } from './test-receiver.ts';
 

@@ -125,18 +125,6 @@ export async function recordAttempt(
   return true;
 }
 
-/** The number of deliveries due now (any subscription enabled), for flush() to know when it is done. */
-export async function countDue(q: Queryable, now: string): Promise<number> {
-  const r = await q
-    .selectFrom('webhook_deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where('subscription_id', 'in', (eb) => eb.selectFrom('webhook_subscriptions').select('webhook_subscriptions.id').where('enabled', '=', 1))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
 /** Failure bookkeeping on the subscription: one more failure, the run's start kept. */
 export async function noteSubscriptionFailure(q: Queryable, id: string, now: string): Promise<void> {
   await q
