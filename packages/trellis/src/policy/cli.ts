@@ -1,7 +1,14 @@
-/** `trellis policy test DIR` and `trellis policy eval -d DIR -i input.json QUERY`: the Rego engine from the command line. */
+/**
+ * `trellis policy …`. Locally, with the Rego engine and no server: `test DIR` and
+ * `eval -d DIR -i input.json QUERY`. Through the API: `push DIR` (a new bundle version, tested
+ * by the server before it is stored), `bundles`, `show`, `diff`, `activate`, `rollback` and
+ * `active`.
+ */
 import type { Command } from 'commander';
 import type { CliContext } from '../cli/context.ts';
 import { CliError, exitCodes } from '../cli/errors.ts';
+import { formatTable, print } from '../cli/output.ts';
+import type { ActiveState, BundleDetail, BundleDiff, BundleList, PushResult } from './schema.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -28,7 +35,8 @@ async function v0Hint(modules: Record<string, string>): Promise<string> {
 }
 
 export function registerPolicyCommands(program: Command, ctx: CliContext): void {
-  const policy = program.command('policy').description('policy-as-code: test and evaluate Rego policies locally');
+  const policy = program.command('policy').description('policy-as-code: test and evaluate Rego policies locally; push, activate and roll back policy bundles on the server');
+  registerBundleCommands(policy, ctx);
 
   policy
     .command('test <paths...>')
@@ -112,5 +120,123 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
         }
         throw err;
       }
+    });
+}
+
+function versionArg(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${what} must be a version number (1, 2, 3 …), not ${JSON.stringify(value)}`, exitCodes.usage);
+  return n;
+}
+
+function activeText(state: ActiveState, verb: string): string {
+  const a = state.active;
+  if (!a) return 'no policy bundle is active: every decision is deny';
+  return `${verb} version ${a.version} (digest ${a.digest.slice(0, 12)})${a.previous_version !== null ? `; before it: version ${a.previous_version}` : ''}`;
+}
+
+/** The commands that go through the API: bundles on the server. */
+function registerBundleCommands(policy: Command, ctx: CliContext): void {
+  policy
+    .command('push <dir>')
+    .description('store the .rego modules and data.json files under DIR as a new bundle version; the server compiles it and runs its tests first')
+    .option('--activate', 'activate the new version at once (needs policy:activate)')
+    .option('-m, --message <text>', 'what changed, shown in `trellis policy bundles`')
+    .option('--v0', 'every module is Rego v0 (without it, a module that only parses as v0 is still accepted as v0)')
+    .addHelpText('after', '\nExamples:\n  trellis policy push policies/ --message "block unapproved connectors"\n  trellis policy push policies/ --activate')
+    .action(async (dir: string, opts: { activate?: boolean; message?: string; v0?: boolean }) => {
+      const { readBundleDirectory } = await import('./bundle.ts');
+      const { modules, data } = readBundleDirectory(dir);
+      if (Object.keys(modules).length === 0) throw new CliError(`no .rego files under ${dir}`, exitCodes.notFound);
+      const body = { modules, data, ...(opts.message ? { message: opts.message } : {}), ...(opts.v0 ? { regoVersion: 'v0' as const } : {}), ...(opts.activate ? { activate: true } : {}) };
+      const r = await ctx.client().json<PushResult>('POST', '/api/v1/policy/bundles', { body });
+      print(ctx.globals().output, r, () => {
+        const b = r.bundle;
+        const lines = [`stored policy bundle version ${b.version} (digest ${b.digest.slice(0, 12)}, ${b.module_count} modules, ${r.tests.passed} tests passed)`];
+        if (b.v0_modules.length > 0) lines.push(`accepted as Rego v0: ${b.v0_modules.join(', ')}`);
+        lines.push(r.activated ? `version ${b.version} is now active` : `activate it with:\n  trellis policy activate ${b.version}`);
+        return lines.join('\n');
+      });
+    });
+
+  policy
+    .command('bundles')
+    .description('list the stored bundle versions, newest first (* marks the active one)')
+    .option('--limit <n>', 'versions to show (1-200)', '50')
+    .option('--before <version>', 'versions older than this one')
+    .action(async (opts: { limit: string; before?: string }) => {
+      const limit = versionArg(opts.limit, '--limit');
+      const r = await ctx.client().json<BundleList>('GET', '/api/v1/policy/bundles', { query: { limit: Math.min(limit, 200), before: opts.before === undefined ? undefined : versionArg(opts.before, '--before') } });
+      print(ctx.globals().output, r, () => {
+        const rows = r.items.map((b) => ({ version: `${b.version}${b.version === r.active_version ? ' *' : ''}`, created_at: b.created_at, created_by: b.created_by.name ?? b.created_by.id, modules: b.module_count, tests: b.test_count, digest: b.digest.slice(0, 12), message: b.message ?? '' }));
+        return formatTable(rows, ['version', 'created_at', 'created_by', 'modules', 'tests', 'digest', 'message']) + (r.next_before ? `\n(more: --before ${r.next_before})` : '');
+      });
+    });
+
+  policy
+    .command('show <version>')
+    .description("show a bundle version's files, or one file's text with --file")
+    .option('-f, --file <path>', 'print this module or data file')
+    .addHelpText('after', '\nExamples:\n  trellis policy show 3\n  trellis policy show 3 --file admission.rego')
+    .action(async (version: string, opts: { file?: string }) => {
+      const b = await ctx.client().json<BundleDetail>('GET', `/api/v1/policy/bundles/${versionArg(version, 'version')}`);
+      if (opts.file !== undefined) {
+        const text = b.modules[opts.file] ?? (opts.file in b.data ? JSON.stringify(b.data[opts.file], null, 2) + '\n' : undefined);
+        if (text === undefined) throw new CliError(`version ${b.version} has no file ${opts.file}; it has: ${[...Object.keys(b.modules), ...Object.keys(b.data)].join(', ')}`, exitCodes.notFound);
+        process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+        return;
+      }
+      print(ctx.globals().output, b, () =>
+        [
+          `version ${b.version}  digest ${b.digest}`,
+          `stored ${b.created_at} by ${b.created_by.name ?? b.created_by.id}${b.message ? `: ${b.message}` : ''}`,
+          `rego ${b.rego_version}${b.v0_modules.length ? ` (v0: ${b.v0_modules.join(', ')})` : ''}; ${b.test_count} tests passed`,
+          ...Object.entries(b.modules).map(([path, text]) => `  ${path}  (${text.split('\n').length} lines)`),
+          ...Object.keys(b.data).map((path) => `  ${path}`),
+        ].join('\n'),
+      );
+    });
+
+  policy
+    .command('diff <version>')
+    .description('what changed in VERSION, against the version before it or --against N, as unified diffs')
+    .option('--against <version>', 'the version to compare with')
+    .addHelpText('after', '\nExamples:\n  trellis policy diff 4\n  trellis policy diff 4 --against 1')
+    .action(async (version: string, opts: { against?: string }) => {
+      const to = versionArg(version, 'version');
+      const against = opts.against === undefined ? to - 1 : versionArg(opts.against, '--against');
+      if (against < 1) throw new CliError('version 1 has no version before it; pass --against N', exitCodes.usage);
+      const d = await ctx.client().json<BundleDiff>('GET', `/api/v1/policy/bundles/${to}/diff`, { query: { against } });
+      print(ctx.globals().output, d, () => {
+        if (d.files.length === 0 && !d.rego_version) return `versions ${d.from} and ${d.to} have the same files`;
+        const head = d.rego_version ? [`rego version: ${d.rego_version.from} → ${d.rego_version.to}`] : [];
+        return [...head, ...d.files.map((f) => `${f.status} ${f.path}\n${f.diff}`.trimEnd())].join('\n');
+      });
+    });
+
+  policy
+    .command('activate <version>')
+    .description('make VERSION the bundle every decision uses (on every server within a second)')
+    .action(async (version: string) => {
+      const r = await ctx.client().json<ActiveState>('POST', `/api/v1/policy/bundles/${versionArg(version, 'version')}/activate`);
+      print(ctx.globals().output, r, () => activeText(r, 'active:'));
+    });
+
+  policy
+    .command('rollback')
+    .description('re-activate the bundle that was active before the current one')
+    .action(async () => {
+      const r = await ctx.client().json<ActiveState>('POST', '/api/v1/policy/rollback');
+      print(ctx.globals().output, r, () => activeText(r, 'rolled back; active:'));
+    });
+
+  policy
+    .command('active')
+    .description('the active bundle and the recent activations')
+    .action(async () => {
+      const r = await ctx.client().json<ActiveState>('GET', '/api/v1/policy/active');
+      print(ctx.globals().output, r, () =>
+        [activeText(r, 'active:'), formatTable(r.history.map((h) => ({ version: h.version, action: h.action, at: h.activated_at, by: h.activated_by.name ?? h.activated_by.id })), ['version', 'action', 'at', 'by'])].join('\n'),
+      );
     });
 }

@@ -12,6 +12,8 @@ import { policyErrors } from './errors.ts';
 
 export type { PolicyService, InputResolver, PolicyOptions, ResourceRef } from './service.ts';
 export type { CompiledBundle, Decision, DecisionPoint, DecisionLimits } from './decide.ts';
+// A policy directory read the way `policy push` reads it (governance's `policy impact DIR` sends it as a draft).
+export { readBundleDirectory } from './bundle.ts';
 
 declare module '../module.ts' {
   interface Services {
