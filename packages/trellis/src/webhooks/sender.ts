@@ -75,7 +75,8 @@ export async function attemptDelivery(req: AttemptRequest): Promise<AttemptOutco
           const chunks: Buffer[] = [];
           let read = 0;
           const done = () => {
-            const text = Buffer.concat(chunks).toString('utf8').slice(0, excerptLength);
+            // NUL cannot be stored in PostgreSQL text: a receiver's binary answer must not stop the record.
+            const text = Buffer.concat(chunks).toString('utf8').slice(0, excerptLength).replaceAll('\0', '\uFFFD');
             resolve({ statusCode: res.statusCode ?? null, error: null, responseExcerpt: text === '' ? null : text, durationMs: elapsed(), aborted: false });
           };
           res.on('data', (chunk: Buffer) => {

@@ -235,6 +235,17 @@ for (const tdb of testDatabases) {
       expect(await s.get(sub.id)).toMatchObject({ enabled: true, consecutive_failures: 0, failing_since: null });
     });
 
+    it('records a binary answer with NUL bytes as an excerpt both databases can store', async () => {
+      const s = service({ retryDelaysMs: [0] });
+      const sub = await s.create(caller, { url: receiver.url, events: ['*'] });
+      receiver.script.push('binary');
+      await announce(s);
+      await s.flush();
+      const [d] = (await s.listDeliveries(sub.id)).items;
+      expect(d!.attempt_log.map((a) => a.status_code)).toEqual([500, 200]);
+      expect(d!.attempt_log[0]!.response_excerpt).not.toContain('\0');
+    });
+
     it('does not follow redirects', async () => {
       const s = service({ retryDelaysMs: [] });
       const sub = await s.create(caller, { url: receiver.url, events: ['*'] });

@@ -467,8 +467,15 @@ export class WebhookService {
     return store.claimDue(this.database.db, this.database.dialect, { now: this.iso(), leaseUntil: this.iso(this.leaseMs), token: randomBytes(12).toString('hex'), ...opts });
   }
 
+  /**
+   * Attempts each claimed delivery. One that cannot be recorded (the database went away) keeps
+   * its claim until the lease runs out and is then retried; the others are not held up by it.
+   */
   private async deliverClaimed(rows: readonly store.DeliveryRow[]): Promise<void> {
-    await Promise.all(rows.map((r) => this.attempt(r)));
+    const results = await Promise.allSettled(rows.map((r) => this.attempt(r)));
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'rejected') this.logError(`webhook delivery ${rows[i]!.id} could not be attempted: ${(r.reason as Error).message}`);
+    }
   }
 
   /**

@@ -16,8 +16,8 @@ export interface ReceivedRequest {
 export interface Receiver {
   url: string;
   requests: ReceivedRequest[];
-  /** Statuses to answer, in order (then 200); an entry `hang` never answers, `redirect` answers 302. */
-  script: (number | 'hang' | 'redirect')[];
+  /** Statuses to answer, in order (then 200); `hang` never answers, `redirect` answers 302, `binary` a 500 with NUL bytes. */
+  script: (number | 'hang' | 'redirect' | 'binary')[];
   next(): Promise<ReceivedRequest>;
   close(): Promise<void>;
 }
@@ -37,6 +37,10 @@ export async function startReceiver(): Promise<Receiver> {
       for (const resolve of w) resolve(r);
       const step = script.shift() ?? 200;
       if (step === 'hang') return;
+      if (step === 'binary') {
+        res.writeHead(500, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0, 1, 2, 0xff, 0xfe, 0, 65]));
+        return;
+      }
       if (step === 'redirect') {
         res.writeHead(302, { location: '/elsewhere' }).end();
         return;
