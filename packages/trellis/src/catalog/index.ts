@@ -8,17 +8,49 @@ import { catalogErrors } from './errors.ts';
 import { registerAppCommands } from './cli.ts';
 
 // What other modules with manifests of their own (connectors) reuse, so that every manifest is
-// read, located, validated and reported in one way.
+// read, located, validated and reported in one way. Types and light values here; the machinery
+// itself through loadManifestMachinery below.
 export type { Classification } from './vocabulary.ts';
 export { classifications } from './vocabulary.ts';
-export { readYaml, documentToJs, formatPath, locatePath, nodePosition, type YamlLimits } from './located-yaml.ts';
-export { capErrors, compareErrors, issueToErrors, tooDeepAt } from './manifest.ts';
-export { appNameSchema, fieldErrorSchema, fieldNameSchema, manifestApiVersion, manifestString, ownerPattern, resourceSchema, type ActorRef } from './schema.ts';
-export { actorRef, canonicalOwner, decodeCursor, encodeCursor } from './model.ts';
-export { isUniqueViolation } from './store.ts';
-export { manifestInputOf } from './routes.ts';
-export { formatLocatedErrors } from './cli.ts';
+export type { YamlLimits } from './located-yaml.ts';
+export type { ActorRef } from './schema.ts';
 export type { Caller, ManifestInput } from './service.ts';
+export { formatLocatedErrors } from './cli.ts';
+export { canonicalOwner } from './model.ts';
+
+/**
+ * The catalog's manifest machinery for other modules: the hardened YAML reader and located
+ * errors, the name, owner and field rules, list cursors and the request body forms. Loaded on
+ * first use, as the catalog's own service and routes are, so loading this index (every CLI
+ * start) does not load zod, yaml and kysely.
+ */
+export async function loadManifestMachinery() {
+  const [yaml, manifest, schema, model, store, routes] = await Promise.all([import('./located-yaml.ts'), import('./manifest.ts'), import('./schema.ts'), import('./model.ts'), import('./store.ts'), import('./routes.ts')]);
+  return {
+    readYaml: yaml.readYaml,
+    documentToJs: yaml.documentToJs,
+    formatPath: yaml.formatPath,
+    locatePath: yaml.locatePath,
+    nodePosition: yaml.nodePosition,
+    capErrors: manifest.capErrors,
+    compareErrors: manifest.compareErrors,
+    issueToErrors: manifest.issueToErrors,
+    tooDeepAt: manifest.tooDeepAt,
+    appNameSchema: schema.appNameSchema,
+    fieldErrorSchema: schema.fieldErrorSchema,
+    fieldNameSchema: schema.fieldNameSchema,
+    manifestApiVersion: schema.manifestApiVersion,
+    manifestString: schema.manifestString,
+    ownerPattern: schema.ownerPattern,
+    resourceSchema: schema.resourceSchema,
+    actorRef: model.actorRef,
+    canonicalOwner: model.canonicalOwner,
+    decodeCursor: model.decodeCursor,
+    encodeCursor: model.encodeCursor,
+    isUniqueViolation: store.isUniqueViolation,
+    manifestInputOf: routes.manifestInputOf,
+  };
+}
 
 declare module '../module.ts' {
   interface Services {

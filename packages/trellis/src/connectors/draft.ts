@@ -17,7 +17,7 @@
 import pg from 'pg';
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
 import type { Finding, PatternDetector } from '@trellis/dlp';
-import { fieldNameSchema, manifestApiVersion, resourceSchema } from '../catalog/index.ts';
+import { fieldNameSchema, manifestApiVersion, resourceSchema } from './catalog-kit.ts';
 import { AppError } from '../errors.ts';
 import { connectorErrors } from './errors.ts';
 import { validateConnectorValue } from './manifest.ts';

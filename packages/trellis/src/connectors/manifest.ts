@@ -6,7 +6,8 @@
  */
 import type { Document, LineCounter } from 'yaml';
 import type { FieldError } from '../errors.ts';
-import { capErrors, compareErrors, documentToJs, formatPath, issueToErrors, locatePath, nodePosition, readYaml, tooDeepAt, type YamlLimits } from '../catalog/index.ts';
+import type { YamlLimits } from '../catalog/index.ts';
+import { capErrors, compareErrors, documentToJs, formatPath, issueToErrors, locatePath, nodePosition, readYaml, tooDeepAt } from './catalog-kit.ts';
 import { connectorManifestSchema, type ConnectorManifest } from './schema.ts';
 
 export const connectorLimits: YamlLimits & { maxErrors: number } = {

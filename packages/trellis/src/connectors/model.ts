@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
-import { canonicalOwner, classifications, type Classification } from '../catalog/index.ts';
+import { classifications, type Classification } from '../catalog/index.ts';
+import { canonicalOwner } from './catalog-kit.ts';
 import type { ConnectorVersionRow } from './rows.ts';
 import type { ConnectorDetail, ConnectorManifest, ConnectorStatus, ConnectorSummary, ConnectorType, ConnectorVersion, ConnectorVersionSummary } from './schema.ts';
 import type { NewConnectorRow, StoredConnector } from './store.ts';

@@ -8,7 +8,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf, requirePrincipal } from '../auth/index.ts';
-import { appNameSchema, manifestInputOf, type Caller } from '../catalog/index.ts';
+import type { Caller } from '../catalog/index.ts';
+import { appNameSchema, manifestInputOf } from './catalog-kit.ts';
 import { jsonSchema, responses, type JsonSchema } from '../http/schemas.ts';
 import {
   applyResultSchema,

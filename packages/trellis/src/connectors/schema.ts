@@ -6,7 +6,8 @@
  * dropped would leave a field untagged and so unclassified.
  */
 import { z } from 'zod';
-import { appNameSchema, classifications, fieldErrorSchema, fieldNameSchema, manifestApiVersion, manifestString, ownerPattern, resourceSchema as appResourceSchema } from '../catalog/index.ts';
+import { classifications } from '../catalog/index.ts';
+import { appNameSchema, fieldErrorSchema, fieldNameSchema, manifestApiVersion, manifestString, ownerPattern, resourceSchema as appResourceSchema } from './catalog-kit.ts';
 
 export const connectorKind = 'Connector';
 export const connectorTypes = ['postgres', 'http'] as const;
