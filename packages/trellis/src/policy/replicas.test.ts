@@ -97,5 +97,27 @@ for (const [name, makePair] of pairs) {
       expect(b.decide('gateway', { operation: 'write' }).deny).toEqual(['one']);
       expect(Math.max(first, second, third)).toBeLessThan(1_000);
     });
+
+    // PostgreSQL only: SQLite replicas poll and hold no connection to lose.
+    if (name === 'postgres') it('a replica whose listening connection is killed reconnects and still follows activations', async () => {
+      const [a, b] = [replicas[0]!.policy, replicas[1]!.policy];
+      const following = b.following();
+      expect(following).toMatchObject({ mode: 'listen', connected: true });
+      const pid = following?.mode === 'listen' ? following.pid : undefined;
+      expect(pid).toBeGreaterThan(0);
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      await admin.connect();
+      try {
+        await admin.query('select pg_terminate_backend($1)', [pid]);
+      } finally {
+        await admin.end();
+      }
+      // Activated while b may still be reconnecting: b re-reads the active version once it listens again.
+      const v = (await a.push({ actor: systemActor }, bundle('after reconnect'), { activate: true })).bundle.version;
+      await within(5_000, () => b.active()?.version === v);
+      const now = b.following();
+      expect(now).toMatchObject({ mode: 'listen', connected: true });
+      expect(now?.mode === 'listen' ? now.pid : pid).not.toBe(pid);
+    });
   });
 }

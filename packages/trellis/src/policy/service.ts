@@ -100,6 +100,9 @@ function bundleNotFound(version: number): AppError {
 /** A plain `data.a.b` (or `input.x`) reference, evaluated as a document rather than as binding sets. */
 const PLAIN_REF = /^\s*(data|input)(\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/;
 
+/** Another replica stored the first bundle between our look and our write. */
+class BootstrapRaced extends Error {}
+
 export class PolicyService {
   private current: CompiledBundle | null = null;
   /** Id of the activation `current` came from (what replicas compare). */
@@ -115,6 +118,8 @@ export class PolicyService {
   private refreshAgain = false;
   private poller: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
+  /** The PostgreSQL backend of the listening connection (diagnostics; tests end it to check reconnection). */
+  private listenerPid: number | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelayMs = 100;
   private stopped = true;
@@ -270,6 +275,8 @@ export class PolicyService {
     const now = new Date().toISOString();
     const { row, activation } = await this.database.db.transaction().execute(async (tx) => {
       await store.lockPolicyWrites(tx, this.database.dialect);
+      // The built-in pack goes in only while there is no bundle at all: two replicas starting together store it once.
+      if (opts.action === 'bootstrap' && (await store.bundleExists(tx))) throw new BootstrapRaced();
       const row: store.BundleRow = {
         version: (await store.latestBundleVersion(tx)) + 1,
         digest,
@@ -527,6 +534,13 @@ export class PolicyService {
     await this.refreshing?.catch(() => {});
   }
 
+  /** How this server follows activations: the PostgreSQL backend it LISTENs on, or SQLite polling; null before start(). */
+  following(): { mode: 'listen'; pid: number | undefined; connected: boolean } | { mode: 'poll'; intervalMs: number } | null {
+    if (this.stopped) return null;
+    if (this.poller) return { mode: 'poll', intervalMs: this.opts.pollIntervalMs ?? 300 };
+    return { mode: 'listen', pid: this.listener ? this.listenerPid : undefined, connected: this.listener !== undefined };
+  }
+
   /** The first start: the built-in pack, stored and activated by the system, when no bundle exists. */
   private async bootstrap(): Promise<void> {
     if (await store.bundleExists(this.database.db)) return;
@@ -542,7 +556,7 @@ export class PolicyService {
       await this.push({ actor: system }, { ...pack, message: 'built-in policy pack' }, { activate: true, action: 'bootstrap' });
     } catch (err) {
       // Another replica stored it first (both saw no bundle): theirs is the one in force.
-      if (await store.bundleExists(this.database.db)) return;
+      if (err instanceof BootstrapRaced) return;
       this.warn(`policy: the built-in pack (${dir}) was refused, so no bundle is active: ${err instanceof Error ? err.message : String(err)}${err instanceof AppError && err.errors ? '\n' + err.errors.map((e) => `  ${e.path}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}`).join('\n') : ''}`);
     }
   }
@@ -600,6 +614,7 @@ export class PolicyService {
       });
       await c.query(`LISTEN ${store.activationChannel}`);
       this.listener = c;
+      this.listenerPid = Number((await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid);
       this.reconnectDelayMs = 100;
       // Anything activated while not listening.
       await this.refresh();
