@@ -92,6 +92,9 @@ export async function claimDue(q: Queryable, dialect: DialectName, opts: { now: 
     .orderBy('next_attempt_at', 'asc')
     .limit(opts.limit);
   if (opts.onlyId !== undefined) due = due.where('webhook_deliveries.id', '=', opts.onlyId);
+  // A read first: the worker asks several times a second, and an idle installation should not
+  // pay a write (on SQLite, a WAL sync) each time to learn that nothing is due.
+  if ((await due.executeTakeFirst()) === undefined) return [];
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
   const rows = await q
     .updateTable('webhook_deliveries')
