@@ -13,10 +13,8 @@ import { registerAppCommands } from './cli.ts';
 export type { Classification } from './vocabulary.ts';
 export { classifications } from './vocabulary.ts';
 export type { YamlLimits } from './located-yaml.ts';
-export type { ActorRef } from './schema.ts';
 export type { Caller, ManifestInput } from './service.ts';
 export { formatLocatedErrors } from './cli.ts';
-export { canonicalOwner } from './model.ts';
 
 /**
  * The catalog's manifest machinery for other modules: the hardened YAML reader and located

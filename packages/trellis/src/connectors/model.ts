@@ -11,11 +11,11 @@ import type { ConnectorVersionRow } from './rows.ts';
 import type { ConnectorDetail, ConnectorManifest, ConnectorStatus, ConnectorSummary, ConnectorType, ConnectorVersion, ConnectorVersionSummary } from './schema.ts';
 import type { NewConnectorRow, StoredConnector } from './store.ts';
 
-export interface ConnectorField {
+interface ConnectorField {
   name: string;
   tags: string[];
 }
-export interface ConnectorResource {
+interface ConnectorResource {
   name: string;
   kind?: 'table' | 'view';
   path?: string;
