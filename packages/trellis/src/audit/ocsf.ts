@@ -36,6 +36,8 @@ export interface Actor {
   id: string;
   name?: string;
   role?: string;
+  /** The person behind a token (`user:<email>`), when known. */
+  subject?: string;
 }
 
 export interface ResourceRef {
@@ -77,7 +79,7 @@ export interface OcsfEvent {
   status_id: number;
   status: string;
   message: string;
-  actor: { user: { uid: string; name?: string; type: string; role?: string } };
+  actor: { user: { uid: string; name?: string; type: string; role?: string; uid_alt?: string } };
   api: { operation: string };
   resources: { type: string; uid: string; name?: string }[];
   src_endpoint?: { ip: string };
@@ -103,7 +105,7 @@ export function toOcsf(input: AuditInput, meta: { uid: string; time: Date }): Oc
     status_id: input.outcome === 'success' ? 1 : 2,
     status: input.outcome === 'success' ? 'Success' : 'Failure',
     message: input.message ?? input.action,
-    actor: { user: { uid: input.actor.id, type: input.actor.type, ...(input.actor.name ? { name: input.actor.name } : {}), ...(input.actor.role ? { role: input.actor.role } : {}) } },
+    actor: { user: { uid: input.actor.id, type: input.actor.type, ...(input.actor.name ? { name: input.actor.name } : {}), ...(input.actor.role ? { role: input.actor.role } : {}), ...(input.actor.subject ? { uid_alt: input.actor.subject } : {}) } },
     api: { operation: input.action },
     resources: (input.resources ?? []).map((r) => ({ type: r.type, uid: r.id, ...(r.name ? { name: r.name } : {}) })),
     metadata: { version: ocsfVersion, uid: meta.uid, product: { name: 'Trellis', vendor_name: 'Trellis' } },

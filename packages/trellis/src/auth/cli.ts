@@ -26,9 +26,10 @@ export function registerTokenCommands(program: Command, ctx: CliContext<Services
     .requiredOption('--name <name>', 'a label, e.g. ci-pipeline')
     .requiredOption('--role <role>', 'admin | reviewer | builder | auditor | viewer')
     .option('--expires-in-days <n>', 'expiry in days (default: none)')
-    .addHelpText('after', '\nExample:\n  trellis tokens create --name ci --role builder --expires-in-days 90')
-    .action(async (opts: { name: string; role: string; expiresInDays?: string }) => {
-      const body = { name: opts.name, role: opts.role, ...(opts.expiresInDays ? { expires_in_days: Number(opts.expiresInDays) } : {}) };
+    .option('--subject <person>', 'the person the token acts for (user:<email>); reviewers need one so nobody approves their own app')
+    .addHelpText('after', '\nExamples:\n  trellis tokens create --name ci --role builder --expires-in-days 90\n  trellis tokens create --name ana --role reviewer --subject user:ana@example.com')
+    .action(async (opts: { name: string; role: string; expiresInDays?: string; subject?: string }) => {
+      const body = { name: opts.name, role: opts.role, ...(opts.expiresInDays ? { expires_in_days: Number(opts.expiresInDays) } : {}), ...(opts.subject ? { subject: opts.subject } : {}) };
       const t = await ctx.client().json<TokenInfo & { token: string }>('POST', '/api/v1/tokens', { body });
       print(ctx.globals().output, t, () => `created token ${t.id} (${t.name}, role ${t.role}). Store it now; it is not shown again:\n${t.token}`);
     });

@@ -11,6 +11,8 @@ import { registerTokenCommands } from './cli.ts';
 export { installAuth, requirePrincipal } from './plugin.ts';
 export { actorOf, hasPermission, systemActor } from './service.ts';
 export { mergePermissions, permissionMatrixMarkdown } from './permissions.ts';
+export { canonicalPersonRef } from './person-ref.ts';
+export type { Principal } from './service.ts';
 
 declare module '../module.ts' {
   interface Services {

@@ -48,4 +48,14 @@ export const authMigrations: ModuleMigrations = () => ({
       await db.schema.dropTable('auth_failures').execute();
     },
   } satisfies Migration,
+  '20261206_0900_api_token_subject': {
+    async up(db: Kysely<unknown>) {
+      // The person a token acts for (`user:<email>`), in the catalog's canonical owner form, so
+      // separation of duties can tell an app's owner from its reviewer. Null for automation.
+      await db.schema.alterTable('api_tokens').addColumn('subject', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('api_tokens').dropColumn('subject').execute();
+    },
+  } satisfies Migration,
 });

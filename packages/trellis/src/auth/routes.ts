@@ -16,6 +16,7 @@ const tokenInfoSchema = {
     expires_at: { type: ['string', 'null'] },
     revoked_at: { type: ['string', 'null'] },
     last_used_at: { type: ['string', 'null'] },
+    subject: { type: ['string', 'null'] },
   },
   required: ['id', 'name', 'role', 'created_at'],
 };
@@ -23,7 +24,7 @@ const tokenInfoSchema = {
 export function authRoutes(app: FastifyInstance, deps: { tokens: TokenService }): void {
   const { tokens } = deps;
 
-  app.post<{ Body: { name: string; role: string; expires_in_days?: number } }>(
+  app.post<{ Body: { name: string; role: string; expires_in_days?: number; subject?: string } }>(
     '/api/v1/tokens',
     {
       config: { permission: 'tokens:manage' },
@@ -38,6 +39,8 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: TokenService })
             name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._@-]*$' },
             role: { type: 'string', enum: [...roles] },
             expires_in_days: { type: 'integer', minimum: 1, maximum: 3650 },
+            // The person the token acts for: separation of duties compares it with apps' owners.
+            subject: { type: 'string', maxLength: 320, pattern: '^(?:[Uu][Ss][Ee][Rr]:)?[^\\s:@]+@[^\\s:@]+$', description: 'The person the token acts for: user:<email> or an e-mail address' },
           },
         },
         response: responses({ 201: { type: 'object', properties: { ...tokenInfoSchema.properties, token: { type: 'string' } }, required: [...tokenInfoSchema.required, 'token'] } }),
@@ -45,7 +48,7 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: TokenService })
     },
     async (req, reply) => {
       const p = requirePrincipal(req);
-      const created = await tokens.create(actorOf(p), { name: req.body.name, role: req.body.role, ...(req.body.expires_in_days ? { expiresInDays: req.body.expires_in_days } : {}) });
+      const created = await tokens.create(actorOf(p), { name: req.body.name, role: req.body.role, ...(req.body.expires_in_days ? { expiresInDays: req.body.expires_in_days } : {}), ...(req.body.subject ? { subject: req.body.subject } : {}) });
       return reply.code(201).send(created);
     },
   );
@@ -88,6 +91,7 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: TokenService })
               token_id: { type: 'string' },
               name: { type: 'string' },
               role: { type: 'string' },
+              subject: { type: ['string', 'null'], description: 'The person the token acts for, if any' },
               permissions: { type: 'array', items: { type: 'string' }, description: "The role's permissions, sorted (docs/permissions.md)" },
             },
             required: ['kind', 'name', 'role', 'permissions'],
@@ -97,7 +101,7 @@ export function authRoutes(app: FastifyInstance, deps: { tokens: TokenService })
     },
     async (req) => {
       const p = requirePrincipal(req);
-      return { kind: p.kind, token_id: p.tokenId, name: p.name, role: p.role, permissions: [...p.permissions].sort() };
+      return { kind: p.kind, token_id: p.tokenId, name: p.name, role: p.role, subject: p.subject, permissions: [...p.permissions].sort() };
     },
   );
 }

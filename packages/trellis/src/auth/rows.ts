@@ -10,6 +10,8 @@ export interface ApiTokenRow {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** The person the token acts for (`user:<email>`), when it belongs to one; null for automation. */
+  subject: string | null;
 }
 
 /** Failed authentications counted by the whole cluster in one window (see failure-limiter.ts). */

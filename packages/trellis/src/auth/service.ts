@@ -11,6 +11,7 @@ import type { Database } from '../db/database.ts';
 import type { AuditLog, Actor } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
 import { isRole, permissionsOf } from './permissions.ts';
+import { canonicalPersonRef } from './person-ref.ts';
 import type { PermissionTable, Role } from '../module.ts';
 import { generateToken, parseToken, secretMatches } from './token-format.ts';
 import * as store from './store.ts';
@@ -21,6 +22,8 @@ export interface Principal {
   tokenId: string;
   name: string;
   role: Role;
+  /** The person behind the token (`user:<email>`), or null for automation. */
+  subject: string | null;
   /** What the role may do under the installation's permission matrix. */
   permissions: ReadonlySet<string>;
 }
@@ -39,16 +42,17 @@ export interface TokenInfo {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  subject: string | null;
 }
 
 export function actorOf(p: Principal): Actor {
-  return { type: 'token', id: p.tokenId, name: p.name, role: p.role };
+  return { type: 'token', id: p.tokenId, name: p.name, role: p.role, ...(p.subject ? { subject: p.subject } : {}) };
 }
 
 export const systemActor: Actor = { type: 'system', id: 'system', name: 'trellis' };
 
 function info(r: ApiTokenRow): TokenInfo {
-  return { id: r.id, name: r.name, role: r.role as Role, created_by: r.created_by, created_at: r.created_at, expires_at: r.expires_at, revoked_at: r.revoked_at, last_used_at: r.last_used_at };
+  return { id: r.id, name: r.name, role: r.role as Role, created_by: r.created_by, created_at: r.created_at, expires_at: r.expires_at, revoked_at: r.revoked_at, last_used_at: r.last_used_at, subject: r.subject ?? null };
 }
 
 /** How long a token row read from the database is trusted. */
@@ -78,7 +82,7 @@ export class TokenService {
     return set;
   }
 
-  async create(actor: Actor, input: { name: string; role: string; expiresInDays?: number }): Promise<TokenInfo & { token: string }> {
+  async create(actor: Actor, input: { name: string; role: string; expiresInDays?: number; subject?: string }): Promise<TokenInfo & { token: string }> {
     if (!isRole(input.role)) throw new AppError('validation_failed', `unknown role ${input.role}`, { errors: [{ path: 'role', message: 'must be one of admin, reviewer, builder, auditor, viewer' }] });
     const t = generateToken();
     const now = new Date();
@@ -92,6 +96,7 @@ export class TokenService {
       expires_at: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString() : null,
       revoked_at: null,
       last_used_at: null,
+      subject: input.subject ? canonicalPersonRef(input.subject) : null,
     };
     await this.database.db.transaction().execute(async (tx) => {
       await store.insertToken(tx, row);
@@ -102,7 +107,7 @@ export class TokenService {
         actor,
         resources: [{ type: 'api_token', id: t.id, name: input.name }],
         outcome: 'success',
-        details: { role: input.role, expires_at: row.expires_at },
+        details: { role: input.role, expires_at: row.expires_at, ...(row.subject ? { subject: row.subject } : {}) },
       });
     });
     return { ...info(row), token: t.token };
@@ -146,7 +151,7 @@ export class TokenService {
       this.lastTouched.set(row.id, now);
       await store.touchToken(this.database.db, row.id, new Date(now).toISOString());
     }
-    return { kind: 'token', tokenId: row.id, name: row.name, role: row.role, permissions: this.permissionsOf(row.role) };
+    return { kind: 'token', tokenId: row.id, name: row.name, role: row.role, subject: row.subject ?? null, permissions: this.permissionsOf(row.role) };
   }
 
   private async tokenRow(id: string, now: number): Promise<ApiTokenRow | undefined> {

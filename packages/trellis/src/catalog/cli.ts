@@ -29,9 +29,11 @@ export function formatLocatedErrors(file: string, errors: readonly FieldError[])
  * Sends a manifest; the server's answer to a bad one is printed like `apps validate` prints its
  * own (one formatter, FILE:LINE:COLUMN), and a name already taken points at `apps update`.
  */
-async function sendManifest(ctx: CliContext, method: 'POST' | 'PUT', path: string, text: string, file: string): Promise<AppDetail> {
+async function sendManifest(ctx: CliContext, method: 'POST' | 'PUT', path: string, text: string, file: string, opts: { samples?: unknown; query?: Record<string, string> } = {}): Promise<AppDetail> {
   try {
-    return await ctx.client().json<AppDetail>(method, path, { body: text, contentType: yamlType });
+    // Sample records travel beside the manifest text in one JSON body; without them the text goes as it is.
+    const body = opts.samples !== undefined ? { body: { manifest: text, samples: opts.samples } } : { body: text, contentType: yamlType };
+    return await ctx.client().json<AppDetail>(method, path, { ...body, ...(opts.query ? { query: opts.query } : {}) });
   } catch (err) {
     const problem = err instanceof CliError ? (err.details as { code?: string; errors?: FieldError[]; name?: unknown } | undefined) : undefined;
     if (!(err instanceof CliError) || !problem) throw err;
@@ -73,16 +75,48 @@ function appText(a: AppDetail): string {
     ['version', a.version],
     ['owner', a.owner],
     ['team', a.team],
-    ['classification', a.classification ?? '(not declared)'],
-    ['risk tier', a.risk_tier ?? '(not scored)'],
+    ['approved', a.approved_version === null ? '(no version approved yet)' : `version ${a.approved_version} is in force`],
+    ['classification', classificationText(a)],
+    ['risk', a.risk ? `${a.risk.score}/100, ${a.risk.tier}${a.risk.override ? ` (set by ${who(a.risk.override.by)}: ${a.risk.override.reason}; computed ${a.risk.computed_tier})` : ''}` : '(not scored)'],
     ['runtime', a.runtime],
     ['connectors', a.connectors.join(', ') || '(none)'],
     ['created', `${a.created_at} by ${who(a.created_by)}`],
     ['updated', `${a.updated_at} by ${who(a.updated_by)}`],
   ];
   const out = lines.filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${k.padEnd(15)} ${String(v)}`);
+  if (a.decision) out.push('', decisionText(a));
+  if (a.classification.because.length > 0) out.push('', 'classified by:', ...a.classification.because.map((b) => `  ${b.field.padEnd(32)} ${b.tags.join(', ')} → ${b.tier}${b.source === 'sample' ? ' (found in a sample)' : ''}`));
+  if (a.risk) out.push('', 'risk factors:', ...a.risk.factors.filter((f) => f.points > 0).map((f) => `  ${f.name.padEnd(15)} ${String(f.points).padStart(5)}  ${f.reason}`));
   if (a.description) out.push('', a.description);
   return out.join('\n');
+}
+
+function classificationText(a: AppDetail): string {
+  const c = a.classification;
+  if (c.effective === null) return '(none declared or detected)';
+  return `${c.effective} (declared ${c.declared ?? 'none'}, detected ${c.detected ?? 'none'})`;
+}
+
+/** The decision as a person reads it: what happened, and every message that made it so. */
+export function decisionText(a: AppDetail): string {
+  const d = a.decision;
+  if (!d) return `${a.name}: version ${a.version}, ${a.status}`;
+  const verb = { approved: 'approved', pending_review: 'queued for review', rejected: 'rejected', draft: 'kept as a draft' }[d.outcome];
+  const lines = [`${a.name} version ${a.version}: ${verb} (status ${a.status}; ${a.classification.effective ?? 'unclassified'}, risk ${a.risk ? `${a.risk.tier} ${a.risk.score}/100` : 'not scored'}; policy bundle ${d.bundle.version ?? 'none'})`];
+  for (const m of d.deny) lines.push(`  deny: ${m}`);
+  for (const m of d.warn) lines.push(`  warn: ${m}`);
+  if (d.outcome === 'pending_review') for (const r of d.reasons) lines.push(`  review because: ${r}`);
+  return lines.join('\n');
+}
+
+async function readSamples(file: string | undefined): Promise<unknown> {
+  if (file === undefined) return undefined;
+  const text = await readTextInput(file, 'pass the sample records with --samples FILE (JSON)');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new CliError(`${file} is not JSON: ${(err as Error).message}`, exitCodes.usage);
+  }
 }
 
 interface DiffBody {
@@ -108,13 +142,17 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
 
   apps
     .command('register')
-    .description('register an app from its manifest (it starts as a draft, version 1)')
+    .description('register an app from its manifest: it is classified, scored and decided (approved, queued for review or rejected) at once')
     .requiredOption('-f, --file <file>', 'the manifest, trellis.yaml (- for standard input)')
-    .addHelpText('after', '\nExample:\n  trellis apps register -f trellis.yaml')
-    .action(async (opts: { file: string }) => {
+    .option('--samples <file>', 'sample records to scan with DLP, JSON: [{"connector", "resource", "records": [...]}]')
+    .option('--draft', 'keep it as a draft (assessed, not decided) until you submit it')
+    .addHelpText('after', '\nExit status 1 when the app is rejected.\nExamples:\n  trellis apps register -f trellis.yaml\n  trellis apps register -f trellis.yaml --samples samples.json --draft')
+    .action(async (opts: { file: string; samples?: string; draft?: boolean }) => {
       const text = await readInput(opts.file);
-      const app = await sendManifest(ctx, 'POST', '/api/v1/apps', text, opts.file);
-      print(ctx.globals().output, app, () => `registered ${app.name} (version ${app.version}, ${app.status}); submit it for review with:\n  trellis apps transition ${app.name} --to pending_review`);
+      const samples = await readSamples(opts.samples);
+      const app = await sendManifest(ctx, 'POST', '/api/v1/apps', text, opts.file, { ...(samples !== undefined ? { samples } : {}), ...(opts.draft ? { query: { draft: 'true' } } : {}) });
+      print(ctx.globals().output, app, () => decisionText(app) + (app.status === 'draft' ? `\nsubmit it for a decision with:\n  trellis apps transition ${app.name} --to pending_review` : ''));
+      if (app.decision?.outcome === 'rejected') process.exitCode = exitCodes.failed;
     });
 
   apps
@@ -122,9 +160,11 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
     .description('store a new version of an app manifest (the name comes from the file)')
     .requiredOption('-f, --file <file>', 'the manifest, trellis.yaml (- for standard input)')
     .argument('[name]', 'the app (default: metadata.name of the file)')
-    .addHelpText('after', '\nExamples:\n  trellis apps update -f trellis.yaml\n  trellis apps update leave-requests -f trellis.yaml')
-    .action(async (name: string | undefined, opts: { file: string }) => {
+    .option('--samples <file>', 'sample records to scan with DLP, JSON: [{"connector", "resource", "records": [...]}]')
+    .addHelpText('after', '\nExit status 1 when the version is rejected.\nExamples:\n  trellis apps update -f trellis.yaml\n  trellis apps update leave-requests -f trellis.yaml')
+    .action(async (name: string | undefined, opts: { file: string; samples?: string }) => {
       const text = await readInput(opts.file);
+      const samples = await readSamples(opts.samples);
       let target = name;
       if (target === undefined) {
         const { parseManifestText } = await import('./manifest.ts');
@@ -132,8 +172,9 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
         if (!local.ok) throw new CliError(`${opts.file} is not a valid manifest:\n${formatLocatedErrors(opts.file, local.errors)}`, exitCodes.failed);
         target = local.manifest.metadata.name;
       }
-      const app = await sendManifest(ctx, 'PUT', `/api/v1/apps/${encodeURIComponent(target)}`, text, opts.file);
-      print(ctx.globals().output, app, () => `${app.name} is at version ${app.version} (${app.status})`);
+      const app = await sendManifest(ctx, 'PUT', `/api/v1/apps/${encodeURIComponent(target)}`, text, opts.file, samples !== undefined ? { samples } : {});
+      print(ctx.globals().output, app, () => decisionText(app));
+      if (app.decision?.outcome === 'rejected') process.exitCode = exitCodes.failed;
     });
 
   apps

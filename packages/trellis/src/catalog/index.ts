@@ -50,6 +50,31 @@ export async function loadManifestMachinery() {
   };
 }
 
+// What governance uses to decide on the versions the catalog stores (docs/governance.md):
+// types, and values whose files load nothing heavy; the route parts through loadAppRouteParts.
+export type { CatalogService, DecisionState, VersionOutcome, TransitionResult } from './service.ts';
+export type { Locate } from './manifest.ts';
+export type { AppDetail, Assessment, ClassificationResult, DecisionResult, Manifest, RiskResult, TransitionBody } from './schema.ts';
+export type { AppStatus } from './lifecycle.ts';
+export type { RiskTier } from './vocabulary.ts';
+export { riskTiers } from './vocabulary.ts';
+export { checkTransition, transitionPermission } from './lifecycle.ts';
+export { manifestDigest } from './model.ts';
+
+/** The app routes' shapes and helpers, for governance's routes on /api/v1/apps (loaded with them). */
+export async function loadAppRouteParts() {
+  const [schema, routes] = await Promise.all([import('./schema.ts'), import('./routes.ts')]);
+  return {
+    appDetailSchema: schema.appDetailSchema,
+    transitionBodySchema: schema.transitionBodySchema,
+    transitionResultSchema: schema.transitionResultSchema,
+    callerOf: routes.callerOf,
+    manifestBody: routes.manifestBody,
+    manifestInputOf: routes.manifestInputOf,
+    nameParams: routes.nameParams,
+  };
+}
+
 declare module '../module.ts' {
   interface Services {
     catalog: CatalogService;

@@ -172,8 +172,35 @@ const addActorNames: Migration = {
   },
 };
 
+/**
+ * What governance decided about each version (docs/governance.md). `classification` now holds
+ * the effective tier (the higher of declared and detected), so the list filter and its index
+ * answer "which apps hold restricted data" whatever the manifest declared; the declared tier
+ * keeps its own column. Existing rows start with effective = declared.
+ */
+const addAssessment: Migration = {
+  async up(db: Kysely<unknown>) {
+    // spec.classification as declared by the manifest's author.
+    await db.schema.alterTable('catalog_apps').addColumn('declared_classification', 'text').execute();
+    // Risk score 0–100 of the current version (governance/risk.ts); null until assessed.
+    await db.schema.alterTable('catalog_apps').addColumn('risk_score', 'integer').execute();
+    // The version in force: the last one approved (by a reviewer or automatically); null before any approval.
+    await db.schema.alterTable('catalog_apps').addColumn('approved_version', 'integer').execute();
+    // ISO-8601 time approved_version was approved (renewal rules count from it).
+    await db.schema.alterTable('catalog_apps').addColumn('approved_at', 'text').execute();
+    // The version's assessment as JSON: classification, risk and the admission decision; null for versions stored without one.
+    await db.schema.alterTable('catalog_app_versions').addColumn('assessment', 'text').execute();
+    await sql`update catalog_apps set declared_classification = classification`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('catalog_app_versions').dropColumn('assessment').execute();
+    for (const column of ['approved_at', 'approved_version', 'risk_score', 'declared_classification']) await db.schema.alterTable('catalog_apps').dropColumn(column).execute();
+  },
+};
+
 export const catalogMigrations: ModuleMigrations = (dialect) => ({
   '20261127_0300_catalog_apps': createTables(dialect),
   '20261127_0310_catalog_search': createSearchIndex(dialect),
   '20261208_0100_catalog_actor_names': addActorNames,
+  '20261210_0100_catalog_assessment': addAssessment,
 });

@@ -7,21 +7,15 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from '../audit/index.ts';
+import { canonicalPersonRef } from '../auth/index.ts';
 import type { AppStatus } from './lifecycle.ts';
 import type { AppRow } from './store.ts';
 import type { CatalogAppVersionRow } from './rows.ts';
-import type { ActorRef, AppDetail, AppSummary, AppVersion, AppVersionSummary, Classification, Manifest, RiskTier } from './schema.ts';
+import type { ActorRef, AppDetail, Assessment, AppSummary, AppVersion, AppVersionSummary, Classification, Manifest, RiskTier } from './schema.ts';
 
-/**
- * The form owners are stored and filtered in: lower case; a bare e-mail is `user:<email>`;
- * Backstage's `default/` namespace is dropped. So `Jane@Example.com`, `user:jane@example.com`
- * and `user:default/jane@example.com` are one owner.
- */
+/** An owner in canonical form (auth's person references): compared, indexed and filtered in this form. */
 export function canonicalOwner(owner: string): string {
-  const o = owner.trim().toLowerCase();
-  const m = /^(user|group):(?:default\/)?(.+)$/.exec(o);
-  if (m) return `${m[1]}:${m[2]}`;
-  return o.includes('@') && !o.includes(':') ? `user:${o}` : o;
+  return canonicalPersonRef(owner);
 }
 
 export function connectorNames(manifest: Manifest): string[] {
@@ -40,7 +34,9 @@ export function manifestColumns(manifest: Manifest) {
     description: manifest.metadata.description ?? null,
     owner: canonicalOwner(manifest.spec.owner),
     team: manifest.spec.team ?? null,
+    // Effective until governance assesses the version; then the higher of declared and detected.
     classification: manifest.spec.classification ?? null,
+    declared_classification: manifest.spec.classification ?? null,
     runtime: manifest.spec.runtime ?? 'external',
     template: manifest.spec.template ?? null,
     connectors: JSON.stringify(connectorNames(manifest)),
@@ -120,15 +116,21 @@ export function toSummary(row: AppRow): AppSummary {
 }
 
 export function toDetail(row: AppRow, version: CatalogAppVersionRow): AppDetail {
+  const assessment = version.assessment ? (JSON.parse(version.assessment) as Assessment) : null;
+  const declared = row.declared_classification as Classification | null;
   return {
     ...toSummary(row),
+    classification: assessment?.classification ?? { declared, detected: null, effective: declared, because: [] },
+    risk: assessment?.risk ?? null,
+    decision: assessment?.decision ?? null,
+    approved_version: row.approved_version,
     manifest: JSON.parse(version.manifest) as Record<string, unknown>,
     created_by: { id: row.created_by, name: row.created_by_name },
     updated_by: { id: row.updated_by, name: row.updated_by_name },
   };
 }
 
-export function toVersionSummary(row: Omit<CatalogAppVersionRow, 'manifest'>): AppVersionSummary {
+export function toVersionSummary(row: Omit<CatalogAppVersionRow, 'manifest' | 'assessment'>): AppVersionSummary {
   return { version: row.version, created_at: row.created_at, created_by: { id: row.created_by, name: row.created_by_name }, digest: row.digest };
 }
 

@@ -10,11 +10,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AuditLog } from '../audit/index.ts';
-import { requirePrincipal, hasPermission, actorOf } from '../auth/index.ts';
+import { requirePrincipal, actorOf } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { jsonSchema, responses, type JsonSchema } from '../http/schemas.ts';
-import { transitionPermission, type AppStatus } from './lifecycle.ts';
 import {
   appDetailSchema,
   appListQuerySchema,
@@ -26,17 +24,14 @@ import {
   importResultSchema,
   manifestJsonSchema,
   statusChangeSchema,
-  transitionBodySchema,
-  transitionResultSchema,
   validateResultSchema,
   type AppListQuery,
-  type TransitionBody,
 } from './schema.ts';
 import type { CatalogService, Caller, ManifestInput } from './service.ts';
 
-const nameParams: JsonSchema = { type: 'object', properties: { name: jsonSchema(appNameSchema) }, required: ['name'], additionalProperties: false };
+export const nameParams: JsonSchema = { type: 'object', properties: { name: jsonSchema(appNameSchema) }, required: ['name'], additionalProperties: false };
 
-const manifestBody: JsonSchema = {
+export const manifestBody: JsonSchema = {
   description:
     'The manifest (trellis.yaml) as a JSON object (see /api/v1/schemas/manifest.json), or {"manifest": "<YAML or JSON text>"}, or the YAML text itself with Content-Type application/yaml.',
   anyOf: [{ type: 'object' }, { type: 'string' }],
@@ -68,24 +63,15 @@ function catalogTextOf(body: unknown): string {
   throw new AppError('validation_failed', 'send the catalog-info.yaml text with Content-Type application/yaml, or as {"catalog": "<text>"}', { errors: [{ path: 'catalog', message: 'is required (a string)' }] });
 }
 
-function callerOf(req: FastifyRequest): Caller {
+export function callerOf(req: FastifyRequest): Caller {
   return { actor: actorOf(requirePrincipal(req)), srcIp: req.ip };
 }
 
 const positiveInt = { type: 'integer', minimum: 1, maximum: 1_000_000 };
 
-export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogService; audit: AuditLog }): void {
-  const { catalog, audit } = deps;
+export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogService }): void {
+  const { catalog } = deps;
   const tags = ['catalog'];
-
-  app.post<{ Body: unknown }>(
-    '/api/v1/apps',
-    {
-      config: { permission: 'apps:write' },
-      schema: { summary: 'Register an app (draft, version 1)', tags, body: manifestBody, response: responses({ 201: jsonSchema(appDetailSchema) }) },
-    },
-    async (req, reply) => reply.code(201).send(await catalog.register(callerOf(req), manifestInputOf(req.body))),
-  );
 
   app.post<{ Body: unknown }>(
     '/api/v1/apps/validate',
@@ -132,15 +118,6 @@ export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogServ
     '/api/v1/apps/:name',
     { config: { permission: 'apps:read' }, schema: { summary: 'Show an app with its current manifest', tags, params: nameParams, response: responses({ 200: jsonSchema(appDetailSchema) }) } },
     async (req) => catalog.get(req.params.name),
-  );
-
-  app.put<{ Params: { name: string }; Body: unknown }>(
-    '/api/v1/apps/:name',
-    {
-      config: { permission: 'apps:write' },
-      schema: { summary: 'Store a new version of an app manifest (an identical manifest changes nothing)', tags, params: nameParams, body: manifestBody, response: responses({ 200: jsonSchema(appDetailSchema) }) },
-    },
-    async (req) => catalog.update(callerOf(req), req.params.name, manifestInputOf(req.body)),
   );
 
   app.get<{ Params: { name: string } }>(
@@ -195,41 +172,6 @@ export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogServ
       },
     },
     async (req) => ({ items: await catalog.statusHistory(req.params.name) }),
-  );
-
-  app.post<{ Params: { name: string }; Body: TransitionBody }>(
-    '/api/v1/apps/:name/transitions',
-    {
-      config: { permission: 'apps:transition' },
-      schema: {
-        summary: 'Move an app to another status (draft → pending_review → approved → suspended → retired, plus rejected); 409 when the move is not allowed',
-        tags,
-        params: nameParams,
-        body: jsonSchema(transitionBodySchema),
-        response: responses({ 200: jsonSchema(transitionResultSchema) }),
-      },
-    },
-    async (req) => {
-      const principal = requirePrincipal(req);
-      const to = req.body.to as AppStatus;
-      // The route admits anyone who may ask for a move; where the app is going decides who may make it.
-      const needed = transitionPermission(to);
-      if (!hasPermission(principal, needed)) {
-        await audit.record({
-          class: 'api_activity',
-          activity: 'other',
-          action: 'authz.deny',
-          actor: actorOf(principal),
-          resources: [{ type: 'app', id: req.params.name, name: req.params.name }],
-          outcome: 'failure',
-          message: `moving an app to ${to} needs ${needed}`,
-          details: { permission: needed, method: req.method, route: req.routeOptions.url ?? '', to },
-          srcIp: req.ip,
-        });
-        throw new AppError('forbidden', `role ${principal.role} lacks permission ${needed}, which moving an app to ${to} needs`);
-      }
-      return catalog.transition(callerOf(req), req.params.name, to, req.body.reason);
-    },
   );
 
   app.get(

@@ -9,8 +9,15 @@ export interface CatalogAppRow {
   owner: string;
   team: string | null;
   status: string;
+  /** The effective tier: the higher of declared and detected (the declared one until assessed). */
   classification: string | null;
+  /** spec.classification as declared. */
+  declared_classification: string | null;
   risk_tier: string | null;
+  risk_score: number | null;
+  /** The version in force (last approved); null before any approval. */
+  approved_version: number | null;
+  approved_at: string | null;
   runtime: string;
   template: string | null;
   connectors: string;
@@ -30,6 +37,8 @@ export interface CatalogAppVersionRow {
   version: number;
   manifest: string;
   digest: string;
+  /** Governance's assessment of this version (JSON: classification, risk, decision); null when stored without one. */
+  assessment: string | null;
   created_at: string;
   created_by: string;
   /** Display name of created_by at the time; null for rows older than the column. */

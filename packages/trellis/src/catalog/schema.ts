@@ -87,6 +87,7 @@ export const exportSchema = z.strictObject({
   destination: z.enum(exportDestinations),
   target: manifestString().min(1).max(1024).meta({ description: 'Channel, address, URL or path, depending on the destination.' }),
   fields: z.array(fieldNameSchema).max(500).superRefine(unique((f) => f, 'field')),
+  inspect: z.boolean().optional().meta({ description: 'Route the export through the DLP export gate, which masks personal data by policy before it leaves.' }),
 });
 
 export const manifestMetadataSchema = z.strictObject({
@@ -116,6 +117,7 @@ export const manifestSpecSchema = z.strictObject({
     .strictObject({
       count: z.int().min(0).max(10_000_000).optional(),
       groups: z.array(manifestString().min(1).max(256)).max(100).optional(),
+      external: z.boolean().optional().meta({ description: 'Whether people outside the organisation (customers, partners) use the app.' }),
     })
     .refine((u) => u.count !== undefined || u.groups !== undefined, 'give count, groups or both')
     .optional(),
@@ -178,7 +180,63 @@ const actorRefSchema = z.object({
 });
 export type ActorRef = z.infer<typeof actorRefSchema>;
 
+const tierSchema = z.enum(classifications);
+
+/** Why an app's data is classified as it is: one entry per field (or sample finding) that raised the tier. */
+export const classificationReasonSchema = z.object({
+  source: z.enum(['catalog', 'sample']).meta({ description: "catalog: the connector's field catalog tags the field; sample: the DLP engine found the data in an attached sample record" }),
+  field: z.string().meta({ description: 'connector.resource.field' }),
+  tags: z.array(z.string()),
+  tier: tierSchema,
+});
+
+export const classificationSchema = z.object({
+  declared: tierSchema.nullable(),
+  detected: tierSchema.nullable(),
+  effective: tierSchema.nullable().meta({ description: 'The higher of declared and detected.' }),
+  because: z.array(classificationReasonSchema),
+});
+export type ClassificationResult = z.infer<typeof classificationSchema>;
+
+export const riskFactorSchema = z.object({
+  name: z.string(),
+  weight: z.number(),
+  value: z.number().meta({ description: 'How strongly the factor applies, 0 to 1.' }),
+  points: z.number().meta({ description: "The factor's share of the score: weight × value, scaled so all weights together make 100." }),
+  reason: z.string(),
+});
+
+export const riskOverrideSchema = z.object({ tier: z.enum(riskTiers), reason: z.string(), by: z.object({ id: z.string(), name: z.string().nullable() }), at: z.string() });
+
+export const riskSchema = z.object({
+  score: z.int(),
+  tier: z.enum(riskTiers).meta({ description: 'The tier in force: the override when an admin set one, else the computed tier.' }),
+  computed_tier: z.enum(riskTiers),
+  override: riskOverrideSchema.nullable(),
+  factors: z.array(riskFactorSchema),
+});
+export type RiskResult = z.infer<typeof riskSchema>;
+
+export const decisionSchema = z.object({
+  result: z.enum(['allow', 'deny']).meta({ description: 'What the admission policy answered.' }),
+  outcome: z.enum(['approved', 'pending_review', 'rejected', 'draft']).meta({ description: 'What happened to the version: approved automatically, queued for review, rejected, or kept as a draft.' }),
+  deny: z.array(z.string()),
+  warn: z.array(z.string()),
+  reasons: z.array(z.string()).meta({ description: 'Why the outcome: the risk tier, warnings, or how an update widens the approved scope.' }),
+  bundle: z.object({ version: z.int().nullable(), digest: z.string().nullable() }),
+  at: z.string(),
+});
+export type DecisionResult = z.infer<typeof decisionSchema>;
+
+/** Governance's verdict on one manifest version, stored with it. */
+export const assessmentSchema = z.object({ classification: classificationSchema, risk: riskSchema, decision: decisionSchema });
+export type Assessment = z.infer<typeof assessmentSchema>;
+
 export const appDetailSchema = appSummarySchema.extend({
+  classification: classificationSchema,
+  risk: riskSchema.nullable(),
+  decision: decisionSchema.nullable(),
+  approved_version: z.int().nullable().meta({ description: 'The version in force: the last one approved; null before any approval.' }),
   manifest: z.record(z.string(), z.unknown()),
   created_by: actorRefSchema,
   updated_by: actorRefSchema,

@@ -14,8 +14,9 @@ import { diffManifests } from './diff.ts';
 import { checkTransition, type AppStatus } from './lifecycle.ts';
 import { parseManifestText, validateManifestValue, type ManifestResult } from './manifest.ts';
 import { actorRef, canonicalOwner, connectorNames, decodeCursor, indexWords, manifestColumns, manifestDigest, pageJson, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
-import type { ActorRef, AppDetail, AppList, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, RiskTier, StatusChange } from './schema.ts';
+import type { ActorRef, AppDetail, AppList, Assessment, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, StatusChange } from './schema.ts';
 import * as store from './store.ts';
+import type { CatalogAppVersionRow } from './rows.ts';
 import { catalogErrors } from './errors.ts';
 
 /** A manifest as text (YAML or JSON, located errors) or as already-parsed JSON. */
@@ -61,13 +62,38 @@ function nameTaken(name: string): AppError {
   return new AppError('conflict', `an app named ${name} already exists; choose another name or update it with PUT /api/v1/apps/${name}`, { extra: { name } });
 }
 
-/** The row of a newly registered app: a draft at version 1. */
-function newAppRow(manifest: Manifest, by: ActorRef, now: string): store.NewAppRow {
+/**
+ * What governance decided about a version the catalog stores (docs/governance.md): the status
+ * the app moves to, the assessment kept with the version, and whether the version becomes the
+ * one in force.
+ */
+export interface VersionOutcome {
+  status: AppStatus;
+  assessment: Assessment;
+  /** The version becomes approved_version (approved automatically). */
+  approve: boolean;
+  /** Why the status changed, for the status history. */
+  reason: string;
+  /** Extra facts for the audit event (no secret values). */
+  details: Record<string, unknown>;
+}
+
+/** The columns an assessment sets on the app row. */
+function assessedColumns(assessment: Assessment): Pick<store.AppRow, 'classification' | 'risk_tier' | 'risk_score'> {
+  return { classification: assessment.classification.effective, risk_tier: assessment.risk.tier, risk_score: assessment.risk.score };
+}
+
+/** The row of a newly registered app at version 1: a draft, or what governance decided. */
+function newAppRow(manifest: Manifest, by: ActorRef, now: string, outcome?: VersionOutcome): store.NewAppRow {
   return {
     name: manifest.metadata.name,
     ...manifestColumns(manifest),
-    status: 'draft',
+    status: outcome?.status ?? 'draft',
     risk_tier: null,
+    risk_score: null,
+    ...(outcome ? assessedColumns(outcome.assessment) : {}),
+    approved_version: outcome?.approve ? 1 : null,
+    approved_at: outcome?.approve ? now : null,
     current_version: 1,
     created_at: now,
     created_by: by.id,
@@ -79,8 +105,32 @@ function newAppRow(manifest: Manifest, by: ActorRef, now: string): store.NewAppR
 }
 
 /** Version 1 (or the next version) of an app's manifest, as stored. */
-function versionRow(appId: number, version: number, manifest: Manifest, by: ActorRef, now: string, digest = manifestDigest(manifest)) {
-  return { app_id: appId, version, manifest: JSON.stringify(manifest), digest, created_at: now, created_by: by.id, created_by_name: by.name };
+function versionRow(appId: number, version: number, manifest: Manifest, by: ActorRef, now: string, digest = manifestDigest(manifest), assessment: Assessment | null = null) {
+  return { app_id: appId, version, manifest: JSON.stringify(manifest), digest, assessment: assessment ? JSON.stringify(assessment) : null, created_at: now, created_by: by.id, created_by_name: by.name };
+}
+
+/** What governance needs to know about an app before deciding on a new version of it. */
+export interface DecisionState {
+  id: number;
+  name: string;
+  owner: string;
+  status: AppStatus;
+  currentVersion: number;
+  currentDigest: string;
+  currentManifest: Manifest;
+  currentAssessment: Assessment | null;
+  approvedVersion: number | null;
+  approvedAt: string | null;
+  /** The manifest in force (approved_version's), to tell whether an update widens it. */
+  approvedManifest: Manifest | null;
+  approvedAssessment: Assessment | null;
+  /** Actor id that registered the app (owners and the registering token may change it). */
+  createdBy: string;
+}
+
+/** Status moves only governance makes: submitting a draft, deciding or withdrawing a review. */
+function isDecision(from: AppStatus, to: AppStatus): boolean {
+  return (from === 'draft' && to === 'pending_review') || (from === 'pending_review' && (to === 'approved' || to === 'rejected' || to === 'draft'));
 }
 
 export class CatalogService {
@@ -100,7 +150,18 @@ export class CatalogService {
     return r;
   }
 
-  /** Register a new app in `draft` with version 1 of its manifest. */
+  /**
+   * The validated manifest, or a 422 with every located error. Governance runs this first: an
+   * invalid manifest touches nothing.
+   */
+  parse(input: ManifestInput): Extract<ManifestResult, { ok: true }> {
+    return this.validated(input);
+  }
+
+  /**
+   * Register a new app as a `draft` with version 1 of its manifest, without a decision: bulk
+   * loads and imports. Registration through the API is governance's (it decides as it stores).
+   */
   async register(caller: Caller, input: ManifestInput): Promise<AppDetail> {
     const { manifest } = this.validated(input);
     try {
@@ -161,16 +222,28 @@ export class CatalogService {
     return manifests.length;
   }
 
-  private async registerInTx(tx: Tx, caller: Caller, manifest: Manifest, details: Record<string, unknown>): Promise<AppDetail> {
+  /**
+   * In the caller's transaction (governance's): store a new app with version 1 and the outcome
+   * governance decided for it, audited as `app.register`.
+   */
+  async insertAssessed(tx: Tx, caller: Caller, manifest: Manifest, outcome: VersionOutcome): Promise<AppDetail> {
+    try {
+      return await this.registerInTx(tx, caller, manifest, outcome.details, outcome);
+    } catch (err) {
+      throw store.isUniqueViolation(err) ? nameTaken(manifest.metadata.name) : err;
+    }
+  }
+
+  private async registerInTx(tx: Tx, caller: Caller, manifest: Manifest, details: Record<string, unknown>, outcome?: VersionOutcome): Promise<AppDetail> {
     const name = manifest.metadata.name;
     // The unique index is the real guard (a concurrent insert fails on it); this check gives
     // the common case a clear answer without relying on driver error codes.
     if (await store.appExists(tx, name)) throw nameTaken(name);
     const now = new Date().toISOString();
     const by = actorRef(caller.actor);
-    const row = newAppRow(manifest, by, now);
+    const row = newAppRow(manifest, by, now, outcome);
     const id = await store.insertApp(tx, row);
-    const version = versionRow(id, 1, manifest, by, now);
+    const version = versionRow(id, 1, manifest, by, now, undefined, outcome?.assessment ?? null);
     await store.insertVersions(tx, [version]);
     // A new id has no index rows to replace.
     await store.insertAppConnectors(tx, connectorNames(manifest).map((connector) => ({ connector, app_name: name, app_id: id })));
@@ -182,60 +255,171 @@ export class CatalogService {
       actor: caller.actor,
       resources: [{ type: 'app', id: name, name }],
       outcome: 'success',
-      message: `registered app ${name} (version 1, draft)`,
-      details: { version: 1, digest: version.digest, owner: row.owner, status: 'draft', ...details },
+      message: `registered app ${name} (version 1, ${row.status})`,
+      details: { version: 1, digest: version.digest, owner: row.owner, status: row.status, ...details },
       ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
     });
+    if (outcome && row.status !== 'draft') {
+      await store.insertStatusChange(tx, { app_id: id, from_status: 'draft', to_status: row.status, reason: outcome.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name });
+    }
     return toDetail({ ...row, id }, version);
   }
 
+  /** The app's state for a decision on a new version of it; undefined when there is no such app. */
+  async decisionState(name: string): Promise<DecisionState | undefined> {
+    const db = this.database.db;
+    const app = await store.findAppByName(db, name);
+    if (!app) return undefined;
+    const [current, approved] = await Promise.all([
+      store.getVersion(db, app.id, app.current_version),
+      app.approved_version !== null && app.approved_version !== app.current_version ? store.getVersion(db, app.id, app.approved_version) : undefined,
+    ]);
+    if (!current) throw new AppError('internal', `app ${name} has no version ${app.current_version}`);
+    const inForce = app.approved_version === null ? undefined : app.approved_version === app.current_version ? current : approved;
+    const assessmentOf = (v: CatalogAppVersionRow | undefined) => (v?.assessment ? (JSON.parse(v.assessment) as Assessment) : null);
+    return {
+      id: app.id,
+      name,
+      owner: app.owner,
+      status: app.status as AppStatus,
+      currentVersion: app.current_version,
+      currentDigest: current.digest,
+      currentManifest: JSON.parse(current.manifest) as Manifest,
+      currentAssessment: assessmentOf(current),
+      approvedVersion: app.approved_version,
+      approvedAt: app.approved_at,
+      approvedManifest: inForce ? (JSON.parse(inForce.manifest) as Manifest) : null,
+      approvedAssessment: assessmentOf(inForce),
+      createdBy: app.created_by,
+    };
+  }
+
   /**
-   * Store a new version of an app's manifest. The name in the manifest must be the app's
-   * (apps are never renamed). A manifest identical to the current version is not stored
-   * again: the call succeeds and changes nothing.
+   * In the caller's transaction (governance's): store the next version of an app with the
+   * outcome decided for it. `expectedVersion` is the version the decision was made against: if
+   * another update landed in between, this is a 409 and nothing is written (the caller's
+   * transaction rolls back), so a decision never applies to a manifest it did not see.
    */
-  async update(caller: Caller, name: string, input: ManifestInput): Promise<AppDetail> {
-    const { manifest, locate } = this.validated(input);
-    if (manifest.metadata.name !== name) {
-      throw invalid([{ path: 'metadata.name', message: `must be "${name}", the app being updated (apps cannot be renamed)`, ...locate(['metadata', 'name']) }]);
+  async appendAssessed(tx: Tx, caller: Caller, manifest: Manifest, expectedVersion: number, outcome: VersionOutcome): Promise<AppDetail> {
+    const name = manifest.metadata.name;
+    const app = await store.lockAppByName(tx, this.database.dialect, name);
+    if (!app) throw appNotFound(name);
+    if (app.current_version !== expectedVersion) throw new AppError('conflict', `app ${name} changed while this request ran (now at version ${app.current_version}); retry`);
+    const previous = await store.getVersion(tx, app.id, app.current_version);
+    const now = new Date().toISOString();
+    const next = app.current_version + 1;
+    const by = actorRef(caller.actor);
+    const version = versionRow(app.id, next, manifest, by, now, undefined, outcome.assessment);
+    const from = app.status as AppStatus;
+    const cols = {
+      ...manifestColumns(manifest),
+      ...assessedColumns(outcome.assessment),
+      current_version: next,
+      updated_at: now,
+      updated_by: by.id,
+      updated_by_name: by.name,
+    };
+    await store.insertVersions(tx, [version]);
+    await store.updateAppManifestColumns(tx, app.id, cols);
+    const approval = outcome.approve ? { approved_version: next, approved_at: now } : {};
+    if (from !== outcome.status || outcome.approve) {
+      if (!(await store.updateAppDecision(tx, app.id, from, { status: outcome.status, ...approval }))) throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
     }
-    const digest = manifestDigest(manifest);
-    return this.database.db.transaction().execute(async (tx) => {
-      const app = await store.lockAppByName(tx, this.database.dialect, name);
-      if (!app) throw appNotFound(name);
-      if (app.status === 'retired') throw new AppError('conflict', `app ${name} is retired; a retired app cannot change`, { extra: { name, status: app.status } });
-      const current = await store.getVersion(tx, app.id, app.current_version);
-      if (current && current.digest === digest) return toDetail(app, current);
-      const now = new Date().toISOString();
-      const next = app.current_version + 1;
-      const by = actorRef(caller.actor);
-      const version = versionRow(app.id, next, manifest, by, now, digest);
-      const cols = { ...manifestColumns(manifest), current_version: next, updated_at: now, updated_by: by.id, updated_by_name: by.name };
-      await store.insertVersions(tx, [version]);
-      await store.updateAppManifestColumns(tx, app.id, cols);
-      await store.replaceAppConnectors(tx, app.id, name, connectorNames(manifest));
-      await store.replaceAppWords(tx, app.id, name, indexWords(name, cols.title, cols.description));
-      const diff = current ? diffManifests(JSON.parse(current.manifest), manifest) : undefined;
-      await this.audit.append(tx, {
-        class: 'application_lifecycle',
-        activity: 'update',
-        action: 'app.update',
-        actor: caller.actor,
-        resources: [{ type: 'app', id: name, name }],
-        outcome: 'success',
-        message: `stored version ${next} of app ${name}`,
-        details: {
-          version: next,
-          previous_version: app.current_version,
-          digest,
-          status: app.status,
-          // Paths only: values may be sensitive, and the versions themselves are kept.
-          ...(diff ? { added: diff.added.map((d) => d.path), removed: diff.removed.map((d) => d.path), changed: diff.changed.map((d) => d.path) } : {}),
-        },
-        ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
-      });
-      return toDetail({ ...app, ...cols }, version);
+    if (from !== outcome.status) {
+      await store.insertStatusChange(tx, { app_id: app.id, from_status: from, to_status: outcome.status, reason: outcome.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name });
+    }
+    await store.replaceAppConnectors(tx, app.id, name, connectorNames(manifest));
+    await store.replaceAppWords(tx, app.id, name, indexWords(name, cols.title, cols.description));
+    const diff = previous ? diffManifests(JSON.parse(previous.manifest), manifest) : undefined;
+    await this.audit.append(tx, {
+      class: 'application_lifecycle',
+      activity: 'update',
+      action: 'app.update',
+      actor: caller.actor,
+      resources: [{ type: 'app', id: name, name }],
+      outcome: 'success',
+      message: `stored version ${next} of app ${name} (${from === outcome.status ? outcome.status : `${from} → ${outcome.status}`})`,
+      details: {
+        version: next,
+        previous_version: app.current_version,
+        digest: version.digest,
+        from,
+        status: outcome.status,
+        // Paths only: values may be sensitive, and the versions themselves are kept.
+        ...(diff ? { added: diff.added.map((d) => d.path), removed: diff.removed.map((d) => d.path), changed: diff.changed.map((d) => d.path) } : {}),
+        ...outcome.details,
+      },
+      ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
     });
+    return toDetail({ ...app, ...cols, status: outcome.status, ...approval }, version);
+  }
+
+  /**
+   * In the caller's transaction (governance's): a decided status change — a submission, a
+   * review's verdict, a withdrawal. `approveVersion` makes that version the one in force;
+   * `assessment` replaces the current version's (a submission re-assesses it). Compare-and-set
+   * on the status: 409 when it moved since governance read it.
+   */
+  async decideInTx(
+    tx: Tx,
+    caller: Caller,
+    name: string,
+    change: { from: AppStatus; to: AppStatus; reason: string; version: number; approveVersion?: boolean; assessment?: Assessment; details?: Record<string, unknown> },
+  ): Promise<TransitionResult> {
+    const app = await store.lockAppByName(tx, this.database.dialect, name);
+    if (!app) throw appNotFound(name);
+    if (app.current_version !== change.version) throw new AppError('conflict', `app ${name} changed while this request ran (now at version ${app.current_version}); retry`);
+    const now = new Date().toISOString();
+    const by = actorRef(caller.actor);
+    const approval = change.approveVersion ? { approved_version: change.version, approved_at: now } : {};
+    const assessed = change.assessment ? assessedColumns(change.assessment) : {};
+    if (!(await store.updateAppDecision(tx, app.id, change.from, { status: change.to, updated_at: now, updated_by: by.id, updated_by_name: by.name, ...approval, ...assessed }))) {
+      throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
+    }
+    if (change.assessment) await store.setVersionAssessment(tx, app.id, change.version, JSON.stringify(change.assessment));
+    if (change.from !== change.to) {
+      await store.insertStatusChange(tx, { app_id: app.id, from_status: change.from, to_status: change.to, reason: change.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name });
+    }
+    await this.audit.append(tx, {
+      class: 'application_lifecycle',
+      activity: 'update',
+      action: 'app.transition',
+      actor: caller.actor,
+      resources: [{ type: 'app', id: name, name }],
+      outcome: 'success',
+      message: `app ${name}: ${change.from} → ${change.to}${change.approveVersion ? ` (version ${change.version} in force)` : ''}`,
+      details: { from: change.from, to: change.to, version: change.version, reason: change.reason, ...(change.approveVersion ? { approved_version: change.version } : {}), ...(change.details ?? {}) },
+      ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
+    });
+    return { name, from: change.from, to: change.to, by, app: toSummary({ ...app, status: change.to, updated_at: now, ...assessed }) };
+  }
+
+  /**
+   * In the caller's transaction: replace the assessment of an app's current version (an
+   * admin's risk override, a re-score), keeping the app row's columns in step.
+   */
+  async reassessInTx(tx: Tx, name: string, version: number, assessment: Assessment): Promise<void> {
+    const app = await store.lockAppByName(tx, this.database.dialect, name);
+    if (!app) throw appNotFound(name);
+    if (app.current_version !== version) throw new AppError('conflict', `app ${name} changed while this request ran (now at version ${app.current_version}); retry`);
+    await store.setVersionAssessment(tx, app.id, version, JSON.stringify(assessment));
+    await store.updateAppAssessedColumns(tx, app.id, assessedColumns(assessment));
+  }
+
+  /**
+   * Every app's current manifest and state, in name order, a page at a time (impact analysis
+   * re-decides each under a candidate policy bundle). Reads only; `after` is the last name seen.
+   */
+  async scanForImpact(after: string | null, limit: number): Promise<{ name: string; status: AppStatus; version: number; approvedAt: string | null; manifest: Manifest; assessment: Assessment | null }[]> {
+    const rows = await store.currentManifests(this.database.db, after, limit);
+    return rows.map((r) => ({
+      name: r.name,
+      status: r.status as AppStatus,
+      version: r.current_version,
+      approvedAt: r.approved_at,
+      manifest: JSON.parse(r.manifest) as Manifest,
+      assessment: r.assessment ? (JSON.parse(r.assessment) as Assessment) : null,
+    }));
   }
 
   async get(name: string): Promise<AppDetail> {
@@ -313,6 +497,11 @@ export class CatalogService {
       const from = app.status as AppStatus;
       const check = checkTransition(from, to);
       if (!check.ok) throw catalogErrors.error('invalid_transition', check.message, { extra: { from, to, allowed: [...check.allowed] } });
+      // Moves that are decisions belong to governance (its pipeline and review queue), so that
+      // no path approves an app without its policy decision, checklist and separation of duties.
+      if (isDecision(from, to)) {
+        throw catalogErrors.error('invalid_transition', `moving ${name} from ${from} to ${to} is a decision: ${from === 'draft' ? 'submitting runs the admission policy' : 'it goes through the review queue (/api/v1/reviews)'}`, { extra: { from, to } });
+      }
       const now = new Date().toISOString();
       // Compare-and-set: on SQLite two writers are already serialised, on PostgreSQL the row
       // is locked; this is the last line of defence against a lost update.
@@ -341,12 +530,6 @@ export class CatalogService {
     const app = await this.appOrThrow(name);
     const rows = await store.listStatusChanges(this.database.db, app.id);
     return rows.map((r) => ({ from: r.from_status as AppStatus, to: r.to_status as AppStatus, reason: r.reason, at: r.changed_at, by: { id: r.changed_by, name: r.changed_by_name } }));
-  }
-
-  /** For the risk capability (C3): record an app's computed tier. */
-  async setRiskTier(name: string, tier: RiskTier | null): Promise<void> {
-    const app = await this.appOrThrow(name);
-    await store.setRiskTier(this.database.db, app.id, tier);
   }
 
   /**

@@ -103,7 +103,7 @@ export async function insertApps(q: Queryable, rows: NewAppRow[]): Promise<numbe
 }
 
 /** Current-state columns that follow the newest manifest version. */
-export type AppManifestColumns = Pick<AppRow, 'title' | 'description' | 'owner' | 'team' | 'classification' | 'runtime' | 'template' | 'connectors' | 'current_version' | 'updated_at' | 'updated_by' | 'updated_by_name'>;
+export type AppManifestColumns = Pick<AppRow, 'title' | 'description' | 'owner' | 'team' | 'classification' | 'declared_classification' | 'runtime' | 'template' | 'connectors' | 'current_version' | 'updated_at' | 'updated_by' | 'updated_by_name'>;
 
 export async function updateAppManifestColumns(q: Queryable, id: number, cols: AppManifestColumns): Promise<void> {
   await q.updateTable('catalog_apps').set(cols).where('id', '=', id).execute();
@@ -115,8 +115,35 @@ export async function updateAppStatus(q: Queryable, id: number, from: string, to
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function setRiskTier(q: Queryable, id: number, tier: string | null): Promise<void> {
-  await q.updateTable('catalog_apps').set({ risk_tier: tier }).where('id', '=', id).execute();
+/** Compare-and-set of a decided status (and the version in force): false when the status moved since it was read. */
+export async function updateAppDecision(
+  q: Queryable,
+  id: number,
+  from: string,
+  cols: Partial<Pick<AppRow, 'status' | 'approved_version' | 'approved_at' | 'updated_at' | 'updated_by' | 'updated_by_name' | 'classification' | 'risk_tier' | 'risk_score'>>,
+): Promise<boolean> {
+  const r = await q.updateTable('catalog_apps').set(cols).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function updateAppAssessedColumns(q: Queryable, id: number, cols: Pick<AppRow, 'classification' | 'risk_tier' | 'risk_score'>): Promise<void> {
+  await q.updateTable('catalog_apps').set(cols).where('id', '=', id).execute();
+}
+
+export async function setVersionAssessment(q: Queryable, appId: number, version: number, assessment: string): Promise<void> {
+  await q.updateTable('catalog_app_versions').set({ assessment }).where('app_id', '=', appId).where('version', '=', version).execute();
+}
+
+/** Apps after `after` in name order with their current manifest and assessment (impact analysis). */
+export async function currentManifests(q: Queryable, after: string | null, limit: number) {
+  let query = q
+    .selectFrom('catalog_apps')
+    .innerJoin('catalog_app_versions', (j) => j.onRef('catalog_app_versions.app_id', '=', 'catalog_apps.id').onRef('catalog_app_versions.version', '=', 'catalog_apps.current_version'))
+    .select(['catalog_apps.name', 'catalog_apps.status', 'catalog_apps.current_version', 'catalog_apps.approved_at', 'catalog_app_versions.manifest', 'catalog_app_versions.assessment'])
+    .orderBy('catalog_apps.name')
+    .limit(limit);
+  if (after !== null) query = query.where('catalog_apps.name', '>', after);
+  return query.execute();
 }
 
 export async function insertVersions(q: Queryable, rows: CatalogAppVersionRow[]): Promise<void> {
@@ -128,7 +155,7 @@ export async function getVersion(q: Queryable, appId: number, version: number): 
   return row ? { ...row, app_id: Number(row.app_id) } : undefined;
 }
 
-export type VersionSummaryRow = Omit<CatalogAppVersionRow, 'manifest'>;
+export type VersionSummaryRow = Omit<CatalogAppVersionRow, 'manifest' | 'assessment'>;
 
 /** Every version of one app, oldest first, without the manifests themselves. */
 export async function listVersionSummaries(q: Queryable, appId: number): Promise<VersionSummaryRow[]> {

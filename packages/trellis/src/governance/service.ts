@@ -1,0 +1,608 @@
+/**
+ * The governance service: registration as a decision (C2–C5). Registering, updating or
+ * submitting an app runs validate → secret scan → classify → score → admission policy before
+ * any transaction opens; then the version, its assessment, the decision's audit event, the
+ * review (when a person must decide) and the webhook announcements are written in one
+ * transaction. Reviews are decided here too, with separation of duties enforced on the server.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Database, Tx } from '../db/database.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { canonicalPersonRef as canonicalOwner, type Principal } from '../auth/index.ts';
+import type { AppDetail, AppStatus, Assessment, Caller, CatalogService, DecisionState, Manifest, ManifestInput, RiskResult, TransitionResult } from '../catalog/index.ts';
+import { checkTransition, manifestDigest } from '../catalog/index.ts';
+import type { ConnectorCatalog, ConnectorService } from '../connectors/index.ts';
+import type { Decision, PolicyService } from '../policy/index.ts';
+import type { WebhookService } from '../webhooks/index.ts';
+import { dlpEngine } from '../dlp/index.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { admissionInputs, exportsWithTags, isPersonalTag, ownerKind, type AdmissionKind } from './admission-input.ts';
+import { bindFields, classify, defaultTagTiers, type BoundField, type SampleFinding, type TagTierTable } from './classify.ts';
+import { findCredentials } from './credentials.ts';
+import { analyseImpact } from './impact.ts';
+import { governanceErrors } from './errors.ts';
+import { decideOutcome, inForce, type Outcome } from './outcome.ts';
+import { defaultRiskSettings, scoreRisk, type RiskSettings } from './risk.ts';
+import { checklistItems, settingsPatchSchema, settingsSchema, type DecideBody, type GovernanceSettings, type ImpactBody, type ImpactResult, type Review, type ReviewListQuery, type Samples } from './schema.ts';
+import * as store from './store.ts';
+import { wideningReasons } from './widening.ts';
+import type { GovernanceReviewRow, GovernanceRiskOverrideRow } from './rows.ts';
+
+/** Who is asking: the audit actor and, for ownership and separation of duties, the principal. */
+export interface Asker {
+  caller: Caller;
+  principal: Principal;
+}
+
+/** A registration or update as the API receives it: the manifest, and sample records if any. */
+export interface Submission {
+  manifest: ManifestInput;
+  samples?: Samples;
+}
+
+/** Everything the pipeline found about one manifest version, before anything is written. */
+interface Assessed {
+  manifest: Manifest;
+  assessment: Assessment;
+  outcome: Outcome;
+  decision: Decision;
+  inputs: Record<string, unknown>[];
+}
+
+export type Verdict = 'approve' | 'reject' | 'request-changes';
+
+const settingsCacheMs = 1000;
+
+function reviewId(): string {
+  return `rev_${randomBytes(8).toString('hex')}`;
+}
+
+function parseJsonList(text: string): string[] {
+  return JSON.parse(text) as string[];
+}
+
+export function toReview(r: store.ReviewRow): Review {
+  return {
+    id: r.id,
+    app: r.app_name,
+    version: r.version,
+    kind: r.kind as Review['kind'],
+    status: r.status as Review['status'],
+    owner: r.owner,
+    classification: r.classification as Review['classification'],
+    risk: { tier: r.risk_tier as Review['risk']['tier'], score: r.risk_score },
+    reasons: parseJsonList(r.reasons),
+    warnings: parseJsonList(r.warnings),
+    submitted_at: r.submitted_at,
+    submitted_by: { id: r.submitted_by, name: r.submitted_by_name, subject: r.submitted_by_subject },
+    decided_at: r.decided_at,
+    decided_by: r.decided_by ? { id: r.decided_by, name: r.decided_by_name, subject: r.decided_by_subject } : null,
+    comment: r.comment,
+    checklist: r.checklist ? (JSON.parse(r.checklist) as Record<string, boolean>) : null,
+    decision_ms: r.decision_ms,
+  };
+}
+
+/** Settings as stored, completed with defaults for whatever was never set. */
+function settingsFrom(stored: Map<string, string>): GovernanceSettings {
+  const tagTiers = stored.get('tag_tiers');
+  const risk = stored.get('risk');
+  return {
+    tag_tiers: tagTiers ? (JSON.parse(tagTiers) as GovernanceSettings['tag_tiers']) : { ...defaultTagTiers },
+    risk: risk ? (JSON.parse(risk) as RiskSettings) : structuredClone(defaultRiskSettings),
+  };
+}
+
+export class GovernanceService {
+  private cachedSettings: { at: number; value: GovernanceSettings } | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly audit: AuditLog,
+    private readonly catalog: CatalogService,
+    private readonly connectors: ConnectorService,
+    private readonly policy: PolicyService,
+    private readonly webhooks: WebhookService,
+  ) {}
+
+  // ------------------------------------------------------------------------------------------
+  // Settings
+
+  async settings(): Promise<GovernanceSettings> {
+    const now = Date.now();
+    if (this.cachedSettings && now - this.cachedSettings.at < settingsCacheMs) return this.cachedSettings.value;
+    const value = settingsFrom(await store.readSettings(this.database.db));
+    this.cachedSettings = { at: now, value };
+    return value;
+  }
+
+  async updateSettings(caller: Caller, patch: unknown): Promise<GovernanceSettings> {
+    const parsed = settingsPatchSchema.safeParse(patch);
+    if (!parsed.success) {
+      throw new AppError('validation_failed', 'the settings are not valid', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    }
+    const next = settingsSchema.parse({ ...(await this.settingsFresh()), ...parsed.data });
+    const at = new Date().toISOString();
+    await this.database.db.transaction().execute(async (tx) => {
+      for (const key of Object.keys(parsed.data) as (keyof GovernanceSettings)[]) await store.writeSetting(tx, key, JSON.stringify(next[key]), at, caller.actor.id);
+      await this.audit.append(tx, {
+        class: 'api_activity',
+        activity: 'update',
+        action: 'governance.settings',
+        actor: caller.actor,
+        resources: [{ type: 'governance_settings', id: 'governance', name: Object.keys(parsed.data).join(', ') }],
+        outcome: 'success',
+        message: `changed governance settings: ${Object.keys(parsed.data).join(', ')}`,
+        details: { changed: Object.keys(parsed.data), settings: next },
+        ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
+      });
+    });
+    this.cachedSettings = undefined;
+    return next;
+  }
+
+  private async settingsFresh(): Promise<GovernanceSettings> {
+    this.cachedSettings = undefined;
+    return this.settings();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The pipeline
+
+  /** Sample records → DLP findings reduced to (field, tag); errors name samples that bind nothing. */
+  private async scanSamples(manifest: Manifest, samples: Samples | undefined): Promise<{ findings: SampleFinding[]; errors: FieldError[] }> {
+    if (!samples || samples.length === 0) return { findings: [], errors: [] };
+    const dlp = await dlpEngine();
+    const findings: SampleFinding[] = [];
+    const errors: FieldError[] = [];
+    samples.forEach((group, gi) => {
+      const bound = manifest.spec.connectors?.find((c) => c.name === group.connector)?.resources.find((r) => r.name === group.resource);
+      if (!bound) {
+        errors.push({ path: `samples[${gi}]`, message: `the manifest does not bind ${group.connector}.${group.resource}` });
+        return;
+      }
+      const fields = new Set(bound.fields);
+      group.records.forEach((record, ri) => {
+        for (const key of Object.keys(record)) if (!fields.has(key)) errors.push({ path: `samples[${gi}].records[${ri}].${key}`, message: `is not a field the manifest binds on ${group.connector}.${group.resource}` });
+        for (const f of dlp.scan(record, {})) {
+          const field = /^\$\.([A-Za-z_][A-Za-z0-9_.-]*)|^\$\["(.+)"\]/.exec(f.path ?? '');
+          const name = field?.[1] ?? field?.[2];
+          if (!name) continue;
+          findings.push({ connector: group.connector, resource: group.resource, field: name, tag: f.tag ?? (f.kind === 'secret' ? 'secret' : `pii.${f.entity.toLowerCase()}`), entity: f.entity });
+        }
+      });
+    });
+    return { findings, errors };
+  }
+
+  /**
+   * Validate → secret scan → classify → score → admission policy, writing nothing. Refusals
+   * (a credential, an unknown field) throw with located errors; a policy deny is an outcome.
+   */
+  private async assess(kind: AdmissionKind, asker: Asker, submission: { manifest: Manifest; text?: string; locate: (p: readonly PropertyKey[]) => { line?: number; column?: number }; samples?: Samples }, state: DecisionState | undefined, draft: boolean): Promise<Assessed> {
+    const { manifest, locate } = submission;
+    const credentials = await findCredentials(manifest, submission.text, locate);
+    if (credentials.length > 0) {
+      throw governanceErrors.error('manifest_has_credential', `the manifest carries ${credentials.length === 1 ? 'a credential' : `${credentials.length} credentials`}; nothing was stored`, { errors: credentials });
+    }
+    const settings = await this.settings();
+    const tagTiers: TagTierTable = settings.tag_tiers;
+    const catalogs = await this.connectors.catalogs((manifest.spec.connectors ?? []).map((c) => c.name));
+    const bound = bindFields(manifest, catalogs, tagTiers, locate);
+    const samples = await this.scanSamples(manifest, submission.samples);
+    const errors = [...bound.errors, ...samples.errors];
+    if (errors.length > 0) {
+      throw governanceErrors.error('manifest_unbound_field', `the manifest binds ${errors.length === 1 ? 'something' : `${errors.length} things`} its connectors do not list; nothing was stored`, { errors });
+    }
+    const { classification, openFindings } = classify(manifest, bound.fields, samples.findings, tagTiers);
+    const override = await store.findRiskOverride(this.database.db, manifest.metadata.name);
+    const risk = this.score(manifest, classification.effective, bound.fields, openFindings.length, settings.risk, override);
+    const widening = state?.approvedManifest && inForce({ status: state.status, approvedVersion: state.approvedVersion, approvedAssessment: state.approvedAssessment }) ? wideningReasons(state.approvedManifest, manifest) : [];
+    const now = new Date().toISOString();
+    const inputs = admissionInputs({
+      kind,
+      manifest,
+      version: kind === 'submit' ? state!.currentVersion : (state?.currentVersion ?? 0) + 1,
+      status: state?.status ?? 'draft',
+      approvedAt: state?.approvedAt ?? null,
+      owner: canonicalOwner(manifest.spec.owner),
+      ownerStatus: 'unknown',
+      classification,
+      risk,
+      fields: bound.fields,
+      catalogs,
+      widening,
+      openFindings: openFindings.length,
+      subject: { id: asker.caller.actor.id, name: asker.caller.actor.name ?? null, role: asker.principal.role, subject: asker.principal.subject },
+      now,
+    });
+    const decision = this.policy.decideAll('admission', inputs);
+    const outcome = decideOutcome({
+      deny: decision.deny,
+      warn: decision.warn,
+      riskTier: risk.tier,
+      prior: state ? { status: state.status, approvedVersion: state.approvedVersion, approvedAssessment: state.approvedAssessment } : null,
+      widening,
+      draft,
+    });
+    const assessment: Assessment = {
+      classification,
+      risk,
+      decision: { result: decision.result, outcome: outcome.outcome, deny: decision.deny, warn: decision.warn, reasons: outcome.reasons, bundle: decision.bundle, at: now },
+    };
+    return { manifest, assessment, outcome, decision, inputs };
+  }
+
+  private score(manifest: Manifest, effective: Assessment['classification']['effective'], fields: readonly BoundField[], openFindings: number, settings: RiskSettings, override: GovernanceRiskOverrideRow | undefined): RiskResult {
+    const piiExports = exportsWithTags(manifest, fields).filter((e) => e.fields.some((f) => f.tags.some(isPersonalTag)));
+    const owner = canonicalOwner(manifest.spec.owner);
+    const o = override ? { tier: override.tier as RiskResult['tier'], reason: override.reason, by: { id: override.by_id, name: override.by_name }, at: override.at } : null;
+    return scoreRisk({ manifest, effectiveTier: effective, fields, piiExports, ownerKind: ownerKind(owner), ownerStatus: 'unknown', openFindings }, settings, o);
+  }
+
+  /** The manifest of a body: text (located errors) or a parsed object. */
+  private parse(input: ManifestInput): { manifest: Manifest; text?: string; locate: (p: readonly PropertyKey[]) => { line?: number; column?: number } } {
+    const { manifest, locate } = this.catalog.parse(input);
+    return { manifest, locate, ...('text' in input ? { text: input.text } : {}) };
+  }
+
+  /** Only an app's owner, the token that registered it, or an admin may change it. */
+  private assertMayChange(asker: Asker, state: DecisionState): void {
+    const p = asker.principal;
+    if (p.role === 'admin' || asker.caller.actor.id === state.createdBy || (p.subject !== null && p.subject === state.owner)) return;
+    throw governanceErrors.error('not_owner', `only the owner of ${state.name} (${state.owner}), the token that registered it, or an admin may change it`, { extra: { app: state.name, owner: state.owner } });
+  }
+
+  /** The audit event of the decision itself, and what the webhooks announce, in the change's transaction. */
+  private async recordDecision(tx: Tx, asker: Asker, a: Assessed, app: string): Promise<void> {
+    const event = this.policy.decisionEvent(a.decision, a.inputs, asker.caller.actor, [{ type: 'app', id: app, name: app }]);
+    await this.audit.append(tx, { ...event, details: { ...(event.details ?? {}), outcome: a.outcome.outcome, reasons: a.outcome.reasons }, ...(asker.caller.srcIp ? { srcIp: asker.caller.srcIp } : {}) });
+  }
+
+  /** Close the app's open review (superseded by a newer version, or withdrawn). */
+  private async closeOpenReview(tx: Tx, asker: Asker, app: string, status: 'superseded' | 'withdrawn'): Promise<void> {
+    const open = await store.openReviewOf(tx, app);
+    if (!open) return;
+    const now = new Date();
+    await store.closeReview(tx, open.id, {
+      status,
+      decided_at: now.toISOString(),
+      decided_by: asker.caller.actor.id,
+      decided_by_name: asker.caller.actor.name ?? null,
+      decided_by_subject: asker.principal.subject,
+      comment: status === 'superseded' ? 'a newer version was submitted' : 'withdrawn by its submitter',
+      checklist: null,
+      decision_ms: now.getTime() - Date.parse(open.submitted_at),
+    });
+    await this.audit.append(tx, {
+      class: 'application_lifecycle',
+      activity: 'update',
+      action: `review.${status}`,
+      actor: asker.caller.actor,
+      resources: [{ type: 'app', id: app, name: app }, { type: 'review', id: open.id }],
+      outcome: 'success',
+      message: `review ${open.id} of ${app} version ${open.version} ${status}`,
+      details: { review: open.id, version: open.version },
+      ...(asker.caller.srcIp ? { srcIp: asker.caller.srcIp } : {}),
+    });
+    await this.webhooks.enqueue(tx, { type: `review.${status}`, subject: app, data: { review: open.id, app, version: open.version } });
+  }
+
+  /** Open a review of a version that needs a person, announced to the webhooks. */
+  private async openReview(tx: Tx, asker: Asker, kind: AdmissionKind, app: string, version: number, a: Assessed): Promise<string> {
+    const id = reviewId();
+    const row: GovernanceReviewRow = {
+      id,
+      app_name: app,
+      version,
+      kind,
+      status: 'open',
+      owner: canonicalOwner(a.manifest.spec.owner),
+      submitted_at: new Date().toISOString(),
+      submitted_by: asker.caller.actor.id,
+      submitted_by_name: asker.caller.actor.name ?? null,
+      submitted_by_subject: asker.principal.subject,
+      reasons: JSON.stringify(a.outcome.reasons),
+      warnings: JSON.stringify(a.decision.warn),
+      risk_tier: a.assessment.risk.tier,
+      risk_score: a.assessment.risk.score,
+      classification: a.assessment.classification.effective,
+      decided_at: null,
+      decided_by: null,
+      decided_by_name: null,
+      decided_by_subject: null,
+      comment: null,
+      checklist: null,
+      decision_ms: null,
+    };
+    await store.insertReview(tx, row);
+    await this.audit.append(tx, {
+      class: 'application_lifecycle',
+      activity: 'create',
+      action: 'review.open',
+      actor: asker.caller.actor,
+      resources: [{ type: 'app', id: app, name: app }, { type: 'review', id }],
+      outcome: 'success',
+      message: `review ${id} opened for ${app} version ${version}: ${a.outcome.reasons.join('; ')}`,
+      details: { review: id, version, kind, reasons: a.outcome.reasons, risk: { tier: row.risk_tier, score: row.risk_score }, classification: row.classification },
+      ...(asker.caller.srcIp ? { srcIp: asker.caller.srcIp } : {}),
+    });
+    await this.webhooks.enqueue(tx, { type: 'review.opened', subject: app, data: { review: id, app, version, kind, owner: row.owner, risk: { tier: row.risk_tier, score: row.risk_score }, classification: row.classification, reasons: a.outcome.reasons } });
+    return id;
+  }
+
+  private outcomeOf(a: Assessed): { status: AppStatus; assessment: Assessment; approve: boolean; reason: string; details: Record<string, unknown> } {
+    return {
+      status: a.outcome.status,
+      assessment: a.assessment,
+      approve: a.outcome.approve,
+      reason: `${a.outcome.outcome}: ${a.outcome.reasons.join('; ')}`,
+      details: { decision: a.outcome.outcome, classification: a.assessment.classification.effective, risk: { tier: a.assessment.risk.tier, score: a.assessment.risk.score }, bundle: a.decision.bundle.version },
+    };
+  }
+
+  /** Register an app: decided at once (approved, queued or rejected), or kept as a draft. */
+  async register(asker: Asker, submission: Submission, opts: { draft?: boolean } = {}): Promise<AppDetail> {
+    const parsed = this.parse(submission.manifest);
+    const a = await this.assess('register', asker, { ...parsed, ...(submission.samples ? { samples: submission.samples } : {}) }, undefined, opts.draft ?? false);
+    const name = a.manifest.metadata.name;
+    return this.database.db.transaction().execute(async (tx) => {
+      const app = await this.catalog.insertAssessed(tx, asker.caller, a.manifest, this.outcomeOf(a));
+      await this.recordDecision(tx, asker, a, name);
+      if (a.outcome.status === 'pending_review') await this.openReview(tx, asker, 'register', name, 1, a);
+      return app;
+    });
+  }
+
+  /**
+   * Store a new version. Only owners (and admins) may; the name cannot change; a retired or
+   * suspended app cannot change; an identical manifest changes nothing.
+   */
+  async update(asker: Asker, name: string, submission: Submission): Promise<AppDetail> {
+    const parsed = this.parse(submission.manifest);
+    if (parsed.manifest.metadata.name !== name) {
+      throw new AppError('validation_failed', `the manifest names ${parsed.manifest.metadata.name}, not ${name}; apps cannot be renamed`, {
+        errors: [{ path: 'metadata.name', message: `must be "${name}", the app being updated (apps cannot be renamed)`, ...parsed.locate(['metadata', 'name']) }],
+      });
+    }
+    const state = await this.catalog.decisionState(name);
+    if (!state) throw new AppError('not_found', `app ${name} not found`);
+    this.assertMayChange(asker, state);
+    if (state.status === 'retired') throw new AppError('conflict', `app ${name} is retired; a retired app cannot change`, { extra: { name, status: state.status } });
+    if (state.status === 'suspended') throw new AppError('conflict', `app ${name} is suspended; a reviewer reinstates it (or retires it) before it can change`, { extra: { name, status: state.status } });
+    if (state.currentDigest === manifestDigest(parsed.manifest) && !submission.samples) return this.catalog.get(name);
+    const draft = state.status === 'draft';
+    const a = await this.assess('update', asker, { ...parsed, ...(submission.samples ? { samples: submission.samples } : {}) }, state, draft);
+    return this.database.db.transaction().execute(async (tx) => {
+      await this.closeOpenReview(tx, asker, name, 'superseded');
+      const app = await this.catalog.appendAssessed(tx, asker.caller, a.manifest, state.currentVersion, this.outcomeOf(a));
+      await this.recordDecision(tx, asker, a, name);
+      if (a.outcome.status === 'pending_review') await this.openReview(tx, asker, 'update', name, state.currentVersion + 1, a);
+      return app;
+    });
+  }
+
+  /** Submit a draft for a decision: its current version is assessed and decided. */
+  async submit(asker: Asker, name: string): Promise<TransitionResult> {
+    const state = await this.catalog.decisionState(name);
+    if (!state) throw new AppError('not_found', `app ${name} not found`);
+    this.assertMayChange(asker, state);
+    if (state.status !== 'draft') {
+      const check = checkTransition(state.status, 'pending_review');
+      throw new AppError('conflict', check.ok ? `app ${name} is ${state.status}; only a draft is submitted` : check.message, { extra: { from: state.status, to: 'pending_review' } });
+    }
+    const a = await this.assess('submit', asker, { manifest: state.currentManifest, locate: () => ({}) }, state, false);
+    return this.database.db.transaction().execute(async (tx) => {
+      const result = await this.catalog.decideInTx(tx, asker.caller, name, {
+        from: 'draft',
+        to: a.outcome.status,
+        reason: `submitted; ${a.outcome.outcome}: ${a.outcome.reasons.join('; ')}`,
+        version: state.currentVersion,
+        approveVersion: a.outcome.approve,
+        assessment: a.assessment,
+        details: { decision: a.outcome.outcome },
+      });
+      await this.recordDecision(tx, asker, a, name);
+      if (a.outcome.status === 'pending_review') await this.openReview(tx, asker, 'submit', name, state.currentVersion, a);
+      return result;
+    });
+  }
+
+  /** Withdraw a version under review: back to draft, or, for an update, back to the version in force. */
+  async withdraw(asker: Asker, name: string, reason?: string): Promise<TransitionResult> {
+    const state = await this.catalog.decisionState(name);
+    if (!state) throw new AppError('not_found', `app ${name} not found`);
+    this.assertMayChange(asker, state);
+    if (state.status !== 'pending_review') throw new AppError('conflict', `app ${name} is ${state.status}; only an app under review can be withdrawn`, { extra: { from: state.status, to: 'draft' } });
+    const to: AppStatus = state.approvedVersion !== null ? 'approved' : 'draft';
+    return this.database.db.transaction().execute(async (tx) => {
+      await this.closeOpenReview(tx, asker, name, 'withdrawn');
+      return this.catalog.decideInTx(tx, asker.caller, name, { from: 'pending_review', to, reason: reason ?? 'withdrawn from review', version: state.currentVersion });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Reviews
+
+  async listReviews(query: ReviewListQuery): Promise<{ items: Review[]; next_cursor: string | null }> {
+    const limit = query.limit ?? 50;
+    let after: { at: string; id: string } | undefined;
+    if (query.cursor !== undefined) {
+      try {
+        const c = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as { at?: unknown; id?: unknown };
+        if (typeof c.at !== 'string' || typeof c.id !== 'string') throw new Error('bad cursor');
+        after = { at: c.at, id: c.id };
+      } catch {
+        throw new AppError('validation_failed', 'the cursor is not valid; pass back the next_cursor of a previous page unchanged', { errors: [{ path: 'cursor', message: 'is not a cursor this server issued' }] });
+      }
+    }
+    const rows = await store.listReviews(this.database.db, { ...(query.status ? { status: query.status } : {}), ...(query.app ? { app: query.app } : {}), ...(after ? { after } : {}), limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const next = rows.length > limit && last ? Buffer.from(JSON.stringify({ at: last.submitted_at, id: last.id }), 'utf8').toString('base64url') : null;
+    return { items: page.map(toReview), next_cursor: next };
+  }
+
+  async getReview(id: string): Promise<{ review: Review; app: AppDetail; checklist: { item: string; description: string }[]; widening: string[] }> {
+    const row = await store.findReview(this.database.db, id);
+    if (!row) throw new AppError('not_found', `review ${id} not found`);
+    const app = await this.catalog.get(row.app_name);
+    const { checklistDescriptions } = await import('./schema.ts');
+    return {
+      review: toReview(row),
+      app,
+      checklist: checklistItems.map((item) => ({ item, description: checklistDescriptions[item] })),
+      widening: row.kind === 'update' ? parseJsonList(row.reasons).filter((r) => !r.startsWith('new warning') && !r.startsWith('risk ')) : [],
+    };
+  }
+
+  /** The open review of an app (the CLI decides by app name). */
+  async openReviewOf(app: string): Promise<Review | undefined> {
+    const row = await store.openReviewOf(this.database.db, app);
+    return row ? toReview(row) : undefined;
+  }
+
+  /**
+   * A reviewer's verdict. Nobody decides on an app they own or submitted: the owner is compared
+   * with the person behind the token, the submitter with the token and its person.
+   */
+  async decide(asker: Asker, id: string, verdict: Verdict, body: DecideBody): Promise<Review> {
+    const row = await store.findReview(this.database.db, id);
+    if (!row) throw new AppError('not_found', `review ${id} not found`);
+    if (row.status !== 'open') throw governanceErrors.error('review_closed', `review ${id} is already ${row.status}`, { extra: { review: id, status: row.status } });
+    const p = asker.principal;
+    if (p.subject !== null && p.subject === row.owner) {
+      throw governanceErrors.error('separation_of_duties', `you own ${row.app_name}; another reviewer must decide on it`, { extra: { review: id, app: row.app_name } });
+    }
+    if (asker.caller.actor.id === row.submitted_by || (p.subject !== null && p.subject === row.submitted_by_subject)) {
+      throw governanceErrors.error('separation_of_duties', `you submitted ${row.app_name} version ${row.version}; another reviewer must decide on it`, { extra: { review: id, app: row.app_name } });
+    }
+    const comment = body.comment?.trim() || null;
+    if (verdict !== 'approve' && comment === null) {
+      throw new AppError('validation_failed', `say why in a comment: the owner reads it to fix the app`, { errors: [{ path: 'comment', message: `is required to ${verdict === 'reject' ? 'reject' : 'request changes'}` }] });
+    }
+    if (verdict === 'approve') {
+      const missing = checklistItems.filter((i) => body.checklist?.[i] !== true);
+      if (missing.length > 0) {
+        throw governanceErrors.error('checklist_incomplete', `confirm every checklist item before approving: ${missing.join(', ')}`, { errors: missing.map((i) => ({ path: `checklist.${i}`, message: 'must be confirmed (true) to approve' })) });
+      }
+    }
+    const state = await this.catalog.decisionState(row.app_name);
+    if (!state || state.currentVersion !== row.version || state.status !== 'pending_review') {
+      throw new AppError('conflict', `app ${row.app_name} is no longer at version ${row.version} under review; reload the queue`, { extra: { review: id } });
+    }
+    const to: AppStatus = verdict === 'approve' ? 'approved' : state.approvedVersion !== null ? 'approved' : verdict === 'reject' ? 'rejected' : 'draft';
+    const status = verdict === 'approve' ? 'approved' : verdict === 'reject' ? 'rejected' : 'changes_requested';
+    const now = new Date();
+    const decisionMs = now.getTime() - Date.parse(row.submitted_at);
+    const checklist = body.checklist ? JSON.stringify(body.checklist) : null;
+    await this.database.db.transaction().execute(async (tx) => {
+      const closed = await store.closeReview(tx, id, {
+        status,
+        decided_at: now.toISOString(),
+        decided_by: asker.caller.actor.id,
+        decided_by_name: asker.caller.actor.name ?? null,
+        decided_by_subject: p.subject,
+        comment,
+        checklist,
+        decision_ms: decisionMs,
+      });
+      if (!closed) throw governanceErrors.error('review_closed', `review ${id} was decided by someone else while this request ran`);
+      await this.catalog.decideInTx(tx, asker.caller, row.app_name, {
+        from: 'pending_review',
+        to,
+        reason: `review ${id} ${status}${comment ? `: ${comment}` : ''}`,
+        version: row.version,
+        approveVersion: verdict === 'approve',
+        details: { review: id },
+      });
+      await this.audit.append(tx, {
+        class: 'application_lifecycle',
+        activity: 'update',
+        action: `review.${verdict === 'request-changes' ? 'request_changes' : verdict}`,
+        actor: asker.caller.actor,
+        resources: [{ type: 'app', id: row.app_name, name: row.app_name }, { type: 'review', id }],
+        outcome: 'success',
+        message: `review ${id} of ${row.app_name} version ${row.version}: ${status} after ${Math.round(decisionMs / 1000)} s`,
+        details: { review: id, version: row.version, verdict: status, time_to_decision_ms: decisionMs, ...(comment ? { comment } : {}), ...(body.checklist ? { checklist: body.checklist } : {}) },
+        ...(asker.caller.srcIp ? { srcIp: asker.caller.srcIp } : {}),
+      });
+      await this.webhooks.enqueue(tx, { type: `review.${status}`, subject: row.app_name, data: { review: id, app: row.app_name, version: row.version, status, comment, decided_by: asker.caller.actor.name ?? asker.caller.actor.id, time_to_decision_ms: decisionMs } });
+    });
+    return toReview((await store.findReview(this.database.db, id))!);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Risk overrides
+
+  /** An admin sets an app's risk tier, with a reason; the current version is re-assessed with it. */
+  async overrideRisk(asker: Asker, name: string, body: { tier: RiskResult['tier']; reason: string } | null): Promise<AppDetail> {
+    const state = await this.catalog.decisionState(name);
+    if (!state) throw new AppError('not_found', `app ${name} not found`);
+    if (!state.currentAssessment) throw new AppError('conflict', `app ${name} has not been assessed yet; submit it first`);
+    const at = new Date().toISOString();
+    const override = body ? { tier: body.tier, reason: body.reason, by: { id: asker.caller.actor.id, name: asker.caller.actor.name ?? null }, at } : null;
+    const risk: RiskResult = { ...state.currentAssessment.risk, override, tier: override?.tier ?? state.currentAssessment.risk.computed_tier };
+    await this.database.db.transaction().execute(async (tx) => {
+      if (body) await store.putRiskOverride(tx, { app_name: name, tier: body.tier, reason: body.reason, by_id: asker.caller.actor.id, by_name: asker.caller.actor.name ?? null, at });
+      else if (!(await store.deleteRiskOverride(tx, name))) throw new AppError('not_found', `app ${name} has no risk override`);
+      await this.catalog.reassessInTx(tx, name, state.currentVersion, { ...state.currentAssessment!, risk });
+      await this.audit.append(tx, {
+        class: 'application_lifecycle',
+        activity: 'update',
+        action: body ? 'app.risk_override' : 'app.risk_override_clear',
+        actor: asker.caller.actor,
+        resources: [{ type: 'app', id: name, name }],
+        outcome: 'success',
+        message: body ? `risk tier of ${name} set to ${body.tier} (computed ${risk.computed_tier}): ${body.reason}` : `risk override of ${name} removed (tier ${risk.tier} as computed)`,
+        details: { computed_tier: risk.computed_tier, tier: risk.tier, score: risk.score, ...(body ? { reason: body.reason } : {}) },
+        ...(asker.caller.srcIp ? { srcIp: asker.caller.srcIp } : {}),
+      });
+    });
+    return this.catalog.get(name);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Inputs for the playground and impact analysis
+
+  /** The admission documents of an app's current version, rebuilt from what is stored. */
+  async admissionInputsOf(name: string, context?: { catalogs: ReadonlyMap<string, ConnectorCatalog>; settings: GovernanceSettings }): Promise<Record<string, unknown>[]> {
+    const state = await this.catalog.decisionState(name);
+    if (!state) throw new AppError('not_found', `app ${name} not found`);
+    return this.inputsFor({ name, manifest: state.currentManifest, status: state.status, version: state.currentVersion, approvedAt: state.approvedAt, assessment: state.currentAssessment, approvedManifest: state.approvedManifest }, context ?? { catalogs: await this.connectors.allCatalogs(), settings: await this.settings() });
+  }
+
+  /** Rebuild an app's admission inputs without a database round trip (impact analysis calls this 100,000 times). */
+  inputsFor(
+    app: { name: string; manifest: Manifest; status: AppStatus; version: number; approvedAt: string | null; assessment: Assessment | null; approvedManifest?: Manifest | null },
+    context: { catalogs: ReadonlyMap<string, ConnectorCatalog>; settings: GovernanceSettings },
+  ): Record<string, unknown>[] {
+    const bound = bindFields(app.manifest, context.catalogs, context.settings.tag_tiers, () => ({}));
+    const classification = app.assessment?.classification ?? classify(app.manifest, bound.fields, [], context.settings.tag_tiers).classification;
+    const risk = app.assessment?.risk ?? this.score(app.manifest, classification.effective, bound.fields, 0, context.settings.risk, undefined);
+    return admissionInputs({
+      kind: 'update',
+      manifest: app.manifest,
+      version: app.version,
+      status: app.status,
+      approvedAt: app.approvedAt,
+      owner: canonicalOwner(app.manifest.spec.owner),
+      ownerStatus: 'unknown',
+      classification,
+      risk,
+      fields: bound.fields,
+      catalogs: context.catalogs,
+      widening: app.approvedManifest ? wideningReasons(app.approvedManifest, app.manifest) : [],
+      openFindings: 0,
+      subject: { id: 'system', name: 'impact analysis', role: null, subject: null },
+      now: new Date().toISOString(),
+    });
+  }
+
+  /** Impact analysis of a candidate bundle (a stored version or a draft) over every app. */
+  async impact(body: ImpactBody): Promise<ImpactResult> {
+    const candidate = await this.policy.compile(typeof body.bundle === 'number' ? { version: body.bundle } : { modules: body.bundle.modules, ...(body.bundle.data ? { data: body.bundle.data } : {}), ...(body.bundle.regoVersion ? { regoVersion: body.bundle.regoVersion } : {}) });
+    const context = { catalogs: await this.connectors.allCatalogs(), settings: await this.settings() };
+    return analyseImpact({ catalog: this.catalog, policy: this.policy, inputsFor: (app) => this.inputsFor(app, context) }, candidate, body.limit);
+  }
+}
