@@ -1,8 +1,8 @@
 /**
  * The policy API on SQLite and PostgreSQL: push (and its refusals as problem details), list,
  * show, diff, activate, rollback, the active state, permissions per role, and the playground
- * (queries, decision points, stored and draft bundles, the rules that fired, `app` only with a
- * resolver).
+ * (queries, decision points, stored and draft bundles, the rules that fired, `app` through the
+ * input resolver).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
@@ -151,10 +151,8 @@ for (const tdb of testDatabases) {
       expect(conflict.json()).toMatchObject({ decision: { result: 'deny', error: { code: 'eval_conflict_error' } }, error: { code: 'eval_conflict_error' } });
     });
 
-    it('playground: app is refused without a resolver, and evaluates per input with one', async () => {
-      const none = await t.as('builder', { method: 'POST', url: '/api/v1/policy/eval', payload: { point: 'admission', app: 'leave-requests' } });
-      expect(none.statusCode).toBe(400);
-      expect(none.json()).toMatchObject({ code: 'bad_request' });
+    it('playground: app evaluates each input the registered resolver builds', async () => {
+      // Governance registers the real resolver; this one stands in for it with known inputs.
       t.services.policy.setInputResolver(async (app) => [
         { app: { name: app }, owner: 'a', connectors: ['hr'], purpose: 'x' },
         { app: { name: app }, owner: 'a', connectors: ['unapproved-db'], purpose: 'x' },
@@ -164,6 +162,18 @@ for (const tdb of testDatabases) {
       expect(r.json()).toMatchObject({ decision: { result: 'deny', deny: ['connector unapproved-db is not approved'] } });
       expect(r.json<{ result: unknown[] }>().result).toHaveLength(2);
       expect(r.json<{ rules: { rule: string; input_index: number }[] }>().rules.filter((x) => x.rule === 'deny')).toEqual([expect.objectContaining({ input_index: 1 })]);
+    });
+
+    it('accepts a bundle larger than the general body limit, up to the bundle limit', async () => {
+      const comment = '# ' + 'x'.repeat(1000) + '\n';
+      const big = { modules: { 'big.rego': `package big\n\n${comment.repeat(1500)}x := 1\n` } };
+      expect(JSON.stringify(big).length).toBeGreaterThan(1024 * 1024);
+      const r = await push(big);
+      expect(r.statusCode).toBe(201);
+      expect(r.json<{ bundle: { size_bytes: number } }>().bundle.size_bytes).toBeGreaterThan(1024 * 1024);
+      const tooBig = await push({ modules: { 'big.rego': `package big\n\n${comment.repeat(2200)}` } });
+      expect(tooBig.statusCode).toBe(422);
+      expect(tooBig.json()).toMatchObject({ code: 'bundle_invalid' });
     });
   });
 }

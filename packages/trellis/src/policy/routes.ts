@@ -24,6 +24,7 @@ import {
   type PushBody,
 } from './schema.ts';
 import type { Caller, PolicyService } from './service.ts';
+import { bundleLimits } from './source.ts';
 
 const versionParams: JsonSchema = { type: 'object', properties: { version: { type: 'integer', minimum: 1, maximum: 1_000_000_000 } }, required: ['version'], additionalProperties: false };
 
@@ -34,11 +35,15 @@ function callerOf(req: FastifyRequest): Caller {
 export function policyRoutes(app: FastifyInstance, deps: { policy: PolicyService }): void {
   const { policy } = deps;
   const tags = ['policy'];
+  // A bundle may hold 2 MiB of modules and data (source.ts), more once escaped as JSON: the
+  // routes that take one accept that much even where the server's general limit is lower.
+  const bundleBodyLimit = Math.max(app.initialConfig.bodyLimit ?? 0, bundleLimits.maxTotalBytes * 2);
 
   app.post<{ Body: PushBody }>(
     '/api/v1/policy/bundles',
     {
       config: { permission: 'policy:write' },
+      bodyLimit: bundleBodyLimit,
       schema: {
         summary: 'Store a new policy bundle version: it must parse, compile and pass all its tests (422 with the reasons otherwise, nothing stored); activate: true also activates it',
         tags,
@@ -101,6 +106,7 @@ export function policyRoutes(app: FastifyInstance, deps: { policy: PolicyService
     '/api/v1/policy/eval',
     {
       config: { permission: 'policy:eval' },
+      bodyLimit: bundleBodyLimit,
       schema: {
         summary: 'Playground: evaluate a query, or decide at a decision point, under the active, a stored or a draft bundle; lists the rules that produced the result',
         tags,

@@ -239,6 +239,17 @@ for (const tdb of testDatabases) {
       await expect(policy.activate(caller, 999)).rejects.toMatchObject({ code: 'not_found' });
     });
 
+    it("the playground's app form needs an input resolver: 400 without one", async () => {
+      const bare = new PolicyService(database, audit, ephemeralKeyRing(), { builtinPackDir: null });
+      const err = await refusal(bare.evaluate({ point: 'admission', app: 'leave-requests', bundle: { modules: { 'a.rego': 'package trellis.admission\n' } } }));
+      expect(err).toMatchObject({ code: 'bad_request', status: 400 });
+      expect(err.message).toMatch(/no input resolver is registered/);
+      bare.setInputResolver(async (app) => [{ connector: 'unapproved-db', app }]);
+      const r = await bare.evaluate({ point: 'admission', app: 'leave-requests', bundle: { modules: { 'legacy.rego': legacyV0 } } });
+      expect(r.decision).toMatchObject({ result: 'deny', deny: ['Connector unapproved-db is restricted'] });
+      expect(r.rules).toEqual([{ file: 'legacy.rego', line: 3, rule: 'deny', default: false, value: ['Connector unapproved-db is restricted'], input_index: 0 }]);
+    });
+
     it('rolls back until the first activation, then refuses', async () => {
       for (let i = 0; i < 20; i++) {
         const err = await policy.rollback(caller).then(
