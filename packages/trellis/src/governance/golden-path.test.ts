@@ -65,7 +65,7 @@ for (const tdb of testDatabases) {
       expect(list.items).toMatchObject([{ name: 'leave-requests', classification: 'restricted', risk_tier: 'medium' }]);
     });
 
-    it('lists the review in the queue and refuses the owner, then the submitter', async () => {
+    it('lists the review in the queue; the owner may not approve it, another reviewer does', async () => {
       const queue = (await t.as('reviewer', { method: 'GET', url: '/api/v1/reviews?status=open' })).json();
       expect(queue.items).toHaveLength(1);
       const review = queue.items[0];
@@ -73,9 +73,66 @@ for (const tdb of testDatabases) {
       const own = await as(anaReviewer, { method: 'POST', url: `/api/v1/reviews/${review.id}/approve`, payload: { checklist: allChecked } });
       expect(own.statusCode).toBe(403);
       expect(own.json()).toMatchObject({ code: 'separation_of_duties' });
-      const submitter = await t.as('admin', { method: 'POST', url: '/api/v1/reviews/' + review.id + '/approve', payload: { checklist: allChecked } });
-      // The admin token did not submit it and owns nothing: it may decide, but not without the checklist.
-      expect(submitter.statusCode).toBe(200);
+      const unchecked = await as(rick, { method: 'POST', url: `/api/v1/reviews/${review.id}/approve`, payload: { checklist: { classification: true } } });
+      expect(unchecked.statusCode).toBe(422);
+      expect(unchecked.json().errors.map((e: { path: string }) => e.path)).toEqual(['checklist.retention', 'checklist.connectors', 'checklist.isolation', 'checklist.monitoring']);
+      expect((await t.as('viewer', { method: 'GET', url: '/api/v1/apps/leave-requests' })).json()).toMatchObject({ status: 'pending_review', approved_version: null });
+      const ok = await as(rick, { method: 'POST', url: `/api/v1/reviews/${review.id}/approve`, payload: { checklist: allChecked, comment: 'fine for HR managers' } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toMatchObject({ status: 'approved', decided_by: { name: 'rick', subject: 'user:rick.sec@example.com' }, comment: 'fine for HR managers' });
+      expect(ok.json().decision_ms).toBeGreaterThanOrEqual(0);
+      expect((await t.as('viewer', { method: 'GET', url: '/api/v1/apps/leave-requests' })).json()).toMatchObject({ status: 'approved', approved_version: 1 });
+      const again = await as(rick, { method: 'POST', url: `/api/v1/reviews/${review.id}/reject`, payload: { comment: 'changed my mind' } });
+      expect(again.statusCode).toBe(409);
+    });
+
+    it('sends an update that widens the approved scope back to review, keeping version 1 in force', async () => {
+      const widened = appYaml.replace('fields: [id, name, email, leave_balance]', 'fields: [id, name, email, leave_balance, ssn]');
+      const r = await as(ana, { method: 'PUT', url: '/api/v1/apps/leave-requests', headers: yaml, payload: widened });
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toMatchObject({ version: 2, status: 'pending_review', approved_version: 1, decision: { outcome: 'pending_review' } });
+      expect(r.json().decision.reasons).toContain('new field hr.employees.ssn');
+      // Someone else's builder token may not change Ana's app.
+      const other = await t.as('builder', { method: 'PUT', url: '/api/v1/apps/leave-requests', headers: yaml, payload: appYaml });
+      expect(other.statusCode).toBe(403);
+      expect(other.json()).toMatchObject({ code: 'not_owner' });
+      // Reverting to the approved scope supersedes the open review and is approved at once.
+      const back = await as(ana, { method: 'PUT', url: '/api/v1/apps/leave-requests', headers: yaml, payload: appYaml.replace('title: Leave requests', 'title: Leave requests (HR)') });
+      expect(back.json()).toMatchObject({ version: 3, status: 'approved', approved_version: 3 });
+      const reviews = (await t.as('auditor', { method: 'GET', url: '/api/v1/reviews?app=leave-requests' })).json().items;
+      expect(reviews.map((x: { version: number; status: string }) => [x.version, x.status])).toEqual([
+        [2, 'superseded'],
+        [1, 'approved'],
+      ]);
+    });
+
+    it('refuses a manifest that carries a credential, with its path and line, and stores nothing', async () => {
+      const leaked = appYaml.replace('  purpose: Track', '  purpose: "Uses AKIAIOSFODNN7EXAMPLE to track').replace('spreadsheets.', 'spreadsheets."');
+      const r = await as(ana, { method: 'PUT', url: '/api/v1/apps/leave-requests', headers: yaml, payload: leaked });
+      expect(r.statusCode).toBe(422);
+      const body = r.json();
+      expect(body.code).toBe('manifest_has_credential');
+      expect(body.errors[0]).toMatchObject({ path: 'spec.purpose', line: 13 });
+      expect(JSON.stringify(body)).not.toContain('AKIAIOSFODNN7EXAMPLE');
+      expect((await t.as('viewer', { method: 'GET', url: '/api/v1/apps/leave-requests' })).json().version).toBe(3);
+    });
+
+    it("names the app a bundle change would flip, before activation", async () => {
+      const extra = 'package trellis.admission\n\ndeny[msg] { input.connector == "hr"; msg = sprintf("Connector %s is restricted", [input.connector]) }\n';
+      const active = (await t.as('admin', { method: 'GET', url: '/api/v1/policy/active' })).json();
+      const current = (await t.as('admin', { method: 'GET', url: `/api/v1/policy/bundles/${active.version}` })).json();
+      const modules = { ...current.modules, 'team/hr_block.rego': extra };
+      const r = await t.as('admin', { method: 'POST', url: '/api/v1/policy/impact', payload: { bundle: { modules, data: current.data } } });
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toMatchObject({ apps: 1, changed: 1, flips: { to_deny: 1, to_allow: 0 } });
+      expect(r.json().items[0]).toMatchObject({ app: 'leave-requests', change: 'to_deny', added: ['Connector hr is restricted'] });
+    });
+
+    it('has every decision in the audit trail', async () => {
+      const events = (await t.as('auditor', { method: 'GET', url: '/api/v1/audit/events?limit=500' })).json().items as { event: { api: { operation: string } } }[];
+      const actions = events.map((e) => e.event.api.operation);
+      for (const a of ['app.register', 'policy.decision', 'review.open', 'review.approve', 'app.update', 'review.superseded']) expect(actions).toContain(a);
+      expect(actions.filter((a) => a === 'policy.decision').length).toBe(3);
     });
   });
 }
