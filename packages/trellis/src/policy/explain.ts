@@ -1,13 +1,14 @@
 /**
  * Which rules produced a result, for the playground. The engine keeps no trace, so each
- * definition of a rule is evaluated on its own: the bundle is recompiled with every other
- * definition of the same rule blanked out (spaces in place of its text, so every line and column
- * stays where it was), and the rule's value then is what that one definition contributes. A
- * `deny` definition that adds no message, or an `allow` whose body fails, is left out.
- * This costs one compilation per definition, which is why it serves the playground only and is
- * capped at `maxDefinitions`.
+ * definition of a rule is evaluated on its own: a copy of every definition is appended to its
+ * module under a name of its own (`__trellis_explain_3 contains msg if { … }`, same body, same
+ * package and imports), the bundle is compiled once with the copies, and each copy's value is
+ * what that one definition contributes. The originals stay where they were, so the rules that
+ * refer to `deny` or `allow` see what they always saw, and every reported line is the
+ * original's. A `deny` definition that adds no message, or an `allow` whose body fails, is left
+ * out. Capped at `maxDefinitions`.
  */
-import { compile, RegoError } from '@trellis/rego';
+import { compile, RegoError, type Policy } from '@trellis/rego';
 import type { CompiledBundle, DecisionLimits } from './decide.ts';
 import { mergedData, type BundleSource } from './source.ts';
 
@@ -41,15 +42,21 @@ function samePath(pkg: { path: { path: { value?: unknown }[] } }, path: readonly
   return segs.length === path.length && segs.every((s, i) => s === path[i]);
 }
 
-function blank(text: string, from: number, to: number): string {
-  return text.slice(0, from) + text.slice(from, to).replace(/[^\n]/g, ' ') + text.slice(to);
+const copyPrefix = '__trellis_explain_';
+
+/** The rule's text with its name replaced (`default` kept), or undefined when the name is not where expected. */
+function renamed(ruleText: string, name: string, to: string): string | undefined {
+  const lead = /^default\s+/.exec(ruleText)?.[0] ?? '';
+  const rest = ruleText.slice(lead.length);
+  if (!rest.startsWith(name) || /[A-Za-z0-9_]/.test(rest.charAt(name.length))) return undefined;
+  return lead + to + rest.slice(name.length);
 }
 
 /**
- * Explain the rules `names` of the package at `packagePath` (e.g. ['trellis', 'admission']) for
- * one input: one entry per definition that contributed to the result.
+ * An explainer for the rules `names` of the package at `packagePath` (e.g. ['trellis',
+ * 'admission']): compiles once, then for each input lists the definitions that contributed.
  */
-export function explainRules(source: BundleSource, bundle: CompiledBundle, packagePath: readonly string[], names: readonly string[], input: unknown, limits: DecisionLimits): RuleExplanation[] {
+export function ruleExplainer(source: BundleSource, bundle: CompiledBundle, packagePath: readonly string[], names: readonly string[], limits: DecisionLimits): (input: unknown) => RuleExplanation[] {
   const defs: Definition[] = [];
   for (const m of bundle.policy.compiled.modules) {
     if (!samePath(m.package as unknown as { path: { path: { value?: unknown }[] } }, packagePath)) continue;
@@ -58,24 +65,37 @@ export function explainRules(source: BundleSource, bundle: CompiledBundle, packa
       defs.push({ file: m.file, rule: r.head.name, line: r.loc.row, isDefault: r.default, offset: r.loc.offset, end: r.loc.end });
     }
   }
-  const data = mergedData(source);
-  const out: RuleExplanation[] = [];
-  for (const def of defs.slice(0, maxDefinitions)) {
-    const modules = { ...source.modules };
-    for (const other of defs) {
-      if (other === def || other.rule !== def.rule) continue;
-      // A default stays beside a definition of the same rule only when asking about the default itself.
-      modules[other.file] = blank(modules[other.file]!, other.offset, other.end);
-    }
-    const entry = { file: def.file, line: def.line, rule: def.rule, default: def.isDefault };
-    try {
-      const policy = compile({ modules, data, regoVersion: source.regoVersion === 'v0' ? 'v0' : 'auto' });
-      const value = policy.evaluate(`data.${[...packagePath, def.rule].join('.')}`, { input, limits });
-      if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
-      out.push({ ...entry, value });
-    } catch (err) {
-      out.push({ ...entry, value: null, error: err instanceof RegoError ? `${err.code}: ${err.detail}` : err instanceof Error ? err.message : String(err) });
-    }
+  const chosen = defs.slice(0, maxDefinitions);
+  if (chosen.length === 0) return () => [];
+  const modules = { ...source.modules };
+  const copies = new Map<Definition, string>();
+  chosen.forEach((def, i) => {
+    const text = renamed(source.modules[def.file]!.slice(def.offset, def.end), def.rule, `${copyPrefix}${i}`);
+    if (text === undefined) return;
+    copies.set(def, `${copyPrefix}${i}`);
+    modules[def.file] += `\n\n${text}\n`;
+  });
+  const entry = (def: Definition) => ({ file: def.file, line: def.line, rule: def.rule, default: def.isDefault });
+  let policy: Policy;
+  try {
+    policy = compile({ modules, data: mergedData(source), regoVersion: source.regoVersion === 'v0' ? 'v0' : 'auto' });
+  } catch (err) {
+    const message = `the rules could not be evaluated one by one: ${err instanceof Error ? err.message : String(err)}`;
+    return () => chosen.map((def) => ({ ...entry(def), value: null, error: message }));
   }
-  return out;
+  return (input) => {
+    const out: RuleExplanation[] = [];
+    for (const def of chosen) {
+      const copy = copies.get(def);
+      if (copy === undefined) continue;
+      try {
+        const value = policy.evaluate(`data.${[...packagePath, copy].join('.')}`, { input, limits });
+        if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+        out.push({ ...entry(def), value });
+      } catch (err) {
+        out.push({ ...entry(def), value: null, error: err instanceof RegoError ? `${err.code}: ${err.detail}` : err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return out;
+  };
 }

@@ -26,7 +26,7 @@ import type { KeyRing } from '../module.ts';
 import { readBundleDirectory } from './bundle.ts';
 import { defaultDecisionLimits, evaluateDecision, failedDecision, mergeDecisions, type CompiledBundle, type Decision, type DecisionLimits, type DecisionPoint } from './decide.ts';
 import { policyErrors } from './errors.ts';
-import { explainRules, type RuleExplanation } from './explain.ts';
+import { ruleExplainer, type RuleExplanation } from './explain.ts';
 import { unifiedDiff } from './line-diff.ts';
 import type { Activation, ActiveState, ActorRef, BundleDetail, BundleDiff, BundleList, BundleSummary, EvalBody, EvalResult, FileDiff, PushResult } from './schema.ts';
 import { bundleDigest, checkSource, checkTestReport, compileSource, defaultTestLimits, runBundleTests, type BundleInput, type BundleSource, type RegoVersion, type TestLimits } from './source.ts';
@@ -462,7 +462,9 @@ export class PolicyService {
     if (body.app !== undefined && !this.resolver) throw new AppError('bad_request', 'evaluating a catalog app is not available: no input resolver is registered (the governance module provides it)');
     const bundle = body.bundle === undefined ? this.current : await this.compile(typeof body.bundle === 'number' ? { version: body.bundle } : body.bundle);
     if (!bundle) throw policyErrors.error('no_active_bundle', 'no policy bundle is active; pass bundle (a version or a draft) or activate one');
-    const source = this.sources.get(bundle) ?? sourceOf((await store.findBundle(this.database.db, bundle.version ?? 0))!);
+    // Every bundle this service compiles keeps its source; one compiled elsewhere is explained from the stored version.
+    const stored = this.sources.has(bundle) || bundle.version === null ? undefined : await store.findBundle(this.database.db, bundle.version);
+    const source = this.sources.get(bundle) ?? (stored ? sourceOf(stored) : undefined);
     const ref = { version: bundle.version, digest: bundle.digest };
     if (body.point !== undefined) {
       const point = body.point;
@@ -475,9 +477,8 @@ export class PolicyService {
           return null;
         }
       });
-      const rules: (RuleExplanation & { input_index?: number })[] = inputs.flatMap((input, i) =>
-        explainRules(source, bundle, ['trellis', point], ['deny', 'warn', 'allow'], input, this.decisionLimits).map((r) => (body.app !== undefined ? { ...r, input_index: i } : r)),
-      );
+      const explain = source ? ruleExplainer(source, bundle, ['trellis', point], ['deny', 'warn', 'allow'], this.decisionLimits) : () => [];
+      const rules: (RuleExplanation & { input_index?: number })[] = inputs.flatMap((input, i) => explain(input).map((r) => (body.app !== undefined ? { ...r, input_index: i } : r)));
       const result = body.app !== undefined ? docs : docs[0];
       return { result, defined: docs.some((d) => d !== null), decision, rules, bundle: ref, ...(decision.error ? { error: decision.error } : {}) };
     }
@@ -504,7 +505,7 @@ export class PolicyService {
       return { result: null, defined: false, rules: [], bundle: ref, error: { code: typeof code === 'string' ? code : 'eval_error', message: err instanceof Error ? err.message : String(err) } };
     }
     const segs = query.trim().split('.');
-    const rules = segs[0] === 'data' && segs.length >= 3 && PLAIN_REF.test(query) ? explainRules(source, bundle, segs.slice(1, -1), [segs[segs.length - 1]!], input, playgroundQueryLimits) : [];
+    const rules = source && segs[0] === 'data' && segs.length >= 3 && PLAIN_REF.test(query) ? ruleExplainer(source, bundle, segs.slice(1, -1), [segs[segs.length - 1]!], playgroundQueryLimits)(input) : [];
     return { result, defined, rules, bundle: ref };
   }
 
