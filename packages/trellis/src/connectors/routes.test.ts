@@ -91,6 +91,9 @@ for (const tdb of testDatabases) {
         expect(r.json()).toMatchObject({ code: 'draft_failed' });
         expect(r.body).not.toContain('hunter2');
       }
+      const failures = await t.services.audit.list({ action: 'connector.draft', resourceId: 'hr', limit: 5 });
+      expect(failures.map((e) => e.event.message)).toEqual(['drafting connector hr failed: the database host refused the connection', 'drafting connector hr failed: url must be a PostgreSQL URL']);
+      expect(JSON.stringify(failures)).not.toContain('hunter2');
       expect((await t.as('admin', { method: 'POST', url: '/api/v1/connectors/draft', payload: { name: 'hr', url: 'postgres://h/db', sample: 5000 } })).statusCode).toBe(400);
     });
 

@@ -211,13 +211,19 @@ export class ConnectorService {
    */
   async draft(caller: Caller, request: DraftRequest): Promise<DraftResult> {
     const { draftFromPostgres } = await import('./draft.ts');
-    const result = await draftFromPostgres(request, this.detectors?.activeDetectors() ?? []);
+    const base = { class: 'api_activity' as const, activity: 'read' as const, action: 'connector.draft', actor: caller.actor, resources: [{ type: 'connector', id: request.name, name: request.name }], ...(caller.srcIp ? { srcIp: caller.srcIp } : {}) };
+    let result: DraftResult;
+    try {
+      result = await draftFromPostgres(request, this.detectors?.activeDetectors() ?? []);
+    } catch (err) {
+      // A failed attempt is recorded too: the server connected where an admin pointed it. The
+      // message is the draft's own (it never holds the URL); anything else is not described.
+      const reason = err instanceof AppError ? err.message : 'internal error';
+      await this.audit.record({ ...base, outcome: 'failure', message: `drafting connector ${request.name} failed: ${reason}`, details: { schema: request.schema ?? 'public', reason } });
+      throw err;
+    }
     await this.audit.record({
-      class: 'api_activity',
-      activity: 'read',
-      action: 'connector.draft',
-      actor: caller.actor,
-      resources: [{ type: 'connector', id: request.name, name: request.name }],
+      ...base,
       outcome: 'success',
       message: `drafted connector ${request.name} from a PostgreSQL schema (${result.resources.length} tables and views)`,
       details: {
@@ -226,7 +232,6 @@ export class ConnectorService {
         sampled_rows: result.resources.reduce((n, r) => n + r.sampled_rows, 0),
         proposed_tags: result.evidence.length,
       },
-      ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
     });
     return result;
   }
