@@ -19,10 +19,10 @@ export interface TestServer {
   dataDir: string;
 }
 
-export async function startTestServer(name: string): Promise<TestServer> {
+export async function startTestServer(name: string, settings: { databaseUrl?: string } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `trellis-${name}-`));
   const lines: string[] = [];
-  const server = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent' }, { env: {} }), { out: (l) => lines.push(l) });
+  const server = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent', ...settings }, { env: {} }), { out: (l) => lines.push(l) });
   const token = /TRELLIS_TOKEN=(trl_\S+)/.exec(lines.join('\n'))?.[1];
   if (!token) throw new Error('the server printed no bootstrap token');
   return { server, token, env: { TRELLIS_SERVER: server.url, TRELLIS_TOKEN: token }, lines, dataDir };

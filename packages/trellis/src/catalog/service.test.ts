@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
-import { AuditLog } from '../audit/service.ts';
-import type { Actor } from '../audit/index.ts';
+import type { AuditLog, Actor } from '../audit/index.ts';
+import { createServices, type Services } from '../services.ts';
+import type { Principal } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { CatalogService, type Caller } from './service.ts';
 import * as store from './store.ts';
@@ -26,19 +27,42 @@ async function rejects(p: Promise<unknown>): Promise<AppError> {
   throw new Error('expected an AppError');
 }
 
+/** A caller as governance sees it: admins may change any app (ownership is governance's own test). */
+function askerOf(caller: Caller, role: Principal['role'] = 'admin') {
+  return { caller, principal: { kind: 'token', tokenId: caller.actor.id, name: caller.actor.name ?? '', role, subject: null, permissions: new Set<string>() } satisfies Principal };
+}
+
+// The connectors the test manifests bind: new versions are stored through governance, which classifies them.
+const testConnectors = [
+  { name: 'hr-db', resources: [{ name: 'employees', fields: [{ name: 'id' }, { name: 'email', tags: ['pii.email'] }, { name: 'ssn', tags: ['pii.ssn'] }] }, { name: 'x', fields: [{ name: 'id' }] }] },
+  { name: 'crm', resources: [{ name: 'accounts', fields: [{ name: 'id' }] }] },
+];
+
 for (const tdb of testDatabases) {
   describe(`catalog service on ${tdb.name}`, () => {
     let database: Database;
+    let services: Services;
     let audit: AuditLog;
     let catalog: CatalogService;
     const auditCount = async () => (await audit.head()).seq;
+    /** A new version, stored the one way versions are stored: through governance's decision. */
+    const update = (caller: Caller, name: string, input: { value: unknown } | { text: string }) => services.governance.update(askerOf(caller), name, { manifest: input });
 
     beforeAll(async () => {
       database = await tdb.open();
-      audit = new AuditLog(database);
-      catalog = new CatalogService(database, audit);
+      services = await createServices(database);
+      audit = services.audit;
+      catalog = services.catalog;
+      await services.policy.start();
+      for (const c of testConnectors) {
+        await services.connectors.apply(jane, { value: { apiVersion: 'trellis.dev/v1', kind: 'Connector', metadata: { name: c.name }, spec: { type: 'postgres', owner: 'group:platform', resources: c.resources } } });
+      }
     });
-    afterAll(() => database.close());
+    afterAll(async () => {
+      await services.policy.stop();
+      await services.audit.stop();
+      await database.close();
+    });
 
     describe('register', () => {
       it('creates a draft at version 1 and audits it in the same transaction', async () => {
@@ -46,7 +70,7 @@ for (const tdb of testDatabases) {
         const app = await catalog.register(jane, {
           text: 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: leave-requests\n  title: Leave requests\nspec:\n  owner: Jane@Example.com\n  team: hr\n  classification: confidential\n  connectors:\n    - name: hr-db\n      resources: [{ name: employees, fields: [id, email], access: read }]\n',
         });
-        expect(app).toMatchObject({ name: 'leave-requests', status: 'draft', version: 1, owner: 'user:jane@example.com', team: 'hr', classification: 'confidential', connectors: ['hr-db'], runtime: 'external', risk_tier: null, created_by: { id: 'tok_jane', name: 'jane' }, updated_by: { id: 'tok_jane', name: 'jane' } });
+        expect(app).toMatchObject({ name: 'leave-requests', status: 'draft', version: 1, owner: 'user:jane@example.com', team: 'hr', classification: { declared: 'confidential', effective: 'confidential' }, connectors: ['hr-db'], runtime: 'external', risk_tier: null, created_by: { id: 'tok_jane', name: 'jane' }, updated_by: { id: 'tok_jane', name: 'jane' } });
         expect(app.manifest).toMatchObject({ metadata: { name: 'leave-requests' } });
         expect(await auditCount()).toBe(before + 1);
         const [event] = await audit.list({ action: 'app.register', resourceId: 'leave-requests', limit: 5 });
@@ -94,9 +118,11 @@ for (const tdb of testDatabases) {
       it('stores every version and diffs any two', async () => {
         const v2 = manifest('leave-requests', { team: 'hr', connectors: [{ name: 'hr-db', resources: [{ name: 'employees', fields: ['id', 'email', 'ssn'], access: 'read' }] }], egress: ['hooks.slack.com'] }, { title: 'Leave' });
         const before = await auditCount();
-        const updated = await catalog.update(jane, 'leave-requests', { value: v2 });
-        expect(updated).toMatchObject({ version: 2, title: 'Leave', classification: null, status: 'draft' });
-        expect(await auditCount()).toBe(before + 1);
+        const updated = await update(jane, 'leave-requests', { value: v2 });
+        // A draft stays a draft; its new version is assessed (restricted from the ssn field's tag).
+        expect(updated).toMatchObject({ version: 2, title: 'Leave', classification: { declared: null, detected: 'restricted', effective: 'restricted' }, status: 'draft', decision: { outcome: 'draft' } });
+        // The version and its decision, in the same transaction.
+        expect(await auditCount()).toBe(before + 2);
         const versions = await catalog.versions('leave-requests');
         expect(versions.map((v) => v.version)).toEqual([1, 2]);
         expect(versions[0]!.digest).not.toBe(versions[1]!.digest);
@@ -116,40 +142,42 @@ for (const tdb of testDatabases) {
       it('does not store an identical manifest twice', async () => {
         const current = await catalog.get('leave-requests');
         const before = await auditCount();
-        const again = await catalog.update(jane, 'leave-requests', { value: current.manifest });
+        const again = await update(jane, 'leave-requests', { value: current.manifest });
         expect(again.version).toBe(current.version);
         expect(await auditCount()).toBe(before);
       });
 
       it('refuses renames, unknown apps, unknown versions and invalid manifests', async () => {
-        const rename = await rejects(catalog.update(jane, 'leave-requests', { text: 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: other\nspec:\n  owner: a@b.io\n' }));
-        expect(rename).toMatchObject({ code: 'manifest_invalid', errors: [{ path: 'metadata.name', line: 4, column: 9, message: expect.stringContaining('cannot be renamed') }] });
-        expect((await rejects(catalog.update(jane, 'nope', { value: manifest('nope') }))).code).toBe('not_found');
+        const rename = await rejects(update(jane, 'leave-requests', { text: 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: other\nspec:\n  owner: a@b.io\n' }));
+        expect(rename).toMatchObject({ code: 'validation_failed', errors: [{ path: 'metadata.name', line: 4, column: 9, message: expect.stringContaining('cannot be renamed') }] });
+        expect((await rejects(update(jane, 'nope', { value: manifest('nope') }))).code).toBe('not_found');
         expect((await rejects(catalog.version('leave-requests', 9))).code).toBe('not_found');
         expect((await rejects(catalog.diff('leave-requests', 1, 9))).message).toContain('no version 9');
         const before = await catalog.versions('leave-requests');
-        expect((await rejects(catalog.update(jane, 'leave-requests', { value: { ...manifest('leave-requests'), spec: { owner: 'x' } } }))).code).toBe('manifest_invalid');
+        expect((await rejects(update(jane, 'leave-requests', { value: { ...manifest('leave-requests'), spec: { owner: 'x' } } }))).code).toBe('manifest_invalid');
         expect(await catalog.versions('leave-requests')).toEqual(before);
       });
 
       it('serialises concurrent updates into consecutive versions', async () => {
         await catalog.register(jane, { value: manifest('busy-app') });
-        await Promise.all(Array.from({ length: 8 }, (_, i) => catalog.update(jane, 'busy-app', { value: manifest('busy-app', { purpose: `p${i}` }) })));
+        await Promise.all(Array.from({ length: 8 }, (_, i) => update(jane, 'busy-app', { value: manifest('busy-app', { purpose: `p${i}` }) })));
         expect((await catalog.versions('busy-app')).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
       });
     });
 
     describe('transitions', () => {
       it('moves along allowed transitions, audited with from and to', async () => {
-        await catalog.register(jane, { value: manifest('flow-app') });
-        const steps: [Caller, 'pending_review' | 'approved' | 'suspended' | 'retired'][] = [
-          [jane, 'pending_review'],
-          [rita, 'approved'],
+        // Restricted data scores medium: submitting queues it for a person's review.
+        await catalog.register(jane, { value: manifest('flow-app', { classification: 'restricted' }) });
+        expect(await services.governance.submit(askerOf(jane, 'builder'), 'flow-app')).toMatchObject({ from: 'draft', to: 'pending_review' });
+        const review = (await services.governance.openReviewOf('flow-app'))!;
+        await services.governance.decide(askerOf(rita, 'reviewer'), review.id, 'approve', { checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } });
+        const steps: [Caller, 'suspended' | 'approved' | 'retired'][] = [
           [rita, 'suspended'],
           [rita, 'approved'],
           [rita, 'retired'],
         ];
-        let from = 'draft';
+        let from = 'approved';
         for (const [who, to] of steps) {
           const r = await catalog.transition(who, 'flow-app', to, `to ${to}`);
           expect(r).toMatchObject({ name: 'flow-app', from, to, by: { id: who.actor.id, name: who.actor.name }, app: { status: to } });
@@ -171,7 +199,7 @@ for (const tdb of testDatabases) {
 
       it('names the actor of each version and change; rows stored before names were kept have a null name', async () => {
         await catalog.register(jane, { value: manifest('named-app') });
-        await catalog.update(rita, 'named-app', { value: manifest('named-app', { team: 'ops' }) });
+        await update(rita, 'named-app', { value: manifest('named-app', { team: 'ops' }) });
         expect((await catalog.versions('named-app')).map((v) => v.created_by)).toEqual([{ id: 'tok_jane', name: 'jane' }, { id: 'tok_rita', name: 'rita' }]);
         expect(await catalog.get('named-app')).toMatchObject({ created_by: { id: 'tok_jane', name: 'jane' }, updated_by: { id: 'tok_rita', name: 'rita' } });
         // As a row written before the name columns existed reads.
@@ -190,15 +218,23 @@ for (const tdb of testDatabases) {
         expect((await catalog.get('stuck-app')).status).toBe('draft');
         expect(await auditCount()).toBe(before);
         expect((await rejects(catalog.transition(rita, 'flow-app', 'approved'))).message).toContain('retired is final');
-        expect((await rejects(catalog.update(jane, 'flow-app', { value: manifest('flow-app', { team: 'x' }) }))).code).toBe('conflict');
+        expect((await rejects(update(jane, 'flow-app', { value: manifest('flow-app', { team: 'x' }) }))).code).toBe('conflict');
       });
 
       it('lets only one of two racing transitions from the same status win', async () => {
-        await catalog.register(jane, { value: manifest('racy-review') });
-        await catalog.transition(jane, 'racy-review', 'pending_review');
-        const results = await Promise.allSettled([catalog.transition(rita, 'racy-review', 'approved'), catalog.transition(rita, 'racy-review', 'rejected')]);
+        await catalog.register(jane, { value: manifest('racy-review', { classification: 'restricted' }) });
+        await services.governance.submit(askerOf(jane, 'builder'), 'racy-review');
+        const review = (await services.governance.openReviewOf('racy-review'))!;
+        const rita2: Caller = { actor: { type: 'token', id: 'tok_rita2', name: 'rita2', role: 'reviewer' } };
+        const results = await Promise.allSettled([
+          services.governance.decide(askerOf(rita, 'reviewer'), review.id, 'approve', { checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } }),
+          services.governance.decide(askerOf(rita2, 'reviewer'), review.id, 'reject', { comment: 'not needed' }),
+        ]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as AppError).code).toBe('invalid_transition');
+        expect(['review_closed', 'conflict']).toContain(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as AppError).code);
+        // Deciding is governance's: the catalog refuses to approve directly.
+        await catalog.register(jane, { value: manifest('direct-app') });
+        expect((await rejects(catalog.transition(jane, 'direct-app', 'pending_review'))).message).toContain('is a decision');
       });
     });
 
@@ -247,8 +283,9 @@ spec: { type: service, owner: team-hr }
       const page = JSON.parse(text) as { items: Record<string, unknown>[]; next_cursor: string | null };
       expect(page.next_cursor).toBeNull();
       const expected = await Promise.all(['json-nulls', 'json-quotes', 'json-unicode'].map(async (n) => {
-        const { manifest: _m, created_by: _c, updated_by: _u, ...summary } = await catalog.get(n);
-        return summary;
+        const { manifest: _m, created_by: _c, updated_by: _u, risk: _r, decision: _d, approved_version: _a, classification, ...summary } = await catalog.get(n);
+        // A list shows the effective tier where the detail shows how it was reached.
+        return { ...summary, classification: classification.effective };
       }));
       expect(page.items).toEqual(expected);
       // Key order follows the schema, as the serializer wrote it before.
@@ -272,7 +309,7 @@ spec: { type: service, owner: team-hr }
             ),
           });
         }
-        await catalog.setRiskTier('bulk-03', 'high');
+        await database.db.updateTable('catalog_apps').set({ risk_tier: 'high' }).where('name', '=', 'bulk-03').execute();
       });
 
       it('filters by owner (canonical), team, status, classification, risk and connector', async () => {
@@ -327,7 +364,7 @@ spec: { type: service, owner: team-hr }
       });
 
       it('keeps the word index in step with the current version', async () => {
-        await catalog.update(jane, 'bulk-07', { value: manifest('bulk-07', { owner: 'user:ann@example.com', team: 'finance', classification: 'restricted' }, { title: 'Annual budget' }) });
+        await update(jane, 'bulk-07', { value: manifest('bulk-07', { owner: 'user:ann@example.com', team: 'finance', classification: 'restricted' }, { title: 'Annual budget' }) });
         expect((await catalog.list({ q: 'quarterly' })).items.map((a) => a.name)).toEqual([]);
         expect((await catalog.list({ q: 'annual budg' })).items.map((a) => a.name)).toEqual(['bulk-07']);
       });
@@ -347,7 +384,7 @@ spec: { type: service, owner: team-hr }
       });
 
       it('keeps the connector index in step with the current version', async () => {
-        await catalog.update(jane, 'bulk-00', { value: manifest('bulk-00', { owner: 'bob@example.com', connectors: [{ name: 'hr-db', resources: [{ name: 'x', fields: ['id'], access: 'read' }] }] }) });
+        await update(jane, 'bulk-00', { value: manifest('bulk-00', { owner: 'bob@example.com', connectors: [{ name: 'hr-db', resources: [{ name: 'x', fields: ['id'], access: 'read' }] }] }) });
         expect((await catalog.list({ connector: 'crm' })).items.map((a) => a.name)).not.toContain('bulk-00');
         expect((await catalog.list({ connector: 'hr-db' })).items.map((a) => a.name)).toContain('bulk-00');
       });

@@ -304,7 +304,7 @@ export class CatalogService {
     const name = manifest.metadata.name;
     const app = await store.lockAppByName(tx, this.database.dialect, name);
     if (!app) throw appNotFound(name);
-    if (app.current_version !== expectedVersion) throw new AppError('conflict', `app ${name} changed while this request ran (now at version ${app.current_version}); retry`);
+    if (app.current_version !== expectedVersion) throw new AppError('conflict', `app ${name} changed while this request ran (now at version ${app.current_version}); retry`, { extra: { retry: true } });
     const previous = await store.getVersion(tx, app.id, app.current_version);
     const now = new Date().toISOString();
     const next = app.current_version + 1;
@@ -323,7 +323,7 @@ export class CatalogService {
     await store.updateAppManifestColumns(tx, app.id, cols);
     const approval = outcome.approve ? { approved_version: next, approved_at: now } : {};
     if (from !== outcome.status || outcome.approve) {
-      if (!(await store.updateAppDecision(tx, app.id, from, { status: outcome.status, ...approval }))) throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
+      if (!(await store.updateAppDecision(tx, app.id, from, { status: outcome.status, ...approval }))) throw new AppError('conflict', `app ${name} changed status while this request ran; retry`, { extra: { retry: true } });
     }
     if (from !== outcome.status) {
       await store.insertStatusChange(tx, { app_id: app.id, from_status: from, to_status: outcome.status, reason: outcome.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name });

@@ -359,6 +359,18 @@ export class GovernanceService {
    * suspended app cannot change; an identical manifest changes nothing.
    */
   async update(asker: Asker, name: string, submission: Submission): Promise<AppDetail> {
+    // A decision is made against the version it saw (optimistic concurrency): when another
+    // update lands first, decide again against the new state rather than fail the caller.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.updateOnce(asker, name, submission);
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'conflict' && err.extra?.['retry'] === true) || attempt >= 8) throw err;
+      }
+    }
+  }
+
+  private async updateOnce(asker: Asker, name: string, submission: Submission): Promise<AppDetail> {
     const parsed = this.parse(submission.manifest);
     if (parsed.manifest.metadata.name !== name) {
       throw new AppError('validation_failed', `the manifest names ${parsed.manifest.metadata.name}, not ${name}; apps cannot be renamed`, {
