@@ -13,6 +13,7 @@
  * whose retry time has come. Claims are leases (store.ts), so replicas share the work safely.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Database, Tx } from '../db/database.ts';
 import type { AuditLog, Actor, AuditInput } from '../audit/index.ts';
 import { systemActor } from '../auth/index.ts';
@@ -169,7 +170,14 @@ export class WebhookService {
   private timer: NodeJS.Timeout | undefined;
   private tickInFlight: Promise<void> | undefined;
   private tickAgain = false;
-  private stopSignal = new AbortController();
+  private stopSignal = WebhookService.stopController();
+
+  /** Every attempt in flight listens to it, a batch at a time and more in tests: no listener limit. */
+  private static stopController(): AbortController {
+    const c = new AbortController();
+    setMaxListeners(0, c.signal);
+    return c;
+  }
 
   constructor(
     private readonly database: Database,
@@ -584,7 +592,7 @@ export class WebhookService {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.stopSignal = new AbortController();
+    this.stopSignal = WebhookService.stopController();
     this.schedule(0);
   }
 
