@@ -128,6 +128,10 @@ for (const tdb of testDatabases) {
       expect(err.message).toContain('data.trellis.admission_test.test_wrong');
       expect(err.errors).toEqual([{ path: 'admission_test.rego', line: 13, message: 'data.trellis.admission_test.test_wrong: FAIL' }]);
       expect(await count()).toBe(before);
+      // The refusal is on the trail, without the modules' text.
+      const [event] = await audit.list({ action: 'policy.bundle.push', outcome: 'failure', desc: true, limit: 1 });
+      expect(event?.event.unmapped).toEqual({ code: 'bundle_tests_failed', problems: [{ path: 'admission_test.rego', line: 13 }] });
+      expect(JSON.stringify(event)).not.toContain('count(admission.deny)');
     });
 
     it('refuses a bundle whose test loops, within the limits, leaving the active bundle untouched', async () => {

@@ -29,7 +29,7 @@ import { policyErrors } from './errors.ts';
 import { ruleExplainer, type RuleExplanation } from './explain.ts';
 import { unifiedDiff } from './line-diff.ts';
 import type { Activation, ActiveState, ActorRef, BundleDetail, BundleDiff, BundleList, BundleSummary, EvalBody, EvalResult, FileDiff, PushResult } from './schema.ts';
-import { bundleDigest, checkSource, checkTestReport, compileSource, defaultTestLimits, runBundleTests, type BundleInput, type BundleSource, type RegoVersion, type TestLimits } from './source.ts';
+import { bundleDigest, checkSource, checkTestReport, compileSource, defaultTestLimits, runBundleTests, type BundleInput, type BundleSource, type BundleTestReport, type CompiledSource, type RegoVersion, type TestLimits } from './source.ts';
 import * as store from './store.ts';
 
 export type { CompiledBundle, Decision, DecisionPoint } from './decide.ts';
@@ -264,10 +264,18 @@ export class PolicyService {
    * nothing stored, the active bundle unchanged.
    */
   async push(caller: Caller, input: BundleInput & { message?: string | undefined }, opts: { activate?: boolean | undefined; action?: 'activate' | 'bootstrap' } = {}): Promise<PushResult> {
-    const source = checkSource(input);
-    const compiled = compileSource(source);
-    const tests = await runBundleTests(compiled.policy, this.testLimits);
-    checkTestReport(tests);
+    let source: BundleSource;
+    let compiled: CompiledSource;
+    let tests: BundleTestReport;
+    try {
+      source = checkSource(input);
+      compiled = compileSource(source);
+      tests = await runBundleTests(compiled.policy, this.testLimits);
+      checkTestReport(tests);
+    } catch (err) {
+      if (err instanceof AppError) await this.recordRefusal(caller, err);
+      throw err;
+    }
     const digest = bundleDigest(source);
     const modulesJson = JSON.stringify(source.modules);
     const dataJson = JSON.stringify(source.data);
@@ -311,6 +319,23 @@ export class PolicyService {
     this.remember(bundle);
     if (activation) this.install(bundle, activation.id);
     return { bundle: toSummary(row), tests: { passed: tests.passed, results: tests.results }, activated: activation !== undefined };
+  }
+
+  /**
+   * A refused push leaves a trace (who tried, why, where), though nothing changed: the codes and
+   * locations of the problems, never the modules' text.
+   */
+  private async recordRefusal(caller: Caller, err: AppError): Promise<void> {
+    await this.audit.record({
+      class: 'api_activity',
+      activity: 'create',
+      action: 'policy.bundle.push',
+      actor: caller.actor,
+      outcome: 'failure',
+      message: `policy bundle refused (${err.code})`,
+      details: { code: err.code, problems: (err.errors ?? []).slice(0, 20).map((e) => ({ path: e.path, ...(e.line ? { line: e.line } : {}) })) },
+      ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
+    });
   }
 
   /** A page of bundle versions, newest first. */
@@ -614,6 +639,11 @@ export class PolicyService {
         if (msg.channel === store.activationChannel && msg.payload === (this.database.schema ?? 'public')) void this.refresh().catch((e: unknown) => this.warn(`policy: reading the active bundle failed: ${(e as Error).message}`));
       });
       await c.query(`LISTEN ${store.activationChannel}`);
+      if (this.stopped) {
+        // stop() ran while this connection was being opened: it has no listener to end but this one.
+        await c.end().catch(() => {});
+        return;
+      }
       this.listener = c;
       this.listenerPid = Number((await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid);
       this.reconnectDelayMs = 100;
