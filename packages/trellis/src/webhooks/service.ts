@@ -549,6 +549,10 @@ export class WebhookService {
     const finished = ok || attempts >= this.maxAttempts;
     const error = ok ? null : (outcome.error ?? `HTTP ${outcome.statusCode}${outcome.statusCode !== null && outcome.statusCode >= 300 && outcome.statusCode < 400 ? ' (redirects are not followed)' : ''}`);
     await this.database.db.transaction().execute(async (tx) => {
+      // The subscription first, then the delivery: the order every transaction here takes them in
+      // (a delete locks the subscription and then cascades to its deliveries), so no deadlock.
+      const locked = await store.lockSubscription(tx, this.database.dialect, sub.id);
+      if (!locked) return;
       const recorded = await store.recordAttempt(
         tx,
         { id: d.id, token },
@@ -564,24 +568,30 @@ export class WebhookService {
         { delivery_id: d.id, attempt: attempts, attempted_at: attemptedAt, status_code: outcome.statusCode, error: outcome.error, duration_ms: outcome.durationMs, response_excerpt: outcome.responseExcerpt },
       );
       if (!recorded) return;
-      if (ok) await store.noteSubscriptionSuccess(tx, sub.id);
-      else await this.noteFailure(tx, sub.id);
+      if (ok) {
+        if (locked.consecutive_failures > 0) await store.updateSubscription(tx, sub.id, { consecutive_failures: 0, failing_since: null });
+      } else {
+        await this.noteFailure(tx, locked);
+      }
     });
   }
 
-  /** Counts a failed attempt against the subscription, and disables it when it has failed too long. */
-  private async noteFailure(tx: Tx, id: string): Promise<void> {
+  /**
+   * Counts a failed attempt against the subscription (locked by the caller), and disables it
+   * when it has failed too long: too many attempts in a row, the first long enough ago.
+   */
+  private async noteFailure(tx: Tx, sub: WebhookSubscriptionRow): Promise<void> {
     const now = this.iso();
-    await store.noteSubscriptionFailure(tx, id, now);
-    const sub = await store.lockSubscription(tx, this.database.dialect, id);
-    if (!sub || sub.enabled !== 1 || sub.failing_since === null) return;
-    if (sub.consecutive_failures < this.disableAfterFailures || sub.failing_since > this.iso(-this.disableAfterMs)) return;
-    await store.updateSubscription(tx, id, { enabled: 0, disabled_reason: 'failing', updated_at: now, updated_by: systemActor.id });
+    const failures = sub.consecutive_failures + 1;
+    const since = sub.failing_since ?? now;
+    const disable = sub.enabled === 1 && failures >= this.disableAfterFailures && since <= this.iso(-this.disableAfterMs);
+    await store.updateSubscription(tx, sub.id, { consecutive_failures: failures, failing_since: since, ...(disable ? { enabled: 0, disabled_reason: 'failing', updated_at: now, updated_by: systemActor.id } : {}) });
+    if (!disable) return;
     await this.audit.append(
       tx,
-      this.auditEvent({ actor: systemActor }, 'update', 'webhook.auto_disable', sub, `disabled webhook subscription ${id}: ${sub.consecutive_failures} failed attempts since ${sub.failing_since}`, {
-        consecutive_failures: sub.consecutive_failures,
-        failing_since: sub.failing_since,
+      this.auditEvent({ actor: systemActor }, 'update', 'webhook.auto_disable', sub, `disabled webhook subscription ${sub.id}: ${failures} failed attempts since ${since}`, {
+        consecutive_failures: failures,
+        failing_since: since,
       }),
     );
   }

@@ -10,7 +10,7 @@
  * of the claim token, so a worker whose lease ran out (a stall longer than the lease) cannot
  * overwrite the outcome of the worker that took over.
  */
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { DialectName, Queryable } from '../db/database.ts';
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookSubscriptionRow } from './rows.ts';
 
@@ -126,17 +126,4 @@ export async function recordAttempt(
   if (Number(r.numUpdatedRows) !== 1) return false;
   await q.insertInto('webhook_attempts').values(attempt).execute();
   return true;
-}
-
-/** Failure bookkeeping on the subscription: one more failure, the run's start kept. */
-export async function noteSubscriptionFailure(q: Queryable, id: string, now: string): Promise<void> {
-  await q
-    .updateTable('webhook_subscriptions')
-    .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1), failing_since: sql<string>`coalesce(failing_since, ${now})` }))
-    .where('id', '=', id)
-    .execute();
-}
-
-export async function noteSubscriptionSuccess(q: Queryable, id: string): Promise<void> {
-  await q.updateTable('webhook_subscriptions').set({ consecutive_failures: 0, failing_since: null }).where('id', '=', id).where('consecutive_failures', '>', 0).execute();
 }
