@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl } from '../../test/databases.ts';
 import { AppError } from '../errors.ts';
-import { describeFailure, draftFromPostgres, hintedTags, quoteIdent, tagOfFinding } from './draft.ts';
+import { describeFailure, draftFromPostgres, hintedTags, introspect, quoteIdent, sample, tagOfFinding } from './draft.ts';
 import { parseConnectorText } from './manifest.ts';
 
 describe('draft: name hints, tags and failures', () => {
@@ -124,6 +124,28 @@ if (postgresUrl) {
       expect(r.manifest.spec.owner).toBe('group:hr-owners');
       expect(r.warnings).toContain('spec.owner is a placeholder (group:hr-owners): set the accountable owner');
       expect((await admin.query(`select count(*)::int as n from ${schema}.people`)).rows[0].n).toBe(5);
+    });
+
+    it('samples a large table across its pages (TABLESAMPLE), a small one or a view from the start (LIMIT)', async () => {
+      await admin.query(`create table ${schema}.events (id integer, email text)`);
+      await admin.query(`insert into ${schema}.events select g, 'user' || g || '@example.com' from generate_series(1, 20000) g`);
+      await admin.query(`analyze ${schema}.events`);
+      const reader = new pg.Client({ connectionString: postgresUrl });
+      await reader.connect();
+      try {
+        const byName = new Map((await introspect(reader, schema, ['events', 'people', 'directory'])).map((r) => [r.name, r]));
+        expect(byName.get('events')).toMatchObject({ kind: 'table', sampleable: true, estimatedRows: 20000 });
+        const big = await sample(reader, byName.get('events')!, byName.get('events')!.columns, 10);
+        expect(big.method).toBe('tablesample');
+        expect(big.rows).toHaveLength(10);
+        // Pages drawn from across the table: not simply its first ten rows.
+        expect(big.rows.map((r) => Number(r[0]))).not.toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+        expect((await sample(reader, byName.get('people')!, byName.get('people')!.columns, 100)).method).toBe('limit');
+        expect(await sample(reader, byName.get('directory')!, byName.get('directory')!.columns, 2)).toMatchObject({ method: 'limit', rows: [expect.any(Array), expect.any(Array)] });
+      } finally {
+        await reader.end();
+        await admin.query(`drop table ${schema}.events`);
+      }
     });
 
     it('names a missing schema or table, and a wrong password, without the URL', async () => {

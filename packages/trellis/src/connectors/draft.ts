@@ -3,8 +3,8 @@
  *
  * 1. `connect`: one client, a connection timeout, a statement timeout, a read-only transaction;
  * 2. `introspect`: the schema's tables and views and their columns (pg_catalog), in name order;
- * 3. `sample`: up to N rows of each relation the role may read, every value cast to text and cut
- *    to a bounded length;
+ * 3. `sample`: up to N rows of each relation the role may read (TABLESAMPLE across a large
+ *    table's pages, else LIMIT), every value cast to text and cut to a bounded length;
  * 4. `classify`: the DLP engine over each sampled row (a column's name is the context of its
  *    values), counting per column how many values matched each tag, plus column-name hints;
  * 5. `render`: the Connector manifest, and the same as YAML with a comment per tagged field
@@ -45,6 +45,12 @@ export interface Relation {
   name: string;
   kind: 'table' | 'view';
   readable: boolean;
+  /** The planner's row estimate for tables and materialized views (null for views, foreign tables, or never analysed). */
+  estimatedRows: number | null;
+  /** The planner's page count estimate (0 when unknown). */
+  estimatedPages: number;
+  /** Whether TABLESAMPLE applies (tables and materialized views). */
+  sampleable: boolean;
   comment: string | null;
   columns: Column[];
 }
@@ -138,8 +144,8 @@ export async function introspect(client: pg.Client, schema: string, tables: read
   if (!exists.rows[0]?.ok) failed(`schema ${JSON.stringify(schema)} does not exist in this database`);
   // Tables (plain, partitioned, foreign) and views (plain, materialized); partitions are read
   // through their parent, not listed one by one.
-  const { rows } = await client.query<{ relname: string; relkind: string; readable: boolean; rel_comment: string | null; attname: string | null; type: string | null; col_comment: string | null }>(
-    `select c.relname, c.relkind, pg_catalog.has_table_privilege(c.oid, 'SELECT') as readable,
+  const { rows } = await client.query<{ relname: string; relkind: string; readable: boolean; reltuples: number; relpages: number; rel_comment: string | null; attname: string | null; type: string | null; col_comment: string | null }>(
+    `select c.relname, c.relkind, pg_catalog.has_table_privilege(c.oid, 'SELECT') as readable, c.reltuples::float8 as reltuples, c.relpages,
             pg_catalog.obj_description(c.oid, 'pg_class') as rel_comment,
             a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) as type,
             pg_catalog.col_description(c.oid, a.attnum) as col_comment
@@ -155,7 +161,18 @@ export async function introspect(client: pg.Client, schema: string, tables: read
   for (const r of rows) {
     let rel = byName.get(r.relname);
     if (!rel) {
-      rel = { schema, name: r.relname, kind: r.relkind === 'v' || r.relkind === 'm' ? 'view' : 'table', readable: r.readable, comment: r.rel_comment, columns: [] };
+      rel = {
+        schema,
+        name: r.relname,
+        kind: r.relkind === 'v' || r.relkind === 'm' ? 'view' : 'table',
+        readable: r.readable,
+        // reltuples is -1 (PostgreSQL 14+) or 0 before the first ANALYZE: no estimate.
+        estimatedRows: r.relkind === 'r' || r.relkind === 'm' ? (r.reltuples > 0 ? r.reltuples : null) : null,
+        estimatedPages: r.relpages,
+        sampleable: r.relkind === 'r' || r.relkind === 'm',
+        comment: r.rel_comment,
+        columns: [],
+      };
       byName.set(r.relname, rel);
     }
     if (r.attname !== null) rel.columns.push({ name: r.attname, type: r.type ?? 'unknown', comment: r.col_comment });
@@ -172,13 +189,33 @@ export async function introspect(client: pg.Client, schema: string, tables: read
 // ---------------------------------------------------------------------------------------------
 // 3. sample
 
-/** Up to `limit` rows of the relation, each column's value as text (null stays null), cut to a bounded length. */
-export async function sample(client: pg.Client, rel: Relation, columns: readonly Column[], limit: number): Promise<(string | null)[][]> {
-  if (limit === 0 || columns.length === 0 || !rel.readable) return [];
+/** Past this many estimated rows per row wanted, a table is sampled across its pages rather than read from the start. */
+const sampleSpread = 20;
+/** Pages a sample should draw at least, so a small page count does not leave it empty by chance. */
+const minSamplePages = 20;
+
+/**
+ * Up to `limit` rows of the relation, each column's value as text (null stays null), cut to a
+ * bounded length. A large table is sampled with `TABLESAMPLE SYSTEM` (whole pages: about
+ * `sampleSpread` times the rows wanted and at least `minSamplePages` pages, with a fixed seed so a
+ * draft can be repeated), so the rows come from across the table rather than from its first
+ * pages only; when the pages drawn hold too few rows (the estimate was stale) the plain `LIMIT`
+ * read is used. Returns the rows and how they were read.
+ */
+export async function sample(client: pg.Client, rel: Relation, columns: readonly Column[], limit: number): Promise<{ rows: (string | null)[][]; method: 'none' | 'limit' | 'tablesample' }> {
+  if (limit === 0 || columns.length === 0 || !rel.readable) return { rows: [], method: 'none' };
   // Positional aliases: column names need not be valid JavaScript keys or unique once cut.
   const select = columns.map((c, i) => `left(${quoteIdent(c.name)}::text, ${draftDefaults.maxValueLength}) as c${i}`).join(', ');
-  const { rows } = await client.query<(string | null)[]>({ text: `select ${select} from ${quoteIdent(rel.schema)}.${quoteIdent(rel.name)} limit ${limit}`, rowMode: 'array' });
-  return rows;
+  const from = `${quoteIdent(rel.schema)}.${quoteIdent(rel.name)}`;
+  const read = async (sampling: string) => (await client.query<(string | null)[]>({ text: `select ${select} from ${from}${sampling} limit ${limit}`, rowMode: 'array' })).rows;
+  if (rel.sampleable && rel.estimatedRows !== null && rel.estimatedRows > limit * sampleSpread) {
+    const byRows = (100 * limit * sampleSpread) / rel.estimatedRows;
+    const byPages = rel.estimatedPages > 0 ? (100 * minSamplePages) / rel.estimatedPages : 0;
+    const percent = Math.max(0.0001, Math.min(100, Math.max(byRows, byPages)));
+    const rows = await read(` tablesample system (${percent.toFixed(4)}) repeatable (0)`);
+    if (rows.length >= limit) return { rows, method: 'tablesample' };
+  }
+  return { rows: await read(''), method: 'limit' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -433,7 +470,7 @@ export async function draftFromPostgres(request: DraftRequest, extraDetectors: P
       if (!rel.readable) warnings.push(`${resource}: not sampled (the role has no SELECT privilege); tags come from column names only`);
       let rows: (string | null)[][];
       try {
-        rows = await sample(client, rel, columns, limit);
+        ({ rows } = await sample(client, rel, columns, limit));
       } catch (err) {
         failed(`sampling ${resource} failed: ${describeFailure(err)}`);
       }
