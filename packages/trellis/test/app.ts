@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
-import { createServices, type Services } from '../src/services.ts';
+import { createServices, startModules, stopModules, type Services } from '../src/services.ts';
 import { roles, type Role } from '../src/module.ts';
 import { systemActor } from '../src/auth/index.ts';
 import type { TestDatabase } from './databases.ts';
@@ -31,6 +31,8 @@ export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit
     config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: config.trustProxy ?? false, logLevel: 'silent' },
     services,
   });
+  // As the server does: the built-in policy pack is stored and activated, jobs run.
+  await startModules(services);
   const tokens = {} as Record<Role, string>;
   for (const role of roles) tokens[role] = (await services.tokens.create(systemActor, { name: `test-${role}`, role })).token;
   return {
@@ -41,6 +43,7 @@ export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit
     as: (role, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${tokens[role]}` } }),
     close: async () => {
       await app.close();
+      await stopModules(services);
       await services.audit.stop();
       await database.close();
     },

@@ -28,7 +28,7 @@ describe('trellis apps', () => {
   });
   afterAll(() => server.close());
 
-  const manifest = (extra = '') => `apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: leave-requests\n  title: Leave requests\nspec:\n  owner: jane@example.com\n  team: hr\n${extra}`;
+  const manifest = (extra = '') => `apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: leave-requests\n  title: Leave requests\nspec:\n  owner: jane@example.com\n  team: hr\n  classification: restricted\n${extra}`;
 
   it('validates locally with file:line:column errors and exit 1', async () => {
     const bad = file('bad.yaml', 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: Bad/Name\nspec:\n  owner: jane@example.com\n  runtime: docker\n');
@@ -43,12 +43,13 @@ describe('trellis apps', () => {
   });
 
   it('registers, updates, lists, shows and diffs', async () => {
-    const reg = await trellis(['apps', 'register', '-f', file('trellis.yaml', manifest())], env);
+    const reg = await trellis(['apps', 'register', '--draft', '-f', file('trellis.yaml', manifest())], env);
     expect(reg.code).toBe(0);
-    expect(reg.stdout).toContain('registered leave-requests (version 1, draft)');
+    expect(reg.stdout).toContain('leave-requests version 1: kept as a draft (status draft; restricted, risk medium');
+    expect(reg.stdout).toContain('trellis apps transition leave-requests --to pending_review');
     expect((await trellis(['apps', 'register', '-f', join(dir, 'trellis.yaml')], env)).code).toBe(6);
     const upd = await trellis(['apps', 'update', '-f', file('v2.yaml', manifest('  egress: [hooks.slack.com]\n'))], env);
-    expect(upd.stdout).toContain('version 2');
+    expect(upd.stdout).toContain('leave-requests version 2: kept as a draft');
     const list = await trellis(['apps', 'list', '--team', 'hr'], env);
     expect(list.stdout).toMatch(/NAME\s+STATUS\s+OWNER/);
     expect(list.stdout).toContain('leave-requests  draft   user:jane@example.com');

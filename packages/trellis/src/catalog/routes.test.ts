@@ -28,12 +28,18 @@ for (const tdb of testDatabases) {
     it('registers from raw YAML, from {manifest: text} and from a JSON object', async () => {
       const a = await t.as('builder', { method: 'POST', url: '/api/v1/apps', headers: yaml, payload: yamlManifest('from-yaml') });
       expect(a.statusCode).toBe(201);
-      expect(a.json()).toMatchObject({ name: 'from-yaml', status: 'draft', version: 1, owner: 'user:jane@example.com', manifest: { spec: { team: 'hr' } } });
+      // Internal data, no warning, low risk: approved as it is registered.
+      expect(a.json()).toMatchObject({ name: 'from-yaml', status: 'approved', version: 1, approved_version: 1, owner: 'user:jane@example.com', manifest: { spec: { team: 'hr' } }, risk: { tier: 'low' }, decision: { outcome: 'approved' } });
       const b = await t.as('builder', { method: 'POST', url: '/api/v1/apps', payload: { manifest: yamlManifest('from-text') } });
       expect(b.statusCode).toBe(201);
       const c = await t.as('admin', { method: 'POST', url: '/api/v1/apps', payload: { apiVersion: 'trellis.dev/v1', kind: 'MicroApp', metadata: { name: 'from-json' }, spec: { owner: 'ann@example.com' } } });
       expect(c.statusCode).toBe(201);
-      expect(c.json()).toMatchObject({ owner: 'user:ann@example.com', risk_tier: null, connectors: [] });
+      // Nothing declared and nothing detected: the built-in pack requires a classification.
+      expect(c.json()).toMatchObject({ owner: 'user:ann@example.com', connectors: [], status: 'rejected', classification: { effective: null }, decision: { result: 'deny', outcome: 'rejected' } });
+      expect(c.json().decision.deny.join(' ')).toMatch(/classification/);
+      // ?draft=true keeps it as an assessed draft, decided when submitted.
+      const d = await t.as('builder', { method: 'POST', url: '/api/v1/apps?draft=true', headers: yaml, payload: yamlManifest('move-me').replace('classification: internal', 'classification: restricted') });
+      expect(d.json()).toMatchObject({ status: 'draft', decision: { outcome: 'draft' }, risk: { tier: 'medium' } });
     });
 
     it('answers 409 problem details for a taken name', async () => {
@@ -120,24 +126,28 @@ for (const tdb of testDatabases) {
     });
 
     it('enforces who may make which status move', async () => {
-      const move = (role: 'builder' | 'reviewer' | 'viewer', to: string) => t.as(role, { method: 'POST', url: '/api/v1/apps/from-json/transitions', payload: { to, reason: 'test' } });
+      const move = (role: 'builder' | 'reviewer' | 'viewer', to: string) => t.as(role, { method: 'POST', url: '/api/v1/apps/move-me/transitions', payload: { to, reason: 'test' } });
       expect((await move('viewer', 'pending_review')).statusCode).toBe(403);
       expect((await move('reviewer', 'pending_review')).statusCode).toBe(403);
       const submit = await move('builder', 'pending_review');
       expect(submit.statusCode).toBe(200);
-      expect(submit.json()).toMatchObject({ name: 'from-json', from: 'draft', to: 'pending_review', by: { name: 'test-builder' }, app: { status: 'pending_review' } });
+      expect(submit.json()).toMatchObject({ name: 'move-me', from: 'draft', to: 'pending_review', by: { name: 'test-builder' }, app: { status: 'pending_review' } });
       const selfApprove = await move('builder', 'approved');
       expect(selfApprove.statusCode).toBe(403);
       expect(selfApprove.json().detail).toContain('apps:review');
-      expect((await move('reviewer', 'approved')).statusCode).toBe(200);
+      // Approving is the review's, where the checklist and separation of duties apply.
+      const direct = await move('reviewer', 'approved');
+      expect(direct.statusCode).toBe(409);
+      expect(direct.json().review).toMatch(/^rev_/);
+      expect((await t.as('reviewer', { method: 'POST', url: `/api/v1/reviews/${direct.json().review}/approve`, payload: { checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } } })).statusCode).toBe(200);
       const bad = await move('reviewer', 'rejected');
       expect(bad.statusCode).toBe(409);
       expect(bad.json()).toMatchObject({ code: 'invalid_transition', from: 'approved', to: 'rejected', allowed: ['suspended', 'retired'] });
       expect(bad.json().detail).toBe('an app cannot move from approved to rejected; from approved an app may move to suspended, retired');
-      const history = await t.as('auditor', { method: 'GET', url: '/api/v1/apps/from-json/transitions' });
+      const history = await t.as('auditor', { method: 'GET', url: '/api/v1/apps/move-me/transitions' });
       expect(history.json().items.map((h: { to: string; by: { id: string; name: string } }) => [h.to, h.by.name])).toEqual([['pending_review', 'test-builder'], ['approved', 'test-reviewer']]);
       expect(history.json().items[0].by.id).toMatch(/^[0-9a-f]{16}$/);
-      const denials = await t.services.audit.list({ action: 'authz.deny', resourceId: 'from-json', limit: 10 });
+      const denials = await t.services.audit.list({ action: 'authz.deny', resourceId: 'move-me', limit: 10 });
       expect(denials.length).toBeGreaterThanOrEqual(1);
     });
 

@@ -29,15 +29,11 @@ for (const tdb of testDatabases) {
 
     beforeAll(async () => {
       t = await makeTestApp(tdb);
-      await t.services.policy.start();
       ana = await token('ana', 'builder', 'user:ana.hr@example.com');
       anaReviewer = await token('ana-review', 'reviewer', 'ana.hr@example.com');
       rick = await token('rick', 'reviewer', 'user:rick.sec@example.com');
     });
-    afterAll(async () => {
-      await t.services.policy.stop();
-      await t.close();
-    });
+    afterAll(() => t.close());
 
     it('refuses an app that binds a connector nobody defined, naming the field', async () => {
       const r = await as(ana, { method: 'POST', url: '/api/v1/apps', headers: yaml, payload: appYaml });
