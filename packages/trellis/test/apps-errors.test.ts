@@ -35,6 +35,8 @@ describe('trellis apps: errors', () => {
   });
 
   it('a name already registered points at apps update', async () => {
+    // The app binds the HR connector, which an admin defines first.
+    expect((await trellis(['connectors', 'apply', '-f', example.replace('trellis.yaml', 'hr-connector.yaml')], env)).code).toBe(0);
     expect((await trellis(['apps', 'register', '-f', example], env)).code).toBe(0);
     const again = await trellis(['apps', 'register', '-f', example], env);
     expect(again.code).toBe(6);
