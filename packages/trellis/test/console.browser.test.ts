@@ -56,6 +56,12 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     // Who made each change by name (the bootstrap token's), not by token id.
     expect(await page.textContent('#versions')).toMatch(/v1 — \S+ by bootstrap-admin/);
     expect(await page.textContent('#detail-facts')).toMatch(/Created\S+ by bootstrap-admin/);
+    // Both tiers, the risk with its score, and what was decided.
+    const facts = (await page.textContent('#detail-facts')) ?? '';
+    expect(facts).toContain('Classificationconfidential (declared confidential, detected none)');
+    expect(facts).toMatch(/Risk(low|medium|high|critical) — \d+\/100/);
+    expect(facts).toMatch(/Decision(approved|pending review) \(policy bundle 1\)/);
+    expect(facts).toMatch(/Risk factorsdata_tier: [\d.]+ points/);
 
     await page.click('button[data-view=audit]');
     await page.waitForSelector('#chain-status.ok');

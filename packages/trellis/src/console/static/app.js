@@ -85,9 +85,31 @@ async function loadDetail(name) {
   $('detail-title').textContent = app.title ? `${app.title} (${app.name})` : app.name;
   const facts = $('detail-facts');
   facts.replaceChildren();
-  for (const [k, v] of [['Status', app.status], ['Owner', app.owner], ['Team', app.team], ['Classification', app.classification], ['Risk tier', app.risk_tier ?? 'not scored'], ['Created', `${app.created_at} by ${who(app.created_by)}`], ['Updated', `${app.updated_at} by ${who(app.updated_by)}`]]) {
+  const c = app.classification;
+  const tier = c.effective ? `${c.effective} (declared ${c.declared ?? 'none'}, detected ${c.detected ?? 'none'})` : 'none declared or detected';
+  const risk = app.risk ? `${app.risk.tier} — ${app.risk.score}/100${app.risk.override ? ` (set by ${who(app.risk.override.by)}: ${app.risk.override.reason}; computed ${app.risk.computed_tier})` : ''}` : 'not scored';
+  const decision = app.decision ? `${app.decision.outcome.replace('_', ' ')} (policy bundle ${app.decision.bundle.version ?? 'none'})` : 'not decided';
+  const inForce = app.approved_version === null ? 'no version approved yet' : `version ${app.approved_version}`;
+  for (const [k, v] of [['Status', app.status], ['In force', inForce], ['Owner', app.owner], ['Team', app.team], ['Classification', tier], ['Risk', risk], ['Decision', decision], ['Created', `${app.created_at} by ${who(app.created_by)}`], ['Updated', `${app.updated_at} by ${who(app.updated_by)}`]]) {
     const dt = document.createElement('dt'); dt.textContent = k;
     const dd = document.createElement('dd'); dd.textContent = v ?? '';
+    facts.append(dt, dd);
+  }
+  // Why: the fields that drove the tier, the policy's messages, the risk factors that count.
+  const lists = [
+    ['Classified by', c.because.map((b) => `${b.field}: ${b.tags.join(', ')} → ${b.tier}${b.source === 'sample' ? ' (found in a sample)' : ''}`)],
+    ['Denied because', app.decision?.deny ?? []],
+    ['Warnings', app.decision?.warn ?? []],
+    ['Review because', app.decision?.outcome === 'pending_review' ? app.decision.reasons : []],
+    ['Risk factors', (app.risk?.factors ?? []).filter((f) => f.points > 0).map((f) => `${f.name}: ${f.points} points — ${f.reason}`)],
+  ];
+  for (const [k, items] of lists) {
+    if (items.length === 0) continue;
+    const dt = document.createElement('dt'); dt.textContent = k;
+    const dd = document.createElement('dd');
+    const list = document.createElement('ul');
+    for (const text of items) { const li = document.createElement('li'); li.textContent = text; list.append(li); }
+    dd.append(list);
     facts.append(dt, dd);
   }
   const ul = $('versions');
