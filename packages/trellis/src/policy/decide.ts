@@ -51,6 +51,16 @@ function refOf(point: DecisionPoint): string {
   return `data.trellis.${point}`;
 }
 
+/**
+ * The one query a decision evaluates: each of deny, warn and allow wrapped in an array, empty
+ * when undefined. Only those three rules (and what they use) are evaluated — not helper rules
+ * or tests that share the package — in one evaluation, so helpers they share are computed once.
+ * Their type is checked afterwards: a `deny` that is not a set must not read as "no messages".
+ */
+const decisionQueries = Object.fromEntries(
+  decisionPoints.map((p) => [p, ['deny', 'warn', 'allow'].map((r) => `${r} := [x | x := ${refOf(p)}.${r}]`).join('; ')]),
+) as Record<DecisionPoint, string>;
+
 /** A decision that denies because of an error (or no bundle), with the reason as its message. */
 export function failedDecision(point: DecisionPoint, bundle: CompiledBundle | null, code: string, message: string, started: number): Decision {
   return {
@@ -67,20 +77,21 @@ export function failedDecision(point: DecisionPoint, bundle: CompiledBundle | nu
 
 class DecisionShapeError extends Error {}
 
-function messages(doc: Record<string, unknown>, key: 'deny' | 'warn', point: DecisionPoint): string[] {
-  const v = doc[key];
+function messages(doc: Record<string, unknown[]>, key: 'deny' | 'warn', point: DecisionPoint): string[] {
+  const v = doc[key]?.[0];
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw new DecisionShapeError(`${refOf(point)}.${key} must be a set or array of messages, not ${v === null ? 'null' : typeof v}`);
   return v.map(messageText);
 }
 
-/** Evaluate `data.trellis.<point>` for one input under `bundle` (null: none active). */
+/** Decide at `point` (deny, warn and allow of `data.trellis.<point>`) for one input under `bundle` (null: none active). */
 export function evaluateDecision(point: DecisionPoint, bundle: CompiledBundle | null, input: unknown, limits: DecisionLimits): Decision {
   const started = performance.now();
   if (!bundle) return failedDecision(point, null, 'no_active_bundle', 'no policy bundle is active, so every decision is deny; push one with `trellis policy push DIR --activate`', started);
-  let doc: unknown;
+  let doc: Record<string, unknown[]>;
   try {
-    doc = bundle.policy.evaluate(refOf(point), { input, limits });
+    // One solution always (each term is an array comprehension); `?? {}` only guards the shape.
+    doc = (bundle.policy.query(decisionQueries[point], { input, limits })[0] ?? {}) as Record<string, unknown[]>;
   } catch (err) {
     const code = err instanceof RegoError ? err.code : 'eval_error';
     const detail = err instanceof RegoError ? `${err.loc ? `${err.loc.file}:${err.loc.row}: ` : ''}${err.detail}` : err instanceof Error ? err.message : String(err);
@@ -88,21 +99,12 @@ export function evaluateDecision(point: DecisionPoint, bundle: CompiledBundle | 
   }
   let deny: string[];
   let warn: string[];
-  let allowRule: unknown;
+  const allowRule = doc.allow?.[0];
   try {
-    if (doc === undefined) {
-      // No rules for this point in the bundle: nothing denies.
-      deny = [];
-      warn = [];
-    } else if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-      throw new DecisionShapeError(`${refOf(point)} must be a package (an object), not ${Array.isArray(doc) ? 'an array' : typeof doc}`);
-    } else {
-      const d = doc as Record<string, unknown>;
-      deny = messages(d, 'deny', point);
-      warn = messages(d, 'warn', point);
-      allowRule = d.allow;
-      if (allowRule !== undefined && typeof allowRule !== 'boolean') throw new DecisionShapeError(`${refOf(point)}.allow must be a boolean, not ${JSON.stringify(allowRule)}`);
-    }
+    // Rules the bundle does not define are empty: a point without rules denies nothing.
+    deny = messages(doc, 'deny', point);
+    warn = messages(doc, 'warn', point);
+    if (allowRule !== undefined && typeof allowRule !== 'boolean') throw new DecisionShapeError(`${refOf(point)}.allow must be a boolean, not ${JSON.stringify(allowRule)}`);
   } catch (err) {
     if (err instanceof DecisionShapeError) return failedDecision(point, bundle, 'decision_invalid', err.message, started);
     throw err;

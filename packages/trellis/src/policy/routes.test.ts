@@ -32,8 +32,18 @@ test_unapproved if admission.deny == {"connector unapproved-db is not approved"}
 for (const tdb of testDatabases) {
   describe(`policy routes (${tdb.name})`, () => {
     let t: TestApp;
+    /**
+     * What the installation held before these tests: the built-in pack when the app was
+     * started as a server starts (version 1, active), nothing otherwise. Versions pushed here
+     * are counted from it: V(1) is the first one pushed.
+     */
+    let base = 0;
+    let initial: number | null = null;
+    const V = (n: number) => base + n;
     beforeAll(async () => {
       t = await makeTestApp(tdb);
+      base = (await t.services.policy.list()).items[0]?.version ?? 0;
+      initial = (await t.services.policy.activeState()).active?.version ?? null;
     });
     afterAll(() => t.close());
 
@@ -42,7 +52,7 @@ for (const tdb of testDatabases) {
     it('pushes a bundle (201) and refuses bad ones with 422 problem details, storing nothing', async () => {
       const ok = await push({ modules: { 'admission.rego': admission, 'admission_test.rego': admissionTest }, message: 'first' });
       expect(ok.statusCode).toBe(201);
-      expect(ok.json()).toMatchObject({ bundle: { version: 1, message: 'first', test_count: 1 }, tests: { passed: 1 }, activated: false });
+      expect(ok.json()).toMatchObject({ bundle: { version: V(1), message: 'first', test_count: 1 }, tests: { passed: 1 }, activated: false });
 
       const parse = await push({ modules: { 'policies/bad.rego': 'package trellis.admission\n\ndeny contains "x" if {\n  input.a ==\n}\n' } });
       expect(parse.statusCode).toBe(422);
@@ -61,56 +71,66 @@ for (const tdb of testDatabases) {
       expect(unknownField.statusCode).toBe(400);
 
       const list = await t.as('auditor', { method: 'GET', url: '/api/v1/policy/bundles' });
-      expect(list.json()).toMatchObject({ items: [{ version: 1 }], active_version: null, next_before: null });
+      const listed = list.json<{ items: { version: number }[]; active_version: number | null; next_before: number | null }>();
+      expect(listed.items.map((b) => b.version)).toEqual([V(1), ...(base > 0 ? [base] : [])]);
+      expect(listed).toMatchObject({ active_version: initial, next_before: null });
     });
 
     it('enforces the permissions: builders may not push, activating in a push needs policy:activate, viewers see nothing', async () => {
       expect((await push({ modules: { 'a.rego': 'package a' } }, 'builder')).statusCode).toBe(403);
       expect((await push({ modules: { 'a.rego': 'package a' } }, 'reviewer')).statusCode).toBe(403);
       expect((await t.as('viewer', { method: 'GET', url: '/api/v1/policy/bundles' })).statusCode).toBe(403);
-      expect((await t.as('reviewer', { method: 'POST', url: '/api/v1/policy/bundles/1/activate' })).statusCode).toBe(403);
+      expect((await t.as('reviewer', { method: 'POST', url: `/api/v1/policy/bundles/${V(1)}/activate` })).statusCode).toBe(403);
       expect((await t.as('auditor', { method: 'POST', url: '/api/v1/policy/eval', payload: { query: '1 == 1' } })).statusCode).toBe(403);
     });
 
     it('shows, diffs, activates and rolls back; the active state names who and what', async () => {
       const v2 = await push({ modules: { 'admission.rego': admission.replace('is not approved', 'is not on the approved list') }, message: 'reword' }, 'admin');
       expect(v2.statusCode).toBe(201);
-      const show = await t.as('reviewer', { method: 'GET', url: '/api/v1/policy/bundles/1' });
-      expect(show.json()).toMatchObject({ version: 1, modules: { 'admission.rego': admission, 'admission_test.rego': admissionTest }, data: {} });
-      expect((await t.as('reviewer', { method: 'GET', url: '/api/v1/policy/bundles/99' })).statusCode).toBe(404);
+      const show = await t.as('reviewer', { method: 'GET', url: `/api/v1/policy/bundles/${V(1)}` });
+      expect(show.json()).toMatchObject({ version: V(1), modules: { 'admission.rego': admission, 'admission_test.rego': admissionTest }, data: {} });
+      expect((await t.as('reviewer', { method: 'GET', url: `/api/v1/policy/bundles/${V(99)}` })).statusCode).toBe(404);
 
-      const diff = await t.as('reviewer', { method: 'GET', url: '/api/v1/policy/bundles/2/diff?against=1' });
+      const diff = await t.as('reviewer', { method: 'GET', url: `/api/v1/policy/bundles/${V(2)}/diff?against=${V(1)}` });
       expect(diff.statusCode).toBe(200);
       expect(diff.json<{ files: { path: string; status: string; diff: string }[] }>().files.map((f) => [f.path, f.status])).toEqual([
         ['admission.rego', 'changed'],
         ['admission_test.rego', 'removed'],
       ]);
-      expect((await t.as('reviewer', { method: 'GET', url: '/api/v1/policy/bundles/2/diff' })).statusCode).toBe(400);
+      expect((await t.as('reviewer', { method: 'GET', url: `/api/v1/policy/bundles/${V(2)}/diff` })).statusCode).toBe(400);
 
-      const a1 = await t.as('admin', { method: 'POST', url: '/api/v1/policy/bundles/1/activate' });
+      const a1 = await t.as('admin', { method: 'POST', url: `/api/v1/policy/bundles/${V(1)}/activate` });
       expect(a1.statusCode).toBe(200);
-      expect(a1.json()).toMatchObject({ active: { version: 1, action: 'activate', previous_version: null }, loaded: { version: 1 } });
-      const a2 = await t.as('admin', { method: 'POST', url: '/api/v1/policy/bundles/2/activate' });
-      expect(a2.json()).toMatchObject({ active: { version: 2, previous_version: 1 } });
+      expect(a1.json()).toMatchObject({ active: { version: V(1), action: 'activate', previous_version: initial }, loaded: { version: V(1) } });
+      const a2 = await t.as('admin', { method: 'POST', url: `/api/v1/policy/bundles/${V(2)}/activate` });
+      expect(a2.json()).toMatchObject({ active: { version: V(2), previous_version: V(1) } });
       expect(t.services.policy.decide('admission', { connectors: ['unapproved-db'], owner: 'x', purpose: 'y' }).deny).toEqual(['connector unapproved-db is not on the approved list']);
 
       const rb = await t.as('admin', { method: 'POST', url: '/api/v1/policy/rollback' });
       expect(rb.statusCode).toBe(200);
-      expect(rb.json()).toMatchObject({ active: { version: 1, action: 'rollback', previous_version: 2, activated_by: { name: 'test-admin' } } });
-      expect(t.services.policy.active()?.version).toBe(1);
+      expect(rb.json()).toMatchObject({ active: { version: V(1), action: 'rollback', previous_version: V(2), activated_by: { name: 'test-admin' } } });
+      expect(t.services.policy.active()?.version).toBe(V(1));
+      const history = [
+        [V(1), 'rollback'],
+        [V(2), 'activate'],
+        [V(1), 'activate'],
+      ];
+      if (initial !== null) {
+        // Back once more: to the bundle active before these tests.
+        const toInitial = await t.as('admin', { method: 'POST', url: '/api/v1/policy/rollback' });
+        expect(toInitial.json()).toMatchObject({ active: { version: initial, action: 'rollback', previous_version: V(1) } });
+        history.unshift([initial, 'rollback']);
+        history.push([initial, 'bootstrap']);
+      }
       const again = await t.as('admin', { method: 'POST', url: '/api/v1/policy/rollback' });
       expect(again.statusCode).toBe(409);
       expect(again.json()).toMatchObject({ code: 'nothing_to_roll_back' });
 
       const active = await t.as('auditor', { method: 'GET', url: '/api/v1/policy/active' });
-      expect(active.json<{ history: { version: number; action: string }[] }>().history.map((h) => [h.version, h.action])).toEqual([
-        [1, 'rollback'],
-        [2, 'activate'],
-        [1, 'activate'],
-      ]);
+      expect(active.json<{ history: { version: number; action: string }[] }>().history.map((h) => [h.version, h.action])).toEqual(history);
       const pushed = await push({ modules: { 'admission.rego': admission }, activate: true });
-      expect(pushed.json()).toMatchObject({ bundle: { version: 3 }, activated: true });
-      expect(t.services.policy.active()?.version).toBe(3);
+      expect(pushed.json()).toMatchObject({ bundle: { version: V(3) }, activated: true });
+      expect(t.services.policy.active()?.version).toBe(V(3));
     });
 
     it('playground: a decision point under the active bundle, with the rules that fired', async () => {
@@ -119,7 +139,7 @@ for (const tdb of testDatabases) {
       const body = r.json<{ result: Record<string, unknown>; decision: Record<string, unknown>; rules: { file: string; line: number; rule: string; value: unknown }[]; bundle: { version: number } }>();
       expect(body.decision).toMatchObject({ result: 'deny', deny: ['an app needs an owner', 'connector unapproved-db is not approved'], warn: ['no purpose stated'] });
       expect(body.result).toEqual({ allow: true, deny: ['an app needs an owner', 'connector unapproved-db is not approved'], warn: ['no purpose stated'] });
-      expect(body.bundle.version).toBe(3);
+      expect(body.bundle.version).toBe(V(3));
       expect(body.rules.map((x) => [x.file, x.line, x.rule, x.value])).toEqual([
         ['admission.rego', 3, 'allow', true],
         ['admission.rego', 5, 'deny', ['connector unapproved-db is not approved']],
@@ -129,8 +149,8 @@ for (const tdb of testDatabases) {
     });
 
     it('playground: queries, a stored version, a draft bundle, and errors', async () => {
-      const q = await t.as('reviewer', { method: 'POST', url: '/api/v1/policy/eval', payload: { query: 'data.trellis.admission.deny', input: { owner: 'x', connectors: [] }, bundle: 2 } });
-      expect(q.json()).toMatchObject({ result: [], defined: true, bundle: { version: 2 }, rules: [] });
+      const q = await t.as('reviewer', { method: 'POST', url: '/api/v1/policy/eval', payload: { query: 'data.trellis.admission.deny', input: { owner: 'x', connectors: [] }, bundle: V(2) } });
+      expect(q.json()).toMatchObject({ result: [], defined: true, bundle: { version: V(2) }, rules: [] });
       const sets = await t.as('reviewer', { method: 'POST', url: '/api/v1/policy/eval', payload: { query: 'some c in input.cs; c > 1', input: { cs: [1, 2, 3] } } });
       expect(sets.json()).toMatchObject({ result: [{ c: 2 }, { c: 3 }], defined: true });
       const draft = await t.as('builder', {
