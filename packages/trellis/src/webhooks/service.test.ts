@@ -308,5 +308,21 @@ for (const tdb of testDatabases) {
       expect(JSON.parse((await arrived).body)).toMatchObject({ type: 'review.opened' });
       await s.stop();
     });
+
+    it('stopping aborts an attempt in flight and gives its claim back uncounted', async () => {
+      const s = service({ pollIntervalMs: 50 });
+      const sub = await s.create(caller, { url: receiver.url, events: ['*'] });
+      receiver.script.push('hang');
+      s.start();
+      const arrived = receiver.next();
+      await announce(s);
+      await arrived;
+      await s.stop();
+      const row = await database.db.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', sub.id).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'pending', attempts: 0, claimed_until: null, claim_token: null });
+      // Another worker (or the next start) sends it at once.
+      await service().flush();
+      expect(await s.listDeliveries(sub.id)).toMatchObject({ items: [{ status: 'delivered', attempts: 1 }] });
+    });
   });
 }
