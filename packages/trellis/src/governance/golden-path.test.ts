@@ -124,6 +124,14 @@ for (const tdb of testDatabases) {
       expect(r.json().items[0]).toMatchObject({ app: 'leave-requests', change: 'to_deny', added: ['Connector hr is restricted'] });
     });
 
+    it('decides an app from the catalog in the playground, naming the rules that fired', async () => {
+      const r = await t.as('reviewer', { method: 'POST', url: '/api/v1/policy/eval', payload: { point: 'admission', app: 'leave-requests' } });
+      expect(r.statusCode).toBe(200);
+      expect(r.json().decision).toMatchObject({ result: 'allow', deny: [] });
+      expect(r.json().decision.warn.join(' ')).toMatch(/slack #hr-leave/);
+      expect(r.json().rules.length).toBeGreaterThan(0);
+    });
+
     it('has every decision in the audit trail', async () => {
       const events = (await t.as('auditor', { method: 'GET', url: '/api/v1/audit/events?limit=500' })).json().items as { event: { api: { operation: string } } }[];
       const actions = events.map((e) => e.event.api.operation);
