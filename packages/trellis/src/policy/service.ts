@@ -446,8 +446,7 @@ export class PolicyService {
   async activeState(): Promise<ActiveState> {
     const rows = await store.listActivations(this.database.db, HISTORY);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const digests = new Map<number, string>();
-    for (const v of new Set(rows.map((r) => r.version))) digests.set(v, (await store.findBundle(this.database.db, v))?.digest ?? '');
+    const digests = await store.bundleDigests(this.database.db, [...new Set(rows.map((r) => r.version))]);
     const previousVersion = async (r: store.ActivationRow): Promise<number | null> => {
       if (r.previous_id === null) return null;
       return (byId.get(r.previous_id) ?? (await store.findActivation(this.database.db, r.previous_id)))?.version ?? null;

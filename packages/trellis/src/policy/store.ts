@@ -42,6 +42,13 @@ export async function findBundle(q: Queryable, version: number): Promise<BundleR
   return r ? num(r) : undefined;
 }
 
+/** The digests of some versions (the activation history names few distinct ones). */
+export async function bundleDigests(q: Queryable, versions: number[]): Promise<Map<number, string>> {
+  if (versions.length === 0) return new Map();
+  const rows = await q.selectFrom('policy_bundles').select(['version', 'digest']).where('version', 'in', versions).execute();
+  return new Map(rows.map((r) => [Number(r.version), r.digest]));
+}
+
 export async function bundleExists(q: Queryable): Promise<boolean> {
   return (await q.selectFrom('policy_bundles').select('version').limit(1).executeTakeFirst()) !== undefined;
 }
