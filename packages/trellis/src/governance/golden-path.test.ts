@@ -7,6 +7,7 @@
  * every decision is in the audit trail.
  */
 import { readFileSync } from 'node:fs';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
@@ -22,7 +23,7 @@ for (const tdb of testDatabases) {
   describe(`golden path, first half, on ${tdb.name}`, () => {
     let t: TestApp;
     const token = async (name: string, role: 'builder' | 'reviewer', subject: string) => (await t.services.tokens.create(systemActor, { name, role, subject })).token;
-    const as = (tok: string, opts: Parameters<TestApp['app']['inject']>[0] & object) => t.app.inject({ ...opts, headers: { ...((opts as { headers?: Record<string, string> }).headers ?? {}), authorization: `Bearer ${tok}` } });
+    const as = (tok: string, opts: InjectOptions) => t.app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${tok}` } });
     let ana: string;
     let anaReviewer: string;
     let rick: string;
