@@ -226,7 +226,6 @@ export const decisionSchema = z.object({
   bundle: z.object({ version: z.int().nullable(), digest: z.string().nullable() }),
   at: z.string(),
 });
-export type DecisionResult = z.infer<typeof decisionSchema>;
 
 /** Governance's verdict on one manifest version, stored with it. */
 export const assessmentSchema = z.object({ classification: classificationSchema, risk: riskSchema, decision: decisionSchema });

@@ -11,7 +11,7 @@ import { registerRevealCommand } from './reveal-cli.ts';
 import { dlpErrors } from './errors.ts';
 
 // The engine, loaded on first use: other modules scan through it (governance's secret scan, connectors' drafts).
-export { dlpEngine, type DlpEngine } from './engine.ts';
+export { dlpEngine } from './engine.ts';
 
 declare module '../module.ts' {
   interface Services {

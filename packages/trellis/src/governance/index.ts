@@ -9,8 +9,6 @@ import type { GovernanceService } from './service.ts';
 import { governanceErrors } from './errors.ts';
 import { registerGovernanceCommands } from './cli.ts';
 
-export type { GovernanceService } from './service.ts';
-
 declare module '../module.ts' {
   interface Services {
     governance: GovernanceService;

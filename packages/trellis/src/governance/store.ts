@@ -68,11 +68,6 @@ export async function findRiskOverride(q: Queryable, app: string): Promise<Gover
   return q.selectFrom('governance_risk_overrides').selectAll().where('app_name', '=', app).executeTakeFirst();
 }
 
-export async function allRiskOverrides(q: Queryable): Promise<Map<string, GovernanceRiskOverrideRow>> {
-  const rows = await q.selectFrom('governance_risk_overrides').selectAll().execute();
-  return new Map(rows.map((r) => [r.app_name, r]));
-}
-
 export async function putRiskOverride(q: Queryable, row: GovernanceRiskOverrideRow): Promise<void> {
   await q
     .insertInto('governance_risk_overrides')

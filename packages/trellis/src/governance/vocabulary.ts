@@ -6,4 +6,3 @@
 export const checklistItems = ['classification', 'retention', 'connectors', 'isolation', 'monitoring'] as const;
 
 export const reviewStatuses = ['open', 'approved', 'rejected', 'changes_requested', 'superseded', 'withdrawn'] as const;
-export type ReviewStatus = (typeof reviewStatuses)[number];
