@@ -119,7 +119,9 @@ for (const tdb of testDatabases) {
       const again = await t.as('admin', { method: 'POST', url: `/api/v1/webhooks/${sub.id}/deliveries/${pendingId}/redeliver` });
       expect(again.statusCode).toBe(202);
       expect(again.json()).toMatchObject({ status: 'pending', redelivery_of: pendingId });
+      // The running worker sends it, or this flush does, whichever claims it first.
       await t.services.webhooks.flush();
+      while (receiver.requests.length < 3) await receiver.next();
       expect(receiver.requests).toHaveLength(3);
 
       const patched = await t.as('admin', { method: 'PATCH', url: `/api/v1/webhooks/${sub.id}`, payload: { events: ['review.opened'], enabled: false } });

@@ -405,12 +405,14 @@ export class WebhookService {
     const created = await this.database.db.transaction().execute(async (tx) => {
       const sub = await this.enabledSubscription(tx, id, 'test');
       const event = this.eventBody({ type: 'webhook.test', data: { subscription_id: id, message: 'a test event from Trellis' } });
-      const row = this.newDelivery(id, event);
+      // Written already claimed by this request, so no worker takes it between commit and the
+      // attempt below: the answer always shows that first attempt.
+      const row = { ...this.newDelivery(id, event), claimed_until: this.iso(this.leaseMs), claim_token: randomBytes(12).toString('hex') };
       await store.insertDeliveries(tx, [row]);
       await this.audit.append(tx, this.auditEvent(caller, 'create', 'webhook.test', sub, `sent a test event to webhook subscription ${id}`, { delivery: row.id, event_id: event.event_id }));
       return row;
     });
-    await this.deliverClaimed(await this.claim({ onlyId: created.id, limit: 1 }));
+    await this.deliverClaimed([{ ...created, seq: 0 }]);
     return this.getDelivery(id, created.id);
   }
 
@@ -471,7 +473,7 @@ export class WebhookService {
 
   // ---- Delivery ------------------------------------------------------------------------------
 
-  private claim(opts: { limit: number; onlyId?: string }): Promise<store.DeliveryRow[]> {
+  private claim(opts: { limit: number }): Promise<store.DeliveryRow[]> {
     return store.claimDue(this.database.db, this.database.dialect, { now: this.iso(), leaseUntil: this.iso(this.leaseMs), token: randomBytes(12).toString('hex'), ...opts });
   }
 

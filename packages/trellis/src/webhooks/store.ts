@@ -77,11 +77,8 @@ export async function listAttempts(q: Queryable, deliveryIds: readonly string[])
   return q.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('delivery_id').orderBy('attempt', 'asc').execute();
 }
 
-/**
- * Claims up to `limit` due deliveries of enabled subscriptions for `leaseMs` (see the design
- * note above). `onlyId` claims one given delivery if it is due (the test route).
- */
-export async function claimDue(q: Queryable, dialect: DialectName, opts: { now: string; leaseUntil: string; token: string; limit: number; onlyId?: string }): Promise<DeliveryRow[]> {
+/** Claims up to `limit` due deliveries of enabled subscriptions until `leaseUntil` (see the design note above). */
+export async function claimDue(q: Queryable, dialect: DialectName, opts: { now: string; leaseUntil: string; token: string; limit: number }): Promise<DeliveryRow[]> {
   let due = q
     .selectFrom('webhook_deliveries')
     .select('webhook_deliveries.id')
@@ -91,7 +88,6 @@ export async function claimDue(q: Queryable, dialect: DialectName, opts: { now: 
     .where('subscription_id', 'in', (eb) => eb.selectFrom('webhook_subscriptions').select('webhook_subscriptions.id').where('enabled', '=', 1))
     .orderBy('next_attempt_at', 'asc')
     .limit(opts.limit);
-  if (opts.onlyId !== undefined) due = due.where('webhook_deliveries.id', '=', opts.onlyId);
   // A read first: the worker asks several times a second, and an idle installation should not
   // pay a write (on SQLite, a WAL sync) each time to learn that nothing is due.
   if ((await due.executeTakeFirst()) === undefined) return [];
