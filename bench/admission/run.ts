@@ -21,9 +21,10 @@
  *   risk), then GovernanceService.impact with the active bundle plus one module retiring a
  *   connector; target under 10 s for 100,000 apps. Separately, `--assessed-apps` apps
  *   registered through governance (stored assessments) in another fresh database, timed the
- *   same way. One more impact run of the drafts is profiled (node:inspector) on the first
- *   database: the top self-time functions are printed, and the .cpuprofile kept in the
- *   system's temporary directory for Chrome DevTools.
+ *   same way. Each impact figure comes with its stages timed apart (catalog scan, inputs
+ *   rebuilt, decisions under each bundle). One more impact run of the drafts is profiled
+ *   (node:inspector) on the first database: the top self-time functions and files are
+ *   printed, and the .cpuprofile kept in the system's temporary directory for DevTools.
  *
  * PostgreSQL comes from TRELLIS_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test),
  * in scratch schemas dropped afterwards. Prints one JSON document.
@@ -302,34 +303,114 @@ async function timeImpact(services: Services, target: number): Promise<Record<st
   };
 }
 
+/**
+ * Where impact analysis spends its time, stage by stage, with the calls analyseImpact makes
+ * (governance/impact.ts): reading the catalog a page at a time, rebuilding each app's
+ * admission inputs, deciding them under the active bundle and under the candidate. The sum
+ * is near the impact figure; the difference is the comparison of decisions and the yields.
+ */
+async function impactStages(services: Services): Promise<Record<string, number>> {
+  const bundle = await candidateBundle(services);
+  const c0 = performance.now();
+  const candidate = await services.policy.compile({ modules: bundle.modules, data: bundle.data });
+  const compileMs = performance.now() - c0;
+  const active = services.policy.active()!;
+  const context = { catalogs: await services.connectors.allCatalogs(), settings: await services.governance.settings() };
+  const ms = { scan: 0, inputs: 0, decide_active: 0, decide_candidate: 0 };
+  let apps = 0;
+  let evaluations = 0;
+  let after: string | null = null;
+  for (;;) {
+    let t = performance.now();
+    const page = await services.catalog.scanForImpact(after, 1000);
+    ms.scan += performance.now() - t;
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.name;
+    for (const app of page) {
+      if (app.status === 'retired') continue;
+      apps++;
+      t = performance.now();
+      const inputs = services.governance.inputsFor(app, context);
+      const t1 = performance.now();
+      services.policy.decideAll('admission', inputs, active);
+      const t2 = performance.now();
+      services.policy.decideAll('admission', inputs, candidate);
+      const t3 = performance.now();
+      ms.inputs += t1 - t;
+      ms.decide_active += t2 - t1;
+      ms.decide_candidate += t3 - t2;
+      evaluations += 2 * inputs.length;
+    }
+  }
+  const evalMs = ms.decide_active + ms.decide_candidate;
+  return {
+    apps,
+    compile_candidate_ms: round(compileMs),
+    scan_ms: round(ms.scan),
+    inputs_ms: round(ms.inputs),
+    decide_active_ms: round(ms.decide_active),
+    decide_candidate_ms: round(ms.decide_candidate),
+    rego_evaluations: evaluations,
+    us_per_evaluation: round((evalMs * 1000) / Math.max(1, evaluations), 1),
+  };
+}
+
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string };
-  hitCount?: number;
+  children?: number[];
 }
 
-/** Self time per function (milliseconds, highest first) from a V8 CPU profile. */
-function topSelfTime(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, top: number): { function: string; self_ms: number; share: number }[] {
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/**
+ * Self time per function and per file (milliseconds, highest first) from a V8 CPU profile.
+ * Functions are told apart by name and file: tsx hands V8 each file's code on one line, so
+ * positions say little. An anonymous function (a closure the Rego planner builds, a callback)
+ * is named after the nearest named function above it in the same file.
+ */
+function selfTime(profile: CpuProfile, top: number): { functions: { function: string; self_ms: number; share: number }[]; files: { file: string; self_ms: number; share: number }[] } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
+  const fileOf = (n: ProfileNode) => n.callFrame.url.replace(/^file:\/\//, '').replace(root, '');
+  const labels = new Map<number, string>();
+  const labelOf = (n: ProfileNode): string => {
+    const known = labels.get(n.id);
+    if (known !== undefined) return known;
+    let name = n.callFrame.functionName;
+    if (!name) {
+      let up = parent.get(n.id);
+      while (up && !(up.callFrame.url === n.callFrame.url && up.callFrame.functionName)) up = parent.get(up.id);
+      name = up ? `(anonymous in ${up.callFrame.functionName})` : '(anonymous)';
+    }
+    const file = fileOf(n);
+    const label = file ? `${name} ${file}` : name;
+    labels.set(n.id, label);
+    return label;
+  };
+  const functions = new Map<string, number>();
+  const files = new Map<string, number>();
   let total = 0;
-  samples.forEach((id, k) => {
-    const node = byNode.get(id);
+  (profile.samples ?? []).forEach((id, k) => {
+    const node = byId.get(id);
     if (!node) return;
-    const us = deltas[k + 1] ?? 0; // a sample's time runs until the next one
-    // By function and file: tsx hands V8 each file's code on one line, so line numbers say nothing.
-    const { functionName, url } = node.callFrame;
-    const where = url.replace(/^file:\/\//, '').replace(root, '');
-    const key = `${functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
-    self.set(key, (self.get(key) ?? 0) + us);
+    const us = profile.timeDeltas?.[k + 1] ?? 0; // a sample's time runs until the next one
+    functions.set(labelOf(node), (functions.get(labelOf(node)) ?? 0) + us);
+    const file = fileOf(node) || `(${node.callFrame.functionName || 'native'})`;
+    files.set(file, (files.get(file) ?? 0) + us);
     total += us;
   });
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([fn, us]) => ({ function: fn, self_ms: round(us / 1000), share: round(us / Math.max(1, total), 3) }));
+  const ranked = <K extends string>(m: Map<string, number>, key: K) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ [key]: name, self_ms: round(us / 1000), share: round(us / Math.max(1, total), 3) }) as Record<K, string> & { self_ms: number; share: number });
+  return { functions: ranked(functions, 'function'), files: ranked(files, 'file') };
 }
 
 async function profileImpact(services: Services, kind: BenchDbKind): Promise<Record<string, unknown>> {
@@ -343,10 +424,11 @@ async function profileImpact(services: Services, kind: BenchDbKind): Promise<Rec
     const t0 = performance.now();
     await services.governance.impact({ bundle: { modules: bundle.modules, data: bundle.data }, limit: 10 });
     const ms = performance.now() - t0;
-    const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] } };
+    const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
     const file = join(tmpdir(), `bench-admission-impact-${kind}-${process.pid}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
-    return { duration_ms_profiled: round(ms), file, top_self_time: topSelfTime(profile, 25) };
+    const self = selfTime(profile, 25);
+    return { duration_ms_profiled: round(ms), file, top_self_time: self.functions, self_time_by_file: self.files };
   } finally {
     session.disconnect();
   }
@@ -409,6 +491,7 @@ async function impactOfDrafts(kind: BenchDbKind, profile: boolean): Promise<Reco
     return {
       load: { apps: IMPACT_APPS, via: 'CatalogService.registerMany (drafts, no stored assessment)', seconds: round(loadSeconds, 1), apps_per_s: round(IMPACT_APPS / loadSeconds) },
       impact: timed,
+      stages: await impactStages(services),
       ...(profile ? { profile: await profileImpact(services, kind) } : {}),
     };
   });
@@ -420,6 +503,7 @@ async function impactOfAssessed(kind: BenchDbKind): Promise<Record<string, unkno
     return {
       load: { apps: ASSESSED_APPS, via: 'GovernanceService.register (stored assessments)', seconds: loaded.seconds, apps_per_s: loaded.apps_per_s, spread: loaded.spread },
       impact: await timeImpact(services, ASSESSED_APPS),
+      stages: await impactStages(services),
     };
   });
 }
