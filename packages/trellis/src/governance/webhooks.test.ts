@@ -19,6 +19,17 @@ for (const tdb of testDatabases) {
     let receiver: Receiver;
     let secret: string;
     const previous = process.env.TRELLIS_WEBHOOK_ALLOW_PRIVATE;
+    /** The first delivered event of a type: the server's own worker may be sending it already, so wait for the receiver. */
+    const delivered = async (type: string) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        await t.services.webhooks.flush();
+        const hit = receiver.requests.find((x) => JSON.parse(x.body).type === type);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no ${type} event arrived`);
+        await Promise.race([receiver.next(), new Promise((resolve) => setTimeout(resolve, 100))]);
+      }
+    };
 
     beforeAll(async () => {
       // The receiver is on loopback, which the default address policy refuses.
@@ -38,16 +49,13 @@ for (const tdb of testDatabases) {
     it('announces an opened review and its decision, signed', async () => {
       const r = await t.as('builder', { method: 'POST', url: '/api/v1/apps', headers: yaml, payload: manifest('hooked-app') });
       expect(r.json()).toMatchObject({ status: 'pending_review' });
-      await t.services.webhooks.flush();
-      const opened = receiver.requests.find((x) => JSON.parse(x.body).type === 'review.opened');
-      expect(opened).toBeDefined();
-      expect(verifyWebhookSignature(secret, opened!.headers as Record<string, string>, opened!.body)).toMatchObject({ ok: true });
-      const event = JSON.parse(opened!.body);
+      const opened = await delivered('review.opened');
+      expect(verifyWebhookSignature(secret, opened.headers as Record<string, string>, opened.body)).toMatchObject({ ok: true });
+      const event = JSON.parse(opened.body);
       expect(event.data).toMatchObject({ app: 'hooked-app', version: 1, kind: 'register', risk: { tier: 'medium' }, classification: 'restricted' });
       const decided = await t.as('reviewer', { method: 'POST', url: `/api/v1/reviews/${event.data.review}/reject`, payload: { comment: 'no purpose stated' } });
       expect(decided.statusCode).toBe(200);
-      await t.services.webhooks.flush();
-      const rejected = receiver.requests.map((x) => JSON.parse(x.body)).find((e) => e.type === 'review.rejected');
+      const rejected = JSON.parse((await delivered('review.rejected')).body);
       expect(rejected.data).toMatchObject({ app: 'hooked-app', status: 'rejected', comment: 'no purpose stated' });
     });
 
