@@ -10,8 +10,8 @@ import type { PolicyService } from './service.ts';
 import { registerPolicyCommands } from './cli.ts';
 import { policyErrors } from './errors.ts';
 
-export type { PolicyService, InputResolver, PolicyOptions, ResourceRef } from './service.ts';
-export type { CompiledBundle, Decision, DecisionPoint, DecisionLimits } from './decide.ts';
+export type { PolicyService } from './service.ts';
+export type { CompiledBundle, Decision } from './decide.ts';
 // A policy directory read the way `policy push` reads it (governance's `policy impact DIR` sends it as a draft).
 export { readBundleDirectory } from './bundle.ts';
 

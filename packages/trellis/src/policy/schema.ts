@@ -15,7 +15,6 @@ export const bundleInputSchema = z.strictObject({
   data: z.record(z.string(), z.unknown()).optional().meta({ description: 'Data files: path of a data.json → its JSON value, placed at the path of its folder (tiers/data.json → data.tiers)' }),
   regoVersion: regoVersionSchema.optional(),
 });
-export type BundleInputBody = z.infer<typeof bundleInputSchema>;
 
 export const pushBodySchema = bundleInputSchema.extend({
   message: z.string().max(1000).optional().meta({ description: 'What changed, for the version list' }),

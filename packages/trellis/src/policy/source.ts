@@ -110,10 +110,6 @@ export function mergedData(source: BundleSource): Record<string, unknown> {
   return root;
 }
 
-export function isTestModule(path: string): boolean {
-  return path.endsWith('_test.rego');
-}
-
 /** Rego errors as located field errors: the module path, line and column, and OPA's code. */
 function regoFieldErrors(err: RegoCompileError | RegoParseError): FieldError[] {
   return err.errors.map((e) => {
