@@ -216,6 +216,7 @@ export class GovernanceService {
       subject: { id: asker.caller.actor.id, name: asker.caller.actor.name ?? null, role: asker.principal.role, subject: asker.principal.subject },
       now,
     });
+    await this.policy.ready();
     const decision = this.policy.decideAll('admission', inputs);
     const outcome = decideOutcome({
       deny: decision.deny,
@@ -613,6 +614,7 @@ export class GovernanceService {
 
   /** Impact analysis of a candidate bundle (a stored version or a draft) over every app. */
   async impact(body: ImpactBody): Promise<ImpactResult> {
+    await this.policy.ready();
     const candidate = await this.policy.compile(typeof body.bundle === 'number' ? { version: body.bundle } : { modules: body.bundle.modules, ...(body.bundle.data ? { data: body.bundle.data } : {}), ...(body.bundle.regoVersion ? { regoVersion: body.bundle.regoVersion } : {}) });
     const context = { catalogs: await this.connectors.allCatalogs(), settings: await this.settings() };
     return analyseImpact({ catalog: this.catalog, policy: this.policy, inputsFor: (app) => this.inputsFor(app, context) }, candidate, body.limit);

@@ -34,6 +34,10 @@ export const policyModule: TrellisModule = {
   services: async ({ database, audit, keys }) => ({ policy: new (await import('./service.ts')).PolicyService(database, audit, keys) }),
   routes: async (app, services) => (await import('./routes.ts')).policyRoutes(app, services),
   cli: registerPolicyCommands,
-  start: ({ policy }) => policy.start(),
+  // Not awaited: the server listens while the active bundle compiles (a first start also stores
+  // and tests the built-in pack); deciders await policy.ready().
+  start: ({ policy }) => {
+    policy.start().catch((err: unknown) => process.stderr.write(`policy: start failed: ${err instanceof Error ? err.message : String(err)}\n`));
+  },
   stop: ({ policy }) => policy.stop(),
 };

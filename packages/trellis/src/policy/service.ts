@@ -124,6 +124,9 @@ export class PolicyService {
   private reconnectDelayMs = 100;
   private stopped = true;
 
+  /** The load started by start(): the built-in pack on a first start, then the active bundle. */
+  private starting: Promise<void> | undefined;
+
   constructor(
     private readonly database: Database,
     private readonly audit: AuditLog,
@@ -264,6 +267,8 @@ export class PolicyService {
    * nothing stored, the active bundle unchanged.
    */
   async push(caller: Caller, input: BundleInput & { message?: string | undefined }, opts: { activate?: boolean | undefined; action?: 'activate' | 'bootstrap' } = {}): Promise<PushResult> {
+    // The built-in pack is pushed by start() itself; anyone else waits for start to finish.
+    if (opts.action !== 'bootstrap') await this.ready();
     let source: BundleSource;
     let compiled: CompiledSource;
     let tests: BundleTestReport;
@@ -340,6 +345,7 @@ export class PolicyService {
 
   /** A page of bundle versions, newest first. */
   async list(opts: { before?: number | undefined; limit?: number | undefined } = {}): Promise<BundleList> {
+    await this.ready();
     const limit = opts.limit ?? 50;
     const rows = await store.listBundles(this.database.db, { before: opts.before, limit: limit + 1 });
     const current = await store.currentActivation(this.database.db);
@@ -349,6 +355,7 @@ export class PolicyService {
 
   /** One version with its modules and data files. */
   async get(version: number): Promise<BundleDetail> {
+    await this.ready();
     const row = await store.findBundle(this.database.db, version);
     if (!row) throw bundleNotFound(version);
     const source = sourceOf(row);
@@ -357,6 +364,7 @@ export class PolicyService {
 
   /** What changed from `against` to `version`, file by file, with a unified diff of each changed file. */
   async diff(version: number, against: number): Promise<BundleDiff> {
+    await this.ready();
     const [to, from] = await Promise.all([store.findBundle(this.database.db, version), store.findBundle(this.database.db, against)]);
     if (!to) throw bundleNotFound(version);
     if (!from) throw bundleNotFound(against);
@@ -380,6 +388,7 @@ export class PolicyService {
 
   /** Activate a stored version: decisions on every replica use it within a second. */
   async activate(caller: Caller, version: number): Promise<ActiveState> {
+    await this.ready();
     const bundle = await this.compileVersion(version);
     const now = new Date().toISOString();
     const activation = await this.database.db.transaction().execute(async (tx) => {
@@ -395,6 +404,7 @@ export class PolicyService {
 
   /** Re-activate the bundle that was in force before the current one came into force. */
   async rollback(caller: Caller): Promise<ActiveState> {
+    await this.ready();
     // Compiled before the transaction (compiling can take a while); checked again inside it.
     const seen = await store.currentActivation(this.database.db);
     const target = seen?.previous_id ? await store.findActivation(this.database.db, seen.previous_id) : undefined;
@@ -444,6 +454,7 @@ export class PolicyService {
 
   /** The bundle in force, what this server holds, and the recent activations. */
   async activeState(): Promise<ActiveState> {
+    await this.ready();
     const rows = await store.listActivations(this.database.db, HISTORY);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const digests = await store.bundleDigests(this.database.db, [...new Set(rows.map((r) => r.version))]);
@@ -480,6 +491,7 @@ export class PolicyService {
 
   /** Evaluate a query or a decision point under the active, a stored or a draft bundle, with the rules that produced the result. */
   async evaluate(body: EvalBody): Promise<EvalResult> {
+    await this.ready();
     if ((body.query === undefined) === (body.point === undefined)) throw new AppError('validation_failed', 'give either query or point', { errors: [{ path: body.query === undefined ? 'query' : 'point', message: 'exactly one of query and point is required' }] });
     if (body.app !== undefined && body.input !== undefined) throw new AppError('validation_failed', 'give either input or app, not both', { errors: [{ path: 'app', message: 'cannot be combined with input' }] });
     if (body.app !== undefined && body.point === undefined) throw new AppError('validation_failed', 'app needs a decision point', { errors: [{ path: 'point', message: 'is required with app' }] });
@@ -539,16 +551,29 @@ export class PolicyService {
    * On a server's start: store and activate the built-in pack when no bundle exists yet, load
    * the active bundle, and follow activations made by other replicas.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.stopped = false;
-    await this.bootstrap();
-    await this.refresh();
-    if (this.database.dialect === 'postgres' && this.database.connectDedicated) await this.listen();
-    else this.poller = setInterval(() => void this.refresh().catch((err: unknown) => this.warn(`policy: reading the active bundle failed: ${(err as Error).message}`)), this.opts.pollIntervalMs ?? 300);
-    this.poller?.unref();
+    this.starting = (async () => {
+      await this.bootstrap();
+      await this.refresh();
+      if (this.database.dialect === 'postgres' && this.database.connectDedicated) await this.listen();
+      else this.poller = setInterval(() => void this.refresh().catch((err: unknown) => this.warn(`policy: reading the active bundle failed: ${(err as Error).message}`)), this.opts.pollIntervalMs ?? 300);
+      this.poller?.unref();
+    })();
+    return this.starting;
+  }
+
+  /**
+   * Resolves once start() has loaded the active bundle (stored the built-in pack on a first
+   * start). The server listens without waiting for it; callers that decide await this first, so
+   * a request that arrives while the bundle compiles waits for it instead of being denied.
+   */
+  ready(): Promise<void> {
+    return this.starting ?? Promise.resolve();
   }
 
   async stop(): Promise<void> {
+    await this.starting?.catch(() => {});
     this.stopped = true;
     if (this.poller) clearInterval(this.poller);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
