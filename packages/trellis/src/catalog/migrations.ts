@@ -9,13 +9,11 @@
  * 100,000 apps, where the planner also cannot estimate prefix selectivity). The word index
  * answers from the index alone, and PostgreSQL has real statistics on it.
  */
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { DialectName } from '../db/database.ts';
+import { nameCollation, surrogateKey } from '../db/columns.ts';
 import type { ModuleMigrations } from '../db/migrate.ts';
 
-function nameCollation(c: ColumnDefinitionBuilder, dialect: DialectName): ColumnDefinitionBuilder {
-  return dialect === 'postgres' ? c.modifyFront(sql`collate "C"`) : c;
-}
 
 function createTables(dialect: DialectName): Migration {
   return {
@@ -23,7 +21,7 @@ function createTables(dialect: DialectName): Migration {
       await db.schema
         .createTable('catalog_apps')
         // Surrogate key, referenced by the versions, connector, word and status tables.
-        .addColumn('id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
+        .addColumn('id', ...surrogateKey(dialect))
         // metadata.name: the app's unique, immutable DNS-label name, used in every URL.
         // Byte order ("C") on PostgreSQL, as SQLite compares, so pages come in the same order on both.
         .addColumn('name', 'text', (c) => nameCollation(c, dialect).notNull().unique())
@@ -95,7 +93,7 @@ function createTables(dialect: DialectName): Migration {
       await db.schema
         .createTable('catalog_status_changes')
         // Surrogate key, increasing with time.
-        .addColumn('id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
+        .addColumn('id', ...surrogateKey(dialect))
         // The app whose status changed.
         .addColumn('app_id', 'bigint', (c) => c.notNull().references('catalog_apps.id').onDelete('cascade'))
         // Status before the change.

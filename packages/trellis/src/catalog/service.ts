@@ -377,21 +377,38 @@ export class CatalogService {
       throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
     }
     if (change.assessment) await store.setVersionAssessment(tx, app.id, change.version, JSON.stringify(change.assessment));
-    if (change.from !== change.to) {
-      await store.insertStatusChange(tx, { app_id: app.id, from_status: change.from, to_status: change.to, reason: change.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name });
-    }
+    await this.recordTransition(tx, caller, { id: app.id, name }, now, {
+      from: change.from,
+      to: change.to,
+      reason: change.reason,
+      version: change.version,
+      note: change.approveVersion ? ` (version ${change.version} in force)` : '',
+      details: { ...(change.approveVersion ? { approved_version: change.version } : {}), ...(change.details ?? {}) },
+    });
+    return { name, from: change.from, to: change.to, by, app: toSummary({ ...app, status: change.to, updated_at: now, ...assessed }) };
+  }
+
+  /** A status change in the app's history and the audit trail, in the change's transaction (a move to the same status is not history). */
+  private async recordTransition(
+    tx: Tx,
+    caller: Caller,
+    app: { id: number; name: string },
+    at: string,
+    t: { from: AppStatus; to: AppStatus; reason: string | null; version: number; note: string; details: Record<string, unknown> },
+  ): Promise<void> {
+    const by = actorRef(caller.actor);
+    if (t.from !== t.to) await store.insertStatusChange(tx, { app_id: app.id, from_status: t.from, to_status: t.to, reason: t.reason, changed_at: at, changed_by: by.id, changed_by_name: by.name });
     await this.audit.append(tx, {
       class: 'application_lifecycle',
       activity: 'update',
       action: 'app.transition',
       actor: caller.actor,
-      resources: [{ type: 'app', id: name, name }],
+      resources: [{ type: 'app', id: app.name, name: app.name }],
       outcome: 'success',
-      message: `app ${name}: ${change.from} → ${change.to}${change.approveVersion ? ` (version ${change.version} in force)` : ''}`,
-      details: { from: change.from, to: change.to, version: change.version, reason: change.reason, ...(change.approveVersion ? { approved_version: change.version } : {}), ...(change.details ?? {}) },
+      message: `app ${app.name}: ${t.from} → ${t.to}${t.note}`,
+      details: { from: t.from, to: t.to, version: t.version, ...(t.reason ? { reason: t.reason } : {}), ...t.details },
       ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
     });
-    return { name, from: change.from, to: change.to, by, app: toSummary({ ...app, status: change.to, updated_at: now, ...assessed }) };
   }
 
   /**
@@ -509,18 +526,7 @@ export class CatalogService {
       if (!(await store.updateAppStatus(tx, app.id, from, to, now, by))) {
         throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
       }
-      await store.insertStatusChange(tx, { app_id: app.id, from_status: from, to_status: to, reason: reason ?? null, changed_at: now, changed_by: by.id, changed_by_name: by.name });
-      await this.audit.append(tx, {
-        class: 'application_lifecycle',
-        activity: 'update',
-        action: 'app.transition',
-        actor: caller.actor,
-        resources: [{ type: 'app', id: name, name }],
-        outcome: 'success',
-        message: `app ${name}: ${from} → ${to}`,
-        details: { from, to, version: app.current_version, ...(reason ? { reason } : {}) },
-        ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
-      });
+      await this.recordTransition(tx, caller, { id: app.id, name }, now, { from, to, reason: reason ?? null, version: app.current_version, note: '', details: {} });
       return { name, from, to, by, app: toSummary({ ...app, status: to, updated_at: now }) };
     });
   }

@@ -4,13 +4,11 @@
  * current field catalog as JSON, so that governance reads every catalog it needs in one query
  * of one table.
  */
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '../db/database.ts';
+import { nameCollation, surrogateKey } from '../db/columns.ts';
 import type { ModuleMigrations } from '../db/migrate.ts';
 
-function nameCollation(c: ColumnDefinitionBuilder, dialect: DialectName): ColumnDefinitionBuilder {
-  return dialect === 'postgres' ? c.modifyFront(sql`collate "C"`) : c;
-}
 
 function createTables(dialect: DialectName): Migration {
   return {
@@ -18,7 +16,7 @@ function createTables(dialect: DialectName): Migration {
       await db.schema
         .createTable('connectors')
         // Surrogate key, referenced by the versions.
-        .addColumn('id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
+        .addColumn('id', ...surrogateKey(dialect))
         // metadata.name: unique, immutable DNS label; apps bind the connector by it. Byte order ("C") on
         // PostgreSQL, as SQLite compares, so pages come in the same order on both.
         .addColumn('name', 'text', (c) => nameCollation(c, dialect).notNull().unique())

@@ -6,6 +6,7 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '../db/database.ts';
+import { surrogateKey } from '../db/columns.ts';
 import type { ModuleMigrations } from '../db/migrate.ts';
 
 function createTables(dialect: DialectName): Migration {
@@ -48,7 +49,7 @@ function createTables(dialect: DialectName): Migration {
       await db.schema
         .createTable('webhook_deliveries')
         // Increasing with insertion: list order and paging key.
-        .addColumn('seq', dialect === 'postgres' ? 'bigint' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
+        .addColumn('seq', ...surrogateKey(dialect))
         // Public id, dlv_ + 20 hex characters.
         .addColumn('id', 'text', (c) => c.notNull().unique())
         // The subscription it goes to; its deliveries go when it is deleted.
