@@ -1,8 +1,9 @@
 # data.trellis.admission: the pack's rules for registering, updating and submitting an app.
-# The input is the document of docs/governance.md ("data.trellis.admission"). Governance
-# evaluates this package once per connector the app binds, with input.connector naming it,
-# and merges the messages as sets: so a rule about one connector looks only at
-# input.connector's entry, and a rule about the whole app gives the same text every time.
+# The input is the document of docs/governance.md ("data.trellis.admission"). These rules look
+# at every connector in input.connectors and never at input.connector, so governance decides
+# with one evaluation per app; a team module that reads input.connector makes governance
+# evaluate once per connector instead, and the messages are merged as sets, so the pack's
+# give the same texts either way.
 package trellis.admission
 
 import rego.v1
@@ -21,21 +22,6 @@ owner_label := sprintf("owner %s", [input.owner.ref]) if is_string(input.owner.r
 # The effective classification, when it is one of the four tiers.
 tier := input.classification.effective if input.classification.effective in lib.tiers
 
-# The connectors this evaluation is about, by position in input.connectors: the one named by
-# input.connector, or all of them when the caller gave none (a hand-written input in the
-# playground or CI). Positions, not the connector objects: a set of numbers is cheap to build,
-# where a set of whole connectors (resources, fields, tags) cost a third of a decision.
-evaluated_connectors contains i if {
-	is_string(input.connector)
-	some i, c in input.connectors
-	c.name == input.connector
-}
-
-evaluated_connectors contains i if {
-	not is_string(input.connector)
-	some i, _ in input.connectors
-}
-
 # --- classification required before approval ---------------------------------------------
 
 deny contains msg if {
@@ -49,15 +35,13 @@ deny contains msg if {
 # --- connectors allowed per tier ---------------------------------------------------------
 
 deny contains msg if {
-	some i in evaluated_connectors
-	c := input.connectors[i]
+	some c in input.connectors
 	c.known == false
 	msg := sprintf("connector %s is not registered; an admin must define it (kind: Connector) before apps can bind it", [c.name])
 }
 
 deny contains msg if {
-	some i in evaluated_connectors
-	c := input.connectors[i]
+	some c in input.connectors
 	c.known == true
 	tier
 	allowed := object.get(c, "tiers", [])
@@ -68,8 +52,7 @@ deny contains msg if {
 # A resource may narrow its connector's tiers (a salary table on an HR connector). Checked
 # only where the connector allows the tier, so one binding gets one message, not two.
 deny contains msg if {
-	some i in evaluated_connectors
-	c := input.connectors[i]
+	some c in input.connectors
 	c.known == true
 	tier in object.get(c, "tiers", [])
 	some r in c.resources

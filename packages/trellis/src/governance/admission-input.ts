@@ -129,3 +129,13 @@ export function admissionInputs(f: AdmissionFacts): Record<string, unknown>[] {
   if (connectors.length === 0) return [base];
   return connectors.map((c) => ({ ...base, connector: c.name }));
 }
+
+/**
+ * The documents one bundle decides on: one per connector when its modules read
+ * `input.connector` (teams' modules written for one connector), else the app's one document.
+ */
+export function documentsFor(inputs: Record<string, unknown>[], readsConnector: boolean): Record<string, unknown>[] {
+  if (readsConnector || inputs.length === 0) return inputs;
+  const { connector: _connector, ...base } = inputs[0]!;
+  return [base];
+}

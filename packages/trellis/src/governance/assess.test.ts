@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../catalog/index.ts';
 import type { ConnectorCatalog } from '../connectors/index.ts';
+import { admissionInputs, documentsFor } from './admission-input.ts';
 import { bindFields, classify, defaultTagTiers, tierOfTag } from './classify.ts';
 import { findCredentials } from './credentials.ts';
 import { decideOutcome } from './outcome.ts';
@@ -202,5 +203,25 @@ describe('credential scan', () => {
     expect(fromText[0]).toMatchObject({ path: 'spec.purpose', line: 7, column: 26 });
     expect(JSON.stringify(fromText)).not.toContain('AKIAIOSFODNN7EXAMPLE');
     expect(await findCredentials(app({ purpose: 'no secrets here' } as Partial<Manifest['spec']>), undefined, nowhere)).toEqual([]);
+  });
+});
+
+describe('admission documents', () => {
+  it('makes one document per bound connector, or one without input.connector for a bundle that never reads it', () => {
+    const m = app({ connectors: [{ name: 'hr', resources: [{ name: 'employees', fields: ['id'], access: 'read' }] }, { name: 'crm', resources: [{ name: 'accounts', fields: ['id'], access: 'read' }] }] } as Partial<Manifest['spec']>);
+    const facts = {
+      kind: 'register' as const, manifest: m, version: 1, status: 'draft' as const, approvedAt: null, owner: 'user:ana@example.com', ownerStatus: 'unknown' as const,
+      classification: { declared: null, detected: null, effective: null, because: [] },
+      risk: scoreRisk({ manifest: m, effectiveTier: null, fields: [], piiExports: [], ownerKind: 'user', ownerStatus: 'unknown', openFindings: 0 }, defaultRiskSettings),
+      fields: [], catalogs, widening: [], openFindings: 0, subject: { id: 't', name: null, role: null, subject: null }, now: '2026-12-06T00:00:00.000Z',
+    };
+    const inputs = admissionInputs(facts);
+    expect(inputs.map((i) => i['connector'])).toEqual(['hr', 'crm']);
+    expect(documentsFor(inputs, true)).toBe(inputs);
+    const once = documentsFor(inputs, false);
+    expect(once).toHaveLength(1);
+    expect('connector' in once[0]!).toBe(false);
+    expect(once[0]!['connectors']).toEqual(inputs[0]!['connectors']);
+    expect(admissionInputs({ ...facts, manifest: app() })).toHaveLength(1);
   });
 });

@@ -8,6 +8,7 @@
 import type { CatalogService } from '../catalog/index.ts';
 import type { CompiledBundle, Decision, PolicyService } from '../policy/index.ts';
 import type { ImpactResult } from './schema.ts';
+import { documentsFor } from './admission-input.ts';
 
 /** An app as stored, turned into its admission documents (GovernanceService.inputsFor). */
 type InputsFor = (app: Awaited<ReturnType<CatalogService['scanForImpact']>>[number]) => Record<string, unknown>[];
@@ -40,8 +41,16 @@ export async function analyseImpact(
       if (app.status === 'retired') continue;
       apps++;
       const inputs = deps.inputsFor(app);
-      const before: Decision = active ? deps.policy.decideAll('admission', inputs, active) : deps.policy.decideAll('admission', inputs);
-      const next = deps.policy.decideAll('admission', inputs, candidate);
+      const next = deps.policy.decideAll('admission', documentsFor(inputs, candidate.readsConnector), candidate);
+      // The decision stored with the version was made under the active bundle when the digests
+      // match: it is the "before", and half the evaluations are saved.
+      const stored = app.assessment?.decision;
+      const before: Pick<Decision, 'result' | 'deny' | 'warn'> =
+        active && stored && stored.outcome !== 'draft' && stored.bundle.digest === active.digest
+          ? stored
+          : active
+            ? deps.policy.decideAll('admission', documentsFor(inputs, active.readsConnector), active)
+            : deps.policy.decideAll('admission', inputs);
       const added = [...difference(next.deny, before.deny), ...difference(next.warn, before.warn)];
       const removed = [...difference(before.deny, next.deny), ...difference(before.warn, next.warn)];
       if (before.result === next.result && added.length === 0 && removed.length === 0) continue;

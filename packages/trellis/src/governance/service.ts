@@ -16,7 +16,7 @@ import type { Decision, PolicyService } from '../policy/index.ts';
 import type { WebhookService } from '../webhooks/index.ts';
 import { dlpEngine } from '../dlp/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
-import { admissionInputs, exportsWithTags, isPersonalTag, ownerKind, type AdmissionKind } from './admission-input.ts';
+import { admissionInputs, documentsFor, exportsWithTags, isPersonalTag, ownerKind, type AdmissionKind } from './admission-input.ts';
 import { bindFields, classify, defaultTagTiers, type BoundField, type SampleFinding, type TagTierTable } from './classify.ts';
 import { findCredentials } from './credentials.ts';
 import { analyseImpact } from './impact.ts';
@@ -217,7 +217,9 @@ export class GovernanceService {
       now,
     });
     await this.policy.ready();
-    const decision = this.policy.decideAll('admission', inputs);
+    const active = this.policy.active();
+    const documents = documentsFor(inputs, active?.readsConnector ?? true);
+    const decision = this.policy.decideAll('admission', documents);
     const outcome = decideOutcome({
       deny: decision.deny,
       warn: decision.warn,
@@ -231,7 +233,7 @@ export class GovernanceService {
       risk,
       decision: { result: decision.result, outcome: outcome.outcome, deny: decision.deny, warn: decision.warn, reasons: outcome.reasons, bundle: decision.bundle, at: now },
     };
-    return { manifest, assessment, outcome, decision, inputs };
+    return { manifest, assessment, outcome, decision, inputs: documents };
   }
 
   private score(manifest: Manifest, effective: Assessment['classification']['effective'], fields: readonly BoundField[], openFindings: number, settings: RiskSettings, override: GovernanceRiskOverrideRow | undefined): RiskResult {

@@ -28,6 +28,12 @@ export interface CompiledBundle {
   regoVersion: 'v0' | 'v1';
   /** Modules accepted as Rego v0. */
   v0Modules: string[];
+  /**
+   * Whether a module (tests aside) reads `input.connector`: admission is then decided once per
+   * connector the app binds, with input.connector naming it, so teams' modules written for one
+   * connector work unchanged; otherwise once per app (docs/governance.md).
+   */
+  readsConnector: boolean;
   /** The compiled policy (shared, immutable). */
   policy: Policy;
 }

@@ -103,6 +103,14 @@ const PLAIN_REF = /^\s*(data|input)(\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/;
 /** Another replica stored the first bundle between our look and our write. */
 class BootstrapRaced extends Error {}
 
+/** `input.connector` or `input["connector"]` in a module that is not a test (`input.connectors` does not count). */
+const inputConnector = /\binput\s*(?:\.\s*connector\b(?!s)|\[\s*"connector"\s*\])/;
+
+function readsInputConnector(modules: Record<string, string>): boolean {
+  // Comments aside (a `#` inside a string is rare enough to only cost a per-connector evaluation).
+  return Object.entries(modules).some(([path, text]) => !path.endsWith('_test.rego') && inputConnector.test(text.replace(/#.*$/gm, '')));
+}
+
 export class PolicyService {
   private current: CompiledBundle | null = null;
   /** Id of the activation `current` came from (what replicas compare). */
@@ -232,7 +240,7 @@ export class PolicyService {
   }
 
   private compiledOf(version: number | null, source: BundleSource, c: { policy: Policy; v0Modules: string[] }, digest = bundleDigest(source)): CompiledBundle {
-    const bundle: CompiledBundle = { version, digest, regoVersion: source.regoVersion, v0Modules: c.v0Modules, policy: c.policy };
+    const bundle: CompiledBundle = { version, digest, regoVersion: source.regoVersion, v0Modules: c.v0Modules, readsConnector: readsInputConnector(source.modules), policy: c.policy };
     this.sources.set(bundle, source);
     return bundle;
   }
