@@ -170,8 +170,8 @@ for (const tdb of testDatabases) {
         // Restricted data scores medium: submitting queues it for a person's review.
         await catalog.register(jane, { value: manifest('flow-app', { classification: 'restricted' }) });
         expect(await services.governance.submit(askerOf(jane, 'builder'), 'flow-app')).toMatchObject({ from: 'draft', to: 'pending_review' });
-        const review = (await services.governance.openReviewOf('flow-app'))!;
-        await services.governance.decide(askerOf(rita, 'reviewer'), review.id, 'approve', { checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } });
+        const review = (await services.governance.reviews.openOf('flow-app'))!;
+        await services.governance.reviews.decide(askerOf(rita, 'reviewer'), review.id, 'approve', { checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } });
         const steps: [Caller, 'suspended' | 'approved' | 'retired'][] = [
           [rita, 'suspended'],
           [rita, 'approved'],
@@ -224,11 +224,11 @@ for (const tdb of testDatabases) {
       it('lets only one of two racing transitions from the same status win', async () => {
         await catalog.register(jane, { value: manifest('racy-review', { classification: 'restricted' }) });
         await services.governance.submit(askerOf(jane, 'builder'), 'racy-review');
-        const review = (await services.governance.openReviewOf('racy-review'))!;
+        const review = (await services.governance.reviews.openOf('racy-review'))!;
         const rita2: Caller = { actor: { type: 'token', id: 'tok_rita2', name: 'rita2', role: 'reviewer' } };
         const results = await Promise.allSettled([
-          services.governance.decide(askerOf(rita, 'reviewer'), review.id, 'approve', { checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } }),
-          services.governance.decide(askerOf(rita2, 'reviewer'), review.id, 'reject', { comment: 'not needed' }),
+          services.governance.reviews.decide(askerOf(rita, 'reviewer'), review.id, 'approve', { checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } }),
+          services.governance.reviews.decide(askerOf(rita2, 'reviewer'), review.id, 'reject', { comment: 'not needed' }),
         ]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         expect(['review_closed', 'conflict']).toContain(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as AppError).code);

@@ -128,7 +128,7 @@ export async function governanceRoutes(app: FastifyInstance, deps: { governance:
       if (to === 'pending_review' && current.status === 'draft') return governance.submit(asker, req.params.name);
       if (to === 'draft' && current.status === 'pending_review') return governance.withdraw(asker, req.params.name, req.body.reason);
       if (current.status === 'pending_review' && (to === 'approved' || to === 'rejected')) {
-        const review = await governance.openReviewOf(req.params.name);
+        const review = await governance.reviews.openOf(req.params.name);
         const check = checkTransition(current.status, to);
         throw new AppError('conflict', `${req.params.name} is decided through its review${review ? ` (POST /api/v1/reviews/${review.id}/${to === 'approved' ? 'approve' : 'reject'})` : ''}, where the checklist and separation of duties apply${check.ok ? '' : `; ${check.message}`}`, {
           extra: { from: current.status, to, ...(review ? { review: review.id } : {}) },
@@ -168,7 +168,7 @@ export async function governanceRoutes(app: FastifyInstance, deps: { governance:
       config: { permission: 'reviews:read' },
       schema: { summary: 'Reviews: ?status=open is the queue, oldest first; otherwise newest first', tags: reviewTags, querystring: jsonSchema(reviewListQuerySchema), response: responses({ 200: jsonSchema(reviewListSchema) }) },
     },
-    async (req) => governance.listReviews(req.query),
+    async (req) => governance.reviews.list(req.query),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -177,7 +177,7 @@ export async function governanceRoutes(app: FastifyInstance, deps: { governance:
       config: { permission: 'reviews:read' },
       schema: { summary: 'A review with the app, its classification, risk factors, policy messages and the checklist', tags: reviewTags, params: reviewParams, response: responses({ 200: jsonSchema(reviewDetailSchema) }) },
     },
-    async (req) => governance.getReview(req.params.id),
+    async (req) => governance.reviews.get(req.params.id),
   );
 
   const verdicts: [Verdict, string][] = [
@@ -192,7 +192,7 @@ export async function governanceRoutes(app: FastifyInstance, deps: { governance:
         config: { permission: 'reviews:decide' },
         schema: { summary: `${summary}. Nobody decides on an app they own or submitted.`, tags: reviewTags, params: reviewParams, body: jsonSchema(decideBodySchema), response: responses({ 200: jsonSchema(reviewSchema) }) },
       },
-      async (req) => governance.decide(askerOf(req), req.params.id, verdict, req.body ?? {}),
+      async (req) => governance.reviews.decide(askerOf(req), req.params.id, verdict, req.body ?? {}),
     );
   }
 
