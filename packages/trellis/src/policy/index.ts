@@ -34,10 +34,8 @@ export const policyModule: TrellisModule = {
   services: async ({ database, audit, keys }) => ({ policy: new (await import('./service.ts')).PolicyService(database, audit, keys) }),
   routes: async (app, services) => (await import('./routes.ts')).policyRoutes(app, services),
   cli: registerPolicyCommands,
-  // Not awaited: the server listens while the active bundle compiles (a first start also stores
-  // and tests the built-in pack); deciders await policy.ready().
-  start: ({ policy }) => {
-    policy.start().catch((err: unknown) => process.stderr.write(`policy: start failed: ${err instanceof Error ? err.message : String(err)}\n`));
-  },
+  // Awaited: a server is ready once its active bundle is loaded (on a first start, the built-in
+  // pack stored and tested), so its first decisions and audit trail do not depend on timing.
+  start: ({ policy }) => policy.start(),
   stop: ({ policy }) => policy.stop(),
 };

@@ -573,8 +573,8 @@ export class PolicyService {
 
   /**
    * Resolves once start() has loaded the active bundle (stored the built-in pack on a first
-   * start). The server listens without waiting for it; callers that decide await this first, so
-   * a request that arrives while the bundle compiles waits for it instead of being denied.
+   * start). Callers that decide await this first, so a decision asked for while start() runs
+   * (a service container whose start was not awaited) waits for the bundle instead of denying.
    */
   ready(): Promise<void> {
     return this.starting ?? Promise.resolve();
