@@ -123,7 +123,7 @@ export function registerGovernanceCommands(program: Command, ctx: CliContext): v
       const r = await ctx.client().json<ImpactResult>('POST', '/api/v1/policy/impact', { body: { ...(body as object), limit: Number(opts.limit) } });
       print(ctx.globals().output, r, () =>
         [
-          `${r.apps} apps decided again in ${r.duration_ms} ms: ${r.changed} change (${r.flips.to_deny} to deny, ${r.flips.to_allow} to allow)`,
+          `${r.apps} app${r.apps === 1 ? '' : 's'} decided again in ${r.duration_ms} ms: ${r.changed} would change (${r.flips.to_deny} to deny, ${r.flips.to_allow} to allow)`,
           ...r.items.map((i) => [`${i.app} (${i.status}): ${i.change === 'messages' ? 'messages change' : i.change.replace('_', ' ')}`, ...i.added.map((m) => `  + ${m}`), ...i.removed.map((m) => `  - ${m}`)].join('\n')),
           ...(r.truncated ? [`(${r.changed - r.items.length} more not listed; raise --limit)`] : []),
         ].join('\n'),
