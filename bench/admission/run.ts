@@ -37,6 +37,8 @@ import { onDatabases, openBenchDatabase, type BenchDbKind } from '../support/dat
 import { createServices, startModules, stopModules, type Services } from '../../packages/trellis/src/services.ts';
 import type { Asker } from '../../packages/trellis/src/governance/service.ts';
 import type { Caller } from '../../packages/trellis/src/catalog/service.ts';
+import type { AppStatus, Assessment, Manifest } from '../../packages/trellis/src/catalog/index.ts';
+import { storedAppInputs } from '../../packages/trellis/src/governance/stored-inputs.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string): string => {
@@ -330,7 +332,7 @@ async function impactStages(services: Services): Promise<Record<string, number>>
       if (app.status === 'retired') continue;
       apps++;
       t = performance.now();
-      const inputs = services.governance.inputsFor(app, context);
+      const inputs = storedAppInputs({ name: app.name, manifest: JSON.parse(app.manifest) as Manifest, status: app.status as AppStatus, version: app.version, approvedAt: app.approvedAt, assessment: app.assessment ? (JSON.parse(app.assessment) as Assessment) : null }, { ...context, now: new Date().toISOString() });
       const t1 = performance.now();
       services.policy.decideAll('admission', inputs, active);
       const t2 = performance.now();

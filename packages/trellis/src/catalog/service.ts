@@ -424,20 +424,15 @@ export class CatalogService {
   }
 
   /**
-   * Every app's current manifest and state, in name order, a page at a time (impact analysis
-   * re-decides each under a candidate policy bundle). Reads only; `after` is the last name seen.
+   * Every app's current manifest and state, in name order, a page at a time, as stored (the
+   * manifest and assessment as JSON text: impact analysis hands pages to worker threads, where
+   * strings are cheap to copy). Reads only; `after` is the last name seen.
    */
-  async scanForImpact(after: string | null, limit: number): Promise<{ name: string; status: AppStatus; version: number; approvedAt: string | null; manifest: Manifest; assessment: Assessment | null }[]> {
+  async scanForImpact(after: string | null, limit: number): Promise<{ name: string; status: string; version: number; approvedAt: string | null; manifest: string; assessment: string | null }[]> {
     const rows = await store.currentManifests(this.database.db, after, limit);
-    return rows.map((r) => ({
-      name: r.name,
-      status: r.status as AppStatus,
-      version: r.current_version,
-      approvedAt: r.approved_at,
-      manifest: JSON.parse(r.manifest) as Manifest,
-      assessment: r.assessment ? (JSON.parse(r.assessment) as Assessment) : null,
-    }));
+    return rows.map((r) => ({ name: r.name, status: r.status, version: r.current_version, approvedAt: r.approved_at, manifest: r.manifest, assessment: r.assessment }));
   }
+
 
   async get(name: string): Promise<AppDetail> {
     const db = this.database.db;

@@ -1,76 +1,117 @@
 /**
  * Impact analysis: before a bundle is activated, every app in the catalog is decided again
  * under the candidate and under the active bundle, and the apps whose decision changes are
- * listed with the messages gained and lost. Inputs are rebuilt in memory from each app's stored
- * manifest and assessment, a page of apps at a time, so the database is read once per page and
- * memory stays flat however large the catalog.
+ * listed with the messages gained and lost (impact-page.ts decides a page). The catalog is read
+ * a page at a time, so memory stays flat however large it is.
+ *
+ * A catalog larger than one page is decided in worker threads, one per core: each compiles the
+ * two bundles once and gets pages of stored rows (JSON text, cheap to hand over) to parse,
+ * rebuild and decide, while this thread only reads the next pages. Results are put back in page
+ * order, so the answer is the same as deciding here.
  */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { CatalogService } from '../catalog/index.ts';
-import type { CompiledBundle, Decision, PolicyService } from '../policy/index.ts';
+import type { CompiledBundle, PolicyService } from '../policy/index.ts';
+import { workerScript } from '../worker-script.ts';
+import { decidePage, type PageResult, type StoredRow } from './impact-page.ts';
+import type { ImpactWorkerInit } from './impact-worker.ts';
 import type { ImpactResult } from './schema.ts';
-import { documentsFor } from './admission-input.ts';
+import type { InputContext } from './stored-inputs.ts';
 
-/** An app as stored, turned into its admission documents (GovernanceService.inputsFor). */
-type InputsFor = (app: Awaited<ReturnType<CatalogService['scanForImpact']>>[number]) => Record<string, unknown>[];
+const defaultPageSize = 1000;
 
-const pageSize = 1000;
-
-function difference(a: readonly string[], b: readonly string[]): string[] {
-  const set = new Set(b);
-  return a.filter((x) => !set.has(x));
+interface Deps {
+  catalog: CatalogService;
+  policy: PolicyService;
+  ctx: InputContext;
 }
 
-export async function analyseImpact(
-  deps: { catalog: CatalogService; policy: PolicyService; inputsFor: InputsFor },
-  candidate: CompiledBundle,
-  limit = 1000,
-): Promise<ImpactResult> {
-  const started = performance.now();
-  const active = deps.policy.active();
-  const items: ImpactResult['items'] = [];
-  let apps = 0;
-  let changed = 0;
-  const flips = { to_deny: 0, to_allow: 0 };
-  let after: string | null = null;
-  for (;;) {
-    const page = await deps.catalog.scanForImpact(after, pageSize);
-    if (page.length === 0) break;
-    after = page[page.length - 1]!.name;
-    for (const app of page) {
-      // A retired app is never decided again; everything else is.
-      if (app.status === 'retired') continue;
-      apps++;
-      const inputs = deps.inputsFor(app);
-      const next = deps.policy.decideAll('admission', documentsFor(inputs, candidate.readsConnector), candidate);
-      // The decision stored with the version was made under the active bundle when the digests
-      // match: it is the "before", and half the evaluations are saved.
-      const stored = app.assessment?.decision;
-      const before: Pick<Decision, 'result' | 'deny' | 'warn'> =
-        active && stored && stored.outcome !== 'draft' && stored.bundle.digest === active.digest
-          ? stored
-          : active
-            ? deps.policy.decideAll('admission', documentsFor(inputs, active.readsConnector), active)
-            : deps.policy.decideAll('admission', inputs);
-      const added = [...difference(next.deny, before.deny), ...difference(next.warn, before.warn)];
-      const removed = [...difference(before.deny, next.deny), ...difference(before.warn, next.warn)];
-      if (before.result === next.result && added.length === 0 && removed.length === 0) continue;
-      changed++;
-      const change = before.result === next.result ? 'messages' : next.result === 'deny' ? 'to_deny' : 'to_allow';
-      if (change !== 'messages') flips[change]++;
-      if (items.length < limit) {
-        items.push({
-          app: app.name,
-          status: app.status,
-          before: { result: before.result, deny: before.deny, warn: before.warn },
-          after: { result: next.result, deny: next.deny, warn: next.warn },
-          change,
-          added,
-          removed,
+/** Decides pages in worker threads; pages come back in the order they were sent. */
+async function openWorkers(deps: Deps, candidate: CompiledBundle, active: CompiledBundle | null, size: number) {
+  const workerData: ImpactWorkerInit = {
+    candidate: deps.policy.portable(candidate),
+    active: active ? deps.policy.portable(active) : null,
+    catalogs: [...deps.ctx.catalogs],
+    settings: deps.ctx.settings,
+    now: deps.ctx.now,
+  };
+  const script = workerScript(import.meta.url, './impact-worker.ts');
+  const pending = new Map<number, { resolve: (r: PageResult) => void; reject: (e: Error) => void }>();
+  const workers = await Promise.all(
+    Array.from({ length: size }, () => {
+      const w = new Worker(script, { workerData });
+      return new Promise<Worker>((resolve, reject) => {
+        w.once('error', reject);
+        w.on('message', (msg: { ready?: true; id?: number; result?: PageResult }) => {
+          if (msg.ready) return resolve(w);
+          const p = pending.get(msg.id!);
+          pending.delete(msg.id!);
+          p?.resolve(msg.result!);
         });
+      }).then((ready) => {
+        ready.on('error', (err) => {
+          for (const p of pending.values()) p.reject(err);
+          pending.clear();
+        });
+        return ready;
+      });
+    }),
+  );
+  let next = 0;
+  return {
+    size,
+    decide(rows: StoredRow[]): Promise<PageResult> {
+      const id = next++;
+      const worker = workers[id % workers.length]!;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, rows });
+      });
+    },
+    close: () => Promise.all(workers.map((w) => w.terminate())),
+  };
+}
+
+export async function analyseImpact(deps: Deps, candidate: CompiledBundle, opts: { limit?: number; pageSize?: number; workers?: number } = {}): Promise<ImpactResult> {
+  const started = performance.now();
+  const limit = opts.limit ?? 1000;
+  const pageSize = opts.pageSize ?? defaultPageSize;
+  const active = deps.policy.active();
+  const here = (rows: StoredRow[]) =>
+    decidePage(rows, { candidate, active, ctx: deps.ctx }, (bundle, documents) => (bundle ? deps.policy.decideAll('admission', documents, bundle) : deps.policy.decideAll('admission', documents)));
+
+  const results: Promise<PageResult>[] = [];
+  const first = await deps.catalog.scanForImpact(null, pageSize);
+  // Workers pay a compile each: worth it only for more than one page.
+  const size = opts.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
+  const pool = first.length === pageSize ? await openWorkers(deps, candidate, active, size).catch(() => undefined) : undefined;
+  try {
+    for (let page = first; page.length > 0; ) {
+      if (pool) {
+        // At most two pages in flight per worker: the rest wait in the database, not in memory.
+        if (results.length >= pool.size * 2) await results[results.length - pool.size * 2];
+        results.push(pool.decide(page));
       }
+      else {
+        results.push(Promise.resolve(here(page)));
+        // Let requests in between pages: an analysis on this thread must not stall the server.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      page = page.length === pageSize ? await deps.catalog.scanForImpact(page[page.length - 1]!.name, pageSize) : [];
     }
-    // Let requests in between pages: an analysis of 100,000 apps must not stall the server.
-    await new Promise((resolve) => setImmediate(resolve));
+    const pages = await Promise.all(results);
+    const items = pages.flatMap((p) => p.changed);
+    return {
+      apps: pages.reduce((n, p) => n + p.apps, 0),
+      changed: items.length,
+      flips: { to_deny: pages.reduce((n, p) => n + p.flips.to_deny, 0), to_allow: pages.reduce((n, p) => n + p.flips.to_allow, 0) },
+      bundle: { from: active?.version ?? null, to: candidate.version },
+      items: items.slice(0, limit),
+      truncated: items.length > limit,
+      duration_ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    await pool?.close();
   }
-  return { apps, changed, flips, bundle: { from: active?.version ?? null, to: candidate.version }, items, truncated: changed > items.length, duration_ms: Math.round(performance.now() - started) };
 }

@@ -10,25 +10,25 @@ import type { AuditLog } from '../audit/index.ts';
 import { canonicalPersonRef as canonicalOwner } from '../auth/index.ts';
 import type { AppDetail, AppStatus, Assessment, Caller, CatalogService, DecisionState, Manifest, ManifestInput, RiskResult, TransitionResult } from '../catalog/index.ts';
 import { checkTransition, manifestDigest } from '../catalog/index.ts';
-import type { ConnectorCatalog, ConnectorService } from '../connectors/index.ts';
+import type { ConnectorService } from '../connectors/index.ts';
 import type { Decision, PolicyService } from '../policy/index.ts';
 import type { WebhookService } from '../webhooks/index.ts';
 import { dlpEngine } from '../dlp/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
-import { admissionInputs, documentsFor, exportsWithTags, isPersonalTag, ownerKind, type AdmissionKind } from './admission-input.ts';
-import { bindFields, classify, defaultTagTiers, type BoundField, type SampleFinding, type TagTierTable } from './classify.ts';
+import { admissionInputs, documentsFor, type AdmissionKind } from './admission-input.ts';
+import { bindFields, classify, defaultTagTiers, type SampleFinding, type TagTierTable } from './classify.ts';
 import { findCredentials } from './credentials.ts';
 import { analyseImpact } from './impact.ts';
 import { governanceErrors } from './errors.ts';
 import { decideOutcome, inForce, type Outcome } from './outcome.ts';
-import { defaultRiskSettings, scoreRisk, type RiskSettings } from './risk.ts';
+import { defaultRiskSettings, type RiskSettings } from './risk.ts';
 import { settingsPatchSchema, settingsSchema, type GovernanceSettings, type ImpactBody, type ImpactResult, type Samples } from './schema.ts';
 import * as store from './store.ts';
 import { wideningReasons } from './widening.ts';
+import { scoreApp, storedAppInputs } from './stored-inputs.ts';
 import { ReviewQueue, type Asker, type ReviewFacts } from './reviews.ts';
 
 export type { Asker, Verdict } from './reviews.ts';
-import type { GovernanceRiskOverrideRow } from './rows.ts';
 
 
 /** A registration or update as the API receives it: the manifest, and sample records if any. */
@@ -171,7 +171,7 @@ export class GovernanceService {
     }
     const { classification, openFindings } = classify(manifest, bound.fields, samples.findings, tagTiers);
     const override = await store.findRiskOverride(this.database.db, manifest.metadata.name);
-    const risk = this.score(manifest, classification.effective, bound.fields, openFindings.length, settings.risk, override);
+    const risk = scoreApp(manifest, classification.effective, bound.fields, openFindings.length, settings.risk, override);
     const widening = state?.approvedManifest && inForce({ status: state.status, approvedVersion: state.approvedVersion, approvedAssessment: state.approvedAssessment }) ? wideningReasons(state.approvedManifest, manifest) : [];
     const now = new Date().toISOString();
     const inputs = admissionInputs({
@@ -209,13 +209,6 @@ export class GovernanceService {
       decision: { result: decision.result, outcome: outcome.outcome, deny: decision.deny, warn: decision.warn, reasons: outcome.reasons, bundle: decision.bundle, at: now },
     };
     return { manifest, assessment, outcome, decision, inputs: documents };
-  }
-
-  private score(manifest: Manifest, effective: Assessment['classification']['effective'], fields: readonly BoundField[], openFindings: number, settings: RiskSettings, override: GovernanceRiskOverrideRow | undefined): RiskResult {
-    const piiExports = exportsWithTags(manifest, fields).filter((e) => e.fields.some((f) => f.tags.some(isPersonalTag)));
-    const owner = canonicalOwner(manifest.spec.owner);
-    const o = override ? { tier: override.tier as RiskResult['tier'], reason: override.reason, by: { id: override.by_id, name: override.by_name }, at: override.at } : null;
-    return scoreRisk({ manifest, effectiveTier: effective, fields, piiExports, ownerKind: ownerKind(owner), ownerStatus: 'unknown', openFindings }, settings, o);
   }
 
   /** The manifest of a body: text (located errors) or a parsed object. */
@@ -372,45 +365,19 @@ export class GovernanceService {
   // ------------------------------------------------------------------------------------------
   // Inputs for the playground and impact analysis
 
-  /** The admission documents of an app's current version, rebuilt from what is stored. */
-  async admissionInputsOf(name: string, context?: { catalogs: ReadonlyMap<string, ConnectorCatalog>; settings: GovernanceSettings }): Promise<Record<string, unknown>[]> {
+  /** The admission documents of an app's current version, rebuilt from what is stored (the playground's `app`). */
+  async admissionInputsOf(name: string): Promise<Record<string, unknown>[]> {
     const state = await this.catalog.decisionState(name);
     if (!state) throw new AppError('not_found', `app ${name} not found`);
-    return this.inputsFor({ name, manifest: state.currentManifest, status: state.status, version: state.currentVersion, approvedAt: state.approvedAt, assessment: state.currentAssessment, approvedManifest: state.approvedManifest }, context ?? { catalogs: await this.connectors.allCatalogs(), settings: await this.settings() });
-  }
-
-  /** Rebuild an app's admission inputs without a database round trip (impact analysis calls this 100,000 times). */
-  inputsFor(
-    app: { name: string; manifest: Manifest; status: AppStatus; version: number; approvedAt: string | null; assessment: Assessment | null; approvedManifest?: Manifest | null },
-    context: { catalogs: ReadonlyMap<string, ConnectorCatalog>; settings: GovernanceSettings },
-  ): Record<string, unknown>[] {
-    const bound = bindFields(app.manifest, context.catalogs, context.settings.tag_tiers, () => ({}));
-    const classification = app.assessment?.classification ?? classify(app.manifest, bound.fields, [], context.settings.tag_tiers).classification;
-    const risk = app.assessment?.risk ?? this.score(app.manifest, classification.effective, bound.fields, 0, context.settings.risk, undefined);
-    return admissionInputs({
-      kind: 'update',
-      manifest: app.manifest,
-      version: app.version,
-      status: app.status,
-      approvedAt: app.approvedAt,
-      owner: canonicalOwner(app.manifest.spec.owner),
-      ownerStatus: 'unknown',
-      classification,
-      risk,
-      fields: bound.fields,
-      catalogs: context.catalogs,
-      widening: app.approvedManifest ? wideningReasons(app.approvedManifest, app.manifest) : [],
-      openFindings: 0,
-      subject: { id: 'system', name: 'impact analysis', role: null, subject: null },
-      now: new Date().toISOString(),
-    });
+    const ctx = { catalogs: await this.connectors.allCatalogs(), settings: await this.settings(), now: new Date().toISOString() };
+    return storedAppInputs({ name, manifest: state.currentManifest, status: state.status, version: state.currentVersion, approvedAt: state.approvedAt, assessment: state.currentAssessment, approvedManifest: state.approvedManifest }, ctx);
   }
 
   /** Impact analysis of a candidate bundle (a stored version or a draft) over every app. */
   async impact(body: ImpactBody): Promise<ImpactResult> {
     await this.policy.ready();
     const candidate = await this.policy.compile(typeof body.bundle === 'number' ? { version: body.bundle } : { modules: body.bundle.modules, ...(body.bundle.data ? { data: body.bundle.data } : {}), ...(body.bundle.regoVersion ? { regoVersion: body.bundle.regoVersion } : {}) });
-    const context = { catalogs: await this.connectors.allCatalogs(), settings: await this.settings() };
-    return analyseImpact({ catalog: this.catalog, policy: this.policy, inputsFor: (app) => this.inputsFor(app, context) }, candidate, body.limit);
+    const ctx = { catalogs: await this.connectors.allCatalogs(), settings: await this.settings(), now: new Date().toISOString() };
+    return analyseImpact({ catalog: this.catalog, policy: this.policy, ctx }, candidate, { ...(body.limit !== undefined ? { limit: body.limit } : {}) });
   }
 }

@@ -12,6 +12,10 @@ import { policyErrors } from './errors.ts';
 
 export type { PolicyService } from './service.ts';
 export type { CompiledBundle, Decision } from './decide.ts';
+// Deciding in a worker thread, from a bundle handed over as plain data (PolicyService.portable);
+// loaded on use, since it brings the Rego engine.
+export type { PortableBundle } from './standalone.ts';
+export const loadStandaloneDecider = () => import('./standalone.ts');
 // A policy directory read the way `policy push` reads it (governance's `policy impact DIR` sends it as a draft).
 export { readBundleDirectory } from './bundle.ts';
 

@@ -13,6 +13,7 @@
  * Pushing a bundle runs named steps — check, compile, test, store — and stops at the first that
  * refuses it; nothing is stored then and the active bundle stays as it was.
  */
+import { readsInputConnector, type PortableBundle } from './standalone.ts';
 import { createHmac } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -103,14 +104,6 @@ const PLAIN_REF = /^\s*(data|input)(\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/;
 /** Another replica stored the first bundle between our look and our write. */
 class BootstrapRaced extends Error {}
 
-/** `input.connector` or `input["connector"]` in a module that is not a test (`input.connectors` does not count). */
-const inputConnector = /\binput\s*(?:\.\s*connector\b(?!s)|\[\s*"connector"\s*\])/;
-
-function readsInputConnector(modules: Record<string, string>): boolean {
-  // Comments aside (a `#` inside a string is rare enough to only cost a per-connector evaluation).
-  return Object.entries(modules).some(([path, text]) => !path.endsWith('_test.rego') && inputConnector.test(text.replace(/#.*$/gm, '')));
-}
-
 export class PolicyService {
   private current: CompiledBundle | null = null;
   /** Id of the activation `current` came from (what replicas compare). */
@@ -171,6 +164,16 @@ export class PolicyService {
     const started = performance.now();
     const b = bundle ?? this.current;
     return mergeDecisions(point, b, inputs.map((input) => this.decide(point, input, b ?? undefined)), started);
+  }
+
+  /**
+   * A compiled bundle as plain data (its source, version and digest), for a worker thread that
+   * decides on its own (policy/standalone.ts); the limits it must decide within come with it.
+   */
+  portable(bundle: CompiledBundle): PortableBundle {
+    const source = this.sources.get(bundle);
+    if (!source) throw new Error(`policy bundle ${bundle.version ?? bundle.digest} was not compiled by this service`);
+    return { version: bundle.version, digest: bundle.digest, source, limits: this.decisionLimits };
   }
 
   /** The bundle decisions are made with now, or null when none is active. */
