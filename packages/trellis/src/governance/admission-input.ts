@@ -6,9 +6,9 @@
  * same in every document: the app, its owner, classification, risk, fields, exports, egress,
  * audience, how the change widens the approved scope, and who asks.
  */
-import type { AppStatus, ClassificationResult, Manifest, RiskResult } from '../catalog/index.ts';
+import type { AppStatus, Classification, ClassificationResult, Manifest, RiskResult } from '../catalog/index.ts';
 import type { ConnectorCatalog } from '../connectors/index.ts';
-import type { BoundField } from './classify.ts';
+import { higherTier, type BoundField } from './classify.ts';
 import type { OwnerStatus } from './risk.ts';
 
 export type AdmissionKind = 'register' | 'update' | 'submit';
@@ -83,7 +83,7 @@ export function admissionInputs(f: AdmissionFacts): Record<string, unknown>[] {
       }),
     };
   });
-  const writeGroups = new Map<string, { connector: string; resource: string; fields: string[]; tags: Set<string>; tier: string | null }>();
+  const writeGroups = new Map<string, { connector: string; resource: string; fields: string[]; tags: Set<string>; tier: Classification | null }>();
   for (const x of f.fields) {
     if (x.access === 'read') continue;
     const key = `${x.connector}.${x.resource}`;
@@ -91,7 +91,7 @@ export function admissionInputs(f: AdmissionFacts): Record<string, unknown>[] {
     g.fields.push(x.field);
     for (const t of x.tags) g.tags.add(t);
     // The resource's highest field tier: writing next to restricted data is writing restricted data.
-    if (x.tier !== null && (g.tier === null || ['public', 'internal', 'confidential', 'restricted'].indexOf(x.tier) > ['public', 'internal', 'confidential', 'restricted'].indexOf(g.tier))) g.tier = x.tier;
+    g.tier = higherTier(g.tier, x.tier);
     writeGroups.set(key, g);
   }
   const base = {

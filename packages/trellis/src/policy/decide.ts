@@ -129,3 +129,18 @@ export function mergeDecisions(point: DecisionPoint, bundle: CompiledBundle | nu
   const error = decisions.find((d) => d.error)?.error;
   return { point, result: allow ? 'allow' : 'deny', allow, deny, warn, bundle: decisions[0]!.bundle, duration_ms: round(performance.now() - started), ...(error ? { error } : {}) };
 }
+
+/** One decision that never throws: an unexpected failure denies, like every other failure. */
+export function decideSafely(point: DecisionPoint, bundle: CompiledBundle | null, input: unknown, limits: DecisionLimits): Decision {
+  try {
+    return evaluateDecision(point, bundle, input, limits);
+  } catch (err) {
+    return failedDecision(point, bundle, 'internal', `policy evaluation failed: ${err instanceof Error ? err.message : String(err)}`, performance.now());
+  }
+}
+
+/** Several inputs decided and merged into one decision (mergeDecisions), never throwing. */
+export function decideMerged(point: DecisionPoint, bundle: CompiledBundle | null, inputs: readonly unknown[], limits: DecisionLimits): Decision {
+  const started = performance.now();
+  return mergeDecisions(point, bundle, inputs.map((input) => decideSafely(point, bundle, input, limits)), started);
+}

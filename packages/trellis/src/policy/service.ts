@@ -25,7 +25,7 @@ import type { Database, Tx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { KeyRing } from '../module.ts';
 import { readBundleDirectory } from './bundle.ts';
-import { defaultDecisionLimits, evaluateDecision, failedDecision, mergeDecisions, type CompiledBundle, type Decision, type DecisionLimits, type DecisionPoint } from './decide.ts';
+import { decideMerged, decideSafely, defaultDecisionLimits, type CompiledBundle, type Decision, type DecisionLimits, type DecisionPoint } from './decide.ts';
 import { policyErrors } from './errors.ts';
 import { ruleExplainer, type RuleExplanation } from './explain.ts';
 import { unifiedDiff } from './line-diff.ts';
@@ -148,12 +148,7 @@ export class PolicyService {
    * (result 'deny', `error` set, its message in `deny`).
    */
   decide(point: DecisionPoint, input: unknown, bundle?: CompiledBundle): Decision {
-    const b = bundle ?? this.current;
-    try {
-      return evaluateDecision(point, b, input, this.decisionLimits);
-    } catch (err) {
-      return failedDecision(point, b, 'internal', `policy evaluation failed: ${err instanceof Error ? err.message : String(err)}`, performance.now());
-    }
+    return decideSafely(point, bundle ?? this.current, input, this.decisionLimits);
   }
 
   /**
@@ -161,9 +156,7 @@ export class PolicyService {
    * admission is evaluated once per connector (docs/governance.md). No inputs: deny.
    */
   decideAll(point: DecisionPoint, inputs: readonly unknown[], bundle?: CompiledBundle): Decision {
-    const started = performance.now();
-    const b = bundle ?? this.current;
-    return mergeDecisions(point, b, inputs.map((input) => this.decide(point, input, b ?? undefined)), started);
+    return decideMerged(point, bundle ?? this.current, inputs, this.decisionLimits);
   }
 
   /**

@@ -4,7 +4,7 @@
  * once in the worker, and decides exactly as PolicyService.decideAll does (same evaluation,
  * limits, merging and failure rules).
  */
-import { evaluateDecision, failedDecision, mergeDecisions, type CompiledBundle, type Decision, type DecisionLimits, type DecisionPoint } from './decide.ts';
+import { decideMerged, defaultDecisionLimits, type CompiledBundle, type Decision, type DecisionLimits, type DecisionPoint } from './decide.ts';
 import { compileSource, type BundleSource } from './source.ts';
 
 export interface PortableBundle {
@@ -27,15 +27,7 @@ export function compilePortable(p: PortableBundle): CompiledBundle & { limits: D
   return { version: p.version, digest: p.digest, regoVersion: p.source.regoVersion, v0Modules: compiled.v0Modules, readsConnector: readsInputConnector(p.source.modules), policy: compiled.policy, limits: p.limits };
 }
 
-/** One merged decision over several documents, never throwing (failures deny, as PolicyService.decide does). */
+/** One merged decision over several documents, as PolicyService.decideAll makes it. */
 export function decideDocuments(point: DecisionPoint, bundle: (CompiledBundle & { limits: DecisionLimits }) | null, documents: readonly unknown[]): Decision {
-  const started = performance.now();
-  const each = documents.map((doc) => {
-    try {
-      return evaluateDecision(point, bundle, doc, bundle?.limits ?? { timeoutMs: 50, maxSteps: 1_000_000 });
-    } catch (err) {
-      return failedDecision(point, bundle, 'internal', `policy evaluation failed: ${err instanceof Error ? err.message : String(err)}`, performance.now());
-    }
-  });
-  return mergeDecisions(point, bundle, each, started);
+  return decideMerged(point, bundle, documents, bundle?.limits ?? defaultDecisionLimits);
 }
