@@ -58,7 +58,7 @@ const LOAD_CHUNK = 2000;
 const root = new URL('../..', import.meta.url).pathname;
 
 const caller: Caller = { actor: { type: 'token', id: 'tok_bench', name: 'bench', role: 'admin' } };
-const asker: Asker = { caller, principal: { kind: 'token', tokenId: 'tok_bench', name: 'bench', role: 'admin', subject: null, permissions: new Set() } };
+const asker: Asker = { caller, principal: { kind: 'token', tokenId: 'tok_bench', name: 'bench', role: 'admin', subject: null, permissions: new Set(), attributes: {} } };
 
 // ---- connectors ---------------------------------------------------------------------------
 

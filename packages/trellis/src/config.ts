@@ -84,6 +84,15 @@ export const configSchema = z
     trustProxy: trustProxySetting.default(false),
     /** Seconds to wait for in-flight requests on SIGTERM before closing anyway. */
     shutdownGraceSeconds: z.coerce.number().min(0).default(10),
+    /**
+     * The URL people and apps reach Trellis at, behind any proxy (no path, query or fragment):
+     * the issuer of its tokens and the base of its OIDC redirect URIs. Empty: http://host:port.
+     */
+    publicUrl: z
+      .string()
+      .default('')
+      .refine((v) => v === '' || /^https?:\/\/[^/?#\s]+$/i.test(v.replace(/\/$/, '')), { message: 'must be an http(s) origin such as https://trellis.example.com' })
+      .transform((v) => v.replace(/\/$/, '')),
   })
   .strict();
 
@@ -100,7 +109,20 @@ const envNames: Record<keyof Config, string> = {
   authFailureLimit: 'TRELLIS_AUTH_FAILURE_LIMIT',
   trustProxy: 'TRELLIS_TRUST_PROXY',
   shutdownGraceSeconds: 'TRELLIS_SHUTDOWN_GRACE_SECONDS',
+  publicUrl: 'TRELLIS_PUBLIC_URL',
 };
+
+/** Every setting at its default (tests and tools that build services without a server). */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+/** The URL Trellis is reached at: the configured public URL, or the address it listens on. */
+export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
+}
 
 function readConfigFile(path: string | undefined): Record<string, unknown> {
   const file = path ?? (existsSync('trellis.config.yaml') ? 'trellis.config.yaml' : undefined);

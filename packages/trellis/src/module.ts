@@ -22,9 +22,10 @@ import type { Database } from './db/database.ts';
 import type { ModuleMigrations } from './db/migrate.ts';
 import type { ErrorTable } from './errors.ts';
 import type { CliContext } from './cli/context.ts';
+import type { Config } from './config.ts';
 
 /** What a module's key derives for: each use its own key (keys/master-key.ts derives them with HKDF). */
-export type KeyPurpose = 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'key.check' | 'webhooks.secret' | 'policy.input';
+export type KeyPurpose = 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'key.check' | 'webhooks.secret' | 'policy.input' | 'oauth.signing' | 'sso.state';
 
 /** The installation's keys as modules see them: purpose keys, never the master key itself. */
 export interface KeyRing {
@@ -48,6 +49,8 @@ export interface Services {
   keys: KeyRing;
   /** Every module's permissions, merged (modules.ts): what each role may do. */
   permissions: PermissionTable;
+  /** The server's resolved configuration (config.ts); defaults where services run without a server. */
+  config: Config;
 }
 
 export interface TrellisModule {

@@ -19,6 +19,9 @@ import { dlpModule } from './dlp/index.ts';
 import { policyModule } from './policy/index.ts';
 import { connectorsModule } from './connectors/index.ts';
 import { governanceModule } from './governance/index.ts';
+import { identityModule } from './identity/index.ts';
+import { ssoModule } from './sso/index.ts';
+import { oauthModule } from './oauth/index.ts';
 import { consoleModule } from './console/index.ts';
 
 export const modules: readonly TrellisModule[] = [
@@ -31,6 +34,9 @@ export const modules: readonly TrellisModule[] = [
   policyModule,
   connectorsModule,
   governanceModule,
+  identityModule,
+  ssoModule,
+  oauthModule,
   consoleModule,
 ];
 

@@ -30,7 +30,7 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
     await database.close();
     throw err;
   });
-  const services = await createServices(database, keys.ring);
+  const services = await createServices(database, keys.ring, config);
   await startModules(services);
   // JSON lines for collectors; a person at a development terminal gets one short line per request.
   const human = config.dev && process.stdout.isTTY === true;

@@ -7,12 +7,16 @@ import type { Database } from './db/database.ts';
 import { ephemeralKeyRing, type KeyRing } from './keys/index.ts';
 import type { Services } from './module.ts';
 import { modules, permissionMatrix } from './modules.ts';
+import { defaultConfig, type Config } from './config.ts';
 
 export type { Services } from './module.ts';
 
-/** `keys` defaults to a throwaway key ring: the server passes the installation's (keys/installation.ts). */
-export async function createServices(database: Database, keys: KeyRing = ephemeralKeyRing()): Promise<Services> {
-  const services: Partial<Services> = { database, keys, permissions: permissionMatrix };
+/**
+ * `keys` defaults to a throwaway key ring and `config` to the defaults: the server passes the
+ * installation's key ring (keys/installation.ts) and its resolved configuration.
+ */
+export async function createServices(database: Database, keys: KeyRing = ephemeralKeyRing(), config: Config = defaultConfig()): Promise<Services> {
+  const services: Partial<Services> = { database, keys, permissions: permissionMatrix, config };
   for (const m of modules) {
     if (!m.services) continue;
     // A module that reaches for a service no earlier module made gets a clear error, not undefined.

@@ -8,6 +8,8 @@ import { createServices, startModules, stopModules, type Services } from '../src
 import { roles, type Role } from '../src/module.ts';
 import { systemActor } from '../src/auth/index.ts';
 import type { TestDatabase } from './databases.ts';
+import { defaultConfig, type Config } from '../src/config.ts';
+import { ephemeralKeyRing } from '../src/keys/index.ts';
 
 /** A route's URL with its path parameters filled by plausible values (authorisation runs before any lookup). */
 export function concreteUrl(url: string): string {
@@ -24,9 +26,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit: number; authFailureLimit: number; trustProxy: false | number | string[] }> = {}): Promise<TestApp> {
+/**
+ * `config` tunes the HTTP layer; `settings` is the rest of the server configuration the
+ * modules read from `services.config` (an IdP, the public URL), over the defaults.
+ */
+export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit: number; authFailureLimit: number; trustProxy: false | number | string[] }> = {}, settings: Partial<Config> = {}): Promise<TestApp> {
   const database = await tdb.open();
-  const services = await createServices(database);
+  const services = await createServices(database, ephemeralKeyRing(), { ...defaultConfig(), ...settings });
   const { app, routes } = await buildApp({
     config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: config.trustProxy ?? false, logLevel: 'silent' },
     services,

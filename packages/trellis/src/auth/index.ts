@@ -5,6 +5,7 @@
  */
 import type { TrellisModule } from '../module.ts';
 import type { TokenService } from './service.ts';
+import type { Revocations } from './revocations.ts';
 import { authPermissions } from './permissions.ts';
 import { registerTokenCommands } from './cli.ts';
 
@@ -12,11 +13,15 @@ export { installAuth, requirePrincipal } from './plugin.ts';
 export { actorOf, hasPermission, systemActor } from './service.ts';
 export { mergePermissions, permissionMatrixMarkdown } from './permissions.ts';
 export { canonicalPersonRef } from './person-ref.ts';
-export type { Principal } from './service.ts';
+export type { Principal, BearerAuthenticator, CookieAuthenticator, AttributeSource, TokenService } from './service.ts';
+export type { Revocations, RevocationKind } from './revocations.ts';
+export { generateToken, hashSecret, secretMatches } from './token-format.ts';
 
 declare module '../module.ts' {
   interface Services {
     tokens: TokenService;
+    /** The revocation feed every replica follows (revocations.ts). */
+    revocations: Revocations;
   }
 }
 
@@ -24,7 +29,16 @@ export const authModule: TrellisModule = {
   name: 'auth',
   permissions: authPermissions,
   migrations: async (dialect) => (await import('./migrations.ts')).authMigrations(dialect),
-  services: async ({ database, audit, permissions }) => ({ tokens: new (await import('./service.ts')).TokenService(database, audit, permissions) }),
+  services: async ({ database, audit, permissions }) => {
+    const { Revocations } = await import('./revocations.ts');
+    const revocations = new Revocations(database, (message) => process.stderr.write(`trellis: warning: ${message}\n`));
+    return { revocations, tokens: new (await import('./service.ts')).TokenService(database, audit, permissions, revocations) };
+  },
   routes: async (app, services) => (await import('./routes.ts')).authRoutes(app, services),
   cli: registerTokenCommands,
+  start: async ({ database, revocations }) => {
+    await (await import('./revocations.ts')).pruneRevocations(database.db);
+    await revocations.start();
+  },
+  stop: ({ revocations }) => revocations.stop(),
 };

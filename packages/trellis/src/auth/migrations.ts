@@ -1,8 +1,9 @@
 /** Migrations of the auth module's tables. */
 import type { Kysely, Migration } from 'kysely';
 import type { ModuleMigrations } from '../db/migrate.ts';
+import { surrogateKey } from '../db/columns.ts';
 
-export const authMigrations: ModuleMigrations = () => ({
+export const authMigrations: ModuleMigrations = (dialect) => ({
   '20261127_0200_api_tokens': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -56,6 +57,27 @@ export const authMigrations: ModuleMigrations = () => ({
     },
     async down(db: Kysely<unknown>) {
       await db.schema.alterTable('api_tokens').dropColumn('subject').execute();
+    },
+  } satisfies Migration,
+  '20261207_0200_revocations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('revocations')
+        // Counts up; replicas read what is past the last number they saw (and re-read the last minutes).
+        .addColumn('seq', ...surrogateKey(dialect))
+        // api_token | session | access_token | client | app | subject
+        .addColumn('kind', 'text', (c) => c.notNull())
+        // The token id, session id, jti, client id, app name or person reference.
+        .addColumn('ref', 'text', (c) => c.notNull())
+        // ms since the epoch: credentials of kind/ref issued at or before it are void.
+        .addColumn('revoked_at', 'bigint', (c) => c.notNull())
+        // Why, in a few words (never a secret).
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('revocations_at').on('revocations').column('revoked_at').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('revocations').execute();
     },
   } satisfies Migration,
 });

@@ -102,7 +102,16 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
     const m = request.headers.authorization ? BEARER.exec(request.headers.authorization) : null;
     const presented = m?.[1];
     const tokenId = presented ? parseToken(presented)?.id : undefined;
-    const principal = presented ? await deps.tokens.authenticate(presented) : undefined;
+    let principal = presented ? await deps.tokens.authenticate(presented) : undefined;
+    // Without an Authorization header, a session cookie (the console) may stand in for a token.
+    if (!request.headers.authorization) {
+      const fromCookie = await deps.tokens.authenticateCookies(request);
+      if (fromCookie instanceof AppError) {
+        if (fromCookie.code === 'unauthenticated') reply.header('www-authenticate', 'Bearer realm="trellis"');
+        return sendProblem(reply, fromCookie);
+      }
+      principal = fromCookie;
+    }
     if (!principal) {
       const keys = [`ip:${request.ip}`, ...(tokenId ? [`token:${tokenId}`] : [])];
       const retryAfter = limiter.blocked(keys);

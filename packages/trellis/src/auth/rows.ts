@@ -1,4 +1,5 @@
 /** Row types of the auth module's tables. */
+import type { Generated } from 'kysely';
 
 export interface ApiTokenRow {
   id: string;
@@ -21,11 +22,22 @@ export interface AuthFailureRow {
   count: number;
 }
 
+/** One entry of the revocation feed (revocations.ts). */
+export interface RevocationRow {
+  seq: Generated<number>;
+  kind: string;
+  ref: string;
+  /** ms since the epoch: credentials of kind/ref issued at or before it are void. */
+  revoked_at: number;
+  reason: string;
+}
+
 // The module's tables join the database's type (db/tables.ts) by declaration merging.
 declare module '../db/tables.ts' {
   interface Tables {
     api_tokens: ApiTokenRow;
     auth_failures: AuthFailureRow;
+    revocations: RevocationRow;
   }
 }
 

@@ -24,6 +24,15 @@ export async function revokeToken(q: Queryable, id: string, at: string): Promise
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** Revoke every live token acting for a person; returns their ids. */
+export async function revokeTokensOfSubject(q: Queryable, subject: string, at: string): Promise<string[]> {
+  const rows = await q.selectFrom('api_tokens').select('id').where('subject', '=', subject).where('revoked_at', 'is', null).execute();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  await q.updateTable('api_tokens').set({ revoked_at: at }).where('id', 'in', ids).where('revoked_at', 'is', null).execute();
+  return ids;
+}
+
 export function touchToken(q: Queryable, id: string, at: string): Promise<unknown> {
   return q.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
 }

@@ -29,7 +29,7 @@ async function rejects(p: Promise<unknown>): Promise<AppError> {
 
 /** A caller as governance sees it: admins may change any app (ownership is governance's own test). */
 function askerOf(caller: Caller, role: Principal['role'] = 'admin') {
-  return { caller, principal: { kind: 'token', tokenId: caller.actor.id, name: caller.actor.name ?? '', role, subject: null, permissions: new Set<string>() } satisfies Principal };
+  return { caller, principal: { kind: 'token', tokenId: caller.actor.id, name: caller.actor.name ?? '', role, subject: null, permissions: new Set<string>(), attributes: {} } satisfies Principal };
 }
 
 // The connectors the test manifests bind: new versions are stored through governance, which classifies them.

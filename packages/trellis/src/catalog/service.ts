@@ -16,7 +16,7 @@ import { parseManifestText, validateManifestValue, type ManifestResult } from '.
 import { actorRef, canonicalOwner, connectorNames, decodeCursor, indexWords, manifestColumns, manifestDigest, pageJson, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
 import type { ActorRef, AppDetail, AppList, Assessment, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, StatusChange } from './schema.ts';
 import * as store from './store.ts';
-import type { CatalogAppVersionRow } from './rows.ts';
+import type { CatalogAppVersionRow, CatalogStatusChangeRow } from './rows.ts';
 import { catalogErrors } from './errors.ts';
 
 /** A manifest as text (YAML or JSON, located errors) or as already-parsed JSON. */
@@ -133,11 +133,41 @@ function isDecision(from: AppStatus, to: AppStatus): boolean {
   return (from === 'draft' && to === 'pending_review') || (from === 'pending_review' && (to === 'approved' || to === 'rejected' || to === 'draft'));
 }
 
+/** A change of an app's status, as listeners see it inside the transaction that makes it. */
+export interface AppStatusChange {
+  name: string;
+  from: AppStatus;
+  to: AppStatus;
+  actor: Actor;
+  reason: string | null;
+}
+
+/**
+ * Runs inside the status change's transaction, so what it writes commits or rolls back with it
+ * (oauth creates an approved app's service identity and disables a suspended one's). A throw
+ * aborts the change.
+ */
+export type StatusListener = (tx: Tx, change: AppStatusChange) => Promise<void>;
+
 export class CatalogService {
+  private readonly statusListeners: StatusListener[] = [];
+
   constructor(
     private readonly database: Database,
     private readonly audit: AuditLog,
   ) {}
+
+  /** Be told of every status change, in its transaction (see StatusListener). */
+  onStatusChange(listener: StatusListener): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** The history row of a status change, then its listeners, in the change's transaction. */
+  private async statusChanged(tx: Tx, row: Omit<CatalogStatusChangeRow, 'id'>, actor: Actor, name: string): Promise<void> {
+    await store.insertStatusChange(tx, row);
+    const change: AppStatusChange = { name, from: row.from_status as AppStatus, to: row.to_status as AppStatus, actor, reason: row.reason };
+    for (const l of this.statusListeners) await l(tx, change);
+  }
 
   /** Validate without writing anything. */
   validate(input: ManifestInput): ManifestResult {
@@ -260,7 +290,7 @@ export class CatalogService {
       ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
     });
     if (outcome && row.status !== 'draft') {
-      await store.insertStatusChange(tx, { app_id: id, from_status: 'draft', to_status: row.status, reason: outcome.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name });
+      await this.statusChanged(tx, { app_id: id, from_status: 'draft', to_status: row.status, reason: outcome.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name }, caller.actor, name);
     }
     return toDetail({ ...row, id }, version);
   }
@@ -326,7 +356,7 @@ export class CatalogService {
       if (!(await store.updateAppDecision(tx, app.id, from, { status: outcome.status, ...approval }))) throw new AppError('conflict', `app ${name} changed status while this request ran; retry`, { extra: { retry: true } });
     }
     if (from !== outcome.status) {
-      await store.insertStatusChange(tx, { app_id: app.id, from_status: from, to_status: outcome.status, reason: outcome.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name });
+      await this.statusChanged(tx, { app_id: app.id, from_status: from, to_status: outcome.status, reason: outcome.reason, changed_at: now, changed_by: by.id, changed_by_name: by.name }, caller.actor, name);
     }
     await store.replaceAppConnectors(tx, app.id, name, connectorNames(manifest));
     await store.replaceAppWords(tx, app.id, name, indexWords(name, cols.title, cols.description));
@@ -397,7 +427,7 @@ export class CatalogService {
     t: { from: AppStatus; to: AppStatus; reason: string | null; version: number; note: string; details: Record<string, unknown> },
   ): Promise<void> {
     const by = actorRef(caller.actor);
-    if (t.from !== t.to) await store.insertStatusChange(tx, { app_id: app.id, from_status: t.from, to_status: t.to, reason: t.reason, changed_at: at, changed_by: by.id, changed_by_name: by.name });
+    if (t.from !== t.to) await this.statusChanged(tx, { app_id: app.id, from_status: t.from, to_status: t.to, reason: t.reason, changed_at: at, changed_by: by.id, changed_by_name: by.name }, caller.actor, app.name);
     await this.audit.append(tx, {
       class: 'application_lifecycle',
       activity: 'update',

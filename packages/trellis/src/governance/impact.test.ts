@@ -10,7 +10,7 @@ import type { Database } from '../db/database.ts';
 import { systemActor } from '../auth/index.ts';
 import { analyseImpact } from './impact.ts';
 
-const asker = { caller: { actor: systemActor }, principal: { kind: 'token' as const, tokenId: 'tok_t', name: 't', role: 'admin' as const, subject: null, permissions: new Set<string>() } };
+const asker = { caller: { actor: systemActor }, principal: { kind: 'token' as const, tokenId: 'tok_t', name: 't', role: 'admin' as const, subject: null, permissions: new Set<string>(), attributes: {} } };
 
 describe('impact analysis in worker threads', () => {
   let database: Database;
