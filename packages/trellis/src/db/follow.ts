@@ -31,6 +31,7 @@ export async function notifyFollowers(tx: Tx, database: Database, channel: strin
 }
 
 export class Follower {
+  private started = false;
   private stopped = false;
   private poller: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
@@ -47,6 +48,7 @@ export class Follower {
 
   /** Starts following; resolves after the first catch-up read (or the first failed attempt to listen). */
   async start(): Promise<void> {
+    this.started = true;
     if (this.database.dialect === 'postgres' && this.database.connectDedicated) {
       await this.listen();
       return;
@@ -67,8 +69,9 @@ export class Follower {
     await this.running?.catch(() => {});
   }
 
+  /** How this replica follows: the PostgreSQL backend it LISTENs on, or polling; null unless started. */
   mode(): FollowMode | null {
-    if (this.stopped) return null;
+    if (!this.started || this.stopped) return null;
     if (this.poller) return { mode: 'poll', intervalMs: this.opts.pollIntervalMs };
     return { mode: 'listen', pid: this.listener ? this.listenerPid : undefined, connected: this.listener !== undefined };
   }

@@ -18,7 +18,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Policy } from '@trellis/rego';
-import type pg from 'pg';
+import { Follower, type FollowMode } from '../db/follow.ts';
 import type { Actor, AuditInput, AuditLog } from '../audit/index.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import type { Database, Tx } from '../db/database.ts';
@@ -115,15 +115,8 @@ export class PolicyService {
   private readonly testLimits: TestLimits;
   private readonly inputKey: Buffer;
   private readonly warn: (message: string) => void;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
-  private poller: NodeJS.Timeout | undefined;
-  private listener: pg.Client | undefined;
-  /** The PostgreSQL backend of the listening connection (diagnostics; tests end it to check reconnection). */
-  private listenerPid: number | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private reconnectDelayMs = 100;
-  private stopped = true;
+  /** Follows activations made by other replicas (db/follow.ts). */
+  private readonly follower: Follower;
 
   /** The load started by start(): the built-in pack on a first start, then the active bundle. */
   private starting: Promise<void> | undefined;
@@ -138,6 +131,7 @@ export class PolicyService {
     this.testLimits = { ...defaultTestLimits, ...opts.testLimits };
     this.inputKey = keys.derive('policy.input');
     this.warn = opts.warn ?? ((m) => process.stderr.write(`trellis: warning: ${m}\n`));
+    this.follower = new Follower(database, { channel: store.activationChannel, catchUp: () => this.loadActive(), pollIntervalMs: opts.pollIntervalMs ?? 300, warn: this.warn, label: 'policy' });
   }
 
   // ---- decisions -------------------------------------------------------------------------
@@ -556,13 +550,9 @@ export class PolicyService {
    * the active bundle, and follow activations made by other replicas.
    */
   start(): Promise<void> {
-    this.stopped = false;
     this.starting = (async () => {
       await this.bootstrap();
-      await this.refresh();
-      if (this.database.dialect === 'postgres' && this.database.connectDedicated) await this.listen();
-      else this.poller = setInterval(() => void this.refresh().catch((err: unknown) => this.warn(`policy: reading the active bundle failed: ${(err as Error).message}`)), this.opts.pollIntervalMs ?? 300);
-      this.poller?.unref();
+      await this.follower.start();
     })();
     return this.starting;
   }
@@ -578,21 +568,12 @@ export class PolicyService {
 
   async stop(): Promise<void> {
     await this.starting?.catch(() => {});
-    this.stopped = true;
-    if (this.poller) clearInterval(this.poller);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.poller = undefined;
-    const listener = this.listener;
-    this.listener = undefined;
-    if (listener) await listener.end().catch(() => {});
-    await this.refreshing?.catch(() => {});
+    await this.follower.stop();
   }
 
   /** How this server follows activations: the PostgreSQL backend it LISTENs on, or SQLite polling; null before start(). */
-  following(): { mode: 'listen'; pid: number | undefined; connected: boolean } | { mode: 'poll'; intervalMs: number } | null {
-    if (this.stopped) return null;
-    if (this.poller) return { mode: 'poll', intervalMs: this.opts.pollIntervalMs ?? 300 };
-    return { mode: 'listen', pid: this.listener ? this.listenerPid : undefined, connected: this.listener !== undefined };
+  following(): FollowMode | null {
+    return this.follower.mode();
   }
 
   /** The first start: the built-in pack, stored and activated by the system, when no bundle exists. */
@@ -615,85 +596,20 @@ export class PolicyService {
     }
   }
 
-  /**
-   * Load the newest activation's bundle if it is not the one held. Concurrent calls share one
-   * run, and a call made during a run causes one more run after it (it may have missed a change).
-   */
+  /** Load the newest activation's bundle if it is not the one held (one run at a time; see Follower.run). */
   refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      try {
-        do {
-          this.refreshAgain = false;
-          const activation = await store.currentActivation(this.database.db);
-          if (!activation || activation.id === this.currentActivationId) continue;
-          try {
-            this.install(await this.compileVersion(activation.version), activation.id);
-          } catch (err) {
-            this.warn(`policy: bundle version ${activation.version} was activated but does not load here, so the previous one stays in force: ${(err as Error).message}`);
-            // Not retried until the next activation.
-            this.currentActivationId = activation.id;
-          }
-        } while (this.refreshAgain);
-      } finally {
-        this.refreshing = undefined;
-      }
-    })();
-    return this.refreshing;
+    return this.follower.run();
   }
 
-  /** PostgreSQL: LISTEN on a connection of our own, reconnecting with backoff; each (re)connect re-reads. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    let client: pg.Client | undefined;
+  private async loadActive(): Promise<void> {
+    const activation = await store.currentActivation(this.database.db);
+    if (!activation || activation.id === this.currentActivationId) return;
     try {
-      client = await this.database.connectDedicated!();
-      const c = client;
-      const lost = (err?: Error) => {
-        if (this.listener !== c) return;
-        this.listener = undefined;
-        void c.end().catch(() => {});
-        if (!this.stopped) {
-          this.warn(`policy: the activation listener lost its connection${err ? ` (${err.message})` : ''}; reconnecting`);
-          this.scheduleReconnect();
-        }
-      };
-      c.on('error', lost);
-      c.on('end', () => lost());
-      c.on('notification', (msg) => {
-        if (msg.channel === store.activationChannel && msg.payload === (this.database.schema ?? 'public')) void this.refresh().catch((e: unknown) => this.warn(`policy: reading the active bundle failed: ${(e as Error).message}`));
-      });
-      await c.query(`LISTEN ${store.activationChannel}`);
-      if (this.stopped) {
-        // stop() ran while this connection was being opened: it has no listener to end but this one.
-        await c.end().catch(() => {});
-        return;
-      }
-      this.listener = c;
-      this.listenerPid = Number((await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid);
-      this.reconnectDelayMs = 100;
-      // Anything activated while not listening.
-      await this.refresh();
+      this.install(await this.compileVersion(activation.version), activation.id);
     } catch (err) {
-      if (client) void client.end().catch(() => {});
-      if (!this.stopped) {
-        this.warn(`policy: cannot listen for activations (${(err as Error).message}); retrying`);
-        this.scheduleReconnect();
-      }
+      this.warn(`policy: bundle version ${activation.version} was activated but does not load here, so the previous one stays in force: ${(err as Error).message}`);
+      // Not retried until the next activation.
+      this.currentActivationId = activation.id;
     }
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer) return;
-    const delay = this.reconnectDelayMs;
-    this.reconnectDelayMs = Math.min(delay * 2, 5_000);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.listen();
-    }, delay);
-    this.reconnectTimer.unref();
   }
 }
