@@ -132,6 +132,24 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
     expect(r.output).toContain('needs TRELLIS_MASTER_KEY');
   });
 
+  it('refuses on the other replica, within a second, an API token revoked on one', async () => {
+    const admin = { authorization: `Bearer ${servers[0]!.token!}`, 'content-type': 'application/json' };
+    const made = (await (await fetch(`${servers[0]!.url}/api/v1/tokens`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'short-lived', role: 'viewer' }) })).json()) as { id: string; token: string };
+    const whoami = (s: Server) => fetch(`${s.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${made.token}` } }).then((r) => r.status);
+    // Both replicas have read (and cached) the token's row.
+    expect(await whoami(servers[0]!)).toBe(200);
+    expect(await whoami(servers[1]!)).toBe(200);
+    expect((await fetch(`${servers[0]!.url}/api/v1/tokens/${made.id}`, { method: 'DELETE', headers: { authorization: admin.authorization } })).status).toBe(204);
+    const revokedAt = Date.now();
+    expect(await whoami(servers[0]!)).toBe(401);
+    let status = 200;
+    while (status !== 401 && Date.now() - revokedAt < 1000) {
+      status = await whoami(servers[1]!);
+      if (status !== 401) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(status).toBe(401);
+  });
+
   it('drains and exits 0 on SIGTERM', async () => {
     const s = servers[1]!;
     s.proc.kill('SIGTERM');
