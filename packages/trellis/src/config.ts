@@ -65,6 +65,89 @@ const trustProxySetting = z.unknown().transform((raw, ctx): TrustProxy => {
 });
 
 
+/** A comma-separated list (environment) or a list (config file) of non-empty strings. */
+const stringList = z.union([
+  z.array(z.string().trim().min(1)),
+  z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+]);
+
+/** The roles a person can sign in with, most privileged first (a group mapping picks the first it reaches). */
+export const personRoles = ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] as const;
+const roleNames = personRoles;
+
+/**
+ * IdP group → Trellis role: a mapping in a config file, or `group=role,group=role` in the
+ * environment (group names may hold anything but `,` and `=`).
+ */
+const roleMapSetting = z.union([z.record(z.string().min(1), z.enum(roleNames)), z.string()]).transform((raw, ctx): Record<string, (typeof roleNames)[number]> => {
+  if (typeof raw !== 'string') return raw;
+  const out: Record<string, (typeof roleNames)[number]> = {};
+  for (const pair of raw.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const eq = pair.lastIndexOf('=');
+    const group = pair.slice(0, eq).trim();
+    const role = pair.slice(eq + 1).trim();
+    if (eq <= 0 || !group || !(roleNames as readonly string[]).includes(role)) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" is not group=role with role one of ${roleNames.join(', ')}` });
+      return z.NEVER;
+    }
+    out[group] = role as (typeof roleNames)[number];
+  }
+  return out;
+});
+
+/** Loopback http is allowed for an IdP on the same machine (development, tests); anything else must be https. */
+function isIssuerUrl(v: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return false;
+  }
+  if (u.search || u.hash || u.username || u.password) return false;
+  return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+}
+
+/**
+ * Single sign-on for people (sso/): the OIDC identity provider and how its answers become
+ * Trellis sessions. Empty issuer = no IdP (development mode only). The client secret is never
+ * logged, echoed or put in an error.
+ */
+export const oidcSchema = z
+  .strictObject({
+    /** The IdP's issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`. */
+    issuer: z
+      .string()
+      .trim()
+      .default('')
+      .refine((v) => v === '' || isIssuerUrl(v), { message: 'must be an https URL (http only on loopback) without query or fragment' })
+      .transform((v) => v.replace(/\/$/, '')),
+    clientId: z.string().trim().default(''),
+    clientSecret: z.string().default(''),
+    /** Space-separated scopes asked for at sign-in; must include openid. */
+    scopes: z
+      .string()
+      .default('openid email profile')
+      .refine((v) => v.split(/\s+/).includes('openid'), { message: 'must include openid' }),
+    /** The ID token / userinfo claim that lists the person's groups. */
+    groupsClaim: z.string().trim().min(1).default('groups'),
+    roleMap: roleMapSetting.default({}),
+    /** The role of a person none of whose groups is mapped; empty: such a person is refused. */
+    defaultRole: z.union([z.enum(roleNames), z.literal('')]).default(''),
+    /** Roles that need multi-factor sign-in (an accepted acr or amr in the ID token). */
+    mfaRoles: stringList.pipe(z.array(z.enum(roleNames))).default(['admin', 'reviewer']),
+    /** acr values that prove MFA; when set they are also requested at sign-in (acr_values). */
+    acrValues: stringList.default([]),
+    /** amr values (RFC 8176) of which one proves MFA. */
+    amrValues: stringList.default(['mfa']),
+    /** A session unused this long ends (minutes). */
+    sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /** A session ends this long after sign-in whatever its use (hours, at most 24). */
+    sessionMaxHours: z.coerce.number().min(0.1).max(24).default(12),
+  })
+  .refine((o) => o.issuer === '' || o.clientId !== '', { message: 'clientId is required with an issuer', path: ['clientId'] });
+
+export type OidcConfig = z.infer<typeof oidcSchema>;
+
 export const configSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
@@ -93,12 +176,14 @@ export const configSchema = z
       .default('')
       .refine((v) => v === '' || /^https?:\/\/[^/?#\s]+$/i.test(v.replace(/\/$/, '')), { message: 'must be an http(s) origin such as https://trellis.example.com' })
       .transform((v) => v.replace(/\/$/, '')),
+    /** Single sign-on (see oidcSchema); settable as an `oidc:` mapping or TRELLIS_OIDC_* variables. */
+    oidc: oidcSchema.prefault({}),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 
-const envNames: Record<keyof Config, string> = {
+const envNames: Record<Exclude<keyof Config, 'oidc'>, string> = {
   host: 'TRELLIS_HOST',
   port: 'TRELLIS_PORT',
   dataDir: 'TRELLIS_DATA_DIR',
@@ -111,6 +196,26 @@ const envNames: Record<keyof Config, string> = {
   shutdownGraceSeconds: 'TRELLIS_SHUTDOWN_GRACE_SECONDS',
   publicUrl: 'TRELLIS_PUBLIC_URL',
 };
+
+const oidcEnvNames: Record<keyof OidcConfig, string> = {
+  issuer: 'TRELLIS_OIDC_ISSUER',
+  clientId: 'TRELLIS_OIDC_CLIENT_ID',
+  clientSecret: 'TRELLIS_OIDC_CLIENT_SECRET',
+  scopes: 'TRELLIS_OIDC_SCOPES',
+  groupsClaim: 'TRELLIS_OIDC_GROUPS_CLAIM',
+  roleMap: 'TRELLIS_OIDC_ROLE_MAP',
+  defaultRole: 'TRELLIS_OIDC_DEFAULT_ROLE',
+  mfaRoles: 'TRELLIS_OIDC_MFA_ROLES',
+  acrValues: 'TRELLIS_OIDC_ACR_VALUES',
+  amrValues: 'TRELLIS_OIDC_AMR_VALUES',
+  sessionIdleMinutes: 'TRELLIS_OIDC_SESSION_IDLE_MINUTES',
+  sessionMaxHours: 'TRELLIS_OIDC_SESSION_MAX_HOURS',
+};
+
+/** Whether single sign-on is configured (an issuer and a client id). */
+export function hasIdentityProvider(config: Pick<Config, 'oidc'>): boolean {
+  return config.oidc.issuer !== '' && config.oidc.clientId !== '';
+}
 
 /** Every setting at its default (tests and tools that build services without a server). */
 export function defaultConfig(): Config {
@@ -144,6 +249,13 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, o
     const raw = env[name];
     if (raw !== undefined && raw !== '') merged[key] = raw;
   }
+  const fileOidc = merged.oidc;
+  const oidc: Record<string, unknown> = fileOidc && typeof fileOidc === 'object' && !Array.isArray(fileOidc) ? { ...(fileOidc as Record<string, unknown>) } : {};
+  for (const [key, name] of Object.entries(oidcEnvNames)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') oidc[key] = raw;
+  }
+  if (fileOidc !== undefined || Object.keys(oidc).length > 0) merged.oidc = fileOidc !== undefined && (typeof fileOidc !== 'object' || Array.isArray(fileOidc)) ? fileOidc : oidc;
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
   const result = configSchema.safeParse(merged);
   if (!result.success) {

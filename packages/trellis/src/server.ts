@@ -1,10 +1,11 @@
 /**
  * Starts Trellis: opens (and migrates) the database, wires the services, builds the app and
  * listens. In development mode the first start creates a bootstrap admin token and prints it
- * once with the console URL. SIGTERM/SIGINT drain: /readyz turns 503, in-flight requests
+ * once with the console URL; outside development mode it refuses to start without an identity
+ * provider for people to sign in with (sso/). SIGTERM/SIGINT drain: /readyz turns 503, in-flight requests
  * finish (up to the grace period), then the database closes.
  */
-import type { Config } from './config.ts';
+import { hasIdentityProvider, type Config } from './config.ts';
 import { bindsOnlyLoopback } from './http/loopback.ts';
 import { openTrellisDatabase } from './modules.ts';
 import { createServices, startModules, stopModules } from './services.ts';
@@ -30,6 +31,14 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
     await database.close();
     throw err;
   });
+  // People sign in through the IdP outside development mode; without one nobody could (sso/).
+  if (!config.dev && !hasIdentityProvider(config)) {
+    await database.close();
+    throw new AppError(
+      'validation_failed',
+      'outside development mode Trellis needs an identity provider for sign-in: set TRELLIS_OIDC_ISSUER and TRELLIS_OIDC_CLIENT_ID (and TRELLIS_OIDC_CLIENT_SECRET), or oidc.issuer and oidc.clientId in the config file (docs/sso.md); or run in development mode (TRELLIS_DEV=true)',
+    );
+  }
   const services = await createServices(database, keys.ring, config);
   await startModules(services);
   // JSON lines for collectors; a person at a development terminal gets one short line per request.

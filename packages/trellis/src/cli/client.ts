@@ -32,7 +32,7 @@ export class ApiClient {
   }
 
   async request(method: string, path: string, opts: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; contentType?: string } = {}): Promise<Response> {
-    if (!this.opts.token) throw new CliError('no API token given', exitCodes.auth, 'set TRELLIS_TOKEN or pass --token (the server prints a bootstrap token on first start)');
+    if (!this.opts.token) throw new CliError('no API token given', exitCodes.auth, 'run `trellis login`, set TRELLIS_TOKEN or pass --token (in development mode the server prints a bootstrap token on first start)');
     const headers: Record<string, string> = { authorization: `Bearer ${this.opts.token}`, accept: 'application/json, application/problem+json, application/x-ndjson' };
     let body: string | undefined;
     if (opts.body !== undefined) {
@@ -54,7 +54,7 @@ export class ApiClient {
       }
       const lines = (problem.errors ?? []).map((e) => `  ${e.path || '(root)'}${e.line ? ` (line ${e.line}${e.column ? `:${e.column}` : ''})` : ''}: ${e.message}`);
       const msg = `${problem.detail ?? problem.title ?? res.statusText} [${problem.code ?? res.status}]` + (lines.length ? '\n' + lines.join('\n') : '');
-      const hint = res.status === 401 ? 'check TRELLIS_TOKEN: it may be mistyped, expired or revoked' : res.status === 403 ? 'ask an admin for a token with a role that has this permission' : undefined;
+      const hint = res.status === 401 ? 'check TRELLIS_TOKEN (it may be mistyped, expired or revoked), or sign in again with `trellis login`' : res.status === 403 ? 'ask an admin for a token with a role that has this permission' : undefined;
       throw new CliError(msg, exitCodeForStatus(res.status), hint, problem);
     }
     return res;

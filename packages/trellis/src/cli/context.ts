@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ApiClient, type GlobalOptions } from './client.ts';
 import { CliError, exitCodes } from './errors.ts';
+import { savedCredential } from './credentials.ts';
 
 /** Which installation a local command opens (see cli/local.ts). */
 export interface LocalOpenOptions {
@@ -26,9 +27,12 @@ export interface CliContext<S = unknown> {
 }
 
 export function contextFor<S>(program: Command, openInstallation: CliContext<S>['openInstallation']): CliContext<S> {
+  // The token: --token, else TRELLIS_TOKEN, else what `trellis login` saved for this server.
   const connection = (): { server: string; token?: string } => {
     const o = program.opts<{ server?: string; token?: string }>();
-    return { server: o.server ?? process.env.TRELLIS_SERVER ?? 'http://127.0.0.1:8080', ...(o.token ?? process.env.TRELLIS_TOKEN ? { token: o.token ?? process.env.TRELLIS_TOKEN } : {}) };
+    const server = o.server || process.env.TRELLIS_SERVER || 'http://127.0.0.1:8080';
+    const token = o.token || process.env.TRELLIS_TOKEN || savedCredential(server)?.token;
+    return { server, ...(token ? { token } : {}) };
   };
   const globals = (): GlobalOptions => {
     const output = program.opts<{ output?: string }>().output ?? 'table';
