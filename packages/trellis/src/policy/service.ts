@@ -146,6 +146,25 @@ export class PolicyService {
   }
 
   /**
+   * The value of one rule of `data.trellis.<point>` for an input under the active bundle, for a
+   * caller that reads a number rather than a verdict (the token issuer caps lifetimes with
+   * `data.trellis.token.max_lifetime_seconds`). In memory, within the decision limits; never
+   * throws: no bundle or a failed evaluation is an `error`, and callers refuse then (fail closed).
+   * `value` is undefined when the rule is undefined for the input.
+   */
+  value(point: DecisionPoint, rule: string, input: unknown): { value: unknown } | { error: { code: string; message: string } } {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule)) return { error: { code: 'bad_rule', message: `${rule} is not a rule name` } };
+    if (!this.current) return { error: { code: 'no_active_bundle', message: 'no policy bundle is active' } };
+    try {
+      // An array comprehension has one solution whether or not the rule is defined.
+      const rows = this.current.policy.query(`x := [v | v := data.trellis.${point}.${rule}]`, { input, limits: this.decisionLimits });
+      return { value: (rows[0]?.x as unknown[] | undefined)?.[0] };
+    } catch (err) {
+      return { error: { code: 'eval_error', message: `policy evaluation failed: ${err instanceof Error ? err.message : String(err)}` } };
+    }
+  }
+
+  /**
    * Several inputs merged into one decision (union of deny and warn, allow only if all allow);
    * admission is evaluated once per connector (docs/governance.md). No inputs: deny.
    */
