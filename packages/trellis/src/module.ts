@@ -33,7 +33,8 @@ export interface KeyRing {
 }
 
 /** The roles a person or token can hold; permissions are granted to these. */
-export const roles = ['admin', 'reviewer', 'builder', 'auditor', 'viewer'] as const;
+/** `provisioner` is the IdP's SCIM client: it holds only `scim:provision`. */
+export const roles = ['admin', 'reviewer', 'builder', 'auditor', 'viewer', 'provisioner'] as const;
 export type Role = (typeof roles)[number];
 
 /** A module's permissions: name (`<module>:<verb>`) → what it allows and which roles hold it. */

@@ -62,10 +62,26 @@ for (const tdb of testDatabases) {
     it("whoami names each role's permissions, exactly as the matrix grants them", async () => {
       for (const role of roles) {
         const res = await t.as(role, { method: 'GET', url: '/api/v1/whoami' });
+        // The IdP's provisioning client (provisioner) holds scim:provision and nothing else, not even whoami.
+        if (!roleHas(role, 'self:read')) {
+          expect(res.statusCode, role).toBe(403);
+          continue;
+        }
         expect(res.statusCode).toBe(200);
         const expected = Object.keys(permissionMatrix).filter((p) => roleHas(role, p)).sort();
         expect(res.json(), role).toMatchObject({ role, name: `test-${role}`, permissions: expected });
       }
+    });
+
+    // Public to the route guard because they authenticate their callers themselves (OAuth
+    // client authentication, RFC 6749 §2.3); without credentials they refuse in OAuth's format.
+    it('OAuth protocol routes are public: they authenticate clients themselves', async () => {
+      for (const url of ['/oauth/token', '/oauth/introspect', '/oauth/revoke']) {
+        const res = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials&token=x' });
+        expect(res.statusCode, url).toBe(401);
+        expect(res.json(), url).toMatchObject({ error: 'invalid_client' });
+      }
+      for (const url of ['/oauth/jwks', '/.well-known/oauth-authorization-server']) expect((await t.app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
     });
 
     it('a revoked or expired token stops working at once', async () => {

@@ -10,7 +10,9 @@ export const ocsfVersion = '1.3.0';
 export const ocsfClasses = {
   detection_finding: { uid: 2004, name: 'Detection Finding', category: 2, categoryName: 'Findings' },
   data_security_finding: { uid: 2006, name: 'Data Security Finding', category: 2, categoryName: 'Findings' },
+  account_change: { uid: 3001, name: 'Account Change', category: 3, categoryName: 'Identity & Access Management' },
   authentication: { uid: 3002, name: 'Authentication', category: 3, categoryName: 'Identity & Access Management' },
+  group_management: { uid: 3006, name: 'Group Management', category: 3, categoryName: 'Identity & Access Management' },
   user_management: { uid: 3007, name: 'User Management', category: 3, categoryName: 'Identity & Access Management' },
   application_lifecycle: { uid: 6002, name: 'Application Lifecycle', category: 6, categoryName: 'Application Activity' },
   api_activity: { uid: 6003, name: 'API Activity', category: 6, categoryName: 'Application Activity' },
@@ -26,7 +28,17 @@ export const activities = {
   update: { id: 3, name: 'Update' },
   delete: { id: 4, name: 'Delete' },
   other: { id: 99, name: 'Other' },
+  // Account Change (3001) has its own numbering: 2 Enable, 5 Disable, 6 Delete.
+  enable: { id: 2, name: 'Enable' },
+  disable: { id: 5, name: 'Disable' },
 } as const;
+
+/** Where a class numbers an activity differently from the shared table above. */
+const classActivities: Partial<Record<OcsfClass, Partial<Record<Activity, { id: number; name: string }>>>> = {
+  account_change: { update: { id: 99, name: 'Other' }, delete: { id: 6, name: 'Delete' } },
+  // Group Management (3006): 5 Delete, 6 Create.
+  group_management: { create: { id: 6, name: 'Create' }, update: { id: 99, name: 'Other' }, delete: { id: 5, name: 'Delete' } },
+};
 
 export type Activity = keyof typeof activities;
 
@@ -89,7 +101,7 @@ export interface OcsfEvent {
 
 export function toOcsf(input: AuditInput, meta: { uid: string; time: Date }): OcsfEvent {
   const cls = ocsfClasses[input.class];
-  const act = activities[input.activity];
+  const act = classActivities[input.class]?.[input.activity] ?? activities[input.activity];
   const ev: OcsfEvent = {
     class_uid: cls.uid,
     class_name: cls.name,

@@ -24,10 +24,10 @@ export function registerTokenCommands(program: Command, ctx: CliContext<Services
     .command('create')
     .description('create a token; its secret is printed once')
     .requiredOption('--name <name>', 'a label, e.g. ci-pipeline')
-    .requiredOption('--role <role>', 'admin | reviewer | builder | auditor | viewer')
+    .requiredOption('--role <role>', 'admin | reviewer | builder | auditor | viewer | provisioner (the IdP\'s SCIM client)')
     .option('--expires-in-days <n>', 'expiry in days (default: none)')
     .option('--subject <person>', 'the person the token acts for (user:<email>); reviewers need one so nobody approves their own app')
-    .addHelpText('after', '\nExamples:\n  trellis tokens create --name ci --role builder --expires-in-days 90\n  trellis tokens create --name ana --role reviewer --subject user:ana@example.com')
+    .addHelpText('after', '\nExamples:\n  trellis tokens create --name ci --role builder --expires-in-days 90\n  trellis tokens create --name ana --role reviewer --subject user:ana@example.com\n  trellis tokens create --name okta-scim --role provisioner')
     .action(async (opts: { name: string; role: string; expiresInDays?: string; subject?: string }) => {
       const body = { name: opts.name, role: opts.role, ...(opts.expiresInDays ? { expires_in_days: Number(opts.expiresInDays) } : {}), ...(opts.subject ? { subject: opts.subject } : {}) };
       const t = await ctx.client().json<TokenInfo & { token: string }>('POST', '/api/v1/tokens', { body });

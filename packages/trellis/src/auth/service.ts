@@ -17,7 +17,7 @@ import type { AuditLog, Actor } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
 import { isRole, permissionsOf } from './permissions.ts';
 import { canonicalPersonRef } from './person-ref.ts';
-import type { PermissionTable, Role } from '../module.ts';
+import { roles, type PermissionTable, type Role } from '../module.ts';
 import { generateToken, parseToken, secretMatches } from './token-format.ts';
 import * as store from './store.ts';
 import type { ApiTokenRow } from './rows.ts';
@@ -146,7 +146,7 @@ export class TokenService {
   }
 
   async create(actor: Actor, input: { name: string; role: string; expiresInDays?: number; subject?: string }): Promise<TokenInfo & { token: string }> {
-    if (!isRole(input.role)) throw new AppError('validation_failed', `unknown role ${input.role}`, { errors: [{ path: 'role', message: 'must be one of admin, reviewer, builder, auditor, viewer' }] });
+    if (!isRole(input.role)) throw new AppError('validation_failed', `unknown role ${input.role}`, { errors: [{ path: 'role', message: `must be one of ${roles.join(', ')}` }] });
     const t = generateToken();
     const now = new Date();
     const row: ApiTokenRow = {

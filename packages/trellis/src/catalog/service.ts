@@ -6,7 +6,7 @@
  * nothing. Errors are AppErrors with stable codes; routes and the CLI turn them into
  * problem details and exit codes.
  */
-import type { Database, Tx } from '../db/database.ts';
+import type { Database, Queryable, Tx } from '../db/database.ts';
 import type { AuditLog, Actor } from '../audit/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { planBackstageImport, type EntityPlan } from './backstage.ts';
@@ -554,6 +554,51 @@ export class CatalogService {
       await this.recordTransition(tx, caller, { id: app.id, name }, now, { from, to, reason: reason ?? null, version: app.current_version, note: '', details: {} });
       return { name, from, to, by, app: toSummary({ ...app, status: to, updated_at: now }) };
     });
+  }
+
+  /** In the caller's transaction: the apps a person owns (`user:<email>`), with their status (the departed-owner cascade). */
+  async appsOwnedBy(q: Queryable, owner: string): Promise<{ name: string; status: AppStatus }[]> {
+    return (await store.appsOwnedBy(q, canonicalOwner(owner))).map((r) => ({ name: r.name, status: r.status as AppStatus }));
+  }
+
+  /**
+   * In the caller's transaction: suspend an approved app (the departed-owner cascade), as a
+   * direct move would, so the status listeners run (oauth disables its client). Returns false
+   * when the app is not approved (nothing to suspend).
+   */
+  async suspendInTx(tx: Tx, caller: Caller, name: string, reason: string): Promise<boolean> {
+    const app = await store.lockAppByName(tx, this.database.dialect, name);
+    if (!app) throw appNotFound(name);
+    if (app.status !== 'approved') return false;
+    const now = new Date().toISOString();
+    if (!(await store.updateAppStatus(tx, app.id, 'approved', 'suspended', now, actorRef(caller.actor)))) throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
+    await this.recordTransition(tx, caller, { id: app.id, name }, now, { from: 'approved', to: 'suspended', reason, version: app.current_version, note: '', details: {} });
+    return true;
+  }
+
+  /**
+   * In the caller's transaction: give an app a new owner (an accepted ownership offer). Only
+   * the app row's owner changes; the stored manifests keep the owner they were written with
+   * until the new owner stores a version.
+   */
+  async changeOwnerInTx(tx: Tx, caller: Caller, name: string, newOwner: string): Promise<{ from: string; to: string }> {
+    const app = await store.lockAppByName(tx, this.database.dialect, name);
+    if (!app) throw appNotFound(name);
+    const to = canonicalOwner(newOwner);
+    const now = new Date().toISOString();
+    await store.updateAppOwner(tx, app.id, to, now, actorRef(caller.actor));
+    await this.audit.append(tx, {
+      class: 'application_lifecycle',
+      activity: 'update',
+      action: 'app.owner_change',
+      actor: caller.actor,
+      resources: [{ type: 'app', id: name, name }],
+      outcome: 'success',
+      message: `app ${name}: owner ${app.owner} → ${to}`,
+      details: { from: app.owner, to },
+      ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
+    });
+    return { from: app.owner, to };
   }
 
   /** Status history of one app, oldest first. */

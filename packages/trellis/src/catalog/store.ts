@@ -115,6 +115,15 @@ export async function updateAppStatus(q: Queryable, id: number, from: string, to
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Names and statuses of the apps a person owns (canonical reference), in name order. */
+export async function appsOwnedBy(q: Queryable, owner: string): Promise<{ name: string; status: string }[]> {
+  return q.selectFrom('catalog_apps').select(['name', 'status']).where('owner', '=', owner).orderBy('name').execute();
+}
+
+export async function updateAppOwner(q: Queryable, id: number, owner: string, at: string, by: { id: string; name: string | null }): Promise<void> {
+  await q.updateTable('catalog_apps').set({ owner, updated_at: at, updated_by: by.id, updated_by_name: by.name }).where('id', '=', id).execute();
+}
+
 /** Compare-and-set of a decided status (and the version in force): false when the status moved since it was read. */
 export async function updateAppDecision(
   q: Queryable,

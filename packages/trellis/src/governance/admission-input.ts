@@ -13,11 +13,19 @@ import type { OwnerStatus } from './risk.ts';
 
 export type AdmissionKind = 'register' | 'update' | 'submit';
 
+/**
+ * Who asks: the credential (id, name, role), the person behind it (`subject`, also as `ref`)
+ * and that person's directory attributes for ABAC (department, location, country,
+ * employment_type, title, cost_center, organization, division, manager, groups), when the
+ * directory knows them.
+ */
 export interface AdmissionSubject {
   id: string;
   name: string | null;
   role: string | null;
   subject: string | null;
+  ref?: string | null;
+  [attribute: string]: unknown;
 }
 
 export interface AdmissionFacts {

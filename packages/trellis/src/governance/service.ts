@@ -188,7 +188,8 @@ export class GovernanceService {
       catalogs,
       widening,
       openFindings: openFindings.length,
-      subject: { id: asker.caller.actor.id, name: asker.caller.actor.name ?? null, role: asker.principal.role, subject: asker.principal.subject },
+      // The person's directory attributes first: the credential's own facts are not theirs to override.
+      subject: { ...asker.principal.attributes, id: asker.caller.actor.id, name: asker.caller.actor.name ?? null, role: asker.principal.role, subject: asker.principal.subject, ref: asker.principal.subject },
       now,
     });
     await this.policy.ready();
