@@ -62,4 +62,42 @@ describe('configuration values an operator can get wrong', () => {
     expect(loadConfig({}, { env: { TRELLIS_TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,::1' } }).trustProxy).toEqual(['10.0.0.0/8', '192.0.2.7', '::1']);
     for (const v of ['10.0.0.0/33', '10.0.0', 'proxy.example', '0.0.0.0/0/1', '99']) expect(bad({ TRELLIS_TRUST_PROXY: v }), v).toMatch(/^trustProxy/);
   });
+
+  it('reads the oidc group from the config file and TRELLIS_OIDC_* (env over file), never echoing the client secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trellis-oidc-cfg-'));
+    const file = join(dir, 'trellis.config.yaml');
+    writeFileSync(file, 'oidc:\n  issuer: https://login.example.com/realms/acme\n  clientId: trellis\n  roleMap:\n    platform-admins: admin\n  mfaRoles: [admin]\n');
+    const c = loadConfig({}, { configFile: file, env: { TRELLIS_OIDC_CLIENT_SECRET: 's3cret-value', TRELLIS_OIDC_ROLE_MAP: 'trellis-admins=admin,hr-reviewers=reviewer', TRELLIS_OIDC_AMR_VALUES: 'mfa, hwk' } });
+    expect(c.oidc).toMatchObject({
+      issuer: 'https://login.example.com/realms/acme',
+      clientId: 'trellis',
+      clientSecret: 's3cret-value',
+      scopes: 'openid email profile',
+      groupsClaim: 'groups',
+      roleMap: { 'trellis-admins': 'admin', 'hr-reviewers': 'reviewer' },
+      mfaRoles: ['admin'],
+      acrValues: [],
+      amrValues: ['mfa', 'hwk'],
+      sessionIdleMinutes: 30,
+      sessionMaxHours: 12,
+    });
+    expect(loadConfig({}, { env: {} }).oidc).toMatchObject({ issuer: '', mfaRoles: ['admin', 'reviewer'], amrValues: ['mfa'] });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({}, { env });
+      } catch (e) {
+        return JSON.stringify((e as AppError).errors) + (e as AppError).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(problems({ TRELLIS_OIDC_ISSUER: 'http://idp.example.com', TRELLIS_OIDC_CLIENT_ID: 'x', TRELLIS_OIDC_CLIENT_SECRET: 'hidden-secret' })).toContain('oidc.issuer');
+    expect(problems({ TRELLIS_OIDC_ISSUER: 'http://idp.example.com', TRELLIS_OIDC_CLIENT_SECRET: 'hidden-secret' })).not.toContain('hidden-secret');
+    expect(problems({ TRELLIS_OIDC_ISSUER: 'https://idp.example.com' })).toContain('oidc.clientId');
+    expect(problems({ TRELLIS_OIDC_ROLE_MAP: 'admins=root' })).toContain('oidc.roleMap');
+    expect(problems({ TRELLIS_OIDC_SESSION_MAX_HOURS: '25' })).toContain('oidc.sessionMaxHours');
+    expect(problems({ TRELLIS_OIDC_SCOPES: 'email profile' })).toContain('oidc.scopes');
+    expect(problems({ TRELLIS_OIDC_MFA_ROLES: 'admin,god' })).toContain('oidc.mfaRoles');
+    // Loopback http is fine: an IdP on the same machine.
+    expect(loadConfig({}, { env: { TRELLIS_OIDC_ISSUER: 'http://127.0.0.1:9000/', TRELLIS_OIDC_CLIENT_ID: 'x' } }).oidc.issuer).toBe('http://127.0.0.1:9000');
+  });
 });
