@@ -323,6 +323,17 @@ for (const tdb of testDatabases) {
         expect(await verifier.verify(token, { dpop: { proof: await proof(token, { key: thief }), method: 'GET', url: URL_ } })).toEqual(refused('proof key is not the key the token is bound to', 'invalid_dpop_proof'));
       });
 
+      it('passes a bound token without a proof for introspection (withoutProof), with every other check still made', async () => {
+        const token = await bound();
+        expect(await verifier.verify(token, { withoutProof: true })).toHaveProperty('claims.cnf.jkt', client.jkt);
+        const expired = await signAccessToken(keys, claims({ cnf: { jkt: client.jkt }, iat: nowSec() - 700, exp: nowSec() - 100 }));
+        expect(await verifier.verify(expired, { withoutProof: true })).toEqual(refused('expired'));
+        const c = claims({ cnf: { jkt: client.jkt } });
+        const revoked = await signAccessToken(keys, c);
+        await revoke('access_token', c.jti);
+        expect(await verifier.verify(revoked, { withoutProof: true })).toEqual(refused('token revoked'));
+      });
+
       it('refuses a proof presented with a token that is not bound', async () => {
         const token = await signAccessToken(keys, claims());
         expect(await verifier.verify(token, { dpop: { proof: await proof(token), method: 'GET', url: URL_ } })).toEqual(refused('DPoP proof with a token that is not DPoP-bound'));

@@ -66,6 +66,12 @@ export interface VerifyOptions {
   audience?: string;
   /** The request's DPoP header (undefined when absent), method and URL. */
   dpop?: { proof: string | undefined; method: string; url: string };
+  /**
+   * Introspection and revocation: the caller is not the token's sender, so a bound token
+   * passes without a proof (its `cnf` is in the claims for the caller to report). Every other
+   * check still applies.
+   */
+  withoutProof?: boolean;
 }
 
 class UnknownKid extends Error {}
@@ -123,6 +129,7 @@ export class AccessTokenVerifier {
     if (claims.subject !== undefined && r.isRevoked('subject', claims.subject, issuedMs)) return { error: 'invalid_token', reason: 'subject revoked' };
 
     const proof = opts.dpop?.proof;
+    if (opts.withoutProof) return { claims, kid };
     if (claims.cnf) {
       if (!opts.dpop || proof === undefined) return { error: 'invalid_token', reason: 'DPoP-bound token without a DPoP proof' };
       const checked = await verifyDpopProof(proof, { method: opts.dpop.method, url: opts.dpop.url, accessToken: token, replay: this.replay });
