@@ -97,6 +97,8 @@ describe('configuration values an operator can get wrong', () => {
     expect(problems({ TRELLIS_OIDC_SESSION_MAX_HOURS: '25' })).toContain('oidc.sessionMaxHours');
     expect(problems({ TRELLIS_OIDC_SCOPES: 'email profile' })).toContain('oidc.scopes');
     expect(problems({ TRELLIS_OIDC_MFA_ROLES: 'admin,god' })).toContain('oidc.mfaRoles');
+    expect(problems({ TRELLIS_OIDC_AMR_VALUES: 'none' })).toContain('oidc.mfaRoles');
+    expect(loadConfig({}, { env: { TRELLIS_OIDC_AMR_VALUES: 'none', TRELLIS_OIDC_MFA_ROLES: 'none' } }).oidc).toMatchObject({ amrValues: [], mfaRoles: [] });
     // Loopback http is fine: an IdP on the same machine.
     expect(loadConfig({}, { env: { TRELLIS_OIDC_ISSUER: 'http://127.0.0.1:9000/', TRELLIS_OIDC_CLIENT_ID: 'x' } }).oidc.issuer).toBe('http://127.0.0.1:9000');
   });

@@ -65,10 +65,10 @@ const trustProxySetting = z.unknown().transform((raw, ctx): TrustProxy => {
 });
 
 
-/** A comma-separated list (environment) or a list (config file) of non-empty strings. */
+/** A comma-separated list (environment; `none` for an empty list) or a list (config file) of non-empty strings. */
 const stringList = z.union([
   z.array(z.string().trim().min(1)),
-  z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+  z.string().transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((x) => x.trim()).filter(Boolean))),
 ]);
 
 /** The roles a person can sign in with, most privileged first (a group mapping picks the first it reaches). */
@@ -144,7 +144,11 @@ export const oidcSchema = z
     /** A session ends this long after sign-in whatever its use (hours, at most 24). */
     sessionMaxHours: z.coerce.number().min(0.1).max(24).default(12),
   })
-  .refine((o) => o.issuer === '' || o.clientId !== '', { message: 'clientId is required with an issuer', path: ['clientId'] });
+  .refine((o) => o.issuer === '' || o.clientId !== '', { message: 'clientId is required with an issuer', path: ['clientId'] })
+  .refine((o) => o.mfaRoles.length === 0 || o.acrValues.length > 0 || o.amrValues.length > 0, {
+    message: 'roles need MFA but no acr or amr value can prove it: set acrValues or amrValues, or mfaRoles to none',
+    path: ['mfaRoles'],
+  });
 
 export type OidcConfig = z.infer<typeof oidcSchema>;
 
