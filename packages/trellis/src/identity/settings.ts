@@ -20,7 +20,9 @@ export async function updateSettings(database: Database, audit: AuditLog, caller
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AppError('validation_failed', 'the body must be an object', { errors: [{ path: '(body)', message: 'must be an object' }] });
   const extra = Object.keys(body).filter((k) => k !== 'fallback_owner');
   if (extra.length > 0) throw new AppError('validation_failed', `unknown setting ${extra[0]}`, { errors: extra.map((k) => ({ path: k, message: 'unknown setting' })) });
-  const raw = (body as { fallback_owner?: unknown }).fallback_owner;
+  const given = (body as { fallback_owner?: unknown }).fallback_owner;
+  // The route's schema coerces a JSON null to "" (Ajv's coerceTypes): both mean nobody.
+  const raw = given === '' || given === undefined ? null : given;
   if (raw !== null && (typeof raw !== 'string' || !/^(user:|group:)?[^\s:]+$/.test(raw.trim()) || raw.length > 320)) {
     throw new AppError('validation_failed', 'fallback_owner must be user:<email>, group:<name>, an e-mail or null', { errors: [{ path: 'fallback_owner', message: 'must be user:<email>, group:<name>, an e-mail or null' }] });
   }
