@@ -15,6 +15,8 @@ import { loadConfig, oidcSchema, type OidcConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
 import { trellis, trellisBin } from './run-cli.ts';
 import { makeTestApp, type TestApp } from './app.ts';
+import { buildApp } from '../src/app.ts';
+import { createServices, startModules, stopModules } from '../src/services.ts';
 import { testDatabases } from './databases.ts';
 import { Browser, freePort, startTestIdp, type TestIdp } from './sso-idp.ts';
 
@@ -274,6 +276,27 @@ for (const tdb of testDatabases) {
       expect((await again.browser.fetch(`${base}/api/v1/whoami`)).status).toBe(200);
     });
 
+    it('a session ended on one replica is refused by another (same database and key) within a second', async () => {
+      const services = await createServices(t.services.database, t.services.keys, t.services.config);
+      await startModules(services);
+      const { app } = await buildApp({ config: { bodyLimit: 1024 * 1024, authFailureLimit: 1000, trustProxy: false, logLevel: 'silent' }, services });
+      try {
+        const { browser: b } = await signIn('alice');
+        const cookie = `trellis_session=${b.cookie(base, 'trellis_session')!}`;
+        const other = () => app.inject({ method: 'GET', url: '/api/v1/whoami', headers: { cookie } });
+        expect((await other()).statusCode).toBe(200);
+        // The CSRF token one replica hands out is good on the other.
+        const csrf = await csrfOf(b);
+        expect((await app.inject({ method: 'DELETE', url: '/api/v1/tokens/0123456789abcdef', headers: { cookie, origin: base, 'x-csrf-token': csrf } })).statusCode).toBe(404);
+        expect((await b.fetch(`${base}/auth/logout`, { method: 'POST', headers: { origin: base, 'x-csrf-token': csrf } })).status).toBe(200);
+        await expect.poll(async () => (await other()).statusCode, { timeout: 1000, interval: 50 }).toBe(401);
+      } finally {
+        await app.close();
+        await stopModules(services);
+        await services.audit.stop();
+      }
+    });
+
     it('signs in a terminal with the device authorization grant: pending, then a trls_ session token', async () => {
       const started = await fetch(`${base}/auth/device`, { method: 'POST' });
       expect(started.status).toBe(200);
@@ -361,6 +384,18 @@ for (const tdb of testDatabases) {
       const r = await fetch(`${base}/auth/device/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: d.handle }) });
       expect(r.status).toBe(400);
       expect(await r.json()).toMatchObject({ error: 'access_denied' });
+    });
+
+    it('throttles device authorizations per address (each calls the IdP and stores a row, for anyone)', async () => {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 12; i++) {
+        const r = await fetch(`${base}/auth/device`, { method: 'POST' });
+        statuses.push(r.status);
+        if (r.status === 429) retryAfter = r.headers.get('retry-after');
+      }
+      expect(statuses).toContain(429);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
     });
   });
 }

@@ -13,7 +13,7 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', 'where the embedded database lives (env TRELLIS_DATA_DIR)')
     .option('--database-url <url>', 'postgres://… to use PostgreSQL (env TRELLIS_DATABASE_URL)')
     .option('--config <file>', 'YAML or JSON config file (default ./trellis.config.yaml when present)')
-    .option('--no-dev', 'production mode: no bootstrap token')
+    .option('--no-dev', 'production mode: no bootstrap token; needs an identity provider (TRELLIS_OIDC_ISSUER, TRELLIS_OIDC_CLIENT_ID; docs/sso.md)')
     .addHelpText('after', '\nExamples:\n  trellis serve\n  trellis serve --port 9090\n  TRELLIS_DATABASE_URL=postgres://localhost/trellis trellis serve')
     .action(async (opts: { host?: string; port?: string; dataDir?: string; databaseUrl?: string; config?: string; dev?: boolean }) => {
       const { loadConfig } = await import('../config.ts');

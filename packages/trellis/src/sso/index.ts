@@ -11,9 +11,6 @@ import type { SsoService } from './service.ts';
 import { ssoErrors } from './errors.ts';
 import { registerSsoCommands } from './cli.ts';
 
-export type { SsoService, DeviceStart, DeviceSession } from './service.ts';
-export type { SessionInfo } from './sessions.ts';
-
 declare module '../module.ts' {
   interface Services {
     sso: SsoService;

@@ -107,7 +107,7 @@ export function ssoRoutes(app: FastifyInstance, deps: { sso: SsoService }): void
     },
     async (req, reply) => {
       if (throttled(reply, devices, req)) return reply;
-      return reply.header('cache-control', 'no-store').send(await sso.startDevice(req.ip));
+      return reply.header('cache-control', 'no-store').send(await sso.startDevice());
     },
   );
 

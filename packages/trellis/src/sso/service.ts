@@ -171,7 +171,7 @@ export class SsoService {
 
   // ---- device authorization grant (trellis login) ----
 
-  async startDevice(srcIp: string): Promise<DeviceStart> {
+  async startDevice(): Promise<DeviceStart> {
     const idp = this.idp();
     const d = await this.idpCall(idp.startDevice());
     const handle = randomText();
@@ -186,7 +186,6 @@ export class SsoService {
       expires_at: new Date(now + d.expires_in * 1000).toISOString(),
       used_at: null,
     });
-    void srcIp;
     return { handle, user_code: d.user_code, verification_uri: d.verification_uri, ...(d.verification_uri_complete ? { verification_uri_complete: d.verification_uri_complete } : {}), interval, expires_in: d.expires_in };
   }
 
