@@ -24,7 +24,7 @@ export function applyPatch(schema: ResourceSchema, doc: Doc, body: unknown): Doc
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_SCHEMA.toLowerCase())) throw badRequest('invalidSyntax', `schemas must be ["${PATCH_SCHEMA}"]`);
   const ops = body.Operations ?? body.operations;
   if (!Array.isArray(ops) || ops.length === 0) throw badRequest('invalidSyntax', 'Operations must be a non-empty list');
-  if (ops.length > MAX_OPERATIONS) throw new ScimError(413, `more than ${MAX_OPERATIONS} operations`, 'tooMany');
+  if (ops.length > MAX_OPERATIONS) throw new ScimError(400, `more than ${MAX_OPERATIONS} operations in one request`, 'tooMany');
   const out = structuredClone(doc);
   for (const [i, raw] of ops.entries()) {
     if (!isObject(raw)) throw badRequest('invalidSyntax', `Operations[${i}] must be an object`);

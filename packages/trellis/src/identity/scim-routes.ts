@@ -37,7 +37,7 @@ function nestedTooDeep(text: string): boolean {
   return false;
 }
 
-const scimTypeOfStatus: Record<number, ScimError['scimType']> = { 400: 'invalidSyntax', 413: 'tooMany', 415: 'invalidSyntax' };
+const scimTypeOfStatus: Record<number, ScimError['scimType']> = { 400: 'invalidSyntax', 415: 'invalidSyntax' };
 
 /** Any error as a SCIM error. */
 function toScimError(err: unknown): ScimError {
@@ -103,6 +103,8 @@ export async function scimRoutes(app: FastifyInstance, deps: { identity: Identit
         if (e.status >= 500) req.log.error({ err }, 'SCIM request failed');
         return reply.code(e.status).type(`${scimContentType}; charset=utf-8`).send(e.body());
       });
+
+      scim.setNotFoundHandler(async (req, reply) => reply.code(404).type(`${scimContentType}; charset=utf-8`).send(new ScimError(404, `${req.method} ${req.url.split('?')[0]} is not a SCIM endpoint here`).body()));
 
       const base = (req: FastifyRequest) => `${config.publicUrl ? publicUrlOf(config).replace(/\/$/, '') : `${req.protocol}://${req.host}`}/scim/v2`;
       const caller = (req: FastifyRequest): Caller => ({ actor: actorOf(requirePrincipal(req)), srcIp: req.ip });

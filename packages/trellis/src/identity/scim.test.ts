@@ -281,6 +281,9 @@ for (const tdb of testDatabases) {
         expect(r.json()).toMatchObject({ status: '403' });
       }
       expect((await t.as('admin', { method: 'GET', url: '/scim/v2/Users' })).statusCode).toBe(200);
+      const nowhere = await t.as('provisioner', { method: 'GET', url: '/scim/v2/Bulk' });
+      expect(nowhere.statusCode).toBe(404);
+      expect(nowhere.json()).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' });
       // The provisioner reaches nothing else.
       expect((await t.as('provisioner', { method: 'GET', url: '/api/v1/apps' })).statusCode).toBe(403);
     });
