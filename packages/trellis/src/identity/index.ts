@@ -9,9 +9,6 @@ import type { IdentityService } from './service.ts';
 import { identityErrors } from './errors.ts';
 import { registerIdentityCommands } from './cli.ts';
 
-export type { IdentityService } from './service.ts';
-export type { PersonAttributes } from './attributes.ts';
-
 declare module '../module.ts' {
   interface Services {
     identity: IdentityService;
