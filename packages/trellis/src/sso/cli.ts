@@ -38,7 +38,7 @@ export function registerSsoCommands(program: Command, ctx: CliContext<Services>)
   program
     .command('login')
     .description('sign in through your identity provider (device code); the session is saved for this server')
-    .addHelpText('after', '\nOpen the printed URL in any browser, check the code and sign in; the command waits.\n\nExamples:\n  trellis login\n  trellis --server https://trellis.example.com login\n  trellis login && trellis whoami')
+    .addHelpText('after', '\nOpen the printed URL in any browser, check the code and sign in; the command waits.\n\nExamples:\n  trellis login\n  trellis login --server https://trellis.example.com\n  trellis login && trellis whoami')
     .action(async () => {
       const { server, output } = ctx.globals();
       const started = await post(server, 'auth/device');

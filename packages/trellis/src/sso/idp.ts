@@ -1,8 +1,9 @@
 /**
  * The relying-party side of OIDC, through openid-client: discovery (once, retried after a
  * failure, so a server starts while its IdP is down), the authorization URL, the code and
- * device_code grants, userinfo, and the end-session URL. Plain http is allowed only for an
- * issuer on loopback (config.ts refuses it elsewhere).
+ * device_code grants, userinfo, and the end-session URL. ID token signatures are verified
+ * against the IdP's JWKS. Plain http is allowed only for an issuer on loopback (config.ts
+ * refuses it elsewhere).
  */
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../config.ts';
@@ -42,7 +43,10 @@ export class IdentityProvider {
       const issuer = new URL(this.settings.issuer);
       const auth = this.settings.clientSecret ? oidc.ClientSecretBasic(this.settings.clientSecret) : oidc.None();
       const insecure = issuer.protocol === 'http:';
-      this.discovered = oidc.discovery(issuer, this.settings.clientId, undefined, auth, { ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}), timeout: 10 }).catch((err: unknown) => {
+      // Non-repudiation: ID tokens' signatures are checked against the IdP's JWKS even though
+      // they arrive over TLS from the token endpoint — the MFA decision rests on their acr/amr.
+      const execute = [oidc.enableNonRepudiationChecks, ...(insecure ? [oidc.allowInsecureRequests] : [])];
+      this.discovered = oidc.discovery(issuer, this.settings.clientId, undefined, auth, { execute, timeout: 10 }).catch((err: unknown) => {
         this.discovered = undefined;
         throw new IdpUnavailable(`discovery at ${this.settings.issuer} failed: ${describe(err)}`);
       });
