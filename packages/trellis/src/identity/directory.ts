@@ -206,10 +206,23 @@ export class Directory {
 
   // ---- lists ----
 
-  private async listOf(schema: ResourceSchema, q: ListQuery, load: (filter: Filter | undefined) => Promise<Doc[]>): Promise<Doc> {
+  /**
+   * A list response. Without a filter or a sort the page is read straight from the database
+   * (`readPage`); otherwise the loader reads the candidate rows and the filter runs over them here.
+   */
+  private async listOf(
+    schema: ResourceSchema,
+    q: ListQuery,
+    load: (filter: Filter | undefined) => Promise<Doc[]>,
+    readPage: (offset: number, limit: number) => Promise<{ total: number; items: Doc[] }>,
+  ): Promise<Doc> {
     const filter = q.filter !== undefined && q.filter.trim() !== '' ? parseFilter(schema, q.filter) : undefined;
     const startIndex = Math.max(1, parseIndex(q.startIndex, 'startIndex', 1));
     const count = Math.min(Math.max(0, parseIndex(q.count, 'count', 100)), MAX_RESULTS);
+    if (!filter && !q.sortBy) {
+      const { total, items } = await readPage(startIndex - 1, count);
+      return { schemas: [LIST_SCHEMA], totalResults: total, startIndex, itemsPerPage: items.length, Resources: items.map((r) => project(schema, r, q)) };
+    }
     let all = await load(filter);
     if (filter) all = all.filter((r) => matches(filter, r));
     if (q.sortBy) {
@@ -238,22 +251,37 @@ export class Directory {
       const rows = await store.listPeople(this.database.db, column && hint ? { column, value: column === 'user_name_lower' ? hint.value.toLowerCase() : hint.value } : undefined);
       const groups = await store.groupsOfPeople(this.database.db, rows.map((r) => r.id));
       return rows.map((r) => this.userRepr(r, groups.get(r.id) ?? [], base));
+    }, async (offset, limit) => {
+      const { total, rows } = await store.pagePeople(this.database.db, offset, limit);
+      const groups = await store.groupsOfPeople(this.database.db, rows.map((r) => r.id));
+      return { total, items: rows.map((r) => this.userRepr(r, groups.get(r.id) ?? [], base)) };
     });
   }
 
   async listGroups(q: ListQuery, base: string): Promise<Doc> {
+    // Members are read only when asked for or filtered on: a large group's list is the costly part.
+    const wantsMembers = (q.filter ?? '').toLowerCase().includes('members') || (q.attributes ?? '').toLowerCase().includes('members') || (q.attributes === undefined && !(q.excludedAttributes ?? '').toLowerCase().includes('members'));
     return this.listOf(groupSchema, q, async (filter) => {
       const hint = filter ? indexHint(filter) : undefined;
       const column = hint?.attr === 'displayName' ? 'display_name_lower' : hint?.attr === 'externalId' ? 'external_id' : hint?.attr === 'id' ? 'id' : undefined;
       const rows = await store.listGroups(this.database.db, column && hint ? { column, value: column === 'display_name_lower' ? hint.value.toLowerCase() : hint.value } : undefined);
-      // Members are read only when asked for or filtered on: a large group's list is the costly part.
-      const wantsMembers = (q.filter ?? '').toLowerCase().includes('members') || (q.attributes ?? '').toLowerCase().includes('members') || (q.attributes === undefined && !(q.excludedAttributes ?? '').toLowerCase().includes('members'));
       const members = wantsMembers ? await store.membersOfGroups(this.database.db, rows.map((r) => r.id)) : new Map<string, { id: string; display: string }[]>();
       return rows.map((r) => {
         const repr = this.groupRepr(r, members.get(r.id) ?? [], base);
         if (!wantsMembers) delete repr.members;
         return repr;
       });
+    }, async (offset, limit) => {
+      const { total, rows } = await store.pageGroups(this.database.db, offset, limit);
+      const members = wantsMembers ? await store.membersOfGroups(this.database.db, rows.map((r) => r.id)) : new Map<string, { id: string; display: string }[]>();
+      return {
+        total,
+        items: rows.map((r) => {
+          const repr = this.groupRepr(r, members.get(r.id) ?? [], base);
+          if (!wantsMembers) delete repr.members;
+          return repr;
+        }),
+      };
     });
   }
 

@@ -128,7 +128,12 @@ for (const tdb of testDatabases) {
       expect(p1.Resources.map((r) => r.userName)).toEqual(['Carol@Example.com', 'bob@example.com']);
       const p2 = await list('sortBy=userName&sortOrder=descending&startIndex=3&count=2');
       expect(p2.Resources.map((r) => r.userName)).toEqual(['ana@example.com']);
+      // Without a filter or a sort the page comes straight from the database, in creation order.
+      const second = await list('startIndex=2&count=1');
+      expect(second).toMatchObject({ totalResults: 3, startIndex: 2, itemsPerPage: 1 });
+      expect(second.Resources.map((r) => r.userName)).toEqual(['bob@example.com']);
       expect((await list('count=0')).Resources).toEqual([]);
+      expect((await list('count=0')).totalResults).toBe(3);
       expect((await list('count=5000')).itemsPerPage).toBe(3);
       const only = await list('attributes=userName,name.givenName&filter=userName%20eq%20%22ana@example.com%22');
       expect(only.Resources[0]).toEqual({ schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA], id: ids['ana@example.com'], userName: 'ana@example.com', name: { givenName: 'ana' } });

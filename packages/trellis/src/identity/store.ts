@@ -15,6 +15,20 @@ export async function listPeople(q: Queryable, hint?: { column: 'user_name_lower
   return query.orderBy('created_at').orderBy('id').execute();
 }
 
+/** One page of live people in creation order, and how many there are. */
+export async function pagePeople(q: Queryable, offset: number, limit: number): Promise<{ total: number; rows: IdentityPersonRow[] }> {
+  const total = await q.selectFrom('identity_people').select((eb) => eb.fn.countAll().as('n')).where('deleted', '=', 0).executeTakeFirstOrThrow();
+  const rows = limit === 0 ? [] : await q.selectFrom('identity_people').selectAll().where('deleted', '=', 0).orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute();
+  return { total: Number(total.n), rows };
+}
+
+/** One page of groups in creation order, and how many there are. */
+export async function pageGroups(q: Queryable, offset: number, limit: number): Promise<{ total: number; rows: IdentityGroupRow[] }> {
+  const total = await q.selectFrom('identity_groups').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const rows = limit === 0 ? [] : await q.selectFrom('identity_groups').selectAll().orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute();
+  return { total: Number(total.n), rows };
+}
+
 export async function findPersonByRef(q: Queryable, ref: string): Promise<IdentityPersonRow | undefined> {
   return q.selectFrom('identity_people').selectAll().where('ref', '=', ref).where('deleted', '=', 0).orderBy('active', 'desc').executeTakeFirst();
 }
