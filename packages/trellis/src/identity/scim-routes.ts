@@ -116,6 +116,12 @@ export async function scimRoutes(app: FastifyInstance, deps: { identity: Identit
         return reply.code(code).type(`${scimContentType}; charset=utf-8`).send(doc);
       };
       const config_ = { permission: 'scim:provision' };
+      // A parameter given twice arrives as a list: refused rather than guessed at.
+      scim.addHook('preHandler', async (req) => {
+        for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
+          if (typeof v !== 'string') throw new ScimError(400, `${k} must be given once`, 'invalidValue');
+        }
+      });
 
       scim.get('/ServiceProviderConfig', { config: config_ }, async (req, reply) => send(reply, 200, serviceProviderConfig(base(req), 'https://github.com/trellis/trellis/blob/main/docs/identity.md')));
       scim.get('/ResourceTypes', { config: config_ }, async (req, reply) => {

@@ -109,6 +109,8 @@ for (const tdb of testDatabases) {
       expect(await names(`${ENTERPRISE_SCHEMA}:manager.value eq "${ids['ana@example.com']}"`)).toEqual(['bob@example.com']);
       expect(await names(`${USER_SCHEMA}:userName eq "bob@example.com"`)).toEqual(['bob@example.com']);
       expect(await names(`USERNAME Eq "bob@example.com"`)).toEqual(['bob@example.com']);
+      const twice = await scim('GET', '/Users?filter=title%20pr&filter=title%20pr');
+      expect(twice.json()).toMatchObject({ status: '400', scimType: 'invalidValue' });
       const r = await scim('GET', `/Users?filter=${encodeURIComponent('shoeSize eq "9"')}`);
       expect(r.statusCode).toBe(400);
       expect(r.json()).toMatchObject({ scimType: 'invalidFilter' });
