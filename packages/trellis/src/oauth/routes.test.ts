@@ -342,4 +342,25 @@ for (const tdb of testDatabases) {
       expect(all.length - before).toBeLessThanOrEqual(2);
     });
   });
+
+  describe(`oauth client authentication throttling on ${tdb.name}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await makeTestApp(tdb, {}, { publicUrl: issuer, authFailureLimit: 3 });
+    });
+    afterAll(() => t.close());
+
+    it('answers 429 once an address or client id reaches the limit of failures', async () => {
+      const guess = (ip: string, client: string) =>
+        t.app.inject({ method: 'POST', url: '/oauth/token', remoteAddress: ip, headers: { ...form, authorization: basic(client, 'trlcs_' + 'B'.repeat(43)) }, payload: body({ grant_type: 'client_credentials' }) });
+      for (let i = 0; i < 3; i++) expect((await guess('10.1.1.1', 'trlc_aaaaaaaaaaaaaaaaaaaaaaaa')).statusCode).toBe(401);
+      const blocked = await guess('10.1.1.1', 'trlc_bbbbbbbbbbbbbbbbbbbbbbbb');
+      expect(blocked.statusCode).toBe(429);
+      expect(blocked.headers['retry-after']).toMatch(/^[0-9]+$/);
+      expect(blocked.json()).toMatchObject({ error: 'invalid_client' });
+      // The guessed client id is blocked from other addresses too; other clients elsewhere are not.
+      expect((await guess('10.2.2.2', 'trlc_aaaaaaaaaaaaaaaaaaaaaaaa')).statusCode).toBe(429);
+      expect((await guess('10.3.3.3', 'trlc_cccccccccccccccccccccccc')).statusCode).toBe(401);
+    });
+  });
 }
