@@ -7,20 +7,12 @@
  * DPoP-bound tokens with good and bad proofs.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { SignJWT, calculateJwkThumbprint, exportJWK, exportSPKI, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { postgresUrl, testDatabases, type TestDatabase } from '../../test/databases.ts';
-import { openDatabase, type Database } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
-import { moduleMigrations } from '../modules.ts';
+import { testDatabases } from '../../test/databases.ts';
+import type { Database } from '../db/database.ts';
 import { createServices, type Services } from '../services.ts';
 import { Revocations, type RevocationKind } from '../auth/revocations.ts';
-import { oauthModule } from './index.ts';
-import { oauthMigrations } from './migrations.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { AccessTokenVerifier, signAccessToken, type AccessTokenClaims, type VerifyFailure } from './access-token.ts';
 
@@ -28,32 +20,6 @@ const ISS = 'https://trellis.test';
 const URL_ = 'https://trellis.test/api/v1/apps';
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const nowSec = () => Math.floor(Date.now() / 1000);
-
-/**
- * A fresh database with the module's tables: the test databases have them once oauth/index.ts
- * lists its migrations; until then they run here, in name order with everyone else's.
- */
-async function openOAuthDb(tdb: TestDatabase): Promise<Database> {
-  if (oauthModule.migrations) return tdb.open();
-  if (tdb.name === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'trellis-oauth-'));
-    const db = await openDatabase({ sqliteFile: join(dir, 'trellis.db') });
-    await migrateToLatest(db, [...moduleMigrations, oauthMigrations]);
-    return { ...db, close: async () => (await db.close(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const schema = 't_' + randomBytes(6).toString('hex');
-  const db = await openDatabase({ url: postgresUrl, schema });
-  await migrateToLatest(db, [...moduleMigrations, oauthMigrations]);
-  return {
-    ...db,
-    close: async () => {
-      await db.close();
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => c.end());
-    },
-  };
-}
 
 function claims(over: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
   const now = nowSec();
@@ -82,7 +48,7 @@ for (const tdb of testDatabases) {
     let verifier: AccessTokenVerifier;
 
     beforeEach(async () => {
-      database = await openOAuthDb(tdb);
+      database = await tdb.open();
       services = await createServices(database);
       keys = new SigningKeys(database, services.keys, services.audit, { alg: 'EdDSA', rotateAfterMs: 30 * 24 * 3600_000, maxTokenLifetimeMs: 3600_000, pollIntervalMs: 100 });
       await keys.start();
