@@ -341,6 +341,22 @@ for (const tdb of testDatabases) {
       expect(implicit.map((d) => d.count)).toEqual([1, 4]);
       expect(all.length - before).toBeLessThanOrEqual(2);
     });
+
+    it('deleting every credential makes the client public again: token exchange only, by client_id', async () => {
+      const list = (await as(ana, { method: 'GET', url: '/api/v1/apps/leave-requests/credentials' })).json() as { items: { id: string }[] };
+      for (const c of list.items) expect((await as(ana, { method: 'DELETE', url: `/api/v1/apps/leave-requests/credentials/${c.id}` })).statusCode).toBe(204);
+      expect(await t.services.audit.list({ action: 'oauth.credential.delete', limit: 10 })).toHaveLength(list.items.length);
+      const after = (await t.as('auditor', { method: 'GET', url: '/api/v1/apps/leave-requests/credentials' })).json();
+      expect(after).toMatchObject({ client_type: 'public', items: [] });
+      await expectError(await clientCredentials(), 401, 'invalid_client');
+      await expectError(await tokenRequest({ grant_type: 'client_credentials', client_id: clientId }), 400, 'unauthorized_client');
+      const person = (await t.services.tokens.create(systemActor, { name: 'quinn', role: 'viewer', subject: 'user:quinn@example.com' })).token;
+      const r = await tokenRequest({ grant_type: exchangeGrant, client_id: clientId, subject_token: person, subject_token_type: accessTokenType });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(decodeJwt(r.json().access_token)).toMatchObject({ sub: 'user:quinn@example.com', act: { sub: clientId } });
+      const missing = await as(ana, { method: 'DELETE', url: '/api/v1/apps/leave-requests/credentials/cred_0000000000000000' });
+      expect(missing.statusCode).toBe(404);
+    });
   });
 
   describe(`oauth client authentication throttling on ${tdb.name}`, () => {
