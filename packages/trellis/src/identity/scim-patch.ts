@@ -40,7 +40,10 @@ export function applyPatch(schema: ResourceSchema, doc: Doc, body: unknown): Doc
         if (k.includes(':') && isObject(v) && [...schema.extensions.keys()].some((u) => u.toLowerCase() === k.toLowerCase())) {
           for (const [ek, ev] of Object.entries(v)) applyOne(out, op, parsePatchPath(schema, `${k}:${ek}`), ev);
         } else if (k.toLowerCase() !== 'schemas') {
-          applyOne(out, op, parsePatchPath(schema, k), v);
+          const p = parsePatchPath(schema, k);
+          // Okta sends the group's own id beside a rename: read-only attributes in a value are ignored, as in a PUT.
+          if (p.resolved.attr.mutability === 'readOnly' && !p.resolved.sub) continue;
+          applyOne(out, op, p, v);
         }
       }
       continue;
