@@ -12,9 +12,6 @@ import type { AccessTokenVerifier } from './access-token.ts';
 import { oauthErrors } from './errors.ts';
 import { registerOAuthCommands } from './cli.ts';
 
-export type { OAuthService } from './service.ts';
-export type { AccessTokenClaims, VerifiedAccessToken, VerifyFailure } from './access-token.ts';
-
 declare module '../module.ts' {
   interface Services {
     /** Service identities, their credentials and tokens; `oauth.verify` for resource servers. */

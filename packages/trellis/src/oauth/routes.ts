@@ -15,7 +15,7 @@ import { hasPermission, requirePrincipal, type TokenService } from '../auth/inde
 import { jsonSchema, responses } from '../http/schemas.ts';
 import { FormParams } from './form.ts';
 import { OAuthError } from './protocol-errors.ts';
-import { appNameParam, createCredentialSchema, createdCredentialSchema, credentialIdSchema, credentialListSchema, rotatedKeysSchema, type CreateCredentialBody } from './schema.ts';
+import { appNameParam, createCredentialSchema, createdCredentialSchema, credentialIdSchema, credentialListSchema, oauthErrorSchema, rotatedKeysSchema, type CreateCredentialBody } from './schema.ts';
 import type { Caller, OAuthService, ProtocolRequest } from './service.ts';
 
 const NOT_FORM = Symbol('not a form body');
@@ -86,7 +86,7 @@ export function oauthRoutes(app: FastifyInstance, deps: { oauth: OAuthService; t
     });
 
     const tags = ['oauth'];
-    const errorResponse = jsonSchema(z.object({ error: z.string(), error_description: z.string().optional() }));
+    const errorResponse = jsonSchema(oauthErrorSchema);
 
     scope.post(
       '/oauth/token',
