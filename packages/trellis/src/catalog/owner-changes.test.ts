@@ -47,9 +47,9 @@ for (const tdb of testDatabases) {
     it('lists the apps a person owns, by any spelling of their reference', async () => {
       const owned = await services.catalog.appsOwnedBy(database.db, 'jane@example.com');
       expect(owned).toEqual([
-        { name: 'desk-booking', status: 'approved' },
-        { name: 'draft-idea', status: 'draft' },
-        { name: 'payroll-export', status: 'approved' },
+        { name: 'desk-booking', status: 'approved', version: 1, approvedVersion: 1 },
+        { name: 'draft-idea', status: 'draft', version: 1, approvedVersion: null },
+        { name: 'payroll-export', status: 'approved', version: 1, approvedVersion: 1 },
       ]);
       expect(await services.catalog.appsOwnedBy(database.db, 'user:someone@example.com')).toEqual([]);
     });

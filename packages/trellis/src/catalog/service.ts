@@ -556,9 +556,12 @@ export class CatalogService {
     });
   }
 
-  /** In the caller's transaction: the apps a person owns (`user:<email>`), with their status (the departed-owner cascade). */
-  async appsOwnedBy(q: Queryable, owner: string): Promise<{ name: string; status: AppStatus }[]> {
-    return (await store.appsOwnedBy(q, canonicalOwner(owner))).map((r) => ({ name: r.name, status: r.status as AppStatus }));
+  /**
+   * In the caller's transaction: the apps a person owns (`user:<email>`), with their status, the
+   * current version and the version in force, if any (the departed-owner cascade).
+   */
+  async appsOwnedBy(q: Queryable, owner: string): Promise<{ name: string; status: AppStatus; version: number; approvedVersion: number | null }[]> {
+    return (await store.appsOwnedBy(q, canonicalOwner(owner))).map((r) => ({ name: r.name, status: r.status as AppStatus, version: Number(r.current_version), approvedVersion: r.approved_version === null ? null : Number(r.approved_version) }));
   }
 
   /**

@@ -116,8 +116,8 @@ export async function updateAppStatus(q: Queryable, id: number, from: string, to
 }
 
 /** Names and statuses of the apps a person owns (canonical reference), in name order. */
-export async function appsOwnedBy(q: Queryable, owner: string): Promise<{ name: string; status: string }[]> {
-  return q.selectFrom('catalog_apps').select(['name', 'status']).where('owner', '=', owner).orderBy('name').execute();
+export async function appsOwnedBy(q: Queryable, owner: string): Promise<{ name: string; status: string; current_version: number; approved_version: number | null }[]> {
+  return q.selectFrom('catalog_apps').select(['name', 'status', 'current_version', 'approved_version']).where('owner', '=', owner).orderBy('name').execute();
 }
 
 export async function updateAppOwner(q: Queryable, id: number, owner: string, at: string, by: { id: string; name: string | null }): Promise<void> {

@@ -74,8 +74,8 @@ export class ReviewQueue {
     private readonly webhooks: WebhookService,
   ) {}
 
-  /** Close the app's open review (superseded by a newer version, or withdrawn). */
-  async closeOpen(tx: Tx, asker: Asker, app: string, status: 'superseded' | 'withdrawn'): Promise<void> {
+  /** Close the app's open review (superseded by a newer version, or withdrawn); `comment` says why when it was not the submitter. */
+  async closeOpen(tx: Tx, asker: { caller: Caller; principal: Pick<Principal, 'subject'> }, app: string, status: 'superseded' | 'withdrawn', comment?: string): Promise<void> {
     const open = await store.openReviewOf(tx, app);
     if (!open) return;
     const now = new Date();
@@ -85,7 +85,7 @@ export class ReviewQueue {
       decided_by: asker.caller.actor.id,
       decided_by_name: asker.caller.actor.name ?? null,
       decided_by_subject: asker.principal.subject,
-      comment: status === 'superseded' ? 'a newer version was submitted' : 'withdrawn by its submitter',
+      comment: comment ?? (status === 'superseded' ? 'a newer version was submitted' : 'withdrawn by its submitter'),
       checklist: null,
       decision_ms: now.getTime() - Date.parse(open.submitted_at),
     });

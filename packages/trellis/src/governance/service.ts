@@ -333,6 +333,16 @@ export class GovernanceService {
     });
   }
 
+  /**
+   * In the caller's transaction (identity's departed-owner cascade): withdraw the version under
+   * review of an app whose approved version is in force, closing its review, so the app is
+   * `approved` again and can be suspended in the same transaction. The version in force stays.
+   */
+  async withdrawInTx(tx: Tx, by: { caller: Caller; subject: string | null }, name: string, version: number, reason: string): Promise<void> {
+    await this.reviews.closeOpen(tx, { caller: by.caller, principal: { subject: by.subject } }, name, 'withdrawn', reason);
+    await this.catalog.decideInTx(tx, by.caller, name, { from: 'pending_review', to: 'approved', reason, version });
+  }
+
   // ------------------------------------------------------------------------------------------
   // Risk overrides
 

@@ -137,9 +137,19 @@ for (const tdb of testDatabases) {
       const samId = await provision('sam@example.com', { department: 'Sales' });
       const sam = await token('sam', 'builder', 'user:sam@example.com');
       await approvedApp('sales-leave', 'user:sam@example.com', sam, rick);
+      // An update that widens the app waits for review while version 1 stays in force (and working).
+      const widened = appYaml.replace('name: leave-requests', 'name: sales-leave').replace('owner: user:ana.hr@example.com', 'owner: user:sam@example.com').replace('fields: [id, name, email, leave_balance]', 'fields: [id, name, email, leave_balance, ssn]');
+      expect((await as(sam, { method: 'PUT', url: '/api/v1/apps/sales-leave', headers: yaml, payload: widened })).json()).toMatchObject({ status: 'pending_review', approved_version: 1, version: 2 });
       expect((await scim('DELETE', `/Users/${samId}`)).statusCode).toBe(204);
       expect((await as(sam, { method: 'GET', url: '/api/v1/whoami' })).statusCode).toBe(401);
-      expect((await t.as('viewer', { method: 'GET', url: '/api/v1/apps/sales-leave' })).json()).toMatchObject({ status: 'suspended' });
+      // The update's review is withdrawn and the app in force suspended.
+      expect((await t.as('viewer', { method: 'GET', url: '/api/v1/apps/sales-leave' })).json()).toMatchObject({ status: 'suspended', approved_version: 1 });
+      const reviews = (await t.as('auditor', { method: 'GET', url: '/api/v1/reviews?app=sales-leave' })).json().items;
+      expect(reviews.map((r: { version: number; status: string }) => [r.version, r.status])).toEqual([
+        [2, 'withdrawn'],
+        [1, 'approved'],
+      ]);
+      expect(reviews[0].comment).toBe('owner user:sam@example.com deleted');
       const offers = (await t.as('admin', { method: 'GET', url: '/api/v1/ownership-offers?status=open' })).json().items;
       expect(offers).toMatchObject([{ app: 'sales-leave', from: 'user:sam@example.com', to: 'user:it@example.com', via: 'fallback' }]);
       // An admin may answer for the person offered.

@@ -2,17 +2,20 @@
  * The departed-owner cascade, in the transaction that deactivates or deletes a person: the
  * revocation feed voids every credential issued for them before now (sessions, OAuth tokens on
  * their behalf, API tokens acting for them) on every replica; their API token rows are revoked
- * for good; each approved app they own is suspended (the catalog's status listeners run, so
- * oauth disables the app's client); and each app they owned that was approved or waiting for
- * review is offered to their manager, when active, or else to the fallback owner.
+ * for good; each app of theirs in force is suspended (the catalog's status listeners run, so
+ * oauth disables the app's client) — an update of it under review is withdrawn first, since an
+ * app under review keeps its approved version working; and each app they owned that was
+ * approved or waiting for review is offered to their manager, when active, or else to the
+ * fallback owner.
  *
- * An app waiting for review is not suspended (the lifecycle has no such move): it stays in
- * the queue, offered like the others.
+ * A new app waiting for its first review has no credentials: it stays in the queue, offered
+ * like the others (the lifecycle has no move from review to suspended).
  */
 import { randomBytes } from 'node:crypto';
 import type { Tx } from '../db/database.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Caller, CatalogService } from '../catalog/index.ts';
+import type { Services } from '../module.ts';
 import type { Revocations, TokenService } from '../auth/index.ts';
 import { readSettings } from './settings.ts';
 import * as store from './store.ts';
@@ -34,6 +37,7 @@ export class Cascade {
     private readonly tokens: TokenService,
     private readonly revocations: Revocations,
     private readonly catalog: CatalogService,
+    private readonly governance: Services['governance'],
   ) {}
 
   /** Who takes over a departed person's apps: their active manager, else the fallback owner, else nobody. */
@@ -55,8 +59,11 @@ export class Cascade {
     const suspended: string[] = [];
     const offers: CascadeResult['offers'] = [];
     const now = new Date().toISOString();
+    const why = `owner ${ref} ${reason}`;
     for (const app of apps) {
-      if (app.status === 'approved' && (await this.catalog.suspendInTx(tx, caller, app.name, `owner ${ref} ${reason}`))) suspended.push(app.name);
+      // An update under review leaves the approved version working: withdraw it, then suspend.
+      if (app.status === 'pending_review' && app.approvedVersion !== null) await this.governance.withdrawInTx(tx, { caller, subject: caller.actor.subject ?? null }, app.name, app.version, why);
+      if ((app.status === 'approved' || app.approvedVersion !== null) && (await this.catalog.suspendInTx(tx, caller, app.name, why))) suspended.push(app.name);
       if (!to || (await store.openOfferOf(tx, app.name))) continue;
       const id = offerId();
       await store.insertOffer(tx, { id, app_name: app.name, from_ref: ref, to_ref: to.ref, via: to.via, status: 'open', created_at: now, decided_at: null, decided_by: null });

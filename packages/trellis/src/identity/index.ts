@@ -25,8 +25,8 @@ export const identityModule: TrellisModule = {
   },
   errors: identityErrors.table,
   migrations: async (dialect) => (await import('./migrations.ts')).identityMigrations(dialect),
-  services: async ({ database, audit, tokens, revocations, catalog, webhooks }) => {
-    const identity = new (await import('./service.ts')).IdentityService(database, audit, { tokens, revocations, catalog, webhooks });
+  services: async ({ database, audit, tokens, revocations, catalog, webhooks, governance }) => {
+    const identity = new (await import('./service.ts')).IdentityService(database, audit, { tokens, revocations, catalog, webhooks, governance });
     // Every principal with a subject carries the person's directory attributes (ABAC).
     tokens.setAttributeSource((ref) => identity.attributesOf(ref) as Readonly<Record<string, unknown>> | undefined);
     return { identity };

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import type { Revocations, TokenService } from '../auth/index.ts';
 import type { WebhookService } from '../webhooks/index.ts';
+import type { Services } from '../module.ts';
 import { DirectoryAttributes, type PersonAttributes } from './attributes.ts';
 import { Cascade } from './cascade.ts';
 import { Directory } from './directory.ts';
@@ -19,11 +20,11 @@ export class IdentityService {
   constructor(
     readonly database: Database,
     readonly audit: AuditLog,
-    deps: { tokens: TokenService; revocations: Revocations; catalog: CatalogService; webhooks: WebhookService },
+    deps: { tokens: TokenService; revocations: Revocations; catalog: CatalogService; webhooks: WebhookService; governance: Services['governance'] },
     opts: { pollIntervalMs?: number } = {},
   ) {
     this.attributes = new DirectoryAttributes(database, (m) => process.stderr.write(`trellis: warning: ${m}\n`), opts);
-    this.cascade = new Cascade(audit, deps.tokens, deps.revocations, deps.catalog);
+    this.cascade = new Cascade(audit, deps.tokens, deps.revocations, deps.catalog, deps.governance);
     this.directory = new Directory(database, audit, this.attributes, this.cascade);
     this.offers = new Offers(database, audit, deps.catalog, deps.webhooks);
   }
