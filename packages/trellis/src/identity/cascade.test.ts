@@ -1,7 +1,7 @@
 /**
  * The departed-owner cascade end to end through the HTTP API, on both databases: Ana owns an
  * app registered and approved through governance and holds an API token acting for her; the
- * IdP deactivates her through SCIM → her token is refused at once, her app is suspended, and
+ * IdP deactivates her through SCIM → her token and her session are refused at once, her app is suspended, and
  * her manager is offered the app; he accepts and becomes the owner (announced by webhook) and
  * a reviewer reinstates the app. Someone with no manager is deleted → the fallback owner is
  * offered their app. Reactivating a person restores nothing but lets new credentials work.
@@ -72,12 +72,17 @@ for (const tdb of testDatabases) {
     it('deactivating a person refuses their token at once, suspends their app and offers it to their manager', async () => {
       await approvedApp('leave-requests', 'user:ana.hr@example.com', ana, rick);
       expect((await as(ana, { method: 'GET', url: '/api/v1/whoami' })).statusCode).toBe(200);
+      // Ana is also signed in (a `trellis login` session); it carries her directory attributes.
+      const session = await t.services.database.db.transaction().execute((tx) => t.services.sso.sessions.create(tx, { subject: 'user:ana.hr@example.com', name: 'Ana', role: 'builder', attributes: {} }, 'cli', undefined));
+      const before = await t.services.sso.sessions.resolve(session.token, 'cli', undefined);
+      expect(before).toMatchObject({ subject: 'user:ana.hr@example.com', attributes: { department: 'HR', manager: 'user:marco.hr@example.com' } });
       // Entra ID's form: op capitalised, the boolean as a string.
       const off = await scim('PATCH', `/Users/${anaId}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
       expect(off.statusCode, off.body).toBe(200);
       expect(off.json().active).toBe(false);
 
       expect((await as(ana, { method: 'GET', url: '/api/v1/whoami' })).statusCode).toBe(401);
+      expect(await t.services.sso.sessions.resolve(session.token, 'cli', undefined)).toMatchObject({ code: 'unauthenticated' });
       const tokens = (await t.as('admin', { method: 'GET', url: '/api/v1/tokens' })).json().items;
       expect(tokens.find((x: { name: string }) => x.name === 'ana').revoked_at).not.toBeNull();
       expect(t.services.revocations.isRevoked('subject', 'user:ana.hr@example.com', Date.now() - 1000)).toBe(true);
