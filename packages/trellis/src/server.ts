@@ -56,6 +56,9 @@ export async function startServer(config: Config, opts: { out?: (line: string) =
   // Only once the server listens: a token made before a failed start would be stored but never shown.
   const bootstrap = config.dev ? await services.tokens.ensureBootstrapToken() : undefined;
   const url = address.replace('[::1]', 'localhost');
+  // No public URL configured: the address it listens on (known only now when the port is 0) is
+  // the issuer of its tokens and the base of its redirect URIs, which read it when they need it.
+  if (!config.publicUrl) config.publicUrl = url;
   out(`Trellis ${version} is ready at ${url} (database: ${database.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})`);
   out(`  console:  ${url}/`);
   out(`  API:      ${url}/api/v1  (every call needs a token, the OpenAPI document too:`);

@@ -9,6 +9,10 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningServer } from '../src/server.ts';
 import { startTestServer } from './server.ts';
+import { freePort, startTestIdp, type TestIdp } from './sso-idp.ts';
+import { makeTestApp, type TestApp } from './app.ts';
+import { testDatabases } from './databases.ts';
+import { oidcSchema } from '../src/config.ts';
 
 const executablePath = process.env.TRELLIS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -238,5 +242,67 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     const res = await fetch(server.url + '/');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
+
+/**
+ * Single sign-on through the console in the browser: the sign-in page offers it when an IdP is
+ * configured, the IdP (oidc-provider on loopback) signs the person in, the console resumes the
+ * session from its cookie, an unsafe call carries the session's CSRF token, and signing out
+ * ends the session and goes on to the IdP's logout.
+ */
+describe.runIf(existsSync(executablePath) || process.env.CI)('web console with single sign-on', () => {
+  let idp: TestIdp;
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    idp = await startTestIdp(base);
+    idp.accounts.set('alice', { email: 'alice@corp-test.net', email_verified: true, name: 'Alice Admin', groups: ['trellis-admins'], department: 'finance' });
+    const oidc = oidcSchema.parse({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, roleMap: 'trellis-admins=admin', acrValues: ['urn:trellis:mfa'] });
+    t = await makeTestApp(testDatabases[0]!, {}, { publicUrl: base, oidc });
+    await t.app.listen({ host: '127.0.0.1', port });
+    browser = await chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await idp?.close();
+  });
+
+  it('signs in at the IdP, works with the session cookie and its CSRF token, and signs out', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(base + '/');
+    await page.waitForSelector('#sso:not([hidden])');
+    idp.signInAs('alice', { acr: 'urn:trellis:mfa' });
+    await page.click('#sso-link');
+    await page.waitForSelector('#catalog:not([hidden])');
+    expect(await page.textContent('#who')).toContain('admin');
+    expect(new URL(page.url()).origin).toBe(base);
+
+    // A POST authenticated by the cookie: the console sends the CSRF token, so it goes through.
+    await page.click('button[data-view=dlp]');
+    await page.fill('#scan-text', 'Write to ana.lima@northwindtraders.com');
+    await page.click('#scan-form button[type=submit]');
+    await page.waitForSelector('#redacted:not(:empty)');
+    expect(await page.textContent('#findings tbody')).toContain('EMAIL_ADDRESS');
+
+    const cookies = await page.context().cookies(base);
+    expect(cookies.find((c) => c.name === 'trellis_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+
+    await page.click('#sign-out');
+    await page.waitForURL((u) => u.origin === idp.issuer);
+    const after = await fetch(`${base}/api/v1/session`, { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } });
+    expect(after.status).toBe(401);
+    expect(errors).toEqual([]);
   });
 });

@@ -7,48 +7,20 @@
  * table both follow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { postgresUrl } from './databases.ts';
+import { serveProcess, type ServerProcess } from './server-process.ts';
 
-const bin = fileURLToPath(new URL('../bin/trellis.js', import.meta.url));
 const examples = new URL('../../../examples/leave-requests/', import.meta.url);
 const issuer = 'http://trellis.test';
 
-interface Server {
-  proc: ChildProcess;
-  url: string;
-  token?: string;
-  exited: Promise<number | null>;
-}
-
-function serve(env: Record<string, string>): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TRELLIS_LOG_LEVEL: 'silent', TRELLIS_PUBLIC_URL: issuer, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /ready at (http:\/\/\S+)/.exec(output);
-      if (m && (/TRELLIS_TOKEN=/.test(output) || /API:/.test(output))) {
-        clearTimeout(timer);
-        setTimeout(() => resolve({ proc, url: m[1]!, token: /TRELLIS_TOKEN=(trl_\S+)/.exec(output)?.[1], exited }), 200);
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-  });
-}
-
 describe(`OAuth tokens across two server processes (${postgresUrl ? 'PostgreSQL' : 'one SQLite file'})`, () => {
   const schema = 't_' + randomBytes(6).toString('hex');
-  const servers: Server[] = [];
+  const servers: ServerProcess[] = [];
   let admin: string;
 
   beforeAll(async () => {
@@ -66,8 +38,8 @@ describe(`OAuth tokens across two server processes (${postgresUrl ? 'PostgreSQL'
       env = () => ({ TRELLIS_DATABASE_URL: '', TRELLIS_MASTER_KEY: '', TRELLIS_DATA_DIR: dir });
     }
     // The first migrates and creates the bootstrap token; the second finds both done.
-    servers.push(await serve(env('a')));
-    servers.push(await serve(env('b')));
+    servers.push(await serveProcess({ TRELLIS_PUBLIC_URL: issuer, ...env('a') }));
+    servers.push(await serveProcess({ TRELLIS_PUBLIC_URL: issuer, ...env('b') }));
     admin = servers[0]!.token!;
   }, 120_000);
 
@@ -84,13 +56,13 @@ describe(`OAuth tokens across two server processes (${postgresUrl ? 'PostgreSQL'
     }
   }, 60_000);
 
-  const api = async <T = Record<string, string>>(s: Server, token: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> => {
+  const api = async <T = Record<string, string>>(s: ServerProcess, token: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> => {
     const res = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': contentType } : {}) }, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : {}) as T;
   };
-  const oauth = (s: Server, path: string, auth: string, params: Record<string, string>) =>
+  const oauth = (s: ServerProcess, path: string, auth: string, params: Record<string, string>) =>
     fetch(`${s.url}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
 
   it('a token issued on A is active on B; revoked on A, B says inactive within a second', async () => {
@@ -107,7 +79,7 @@ describe(`OAuth tokens across two server processes (${postgresUrl ? 'PostgreSQL'
     const issued = await oauth(a, '/oauth/token', basic, { grant_type: 'client_credentials' });
     expect(issued.status).toBe(200);
     const { access_token: token } = (await issued.json()) as { access_token: string };
-    const activeOn = async (s: Server) => ((await (await oauth(s, '/oauth/introspect', basic, { token })).json()) as { active: boolean }).active;
+    const activeOn = async (s: ServerProcess) => ((await (await oauth(s, '/oauth/introspect', basic, { token })).json()) as { active: boolean }).active;
     expect(await activeOn(b)).toBe(true);
     expect(await activeOn(a)).toBe(true);
 

@@ -6,67 +6,19 @@
  * start. Also checks that SIGTERM drains and stops a server with exit code 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { postgresUrl } from './databases.ts';
+import { serveProcess, serveRefused, type ServerProcess } from './server-process.ts';
 
-const bin = fileURLToPath(new URL('../bin/trellis.js', import.meta.url));
-
-interface Server {
-  proc: ChildProcess;
-  url: string;
-  token?: string;
-  output: string;
-  exited: Promise<number | null>;
-}
-
-function serve(env: Record<string, string>): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TRELLIS_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /ready at (http:\/\/\S+)/.exec(output);
-      if (m && (/TRELLIS_TOKEN=/.test(output) || /API:/.test(output))) {
-        clearTimeout(timer);
-        // Give the bootstrap-token lines a moment to arrive with the banner.
-        setTimeout(() => resolve({ proc, url: m[1]!, token: /TRELLIS_TOKEN=(trl_\S+)/.exec(output)?.[1], output, exited }), 200);
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-  });
-}
-
-/** A server that must refuse to start: its exit code and everything it printed. */
-function serveRefused(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TRELLIS_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`server did not refuse to start:\n${output}`));
-    }, 60_000);
-    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
 
 describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
   const schema = 't_' + randomBytes(6).toString('hex');
   const url = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
-  const servers: Server[] = [];
+  const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
     const c = new pg.Client({ connectionString: postgresUrl });
@@ -75,8 +27,8 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
     await c.end();
     // The first server migrates and creates the bootstrap token; the second finds both done.
     // Development mode, no TRELLIS_MASTER_KEY and a data directory each: the key comes from the database.
-    servers.push(await serve({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-a-')), TRELLIS_MASTER_KEY: '' }));
-    servers.push(await serve({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-b-')), TRELLIS_MASTER_KEY: '' }));
+    servers.push(await serveProcess({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-a-')), TRELLIS_MASTER_KEY: '' }));
+    servers.push(await serveProcess({ TRELLIS_DATABASE_URL: url, TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'srv-b-')), TRELLIS_MASTER_KEY: '' }));
   }, 120_000);
 
   afterAll(async () => {
@@ -135,7 +87,7 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
   it('refuses on the other replica, within a second, an API token revoked on one', async () => {
     const admin = { authorization: `Bearer ${servers[0]!.token!}`, 'content-type': 'application/json' };
     const made = (await (await fetch(`${servers[0]!.url}/api/v1/tokens`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'short-lived', role: 'viewer' }) })).json()) as { id: string; token: string };
-    const whoami = (s: Server) => fetch(`${s.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${made.token}` } }).then((r) => r.status);
+    const whoami = (s: ServerProcess) => fetch(`${s.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${made.token}` } }).then((r) => r.status);
     // Both replicas have read (and cached) the token's row.
     expect(await whoami(servers[0]!)).toBe(200);
     expect(await whoami(servers[1]!)).toBe(200);

@@ -13,9 +13,11 @@ export { installAuth, requirePrincipal } from './plugin.ts';
 export { actorOf, hasPermission, systemActor } from './service.ts';
 export { mergePermissions, permissionMatrixMarkdown } from './permissions.ts';
 export { canonicalPersonRef } from './person-ref.ts';
-export type { Principal, BearerAuthenticator, CookieAuthenticator, AttributeSource, TokenService } from './service.ts';
-export type { Revocations, RevocationKind } from './revocations.ts';
-export { generateToken, hashSecret, secretMatches } from './token-format.ts';
+export type { Principal, TokenService } from './service.ts';
+export type { Revocations } from './revocations.ts';
+export { hashSecret, secretMatches } from './token-format.ts';
+export { AggregatedAudit } from './aggregated-audit.ts';
+export { FailureLimiter } from './failure-limiter.ts';
 
 declare module '../module.ts' {
   interface Services {

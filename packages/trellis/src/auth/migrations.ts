@@ -59,7 +59,7 @@ export const authMigrations: ModuleMigrations = (dialect) => ({
       await db.schema.alterTable('api_tokens').dropColumn('subject').execute();
     },
   } satisfies Migration,
-  '20261207_0200_revocations': {
+  '20261212_0100_revocations': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('revocations')

@@ -15,7 +15,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { actorOf, hasPermission, type Principal, type TokenService } from './service.ts';
 import { parseToken } from './token-format.ts';
 import { FailureLimiter } from './failure-limiter.ts';
-import { DenialLog } from './denial-log.ts';
+import { AggregatedAudit } from './aggregated-audit.ts';
 import type { Database } from '../db/database.ts';
 import type { PermissionTable } from '../module.ts';
 
@@ -76,7 +76,7 @@ export interface AuthDeps {
 
 export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
   const limiter = new FailureLimiter(deps.authFailureLimit, deps.database);
-  const denials = new DenialLog(deps.audit, deps.database);
+  const denials = new AggregatedAudit(deps.audit, deps.database);
   limiter.start();
   app.addHook('onClose', async () => {
     await limiter.stop();

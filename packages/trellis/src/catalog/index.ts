@@ -52,7 +52,7 @@ export async function loadManifestMachinery() {
 
 // What governance uses to decide on the versions the catalog stores (docs/governance.md):
 // types, and values whose files load nothing heavy; the route parts through loadAppRouteParts.
-export type { CatalogService, DecisionState, TransitionResult, AppStatusChange, StatusListener } from './service.ts';
+export type { CatalogService, DecisionState, TransitionResult, AppStatusChange } from './service.ts';
 export type { Locate } from './manifest.ts';
 export type { AppDetail, Assessment, ClassificationResult, Manifest, RiskResult, TransitionBody } from './schema.ts';
 export type { AppStatus } from './lifecycle.ts';

@@ -29,10 +29,27 @@ function migrator(database: Database, modules: readonly ModuleMigrations[]): Mig
   return new Migrator({ db: database.db, provider, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
 }
 
+/**
+ * Kysely's migrator looks for its table by listing every table of every schema; on a
+ * PostgreSQL server where someone drops another schema at that moment (other installations,
+ * test suites), the listing fails with `schema "x" does not exist`. Nothing has run then, so the
+ * attempt is made again; a missing schema of our own is a real error.
+ */
+function droppedElsewhere(error: unknown, database: Database): boolean {
+  const m = error instanceof Error ? /schema "([^"]+)" does not exist/.exec(error.message) : null;
+  return m !== null && m[1] !== (database.schema ?? 'public');
+}
+
 export async function migrateToLatest(database: Database, modules: readonly ModuleMigrations[]): Promise<string[]> {
-  const { error, results } = await migrator(database, modules).migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator(database, modules).migrateToLatest();
+    if (error && attempt < 5 && droppedElsewhere(error, database)) {
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+      continue;
+    }
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).map((r) => r.migrationName);
+  }
 }
 
 /** Undo every migration (used by tests that prove the down steps work). */

@@ -114,5 +114,5 @@ function createTables(dialect: DialectName): Migration {
 }
 
 export const identityMigrations: ModuleMigrations = (dialect) => ({
-  '20261207_1800_identity': createTables(dialect),
+  '20261212_0400_identity': createTables(dialect),
 });

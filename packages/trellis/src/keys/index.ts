@@ -9,6 +9,7 @@ import { keyErrors } from './errors.ts';
 export { ephemeralKeyRing, keyRingFrom } from './master-key.ts';
 export type { KeyRing } from '../module.ts';
 export { loadInstallationKeys, findInstallationKey } from './installation.ts';
+export { seal, unseal } from './sealed.ts';
 
 export const keysModule: TrellisModule = {
   name: 'keys',

@@ -55,7 +55,8 @@ export interface VerifiedAccessToken {
 export type VerifyFailure = { error: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce'; reason: string };
 
 export interface AccessTokenVerifierOptions {
-  issuer: string;
+  /** A function when the issuer is known only once the server listens (an empty publicUrl, port 0). */
+  issuer: string | (() => string);
   clockToleranceSec?: number;
   /** DPoP proof jti seen by this verifier (one per replica; proofs are short-lived). */
   replay?: ReplayCache;
@@ -145,7 +146,7 @@ export class AccessTokenVerifier {
     return jwtVerify(token, this.resolveKey, {
       algorithms: this.algorithms,
       typ: accessTokenTyp,
-      issuer: this.opts.issuer,
+      issuer: typeof this.opts.issuer === 'function' ? this.opts.issuer() : this.opts.issuer,
       ...(audience !== undefined ? { audience } : {}),
       clockTolerance: this.tolerance,
       requiredClaims: ['exp', 'iat', 'jti', 'sub', 'aud'],

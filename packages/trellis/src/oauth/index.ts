@@ -35,13 +35,16 @@ export const oauthModule: TrellisModule = {
   services: async ({ database, keys, audit, catalog, tokens, revocations, policy, config }) => {
     const [{ SigningKeys }, { AccessTokenVerifier }, { OAuthService, MAX_LIFETIME_SEC }, { publicUrlOf }] = await Promise.all([import('./signing-keys.ts'), import('./access-token.ts'), import('./service.ts'), import('../config.ts')]);
     const oauthSigningKeys = new SigningKeys(database, keys, audit, { maxTokenLifetimeMs: MAX_LIFETIME_SEC * 1000 });
-    const oauthVerifier = new AccessTokenVerifier(oauthSigningKeys, revocations, { issuer: publicUrlOf(config).replace(/\/+$/, '') });
+    const oauthVerifier = new AccessTokenVerifier(oauthSigningKeys, revocations, { issuer: () => publicUrlOf(config) });
     const oauth = new OAuthService({ database, audit, catalog, tokens, revocations, policy, signingKeys: oauthSigningKeys, verifier: oauthVerifier, config });
     return { oauth, oauthSigningKeys, oauthVerifier };
   },
   routes: async (app, services) => (await import('./routes.ts')).oauthRoutes(app, services),
   cli: registerOAuthCommands,
-  start: ({ oauthSigningKeys }) => oauthSigningKeys.start(),
+  start: async ({ oauth, oauthSigningKeys }) => {
+    await oauthSigningKeys.start();
+    oauth.start();
+  },
   stop: async ({ oauth, oauthSigningKeys }) => {
     await oauth.stop();
     await oauthSigningKeys.stop();

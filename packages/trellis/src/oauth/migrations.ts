@@ -116,8 +116,8 @@ function assertionJtis(): Migration {
 }
 
 export const oauthMigrations: ModuleMigrations = (_dialect: DialectName) => ({
-  '20261207_0100_oauth_signing_keys': signingKeys(),
-  '20261207_0200_oauth_clients': clients(),
-  '20261207_0210_oauth_client_credentials': clientCredentials(),
-  '20261207_0220_oauth_assertion_jtis': assertionJtis(),
+  '20261212_0200_oauth_signing_keys': signingKeys(),
+  '20261212_0210_oauth_clients': clients(),
+  '20261212_0220_oauth_client_credentials': clientCredentials(),
+  '20261212_0230_oauth_assertion_jtis': assertionJtis(),
 });

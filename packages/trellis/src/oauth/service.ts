@@ -13,7 +13,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Actor, AuditInput, AuditLog } from '../audit/index.ts';
-import { actorOf, canonicalPersonRef, type Principal, type Revocations, type TokenService } from '../auth/index.ts';
+import { actorOf, AggregatedAudit, canonicalPersonRef, FailureLimiter, type Principal, type Revocations, type TokenService } from '../auth/index.ts';
 import type { AppStatusChange, CatalogService } from '../catalog/index.ts';
 import { publicUrlOf, type Config } from '../config.ts';
 import type { Database, Tx } from '../db/database.ts';
@@ -28,7 +28,6 @@ import type { FormParams } from './form.ts';
 import { grantableOf, narrow } from './grants-scope.ts';
 import { dpopAlgs, signingAlgs } from './jwt-policy.ts';
 import { OAuthError } from './protocol-errors.ts';
-import { AggregatedAudit, ClientAuthThrottle } from './refusal-log.ts';
 import type { OAuthClientCredentialRow } from './rows.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import * as store from './store.ts';
@@ -121,7 +120,7 @@ const clientActor = (c: { clientId: string; app: string }): Actor => ({ type: 's
 export class OAuthService {
   private readonly refusals: AggregatedAudit;
   private readonly firstUses: AggregatedAudit;
-  private readonly throttle: ClientAuthThrottle;
+  private readonly throttle: FailureLimiter;
   private readonly dpopReplay = new ReplayCache();
   /** jti → the addresses it was used from (first use per address is audited). */
   private readonly usedFrom = new Map<string, Set<string>>();
@@ -129,7 +128,8 @@ export class OAuthService {
   constructor(private readonly deps: OAuthDeps) {
     this.refusals = new AggregatedAudit(deps.audit, deps.database);
     this.firstUses = new AggregatedAudit(deps.audit, deps.database);
-    this.throttle = new ClientAuthThrottle(deps.config.authFailureLimit);
+    // The API's limiter, on the same shared counts: a guesser is stopped across replicas and endpoints.
+    this.throttle = new FailureLimiter(deps.config.authFailureLimit, deps.database);
     deps.catalog.onStatusChange((tx, change) => this.statusChanged(tx, change));
   }
 
@@ -317,7 +317,8 @@ export class OAuthService {
     } catch (err) {
       if (!(err instanceof OAuthError) || err.error !== 'invalid_client') throw err;
       const claimed = claimedClientId(req);
-      const keys = [`ip:${req.srcIp}`, ...(claimed ? [`client:${claimed}`] : [])];
+      // Its own keys in the shared counts: OAuth clients have their budget, people and API tokens theirs.
+      const keys = [`oauth-ip:${req.srcIp}`, ...(claimed ? [`client:${claimed}`] : [])];
       const wait = this.throttle.blocked(keys);
       if (wait !== undefined) throw new OAuthError('invalid_client', `too many failed client authentications; retry in ${wait} s`, { status: 429, retryAfter: wait, reason: 'throttled' });
       this.throttle.fail(keys);
@@ -553,7 +554,12 @@ export class OAuthService {
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
+  start(): void {
+    this.throttle.start();
+  }
+
   async stop(): Promise<void> {
+    await this.throttle.stop();
     await this.refusals.flush();
     await this.firstUses.flush();
   }

@@ -14,7 +14,7 @@
  * Private keys are stored as PKCS#8 under AES-256-GCM with the installation's 'oauth.signing'
  * key and the kid as additional data; they never leave this file in clear.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { seal, unseal } from '../keys/index.ts';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type CryptoKey, type JWK } from 'jose';
 import type { Database, Tx } from '../db/database.ts';
 import { Follower, notifyFollowers } from '../db/follow.ts';
@@ -240,27 +240,11 @@ function publicJwk(jwk: JWK, kid: string, alg: SigningAlg): JWK & { kid: string 
   return { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x!, ...(jwk.y ? { y: jwk.y } : {}), kid, alg, use: 'sig' };
 }
 
-const encVersion = 'v1:';
-
-function aad(kid: string): Buffer {
-  return Buffer.from(`trellis/oauth.signing/${kid}`, 'utf8');
-}
-
 function encryptPrivateKey(key: Buffer, kid: string, pkcs8: string): string {
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(aad(kid));
-  const ct = Buffer.concat([cipher.update(pkcs8, 'utf8'), cipher.final()]);
-  return encVersion + Buffer.concat([nonce, ct, cipher.getAuthTag()]).toString('base64');
+  return seal(key, `oauth.signing/${kid}`, pkcs8);
 }
 
 /** Throws when the value was not encrypted for this kid under this key. */
 export function decryptPrivateKey(key: Buffer, kid: string, stored: string): string {
-  if (!stored.startsWith(encVersion)) throw new Error(`oauth signing key ${kid} is stored in an unknown format`);
-  const raw = Buffer.from(stored.slice(encVersion.length), 'base64');
-  if (raw.length < 12 + 16 + 1) throw new Error(`oauth signing key ${kid} is truncated`);
-  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-  decipher.setAAD(aad(kid));
-  decipher.setAuthTag(raw.subarray(raw.length - 16));
-  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+  return unseal(key, `oauth.signing/${kid}`, stored, `oauth signing key ${kid}`);
 }

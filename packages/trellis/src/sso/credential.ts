@@ -5,7 +5,8 @@
  * Secrets kept for later (PKCE verifiers, device codes, ID tokens) are sealed with AES-256-GCM
  * under the installation's 'sso.state' key, bound to their row by additional data.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { seal, unseal } from '../keys/index.ts';
 
 const SESSION_RE = /^trls_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -40,23 +41,11 @@ export function csrfTokenOf(key: Buffer, sessionId: string): string {
   return createHmac('sha256', key).update(`trellis/sso/csrf/${sessionId}`).digest('base64url');
 }
 
-const SEALED = 'v1:';
-
-export function seal(key: Buffer, context: string, plain: string): string {
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(Buffer.from(`trellis/sso/${context}`, 'utf8'));
-  const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return SEALED + Buffer.concat([nonce, ct, cipher.getAuthTag()]).toString('base64');
+/** Sealed under the sso purpose key for one use (`context`), e.g. an ID token kept for logout. */
+export function sealFor(key: Buffer, context: string, plain: string): string {
+  return seal(key, `sso/${context}`, plain);
 }
 
-/** Throws when the value was not sealed for this context under this key. */
-export function unseal(key: Buffer, context: string, sealed: string): string {
-  if (!sealed.startsWith(SEALED)) throw new Error('sealed value in an unknown format');
-  const raw = Buffer.from(sealed.slice(SEALED.length), 'base64');
-  if (raw.length < 29) throw new Error('sealed value is truncated');
-  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-  decipher.setAAD(Buffer.from(`trellis/sso/${context}`, 'utf8'));
-  decipher.setAuthTag(raw.subarray(raw.length - 16));
-  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+export function unsealFor(key: Buffer, context: string, sealed: string): string {
+  return unseal(key, `sso/${context}`, sealed);
 }

@@ -82,5 +82,5 @@ const createTables: Migration = {
 };
 
 export const ssoMigrations: ModuleMigrations = () => ({
-  '20261207_1000_sso': createTables,
+  '20261212_0300_sso': createTables,
 });

@@ -52,6 +52,13 @@ export function ssoRoutes(app: FastifyInstance, deps: { sso: SsoService }): void
   const devices = new Throttle(10);
   const polls = new Throttle(120);
 
+  // The console's sign-in page asks whether to offer single sign-on; the answer names no setting.
+  app.get(
+    '/auth/providers',
+    { config: { public: true }, schema: { summary: 'Whether single sign-on is configured (the console offers it when so)', tags, response: responses({ 200: jsonSchema(z.object({ oidc: z.boolean() })) }) } },
+    async () => ({ oidc: sso.enabled }),
+  );
+
   app.get<{ Querystring: z.infer<typeof loginQuery> }>(
     '/auth/login',
     { config: { public: true }, schema: { summary: 'Start a browser sign-in at the identity provider (authorization code with PKCE)', tags, querystring: jsonSchema(loginQuery) } },

@@ -17,7 +17,7 @@ import { identityFromClaims, isSafeReturnTo, SignInRefusal, type SignInIdentity 
 import { IdentityProvider, IdpErrorAnswer, IdpUnavailable, type SignedIn } from './idp.ts';
 import { Sessions, type SessionInfo, type SessionKind } from './sessions.ts';
 import { cookiePolicy, readCookie, type CookiePolicy } from './cookies.ts';
-import { csrfTokenOf, randomText, sameText, seal, sha256, unseal } from './credential.ts';
+import { csrfTokenOf, randomText, sameText, sealFor, sha256, unsealFor } from './credential.ts';
 import * as store from './store.ts';
 import type { SsoSessionRow } from './rows.ts';
 
@@ -129,7 +129,7 @@ export class SsoService {
     await store.insertLogin(this.deps.database.db, {
       state_hash: stateHash,
       binding_hash: sha256(binding),
-      code_verifier_enc: seal(this.key, `pkce/${stateHash}`, codeVerifier),
+      code_verifier_enc: sealFor(this.key, `pkce/${stateHash}`, codeVerifier),
       nonce,
       return_to: target,
       created_at: new Date(now).toISOString(),
@@ -157,7 +157,7 @@ export class SsoService {
     }
     let codeVerifier: string;
     try {
-      codeVerifier = unseal(this.key, `pkce/${login.state_hash}`, login.code_verifier_enc);
+      codeVerifier = unsealFor(this.key, `pkce/${login.state_hash}`, login.code_verifier_enc);
     } catch {
       await this.failed('browser', 'unreadable_state', 'the pending sign-in could not be read', undefined, srcIp);
       throw ssoErrors.error('sign_in_failed', 'the pending sign-in could not be read; start again at /auth/login');
@@ -180,7 +180,7 @@ export class SsoService {
     const interval = d.interval ?? 5;
     await store.insertDevice(this.deps.database.db, {
       handle_hash: hash,
-      device_code_enc: seal(this.key, `device/${hash}`, d.device_code),
+      device_code_enc: sealFor(this.key, `device/${hash}`, d.device_code),
       interval,
       created_at: new Date(now).toISOString(),
       expires_at: new Date(now + d.expires_in * 1000).toISOString(),
@@ -196,7 +196,7 @@ export class SsoService {
     const row = await store.findDevice(this.deps.database.db, hash);
     if (!row || row.used_at) throw new DeviceAnswer(400, 'invalid_grant', 'unknown or already used device authorization; run trellis login again');
     if (Date.parse(row.expires_at) <= Date.now()) throw new DeviceAnswer(400, 'expired_token', 'the code expired before it was approved; run trellis login again');
-    const deviceCode = unseal(this.key, `device/${hash}`, row.device_code_enc);
+    const deviceCode = unsealFor(this.key, `device/${hash}`, row.device_code_enc);
     let signedIn: SignedIn;
     try {
       signedIn = await idp.deviceGrantOnce(deviceCode);

@@ -18,7 +18,7 @@ import type { Role } from '../module.ts';
 import type { SsoSessionRow } from './rows.ts';
 import type { SignInIdentity } from './claims.ts';
 import * as store from './store.ts';
-import { newSessionCredential, parseSessionCredential, sameText, seal, sha256, unseal } from './credential.ts';
+import { newSessionCredential, parseSessionCredential, sameText, sealFor, sha256, unsealFor } from './credential.ts';
 
 export type SessionKind = 'browser' | 'cli';
 
@@ -88,7 +88,7 @@ export class Sessions {
       expires_at: new Date(now + this.settings().sessionMaxHours * 3600_000).toISOString(),
       ended_at: null,
       end_reason: null,
-      id_token_enc: rawIdToken ? seal(this.key, `id_token/${cred.id}`, rawIdToken) : null,
+      id_token_enc: rawIdToken ? sealFor(this.key, `id_token/${cred.id}`, rawIdToken) : null,
     };
     await store.insertSession(tx, row);
     return { row, token: cred.token };
@@ -162,7 +162,7 @@ export class Sessions {
   idTokenOf(row: SsoSessionRow): string | undefined {
     if (!row.id_token_enc) return undefined;
     try {
-      return unseal(this.key, `id_token/${row.id}`, row.id_token_enc);
+      return unsealFor(this.key, `id_token/${row.id}`, row.id_token_enc);
     } catch {
       return undefined;
     }

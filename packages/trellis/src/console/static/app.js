@@ -15,15 +15,20 @@ const may = (permission) => me?.permissions?.includes(permission) ?? false;
 const mayAny = (permissions) => permissions.some(may);
 
 function token() { return sessionStorage.getItem(tokenKey); }
+/** Signed in through single sign-on: the session cookie authenticates, and unsafe calls carry its CSRF token. */
+let csrf = null;
+const signedIn = () => Boolean(token() || csrf);
 
 async function api(path, params, init) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(params ?? {})) if (v) url.searchParams.set(k, v);
-  const headers = { authorization: `Bearer ${token()}` };
+  const method = init?.method ?? 'GET';
+  const headers = token() ? { authorization: `Bearer ${token()}` } : {};
+  if (!token() && csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
   if (init?.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method: init?.method ?? 'GET', headers, ...(init?.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+  const res = await fetch(url, { method, headers, credentials: 'same-origin', ...(init?.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
   const body = res.status === 204 ? {} : await res.json().catch(() => ({}));
-  if (res.status === 401) { sessionStorage.removeItem(tokenKey); me = null; show('sign-in'); throw new Error(body.detail ?? 'sign in again'); }
+  if (res.status === 401) { sessionStorage.removeItem(tokenKey); csrf = null; me = null; show('sign-in'); throw new Error(body.detail ?? 'sign in again'); }
   if (!res.ok) {
     const fields = (body.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
     throw new Error(`${body.detail ?? res.statusText} [${body.code ?? res.status}]${fields ? ` — ${fields}` : ''}`);
@@ -201,7 +206,7 @@ async function loadDetectors() {
 function fail(err) { $('error').textContent = err.message; }
 
 async function open(view) {
-  if (!token() || !me) return show('sign-in');
+  if (!signedIn() || !me) return show('sign-in');
   if (!mayAny(views[view])) return;
   show(view);
   try {
@@ -229,7 +234,13 @@ document.addEventListener('DOMContentLoaded', () => {
       await signIn();
     } catch (err) { $('sign-in-error').textContent = err.message; }
   });
-  $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(tokenKey); me = null; show('sign-in'); });
+  $('sign-out').addEventListener('click', async () => {
+    // A single sign-on session ends on the server (every replica), then at the identity provider.
+    const ending = !token() && csrf ? post('/auth/logout').catch(() => ({})) : Promise.resolve({});
+    const r = await ending;
+    sessionStorage.removeItem(tokenKey); csrf = null; me = null;
+    if (r.end_session_url) location.assign(r.end_session_url); else show('sign-in');
+  });
   for (const b of document.querySelectorAll('button.tab')) b.addEventListener('click', () => open(b.dataset.view));
   $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadApps(false).catch(fail); });
   $('more').addEventListener('click', () => loadApps(true).catch(fail));
@@ -255,5 +266,17 @@ document.addEventListener('DOMContentLoaded', () => {
     }).catch(fail);
   });
   if (token()) signIn().catch(fail);
-  else show('sign-in');
+  else resumeSession().catch(() => show('sign-in'));
 });
+
+/** Back from the identity provider (or reloaded): a session cookie, if any, signs in without a token. */
+async function resumeSession() {
+  const res = await fetch('/api/v1/session', { credentials: 'same-origin' });
+  if (res.ok) {
+    csrf = (await res.json()).csrf_token;
+    return signIn();
+  }
+  show('sign-in');
+  const providers = await fetch('/auth/providers').then((r) => r.json()).catch(() => ({}));
+  $('sso').hidden = providers.oidc !== true;
+}

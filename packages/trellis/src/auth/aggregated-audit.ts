@@ -1,5 +1,6 @@
 /**
- * Audits refused requests (401 and 403) without letting a caller flood the trail.
+ * Audits events a caller could otherwise multiply at will — refused requests (401 and 403,
+ * refused OAuth token requests), a token seen from a new address — without flooding the trail.
  *
  * The first refusal of a kind (same actor or address, same reason, same route) in a window is
  * written at once, so detections see it promptly; repeats within the window are only counted
@@ -17,7 +18,7 @@ interface Pending {
   repeats: number;
 }
 
-export class DenialLog {
+export class AggregatedAudit {
   private readonly seen = new Map<string, Pending>();
   private timer: NodeJS.Timeout | undefined;
   private overflow: Pending | undefined;
