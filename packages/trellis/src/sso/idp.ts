@@ -8,21 +8,10 @@
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../config.ts';
 import type { Claims } from './claims.ts';
+import { IdpErrorAnswer, IdpUnavailable } from './idp-errors.ts';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
-/** An error answer from the IdP's token endpoint (`authorization_pending`, `invalid_grant`, …). */
-export class IdpErrorAnswer extends Error {
-  constructor(
-    readonly error: string,
-    readonly description: string | undefined,
-  ) {
-    super(`the identity provider answered ${error}`);
-  }
-}
-
-/** The IdP could not be reached or answered something unusable. */
-export class IdpUnavailable extends Error {}
 
 export interface SignedIn {
   /** The ID token's claims (acr and amr are read from here only). */

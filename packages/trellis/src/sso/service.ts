@@ -14,7 +14,8 @@ import { hasIdentityProvider, publicUrlOf, type Config } from '../config.ts';
 import type { KeyRing } from '../module.ts';
 import { ssoErrors } from './errors.ts';
 import { identityFromClaims, isSafeReturnTo, SignInRefusal, type SignInIdentity } from './claims.ts';
-import { IdentityProvider, IdpErrorAnswer, IdpUnavailable, type SignedIn } from './idp.ts';
+import type { IdentityProvider, SignedIn } from './idp.ts';
+import { IdpErrorAnswer, IdpUnavailable } from './idp-errors.ts';
 import { Sessions, type SessionInfo, type SessionKind } from './sessions.ts';
 import { cookiePolicy, readCookie, type CookiePolicy } from './cookies.ts';
 import { csrfTokenOf, randomText, sameText, sealFor, sha256, unsealFor } from './credential.ts';
@@ -100,9 +101,14 @@ export class SsoService {
     return `${this.publicUrl}/auth/callback`;
   }
 
-  private idp(): IdentityProvider {
+  /** The IdP client, loaded on first use: an installation without an IdP never loads openid-client. */
+  private async idp(): Promise<IdentityProvider> {
     if (!this.enabled) throw ssoErrors.error('sso_not_configured', 'no identity provider is configured (TRELLIS_OIDC_ISSUER, TRELLIS_OIDC_CLIENT_ID); see docs/sso.md');
-    return (this.idpClient ??= new IdentityProvider(this.deps.config.oidc));
+    if (!this.idpClient) {
+      const { IdentityProvider } = await import('./idp.ts');
+      this.idpClient ??= new IdentityProvider(this.deps.config.oidc);
+    }
+    return this.idpClient;
   }
 
   csrfTokenOf(sessionId: string): string {
@@ -113,7 +119,7 @@ export class SsoService {
 
   /** Begin a browser sign-in: the IdP URL to send the browser to, and the binding cookie's value. */
   async startLogin(returnTo: string | undefined, srcIp: string): Promise<{ location: string; binding: string }> {
-    const idp = this.idp();
+    const idp = await this.idp();
     const target = returnTo ?? '/';
     if (!isSafeReturnTo(target)) {
       await this.failed('browser', 'unsafe_return_to', 'return_to must be a relative path on this server', undefined, srcIp);
@@ -140,7 +146,7 @@ export class SsoService {
 
   /** Finish a browser sign-in at the callback: a session and where to send the browser, or an audited refusal. */
   async finishLogin(query: Record<string, string | undefined>, rawQuery: string, binding: string | undefined, srcIp: string): Promise<{ token: string; returnTo: string; maxAgeSeconds: number }> {
-    const idp = this.idp();
+    const idp = await this.idp();
     const state = query.state;
     const login = state ? await this.deps.database.db.transaction().execute((tx) => store.takeLogin(tx, sha256(state))) : undefined;
     if (!state || !login) {
@@ -172,7 +178,7 @@ export class SsoService {
   // ---- device authorization grant (trellis login) ----
 
   async startDevice(): Promise<DeviceStart> {
-    const idp = this.idp();
+    const idp = await this.idp();
     const d = await this.idpCall(idp.startDevice());
     const handle = randomText();
     const now = Date.now();
@@ -191,7 +197,7 @@ export class SsoService {
 
   /** One poll: asks the IdP once; a session when the person approved, else a DeviceAnswer. */
   async pollDevice(handle: string, srcIp: string): Promise<DeviceSession> {
-    const idp = this.idp();
+    const idp = await this.idp();
     const hash = sha256(handle);
     const row = await store.findDevice(this.deps.database.db, hash);
     if (!row || row.used_at) throw new DeviceAnswer(400, 'invalid_grant', 'unknown or already used device authorization; run trellis login again');
@@ -252,7 +258,7 @@ export class SsoService {
     });
     await this.deps.revocations.refresh();
     if (!row || !this.enabled) return {};
-    const url = await this.idp().endSessionUrl({ idTokenHint: this.sessions.idTokenOf(row), postLogoutRedirectUri: `${this.publicUrl}/` });
+    const url = await (await this.idp()).endSessionUrl({ idTokenHint: this.sessions.idTokenOf(row), postLogoutRedirectUri: `${this.publicUrl}/` });
     return url ? { end_session_url: url } : {};
   }
 
