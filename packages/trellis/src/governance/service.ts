@@ -21,7 +21,7 @@ import { findCredentials } from './credentials.ts';
 import { analyseImpact } from './impact.ts';
 import { governanceErrors } from './errors.ts';
 import { decideOutcome, inForce, type Outcome } from './outcome.ts';
-import { defaultRiskSettings, type RiskSettings } from './risk.ts';
+import { defaultRiskSettings, type OwnerStatus, type RiskSettings } from './risk.ts';
 import { settingsPatchSchema, settingsSchema, type GovernanceSettings, type ImpactBody, type ImpactResult, type Samples } from './schema.ts';
 import * as store from './store.ts';
 import { wideningReasons } from './widening.ts';
@@ -68,6 +68,8 @@ export class GovernanceService {
   private cachedSettings: { at: number; value: GovernanceSettings } | undefined;
   /** The review queue: list, show and decide reviews (reviews.ts). */
   readonly reviews: ReviewQueue;
+  /** Whether an owner is an active person: the directory's answer once the identity module sets it. */
+  private ownerStatusSource: (ref: string) => OwnerStatus = () => 'unknown';
 
   constructor(
     private readonly database: Database,
@@ -78,6 +80,15 @@ export class GovernanceService {
     webhooks: WebhookService,
   ) {
     this.reviews = new ReviewQueue(database, audit, catalog, webhooks);
+  }
+
+  /** Where owners' status comes from (the identity module's directory); from memory, per decision. */
+  setOwnerStatusSource(source: (ref: string) => OwnerStatus): void {
+    this.ownerStatusSource = source;
+  }
+
+  private ownerStatusOf(owner: string): OwnerStatus {
+    return owner.startsWith('user:') ? this.ownerStatusSource(owner) : 'unknown';
   }
 
   // ------------------------------------------------------------------------------------------
@@ -171,7 +182,8 @@ export class GovernanceService {
     }
     const { classification, openFindings } = classify(manifest, bound.fields, samples.findings, tagTiers);
     const override = await store.findRiskOverride(this.database.db, manifest.metadata.name);
-    const risk = scoreApp(manifest, classification.effective, bound.fields, openFindings.length, settings.risk, override);
+    const ownerStatus = this.ownerStatusOf(canonicalOwner(manifest.spec.owner));
+    const risk = scoreApp(manifest, classification.effective, bound.fields, openFindings.length, settings.risk, override, ownerStatus);
     const widening = state?.approvedManifest && inForce({ status: state.status, approvedVersion: state.approvedVersion, approvedAssessment: state.approvedAssessment }) ? wideningReasons(state.approvedManifest, manifest) : [];
     const now = new Date().toISOString();
     const inputs = admissionInputs({
@@ -181,7 +193,7 @@ export class GovernanceService {
       status: state?.status ?? 'draft',
       approvedAt: state?.approvedAt ?? null,
       owner: canonicalOwner(manifest.spec.owner),
-      ownerStatus: 'unknown',
+      ownerStatus,
       classification,
       risk,
       fields: bound.fields,
@@ -381,7 +393,7 @@ export class GovernanceService {
     const state = await this.catalog.decisionState(name);
     if (!state) throw new AppError('not_found', `app ${name} not found`);
     const ctx = { catalogs: await this.connectors.allCatalogs(), settings: await this.settings(), now: new Date().toISOString() };
-    return storedAppInputs({ name, manifest: state.currentManifest, status: state.status, version: state.currentVersion, approvedAt: state.approvedAt, assessment: state.currentAssessment, approvedManifest: state.approvedManifest }, ctx);
+    return storedAppInputs({ name, manifest: state.currentManifest, status: state.status, version: state.currentVersion, approvedAt: state.approvedAt, assessment: state.currentAssessment, approvedManifest: state.approvedManifest }, ctx, this.ownerStatusOf(canonicalOwner(state.currentManifest.spec.owner)));
   }
 
   /** Impact analysis of a candidate bundle (a stored version or a draft) over every app. */

@@ -9,7 +9,7 @@ import type { ConnectorCatalog } from '../connectors/index.ts';
 import { admissionInputs, exportsWithTags, isPersonalTag, ownerKind } from './admission-input.ts';
 import { bindFields, classify, type BoundField } from './classify.ts';
 import type { GovernanceRiskOverrideRow } from './rows.ts';
-import { scoreRisk, type RiskSettings } from './risk.ts';
+import { scoreRisk, type OwnerStatus, type RiskSettings } from './risk.ts';
 import type { GovernanceSettings } from './schema.ts';
 import { wideningReasons } from './widening.ts';
 
@@ -30,18 +30,23 @@ export interface InputContext {
 }
 
 /** A manifest's risk from its bound fields; `override` is an admin's, kept as the tier in force. */
-export function scoreApp(manifest: Manifest, effective: Classification | null, fields: readonly BoundField[], openFindings: number, settings: RiskSettings, override: GovernanceRiskOverrideRow | undefined): RiskResult {
+export function scoreApp(manifest: Manifest, effective: Classification | null, fields: readonly BoundField[], openFindings: number, settings: RiskSettings, override: GovernanceRiskOverrideRow | undefined, ownerStatus: OwnerStatus = 'unknown'): RiskResult {
   const piiExports = exportsWithTags(manifest, fields).filter((e) => e.fields.some((f) => f.tags.some(isPersonalTag)));
   const owner = canonicalOwner(manifest.spec.owner);
   const o = override ? { tier: override.tier as RiskResult['tier'], reason: override.reason, by: { id: override.by_id, name: override.by_name }, at: override.at } : null;
-  return scoreRisk({ manifest, effectiveTier: effective, fields, piiExports, ownerKind: ownerKind(owner), ownerStatus: 'unknown', openFindings }, settings, o);
+  return scoreRisk({ manifest, effectiveTier: effective, fields, piiExports, ownerKind: ownerKind(owner), ownerStatus, openFindings }, settings, o);
 }
 
-/** The admission documents of an app as stored, without a database round trip. */
-export function storedAppInputs(app: StoredApp, ctx: InputContext): Record<string, unknown>[] {
+/**
+ * The admission documents of an app as stored, without a database round trip. `ownerStatus`
+ * comes from the directory where there is one at hand (the playground); impact analysis runs
+ * in worker threads without it, so there the owner's status is `unknown` (the cascade has
+ * suspended a departed owner's apps already).
+ */
+export function storedAppInputs(app: StoredApp, ctx: InputContext, ownerStatus: OwnerStatus = 'unknown'): Record<string, unknown>[] {
   const bound = bindFields(app.manifest, ctx.catalogs, ctx.settings.tag_tiers, () => ({}));
   const classification = app.assessment?.classification ?? classify(app.manifest, bound.fields, [], ctx.settings.tag_tiers).classification;
-  const risk = app.assessment?.risk ?? scoreApp(app.manifest, classification.effective, bound.fields, 0, ctx.settings.risk, undefined);
+  const risk = app.assessment?.risk ?? scoreApp(app.manifest, classification.effective, bound.fields, 0, ctx.settings.risk, undefined, ownerStatus);
   return admissionInputs({
     kind: 'update',
     manifest: app.manifest,
@@ -49,7 +54,7 @@ export function storedAppInputs(app: StoredApp, ctx: InputContext): Record<strin
     status: app.status,
     approvedAt: app.approvedAt,
     owner: canonicalOwner(app.manifest.spec.owner),
-    ownerStatus: 'unknown',
+    ownerStatus,
     classification,
     risk,
     fields: bound.fields,

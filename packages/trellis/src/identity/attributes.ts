@@ -48,6 +48,8 @@ export function attributesOf(row: IdentityPersonRow, managerRef: string | null, 
 
 export class DirectoryAttributes {
   private readonly byRef = new Map<string, PersonAttributes>();
+  /** References of people the directory holds as inactive or deleted (departed). */
+  private readonly departed = new Set<string>();
   /** person id → the ref it is held under, so a changed e-mail drops the old key. */
   private readonly refOfId = new Map<string, string>();
   private lastSeq = 0;
@@ -65,6 +67,11 @@ export class DirectoryAttributes {
   /** A person's attributes by reference, or undefined for someone not active in the directory. */
   get(ref: string): PersonAttributes | undefined {
     return this.byRef.get(ref);
+  }
+
+  /** Whether a person is active, departed, or not in the directory at all (governance's owner status). */
+  statusOf(ref: string): 'active' | 'inactive' | 'unknown' {
+    return this.byRef.has(ref) ? 'active' : this.departed.has(ref) ? 'inactive' : 'unknown';
   }
 
   /** In a writer's transaction: these people changed; every replica reloads them. */
@@ -118,19 +125,27 @@ export class DirectoryAttributes {
       for (const row of rows) {
         seen.add(row.id);
         const old = this.refOfId.get(row.id);
-        if (old !== undefined && old !== row.ref) this.byRef.delete(old);
+        if (old !== undefined && old !== row.ref) {
+          this.byRef.delete(old);
+          this.departed.delete(old);
+        }
         if (row.active === 1 && row.deleted === 0) {
+          this.departed.delete(row.ref);
           this.byRef.set(row.ref, attributesOf(row, row.manager_id ? (managerRef.get(row.manager_id) ?? null) : null, (groups.get(row.id) ?? []).map((g) => g.display_name)));
           this.refOfId.set(row.id, row.ref);
         } else {
           this.byRef.delete(row.ref);
-          this.refOfId.delete(row.id);
+          this.departed.add(row.ref);
+          this.refOfId.set(row.id, row.ref);
         }
       }
       for (const id of chunk) {
         if (seen.has(id)) continue;
         const old = this.refOfId.get(id);
-        if (old !== undefined) this.byRef.delete(old);
+        if (old !== undefined) {
+          this.byRef.delete(old);
+          this.departed.delete(old);
+        }
         this.refOfId.delete(id);
       }
     }

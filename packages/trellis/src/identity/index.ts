@@ -29,6 +29,8 @@ export const identityModule: TrellisModule = {
     const identity = new (await import('./service.ts')).IdentityService(database, audit, { tokens, revocations, catalog, webhooks, governance });
     // Every principal with a subject carries the person's directory attributes (ABAC).
     tokens.setAttributeSource((ref) => identity.attributesOf(ref) as Readonly<Record<string, unknown>> | undefined);
+    // Registration's owner check and risk factor: an owner the directory holds as departed is inactive.
+    governance.setOwnerStatusSource((ref) => identity.attributes.statusOf(ref));
     return { identity };
   },
   routes: async (app, services) => {
