@@ -32,6 +32,8 @@ export interface TrellisApp {
   app: FastifyInstance;
   /** Every /api route with the permission it requires (for the route-walking test and docs). */
   routes: { method: string; url: string; permission?: string }[];
+  /** Every route of any path (SCIM, sign-in, OAuth too), with its permission or `public` (the route-walking test). */
+  allRoutes: { method: string; url: string; permission?: string; public: boolean }[];
   /** Mark the server as draining: /readyz answers 503 so load balancers stop sending work. */
   drain(): void;
   /**
@@ -81,6 +83,14 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   installProblemHandlers(app);
   const openapi = new OpenApiCollector();
   openapi.install(app);
+  const allRoutes: TrellisApp['allRoutes'] = [];
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { permission?: string; public?: boolean };
+    for (const m of Array.isArray(route.method) ? route.method : [route.method]) {
+      if (m === 'HEAD' || m === 'OPTIONS') continue;
+      allRoutes.push({ method: m, url: route.url, ...(config.permission ? { permission: config.permission } : {}), public: config.public === true });
+    }
+  });
   installHardening(app);
   installAuth(app, { tokens: services.tokens, audit: services.audit, database: services.database, permissions: services.permissions, authFailureLimit: config.authFailureLimit });
 
@@ -93,5 +103,5 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
   for (const m of modules) await m.routes?.(app, services);
 
   await app.ready();
-  return { app, routes: openapi.routes.map((r) => ({ method: r.method.toUpperCase(), url: r.url, ...(r.permission ? { permission: r.permission } : {}) })), drain: () => (draining = true), compileSchemas: schemas.compileAll };
+  return { app, routes: openapi.routes.map((r) => ({ method: r.method.toUpperCase(), url: r.url, ...(r.permission ? { permission: r.permission } : {}) })), allRoutes, drain: () => (draining = true), compileSchemas: schemas.compileAll };
 }

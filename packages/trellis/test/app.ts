@@ -19,6 +19,8 @@ export function concreteUrl(url: string): string {
 export interface TestApp {
   app: FastifyInstance;
   routes: { method: string; url: string; permission?: string }[];
+  /** Every route of any path, with its permission or `public`. */
+  allRoutes: { method: string; url: string; permission?: string; public: boolean }[];
   services: Services;
   tokens: Record<Role, string>;
   /** inject with a role's bearer token. */
@@ -33,7 +35,7 @@ export interface TestApp {
 export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit: number; authFailureLimit: number; trustProxy: false | number | string[] }> = {}, settings: Partial<Config> = {}): Promise<TestApp> {
   const database = await tdb.open();
   const services = await createServices(database, ephemeralKeyRing(), { ...defaultConfig(), ...settings });
-  const { app, routes } = await buildApp({
+  const { app, routes, allRoutes } = await buildApp({
     config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: config.trustProxy ?? false, logLevel: 'silent' },
     services,
   });
@@ -44,6 +46,7 @@ export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit
   return {
     app,
     routes,
+    allRoutes,
     services,
     tokens,
     as: (role, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${tokens[role]}` } }),

@@ -73,6 +73,36 @@ for (const tdb of testDatabases) {
       }
     });
 
+    // Deny unless allowed, beyond /api too: a new public route has to be added here, with its reason.
+    it('has exactly the listed public routes, each with a reason to be public', () => {
+      const publicRoutes = t.allRoutes.filter((r) => r.public).map((r) => `${r.method} ${r.url}`).sort();
+      expect(publicRoutes).toEqual(
+        [
+          'GET /healthz', 'GET /readyz', // probes for load balancers
+          'GET /', 'GET /console/:file', // the console's static files (the API behind it needs a credential)
+          'GET /auth/providers', 'GET /auth/login', 'GET /auth/callback', 'POST /auth/device', 'POST /auth/device/token', // signing in, before there is a credential
+          'POST /oauth/token', 'POST /oauth/introspect', 'POST /oauth/revoke', // authenticate OAuth clients themselves
+          'GET /oauth/jwks', 'GET /.well-known/oauth-authorization-server', // public keys and metadata, by design
+        ].sort(),
+      );
+    });
+
+    it('walks the routes outside /api (SCIM, sign-out): 401 without a credential, 403 for a role without the permission', async () => {
+      const outside = t.allRoutes.filter((r) => !r.public && !r.url.startsWith('/api/'));
+      expect(outside.length).toBeGreaterThan(10);
+      for (const r of outside) {
+        const url = concreteUrl(r.url);
+        const payload = r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
+        const none = await t.app.inject({ method: r.method as 'GET', url, payload });
+        expect(none.statusCode, `${r.method} ${url}`).toBe(401);
+        for (const role of roles) {
+          if (roleHas(role, r.permission!)) continue;
+          const res = await t.as(role, { method: r.method as 'GET', url, payload });
+          expect(res.statusCode, `${role} ${r.method} ${url}`).toBe(403);
+        }
+      }
+    });
+
     // Public to the route guard because they authenticate their callers themselves (OAuth
     // client authentication, RFC 6749 §2.3); without credentials they refuse in OAuth's format.
     it('OAuth protocol routes are public: they authenticate clients themselves', async () => {
