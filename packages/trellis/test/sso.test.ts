@@ -276,6 +276,29 @@ for (const tdb of testDatabases) {
       expect((await again.browser.fetch(`${base}/api/v1/whoami`)).status).toBe(200);
     });
 
+    it('lists live sessions for admins and auditors, marks a deprovisioned person\'s ended, and lets an admin end one', async () => {
+      const { browser: davesBrowser } = await signIn('dave', MFA);
+      expect((await davesBrowser.fetch(`${base}/api/v1/whoami`)).status).toBe(200);
+      const listed = await t.as('auditor', { method: 'GET', url: '/api/v1/sessions?subject=user:dave@example.com' });
+      expect(listed.statusCode, listed.body).toBe(200);
+      const mine = listed.json().items as { session_id: string; subject: string; kind: string }[];
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((x) => x.subject === 'user:dave@example.com' && x.kind === 'browser')).toBe(true);
+      expect(listed.body).not.toMatch(/secret|trls_/);
+      // An admin ends it: refused at once, gone from the list, audited.
+      const id = mine[0]!.session_id;
+      expect((await t.as('admin', { method: 'DELETE', url: `/api/v1/sessions/${id}` })).statusCode).toBe(204);
+      expect((await davesBrowser.fetch(`${base}/api/v1/whoami`)).status).toBe(401);
+      expect((await t.as('admin', { method: 'DELETE', url: `/api/v1/sessions/${id}` })).statusCode).toBe(404);
+      const events = await t.as('admin', { method: 'GET', url: '/api/v1/audit/events?action=session.end' });
+      expect(events.body).toContain(id);
+      // Deprovisioned through the feed: the remaining sessions are marked ended as well.
+      await signIn('dave', MFA);
+      await t.services.database.db.transaction().execute((tx) => t.services.revocations.revoke(tx, 'subject', 'user:dave@example.com', 'deprovisioned'));
+      await t.services.revocations.refresh();
+      await expect.poll(async () => (await t.as('admin', { method: 'GET', url: '/api/v1/sessions?subject=user:dave@example.com' })).json().items.length, { timeout: 1000, interval: 50 }).toBe(0);
+    });
+
     it('a session ended on one replica is refused by another (same database and key) within a second', async () => {
       const services = await createServices(t.services.database, t.services.keys, t.services.config);
       await startModules(services);

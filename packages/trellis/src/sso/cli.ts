@@ -7,10 +7,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli/context.ts';
 import { CliError, exitCodes } from '../cli/errors.ts';
-import { print } from '../cli/output.ts';
+import { formatTable, print } from '../cli/output.ts';
 import { removeCredential, saveCredential, savedCredential } from '../cli/credentials.ts';
 import type { Services } from '../module.ts';
-import type { DeviceSession, DeviceStart } from './service.ts';
+import type { DeviceSession, DeviceStart, LiveSession } from './service.ts';
 
 async function post(server: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   let res: Response;
@@ -96,5 +96,24 @@ export function registerSsoCommands(program: Command, ctx: CliContext<Services>)
       }
       const removed = removeCredential(server);
       print(output, { logged_out: true, removed_saved_credential: removed, ...(endSessionUrl ? { end_session_url: endSessionUrl } : {}) }, () => `Signed out of ${server}.${endSessionUrl ? `\nTo also sign out of your identity provider, open ${endSessionUrl}` : ''}`);
+    });
+
+  const sessions = program.command('sessions').description("people's live sign-in sessions: list them (admin, auditor) and end one (admin)");
+  sessions
+    .command('list')
+    .description('live sessions, newest first: who, which kind (browser or cli), when')
+    .option('--subject <ref>', 'only this person (user:<email>)')
+    .addHelpText('after', '\nExamples:\n  trellis sessions list\n  trellis sessions list --subject user:ana@example.com')
+    .action(async (opts: { subject?: string }) => {
+      const r = await ctx.client().json<{ items: LiveSession[] }>('GET', '/api/v1/sessions', { query: opts.subject ? { subject: opts.subject } : {} });
+      print(ctx.globals().output, r.items, () => formatTable(r.items.map((x) => ({ id: x.session_id, subject: x.subject, role: x.role, kind: x.kind, since: x.created_at, last_seen: x.last_seen_at, ends: x.expires_at })), ['id', 'subject', 'role', 'kind', 'since', 'last_seen', 'ends']));
+    });
+  sessions
+    .command('end <id>')
+    .description("end someone's session on every replica (a lost laptop, an incident); audited")
+    .addHelpText('after', '\nExamples:\n  trellis sessions end 3f9a0c1d2e4b5a69')
+    .action(async (id: string) => {
+      await ctx.client().json('DELETE', `/api/v1/sessions/${encodeURIComponent(id)}`);
+      print(ctx.globals().output, { ended: id }, () => `Ended session ${id}.`);
     });
 }

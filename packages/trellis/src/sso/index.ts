@@ -19,6 +19,10 @@ declare module '../module.ts' {
 
 export const ssoModule: TrellisModule = {
   name: 'sso',
+  permissions: {
+    'sessions:read': { description: 'List live sign-in sessions (who, which kind, when; never a secret)', roles: ['admin', 'auditor'] },
+    'sessions:manage': { description: "End someone's sign-in session on every replica", roles: ['admin'] },
+  },
   errors: ssoErrors.table,
   migrations: async (dialect) => (await import('./migrations.ts')).ssoMigrations(dialect),
   services: async ({ database, audit, keys, tokens, revocations, config }) => ({

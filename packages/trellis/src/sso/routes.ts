@@ -34,6 +34,7 @@ const sessionSchema = z.object({
   idle_expires_at: z.string().describe('When the session ends if unused (or its absolute end, if sooner)'),
   csrf_token: z.string().describe('Send as X-CSRF-Token with every POST, PUT, PATCH and DELETE that the session cookie authenticates'),
 });
+const liveSessionSchema = z.object({ session_id: z.string(), kind: z.string(), subject: z.string(), name: z.string(), role: z.string(), created_at: z.string(), last_seen_at: z.string(), expires_at: z.string() });
 const deviceStartSchema = z.object({ handle: z.string(), user_code: z.string(), verification_uri: z.string(), verification_uri_complete: z.string().optional(), interval: z.number(), expires_in: z.number() });
 const deviceSessionSchema = z.object({ token: z.string().describe('The session credential trls_…, shown this once'), session_id: z.string(), subject: z.string(), name: z.string(), role: z.string(), expires_at: z.string() });
 const oauthError = jsonSchema(z.object({ error: z.string(), error_description: z.string().optional() }));
@@ -103,6 +104,37 @@ export function ssoRoutes(app: FastifyInstance, deps: { sso: SsoService }): void
       const info = await sso.sessionInfo(requirePrincipal(req));
       if (!info) throw new AppError('not_found', 'the caller is not a signed-in session (an API token has no session)');
       return reply.header('cache-control', 'no-store').send(info);
+    },
+  );
+
+  app.get<{ Querystring: { subject?: string } }>(
+    '/api/v1/sessions',
+    {
+      config: { permission: 'sessions:read' },
+      schema: {
+        summary: 'Live sign-in sessions (console and trellis login), newest first: who, which kind, when; never a secret',
+        tags,
+        querystring: jsonSchema(z.object({ subject: z.string().min(1).max(320).optional().describe('Only this person (user:<email>)') })),
+        response: responses({ 200: jsonSchema(z.object({ items: z.array(liveSessionSchema) })) }),
+      },
+    },
+    async (req) => ({ items: await sso.listSessions(req.query.subject) }),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/sessions/:id',
+    {
+      config: { permission: 'sessions:manage' },
+      schema: {
+        summary: "End someone's session on every replica within a second (audited)",
+        tags,
+        params: jsonSchema(z.object({ id: z.string().regex(/^[0-9a-f]{16}$/) })),
+        response: responses({ 204: { type: 'null' } }),
+      },
+    },
+    async (req, reply) => {
+      await sso.endSession(requirePrincipal(req), req.params.id, req.ip);
+      return reply.code(204).send();
     },
   );
 

@@ -9,7 +9,7 @@ import type { Database } from '../db/database.ts';
 import type { AuditLog, AuditInput } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
 import type { Principal, Revocations, TokenService } from '../auth/index.ts';
-import { actorOf } from '../auth/index.ts';
+import { actorOf, canonicalPersonRef } from '../auth/index.ts';
 import { hasIdentityProvider, publicUrlOf, type Config } from '../config.ts';
 import type { KeyRing } from '../module.ts';
 import { ssoErrors } from './errors.ts';
@@ -63,6 +63,18 @@ export interface SsoDeps {
   config: Config;
 }
 
+/** A live session as admins see it: who, which kind, when; never its secret. */
+export interface LiveSession {
+  session_id: string;
+  kind: string;
+  subject: string;
+  name: string;
+  role: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
 export class SsoService {
   readonly sessions: Sessions;
   private idpClient: IdentityProvider | undefined;
@@ -77,6 +89,41 @@ export class SsoService {
       return r instanceof AppError ? undefined : r;
     });
     deps.tokens.addCookieAuthenticator((request) => this.authenticateCookie(request));
+    // A person cut off in the feed (deprovisioned): their sessions are refused already; the rows
+    // are marked ended too, so the list of live sessions tells the truth. Every replica may try;
+    // the update only touches rows not yet ended.
+    deps.revocations.onRevoke((kind, ref, at) => {
+      if (kind !== 'subject') return;
+      void store.endSessionsOfSubject(deps.database.db, ref, new Date(at).toISOString(), new Date().toISOString(), 'revoked').catch(() => undefined);
+    });
+  }
+
+  /** Live sessions, newest first (at most 500), of one person when `subject` is given: metadata only. */
+  async listSessions(subject: string | undefined): Promise<LiveSession[]> {
+    const rows = await store.listLiveSessions(this.deps.database.db, { now: new Date(this.sessions.clock()).toISOString(), subject: subject ? canonicalPersonRef(subject) : undefined, limit: 500 });
+    return rows.map((r) => ({ session_id: r.id, kind: r.kind, subject: r.subject, name: r.name, role: r.role, created_at: r.created_at, last_seen_at: r.last_seen_at, expires_at: r.expires_at }));
+  }
+
+  /** An admin ends someone's session on every replica (a lost laptop, an incident). */
+  async endSession(actor: Principal, id: string, srcIp: string): Promise<void> {
+    const ended = await this.deps.database.db.transaction().execute(async (tx) => {
+      const row = await this.sessions.end(tx, id, 'ended_by_admin');
+      if (!row) return undefined;
+      await this.deps.audit.append(tx, {
+        class: 'authentication',
+        activity: 'delete',
+        action: 'session.end',
+        actor: actorOf(actor),
+        resources: [{ type: 'session', id, name: row.subject }],
+        outcome: 'success',
+        message: `session ${id} of ${row.subject} ended by ${actor.subject ?? actor.name}`,
+        details: { kind: row.kind, subject: row.subject },
+        srcIp,
+      });
+      return row;
+    });
+    if (!ended) throw new AppError('not_found', `no live session ${id}`);
+    await this.deps.revocations.refresh();
   }
 
   /** Whether an IdP is configured (else the sign-in routes answer sso_not_configured). */

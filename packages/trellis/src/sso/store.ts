@@ -20,6 +20,18 @@ export async function endSession(q: Queryable, id: string, at: string, reason: s
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Live sessions (not ended, before their absolute end), newest first; of one person when `subject` is given. */
+export function listLiveSessions(q: Queryable, opts: { now: string; subject?: string | undefined; limit: number }): Promise<SsoSessionRow[]> {
+  let query = q.selectFrom('sso_sessions').selectAll().where('ended_at', 'is', null).where('expires_at', '>', opts.now).orderBy('created_at', 'desc').orderBy('id').limit(opts.limit);
+  if (opts.subject) query = query.where('subject', '=', opts.subject);
+  return query.execute();
+}
+
+/** Mark ended the live sessions of a person created at or before `before` (the revocation feed already refuses them). */
+export async function endSessionsOfSubject(q: Queryable, subject: string, before: string, at: string, reason: string): Promise<void> {
+  await q.updateTable('sso_sessions').set({ ended_at: at, end_reason: reason }).where('subject', '=', subject).where('created_at', '<=', before).where('ended_at', 'is', null).execute();
+}
+
 export async function insertLogin(q: Queryable, row: SsoLoginRow): Promise<void> {
   await q.insertInto('sso_logins').values(row).execute();
 }
