@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningServer } from '../src/server.ts';
 import { startTestServer } from './server.ts';
-import { freePort, startTestIdp, type TestIdp } from './sso-idp.ts';
+import { onFreePort, startTestIdp, type TestIdp } from './sso-idp.ts';
 import { makeTestApp, type TestApp } from './app.ts';
 import { testDatabases } from './databases.ts';
 import { oidcSchema } from '../src/config.ts';
@@ -258,13 +258,21 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console with s
   let browser: Browser;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    idp = await startTestIdp(base);
-    idp.accounts.set('alice', { email: 'alice@corp-test.net', email_verified: true, name: 'Alice Admin', groups: ['trellis-admins'], department: 'finance' });
-    const oidc = oidcSchema.parse({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, roleMap: 'trellis-admins=admin', acrValues: ['urn:trellis:mfa'] });
-    t = await makeTestApp(testDatabases[0]!, {}, { publicUrl: base, oidc });
-    await t.app.listen({ host: '127.0.0.1', port });
+    ({ idp, t, base } = await onFreePort(async (port) => {
+      const base = `http://127.0.0.1:${port}`;
+      const idp = await startTestIdp(base);
+      idp.accounts.set('alice', { email: 'alice@corp-test.net', email_verified: true, name: 'Alice Admin', groups: ['trellis-admins'], department: 'finance' });
+      const oidc = oidcSchema.parse({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, roleMap: 'trellis-admins=admin', acrValues: ['urn:trellis:mfa'] });
+      const t = await makeTestApp(testDatabases[0]!, {}, { publicUrl: base, oidc });
+      try {
+        await t.app.listen({ host: '127.0.0.1', port });
+      } catch (err) {
+        await t.close();
+        await idp.close();
+        throw err;
+      }
+      return { idp, t, base };
+    }));
     browser = await chromium.launch({
       executablePath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -42,6 +42,22 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Runs `start` with a free port, and again with another if the port was taken between the
+ * look and the listen (another test process on the machine): `start` listens on it and
+ * cleans up after itself when that fails.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (err) {
+      if (attempt >= 5 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+}
+
 export async function startTestIdp(trellisUrl: string): Promise<TestIdp> {
   let next: { accountId: string; acr?: string; amr?: string[] } = { accountId: 'nobody' };
   const accounts = new Map<string, TestAccount>();

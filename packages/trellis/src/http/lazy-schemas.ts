@@ -47,9 +47,25 @@ export function lazySchemas(): LazySchemas {
       // Fastify passes the parent object when the function is Ajv's (it has `schemaEnv`), so
       // that coercion and defaults can replace the value itself: the stand-in says it is, and
       // passes it on.
-      const validate: Validate = (data, context) => (fn ?? compile())(data, context);
+      // Ajv coerces `1e309` in a path or query to Infinity and lets it through an integer's
+      // bounds; no route means Infinity, and a database refuses it with a 500. Refused here, by name.
+      const checksFinite = route.httpPart === 'params' || route.httpPart === 'querystring';
+      let ownErrors: unknown[] | null = null;
+      const validate: Validate = (data, context) => {
+        ownErrors = null;
+        const ok = (fn ?? compile())(data, context);
+        if (ok === true && checksFinite && data !== null && typeof data === 'object') {
+          for (const [name, value] of Object.entries(data)) {
+            if (typeof value === 'number' && !Number.isFinite(value)) {
+              ownErrors = [{ instancePath: `/${name}`, schemaPath: '#/finite', keyword: 'finite', params: {}, message: 'must be a finite number' }];
+              return false;
+            }
+          }
+        }
+        return ok;
+      };
       validate.schemaEnv = true;
-      Object.defineProperty(validate, 'errors', { get: () => fn?.errors });
+      Object.defineProperty(validate, 'errors', { get: () => ownErrors ?? fn?.errors });
       return validate;
     };
   }) as unknown as ValidatorFactory;
