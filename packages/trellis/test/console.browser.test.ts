@@ -9,12 +9,19 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningServer } from '../src/server.ts';
 import { startTestServer } from './server.ts';
-import { onFreePort, startTestIdp, type TestIdp } from './sso-idp.ts';
-import { makeTestApp, type TestApp } from './app.ts';
+import { startSsoTestApp, type TestIdp } from './sso-idp.ts';
+import type { TestApp } from './app.ts';
 import { testDatabases } from './databases.ts';
-import { oidcSchema } from '../src/config.ts';
 
 const executablePath = process.env.TRELLIS_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Headless Chromium as this machine runs it: no background traffic to hosts the closed network refuses. */
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
 
 describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () => {
   let server: RunningServer;
@@ -26,10 +33,7 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console', () =
     const manifest = 'apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: leave-requests\n  title: Leave requests\nspec:\n  owner: user:ana@example.com\n  team: hr\n  classification: confidential\n';
     const res = await fetch(`${server.url}/api/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' }, body: manifest });
     expect(res.status).toBe(201);
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -258,25 +262,11 @@ describe.runIf(existsSync(executablePath) || process.env.CI)('web console with s
   let browser: Browser;
 
   beforeAll(async () => {
-    ({ idp, t, base } = await onFreePort(async (port) => {
-      const base = `http://127.0.0.1:${port}`;
-      const idp = await startTestIdp(base);
+    ({ idp, t, base } = await startSsoTestApp(testDatabases[0]!, (idp) => {
       idp.accounts.set('alice', { email: 'alice@corp-test.net', email_verified: true, name: 'Alice Admin', groups: ['trellis-admins'], department: 'finance' });
-      const oidc = oidcSchema.parse({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, roleMap: 'trellis-admins=admin', acrValues: ['urn:trellis:mfa'] });
-      const t = await makeTestApp(testDatabases[0]!, {}, { publicUrl: base, oidc });
-      try {
-        await t.app.listen({ host: '127.0.0.1', port });
-      } catch (err) {
-        await t.close();
-        await idp.close();
-        throw err;
-      }
-      return { idp, t, base };
+      return { roleMap: 'trellis-admins=admin', acrValues: ['urn:trellis:mfa'] };
     }));
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

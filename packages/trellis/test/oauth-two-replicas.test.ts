@@ -8,14 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { postgresUrl } from './databases.ts';
 import { serveProcess, type ServerProcess } from './server-process.ts';
+import { appYaml, connectorYaml } from './leave-requests.ts';
 
-const examples = new URL('../../../examples/leave-requests/', import.meta.url);
 const issuer = 'http://trellis.test';
 
 describe(`OAuth tokens across two server processes (${postgresUrl ? 'PostgreSQL' : 'one SQLite file'})`, () => {
@@ -69,8 +69,8 @@ describe(`OAuth tokens across two server processes (${postgresUrl ? 'PostgreSQL'
     const [a, b] = [servers[0]!, servers[1]!];
     const ana = (await api(a, admin, 'POST', '/api/v1/tokens', { name: 'ana', role: 'builder', subject: 'user:ana.hr@example.com' })).token!;
     const rick = (await api(a, admin, 'POST', '/api/v1/tokens', { name: 'rick', role: 'reviewer', subject: 'user:rick.sec@example.com' })).token!;
-    await api(a, admin, 'POST', '/api/v1/connectors', readFileSync(new URL('hr-connector.yaml', examples), 'utf8'), 'application/yaml');
-    await api(a, ana, 'POST', '/api/v1/apps', readFileSync(new URL('trellis.yaml', examples), 'utf8'), 'application/yaml');
+    await api(a, admin, 'POST', '/api/v1/connectors', connectorYaml, 'application/yaml');
+    await api(a, ana, 'POST', '/api/v1/apps', appYaml, 'application/yaml');
     const review = (await api<{ items: { id: string }[] }>(a, rick, 'GET', '/api/v1/reviews?status=open')).items[0]!;
     await api(a, rick, 'POST', `/api/v1/reviews/${review.id}/approve`, { checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } });
     const created = await api(a, ana, 'POST', '/api/v1/apps/leave-requests/credentials', { type: 'client_secret' });

@@ -10,6 +10,9 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { oidcSchema } from '../src/config.ts';
+import { makeTestApp, type TestApp } from './app.ts';
+import type { TestDatabase } from './databases.ts';
 import { exportJWK, generateKeyPair } from 'jose';
 
 export interface TestAccount {
@@ -33,7 +36,7 @@ export interface TestIdp {
 }
 
 /** A free loopback port (closed again; tests bind it right after). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const s = createServer();
   s.listen(0, '127.0.0.1');
   await once(s, 'listening');
@@ -47,7 +50,7 @@ export async function freePort(): Promise<number> {
  * look and the listen (another test process on the machine): `start` listens on it and
  * cleans up after itself when that fails.
  */
-export async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
@@ -58,7 +61,29 @@ export async function onFreePort<T>(start: (port: number) => Promise<T>): Promis
   }
 }
 
-export async function startTestIdp(trellisUrl: string): Promise<TestIdp> {
+/**
+ * A Trellis test app listening on a free loopback port, signed in through its own test IdP:
+ * `setup` adds the IdP's accounts and returns the oidc settings beyond the issuer and client,
+ * which come from the IdP.
+ */
+export async function startSsoTestApp(tdb: TestDatabase, setup: (idp: TestIdp) => Record<string, unknown>): Promise<{ idp: TestIdp; t: TestApp; base: string }> {
+  return onFreePort(async (port) => {
+    const base = `http://127.0.0.1:${port}`;
+    const idp = await startTestIdp(base);
+    const oidc = oidcSchema.parse({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, ...setup(idp) });
+    const t = await makeTestApp(tdb, {}, { publicUrl: base, oidc });
+    try {
+      await t.app.listen({ host: '127.0.0.1', port });
+    } catch (err) {
+      await t.close();
+      await idp.close();
+      throw err;
+    }
+    return { idp, t, base };
+  });
+}
+
+async function startTestIdp(trellisUrl: string): Promise<TestIdp> {
   let next: { accountId: string; acr?: string; amr?: string[] } = { accountId: 'nobody' };
   const accounts = new Map<string, TestAccount>();
   // Filled once the port (and so the issuer) is known.

@@ -11,14 +11,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, oidcSchema, type OidcConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
 import { trellis, trellisBin } from './run-cli.ts';
 import { makeTestApp, type TestApp } from './app.ts';
 import { buildApp } from '../src/app.ts';
 import { createServices, startModules, stopModules } from '../src/services.ts';
 import { testDatabases } from './databases.ts';
-import { Browser, onFreePort, startTestIdp, type TestIdp } from './sso-idp.ts';
+import { Browser, startSsoTestApp, type TestIdp } from './sso-idp.ts';
 
 const MFA = { acr: 'urn:trellis:mfa', amr: ['pwd', 'otp'] };
 const PASSWORD_ONLY = { acr: 'urn:trellis:pwd', amr: ['pwd'] };
@@ -30,30 +30,12 @@ for (const tdb of testDatabases) {
     let base: string;
 
     beforeAll(async () => {
-      ({ idp, t, base } = await onFreePort(async (port) => {
-        const base = `http://127.0.0.1:${port}`;
-        const idp = await startTestIdp(base);
+      ({ idp, t, base } = await startSsoTestApp(tdb, (idp) => {
         idp.accounts.set('alice', { email: 'Alice@Example.com', email_verified: true, name: 'Alice Admin', groups: ['trellis-admins', 'staff'], department: 'finance', location: 'Berlin', employment_type: 'employee' });
         idp.accounts.set('bob', { email: 'bob@example.com', name: 'Bob Builder', groups: ['engineering'] });
         idp.accounts.set('carol', { email: 'carol@example.com', name: 'Carol', groups: ['marketing'] });
         idp.accounts.set('dave', { email: 'dave@example.com', name: 'Dave', groups: ['hr-reviewers'] });
-        const oidc: OidcConfig = oidcSchema.parse({
-          issuer: idp.issuer,
-          clientId: idp.clientId,
-          clientSecret: idp.clientSecret,
-          roleMap: 'trellis-admins=admin,hr-reviewers=reviewer,engineering=builder',
-          acrValues: ['urn:trellis:mfa'],
-          amrValues: ['otp', 'mfa'],
-        });
-        const t = await makeTestApp(tdb, {}, { publicUrl: base, oidc });
-        try {
-          await t.app.listen({ host: '127.0.0.1', port });
-        } catch (err) {
-          await t.close();
-          await idp.close();
-          throw err;
-        }
-        return { idp, t, base };
+        return { roleMap: 'trellis-admins=admin,hr-reviewers=reviewer,engineering=builder', acrValues: ['urn:trellis:mfa'], amrValues: ['otp', 'mfa'] };
       }));
     }, 60_000);
 

@@ -6,18 +6,13 @@
  * the approved version stays in force; a bundle change's impact analysis names the app; and
  * every decision is in the audit trail.
  */
-import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
 import { systemActor } from '../auth/index.ts';
+import { allChecked, appYaml, connectorYaml, yaml } from '../../test/leave-requests.ts';
 
-const examples = new URL('../../../../examples/leave-requests/', import.meta.url);
-const connectorYaml = readFileSync(new URL('hr-connector.yaml', examples), 'utf8');
-const appYaml = readFileSync(new URL('trellis.yaml', examples), 'utf8');
-const yaml = { 'content-type': 'application/yaml' };
-const allChecked = { classification: true, retention: true, connectors: true, isolation: true, monitoring: true };
 
 for (const tdb of testDatabases) {
   describe(`golden path, first half, on ${tdb.name}`, () => {

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
+import { allChecked, yaml } from '../../test/leave-requests.ts';
 
-const yaml = { 'content-type': 'application/yaml' };
 const connector = {
   apiVersion: 'trellis.dev/v1',
   kind: 'Connector',
@@ -16,7 +16,6 @@ const connector = {
 };
 const manifest = (name: string, fields: string, extra = '') =>
   `apiVersion: trellis.dev/v1\nkind: MicroApp\nmetadata:\n  name: ${name}\nspec:\n  owner: user:ana@example.com\n  purpose: Staff directory\n  classification: internal\n  runtime: sandbox\n  connectors:\n    - name: people\n      resources:\n        - name: staff\n          fields: [${fields}]\n          access: read\n${extra}`;
-const allChecked = { classification: true, retention: true, connectors: true, isolation: true, monitoring: true };
 
 for (const tdb of testDatabases) {
   describe(`governance routes on ${tdb.name}`, () => {

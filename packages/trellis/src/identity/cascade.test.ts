@@ -6,7 +6,6 @@
  * a reviewer reinstates the app. Someone with no manager is deleted → the fallback owner is
  * offered their app. Reactivating a person restores nothing but lets new credentials work.
  */
-import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
@@ -14,12 +13,8 @@ import { makeTestApp, type TestApp } from '../../test/app.ts';
 import { startReceiver, type Receiver } from '../webhooks/test-receiver.ts';
 import { systemActor } from '../auth/index.ts';
 import { ENTERPRISE_SCHEMA, PATCH_SCHEMA, USER_SCHEMA } from './scim-schema.ts';
+import { allChecked, appYaml, connectorYaml, yaml } from '../../test/leave-requests.ts';
 
-const examples = new URL('../../../../examples/leave-requests/', import.meta.url);
-const connectorYaml = readFileSync(new URL('hr-connector.yaml', examples), 'utf8');
-const appYaml = readFileSync(new URL('trellis.yaml', examples), 'utf8');
-const yaml = { 'content-type': 'application/yaml' };
-const allChecked = { classification: true, retention: true, connectors: true, isolation: true, monitoring: true };
 
 for (const tdb of testDatabases) {
   describe(`departed-owner cascade on ${tdb.name}`, () => {

@@ -2,15 +2,15 @@
  * `trellis apps credentials …`, `trellis oauth keys rotate` and `trellis oauth token` as a user
  * runs them: separate processes through bin/trellis.js against a real server on loopback.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trellis } from '../../test/run-cli.ts';
 import { startTestServer } from '../../test/server.ts';
 import type { RunningServer } from '../server.ts';
+import { appYaml, connectorYaml } from '../../test/leave-requests.ts';
 
-const examples = new URL('../../../../examples/leave-requests/', import.meta.url);
 
 describe('trellis apps credentials and trellis oauth', () => {
   let server: RunningServer;
@@ -28,8 +28,8 @@ describe('trellis apps credentials and trellis oauth', () => {
     const admin = env.TRELLIS_TOKEN!;
     const anaToken = (await call(admin, 'POST', '/api/v1/tokens', JSON.stringify({ name: 'ana', role: 'builder', subject: 'user:ana.hr@example.com' }))).token as string;
     const rick = (await call(admin, 'POST', '/api/v1/tokens', JSON.stringify({ name: 'rick', role: 'reviewer', subject: 'user:rick.sec@example.com' }))).token as string;
-    await call(admin, 'POST', '/api/v1/connectors', readFileSync(new URL('hr-connector.yaml', examples), 'utf8'), 'application/yaml');
-    await call(anaToken, 'POST', '/api/v1/apps', readFileSync(new URL('trellis.yaml', examples), 'utf8'), 'application/yaml');
+    await call(admin, 'POST', '/api/v1/connectors', connectorYaml, 'application/yaml');
+    await call(anaToken, 'POST', '/api/v1/apps', appYaml, 'application/yaml');
     const reviews = await fetch(`${server.url}/api/v1/reviews?status=open`, { headers: { authorization: `Bearer ${rick}` } });
     const review = ((await reviews.json()) as { items: { id: string }[] }).items[0]!;
     await call(rick, 'POST', `/api/v1/reviews/${review.id}/approve`, JSON.stringify({ checklist: { classification: true, retention: true, connectors: true, isolation: true, monitoring: true } }));

@@ -6,20 +6,15 @@
  * tokens and reinstatement lets new ones work. Then the bad inputs, each refused with its OAuth
  * error and audited.
  */
-import { readFileSync } from 'node:fs';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { SignJWT, calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
 import { systemActor } from '../auth/index.ts';
+import { allChecked, appYaml, connectorYaml, yaml } from '../../test/leave-requests.ts';
 
-const examples = new URL('../../../../examples/leave-requests/', import.meta.url);
-const connectorYaml = readFileSync(new URL('hr-connector.yaml', examples), 'utf8');
-const appYaml = readFileSync(new URL('trellis.yaml', examples), 'utf8');
-const yaml = { 'content-type': 'application/yaml' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
-const allChecked = { classification: true, retention: true, connectors: true, isolation: true, monitoring: true };
 const issuer = 'http://trellis.test';
 const exchangeGrant = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const accessTokenType = 'urn:ietf:params:oauth:token-type:access_token';
