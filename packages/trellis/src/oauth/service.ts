@@ -135,8 +135,9 @@ export class OAuthService {
 
   // ---- where things are -------------------------------------------------------------------
 
+  /** The public URL (config.ts keeps it without a trailing slash), read when needed: see server.ts for port 0. */
   issuer(): string {
-    return publicUrlOf(this.deps.config).replace(/\/+$/, '');
+    return publicUrlOf(this.deps.config);
   }
 
   endpoint(path: '/oauth/token' | '/oauth/introspect' | '/oauth/revoke' | '/oauth/jwks'): string {
