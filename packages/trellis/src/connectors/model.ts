@@ -8,16 +8,20 @@ import { canonicalJson } from '../canonical-json.ts';
 import { classifications, type Classification } from '../catalog/index.ts';
 import { canonicalOwner } from './catalog-kit.ts';
 import type { ConnectorVersionRow } from './rows.ts';
+import { httpConnectionSchema, httpDefaults, leaseDefaults, postgresConnectionSchema } from './schema.ts';
 import type { ConnectorDetail, ConnectorManifest, ConnectorStatus, ConnectorSummary, ConnectorType, ConnectorVersion, ConnectorVersionSummary } from './schema.ts';
 import type { NewConnectorRow, StoredConnector } from './store.ts';
 
 interface ConnectorField {
   name: string;
   tags: string[];
+  freeText?: boolean;
 }
 interface ConnectorResource {
   name: string;
   kind?: 'table' | 'view';
+  /** postgres: the fields identifying a row (declared, or [id] when there is an id field). */
+  key?: string[];
   path?: string;
   methods?: string[];
   tiers: Classification[];
@@ -30,6 +34,62 @@ export interface ConnectorCatalog {
   status: string;
   tiers: Classification[];
   resources: ConnectorResource[];
+  /** Run-time settings, defaults applied; absent: the connector is catalog-only. */
+  connection?: ConnectorConnection;
+}
+
+export interface PostgresConnection {
+  type: 'postgres';
+  host: string;
+  port: number;
+  database: string;
+  schema: string;
+  tls: 'disable' | 'require' | 'verify-full';
+  allowPrivateHost: boolean;
+  credentials: { mode: 'dynamic' | 'static'; username: string; secret: string };
+  lease: { ttlSeconds: number; maxTtlSeconds: number };
+}
+export interface HttpConnection {
+  type: 'http';
+  baseUrl: string;
+  allowPrivateHost: boolean;
+  allowHosts?: string[];
+  timeoutMs: number;
+  maxResponseBytes: number;
+  pagination: { style: 'none' | 'cursor' | 'page' | 'link'; param?: string; responseField?: string; sizeParam?: string };
+  auth: { type: 'none' | 'header' | 'query' | 'basic' | 'bearer' | 'oauth2'; name?: string; username?: string; secret?: string; tokenUrl?: string; clientId?: string; scopes?: string[] };
+}
+export type ConnectorConnection = PostgresConnection | HttpConnection;
+
+/** The manifest's `spec.connection` with every default applied (the manifest was validated). */
+export function connectionOf(manifest: ConnectorManifest): ConnectorConnection | undefined {
+  const raw = manifest.spec.connection;
+  if (raw === undefined) return undefined;
+  if (manifest.spec.type === 'postgres') {
+    const c = postgresConnectionSchema.parse(raw);
+    return {
+      type: 'postgres',
+      host: c.host,
+      port: c.port ?? 5432,
+      database: c.database,
+      schema: c.schema ?? 'public',
+      tls: c.tls ?? 'verify-full',
+      allowPrivateHost: c.allowPrivateHost ?? false,
+      credentials: c.credentials,
+      lease: { ttlSeconds: c.lease?.ttlSeconds ?? leaseDefaults.ttlSeconds, maxTtlSeconds: c.lease?.maxTtlSeconds ?? leaseDefaults.maxTtlSeconds },
+    };
+  }
+  const c = httpConnectionSchema.parse(raw);
+  return {
+    type: 'http',
+    baseUrl: c.baseUrl,
+    allowPrivateHost: c.allowPrivateHost ?? false,
+    ...(c.allowHosts ? { allowHosts: c.allowHosts } : {}),
+    timeoutMs: c.timeoutMs ?? httpDefaults.timeoutMs,
+    maxResponseBytes: c.maxResponseBytes ?? httpDefaults.maxResponseBytes,
+    pagination: c.pagination ?? { style: 'none' },
+    auth: c.auth ?? { type: 'none' },
+  };
 }
 
 /** What the `catalog` column holds: the catalog without what the row already says. */
@@ -42,6 +102,7 @@ export function connectorDigest(manifest: ConnectorManifest): string {
 
 export function storedCatalogOf(manifest: ConnectorManifest): StoredCatalog {
   const tiers = manifest.spec.tiers ?? [...classifications];
+  const connection = connectionOf(manifest);
   return {
     type: manifest.spec.type,
     tiers,
@@ -50,9 +111,11 @@ export function storedCatalogOf(manifest: ConnectorManifest): StoredCatalog {
       ...(r.kind !== undefined ? { kind: r.kind } : {}),
       ...(r.path !== undefined ? { path: r.path } : {}),
       ...(r.methods !== undefined ? { methods: r.methods } : {}),
+      ...(manifest.spec.type === 'postgres' && (r.key ?? (r.fields.some((f) => f.name === 'id') ? ['id'] : undefined)) ? { key: r.key ?? ['id'] } : {}),
       tiers: r.tiers ?? tiers,
-      fields: r.fields.map((f) => ({ name: f.name, tags: f.tags ?? [] })),
+      fields: r.fields.map((f) => ({ name: f.name, tags: f.tags ?? [], ...(f.freeText ? { freeText: true } : {}) })),
     })),
+    ...(connection ? { connection } : {}),
   };
 }
 
