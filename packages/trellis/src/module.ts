@@ -25,11 +25,20 @@ import type { CliContext } from './cli/context.ts';
 import type { Config } from './config.ts';
 
 /** What a module's key derives for: each use its own key (keys/master-key.ts derives them with HKDF). */
-export type KeyPurpose = 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'key.check' | 'webhooks.secret' | 'policy.input' | 'oauth.signing' | 'sso.state';
+export type KeyPurpose = 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'key.check' | 'webhooks.secret' | 'policy.input' | 'oauth.signing' | 'sso.state' | 'leases.password';
 
-/** The installation's keys as modules see them: purpose keys, never the master key itself. */
+/**
+ * The installation's keys as modules see them: purpose keys, never the master or root key itself.
+ * Purpose keys derive from the installation's stable root key, so rotating the master key
+ * changes none of them; key-encryption keys (KEKs) derive from the master keys, so envelope
+ * encryption (secrets/) can re-wrap its data keys when the master key changes (keys/master-key.ts).
+ */
 export interface KeyRing {
   derive(purpose: KeyPurpose): Buffer;
+  /** The current master key's KEK and its key id: new data keys are wrapped under it. */
+  kek(): { id: string; key: Buffer };
+  /** The KEK of the master key with this id (the current one or a previous one this replica holds); throws `key_missing` naming the id. */
+  kekById(id: string): Buffer;
 }
 
 /** The roles a person or token can hold; permissions are granted to these. */

@@ -33,14 +33,16 @@ for (const tdb of testDatabases) {
       try {
         const key = randomBytes(32);
         const first = await loadInstallationKeys({ database, dev: false, dataDir: dir('a'), env: envWith(key), warn: () => undefined });
-        expect(first.keyId).toBe(keyCheck(keyRingFrom(key)).keyId);
+        // A new installation's root is random: its id is not the master key's.
+        expect(first.masterKeyId).toBe(keyCheck(keyRingFrom(key)).keyId);
+        expect(first.keyId).not.toBe(first.masterKeyId);
         const again = await loadInstallationKeys({ database, dev: false, dataDir: dir('b'), env: envWith(key), warn: () => undefined });
         expect(again.ring.derive('dlp.encrypt')).toEqual(first.ring.derive('dlp.encrypt'));
         const other = randomBytes(32);
         const err = await refusal(loadInstallationKeys({ database, dev: true, dataDir: dir('c'), env: envWith(other), warn: () => undefined }));
         expect(err.code).toBe('key_mismatch');
         expect(err.message).toContain(`key id ${keyCheck(keyRingFrom(other)).keyId}`);
-        expect(err.message).toContain(`key id ${first.keyId}`);
+        expect(err.message).toContain(`master key id ${first.masterKeyId}`);
         expect(err.message).not.toContain(other.toString('base64'));
         // Without TRELLIS_MASTER_KEY a server's own key is not the installation's either.
         const own = loadInstallationKeys({ database, dev: true, dataDir: dir('d'), env: {}, warn: () => undefined });

@@ -24,4 +24,18 @@ export const keyMigrations: ModuleMigrations = () => ({
       await db.schema.dropTable('installation_keys').execute();
     },
   } satisfies Migration,
+  '20261213_0050_installation_root': {
+    async up(db: Kysely<unknown>) {
+      // The stable root key every purpose key derives from, sealed under the current master key,
+      // so a new master key re-seals the root instead of changing what derives from it. Null for
+      // an installation from before: its root is its master key (key_id / key_check name it).
+      await db.schema.alterTable('installation_keys').addColumn('root_sealed', 'text').execute();
+      // Id of the master key root_sealed is sealed under (the start-time error names it when missing).
+      await db.schema.alterTable('installation_keys').addColumn('root_master_id', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('installation_keys').dropColumn('root_master_id').execute();
+      await db.schema.alterTable('installation_keys').dropColumn('root_sealed').execute();
+    },
+  } satisfies Migration,
 });

@@ -15,3 +15,8 @@ export async function recordInstallationKey(q: Queryable, row: Omit<Installation
   if (!stored) throw new Error('installation_keys row missing right after it was written');
   return stored;
 }
+
+/** Record the root key sealed under another master key (a rewrap). */
+export async function updateRootSeal(q: Queryable, rootSealed: string, masterId: string): Promise<void> {
+  await q.updateTable('installation_keys').set({ root_sealed: rootSealed, root_master_id: masterId }).where('id', '=', ROW_ID).execute();
+}
