@@ -22,3 +22,18 @@ warn contains msg if {
 	not input.inspected == true
 	msg := lib.uninspected_pii_message(input)
 }
+
+# data.trellis.export.review: messages for data an export may carry only after a reviewer has
+# looked at it. An export that nothing denies but that has a review message is quarantined
+# (docs/exports.md): held, sealed, until someone with exports:review releases or discards it.
+# A tag that is both blocked and held for review is blocked.
+review contains msg if {
+	fields := object.get(input, "fields", [])
+	patterns := lib.setting(["export", "review_tags"], [])
+	names := lib.fields_tagged(fields, patterns)
+	count(names) > 0
+	msg := sprintf(
+		"%s includes fields tagged %s (%s), which leave only after review",
+		[lib.export_label(input), concat(", ", lib.tags_of_fields(fields, patterns)), concat(", ", names)],
+	)
+}

@@ -69,3 +69,27 @@ test_export_without_a_destination_is_denied_when_it_carries_pii if {
 	doc := object.remove(slack_export, ["destination", "target"])
 	"export to (no destination) (no target) carries PII (name), and (no destination) is not a destination allowed for PII (allowed: email, file, slack, teams)" in export.deny with input as doc
 }
+
+# --- held for review ---------------------------------------------------------------------
+
+test_date_of_birth_is_held_for_review if {
+	doc := with_change({"fields": [{"name": "name", "tags": ["pii.name"]}, {"name": "text", "tags": ["pii.dob"]}], "inspected": true})
+	count(export.deny) == 0 with input as doc
+	export.review == {"export to slack #hr-leave includes fields tagged pii.dob (text), which leave only after review"} with input as doc
+}
+
+test_golden_path_export_needs_no_review if {
+	count(export.review) == 0 with input as with_change({"inspected": true})
+}
+
+test_blocked_tag_is_denied_even_when_also_held_for_review if {
+	doc := with_change({"fields": [{"name": "text", "tags": ["pii.ssn", "phi.nhs"]}], "inspected": true})
+	export.deny == {"export to slack #hr-leave includes fields tagged pii.ssn (text), which never leave through an export"} with input as doc
+	export.review == {"export to slack #hr-leave includes fields tagged phi.nhs (text), which leave only after review"} with input as doc
+}
+
+test_review_tags_come_from_the_settings if {
+	settings := object.union(data.config, {"export": {"review_tags": ["pii.name"]}})
+	export.review == {"export to slack #hr-leave includes fields tagged pii.name (name), which leave only after review"} with input as with_change({"inspected": true}) with data.config as settings
+	count(export.review) == 0 with input as with_change({"inspected": true}) with data.config as object.remove(data.config, ["export"])
+}

@@ -116,3 +116,70 @@ deny contains msg if {
 		[call_label, call_clock[0], call_clock[1], call_day, timezone, hours.start, hours.end, days_text],
 	)
 }
+
+# --- what the caller sees of each field --------------------------------------------------
+
+# data.trellis.gateway.transform: field name -> "allow" | "mask" | "redact" | "hash" |
+# "tokenize" | "drop", for the gateway's response DLP (docs/exports.md). A field's action comes
+# from its tags (input.field_tags) through data.config.gateway.masking.tags, the most specific
+# pattern first (exact tag, then the longest "prefix.*"); with several tags the strictest action
+# wins. "tag:<pattern>" keys give the same table to findings in free-text fields, and "tag:*"
+# the action for a finding whose tag no pattern matches.
+masking := lib.setting(["gateway", "masking"], {})
+
+masking_tags := object.get(masking, "tags", {})
+
+# Strictest last: a field with tags of several actions gets the one that shows least.
+strictness := {"allow": 0, "mask": 1, "tokenize": 2, "hash": 3, "redact": 4, "drop": 5}
+
+tier_rank := {t: i | some i, t in lib.tiers}
+
+rank_of(tier) := tier_rank[tier]
+
+# An unknown or missing tier ranks lowest (fails closed).
+default rank_of(_) := 0
+
+# The caller's clearance: the person's, capped by the app's classification (an app classified
+# confidential shows no restricted data in clear whoever uses it); without a person, the app's.
+app_rank := rank_of(object.get(input, ["app", "classification"], ""))
+
+caller_rank := min({app_rank, rank_of(object.get(input.subject, "clearance", ""))}) if {
+	is_object(input.subject)
+} else := app_rank
+
+# The masking entry for a tag: its own, else the longest prefix pattern that matches it.
+masking_entry(tag) := entry if {
+	entry := masking_tags[tag]
+} else := masking_tags[pattern] if {
+	prefixes := {p | some p, _ in masking_tags; endswith(p, ".*"); lib.tag_matches(tag, p)}
+	longest := max({count(p) | some p in prefixes})
+	some pattern in prefixes
+	count(pattern) == longest
+}
+
+# An entry's action for this caller: `clear_from` names the lowest clearance that sees the value as stored.
+entry_action(entry) := "allow" if {
+	is_string(entry.clear_from)
+	caller_rank >= rank_of(entry.clear_from)
+} else := entry.operator
+
+tag_action(tag) := action if {
+	action := entry_action(masking_entry(tag))
+} else := object.get(masking, "unlisted", "allow")
+
+field_action(tags) := "allow" if {
+	count(tags) == 0
+} else := action if {
+	actions := {tag_action(t) | some t in tags}
+	worst := max({strictness[a] | some a in actions})
+	some action in actions
+	strictness[action] == worst
+}
+
+field_tags := object.get(input, "field_tags", {})
+
+transform_fields := {f: field_action(object.get(field_tags, f, [])) | some f in object.get(input, "fields", [])}
+
+transform_findings := {sprintf("tag:%s", [p]): entry_action(entry) | some p, entry in masking_tags}
+
+transform := object.union(object.union(transform_findings, {"tag:*": object.get(masking, "findings_unlisted", "redact")}), transform_fields)

@@ -129,3 +129,83 @@ test_call_missing_its_parts_is_still_denied if {
 	doc := {"app": {"name": "leave-requests"}, "tags": ["secret"], "operation": "read"}
 	gateway.deny == {"read of (no connector).(no resource) touches data tagged secret, which apps may not read"} with input as doc
 }
+
+# --- what the caller sees of each field --------------------------------------------------
+
+employees := with_change({
+	"fields": ["id", "name", "email", "ssn", "department", "reason", "diagnosis"],
+	"field_tags": {"name": ["pii.name"], "email": ["pii.email"], "ssn": ["pii.ssn"], "department": ["internal"], "reason": ["confidential"], "diagnosis": ["phi.diagnosis", "confidential"]},
+	"subject": {"id": "usr_2", "subject": "user:jonas.berg@northwind-hr.com", "clearance": "internal"},
+})
+
+cleared(clearance) := object.union(employees, {"subject": {"clearance": clearance}})
+
+test_person_without_clearance_sees_pii_masked if {
+	t := gateway.transform with input as employees
+	t.id == "allow"
+	t.name == "mask"
+	t.email == "mask"
+	t.ssn == "drop"
+	t.department == "allow"
+	t.reason == "allow"
+	t.diagnosis == "redact"
+}
+
+test_person_cleared_for_restricted_sees_pii_but_never_the_ssn if {
+	t := gateway.transform with input as cleared("restricted")
+	t.email == "allow"
+	t.name == "allow"
+	t.diagnosis == "allow"
+	t.ssn == "drop"
+	t["tag:pii.*"] == "allow"
+	t["tag:pii.ssn"] == "drop"
+}
+
+test_app_classification_caps_the_persons_clearance if {
+	doc := object.union(cleared("restricted"), {"app": {"classification": "confidential"}})
+	t := gateway.transform with input as doc
+	t.email == "mask"
+	t["tag:pii.*"] == "mask"
+}
+
+test_call_without_a_person_has_the_apps_classification if {
+	t := gateway.transform with input as object.union(employees, {"subject": null})
+	t.email == "allow"
+	t2 := gateway.transform with input as object.union(employees, {"subject": null, "app": {"classification": "internal"}})
+	t2.email == "mask"
+}
+
+test_person_without_a_clearance_ranks_lowest if {
+	doc := json.remove(cleared("restricted"), ["subject/clearance"])
+	t := gateway.transform with input as doc
+	t.email == "mask"
+}
+
+test_findings_have_the_same_table_and_a_fallback if {
+	t := gateway.transform with input as employees
+	t["tag:pii.*"] == "mask"
+	t["tag:secret.*"] == "drop"
+	t["tag:*"] == "redact"
+}
+
+test_most_specific_masking_pattern_wins if {
+	settings := object.union(data.config, {"gateway": {"masking": {"tags": {"pii.*": {"operator": "mask"}, "pii.email": {"operator": "hash"}, "pii.name.*": {"operator": "tokenize"}}}}})
+	doc := object.union(employees, {"field_tags": {"name": ["pii.name.family"]}})
+	t := gateway.transform with input as doc with data.config as settings
+	t.email == "hash"
+	t.name == "tokenize"
+	t.ssn == "drop"
+	t.diagnosis == "redact"
+}
+
+test_strictest_action_of_a_fields_tags_wins if {
+	doc := object.union(employees, {"field_tags": {"email": ["pii.email", "secret"]}})
+	t := gateway.transform with input as doc
+	t.email == "drop"
+}
+
+test_without_masking_settings_tagged_fields_are_allowed_and_findings_redacted if {
+	t := gateway.transform with input as employees with data.config as object.remove(data.config, ["gateway"])
+	t.email == "allow"
+	t["tag:*"] == "redact"
+}

@@ -45,11 +45,24 @@ is_tag_pattern(p) if regex.match(`^[a-z0-9]+(\.[a-z0-9_-]+)*(\.\*)?$`, p)
 is_hhmm(s) if regex.match(`^([01][0-9]|2[0-3]):[0-5][0-9]$`, s)
 
 test_settings_tag_lists_are_tag_patterns if {
-	every list in [data.config.pii_tags, data.config.export.blocked_tags, data.config.gateway.denied_read_tags] {
+	every list in [data.config.pii_tags, data.config.export.blocked_tags, data.config.export.review_tags, data.config.gateway.denied_read_tags] {
 		is_array(list)
 		every p in list {
 			is_tag_pattern(p)
 		}
+	}
+}
+
+masking_actions := {"allow", "mask", "redact", "hash", "tokenize", "drop"}
+
+test_settings_gateway_masking_is_well_formed if {
+	masking := data.config.gateway.masking
+	masking.unlisted in masking_actions
+	masking.findings_unlisted in masking_actions
+	every pattern, entry in masking.tags {
+		is_tag_pattern(pattern)
+		entry.operator in masking_actions
+		object.get(entry, "clear_from", "restricted") in {"public", "internal", "confidential", "restricted"}
 	}
 }
 
