@@ -75,13 +75,16 @@ function canonicalIpv6(ipv6: string): string {
   return new URL(`http://[${ipv6}]/`).hostname.slice(1, -1);
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible or NAT64 (64:ff9b::/96) IPv6 address. */
-function embeddedIpv4(canonical: string): string | undefined {
-  const m = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96) or deprecated
+ * IPv4-compatible (::a.b.c.d) IPv6 address; `routed` when traffic to it reaches that IPv4 address.
+ */
+function embeddedIpv4(canonical: string): { v4: string; routed: boolean } | undefined {
+  const m = /^(::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
   if (!m) return undefined;
-  const hi = parseInt(m[1]!, 16);
-  const lo = parseInt(m[2]!, 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const hi = parseInt(m[2]!, 16);
+  const lo = parseInt(m[3]!, 16);
+  return { v4: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, routed: m[1] !== '::' };
 }
 
 export type AddressClass = 'public' | 'private' | 'metadata' | 'invalid';
@@ -91,14 +94,17 @@ export function classifyAddress(address: string): AddressClass {
   const family = isIP(address);
   if (family === 0) return 'invalid';
   let v4 = family === 4 ? address : undefined;
+  let routed = true;
   let v6: string | undefined;
   if (family === 6) {
     v6 = canonicalIpv6(address);
-    v4 = embeddedIpv4(v6);
+    const embedded = embeddedIpv4(v6);
+    v4 = embedded?.v4;
+    routed = embedded?.routed ?? true;
   }
   if (v4 !== undefined) {
     if (metadata.check(v4, 'ipv4')) return 'metadata';
-    return nonPublic.check(v4, 'ipv4') ? 'private' : 'public';
+    return !routed || nonPublic.check(v4, 'ipv4') ? 'private' : 'public';
   }
   if (metadata.check(v6!, 'ipv6')) return 'metadata';
   // Only the global unicast block 2000::/3 is routed on the internet.

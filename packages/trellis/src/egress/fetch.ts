@@ -160,14 +160,14 @@ function readBody(call: Call, res: http.IncomingMessage, target: CheckedUrl, add
         size += chunk.length;
         return;
       }
-      // Over the limit: stop reading here; the rest is never buffered.
-      res.destroy();
-      if (!call.req.truncateResponse) {
+      // Over the limit: settle first (destroying emits its own errors), then stop reading; the rest is never buffered.
+      if (call.req.truncateResponse) {
+        chunks.push(chunk.subarray(0, max - size));
+        resolve({ body: Buffer.concat(chunks), truncated: true });
+      } else {
         reject(tooLarge());
-        return;
       }
-      chunks.push(chunk.subarray(0, max - size));
-      resolve({ body: Buffer.concat(chunks), truncated: true });
+      res.destroy();
     });
     res.on('end', () => resolve({ body: Buffer.concat(chunks), truncated: false }));
     res.on('error', (err) => reject(explain(err, call, target, address)));

@@ -93,14 +93,15 @@ export function addressRefusal(address: string, policy: EgressPolicy, subject: s
 
 /** The checks on a host before any DNS: metadata and loopback names, the allowlist, an IP literal's address. Throws EgressError. */
 export function checkHost(host: string, literal: 0 | 4 | 6, policy: EgressPolicy): void {
-  if (isMetadataName(host)) throw new EgressError('egress_address_refused', `host ${host} is a cloud metadata name, refused always`);
-  if (!hostAllowed(host, policy.allowHosts)) throw new EgressError('egress_host_not_allowed', `host ${host} is not on the allowlist`);
-  if (literal === 0) {
-    if (!policy.allowPrivate && isLoopbackName(host)) throw new EgressError('egress_address_refused', `host ${host} is a loopback name ${privateHint}`);
-    return;
+  if (literal !== 0) {
+    const refusal = addressRefusal(host, policy, `host ${host} is`);
+    if (refusal) throw new EgressError('egress_address_refused', refusal);
+  } else if (isMetadataName(host)) {
+    throw new EgressError('egress_address_refused', `host ${host} is a cloud metadata name, refused always`);
+  } else if (!policy.allowPrivate && isLoopbackName(host)) {
+    throw new EgressError('egress_address_refused', `host ${host} is a loopback name ${privateHint}`);
   }
-  const refusal = addressRefusal(host, policy, `host ${host} is`);
-  if (refusal) throw new EgressError('egress_address_refused', refusal);
+  if (!hostAllowed(host, policy.allowHosts)) throw new EgressError('egress_host_not_allowed', `host ${host} is not on the allowlist`);
 }
 
 /** A URL checked in form and host against a policy (no DNS). Throws EgressError. */

@@ -18,7 +18,9 @@ export interface TestDns {
   close(): Promise<void>;
 }
 
-function ipv6Bytes(address: string): Buffer {
+function ipv6Bytes(spelled: string): Buffer {
+  // WHATWG URL spells an embedded IPv4 address in hex, the form parsed below.
+  const address = new URL(`http://[${spelled}]/`).hostname.slice(1, -1);
   const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
   const parts = (s: string | undefined) => (s ? s.split(':') : []);
   const h = parts(head);
