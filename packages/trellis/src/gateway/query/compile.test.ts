@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../errors.ts';
-import { compileDelete, compileInsert, compileSelect, compileUpdate, deleteRequestSchema, insertRequestSchema, parseRequest, queryErrorFromPg, queryRequestSchema, updateRequestSchema, type QueryContext } from './index.ts';
+import { compileDelete, compileInsert, compileSelect, compileUpdate, requiredColumns, deleteRequestSchema, insertRequestSchema, parseRequest, queryErrorFromPg, queryRequestSchema, updateRequestSchema, type QueryContext } from './index.ts';
 
 const ctx = (over: Partial<QueryContext> = {}, grant: Partial<QueryContext['grant']> = {}): QueryContext => ({
   resource: { name: 'employees', schema: 'hr', fields: ['id', 'name', 'email', 'department', 'ssn', 'salary'].map((name) => ({ name })) },
@@ -202,6 +202,15 @@ describe('writes', () => {
   it('needs write access, and read access to return rows', () => {
     expect(refusal(() => compileDelete(parseRequest(deleteRequestSchema, { all: true }), ctx({}, { access: 'read' })))).toMatchObject({ code: 'query_access_denied' });
     expect(refusal(() => compileDelete(parseRequest(deleteRequestSchema, { all: true, returning: ['id'] }), ctx({}, { access: 'write' })))).toMatchObject({ code: 'query_access_denied', errors: [{ path: 'returning' }] });
+  });
+});
+
+describe('requiredColumns', () => {
+  it('lists what a leased role must read: approved fields, row-filter fields and the key, never other columns', () => {
+    const c = ctx({}, { fields: ['name', 'email'], access: 'read', rowFilters: [{ field: 'department', op: 'eq', value: '$subject.department' }] });
+    expect(requiredColumns(c.resource, c.grant)).toEqual({ read: ['id', 'name', 'email', 'department'], write: [] });
+    const w = ctx({}, { fields: ['name'], access: 'read-write' });
+    expect(requiredColumns({ ...w.resource, key: ['email'] }, w.grant)).toEqual({ read: ['name', 'email'], write: ['name'] });
   });
 });
 

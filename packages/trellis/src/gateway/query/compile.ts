@@ -312,3 +312,22 @@ export function compileDelete(request: DeleteRequest, ctx: QueryContext): Compil
   const text = `DELETE FROM ${quoteTable(ctx.resource.name, ctx.resource.schema)}${where([...filters, ...rowFilters], params)}${ret.sql}`;
   return { text, values: params.values, fields: ret.fields };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Privileges.
+
+/**
+ * The columns a database role needs for what this compiler writes against a resource, so the
+ * gateway's leased per-app role can be granted exactly these (and PostgreSQL itself refuses
+ * everything else): reading needs the approved fields, the fields of the row filters (which the
+ * app may not read, yet the WHERE clause does) and the key that pages and breaks ties; writing
+ * needs the approved fields, and UPDATE/DELETE read the filter columns as a SELECT does.
+ */
+export function requiredColumns(resource: QueryContext['resource'], grant: QueryContext['grant']): { read: string[]; write: string[] } {
+  const catalog = resource.fields.map((f) => f.name);
+  const approved = catalog.filter((f) => grant.fields.includes(f));
+  const key = resource.key ?? (catalog.includes('id') ? ['id'] : []);
+  const filtered = (grant.rowFilters ?? []).map((r) => r.field);
+  const read = catalog.filter((f) => approved.includes(f) || key.includes(f) || filtered.includes(f));
+  return { read, write: grant.access === 'read' ? [] : approved };
+}

@@ -43,6 +43,8 @@ export const filterSchema = z
     if ((f.op === 'in' || f.op === 'not_in') && !list) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a list of values for ${f.op}` });
     if (f.op !== 'in' && f.op !== 'not_in' && list) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a single value for ${f.op} (a list is for in and not_in)` });
     if (f.op === 'like' && (typeof f.value !== 'string' || f.value.length > maxLikePattern)) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a pattern string of at most ${maxLikePattern} characters for like` });
+    // PostgreSQL refuses a pattern ending in its escape character; said here, where the path is known.
+    else if (f.op === 'like' && /(?:^|[^\\])(?:\\\\)*\\$/.test(f.value as string)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'must not end with a lone backslash (a backslash escapes the next character: \\% is a literal percent sign)' });
     if (['lt', 'lte', 'gt', 'gte'].includes(f.op) && f.value === null) ctx.addIssue({ code: 'custom', path: ['value'], message: `cannot be null for ${f.op}` });
   });
 export type Filter = z.infer<typeof filterSchema>;
@@ -66,7 +68,7 @@ const rowSchema = z.record(fieldRef, scalarSchema);
 const returningSchema = z.array(fieldRef).min(1).max(1000).optional().meta({ description: 'Fields of the written rows to return (needs read access).' });
 
 export const insertRequestSchema = z.strictObject({
-  rows: z.array(rowSchema).min(1).max(maxInsertRows),
+  rows: z.array(rowSchema.refine((r) => Object.keys(r).length > 0, 'must set at least one field')).min(1).max(maxInsertRows),
   returning: returningSchema,
 });
 export type InsertRequest = z.infer<typeof insertRequestSchema>;
