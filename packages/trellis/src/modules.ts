@@ -17,6 +17,7 @@ import { webhooksModule } from './webhooks/index.ts';
 import { catalogModule } from './catalog/index.ts';
 import { dlpModule } from './dlp/index.ts';
 import { policyModule } from './policy/index.ts';
+import { secretsModule } from './secrets/index.ts';
 import { connectorsModule } from './connectors/index.ts';
 import { governanceModule } from './governance/index.ts';
 import { identityModule } from './identity/index.ts';
@@ -32,6 +33,7 @@ export const modules: readonly TrellisModule[] = [
   catalogModule,
   dlpModule,
   policyModule,
+  secretsModule,
   connectorsModule,
   governanceModule,
   identityModule,

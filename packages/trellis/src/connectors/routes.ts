@@ -72,7 +72,7 @@ export function connectorRoutes(app: FastifyInstance, deps: { connectors: Connec
       },
     },
     async (req) => {
-      const r = connectors.validate(manifestInputOf(req.body));
+      const r = await connectors.validate(manifestInputOf(req.body));
       return r.ok ? { valid: true, errors: [], manifest: r.manifest } : { valid: false, errors: r.errors, manifest: null };
     },
   );

@@ -10,6 +10,7 @@ import type { Database } from '../db/database.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { Caller, ManifestInput } from '../catalog/index.ts';
+import { findCredentials, secretErrors } from '../secrets/index.ts';
 import { actorRef, decodeCursor, encodeCursor, isUniqueViolation } from './catalog-kit.ts';
 import { connectorErrors } from './errors.ts';
 import { parseConnectorText, validateConnectorValue, type ConnectorManifestResult } from './manifest.ts';
@@ -45,9 +46,25 @@ export class ConnectorService {
     private readonly detectors?: ActiveDetectors,
   ) {}
 
-  /** Validate without writing anything. */
-  validate(input: ManifestInput): ConnectorManifestResult {
+  /**
+   * Validate without writing anything: the manifest's shape, then the DLP secret detectors
+   * (secrets/: the same scan as app manifests), since a connector's credentials belong in the
+   * secret store and a pasted one would be readable by everyone who can read connectors.
+   */
+  async validate(input: ManifestInput): Promise<ConnectorManifestResult> {
+    const r = this.checkShape(input);
+    if (!r.ok) return r;
+    const credentials = await this.credentialsIn(input, r.manifest);
+    return credentials.length > 0 ? { ok: false, errors: credentials } : r;
+  }
+
+  private checkShape(input: ManifestInput): ConnectorManifestResult {
     return 'text' in input ? parseConnectorText(input.text) : validateConnectorValue(input.value);
+  }
+
+  /** Text is scanned as written too (keyword-gated detectors see their context; findings get lines); a JSON body by value. */
+  private credentialsIn(input: ManifestInput, manifest: ConnectorManifest): Promise<FieldError[]> {
+    return findCredentials('text' in input ? manifest : input.value, 'text' in input ? input.text : undefined, () => ({}));
   }
 
   /**
@@ -56,8 +73,12 @@ export class ConnectorService {
    * reactivated before it changes.
    */
   async apply(caller: Caller, input: ManifestInput): Promise<ApplyResult> {
-    const r = this.validate(input);
+    const r = this.checkShape(input);
     if (!r.ok) throw invalid(r.errors);
+    const credentials = await this.credentialsIn(input, r.manifest);
+    if (credentials.length > 0) {
+      throw secretErrors.error('manifest_has_credential', `the connector manifest carries ${credentials.length === 1 ? 'a credential' : `${credentials.length} credentials`}; nothing was stored`, { errors: credentials });
+    }
     const manifest = r.manifest;
     const name = manifest.metadata.name;
     const digest = connectorDigest(manifest);

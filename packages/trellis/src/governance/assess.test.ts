@@ -4,7 +4,7 @@ import type { Manifest } from '../catalog/index.ts';
 import type { ConnectorCatalog } from '../connectors/index.ts';
 import { admissionInputs, documentsFor } from './admission-input.ts';
 import { bindFields, classify, defaultTagTiers, tierOfTag } from './classify.ts';
-import { findCredentials } from './credentials.ts';
+import { findCredentials } from '../secrets/index.ts';
 import { decideOutcome } from './outcome.ts';
 import { defaultRiskSettings, scoreRisk, tierOfScore } from './risk.ts';
 import { wideningReasons } from './widening.ts';

@@ -2,7 +2,6 @@
 import { defineErrors } from '../errors.ts';
 
 export const governanceErrors = defineErrors({
-  manifest_has_credential: { status: 422, title: 'The manifest carries a credential' },
   manifest_unbound_field: { status: 422, title: 'The manifest binds data its connectors do not list' },
   not_owner: { status: 403, title: 'Only the app\'s owners may change it' },
   separation_of_duties: { status: 403, title: 'Separation of duties' },

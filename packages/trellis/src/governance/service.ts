@@ -17,7 +17,7 @@ import { dlpEngine } from '../dlp/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { admissionInputs, documentsFor, type AdmissionKind } from './admission-input.ts';
 import { bindFields, classify, defaultTagTiers, type SampleFinding, type TagTierTable } from './classify.ts';
-import { findCredentials } from './credentials.ts';
+import { findCredentials, secretErrors } from '../secrets/index.ts';
 import { analyseImpact } from './impact.ts';
 import { governanceErrors } from './errors.ts';
 import { decideOutcome, inForce, type Outcome } from './outcome.ts';
@@ -169,7 +169,7 @@ export class GovernanceService {
     const { manifest, locate } = submission;
     const credentials = await findCredentials(manifest, submission.text, locate);
     if (credentials.length > 0) {
-      throw governanceErrors.error('manifest_has_credential', `the manifest carries ${credentials.length === 1 ? 'a credential' : `${credentials.length} credentials`}; nothing was stored`, { errors: credentials });
+      throw secretErrors.error('manifest_has_credential', `the manifest carries ${credentials.length === 1 ? 'a credential' : `${credentials.length} credentials`}; nothing was stored`, { errors: credentials });
     }
     const settings = await this.settings();
     const tagTiers: TagTierTable = settings.tag_tiers;

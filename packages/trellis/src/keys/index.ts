@@ -14,6 +14,11 @@ export { seal, unseal } from './sealed.ts';
 
 export const keysModule: TrellisModule = {
   name: 'keys',
+  // The routes live in the secrets module, which holds what a rotation re-wraps.
+  permissions: {
+    'keys:read': { description: 'Show the master and root key ids and how many data keys each master key wraps', roles: ['admin', 'auditor'] },
+    'keys:rewrap': { description: 'Re-wrap every data key and re-seal the root key under the current master key', roles: ['admin'] },
+  },
   errors: keyErrors.table,
   migrations: async (dialect) => (await import('./migrations.ts')).keyMigrations(dialect),
 };

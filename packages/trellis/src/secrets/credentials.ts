@@ -1,13 +1,14 @@
 /**
- * The secret scan of registration: a manifest must never carry a credential (an API key pasted
- * into a description, a password in a row filter). The DLP engine's secret detectors run over
+ * The secret scan of manifests — apps (governance register and update) and connectors (apply
+ * and validate): a manifest must never carry a credential (an API key pasted into a
+ * description, a password in a row filter or a connection setting). The DLP engine's secret detectors run over
  * the manifest text as written (so keyword-gated rules see their context) and over every value
  * of the parsed manifest (a JSON body has no text); each finding becomes a located error with
  * the field path and, for text, line and column — never the value. Documented example keys
  * count: a pasted AWS example key is refused like a live one, since nobody can tell them apart
  * at a glance in a console.
  */
-import type { Locate, Manifest } from '../catalog/index.ts';
+import type { Locate } from '../catalog/index.ts';
 import { lineColumnAt, type FieldError } from '../errors.ts';
 import { dlpEngine } from '../dlp/index.ts';
 
@@ -43,7 +44,7 @@ function describe(f: { rule?: string; detector: string; entity: string }): strin
 }
 
 /** Located errors for every credential found in the manifest; empty when it carries none. */
-export async function findCredentials(manifest: Manifest, text: string | undefined, locate: Locate): Promise<FieldError[]> {
+export async function findCredentials(manifest: unknown, text: string | undefined, locate: Locate): Promise<FieldError[]> {
   const dlp = await dlpEngine();
   const options = { detectors: dlp.secretDetectors, includeTestValues: true };
   const errors = new Map<string, FieldError>();
