@@ -180,6 +180,12 @@ export const configSchema = z
       .default('')
       .refine((v) => v === '' || /^https?:\/\/[^/?#\s]+$/i.test(v.replace(/\/$/, '')), { message: 'must be an http(s) origin such as https://trellis.example.com' })
       .transform((v) => v.replace(/\/$/, '')),
+    /** Gateway quotas per app, unless an app has its own (PUT /api/v1/gateway/quotas/{app}). */
+    gatewayRequestsPerMinute: z.coerce.number().int().min(1).default(600),
+    gatewayRecordsPerDay: z.coerce.number().int().min(1).default(1_000_000),
+    gatewayBytesPerDay: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+    /** How long one gateway statement may run on a connector's database (milliseconds). */
+    gatewayStatementTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Single sign-on (see oidcSchema); settable as an `oidc:` mapping or TRELLIS_OIDC_* variables. */
     oidc: oidcSchema.prefault({}),
   })
@@ -199,6 +205,10 @@ const envNames: Record<Exclude<keyof Config, 'oidc'>, string> = {
   trustProxy: 'TRELLIS_TRUST_PROXY',
   shutdownGraceSeconds: 'TRELLIS_SHUTDOWN_GRACE_SECONDS',
   publicUrl: 'TRELLIS_PUBLIC_URL',
+  gatewayRequestsPerMinute: 'TRELLIS_GATEWAY_REQUESTS_PER_MINUTE',
+  gatewayRecordsPerDay: 'TRELLIS_GATEWAY_RECORDS_PER_DAY',
+  gatewayBytesPerDay: 'TRELLIS_GATEWAY_BYTES_PER_DAY',
+  gatewayStatementTimeoutMs: 'TRELLIS_GATEWAY_STATEMENT_TIMEOUT_MS',
 };
 
 const oidcEnvNames: Record<keyof OidcConfig, string> = {

@@ -169,6 +169,15 @@ export class CatalogService {
     for (const l of this.statusListeners) await l(tx, change);
   }
 
+  /**
+   * A stamp that changes when any app's row does (a status, the version in force, the owner):
+   * replicas that keep apps in memory (the gateway) poll it and reload on a change, since the
+   * version in force can change without a status change (an auto-approved update).
+   */
+  appsStamp(): Promise<string> {
+    return store.appsStamp(this.database.db);
+  }
+
   /** Validate without writing anything. */
   validate(input: ManifestInput): ManifestResult {
     return 'text' in input ? parseManifestText(input.text) : validateManifestValue(input.value);

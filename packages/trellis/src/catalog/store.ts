@@ -69,6 +69,12 @@ export async function findAppByName(q: Queryable, name: string): Promise<AppRow 
   return row ? { ...row, id: Number(row.id) } : undefined;
 }
 
+/** Changes whenever an app is added or its row changes (status, version in force, owner): a cheap stamp to poll. */
+export async function appsStamp(q: Queryable): Promise<string> {
+  const r = await q.selectFrom('catalog_apps').select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('latest')]).executeTakeFirst();
+  return `${String(r?.n ?? 0)}|${String(r?.latest ?? '')}`;
+}
+
 export async function appExists(q: Queryable, name: string): Promise<boolean> {
   return (await q.selectFrom('catalog_apps').select('id').where('name', '=', name).executeTakeFirst()) !== undefined;
 }

@@ -1,0 +1,544 @@
+/**
+ * The data gateway's pipeline for one call of an app (docs/gateway.md): token (in memory) →
+ * the app's approved grants (in memory) → connector and resource → the manifest's own limits
+ * (the query compiler) → policy `data.trellis.gateway` → quota → the upstream (postgres on a
+ * leased or static pool; http through egress with the credential injected) → DLP by the
+ * policy's transform actions → counted and audited (batched, OCSF 6005 / 6003). Refusals are
+ * problem documents and audited too; nothing here reads Trellis' own database per call.
+ */
+import type { Services } from '../module.ts';
+import type { AuditInput } from '../audit/index.ts';
+import { AggregatedAudit } from '../auth/index.ts';
+import { AppError } from '../errors.ts';
+import type { ConnectorCatalog, HttpConnection, PostgresConnection } from '../connectors/index.ts';
+import { dlpEngine } from '../dlp/index.ts';
+import type { TableGrant, PgTarget } from '../leases/index.ts';
+import { compileDelete, compileInsert, compileSelect, compileUpdate, deleteRequestSchema, insertRequestSchema, parseRequest, queryErrorFromPg, queryRequestSchema, updateRequestSchema, type CompiledSelect, type CompiledStatement, type QueryContext } from './query/index.ts';
+import { transformRecords, type TransformActions } from './transform.ts';
+import { AppCache, type AppState, type ResourceGrant } from './apps.ts';
+import { gatewayErrors } from './errors.ts';
+import { Quotas, type QuotaLimits, type QuotaOverride } from './quotas.ts';
+import { PgRunner, pgTargetOf, tableGrantsOf } from './upstream-pg.ts';
+import { HttpCaller, matchTemplate } from './upstream-http.ts';
+import type { SecretReader } from './secrets-use.ts';
+import * as store from './store.ts';
+import { notifyFollowers } from '../db/follow.ts';
+import { quotaChannel } from './quotas.ts';
+import type { Resolver } from '../egress/index.ts';
+
+export interface GatewaySettings {
+  quotas: QuotaLimits;
+  statementTimeoutMs: number;
+  /** Largest response the gateway returns from a postgres read, in bytes of JSON. */
+  maxResponseBytes: number;
+  quotaFlushMs: number;
+  appPollMs: number;
+  connectorPollMs: number;
+  /** Tests: a DNS server on loopback; extra CAs for https upstreams. */
+  resolver?: Resolver;
+  ca?: string | readonly string[];
+}
+
+/** What the route hands over of one request. */
+export interface CallRequest {
+  authorization: string | undefined;
+  dpop: string | string[] | undefined;
+  method: string;
+  /** The absolute URL the client called (DPoP's htu). */
+  url: string;
+  srcIp: string;
+}
+
+export type Operation = 'read' | 'write';
+type PgOp = 'query' | 'insert' | 'update' | 'delete';
+
+interface Caller {
+  app: AppState;
+  clientId: string;
+  subject: string | undefined;
+  attributes: Readonly<Record<string, unknown>> | null;
+  jti: string;
+}
+
+interface ConnectorEntry {
+  catalog: ConnectorCatalog;
+  target?: PgTarget;
+  /** Per app: the leased role's grants, stable so leases can cache by identity. */
+  grants: Map<string, { version: number | null; grants: TableGrant[] }>;
+}
+
+/** The audit facts of one call, filled as the pipeline goes. */
+interface CallFacts {
+  started: number;
+  op: PgOp | 'http' | 'export';
+  connector: string;
+  resource?: string;
+  app?: string;
+  clientId?: string;
+  subject?: string;
+  fields?: string[];
+  records?: number;
+  bytes?: number;
+  decision?: 'allow' | 'deny';
+  secrets?: { name: string; version: number }[];
+  lease?: string;
+  method?: string;
+  upstreamStatus?: number;
+  transformed?: Record<string, string>;
+  findings?: Record<string, number>;
+}
+
+export interface GatewayResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const activityOf: Record<CallFacts['op'], AuditInput['activity']> = { query: 'read', insert: 'create', update: 'update', delete: 'delete', http: 'other', export: 'other' };
+const httpActivity: Record<string, AuditInput['activity']> = { GET: 'read', HEAD: 'read', POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
+
+/** The Authorization header as scheme and token; undefined when absent or malformed. */
+export function parseAuthorization(header: string | undefined): { scheme: 'Bearer' | 'DPoP'; token: string } | undefined {
+  const m = /^(Bearer|DPoP)\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  return { scheme: m[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer', token: m[2]! };
+}
+
+/** WWW-Authenticate for a refusal (RFC 6750 / RFC 9449), naming both schemes the gateway accepts. */
+export function challenge(error: 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | undefined, description: string, scope?: string): string {
+  const attrs = [`realm="trellis-gateway"`, ...(error ? [`error="${error}"`, `error_description="${description.replace(/["\\]/g, '')}"`] : []), ...(scope ? [`scope="${scope}"`] : [])].join(', ');
+  return `Bearer ${attrs}, DPoP algs="ES256 EdDSA RS256 PS256", ${attrs}`;
+}
+
+export class GatewayService {
+  readonly apps: AppCache;
+  readonly quotas: Quotas;
+  private readonly pg: PgRunner;
+  private readonly http: HttpCaller;
+  private readonly refusals: AggregatedAudit;
+  private connectors = new Map<string, ConnectorEntry>();
+  private connectorTimer: NodeJS.Timeout | undefined;
+  private readonly cursorKey: Buffer;
+  private dlp: Awaited<ReturnType<typeof dlpEngine>> | undefined;
+  private readonly inflightAudit = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly settings: GatewaySettings,
+  ) {
+    const warn = (m: string) => console.warn(m);
+    this.apps = new AppCache(services.catalog, { pollIntervalMs: settings.appPollMs, warn });
+    this.quotas = new Quotas(services.database, settings.quotas, { flushIntervalMs: settings.quotaFlushMs, warn });
+    const secrets = () => (services as unknown as { secrets?: SecretReader }).secrets;
+    this.pg = new PgRunner({ leases: () => (services as Partial<Services>).leases, secrets }, { statementTimeoutMs: settings.statementTimeoutMs });
+    this.http = new HttpCaller({ secrets, ...(settings.resolver ? { resolver: settings.resolver } : {}), ...(settings.ca ? { ca: settings.ca } : {}) });
+    this.refusals = new AggregatedAudit(services.audit, services.database);
+    this.cursorKey = services.keys.derive('gateway.cursor');
+  }
+
+  async start(): Promise<void> {
+    this.dlp = await dlpEngine();
+    await this.refreshConnectors();
+    await this.apps.start();
+    await this.quotas.start();
+    this.connectorTimer = setInterval(() => void this.refreshConnectors().catch((e: unknown) => console.warn(`gateway: reading connectors failed: ${(e as Error).message}`)), this.settings.connectorPollMs);
+    this.connectorTimer.unref();
+    (this.services as unknown as { secrets?: SecretReader }).secrets?.onChange?.((name) => {
+      this.pg.secretChanged(name);
+      this.http.secretChanged(name);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.connectorTimer) clearInterval(this.connectorTimer);
+    this.apps.stop();
+    await this.quotas.stop();
+    await this.flushAudit();
+    await this.refusals.flush().catch(() => {});
+    await this.pg.close();
+  }
+
+  /** Wait for the audit events of finished calls to be written (tests, shutdown). */
+  async flushAudit(): Promise<void> {
+    await Promise.allSettled([...this.inflightAudit]);
+  }
+
+  /** Connector catalogs and connections, followed by polling (connector changes are rare). */
+  async refreshConnectors(): Promise<void> {
+    const all = await this.services.connectors.allCatalogs();
+    const next = new Map<string, ConnectorEntry>();
+    for (const [name, catalog] of all) {
+      const old = this.connectors.get(name);
+      if (old && old.catalog.version === catalog.version && old.catalog.status === catalog.status) next.set(name, old);
+      else next.set(name, { catalog, ...(catalog.connection?.type === 'postgres' ? { target: pgTargetOf(name, catalog.connection) } : {}), grants: new Map() });
+    }
+    this.connectors = next;
+  }
+
+  // ---- the pipeline's steps -------------------------------------------------------------
+
+  private record(kind: string | undefined, input: AuditInput): void {
+    const p = (kind ? this.refusals.record(kind, input) : this.services.audit.record(input)).catch((e: unknown) => console.warn(`gateway: audit failed: ${(e as Error).message}`));
+    this.inflightAudit.add(p);
+    void p.finally(() => this.inflightAudit.delete(p));
+  }
+
+  private audit(facts: CallFacts, req: CallRequest, outcome: 'success' | 'failure', err?: AppError): void {
+    const datastore = facts.op !== 'http' && facts.op !== 'export';
+    const activity = facts.op === 'http' ? (httpActivity[facts.method ?? ''] ?? 'other') : activityOf[facts.op];
+    const target = `${facts.connector}${facts.resource ? `.${facts.resource}` : ''}`;
+    const input: AuditInput = {
+      class: datastore ? 'datastore_activity' : 'api_activity',
+      activity,
+      action: `gateway.${facts.op}`,
+      actor: facts.clientId ? { type: 'service', id: facts.clientId, ...(facts.app ? { name: facts.app } : {}), ...(facts.subject ? { subject: facts.subject } : {}) } : { type: 'service', id: 'unknown' },
+      resources: [{ type: facts.op === 'export' ? 'export_destination' : 'connector', id: facts.connector, name: facts.connector }, ...(facts.resource ? [{ type: 'resource', id: target, name: facts.resource }] : [])],
+      outcome,
+      message: err ? `${facts.app ?? 'a caller'}: ${facts.op} of ${target} refused: ${err.message}` : `${facts.app}: ${facts.op} of ${target}${facts.records !== undefined ? `, ${facts.records} record${facts.records === 1 ? '' : 's'}` : ''}`,
+      details: {
+        ...(facts.app ? { app: facts.app } : {}),
+        ...(facts.subject ? { subject: facts.subject } : {}),
+        connector: facts.connector,
+        ...(facts.resource ? { resource: facts.resource } : {}),
+        ...(facts.method ? { method: facts.method } : {}),
+        ...(facts.fields ? { fields: facts.fields } : {}),
+        ...(facts.records !== undefined ? { records: facts.records } : {}),
+        ...(facts.bytes !== undefined ? { bytes: facts.bytes } : {}),
+        ...(facts.decision ? { decision: facts.decision } : {}),
+        ...(facts.secrets?.length ? { secrets: facts.secrets } : {}),
+        ...(facts.lease ? { lease: facts.lease } : {}),
+        ...(facts.upstreamStatus !== undefined ? { upstream_status: facts.upstreamStatus } : {}),
+        ...(facts.transformed && Object.keys(facts.transformed).length > 0 ? { transformed: facts.transformed } : {}),
+        ...(facts.findings && Object.keys(facts.findings).length > 0 ? { findings: facts.findings } : {}),
+        ...(err ? { code: err.code, status: err.status } : {}),
+        latency_ms: Math.round((performance.now() - facts.started) * 1000) / 1000,
+      },
+      srcIp: req.srcIp,
+    };
+    // A flood of bad tokens is aggregated; every call of a known app is recorded on its own.
+    this.record(err && !facts.app ? `gateway|${err.code}|${req.srcIp}` : undefined, input);
+  }
+
+  /** Verify the token for this connector and scope; resolve the app in force. */
+  private async authenticate(req: CallRequest, facts: CallFacts, scope: string): Promise<Caller> {
+    const auth = parseAuthorization(req.authorization);
+    if (!auth) throw gatewayErrors.error('gateway_token_invalid', 'an access token is required: Authorization: Bearer <token> (or DPoP <token> with a DPoP proof)', { extra: { www_authenticate: challenge(undefined, '') } });
+    const dpop = Array.isArray(req.dpop) ? undefined : req.dpop;
+    if (Array.isArray(req.dpop)) throw gatewayErrors.error('gateway_token_invalid', 'exactly one DPoP header is allowed', { extra: { www_authenticate: challenge('invalid_dpop_proof', 'exactly one DPoP header is allowed') } });
+    const opts = { audience: `trellis:connector:${facts.connector}`, srcIp: req.srcIp, ...(auth.scheme === 'DPoP' || dpop ? { dpop: { proof: dpop, method: req.method, url: req.url } } : {}) };
+    const r = await this.services.oauth.verify(auth.token, opts);
+    if ('error' in r) {
+      const error = r.error === 'invalid_dpop_proof' ? 'invalid_dpop_proof' : 'invalid_token';
+      throw gatewayErrors.error('gateway_token_invalid', `the access token is not valid for connector ${facts.connector}: ${r.reason}`, { extra: { www_authenticate: challenge(error, r.reason) } });
+    }
+    const c = r.claims;
+    if (c.cnf && auth.scheme !== 'DPoP') throw gatewayErrors.error('gateway_token_invalid', 'this token is bound to a key: send it as Authorization: DPoP with a proof', { extra: { www_authenticate: challenge('invalid_token', 'DPoP-bound token sent as Bearer') } });
+    facts.clientId = c.client_id;
+    facts.app = c.app;
+    if (c.subject) facts.subject = c.subject;
+    if (!c.scope.split(' ').includes(scope)) {
+      throw gatewayErrors.error('gateway_scope_insufficient', `the token does not carry scope ${scope}`, { extra: { www_authenticate: challenge('insufficient_scope', `needs ${scope}`, scope), required_scope: scope } });
+    }
+    const app = await this.apps.get(c.app);
+    if (!app || app.version === null) throw gatewayErrors.error('gateway_app_inactive', `app ${c.app} has no approved version in force`);
+    if (app.status === 'suspended' || app.status === 'retired') throw gatewayErrors.error('gateway_app_inactive', `app ${c.app} is ${app.status}; its calls are refused`);
+    const attributes = c.subject ? this.services.tokens.attributesOf(c.subject) : null;
+    return { app, clientId: c.client_id, subject: c.subject, attributes, jti: c.jti };
+  }
+
+  /** The connector as the app may use it, and the granted resource. */
+  private bound(caller: Caller, facts: CallFacts, resource: string | undefined): { entry: ConnectorEntry; grant?: ResourceGrant; resource?: ConnectorCatalog['resources'][number] } {
+    const entry = this.connectors.get(facts.connector);
+    const grants = caller.app.grants.get(facts.connector);
+    if (!entry || !grants || entry.catalog.status !== 'active') throw gatewayErrors.error('gateway_connector_unknown', `app ${caller.app.name} binds no connector ${facts.connector} in its approved version${entry && entry.catalog.status !== 'active' ? ' (the connector is retired)' : ''}`);
+    if (resource === undefined) return { entry };
+    const grant = grants.get(resource);
+    const res = entry.catalog.resources.find((r) => r.name === resource);
+    if (!grant || !res) throw gatewayErrors.error('gateway_resource_unknown', `app ${caller.app.name} has no approved access to resource ${resource} of connector ${facts.connector}`);
+    return { entry, grant, resource: res };
+  }
+
+  private decide(caller: Caller, facts: CallFacts, req: CallRequest, operation: Operation, fieldCatalog: readonly { name: string; tags: readonly string[] }[], fields: readonly string[], extra: Record<string, unknown> = {}): TransformActions {
+    const fieldTags: Record<string, string[]> = {};
+    const tags = new Set<string>();
+    for (const f of fields) {
+      const t = fieldCatalog.find((x) => x.name === f)?.tags ?? [];
+      fieldTags[f] = [...t];
+      for (const x of t) tags.add(x);
+    }
+    const a = caller.app;
+    const input = {
+      app: { name: a.name, owner: a.owner, classification: a.classification, status: a.status, version: a.version },
+      subject: caller.subject ? { ...(caller.attributes ?? {}), subject: caller.subject } : null,
+      connector: facts.connector,
+      operation,
+      resource: facts.resource ?? null,
+      fields: [...fields],
+      tags: [...tags].sort(),
+      field_tags: fieldTags,
+      time: new Date().toISOString(),
+      client_ip: req.srcIp,
+      ...extra,
+    };
+    const decision = this.services.policy.decide('gateway', input);
+    facts.decision = decision.allow ? 'allow' : 'deny';
+    if (!decision.allow) {
+      const messages = decision.deny.length > 0 ? decision.deny : [decision.error?.message ?? 'the gateway policy could not be evaluated'];
+      throw gatewayErrors.error('gateway_policy_denied', messages.join('; '), { extra: { messages } });
+    }
+    if (operation !== 'read') return {};
+    const t = this.services.policy.value('gateway', 'transform', input);
+    if ('error' in t) throw gatewayErrors.error('gateway_policy_denied', `the gateway policy's transform could not be evaluated, so nothing is returned (${t.error.message})`);
+    return t.value && typeof t.value === 'object' ? (t.value as TransformActions) : {};
+  }
+
+  private transform(rows: Record<string, unknown>[], fieldCatalog: ConnectorCatalog['resources'][number]['fields'], actions: TransformActions, facts: CallFacts) {
+    const keys = this.services.keys;
+    const out = transformRecords(rows, fieldCatalog, actions, { dlp: this.dlp!, keys: { hash: keys.derive('dlp.hash'), tokenize: keys.derive('dlp.tokenize') }, detectors: this.services.detectors.activeDetectors() });
+    facts.transformed = out.summary.fields;
+    facts.findings = out.summary.findings;
+    return out;
+  }
+
+  /** Run a step and audit its outcome whatever it is. */
+  private async audited<T>(facts: CallFacts, req: CallRequest, fn: () => Promise<T>): Promise<T> {
+    try {
+      const r = await fn();
+      this.audit(facts, req, 'success');
+      return r;
+    } catch (err) {
+      const e = err instanceof AppError ? err : this.internal(err, facts);
+      this.audit(facts, req, 'failure', e);
+      throw e;
+    }
+  }
+
+  private internal(err: unknown, facts: CallFacts): AppError {
+    const fromPg = queryErrorFromPg(err);
+    if (fromPg) return fromPg;
+    const code = (err as { code?: string }).code;
+    // PostgreSQL: 57014 statement timeout; pg: a client-side query timeout.
+    if (code === '57014' || /query read timeout/i.test((err as Error).message ?? '')) return gatewayErrors.error('gateway_upstream_timeout', `connector ${facts.connector}: the database did not answer in time`);
+    if (code && /^(08|28|42|53|57|58|3D)/.test(code)) return gatewayErrors.error('gateway_upstream_failed', `connector ${facts.connector}: the database refused the statement (SQLSTATE ${code})`, { extra: { sqlstate: code } });
+    if (code && /^(ECONN|ENOTFOUND|EHOST|ETIMEDOUT|EAI_)/.test(code)) return gatewayErrors.error('gateway_upstream_failed', `connector ${facts.connector}: the database could not be reached`);
+    if (err instanceof AppError) return err;
+    if (err instanceof Error && /egress|not available|leases module|secret store/.test(err.message)) return gatewayErrors.error('gateway_unavailable', `connector ${facts.connector}: ${err.message}`);
+    return gatewayErrors.error('gateway_upstream_failed', `connector ${facts.connector}: the call failed`);
+  }
+
+  // ---- postgres -------------------------------------------------------------------------
+
+  async postgres(req: CallRequest, connector: string, resource: string, op: PgOp, body: unknown): Promise<GatewayResponse> {
+    const facts: CallFacts = { started: performance.now(), op, connector, resource };
+    return this.audited(facts, req, async () => {
+      const operation: Operation = op === 'query' ? 'read' : 'write';
+      const caller = await this.authenticate(req, facts, `${connector}:${operation}`);
+      const { entry, grant, resource: res } = this.bound(caller, facts, resource);
+      const conn = entry.catalog.connection;
+      if (entry.catalog.type !== 'postgres') throw gatewayErrors.error('gateway_resource_unknown', `connector ${connector} is an http connector: call it under /gw/v1/${connector}/http/…`);
+      if (!conn || conn.type !== 'postgres') throw gatewayErrors.error('connector_not_connected', `connector ${connector} has no connection settings (spec.connection); it is catalog-only`);
+      const ctx: QueryContext = {
+        resource: { name: res!.name, schema: conn.schema, fields: res!.fields, ...(res!.key ? { key: res!.key } : {}) },
+        grant: grant!,
+        subject: caller.attributes && caller.subject ? caller.attributes : null,
+        cursorKey: this.cursorKey,
+      };
+      const compiled: CompiledStatement & Partial<Pick<CompiledSelect, 'page'>> =
+        op === 'query'
+          ? compileSelect(parseRequest(queryRequestSchema, body), ctx)
+          : op === 'insert'
+            ? compileInsert(parseRequest(insertRequestSchema, body), ctx)
+            : op === 'update'
+              ? compileUpdate(parseRequest(updateRequestSchema, body), ctx)
+              : compileDelete(parseRequest(deleteRequestSchema, body), ctx);
+      facts.fields = compiled.fields;
+      const writeFields = op === 'insert' || op === 'update' ? Object.keys(((body as { rows?: Record<string, unknown>[]; set?: Record<string, unknown> }).set ?? (body as { rows: Record<string, unknown>[] }).rows[0]) ?? {}) : [];
+      const actions = this.decide(caller, facts, req, operation, res!.fields, [...new Set([...compiled.fields, ...writeFields])]);
+      this.quotas.admit(caller.app.name);
+      const grants = this.leaseGrants(entry, caller.app);
+      const ran = await this.pg.run(caller.app.name, connector, conn as PostgresConnection, entry.target!, grants, compiled);
+      facts.secrets = ran.secrets;
+      if (ran.lease) facts.lease = ran.lease;
+      const rows = compiled.page ? compiled.page(ran.rows) : { rows: ran.rows, nextCursor: null, hasMore: false };
+      const out = rows.rows.length > 0 ? this.transform(rows.rows, res!.fields, op === 'query' ? actions : await this.readActions(caller, facts, req, res!.fields, compiled.fields), facts) : { rows: [], summary: { bytes: 2 } };
+      if (out.summary.bytes > this.settings.maxResponseBytes) throw gatewayErrors.error('gateway_upstream_failed', `the page is ${out.summary.bytes} bytes, more than the gateway returns (${this.settings.maxResponseBytes}); ask for fewer rows or fields`);
+      facts.records = op === 'query' ? out.rows.length : ran.rowCount;
+      facts.bytes = out.summary.bytes;
+      this.quotas.count(caller.app.name, facts.records, facts.bytes);
+      const result = op === 'query' ? { rows: out.rows, next_cursor: rows.nextCursor, has_more: rows.hasMore } : { count: ran.rowCount, ...(compiled.fields.length > 0 ? { rows: out.rows } : {}) };
+      return { status: op === 'insert' ? 201 : 200, body: result };
+    });
+  }
+
+  /** Written rows returned to the caller are read data: the read decision's transform applies. */
+  private async readActions(caller: Caller, facts: CallFacts, req: CallRequest, fieldCatalog: ConnectorCatalog['resources'][number]['fields'], fields: readonly string[]): Promise<TransformActions> {
+    return this.decide(caller, { ...facts }, req, 'read', fieldCatalog, fields);
+  }
+
+  private leaseGrants(entry: ConnectorEntry, app: AppState): TableGrant[] {
+    const hit = entry.grants.get(app.name);
+    if (hit && hit.version === app.version && hit.grants) return hit.grants;
+    const granted = app.grants.get(entry.catalog.name) ?? new Map<string, ResourceGrant>();
+    const grants = tableGrantsOf(granted.values(), (r) => entry.catalog.resources.find((x) => x.name === r)?.key);
+    entry.grants.set(app.name, { version: app.version, grants });
+    return grants;
+  }
+
+  // ---- http -----------------------------------------------------------------------------
+
+  async httpCall(req: CallRequest, connector: string, path: string, query: string, body: Buffer | undefined, headers: Record<string, string | string[] | undefined>): Promise<GatewayResponse> {
+    const method = req.method.toUpperCase();
+    const facts: CallFacts = { started: performance.now(), op: 'http', connector, method };
+    return this.audited(facts, req, async () => {
+      const operation: Operation = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+      const caller = await this.authenticate(req, facts, `${connector}:${operation}`);
+      const { entry } = this.bound(caller, facts, undefined);
+      const conn = entry.catalog.connection;
+      if (entry.catalog.type !== 'http') throw gatewayErrors.error('gateway_resource_unknown', `connector ${connector} is a postgres connector: use /gw/v1/${connector}/<resource>/query`);
+      if (!conn || conn.type !== 'http') throw gatewayErrors.error('connector_not_connected', `connector ${connector} has no connection settings (spec.connection); it is catalog-only`);
+      const grants = caller.app.grants.get(connector)!;
+      let matched: { res: ConnectorCatalog['resources'][number]; grant: ResourceGrant; params: Record<string, string> } | undefined;
+      let methodRefused: string | undefined;
+      for (const res of entry.catalog.resources) {
+        const params = res.path ? matchTemplate(res.path, path) : null;
+        const grant = grants.get(res.name);
+        if (!params || !grant) continue;
+        if (!(res.methods ?? ['GET']).includes(method === 'HEAD' ? 'GET' : method)) {
+          methodRefused = res.name;
+          continue;
+        }
+        matched = { res, grant, params };
+        break;
+      }
+      if (!matched) {
+        if (methodRefused) throw gatewayErrors.error('gateway_method_not_allowed', `resource ${methodRefused} of connector ${connector} does not answer ${method}`);
+        throw gatewayErrors.error('gateway_resource_unknown', `no approved resource of connector ${connector} matches this path for app ${caller.app.name}`);
+      }
+      facts.resource = matched.res.name;
+      if (operation === 'read' ? matched.grant.access === 'write' : matched.grant.access === 'read') throw gatewayErrors.error('gateway_policy_denied', `app ${caller.app.name} is approved for ${matched.grant.access} access to ${matched.res.name}, not ${operation}`, { extra: { messages: [`access ${matched.grant.access} does not allow ${operation}`] } });
+      facts.fields = [...matched.grant.fields];
+      const actions = this.decide(caller, facts, req, operation, matched.res.fields, matched.grant.fields, { params: matched.params, method });
+      this.quotas.admit(caller.app.name);
+      const r = await this.http.call({ connector, app: caller.app.name, subject: caller.subject, connection: conn as HttpConnection, method, path, query, body, contentType: typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined }, headers);
+      facts.secrets = r.secrets;
+      facts.upstreamStatus = r.status;
+      if (r.status >= 500) throw gatewayErrors.error('gateway_upstream_failed', `connector ${connector}: the upstream answered HTTP ${r.status}`, { extra: { upstream_status: r.status } });
+      const out = this.shapeHttpBody(r.body, r.contentType, matched, operation === 'read' ? actions : {}, facts, connector);
+      const scrubbed = scrub(out, r.sensitive);
+      facts.bytes = Buffer.byteLength(scrubbed);
+      this.quotas.count(caller.app.name, facts.records ?? 0, facts.bytes);
+      const extraHeaders: Record<string, string> = {};
+      if (r.next) extraHeaders.link = `</gw/v1/${connector}/http${r.next}>; rel="next"`;
+      return { status: r.status, body: scrubbed, headers: { 'content-type': 'application/json; charset=utf-8', ...extraHeaders } };
+    });
+  }
+
+  /** The upstream's JSON with every record cut to the approved fields and transformed; anything else is refused. */
+  private shapeHttpBody(body: Buffer, contentType: string | undefined, m: { res: ConnectorCatalog['resources'][number]; grant: ResourceGrant }, actions: TransformActions, facts: CallFacts, connector: string): string {
+    if (body.length === 0) {
+      facts.records = 0;
+      return 'null';
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw gatewayErrors.error('gateway_upstream_failed', `connector ${connector}: the upstream answered ${contentType ?? 'a body'} that is not JSON; the gateway passes JSON only, so it can apply the app's field grant`);
+    }
+    const approved = new Set(m.grant.fields);
+    const project = (r: unknown): Record<string, unknown> => (r && typeof r === 'object' && !Array.isArray(r) ? Object.fromEntries(Object.entries(r as Record<string, unknown>).filter(([k]) => approved.has(k))) : {});
+    const run = (records: Record<string, unknown>[]) => (records.length === 0 ? [] : this.transform(records, m.res.fields, actions, facts).rows);
+    let shaped: unknown;
+    if (Array.isArray(value)) {
+      shaped = run(value.map(project));
+      facts.records = value.length;
+    } else if (value && typeof value === 'object') {
+      const obj = value as Record<string, unknown>;
+      const listKey = ['data', 'items', 'results', 'records'].find((k) => Array.isArray(obj[k]));
+      if (listKey) {
+        const list = obj[listKey] as unknown[];
+        // The envelope keeps its scalar members (a next cursor, a total); nested objects are not passed.
+        const envelope = Object.fromEntries(Object.entries(obj).filter(([k, v]) => k !== listKey && (v === null || typeof v !== 'object')));
+        shaped = { ...envelope, [listKey]: run(list.map(project)) };
+        facts.records = list.length;
+      } else {
+        shaped = run([project(obj)])[0] ?? {};
+        facts.records = 1;
+      }
+    } else {
+      shaped = null;
+      facts.records = 0;
+    }
+    return JSON.stringify(shaped);
+  }
+
+  // ---- exports --------------------------------------------------------------------------
+
+  async exportTo(req: CallRequest, destination: string, body: unknown): Promise<GatewayResponse> {
+    const facts: CallFacts = { started: performance.now(), op: 'export', connector: destination };
+    const auth = parseAuthorization(req.authorization);
+    try {
+      if (!auth) throw gatewayErrors.error('gateway_token_invalid', 'an access token is required: Authorization: Bearer <token>', { extra: { www_authenticate: challenge(undefined, '') } });
+      // An export is not a connector call: any of the app's tokens will do (no audience), DPoP still checked.
+      const r = await this.services.oauth.verify(auth.token, { srcIp: req.srcIp, ...(auth.scheme === 'DPoP' || req.dpop ? { dpop: { proof: Array.isArray(req.dpop) ? undefined : req.dpop, method: req.method, url: req.url } } : {}) });
+      if ('error' in r) throw gatewayErrors.error('gateway_token_invalid', `the access token is not valid: ${r.reason}`, { extra: { www_authenticate: challenge('invalid_token', r.reason) } });
+      facts.app = r.claims.app;
+      facts.clientId = r.claims.client_id;
+      if (r.claims.subject) facts.subject = r.claims.subject;
+      const app = await this.apps.get(r.claims.app);
+      if (!app || app.version === null || app.status === 'suspended' || app.status === 'retired') throw gatewayErrors.error('gateway_app_inactive', `app ${r.claims.app} has no approved version in force`);
+      const exportsService = (this.services as unknown as { exports?: { send(input: Record<string, unknown>): Promise<{ status?: number | string } & Record<string, unknown>> } }).exports;
+      if (!exportsService) throw gatewayErrors.error('gateway_unavailable', 'exports are not available on this server');
+      this.quotas.admit(app.name);
+      const b = (body ?? {}) as Record<string, unknown>;
+      const result = await exportsService.send({
+        app: { name: app.name, owner: app.owner, status: app.status, classification: app.classification, version: app.version },
+        subject: r.claims.subject ? { ...this.services.tokens.attributesOf(r.claims.subject), subject: r.claims.subject } : null,
+        destination,
+        target: b.target,
+        payload: { ...(b.records !== undefined ? { records: b.records } : {}), ...(b.text !== undefined ? { text: b.text } : {}) },
+        srcIp: req.srcIp,
+      });
+      // The exports service audits the export itself (and its finding); nothing to add on success.
+      const status = typeof result.status === 'number' ? result.status : result.status === 'quarantined' ? 202 : 200;
+      return { status, body: result };
+    } catch (err) {
+      const e = err instanceof AppError ? err : this.internal(err, facts);
+      this.audit(facts, req, 'failure', e);
+      throw e;
+    }
+  }
+
+  // ---- quotas ---------------------------------------------------------------------------
+
+  quotaOf(app: string): { app: string; limits: QuotaLimits; overrides: QuotaOverride | null; usage: ReturnType<Quotas['usage']> } {
+    return { app, limits: this.quotas.limitsOf(app), overrides: this.quotas.overrideOf(app) ?? null, usage: this.quotas.usage(app) };
+  }
+
+  async setQuota(actor: AuditInput['actor'], srcIp: string | undefined, app: string, o: QuotaOverride): Promise<void> {
+    const now = new Date().toISOString();
+    await this.services.database.db.transaction().execute(async (tx) => {
+      await store.putQuota(tx, { app, requests_per_minute: o.requestsPerMinute, records_per_day: o.recordsPerDay, bytes_per_day: o.bytesPerDay, updated_at: now, updated_by: actor.id });
+      await this.services.audit.append(tx, {
+        class: 'api_activity',
+        activity: 'update',
+        action: 'gateway.quota.set',
+        actor,
+        resources: [{ type: 'app', id: app, name: app }],
+        outcome: 'success',
+        message: `gateway quotas of app ${app} set`,
+        details: { app, requests_per_minute: o.requestsPerMinute, records_per_day: o.recordsPerDay, bytes_per_day: o.bytesPerDay },
+        ...(srcIp ? { srcIp } : {}),
+      });
+      await notifyFollowers(tx, this.services.database, quotaChannel);
+    });
+    await this.quotas.reload();
+  }
+}
+
+/** Every credential value the upstream might have echoed, replaced. */
+export function scrub(text: string, sensitive: readonly string[]): string {
+  let out = text;
+  for (const s of sensitive) if (s.length >= 4 && out.includes(s)) out = out.split(s).join('[redacted]');
+  return out;
+}

@@ -1,0 +1,145 @@
+/**
+ * Running a compiled statement on a postgres connector: on the app's leased role (dynamic
+ * credentials, services.leases) or on a pool logged in as the connector's static user. Static
+ * pools connect to the address egress checked (no DNS rebinding) and carry a statement
+ * timeout; each is dropped when its password's secret changes.
+ */
+import pg from 'pg';
+import type { PostgresConnection } from '../connectors/index.ts';
+import { resolveChecked } from '../egress/index.ts';
+import type { LeaseService, PgTarget, TableGrant } from '../leases/index.ts';
+import type { SecretReader } from './secrets-use.ts';
+import type { ResourceGrant } from './apps.ts';
+
+export interface PgRunOptions {
+  statementTimeoutMs: number;
+}
+
+export interface PgRun {
+  rows: Record<string, unknown>[];
+  rowCount: number;
+  secrets: { name: string; version: number }[];
+  lease?: string;
+}
+
+/** The lease target of a connector's connection (leases quotes and checks it again). */
+export function pgTargetOf(connector: string, c: PostgresConnection): PgTarget {
+  return {
+    connector,
+    host: c.host,
+    port: c.port,
+    database: c.database,
+    schema: c.schema,
+    tls: c.tls,
+    allowPrivateHost: c.allowPrivateHost,
+    adminUser: c.credentials.username,
+    adminSecret: c.credentials.secret,
+    ttlSeconds: c.lease.ttlSeconds,
+    maxTtlSeconds: c.lease.maxTtlSeconds,
+  };
+}
+
+/** The columns and privileges an app's leased role needs for its approved resources of one connector. */
+export function tableGrantsOf(grants: Iterable<ResourceGrant>, keyOf: (resource: string) => readonly string[] | undefined): TableGrant[] {
+  const out: TableGrant[] = [];
+  for (const g of grants) {
+    // Row filters and the paging key are read by the WHERE and ORDER BY clauses even when not returned.
+    const columns = [...new Set([...g.fields, ...(g.rowFilters ?? []).map((f) => f.field), ...(keyOf(g.name) ?? [])])].sort();
+    const privileges: TableGrant['privileges'] = ['SELECT'];
+    if (g.access !== 'read') privileges.push('INSERT', 'UPDATE', 'DELETE');
+    out.push({ table: g.name, columns, privileges });
+  }
+  return out;
+}
+
+interface StaticPool {
+  pool: pg.Pool;
+  secret: { name: string; version: number };
+}
+
+export class PgRunner {
+  private readonly pools = new Map<string, Promise<StaticPool>>();
+  private readonly timed = new WeakSet<pg.Pool>();
+
+  constructor(
+    private readonly deps: { leases: () => LeaseService | undefined; secrets: () => SecretReader | undefined },
+    private readonly opts: PgRunOptions,
+  ) {}
+
+  /** Forget static pools that log in with this secret (it was rotated). */
+  secretChanged(name: string): void {
+    for (const [key, p] of this.pools) {
+      if (JSON.parse(key)[1] !== name) continue;
+      this.pools.delete(key);
+      void p.then((s) => s.pool.end()).catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(all.map((p) => p.then((s) => s.pool.end()).catch(() => {})));
+  }
+
+  private staticPool(connector: string, c: PostgresConnection): Promise<StaticPool> {
+    const key = JSON.stringify([connector, c.credentials.secret, c.host, c.port, c.database, c.credentials.username, c.tls, c.allowPrivateHost]);
+    let p = this.pools.get(key);
+    if (!p) {
+      p = this.openStatic(connector, c);
+      p.catch(() => this.pools.delete(key));
+      this.pools.set(key, p);
+    }
+    return p;
+  }
+
+  private async openStatic(connector: string, c: PostgresConnection): Promise<StaticPool> {
+    const secrets = this.deps.secrets();
+    if (!secrets) throw new Error('the secret store is not available');
+    const secret = await secrets.resolve(c.credentials.secret, { connector, purpose: 'gateway' });
+    const { address } = await resolveChecked(c.host, { allowPrivate: c.allowPrivateHost });
+    const pool = new pg.Pool({
+      host: address,
+      port: c.port,
+      database: c.database,
+      user: c.credentials.username,
+      password: secret.value,
+      // pg sets no SNI for an IP literal; keep the name check on the connector's host.
+      ssl: c.tls === 'disable' ? false : { servername: c.host, rejectUnauthorized: c.tls === 'verify-full' },
+      statement_timeout: this.opts.statementTimeoutMs,
+      connectionTimeoutMillis: 10_000,
+      max: 10,
+      idleTimeoutMillis: 30_000,
+      allowExitOnIdle: true,
+      application_name: 'trellis-gateway',
+    });
+    pool.on('error', () => {});
+    return { pool, secret: { name: secret.name, version: secret.version } };
+  }
+
+  /** Run one compiled statement for an app. */
+  async run(app: string, connector: string, c: PostgresConnection, target: PgTarget, grants: readonly TableGrant[], statement: { text: string; values: unknown[] }): Promise<PgRun> {
+    let pool: pg.Pool;
+    let secrets: PgRun['secrets'] = [];
+    let lease: string | undefined;
+    if (c.credentials.mode === 'dynamic') {
+      const leases = this.deps.leases();
+      if (!leases) throw new Error('dynamic credentials need the leases module');
+      const got = await leases.poolFor(app, target, grants);
+      pool = got.pool;
+      lease = got.lease.id;
+      if (!this.timed.has(pool)) {
+        // The leased pool is the leases module's; each new session of it gets our statement timeout.
+        this.timed.add(pool);
+        const ms = Math.floor(this.opts.statementTimeoutMs);
+        pool.on('connect', (client) => void client.query(`SET statement_timeout = ${ms}`).catch(() => {}));
+      }
+    } else {
+      const s = await this.staticPool(connector, c);
+      pool = s.pool;
+      secrets = [s.secret];
+    }
+    // query_timeout stops waiting on the client side too (a leased role's pool has no statement_timeout of ours).
+    const r = await pool.query({ text: statement.text, values: statement.values, query_timeout: this.opts.statementTimeoutMs + 1000 } as pg.QueryConfig);
+    return { rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? r.rows.length, secrets, ...(lease ? { lease } : {}) };
+  }
+}
