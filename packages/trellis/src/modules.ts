@@ -23,6 +23,7 @@ import { governanceModule } from './governance/index.ts';
 import { identityModule } from './identity/index.ts';
 import { ssoModule } from './sso/index.ts';
 import { oauthModule } from './oauth/index.ts';
+import { leasesModule } from './leases/index.ts';
 import { consoleModule } from './console/index.ts';
 
 export const modules: readonly TrellisModule[] = [
@@ -39,6 +40,7 @@ export const modules: readonly TrellisModule[] = [
   identityModule,
   ssoModule,
   oauthModule,
+  leasesModule,
   consoleModule,
 ];
 

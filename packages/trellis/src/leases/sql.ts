@@ -1,0 +1,126 @@
+/**
+ * The SQL a lease runs on the target database, built as text because PostgreSQL takes no bind
+ * parameters in CREATE ROLE, GRANT or ALTER ROLE. Every identifier is double-quoted and every
+ * literal single-quoted here, from values the caller gives (app, table and column names from
+ * the approved catalog) or we generate (role names, passwords, times): nothing reaches the
+ * target unquoted. Pure functions, tested on their own.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.ts';
+
+export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+export const privileges: readonly Privilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+
+/** What a leased role may do on one table or view: only these columns, only these privileges. */
+export interface TableGrant {
+  /** `employees` (in the target's schema) or `hr.employees`. */
+  table: string;
+  columns: string[];
+  privileges: Privilege[];
+}
+
+/** A PostgreSQL identifier, double-quoted; a NUL byte (which PostgreSQL refuses anyway) is an error. */
+export function quoteIdent(name: string): string {
+  if (name.length === 0 || name.includes('\0')) throw new Error('an SQL identifier must be non-empty and free of NUL bytes');
+  return '"' + name.replaceAll('"', '""') + '"';
+}
+
+/**
+ * A string literal. With standard_conforming_strings (on since PostgreSQL 9.1) a backslash is an
+ * ordinary character; E'' spelling is used when one is present so the literal means the same
+ * either way.
+ */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new Error('an SQL literal must be free of NUL bytes');
+  const doubled = value.replaceAll("'", "''");
+  return value.includes('\\') ? `E'${doubled.replaceAll('\\', '\\\\')}'` : `'${doubled}'`;
+}
+
+/** `[schema, table]`: a qualified name splits at its first dot; otherwise the target's schema. */
+export function splitTable(table: string, defaultSchema: string): [string, string] {
+  const dot = table.indexOf('.');
+  return dot > 0 && dot < table.length - 1 ? [table.slice(0, dot), table.slice(dot + 1)] : [defaultSchema, table];
+}
+
+export function qualifiedTable(table: string, defaultSchema: string): string {
+  return splitTable(table, defaultSchema).map(quoteIdent).join('.');
+}
+
+/** Grants in one order, columns and privileges sorted and deduplicated: equal approvals compare equal. */
+export function normaliseGrants(grants: readonly TableGrant[], defaultSchema: string): TableGrant[] {
+  const byTable = new Map<string, { columns: Set<string>; privileges: Set<Privilege> }>();
+  for (const g of grants) {
+    const key = splitTable(g.table, defaultSchema).join('.');
+    const entry = byTable.get(key) ?? { columns: new Set(), privileges: new Set() };
+    for (const c of g.columns) entry.columns.add(c);
+    for (const p of g.privileges) entry.privileges.add(p);
+    byTable.set(key, entry);
+  }
+  return [...byTable.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([table, e]) => ({ table, columns: [...e.columns].sort(), privileges: privileges.filter((p) => e.privileges.has(p)) }));
+}
+
+/** What decides whether a lease still fits: the target's identity and the normalised grants. */
+export function grantsDigest(identity: Record<string, string | number>, normalised: readonly TableGrant[]): string {
+  return createHash('sha256').update(canonicalJson({ identity, grants: normalised })).digest('hex');
+}
+
+/** The prefix every leased role's name starts with: the sweeper only ever drops roles named so. */
+export const rolePrefix = 'trellis_';
+
+/** `trellis_<app>_<10 hex>`, the app's name folded to [a-z0-9_] and cut so the whole fits 63 bytes. */
+export function newRoleName(app: string): string {
+  const folded = app.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'app';
+  return `${rolePrefix}${folded}_${randomBytes(5).toString('hex')}`;
+}
+
+/** 32 random bytes, base64url: nothing to quote, and far beyond guessing. */
+export function newPassword(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Statements creating a role that can log in until `validUntil` and do only what `grants` say. */
+export function createRoleStatements(role: string, password: string, validUntil: string, grants: readonly TableGrant[], defaultSchema: string): string[] {
+  const r = quoteIdent(role);
+  const out = [`CREATE ROLE ${r} LOGIN NOINHERIT NOCREATEDB NOCREATEROLE CONNECTION LIMIT 16 PASSWORD ${quoteLiteral(password)} VALID UNTIL ${quoteLiteral(validUntil)}`];
+  const schemas = new Set(grants.map((g) => splitTable(g.table, defaultSchema)[0]));
+  for (const s of [...schemas].sort()) out.push(`GRANT USAGE ON SCHEMA ${quoteIdent(s)} TO ${r}`);
+  for (const g of grants) {
+    const table = qualifiedTable(g.table, defaultSchema);
+    const cols = g.columns.map(quoteIdent).join(', ');
+    for (const p of g.privileges) {
+      // DELETE has no column form: it removes whole rows.
+      if (p === 'DELETE') out.push(`GRANT DELETE ON ${table} TO ${r}`);
+      else if (g.columns.length > 0) out.push(`GRANT ${p} (${cols}) ON ${table} TO ${r}`);
+    }
+  }
+  return out;
+}
+
+export function validUntilStatement(role: string, validUntil: string): string {
+  return `ALTER ROLE ${quoteIdent(role)} VALID UNTIL ${quoteLiteral(validUntil)}`;
+}
+
+/**
+ * The tables/views and schemas a role holds privileges on, read from the target's catalog
+ * rather than from what we granted: a table dropped since, or a role a crash left behind
+ * with no lease row, is taken apart the same way. `$1` is the role's name.
+ */
+export const heldTablesQuery = `select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+ where exists (select 1 from aclexplode(c.relacl) a where a.grantee = (select oid from pg_roles where rolname = $1))
+    or exists (select 1 from pg_attribute t, aclexplode(t.attacl) a where t.attrelid = c.oid and a.grantee = (select oid from pg_roles where rolname = $1))`;
+export const heldSchemasQuery = `select nspname as schema from pg_namespace where exists (select 1 from aclexplode(nspacl) a where a.grantee = (select oid from pg_roles where rolname = $1))`;
+
+/**
+ * Ending a role: no new logins, its sessions ended, its privileges taken back (revoking a
+ * table's privileges takes its column privileges too), then the role itself.
+ */
+export function dropRoleStatements(role: string, tables: readonly { schema: string; name: string }[], schemas: readonly string[]): string[] {
+  const r = quoteIdent(role);
+  const out = [`ALTER ROLE ${r} NOLOGIN`, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${quoteLiteral(role)}`];
+  for (const t of tables) out.push(`REVOKE ALL ON ${quoteIdent(t.schema)}.${quoteIdent(t.name)} FROM ${r}`);
+  for (const s of schemas) out.push(`REVOKE ALL ON SCHEMA ${quoteIdent(s)} FROM ${r}`);
+  out.push(`DROP ROLE ${r}`);
+  return out;
+}
