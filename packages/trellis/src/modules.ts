@@ -13,6 +13,7 @@ import { apiPermissions } from './http/openapi.ts';
 import { mergePermissions, authModule } from './auth/index.ts';
 import { keysModule } from './keys/index.ts';
 import { auditModule } from './audit/index.ts';
+import { egressModule } from './egress/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
 import { catalogModule } from './catalog/index.ts';
 import { dlpModule } from './dlp/index.ts';
@@ -30,6 +31,7 @@ export const modules: readonly TrellisModule[] = [
   keysModule,
   auditModule,
   authModule,
+  egressModule,
   webhooksModule,
   catalogModule,
   dlpModule,

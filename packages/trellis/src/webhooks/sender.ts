@@ -1,15 +1,12 @@
 /**
- * One delivery attempt over HTTP: resolve and check the target's addresses (address-policy.ts),
- * connect to a checked address only (the socket's lookup is pinned to it, so the name cannot
- * resolve differently between the check and the connection), POST the body, and read at most a
- * short excerpt of the answer. Redirects are not followed (a 3xx is a failed attempt: following
- * it would let a public receiver bounce us to an internal address). The whole attempt, DNS
- * included, is bounded by the timeout.
+ * One delivery attempt over HTTP through the egress client (src/egress): the target's host
+ * resolved once and every address checked, the connection made to a checked address, the body
+ * POSTed, and at most a short excerpt of the answer read (the rest is not taken). Redirects are
+ * not followed (a 3xx is a failed attempt: following it would let a public receiver bounce us to
+ * an internal address). The whole attempt, DNS included, is bounded by the timeout.
  */
-import http from 'node:http';
-import https from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { resolveTarget, type AddressPolicy } from './address-policy.ts';
+import { egressFetch, EgressError } from '../egress/index.ts';
+import { egressPolicyOf, resolverOf, type AddressPolicy } from './address-policy.ts';
 
 export const userAgent = 'Trellis-Webhooks/1';
 /** Characters of the response body kept with an attempt. */
@@ -36,73 +33,41 @@ export interface AttemptOutcome {
   aborted: boolean;
 }
 
-function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
-  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  }) as unknown as LookupFunction;
-}
+/** Codes that mean the target itself is not allowed (as opposed to unreachable). */
+const refusals = new Set(['egress_bad_url', 'egress_host_not_allowed', 'egress_address_refused', 'egress_dns_failed']);
 
 export async function attemptDelivery(req: AttemptRequest): Promise<AttemptOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  req.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new Error('timeout')), req.timeoutMs);
-  const fail = (error: string): AttemptOutcome => ({ statusCode: null, error, responseExcerpt: null, durationMs: elapsed(), aborted: req.signal?.aborted === true });
+  const outcome = (statusCode: number | null, error: string | null, responseExcerpt: string | null = null): AttemptOutcome => ({
+    statusCode,
+    error,
+    responseExcerpt,
+    durationMs: elapsed(),
+    aborted: req.signal?.aborted === true,
+  });
   try {
-    const url = new URL(req.url);
-    const resolved = await Promise.race([
-      resolveTarget(url, req.policy),
-      new Promise<{ ok: false; reason: string }>((resolve) => controller.signal.addEventListener('abort', () => resolve({ ok: false, reason: 'timed out resolving the host' }), { once: true })),
-    ]);
-    if (!resolved.ok) return fail(`refused: ${resolved.reason}`);
-    const target = resolved.addresses[0]!;
-    return await new Promise<AttemptOutcome>((resolve) => {
-      const client = url.protocol === 'https:' ? https : http;
-      const request = client.request(
-        url,
-        {
-          method: 'POST',
-          headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
-          lookup: pinnedLookup(target.address, target.family),
-          signal: controller.signal,
-          // No connection reuse: each attempt resolves and checks afresh.
-          agent: false,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let read = 0;
-          const done = () => {
-            // NUL cannot be stored in PostgreSQL text: a receiver's binary answer must not stop the record.
-            const text = Buffer.concat(chunks).toString('utf8').slice(0, excerptLength).replaceAll('\0', '\uFFFD');
-            resolve({ statusCode: res.statusCode ?? null, error: null, responseExcerpt: text === '' ? null : text, durationMs: elapsed(), aborted: false });
-          };
-          res.on('data', (chunk: Buffer) => {
-            if (read < maxBodyRead) chunks.push(chunk.subarray(0, maxBodyRead - read));
-            read += chunk.length;
-            // Enough read: stop taking the receiver's bytes.
-            if (read >= maxBodyRead) {
-              res.destroy();
-              done();
-            }
-          });
-          res.on('end', done);
-          // The status already came: an error while reading the body does not change the outcome.
-          res.on('error', done);
-        },
-      );
-      request.on('error', (err: Error & { code?: string }) => {
-        const timedOut = controller.signal.aborted && !req.signal?.aborted;
-        resolve(fail(timedOut ? `timed out after ${req.timeoutMs} ms` : `${err.code ?? 'error'}: ${err.message}`.slice(0, 300)));
-      });
-      request.end(req.body);
+    const res = await egressFetch({
+      url: req.url,
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      timeoutMs: req.timeoutMs,
+      maxResponseBytes: maxBodyRead,
+      truncateResponse: true,
+      policy: egressPolicyOf(req.policy),
+      ...(resolverOf(req.policy) ? { resolver: resolverOf(req.policy)! } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
     });
+    // NUL cannot be stored in PostgreSQL text: a receiver's binary answer must not stop the record.
+    const text = res.body.toString('utf8').slice(0, excerptLength).replaceAll('\0', '\uFFFD');
+    return outcome(res.status, null, text === '' ? null : text);
   } catch (err) {
-    return fail((err as Error).message.slice(0, 300));
-  } finally {
-    clearTimeout(timer);
-    req.signal?.removeEventListener('abort', onAbort);
+    if (req.signal?.aborted) return outcome(null, 'aborted');
+    if (!(err instanceof EgressError)) return outcome(null, (err as Error).message.slice(0, 300));
+    // Not followed: the receiver's status is the outcome (the service says why it failed).
+    if (err.code === 'egress_redirect_refused' && err.upstreamStatus !== undefined) return outcome(err.upstreamStatus, null);
+    if (err.code === 'egress_timeout') return outcome(null, `timed out after ${req.timeoutMs} ms`);
+    return outcome(null, (refusals.has(err.code) ? `refused: ${err.message}` : err.message).slice(0, 300));
   }
 }
