@@ -47,12 +47,36 @@ interface ResolvedFilter {
 // ---------------------------------------------------------------------------------------------
 // Fields.
 
-/** The approved field a request names, as the catalog spells it; refused with its JSON path otherwise. */
+/** What a grant allows on a resource, indexed once: the gateway calls with the same grant and catalog objects until either changes. */
+interface Prepared {
+  /** Catalog field names. */
+  catalog: Set<string>;
+  approved: Set<string>;
+  /** Every approved field the catalog lists, in the catalog's order (the default `fields`). */
+  defaults: string[];
+}
+
+const preparedCache = new WeakMap<object, WeakMap<object, Prepared>>();
+
+function prepared(ctx: QueryContext): Prepared {
+  let byFields = preparedCache.get(ctx.grant);
+  if (!byFields) preparedCache.set(ctx.grant, (byFields = new WeakMap()));
+  let p = byFields.get(ctx.resource.fields);
+  if (!p) {
+    const catalog = new Set(ctx.resource.fields.map((f) => f.name));
+    const approved = new Set(ctx.grant.fields.filter((f) => catalog.has(f)));
+    p = { catalog, approved, defaults: [...catalog].filter((f) => approved.has(f)) };
+    byFields.set(ctx.resource.fields, p);
+  }
+  return p;
+}
+
+/** The approved field a request names; refused with its JSON path otherwise. */
 function approvedField(ctx: QueryContext, name: string, path: string): string {
-  const known = ctx.resource.fields.find((f) => f.name === name);
-  if (!known) throw queryError('query_field_not_allowed', path, `is not a field of resource ${ctx.resource.name}`);
-  if (!ctx.grant.fields.includes(known.name)) throw queryError('query_field_not_allowed', path, `"${known.name}" is not among the app's approved fields of ${ctx.resource.name}`);
-  return known.name;
+  const p = prepared(ctx);
+  if (!p.catalog.has(name)) throw queryError('query_field_not_allowed', path, `is not a field of resource ${ctx.resource.name}`);
+  if (!p.approved.has(name)) throw queryError('query_field_not_allowed', path, `"${name}" is not among the app's approved fields of ${ctx.resource.name}`);
+  return name;
 }
 
 function approvedList(ctx: QueryContext, names: readonly string[], path: string): string[] {
@@ -63,11 +87,6 @@ function approvedList(ctx: QueryContext, names: readonly string[], path: string)
     out.push(f);
   });
   return out;
-}
-
-/** Default fields: every approved field the catalog lists, in the catalog's order. */
-function defaultFields(ctx: QueryContext): string[] {
-  return ctx.resource.fields.filter((f) => ctx.grant.fields.includes(f.name)).map((f) => f.name);
 }
 
 function requireAccess(ctx: QueryContext, want: 'read' | 'write', path: string): void {
@@ -124,8 +143,8 @@ const isRef = (v: unknown): v is string => typeof v === 'string' && v.startsWith
 /** The app's row filters with `$subject.` values resolved; a filter that cannot be resolved denies. */
 export function resolveRowFilters(ctx: QueryContext): ResolvedFilter[] {
   return (ctx.grant.rowFilters ?? []).map((rf: RowFilter, i) => {
-    const field = ctx.resource.fields.find((f) => f.name === rf.field)?.name;
-    if (field === undefined) throw unresolved(i, `names field "${rf.field}", which resource ${ctx.resource.name} does not have`);
+    const field = rf.field;
+    if (!prepared(ctx).catalog.has(field)) throw unresolved(i, `names field "${rf.field}", which resource ${ctx.resource.name} does not have`);
     const list = rf.op === 'in' || rf.op === 'not_in';
     if (list) {
       const items = (Array.isArray(rf.value) ? rf.value : [rf.value]) as readonly Scalar[];
@@ -153,10 +172,11 @@ interface SortKey {
 
 /** The resource's unique key: declared, or `[id]` when it has an `id` field; undefined when neither. */
 function keyOf(ctx: QueryContext): string[] | undefined {
-  const declared = ctx.resource.key ?? (ctx.resource.fields.some((f) => f.name === 'id') ? ['id'] : undefined);
+  const catalog = prepared(ctx).catalog;
+  const declared = ctx.resource.key ?? (catalog.has('id') ? ['id'] : undefined);
   if (!declared || declared.length === 0) return undefined;
-  for (const k of declared) if (!ctx.resource.fields.some((f) => f.name === k)) throw new Error(`the key of resource ${ctx.resource.name} names "${k}", which is not one of its fields`);
-  return [...declared];
+  for (const k of declared) if (!catalog.has(k)) throw new Error(`the key of resource ${ctx.resource.name} names "${k}", which is not one of its fields`);
+  return declared as string[];
 }
 
 /** Rows strictly after `values` in the sort order (every column sorts NULLS LAST). */
@@ -175,7 +195,7 @@ function after(sort: readonly SortKey[], values: CursorValues, params: Params): 
 
 export function compileSelect(request: QueryRequest, ctx: QueryContext): CompiledSelect {
   requireAccess(ctx, 'read', '');
-  const fields = request.fields ? approvedList(ctx, request.fields, 'fields') : defaultFields(ctx);
+  const fields = request.fields ? approvedList(ctx, request.fields, 'fields') : [...prepared(ctx).defaults];
   const filters = requestFilters(ctx, request.filter);
   const order: SortKey[] = (request.order ?? []).map((o, i) => ({ field: approvedField(ctx, o.field, `order[${i}].field`), dir: o.dir }));
   order.forEach((o, i) => {
@@ -187,11 +207,13 @@ export function compileSelect(request: QueryRequest, ctx: QueryContext): Compile
   const sort = key ? [...order, ...key.filter((k) => !order.some((o) => o.field === k)).map((k) => ({ field: k, dir: 'asc' as const }))] : order;
   const limit = request.limit ?? defaultLimit;
 
-  const digest = shapeDigest({ resource: ctx.resource.name, schema: ctx.resource.schema ?? null, fields, filters, sort, rowFilters });
+  // Hashed only when a cursor is read or written: most calls read one page.
+  let digest: string | undefined;
+  const shape = () => (digest ??= shapeDigest({ resource: ctx.resource.name, schema: ctx.resource.schema ?? null, fields, filters, sort, rowFilters }));
   if (request.cursor !== undefined && !key) throw queryError('query_cursor_invalid', 'cursor', `cannot be used: resource ${ctx.resource.name} has no key to page on (the connector declares none and it has no id field)`);
 
   const params = new Params();
-  const cursorValues = request.cursor !== undefined ? decodeCursor(ctx.cursorKey, digest, request.cursor, sort.length) : undefined;
+  const cursorValues = request.cursor !== undefined ? decodeCursor(ctx.cursorKey, shape(), request.cursor, sort.length) : undefined;
   const extra = cursorValues ? [after(sort, cursorValues, params)] : [];
   const whereSql = where([...filters, ...rowFilters], params, extra);
   // The sort values come back as text too: they round-trip into the next page's comparison exactly, whatever the column's type.
@@ -208,7 +230,7 @@ export function compileSelect(request: QueryRequest, ctx: QueryContext): Compile
       const hasMore = rows.length > limit;
       const kept = rows.slice(0, limit);
       const last = kept[kept.length - 1];
-      const nextCursor = hasMore && key && last ? encodeCursor(ctx.cursorKey, digest, sort.map((_, i) => (last[`#${i}`] ?? null) as string | null)) : null;
+      const nextCursor = hasMore && key && last ? encodeCursor(ctx.cursorKey, shape(), sort.map((_, i) => (last[`#${i}`] ?? null) as string | null)) : null;
       const out = key
         ? kept.map((r) => {
             const o: Record<string, unknown> = {};
