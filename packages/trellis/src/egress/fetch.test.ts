@@ -59,7 +59,8 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
       }
       case '/declared-huge':
         res.writeHead(200, { 'content-length': String(1024 ** 3) });
-        res.write('x');
+        if (req.method === 'HEAD') res.end();
+        else res.write('x');
         return;
       case '/redirect':
         res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: url.searchParams.get('to') ?? '/ok' }).end('moved');
@@ -176,6 +177,7 @@ describe('egressFetch', () => {
     expect(cut.body.length).toBe(100_000);
     await streamClosed;
     expect((await failure(call(`http://svc.test:${port}/declared-huge`))).code).toBe('egress_too_large');
+    expect((await call(`http://svc.test:${port}/declared-huge`, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('refuses a request body over its limit before connecting', async () => {
@@ -264,6 +266,13 @@ describe('egressFetch', () => {
     const pending = call(`http://svc.test:${port}/hang`, { signal: controller.signal });
     controller.abort(new Error('stopping'));
     await expect(pending).rejects.toThrow('stopping');
+  });
+
+  it('refuses a header value that would split the request, without repeating it', async () => {
+    const err = await failure(call(`http://svc.test:${port}/ok`, { headers: { 'x-api-key': 'k3y\r\nx-injected: 1' } }));
+    expect(err.code).toBe('egress_bad_url');
+    expect(err.message).not.toContain('k3y');
+    expect(seen).toHaveLength(0);
   });
 
   it('never puts a path, query or header value in a message', async () => {

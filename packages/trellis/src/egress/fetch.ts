@@ -117,7 +117,14 @@ function send(call: Call, hop: Hop, address: string, retry: boolean): Promise<ht
     ...(tls && call.req.ca !== undefined ? { ca: call.req.ca as string | string[] } : {}),
   };
   return new Promise((resolve, reject) => {
-    const request = (tls ? https : http).request(options);
+    let request: http.ClientRequest;
+    try {
+      request = (tls ? https : http).request(options);
+    } catch (err) {
+      // Node refuses a header with a bad name or value (CR, LF) here; the value is not repeated.
+      reject(new EgressError('egress_bad_url', `the request to ${originOf(url)} is not valid (${(err as { code?: string }).code ?? 'error'})`));
+      return;
+    }
     let answered = false;
     request.on('socket', (socket: Socket) => {
       if (!socket.connecting) return;
@@ -147,7 +154,8 @@ function readBody(call: Call, res: http.IncomingMessage, target: CheckedUrl, add
   const max = call.req.maxResponseBytes;
   const tooLarge = () => new EgressError('egress_too_large', `the answer of ${originOf(target.url)} is larger than ${max} bytes`);
   const declared = Number(res.headers['content-length']);
-  if (!call.req.truncateResponse && Number.isFinite(declared) && declared > max) {
+  // A HEAD answer declares the size of a body it does not send.
+  if (!call.req.truncateResponse && res.req.method !== 'HEAD' && Number.isFinite(declared) && declared > max) {
     res.destroy();
     return Promise.reject(tooLarge());
   }
