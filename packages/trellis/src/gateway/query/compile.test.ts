@@ -137,6 +137,13 @@ describe('compileSelect', () => {
     expect(next.values).toEqual(['2', 6]);
   });
 
+  it('pages on long sort values', () => {
+    const c = ctx();
+    const long = 'x'.repeat(9000);
+    const cursor = select({ fields: ['name'], order: [{ field: 'name' }], limit: 1 }, c).page([{ name: long, '#0': long, '#1': '1' }, { name: long, '#0': long, '#1': '2' }]).nextCursor!;
+    expect(select({ fields: ['name'], order: [{ field: 'name' }], limit: 1, cursor }, c).values).toEqual([long, long, '1', 2]);
+  });
+
   it('refuses a cursor from another query, another key or altered', () => {
     const c = ctx();
     const cursor = select({ fields: ['name'], limit: 1 }, c).page([{ name: 'a', '#0': '1' }, { name: 'b', '#0': '2' }]).nextCursor!;

@@ -16,7 +16,8 @@ export const maxListValues = 1000;
 export const maxStringValue = 10_000;
 export const maxLikePattern = 256;
 export const maxInsertRows = 500;
-export const maxCursorLength = 4096;
+// A cursor carries the sort values of a row, which may be long text: room for them, well within a request body.
+export const maxCursorLength = 65_536;
 
 export const filterOps = ['eq', 'ne', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte', 'like'] as const;
 export type FilterOp = (typeof filterOps)[number];
