@@ -8,24 +8,15 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresUrl, testDatabases } from '../../test/databases.ts';
+import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
 import { createServices, type Services } from '../services.ts';
 import { resolveChecked } from '../egress/index.ts';
 import { LeaseService, type LeaseOptions } from './service.ts';
-import type { PgTarget } from './target.ts';
 import type { TableGrant } from './sql.ts';
+import { approvedGrants as approved, employees, openHrDatabase, targetUrl, type HrDatabase } from './test-hr.ts';
 
-const targetUrl = postgresUrl || 'postgres://root@127.0.0.1:5432/test';
 const hex = (n: number) => randomBytes(n).toString('hex');
-
-const employees = [
-  [1, 'Ana Pereira', 'ana.pereira@example.com', '123-45-6789', 'Finance', 18.5],
-  [2, 'Bjorn Larsen', 'bjorn.larsen@example.com', '234-56-7890', 'Engineering', 22],
-  [3, 'Chloe Martin', 'chloe.martin@example.com', '345-67-8901', 'Finance', 7.5],
-  [4, 'Dev Patel', 'dev.patel@example.com', '456-78-9012', 'Sales', 12],
-  [5, 'Eun-ji Kim', 'eunji.kim@example.com', '567-89-0123', 'Engineering', 30],
-] as const;
 
 /** Whether a SCRAM-SHA-256 verifier (pg_authid.rolpassword) was made from this password. */
 function scramMatches(verifier: string, password: string): boolean {
@@ -38,31 +29,18 @@ function scramMatches(verifier: string, password: string): boolean {
 
 for (const tdb of testDatabases) {
   describe(`dynamic PostgreSQL credentials, Trellis storage on ${tdb.name}`, () => {
-    const run = hex(4);
-    const hr = `hr_${run}`;
-    const admin = `lease_admin_${run}`;
-    const adminPassword = hex(16);
-    const appBase = `leave-${run}`;
+    let hrdb: HrDatabase;
+    let run: string;
+    let hr: string;
+    let admin: string;
+    let appBase: string;
     let root: pg.Client;
     let database: Database;
     let services: Services;
     const replicas: LeaseService[] = [];
-
-    const target = (over: Partial<PgTarget> = {}): PgTarget => ({
-      connector: 'hr',
-      host: '127.0.0.1',
-      port: 5432,
-      database: new URL(targetUrl).pathname.slice(1) || 'test',
-      schema: hr,
-      tls: 'disable',
-      allowPrivateHost: true,
-      adminUser: admin,
-      adminSecret: 'hr-db-admin',
-      ttlSeconds: 3600,
-      maxTtlSeconds: 86_400,
-      ...over,
-    });
-    const approved: TableGrant[] = [{ table: 'employees', columns: ['id', 'name', 'email', 'department', 'leave_balance'], privileges: ['SELECT'] }];
+    const target: HrDatabase['target'] = (over) => hrdb.target(over);
+    const roleRow: HrDatabase['roleRow'] = (role) => hrdb.roleRow(role);
+    const rolesOf: HrDatabase['rolesOf'] = (app) => hrdb.rolesOf(app);
 
     /** Another replica's lease service on the same storage (options: its clock, its renewal window). */
     const replica = (opts: LeaseOptions = {}) => {
@@ -81,38 +59,18 @@ for (const tdb of testDatabases) {
       return r;
     };
 
-    const roleRow = async (role: string) => (await root.query<{ rolname: string; rolvaliduntil: Date | null; rolpassword: string | null }>('select rolname, rolvaliduntil, rolpassword from pg_authid where rolname = $1', [role])).rows[0];
-    const rolesOf = async (app: string) => (await root.query<{ rolname: string }>('select rolname from pg_roles where starts_with(rolname, $1)', [`trellis_${app.replaceAll('-', '_')}_`])).rows.map((r) => r.rolname);
-
     beforeAll(async () => {
-      root = new pg.Client({ connectionString: targetUrl });
-      await root.connect();
-      await root.query(`CREATE SCHEMA ${hr}`);
-      await root.query(`CREATE TABLE ${hr}.employees (id int primary key, name text not null, email text not null, ssn text not null, department text not null, leave_balance numeric(5,1) not null)`);
-      for (const e of employees) await root.query(`INSERT INTO ${hr}.employees VALUES ($1, $2, $3, $4, $5, $6)`, [...e]);
-      await root.query(`CREATE TABLE ${hr}.salaries (employee_id int primary key, amount numeric not null)`);
-      await root.query(`INSERT INTO ${hr}.salaries VALUES (1, 81000), (2, 95000)`);
-      // The connector's admin: may create roles and hand on what it holds, nothing more.
-      await root.query(`CREATE ROLE ${admin} LOGIN CREATEROLE PASSWORD '${adminPassword}'`);
-      await root.query(`GRANT USAGE ON SCHEMA ${hr} TO ${admin} WITH GRANT OPTION`);
-      await root.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${hr} TO ${admin} WITH GRANT OPTION`);
-      await root.query(`GRANT pg_signal_backend TO ${admin}`);
+      hrdb = await openHrDatabase();
+      ({ run, schema: hr, admin, root } = hrdb);
+      appBase = `leave-${run}`;
       database = await tdb.open();
       services = await createServices(database);
-      await services.secrets.put({ actor: { type: 'user', id: 'ops' } }, 'hr-db-admin', { value: adminPassword, description: 'HR database: the role that creates leased roles' });
+      await services.secrets.put({ actor: { type: 'user', id: 'ops' } }, hrdb.adminSecret, { value: hrdb.adminPassword, description: 'HR database: the role that creates leased roles' });
     });
 
     afterAll(async () => {
       for (const r of replicas) await r.stop();
-      const left = (await root.query<{ rolname: string }>('select rolname from pg_roles where rolname like $1', [`trellis\\_leave\\_${run}\\_%`])).rows;
-      for (const { rolname } of left) {
-        await root.query(`DROP OWNED BY "${rolname}"`);
-        await root.query(`DROP ROLE "${rolname}"`);
-      }
-      await root.query(`DROP SCHEMA ${hr} CASCADE`);
-      await root.query(`DROP OWNED BY ${admin}`);
-      await root.query(`DROP ROLE ${admin}`);
-      await root.end();
+      await hrdb.close();
       await services.audit.stop();
       await database.close();
     });
@@ -303,7 +261,7 @@ for (const tdb of testDatabases) {
       const orphan = `trellis_leave_${run}_crashed_${hex(5)}`;
       const adminUrl = new URL(targetUrl);
       adminUrl.username = admin;
-      adminUrl.password = adminPassword;
+      adminUrl.password = hrdb.adminPassword;
       const asAdmin = new pg.Client({ connectionString: adminUrl.toString() });
       await asAdmin.connect();
       await asAdmin.query(`CREATE ROLE ${orphan} LOGIN VALID UNTIL '2020-01-01T00:00:00Z'`);

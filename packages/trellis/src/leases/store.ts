@@ -91,5 +91,5 @@ export async function markDropped(q: Queryable, id: string, now: string): Promis
 }
 
 export async function markDropFailed(q: Queryable, id: string, error: string): Promise<void> {
-  await q.updateTable('leases').set({ drop_error: error.slice(0, 500) }).where('id', '=', id).execute();
+  await q.updateTable('leases').set({ drop_error: error.slice(0, 500) }).where('id', '=', id).where('dropped_at', 'is', null).execute();
 }
