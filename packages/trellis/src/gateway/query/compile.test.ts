@@ -195,6 +195,7 @@ describe('writes', () => {
     expect(q).toEqual({ text: 'UPDATE "hr"."employees" SET "salary" = $1 WHERE ("id" = $2) AND ("department" = $3)', values: [10, 3, 'Finance'], fields: [] });
     expect(refusal(() => compileUpdate(parseRequest(updateRequestSchema, { set: { department: 'Sales' }, all: true }), c))).toMatchObject({ code: 'query_row_filter_violated', errors: [{ path: 'set.department' }] });
     expect(refusal(() => compileUpdate(parseRequest(updateRequestSchema, { set: { ssn: 'x' }, all: true }), c))).toMatchObject({ code: 'query_field_not_allowed', errors: [{ path: 'set.ssn' }] });
+    expect(refusal(() => parseRequest(updateRequestSchema, JSON.parse('{"set":{"__proto__":"x","name":"a"},"all":true}')))).toMatchObject({ code: 'query_invalid' });
   });
 
   it('needs a filter or "all": true to update or delete, and keeps the row filter either way', () => {

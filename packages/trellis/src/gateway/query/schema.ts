@@ -65,7 +65,12 @@ export const queryRequestSchema = z
   .meta({ title: 'Gateway query' });
 export type QueryRequest = z.infer<typeof queryRequestSchema>;
 
-const rowSchema = z.record(fieldRef, scalarSchema);
+// A `__proto__` member (JSON.parse makes it an own key) is skipped when zod copies the object, so
+// the write would go ahead without it: refused instead, as any other unknown field is.
+const rowSchema = z.preprocess((v, ctx) => {
+  if (typeof v === 'object' && v !== null && Object.hasOwn(v, '__proto__')) ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not a field of this resource', input: v });
+  return v;
+}, z.record(fieldRef, scalarSchema));
 const returningSchema = z.array(fieldRef).min(1).max(1000).optional().meta({ description: 'Fields of the written rows to return (needs read access).' });
 
 export const insertRequestSchema = z.strictObject({
