@@ -102,6 +102,18 @@ if (postgresUrl) {
       await db.query(`set role ${reader}`);
     });
 
+    it('refuses field names and sort directions that try SQL before any SQL is written', async () => {
+      const attempts: [unknown, string, string][] = [
+        [{ fields: [`name" FROM ${schema}.employees; DROP TABLE ${schema}.employees; --`] }, 'query_field_not_allowed', 'fields[0]'],
+        [{ filter: [{ field: 'ssn" IS NOT NULL OR "id', op: 'eq', value: 1 }] }, 'query_field_not_allowed', 'filter[0].field'],
+        [{ order: [{ field: '(SELECT ssn)' }] }, 'query_field_not_allowed', 'order[0].field'],
+        [{ order: [{ field: 'name', dir: 'asc, (SELECT 1/0)' }] }, 'query_invalid', 'order[0].dir'],
+        [{ filter: [{ field: 'name', op: 'eq) OR (1=1', value: 'x' }] }, 'query_invalid', 'filter[0].op'],
+      ];
+      for (const [body, code, path] of attempts) expect(await refusal(read(body))).toMatchObject({ code, errors: [{ path }] });
+      expect((await read({ fields: ['id'], limit: 1000 })).rows).toHaveLength(rowCount);
+    });
+
     it("applies the app's row filter, with the caller's department for $subject.department", async () => {
       const rowFilters = [{ field: 'department', op: 'eq' as const, value: '$subject.department' }];
       const finance = await read({ fields: ['id', 'department'], limit: 1000 }, ctx({ rowFilters }));
