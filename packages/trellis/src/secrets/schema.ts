@@ -20,7 +20,7 @@ const valueSchema = z.string().min(1).max(maxValueBytes).meta({ description: `Th
 const rotationSchema = z
   .strictObject({
     everyDays: z.int().min(1).max(3650).meta({ description: 'Rotate every N days' }),
-    overlapHours: z.int().min(0).max(8760).default(24).meta({ description: 'Hours the previous version stays valid after a rotation, then it is destroyed (default 24)' }),
+    overlapHours: z.int().min(0).max(8760).optional().meta({ description: 'Hours the previous version stays valid after a rotation, then it is destroyed (default 24)' }),
   })
   .meta({ description: 'Rotation schedule: generated secrets rotate themselves; static ones are marked rotation_due for an admin' });
 

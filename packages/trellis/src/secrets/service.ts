@@ -55,6 +55,8 @@ export const secretsChannel = 'trellis_secrets';
 const hour = 3_600_000;
 const day = 24 * hour;
 const jobBatch = 100;
+/** How long the previous version of a scheduled secret stays valid when the schedule does not say. */
+const defaultOverlapHours = 24;
 
 function notFound(name: string) {
   return secretErrors.error('secret_not_found', `secret ${name} not found`);
@@ -258,7 +260,7 @@ export class SecretService {
       const now = this.now();
       const iso = now.toISOString();
       const row = await store.lockSecret(tx, this.database.dialect, name);
-      const schedule = body.rotation === undefined ? undefined : body.rotation === null ? null : { every: body.rotation.everyDays, overlap: body.rotation.overlapHours };
+      const schedule = body.rotation === undefined ? undefined : body.rotation === null ? null : { every: body.rotation.everyDays, overlap: body.rotation.overlapHours ?? defaultOverlapHours };
       if (!row) {
         const kind = body.kind ?? 'static';
         if (kind === 'generated' && body.value !== undefined) throw refused('a generated secret gets its values from Trellis; give no value');
