@@ -25,6 +25,7 @@ import { identityModule } from './identity/index.ts';
 import { ssoModule } from './sso/index.ts';
 import { oauthModule } from './oauth/index.ts';
 import { leasesModule } from './leases/index.ts';
+import { exportsModule } from './exports/index.ts';
 import { consoleModule } from './console/index.ts';
 
 export const modules: readonly TrellisModule[] = [
@@ -43,6 +44,7 @@ export const modules: readonly TrellisModule[] = [
   ssoModule,
   oauthModule,
   leasesModule,
+  exportsModule,
   consoleModule,
 ];
 

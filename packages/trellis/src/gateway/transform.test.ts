@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { dlpEngine } from '../dlp/index.ts';
-import { actionForTag, tagOfFinding, transformRecords, type CatalogField } from './transform.ts';
+import { tagOfFinding } from '../exports/index.ts';
+import { actionForTag, transformRecords, type CatalogField } from './transform.ts';
 
 const dlp = await dlpEngine();
 const keys = { hash: randomBytes(32), tokenize: randomBytes(32) };

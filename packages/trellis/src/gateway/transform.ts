@@ -8,6 +8,7 @@
  */
 import type { Finding, PatternDetector } from '@trellis/dlp';
 import type { dlpEngine } from '../dlp/index.ts';
+import { tagOfFinding } from '../exports/index.ts';
 
 type DlpEngine = Awaited<ReturnType<typeof dlpEngine>>;
 
@@ -69,13 +70,6 @@ const enginePlan = {
 
 function asAction(v: string | undefined, fallback: FieldAction): FieldAction {
   return v !== undefined && (fieldActions as readonly string[]).includes(v) ? (v as FieldAction) : fallback;
-}
-
-/** A finding's tag: the detector's, else one derived from the entity (docs/exports.md). */
-export function tagOfFinding(f: Pick<Finding, 'entity' | 'tag' | 'kind'>): string {
-  if (f.tag) return f.tag;
-  if (f.kind === 'secret') return 'secret';
-  return `pii.${f.entity.toLowerCase()}`;
 }
 
 /** The action for a finding's tag: exact key, then `a.b.*`, `a.*`, then `tag:*`. */
