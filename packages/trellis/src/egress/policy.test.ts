@@ -1,4 +1,6 @@
 /** The checks that need no network: address classes, URL forms, odd IP spellings, the allowlist, ports. */
+import { BlockList } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyAddress, isPublicAddress } from './address.ts';
 import { EgressError } from './errors.ts';
@@ -30,7 +32,37 @@ describe('egress address classes', () => {
       expect(classifyAddress(a), a).toBe('metadata');
     }
     expect(classifyAddress('not-an-ip')).toBe('invalid');
+    expect(classifyAddress('1:2:3:4:5:6:7:8')).toBe('private');
+    expect(classifyAddress('2001:4860:4860:0:0:0:0:8888')).toBe('public');
     expect(isPublicAddress('169.254.169.254')).toBe(false);
+  });
+});
+
+describe('egress address classes against net.BlockList', () => {
+  // An independent reading of the same IPv4 ranges, to catch a slip in the arithmetic.
+  const reference = new BlockList();
+  for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) {
+    reference.addSubnet(net, prefix, 'ipv4');
+  }
+  const metadata = new Set(['169.254.169.254', '169.254.170.2', '169.254.170.23', '100.100.100.200', '192.0.0.192', '168.63.129.16']);
+  const expected = (a: string) => (metadata.has(a) ? 'metadata' : reference.check(a, 'ipv4') ? 'private' : 'public');
+  const octets = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+  const near = fc.constantFrom('10.', '100.6', '100.12', '127.', '169.254.', '172.1', '172.3', '192.0.', '192.88.99.', '192.168.', '198.1', '198.51.100.', '203.0.113.', '22', '23', '24', '25');
+
+  it('classifies any IPv4 address as the reference does, and its IPv4-mapped and NAT64 forms alike', () => {
+    const address = fc.oneof(octets, fc.tuple(near, octets).map(([p, o]) => (p + o).split('.').slice(0, 4).map((x) => String(Math.min(255, Number(x) || 0))).join('.')));
+    fc.assert(
+      fc.property(address, (a) => {
+        const want = expected(a);
+        expect(classifyAddress(a)).toBe(want);
+        expect(classifyAddress(`::ffff:${a}`)).toBe(want);
+        const n = a.split('.').map(Number);
+        const hex = `${((n[0]! << 8) | n[1]!).toString(16)}:${((n[2]! << 8) | n[3]!).toString(16)}`;
+        expect(classifyAddress(`::ffff:${hex}`)).toBe(want);
+        expect(classifyAddress(`64:ff9b::${hex}`)).toBe(want);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
