@@ -150,12 +150,12 @@ function send(call: Call, hop: Hop, address: string, retry: boolean): Promise<ht
   });
 }
 
-function readBody(call: Call, res: http.IncomingMessage, target: CheckedUrl, address: string): Promise<{ body: Buffer; truncated: boolean }> {
+function readBody(call: Call, res: http.IncomingMessage, hop: Hop, address: string): Promise<{ body: Buffer; truncated: boolean }> {
   const max = call.req.maxResponseBytes;
-  const tooLarge = () => new EgressError('egress_too_large', `the answer of ${originOf(target.url)} is larger than ${max} bytes`);
+  const tooLarge = () => new EgressError('egress_too_large', `the answer of ${originOf(hop.target.url)} is larger than ${max} bytes`);
   const declared = Number(res.headers['content-length']);
   // A HEAD answer declares the size of a body it does not send.
-  if (!call.req.truncateResponse && res.req.method !== 'HEAD' && Number.isFinite(declared) && declared > max) {
+  if (!call.req.truncateResponse && hop.method !== 'HEAD' && Number.isFinite(declared) && declared > max) {
     res.destroy();
     return Promise.reject(tooLarge());
   }
@@ -178,8 +178,8 @@ function readBody(call: Call, res: http.IncomingMessage, target: CheckedUrl, add
       res.destroy();
     });
     res.on('end', () => resolve({ body: Buffer.concat(chunks), truncated: false }));
-    res.on('error', (err) => reject(explain(err, call, target, address)));
-    res.on('aborted', () => reject(explain(new Error('aborted'), call, target, address)));
+    res.on('error', (err) => reject(explain(err, call, hop.target, address)));
+    res.on('aborted', () => reject(explain(new Error('aborted'), call, hop.target, address)));
   });
 }
 
@@ -253,7 +253,7 @@ export async function egressFetch(req: EgressRequest): Promise<EgressResponse> {
         hop = redirectHop(call, hop, status, location);
         continue;
       }
-      const read = await readBody(call, res, hop.target, address);
+      const read = await readBody(call, res, hop, address);
       return { status, headers: toHeaders(res), body: read.body, address, url: hop.target.url.toString(), truncated: read.truncated };
     }
   } finally {
