@@ -83,6 +83,10 @@ for (const tdb of testDatabases) {
           'GET /auth/providers', 'GET /auth/login', 'GET /auth/callback', 'POST /auth/device', 'POST /auth/device/token', // signing in, before there is a credential
           'POST /oauth/token', 'POST /oauth/introspect', 'POST /oauth/revoke', // authenticate OAuth clients themselves
           'GET /oauth/jwks', 'GET /.well-known/oauth-authorization-server', // public keys and metadata, by design
+          // the data gateway: apps authenticate with their OAuth access token, which the gateway verifies itself
+          'POST /gw/v1/:connector/:resource/query', 'POST /gw/v1/:connector/:resource/rows', 'PATCH /gw/v1/:connector/:resource/rows', 'DELETE /gw/v1/:connector/:resource/rows',
+          'GET /gw/v1/:connector/http/*', 'POST /gw/v1/:connector/http/*', 'PUT /gw/v1/:connector/http/*', 'PATCH /gw/v1/:connector/http/*', 'DELETE /gw/v1/:connector/http/*',
+          'POST /gw/v1/exports/:destination',
         ].sort(),
       );
     });
@@ -112,6 +116,22 @@ for (const tdb of testDatabases) {
         expect(res.json(), url).toMatchObject({ error: 'invalid_client' });
       }
       for (const url of ['/oauth/jwks', '/.well-known/oauth-authorization-server']) expect((await t.app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+    });
+
+    // Public to the route guard because the gateway verifies the app's access token itself; an
+    // API token (a person's or automation's) is not one, so it is refused like no token at all.
+    it('gateway routes refuse a call without an app access token, and with an API token, as 401 with a challenge', async () => {
+      const gw = t.allRoutes.filter((r) => r.url.startsWith('/gw/'));
+      expect(gw.length).toBe(10);
+      for (const r of gw) {
+        const url = concreteUrl(r.url).replace('*', 'v1/x');
+        const payload = ['GET', 'HEAD', 'DELETE'].includes(r.method) ? undefined : {};
+        for (const headers of [{}, { authorization: `Bearer ${t.tokens.admin}` }]) {
+          const res = await t.app.inject({ method: r.method as 'GET', url, payload, headers });
+          expect(res.statusCode, `${r.method} ${url}`).toBe(401);
+          expect(res.headers['www-authenticate'], `${r.method} ${url}`).toMatch(/^Bearer realm="trellis-gateway"/);
+        }
+      }
     });
 
     it('a revoked or expired token stops working at once', async () => {

@@ -20,7 +20,6 @@ const connectorParams: JsonSchema = { type: 'object', properties: { connector: n
 const httpParams: JsonSchema = { type: 'object', properties: { connector: name, '*': { type: 'string', maxLength: 2048 } }, required: ['connector'], additionalProperties: false };
 const destinationParams: JsonSchema = { type: 'object', properties: { destination: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' } }, required: ['destination'], additionalProperties: false };
 const appParams: JsonSchema = { type: 'object', properties: { app: name }, required: ['app'], additionalProperties: false };
-const objectBody: JsonSchema = { type: 'object' };
 
 const limit = z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable();
 export const quotaBodySchema = z.strictObject({
@@ -75,7 +74,8 @@ export async function gatewayRoutes(app: FastifyInstance, services: Services): P
       method,
       url: `/gw/v1/:connector/:resource/${tail}`,
       config: gw,
-      schema: { summary: `${summary}; authenticated by the app's access token`, tags, params: connectorParams, body: objectBody },
+      // No body schema: the token is checked first, then the body by the Query API's own parser (located errors).
+      schema: { summary: `${summary}; authenticated by the app's access token`, tags, params: connectorParams },
       handler: async (req, reply) => {
         try {
           return send(reply, await gateway.postgres(callOf(req), req.params.connector, req.params.resource, op, req.body));
@@ -114,7 +114,7 @@ export async function gatewayRoutes(app: FastifyInstance, services: Services): P
 
   app.post<{ Params: { destination: string } }>(
     '/gw/v1/exports/:destination',
-    { config: gw, schema: { summary: "Send records or text to one of the app's approved export destinations; inspected by DLP and data.trellis.export first", tags, params: destinationParams, body: objectBody } },
+    { config: gw, schema: { summary: "Send records or text to one of the app's approved export destinations; inspected by DLP and data.trellis.export first", tags, params: destinationParams } },
     async (req, reply) => {
       try {
         return send(reply, await gateway.exportTo(callOf(req), req.params.destination, req.body));

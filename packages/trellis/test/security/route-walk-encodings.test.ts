@@ -147,6 +147,24 @@ for (const tdb of testDatabases) {
       expect(probes).toBeGreaterThan(100);
     });
 
+    it("refuses every spelling of a gateway route without an app's access token, with an API token too", async () => {
+      const gw = t.allRoutes.filter((r) => r.url.startsWith('/gw/'));
+      expect(gw.length).toBeGreaterThan(5);
+      let probes = 0;
+      for (const r of gw) {
+        const path = concreteUrl(r.url).replace('*', 'v1/x');
+        for (const target of spellings(path, port)) {
+          for (const headers of [{}, { authorization: `Bearer ${t.tokens.admin}` }]) {
+            const res = await rawRequest(port, r.method, target, headers);
+            probes++;
+            expect(res.status, `${r.method} ${target}`).toBeGreaterThanOrEqual(400);
+            if (target === path) expect(res.status, `${r.method} ${target}`).toBe(401);
+          }
+        }
+      }
+      expect(probes).toBeGreaterThan(300);
+    });
+
     it('serves the public routes (health, console) without a token, and only those', async () => {
       for (const target of ['/healthz', '/readyz', '/', '/console/app.js']) {
         expect((await rawRequest(port, 'GET', target)).status, target).toBe(200);
