@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { InjectOptions } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { systemActor } from '../src/auth/index.ts';
 import { makeTestApp, type TestApp } from './app.ts';
 import type { TestDatabase } from './databases.ts';
@@ -103,7 +103,7 @@ export interface GatewayFixture {
   token: string;
   app: { clientId: string; secret: string };
   /** A gateway call with the app's token. */
-  call(opts: InjectOptions, token?: string): ReturnType<TestApp['app']['inject']>;
+  call(opts: InjectOptions, token?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 

@@ -154,7 +154,7 @@ for (const tdb of testDatabases) {
       for (const r of gw) {
         const path = concreteUrl(r.url).replace('*', 'v1/x');
         for (const target of spellings(path, port)) {
-          for (const headers of [{}, { authorization: `Bearer ${t.tokens.admin}` }]) {
+          for (const headers of [{}, { authorization: `Bearer ${t.tokens.admin}` }] as Record<string, string>[]) {
             const res = await rawRequest(port, r.method, target, headers);
             probes++;
             expect(res.status, `${r.method} ${target}`).toBeGreaterThanOrEqual(400);
