@@ -26,6 +26,7 @@ import { ssoModule } from './sso/index.ts';
 import { oauthModule } from './oauth/index.ts';
 import { leasesModule } from './leases/index.ts';
 import { exportsModule } from './exports/index.ts';
+import { gatewayModule } from './gateway/index.ts';
 import { consoleModule } from './console/index.ts';
 
 export const modules: readonly TrellisModule[] = [
@@ -45,6 +46,7 @@ export const modules: readonly TrellisModule[] = [
   oauthModule,
   leasesModule,
   exportsModule,
+  gatewayModule,
   consoleModule,
 ];
 
