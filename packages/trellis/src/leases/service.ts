@@ -136,6 +136,8 @@ function checkGrants(grants: readonly TableGrant[]): void {
 export class LeaseService {
   private readonly held = new Map<string, Held>();
   private readonly inflight = new Map<string, Promise<Held>>();
+  /** Role drops under way on this replica, by lease id (the revoking call and the follower meet here). */
+  private readonly drops = new Map<string, Promise<void>>();
   /** The grants digest per grants array and target, so a steady caller hashes nothing. */
   private readonly prepared = new WeakMap<readonly TableGrant[], WeakMap<PgTarget, { digest: string; grants: TableGrant[] }>>();
   private readonly follower: Follower;
@@ -366,7 +368,16 @@ export class LeaseService {
   }
 
   /** Close our pools of an ended lease and drop its role; a failure is kept on the row for the sweeper. */
-  private async dropRole(row: StoredLease): Promise<void> {
+  private dropRole(row: StoredLease): Promise<void> {
+    let pending = this.drops.get(row.id);
+    if (!pending) {
+      pending = this.dropRoleOnce(row).finally(() => this.drops.delete(row.id));
+      this.drops.set(row.id, pending);
+    }
+    return pending;
+  }
+
+  private async dropRoleOnce(row: StoredLease): Promise<void> {
     await this.releaseLease(row.id);
     const { db } = this.deps.database;
     try {
@@ -379,12 +390,25 @@ export class LeaseService {
     }
   }
 
+  /**
+   * In one transaction holding an advisory lock on the role's name, so replicas told of the same
+   * end at once take turns: the second finds the role gone.
+   */
   private async dropOnTarget(t: StoredTarget, role: string): Promise<void> {
     await this.onTarget(t, 'dropping a leased role', async (c) => {
-      if ((await c.query('select 1 from pg_roles where rolname = $1', [role])).rowCount === 0) return;
-      const tables = (await c.query<{ schema: string; name: string }>(heldTablesQuery, [role])).rows;
-      const schemas = (await c.query<{ schema: string }>(heldSchemasQuery, [role])).rows.map((r) => r.schema);
-      for (const s of dropRoleStatements(role, tables, schemas)) await c.query(s);
+      await c.query('BEGIN');
+      try {
+        await c.query('select pg_advisory_xact_lock(hashtext($1))', [role]);
+        if ((await c.query('select 1 from pg_roles where rolname = $1', [role])).rowCount !== 0) {
+          const tables = (await c.query<{ schema: string; name: string }>(heldTablesQuery, [role])).rows;
+          const schemas = (await c.query<{ schema: string }>(heldSchemasQuery, [role])).rows.map((r) => r.schema);
+          for (const s of dropRoleStatements(role, tables, schemas)) await c.query(s);
+        }
+        await c.query('COMMIT');
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
     });
   }
 

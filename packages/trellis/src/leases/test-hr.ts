@@ -85,10 +85,14 @@ export async function openHrDatabase(): Promise<HrDatabase> {
     app: (suffix) => `leave-${run}-${suffix}`,
     close: async () => {
       const left = (await root.query<{ rolname: string }>('select rolname from pg_roles where starts_with(rolname, $1)', [`trellis_leave_${run}_`])).rows;
+      // Privileges the admin granted are the admin's to revoke.
+      await root.query(`SET ROLE ${admin}`);
       for (const { rolname } of left) {
-        await root.query(`DROP OWNED BY "${rolname}"`);
-        await root.query(`DROP ROLE "${rolname}"`);
+        await root.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM "${rolname}"`);
+        await root.query(`REVOKE ALL ON SCHEMA ${schema} FROM "${rolname}"`);
       }
+      await root.query('RESET ROLE');
+      for (const { rolname } of left) await root.query(`DROP ROLE "${rolname}"`);
       await root.query(`DROP SCHEMA ${schema} CASCADE`);
       await root.query(`DROP OWNED BY ${admin}`);
       await root.query(`DROP ROLE ${admin}`);
