@@ -60,7 +60,7 @@ const operatorOf: Record<Exclude<FieldAction, 'allow' | 'drop'>, { type: string 
   tokenize: { type: 'tokenize' },
 };
 
-/** Each action is a tag in the plan, so a whole page is rewritten in one engine call. */
+/** Each action is a tag in the plan: findings carry the action that applies to them. */
 const actionTag = (a: FieldAction) => `trellis_action.${a}`;
 const enginePlan = {
   version: 1,
@@ -127,11 +127,6 @@ function planFor(fields: readonly CatalogField[], actions: TransformActions, dlp
   return plan;
 }
 
-/** The engine's JSON path of a row's field (structured.ts formatPath). */
-function pathOf(row: number, field: string): string {
-  return `$[${row}]` + (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(field) ? `.${field}` : `[${JSON.stringify(field)}]`);
-}
-
 function isScalar(v: unknown): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
@@ -146,8 +141,13 @@ export function transformRecords(rows: readonly Record<string, unknown>[], field
   const { dlp } = ctx;
   const plan = planFor(fields, actions, dlp);
   const summary: TransformSummary = { fields: {}, findings: {}, records: rows.length, bytes: 0 };
-  const findings: Finding[] = [];
-  const nonScalar: Array<[number, string]> = [];
+  // Row index → field → the text and the findings to rewrite in it (null: withheld whole).
+  const edits = new Map<number, Map<string, { text: string; findings: Finding[] } | null>>();
+  const editOf = (i: number) => {
+    let e = edits.get(i);
+    if (!e) edits.set(i, (e = new Map()));
+    return e;
+  };
 
   for (const step of plan.steps) {
     const tag = actionTag(step.action);
@@ -155,9 +155,10 @@ export function transformRecords(rows: readonly Record<string, unknown>[], field
       const v = row[step.name];
       if (v === null || v === undefined) return;
       summary.fields[step.name] = step.action;
-      if (!isScalar(v)) return void nonScalar.push([i, step.name]);
+      // A JSON value under a transform action cannot be partly masked: it is withheld whole.
+      if (!isScalar(v)) return void editOf(i).set(step.name, null);
       const text = String(v);
-      if (text.length > 0) findings.push({ entity: step.entity, start: 0, end: text.length, confidence: 1, detector: 'catalog-tag', kind: 'pii', tag, path: pathOf(i, step.name) });
+      editOf(i).set(step.name, { text, findings: text.length > 0 ? [{ entity: step.entity, start: 0, end: text.length, confidence: 1, detector: 'catalog-tag', kind: 'pii', tag }] : [] });
     });
   }
   for (const name of plan.drop) if (rows.some((r) => name in r)) summary.fields[name] = 'drop';
@@ -173,23 +174,42 @@ export function transformRecords(rows: readonly Record<string, unknown>[], field
     for (const f of dlp.scan(texts, extra)) {
       summary.findings[f.entity] = (summary.findings[f.entity] ?? 0) + 1;
       const action = actionForTag(actions, tagOfFinding(f));
-      const field = /^\$\[\d+\]\.?(.*)$/.exec(f.path ?? '')?.[1];
-      if (action === 'allow') continue;
+      const at = /^\$\[(\d+)\](?:\.(.+)|\[(".*")\])$/.exec(f.path ?? '');
+      if (action === 'allow' || !at) continue;
+      const i = Number(at[1]);
+      const field = at[2] ?? (JSON.parse(at[3]!) as string);
       // Dropping a finding drops its text: in free text that is redaction.
       const applied = action === 'drop' ? 'redact' : action;
-      if (field !== undefined) summary.fields[field.startsWith('[') ? (JSON.parse(field.slice(1, -1)) as string) : field] ??= applied;
-      findings.push({ ...f, tag: actionTag(applied) });
+      summary.fields[field] ??= applied;
+      const e = editOf(i);
+      let edit = e.get(field);
+      if (!edit) e.set(field, (edit = { text: rows[i]![field] as string, findings: [] }));
+      edit.findings.push({ ...f, tag: actionTag(applied) });
     }
   }
 
   let out = rows as Record<string, unknown>[];
-  if (findings.length > 0) out = dlp.transform(out, enginePlan, { findings, keys: ctx.keys }).value;
-  if (plan.drop.size > 0 || nonScalar.length > 0) {
-    // fromEntries defines keys, so a field named __proto__ stays a field.
-    out = out.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !plan.drop.has(k))));
-    // A JSON value under a transform action cannot be partly masked: it is withheld whole.
-    for (const [i, name] of nonScalar) Object.defineProperty(out[i], name, { value: null, writable: true, enumerable: true, configurable: true });
+  if (plan.drop.size > 0 || edits.size > 0) {
+    out = rows.map((row, i) => {
+      const e = edits.get(i);
+      if (!e && plan.drop.size === 0) return row;
+      // fromEntries and defineProperty define keys, so a field named __proto__ stays a field.
+      const copy = plan.drop.size > 0 ? Object.fromEntries(Object.entries(row).filter(([k]) => !plan.drop.has(k))) : { ...row };
+      for (const [name, edit] of e ?? []) {
+        const value = edit === null ? null : rewritten(dlp, edit.text, edit.findings, ctx.keys);
+        Object.defineProperty(copy, name, { value, writable: true, enumerable: true, configurable: true });
+      }
+      return copy;
+    });
   }
   summary.bytes = Buffer.byteLength(JSON.stringify(out));
   return { rows: out, summary };
+}
+
+/** One value rewritten by the engine; a whole value redacted needs no engine call. */
+function rewritten(dlp: DlpEngine, text: string, findings: Finding[], keys: TransformContext['keys']): string {
+  if (findings.length === 0) return text;
+  const only = findings.length === 1 ? findings[0]! : undefined;
+  if (only && only.start === 0 && only.end === text.length && only.tag === actionTag('redact')) return '';
+  return dlp.transform(text, enginePlan, { findings, keys }).value;
 }
