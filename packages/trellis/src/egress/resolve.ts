@@ -72,32 +72,27 @@ async function query(host: string, resolver: Resolver | undefined): Promise<{ ad
   return { addresses: answers.map((a) => ({ address: a.address, family: a.family })), ttlMs: answers.length > 0 ? ttl : 0 };
 }
 
-async function lookupOnce(host: string, resolver: Resolver | undefined, signal: AbortSignal | undefined): Promise<ResolvedAddress[]> {
+async function lookupOnce(host: string, resolver: Resolver | undefined): Promise<ResolvedAddress[]> {
   const cache = cacheFor(resolver);
   const hit = cache.get(host);
   if (hit && hit.expires > Date.now()) return hit.addresses;
   let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
   try {
     const found = await Promise.race([
       query(host, resolver),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEOUT' })), dnsTimeoutMs);
-        onAbort = () => reject(signal!.reason);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        if (signal?.aborted) onAbort();
       }),
     ]);
     if (found.addresses.length === 0) throw new EgressError('egress_dns_failed', `host ${host} does not resolve`);
     remember(cache, host, found.addresses, found.ttlMs);
     return found.addresses;
   } catch (err) {
-    if (err instanceof EgressError || signal?.aborted) throw err;
+    if (err instanceof EgressError) throw err;
     const code = (err as { code?: string }).code;
     throw new EgressError('egress_dns_failed', `host ${host} does not resolve (${code ?? 'error'})`);
   } finally {
     clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -105,9 +100,9 @@ async function lookupOnce(host: string, resolver: Resolver | undefined, signal: 
  * Every address of a host (normalised, already through checkHost), each checked; an IP literal
  * stands for itself. Throws EgressError.
  */
-export async function resolveAddresses(host: string, literal: 0 | 4 | 6, policy: EgressPolicy, resolver?: Resolver, signal?: AbortSignal): Promise<ResolvedAddress[]> {
+export async function resolveAddresses(host: string, literal: 0 | 4 | 6, policy: EgressPolicy, resolver?: Resolver): Promise<ResolvedAddress[]> {
   if (literal !== 0) return [{ address: host, family: literal }];
-  const addresses = await lookupOnce(host, resolver, signal);
+  const addresses = await lookupOnce(host, resolver);
   for (const a of addresses) {
     const refusal = addressRefusal(a.address, policy, `host ${host} resolves to ${a.address}, which is`);
     if (refusal) throw new EgressError('egress_address_refused', refusal);
