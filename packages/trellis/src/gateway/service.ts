@@ -6,6 +6,7 @@
  * policy's transform actions → counted and audited (batched, OCSF 6005 / 6003). Refusals are
  * problem documents and audited too; nothing here reads Trellis' own database per call.
  */
+import { z } from 'zod';
 import type { Services } from '../module.ts';
 import type { AuditInput } from '../audit/index.ts';
 import { AggregatedAudit } from '../auth/index.ts';
@@ -487,21 +488,22 @@ export class GatewayService {
       if (r.claims.subject) facts.subject = r.claims.subject;
       const app = await this.apps.get(r.claims.app);
       if (!app || app.version === null || app.status === 'suspended' || app.status === 'retired') throw gatewayErrors.error('gateway_app_inactive', `app ${r.claims.app} has no approved version in force`);
-      const exportsService = (this.services as unknown as { exports?: { send(input: Record<string, unknown>): Promise<{ status?: number | string } & Record<string, unknown>> } }).exports;
-      if (!exportsService) throw gatewayErrors.error('gateway_unavailable', 'exports are not available on this server');
       this.quotas.admit(app.name);
-      const b = (body ?? {}) as Record<string, unknown>;
-      const result = await exportsService.send({
-        app: { name: app.name, owner: app.owner, status: app.status, classification: app.classification, version: app.version },
+      const b = exportBodySchema.safeParse(body);
+      if (!b.success) {
+        const errors = b.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message }));
+        throw new AppError('validation_failed', `the export is not valid: ${errors.map((e) => `${e.path || '(body)'} ${e.message}`).join('; ')}`, { errors });
+      }
+      const result = await this.services.exports.send({
+        app: { name: app.name, owner: app.owner, status: app.status, classification: app.classification },
         subject: r.claims.subject ? { ...this.services.tokens.attributesOf(r.claims.subject), subject: r.claims.subject } : null,
         destination,
-        target: b.target,
-        payload: { ...(b.records !== undefined ? { records: b.records } : {}), ...(b.text !== undefined ? { text: b.text } : {}) },
+        target: b.data.target,
+        payload: { ...(b.data.records ? { records: b.data.records } : {}), ...(b.data.text !== undefined ? { text: b.data.text } : {}) },
         srcIp: req.srcIp,
       });
-      // The exports service audits the export itself (and its finding); nothing to add on success.
-      const status = typeof result.status === 'number' ? result.status : result.status === 'quarantined' ? 202 : 200;
-      return { status, body: result };
+      // The exports service audits the export itself (and any finding); a held export is 202.
+      return { status: result.outcome === 'quarantined' ? 202 : 200, body: result };
     } catch (err) {
       const e = err instanceof AppError ? err : this.internal(err, facts);
       this.audit(facts, req, 'failure', e);
@@ -535,6 +537,13 @@ export class GatewayService {
     await this.quotas.reload();
   }
 }
+
+/** `POST /gw/v1/exports/{destination}`: the declared target and what to send. */
+export const exportBodySchema = z.strictObject({
+  target: z.string().min(1).max(500),
+  records: z.array(z.record(z.string(), z.unknown())).max(10_000).optional(),
+  text: z.string().max(1024 * 1024).optional(),
+});
 
 /** Every credential value the upstream might have echoed, replaced. */
 export function scrub(text: string, sensitive: readonly string[]): string {
