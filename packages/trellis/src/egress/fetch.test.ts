@@ -306,6 +306,20 @@ describe('resolveChecked', () => {
     for (const host of ['db.test/x', 'user@db.test', 'db.test:5432', '']) expect((await failure(resolveChecked(host, open, dns.resolver))).code, host).toBe('egress_bad_url');
   });
 
+  it('keeps answers for their TTL and still checks them against each caller\'s policy', async () => {
+    const cached = await startTestDns({ ttl: 30 });
+    try {
+      cached.answer('kept.test', 'A', ['127.0.0.1'], ['8.8.8.8']);
+      expect(await resolveChecked('kept.test', open, cached.resolver)).toEqual({ address: '127.0.0.1', family: 4 });
+      expect(await resolveChecked('kept.test', open, cached.resolver)).toEqual({ address: '127.0.0.1', family: 4 });
+      expect(cached.queries.filter((q) => q.type === 'A')).toHaveLength(1);
+      // The kept answer is checked again under a policy that refuses it.
+      expect((await failure(resolveChecked('kept.test', { allowPrivate: false }, cached.resolver))).code).toBe('egress_address_refused');
+    } finally {
+      await cached.close();
+    }
+  });
+
   it('checks every answer each time: a name that rebinds to loopback is refused the second time', async () => {
     dns.answer('rebind-pg.test', 'A', ['8.8.8.8'], ['127.0.0.1']);
     const strict: Policy = { allowPrivate: false };
