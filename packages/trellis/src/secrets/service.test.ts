@@ -8,20 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
 import { AuditLog } from '../audit/service.ts';
-import { AppError } from '../errors.ts';
 import { ephemeralKeyRing } from '../keys/index.ts';
 import { SecretService } from './service.ts';
 
 const admin = { actor: { type: 'user' as const, id: 'user:ada@example.com', name: 'Ada' }, srcIp: '127.0.0.1' };
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 for (const tdb of testDatabases) {
   describe(`secrets on ${tdb.name}`, () => {
@@ -73,36 +63,35 @@ for (const tdb of testDatabases) {
       expect((await secrets.destroyVersion(admin, 'hr-db-admin', 1)).state).toBe('destroyed');
       const shredded = await database.db.selectFrom('secret_versions').selectAll().where('version', '=', 1).executeTakeFirstOrThrow();
       expect(shredded).toMatchObject({ wrapped_dek: null, ciphertext: null, kek_id: null });
-      expect((await refusal(secrets.destroyVersion(admin, 'hr-db-admin', 2))).code).toBe('secret_version_current');
-      expect((await refusal(secrets.destroyVersion(admin, 'hr-db-admin', 9))).code).toBe('secret_version_not_found');
+      await expect(secrets.destroyVersion(admin, 'hr-db-admin', 2)).rejects.toMatchObject({ code: 'secret_version_current' });
+      await expect(secrets.destroyVersion(admin, 'hr-db-admin', 9)).rejects.toMatchObject({ code: 'secret_version_not_found' });
 
       await secrets.remove(admin, 'hr-db-admin');
-      expect((await refusal(secrets.resolve('hr-db-admin', { purpose: 'gateway' }))).code).toBe('secret_not_found');
+      await expect(secrets.resolve('hr-db-admin', { purpose: 'gateway' })).rejects.toMatchObject({ code: 'secret_not_found' });
       expect(await secrets.exists('hr-db-admin')).toBe(false);
       expect(JSON.stringify(await allEvents())).toMatch(/secret\.create.*secret\.update.*secret\.version\.destroy.*secret\.delete/s);
     });
 
     it('refuses what does not fit: wrong kind, missing or oversized value, bad name', async () => {
-      expect((await refusal(secrets.put(admin, 'gen', { kind: 'generated', value: 'x' }))).code).toBe('secret_value_refused');
-      expect((await refusal(secrets.put(admin, 'needs-value', {}))).code).toBe('secret_value_refused');
-      const big = await refusal(secrets.put(admin, 'big', { value: 'é'.repeat(40 * 1024) }));
-      expect(big.message).toMatch(/limit is 65536/);
-      expect((await refusal(secrets.put(admin, 'Bad_Name', { value: 'x' }))).code).toBe('secret_value_refused');
+      await expect(secrets.put(admin, 'gen', { kind: 'generated', value: 'x' })).rejects.toMatchObject({ code: 'secret_value_refused' });
+      await expect(secrets.put(admin, 'needs-value', {})).rejects.toMatchObject({ code: 'secret_value_refused' });
+      await expect(secrets.put(admin, 'big', { value: 'é'.repeat(40 * 1024) })).rejects.toMatchObject({ code: 'secret_value_refused', message: expect.stringMatching(/limit is 65536/) as string });
+      await expect(secrets.put(admin, 'Bad_Name', { value: 'x' })).rejects.toMatchObject({ code: 'secret_value_refused' });
 
       await secrets.put(admin, 'gen', { kind: 'generated' });
       const first = await secrets.resolve('gen', { purpose: 'oauth2' });
       expect(first.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect((await refusal(secrets.put(admin, 'gen', { value: 'mine' }))).code).toBe('secret_value_refused');
-      expect((await refusal(secrets.put(admin, 'gen', { kind: 'static' }))).code).toBe('secret_value_refused');
-      expect((await refusal(secrets.rotate(admin, 'gen', { value: 'mine' }))).code).toBe('secret_value_refused');
+      await expect(secrets.put(admin, 'gen', { value: 'mine' })).rejects.toMatchObject({ code: 'secret_value_refused' });
+      await expect(secrets.put(admin, 'gen', { kind: 'static' })).rejects.toMatchObject({ code: 'secret_value_refused' });
+      await expect(secrets.rotate(admin, 'gen', { value: 'mine' })).rejects.toMatchObject({ code: 'secret_value_refused' });
       await secrets.rotate(admin, 'gen', {});
       const second = await secrets.resolve('gen', { purpose: 'oauth2' });
       expect(second.version).toBe(2);
       expect(second.value).not.toBe(first.value);
 
       await secrets.put(admin, 'static-one', { value: 'a' });
-      expect((await refusal(secrets.rotate(admin, 'static-one', {}))).code).toBe('secret_value_refused');
-      expect((await refusal(secrets.rotate(admin, 'nobody', {}))).code).toBe('secret_not_found');
+      await expect(secrets.rotate(admin, 'static-one', {})).rejects.toMatchObject({ code: 'secret_value_refused' });
+      await expect(secrets.rotate(admin, 'nobody', {})).rejects.toMatchObject({ code: 'secret_not_found' });
     });
 
     it('resolves from memory after the first decrypt, which is audited once per version with the app and purpose', async () => {
@@ -133,7 +122,7 @@ for (const tdb of testDatabases) {
         await vi.waitFor(() => expect(told).toContain('shared'));
         expect((await other.resolve('shared', { purpose: 'gateway' })).value).toBe('two');
         await secrets.remove(admin, 'shared');
-        await vi.waitFor(async () => expect((await refusal(other.resolve('shared', { purpose: 'gateway' }))).code).toBe('secret_not_found'));
+        await vi.waitFor(async () => await expect(other.resolve('shared', { purpose: 'gateway' })).rejects.toMatchObject({ code: 'secret_not_found' }));
       } finally {
         await other.stop();
       }
