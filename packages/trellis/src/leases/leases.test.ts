@@ -293,7 +293,8 @@ for (const tdb of testDatabases) {
       const leases = replica();
       await expect(leases.poolFor(`${appBase}-bad`, target(), [])).rejects.toMatchObject({ code: 'validation_failed' });
       await expect(leases.poolFor(`${appBase}-bad`, target(), [{ table: 'employees', columns: [], privileges: ['SELECT'] }])).rejects.toMatchObject({ code: 'validation_failed', errors: [{ path: 'grants[0].columns' }] });
-      await expect(leases.poolFor(`${appBase}-bad`, target({ allowPrivateHost: false }), approved)).rejects.toMatchObject({ code: 'lease_target_failed' });
+      await expect(leases.poolFor(`${appBase}-bad`, target({ allowPrivateHost: false }), approved)).rejects.toMatchObject({ code: 'egress_address_refused' });
+      await expect(leases.poolFor(`${appBase}-bad`, target({ adminSecret: 'no-such-secret' }), approved)).rejects.toMatchObject({ code: 'secret_not_found' });
       await expect(leases.poolFor(`${appBase}-bad`, target(), [{ table: 'employees', columns: ['no_such_column'], privileges: ['SELECT'] }])).rejects.toMatchObject({ code: 'lease_target_failed', message: expect.stringContaining('no_such_column') });
       expect(await rolesOf(`${appBase}-bad`)).toEqual([]);
     });

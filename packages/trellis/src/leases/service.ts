@@ -70,7 +70,14 @@ export interface LeaseDeps extends TargetAccess {
 /** What this replica holds for one app, connector and approval. */
 interface Held {
   lease: StoredLease;
+  /** lease.expires_at in ms, for the steady path. */
+  expiresMs: number;
   pool: pg.Pool;
+}
+
+function setLease(h: Held, lease: StoredLease): void {
+  h.lease = lease;
+  h.expiresMs = Date.parse(lease.expires_at);
 }
 
 const channel = 'trellis_leases';
@@ -91,6 +98,15 @@ const sweeper: Actor = { type: 'system', id: 'system', name: 'trellis' };
 
 function targetOf(row: StoredLease): StoredTarget {
   return JSON.parse(row.target) as StoredTarget;
+}
+
+/** Built once per row object: the gateway's steady path parses no JSON. */
+const infos = new WeakMap<StoredLease, LeaseInfo>();
+
+function infoOf(row: StoredLease): LeaseInfo {
+  let info = infos.get(row);
+  if (!info) infos.set(row, (info = toInfo(row)));
+  return info;
 }
 
 export function toInfo(row: StoredLease): LeaseInfo {
@@ -116,8 +132,7 @@ export function toInfo(row: StoredLease): LeaseInfo {
 
 /** The target database's own words for a failure (PostgreSQL never echoes a statement's text, so no password). */
 function targetFailed(what: string, t: StoredTarget, err: unknown): AppError {
-  const reason = err instanceof AppError ? err.message : (err as Error).message;
-  return leaseErrors.error('lease_target_failed', `${what} on connector ${t.connector}'s database failed: ${reason}`, { cause: err });
+  return leaseErrors.error('lease_target_failed', `${what} on connector ${t.connector}'s database failed: ${(err as Error).message}`, { cause: err });
 }
 
 function badGrants(message: string, path = 'grants'): AppError {
@@ -172,14 +187,14 @@ export class LeaseService {
     const p = this.prepare(target, grants);
     const cacheKey = JSON.stringify([app, target.connector, p.digest]);
     const h = this.held.get(cacheKey);
-    if (h && !h.pool.ended && Date.parse(h.lease.expires_at) - this.now() > this.renewWithinMs) return { pool: h.pool, lease: toInfo(h.lease) };
+    if (h && !h.pool.ended && h.expiresMs - this.now() > this.renewWithinMs) return { pool: h.pool, lease: infoOf(h.lease) };
     let pending = this.inflight.get(cacheKey);
     if (!pending) {
       pending = this.acquire(app, target, p.grants, p.digest, cacheKey).finally(() => this.inflight.delete(cacheKey));
       this.inflight.set(cacheKey, pending);
     }
     const got = await pending;
-    return { pool: got.pool, lease: toInfo(got.lease) };
+    return { pool: got.pool, lease: infoOf(got.lease) };
   }
 
   private prepare(target: PgTarget, grants: readonly TableGrant[]): { digest: string; grants: TableGrant[] } {
@@ -215,13 +230,13 @@ export class LeaseService {
   private async hold(cacheKey: string, lease: StoredLease): Promise<Held> {
     const h = this.held.get(cacheKey);
     if (h && h.lease.id === lease.id && !h.pool.ended) {
-      h.lease = lease;
+      setLease(h, lease);
       return h;
     }
     if (h) this.release(cacheKey, h);
     const password = unseal(this.key(), `lease/${lease.id}`, lease.password_enc, `the password of lease ${lease.id}`);
     const pool = await rolePool(targetOf(lease), this.deps, lease.role_name, password);
-    const fresh = { lease, pool };
+    const fresh = { lease, pool, expiresMs: Date.parse(lease.expires_at) };
     this.held.set(cacheKey, fresh);
     return fresh;
   }
@@ -312,7 +327,7 @@ export class LeaseService {
     const ttl = ttlSeconds ?? max;
     if (ttl > max) throw new AppError('validation_failed', `ttl_seconds may be at most ${max}, the connector's maximum lease`, { errors: [{ path: 'ttl_seconds', message: `must be at most ${max}` }] });
     const renewed = await this.extend(row, ttl, actor);
-    for (const h of this.held.values()) if (h.lease.id === id) h.lease = renewed;
+    for (const h of this.held.values()) if (h.lease.id === id) setLease(h, renewed);
     return toInfo(renewed);
   }
 
@@ -418,7 +433,8 @@ export class LeaseService {
       client = await connectAdmin(t, this.deps);
       return await fn(client);
     } catch (err) {
-      throw targetFailed(what, t, err);
+      // Our own refusals (the egress check, a missing secret) keep their codes.
+      throw err instanceof AppError ? err : targetFailed(what, t, err);
     } finally {
       await client?.end().catch(() => {});
     }
@@ -456,7 +472,7 @@ export class LeaseService {
     for (const [k, h] of [...this.held.entries()]) {
       const s = states.get(h.lease.id);
       if (!s || s.state !== 'active') await this.release(k, h);
-      else h.lease = { ...h.lease, expires_at: s.expires_at };
+      else if (s.expires_at !== h.lease.expires_at) setLease(h, { ...h.lease, expires_at: s.expires_at });
     }
     for (const row of await store.undropped(db)) await this.dropRole(row);
   }
