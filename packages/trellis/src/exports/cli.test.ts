@@ -4,6 +4,8 @@
  * removed; the quarantine commands reach the API (an empty queue, an unknown id refused).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { trellis } from '../../test/run-cli.ts';
 import { startTestServer } from '../../test/server.ts';
 import type { RunningServer } from '../server.ts';
@@ -12,13 +14,21 @@ import { destinationBody } from './cli.ts';
 describe('trellis exports', () => {
   let server: RunningServer;
   let env: Record<string, string>;
+  let dataDir: string;
 
   beforeAll(async () => {
-    ({ server, env } = await startTestServer('exports-cli'));
+    ({ server, env, dataDir } = await startTestServer('exports-cli'));
   });
   afterAll(() => server.close());
 
   it('adds, lists and removes export destinations', async () => {
+    const file = join(dataDir, 'hook-url.txt');
+    writeFileSync(file, 'https://hooks.slack.com/services/T0NW/B0HR/x7Kq2\n');
+    const put = await trellis(['secrets', 'put', 'hr-slack-webhook', '--file', file], env);
+    expect(put.code, put.stderr).toBe(0);
+    const missing = await trellis(['exports', 'destinations', 'add', '--destination', 'teams', '--target', 'HR leads', '--secret', 'hr-teams-webhook'], env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('there is no secret hr-teams-webhook');
     const slack = await trellis(['exports', 'destinations', 'add', '--destination', 'slack', '--target', '#hr-leave', '--secret', 'hr-slack-webhook'], env);
     expect(slack.code, slack.stderr).toBe(0);
     expect(slack.stdout).toMatch(/^configured exd_[0-9a-f]{20}: slack #hr-leave → POST to the URL in secret hr-slack-webhook/);
@@ -32,7 +42,7 @@ describe('trellis exports', () => {
     expect(list.stdout).toContain('SMTP smtp.northwind-hr.com:587 (starttls) from trellis@northwind-hr.com');
     expect(list.stdout).toContain('#hr-leave');
 
-    const again = await trellis(['exports', 'destinations', 'add', '--destination', 'slack', '--target', '#hr-leave', '--secret', 'other'], env);
+    const again = await trellis(['exports', 'destinations', 'add', '--destination', 'slack', '--target', '#hr-leave', '--secret', 'hr-slack-webhook'], env);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('already has a configured delivery');
 

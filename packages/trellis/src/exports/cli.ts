@@ -84,7 +84,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
     .option('--directory <dir>', 'file: the directory on the server that receives files')
     .option('--allow-private-host', 'the receiver may be on a loopback or private address')
     .option('--description <text>', 'what it is for')
-    .addHelpText('after', '\nExamples:\n  trellis secrets put hr-slack-webhook --from-file hook-url.txt\n  trellis exports destinations add --destination slack --target "#hr-leave" --secret hr-slack-webhook\n  trellis exports destinations add --destination email --target hr-leads@northwind-hr.com --smtp-host smtp.northwind-hr.com --from trellis@northwind-hr.com\n  trellis exports destinations add --destination file --target leave-balances --directory /var/lib/trellis/exports')
+    .addHelpText('after', '\nExamples:\n  trellis secrets put hr-slack-webhook --file hook-url.txt\n  trellis exports destinations add --destination slack --target "#hr-leave" --secret hr-slack-webhook\n  trellis exports destinations add --destination email --target hr-leads@northwind-hr.com --smtp-host smtp.northwind-hr.com --from trellis@northwind-hr.com\n  trellis exports destinations add --destination file --target leave-balances --directory /var/lib/trellis/exports')
     .action(async (opts: AddOptions) => {
       const d = await ctx.client().json<Destination>('POST', destinations, { body: destinationBody(opts) });
       print(ctx.globals().output, d, () => `configured ${d.id}: ${d.destination} ${d.target} → ${deliversTo(d)}`);

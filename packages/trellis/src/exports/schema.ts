@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const destinationIdSchema = z.string().regex(/^exd_[0-9a-f]{20}$/).meta({ description: 'Export destination id' });
 export const quarantineIdSchema = z.string().regex(/^exq_[0-9a-f]{20}$/).meta({ description: 'Quarantined export id' });
 
-const secretName = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a secret store name like hr-slack-webhook').meta({ description: 'The secret holding the receiver URL (https://…); the URL itself never passes through this API.' });
+const secretName = z.string().min(1).max(63).regex(/^[a-z0-9-]+$/, 'must be a secret store name like hr-slack-webhook').meta({ description: 'The secret holding the receiver URL (https://…); the URL itself never passes through this API.' });
 const target = z.string().min(1).max(1024).meta({ description: 'The export target as the app\'s manifest declares it (channel, address, label).' });
 const common = {
   target,

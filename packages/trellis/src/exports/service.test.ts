@@ -224,11 +224,14 @@ for (const tdb of testDatabases) {
       expect(list.body).not.toContain(slack.url);
       expect((await t.as('builder', { method: 'GET', url: '/api/v1/export-destinations' })).statusCode).toBe(403);
       expect((await t.as('reviewer', { method: 'POST', url: '/api/v1/export-destinations', payload: { destination: 'file', target: 'x', directory: '/tmp' } })).statusCode).toBe(403);
-      const dup = await t.as('admin', { method: 'POST', url: '/api/v1/export-destinations', payload: { destination: 'slack', target: '#hr-leave', secret: 'other' } });
+      const dup = await t.as('admin', { method: 'POST', url: '/api/v1/export-destinations', payload: { destination: 'slack', target: '#hr-leave', secret: 'hr-slack-webhook' } });
       expect(dup.json()).toMatchObject({ status: 409, code: 'export_destination_exists' });
       const bad = await t.as('admin', { method: 'POST', url: '/api/v1/export-destinations', payload: { destination: 'file', target: 'x', directory: 'relative/dir' } });
       expect(bad.statusCode).toBe(400);
       expect(bad.body).toContain('directory');
+      const missing = await t.as('admin', { method: 'POST', url: '/api/v1/export-destinations', payload: { destination: 'teams', target: 'HR leads', secret: 'hr-teams-webhook' } });
+      expect(missing.json()).toMatchObject({ status: 400, errors: [{ path: 'secret', message: 'no such secret in the secret store' }] });
+      await t.services.secrets.put({ actor: systemActor }, 'hr-teams-webhook', { value: 'https://northwind.webhook.office.com/webhookb2/7f3a' });
       const teams = await t.as('admin', { method: 'POST', url: '/api/v1/export-destinations', payload: { destination: 'teams', target: 'HR leads', secret: 'hr-teams-webhook' } });
       expect(teams.statusCode).toBe(201);
       const id = teams.json<{ id: string }>().id;

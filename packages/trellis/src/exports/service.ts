@@ -16,6 +16,7 @@ import { seal, unseal } from '../keys/index.ts';
 import { dlpEngine } from '../dlp/index.ts';
 import type { PatternDetector } from '@trellis/dlp';
 import type { Resolver } from '../egress/index.ts';
+import type { SecretService } from '../secrets/index.ts';
 import { exportErrors } from './errors.ts';
 import * as store from './store.ts';
 import type { ExportDestinationRow, ExportQuarantineRow } from './rows.ts';
@@ -28,10 +29,6 @@ export interface Caller {
   srcIp?: string;
 }
 
-/** The secret store as exports use it (services.secrets). */
-export interface SecretReader {
-  resolve(name: string, use: { app?: string; purpose: 'export'; subject?: string }): Promise<{ name: string; version: number; value: string }>;
-}
 
 /** The person an app acts for, as the gateway knows them (or null for the app's own identity). */
 export interface ExportSubject {
@@ -81,7 +78,7 @@ export interface ExportDeps {
   catalog: CatalogService;
   connectors: ConnectorService;
   detectors: { activeDetectors(): PatternDetector[] };
-  secrets: SecretReader;
+  secrets: Pick<SecretService, 'resolve' | 'exists'>;
 }
 
 const sealContext = (id: string) => `exports.quarantine/${id}`;
@@ -151,6 +148,9 @@ export class ExportService {
     const parsed = createDestinationSchema.safeParse(input);
     if (!parsed.success) throw new AppError('validation_failed', 'the export destination is not valid', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })) });
     const body = parsed.data;
+    if ('secret' in body && !(await this.deps.secrets.exists(body.secret))) {
+      throw new AppError('validation_failed', `there is no secret ${body.secret}; store the receiver URL first (trellis secrets put ${body.secret} --file …)`, { errors: [{ path: 'secret', message: 'no such secret in the secret store' }] });
+    }
     const now = new Date().toISOString();
     const row: ExportDestinationRow = {
       id: newId('exd_'),
