@@ -42,7 +42,7 @@ for (const tdb of testDatabases) {
         const err = await refusal(loadInstallationKeys({ database, dev: true, dataDir: dir('c'), env: envWith(other), warn: () => undefined }));
         expect(err.code).toBe('key_mismatch');
         expect(err.message).toContain(`key id ${keyCheck(keyRingFrom(other)).keyId}`);
-        expect(err.message).toContain(`master key id ${first.masterKeyId}`);
+        expect(err.message).toContain(`first used with (key id ${first.masterKeyId})`);
         expect(err.message).not.toContain(other.toString('base64'));
         // Without TRELLIS_MASTER_KEY a server's own key is not the installation's either.
         const own = loadInstallationKeys({ database, dev: true, dataDir: dir('d'), env: {}, warn: () => undefined });

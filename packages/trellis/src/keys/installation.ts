@@ -73,7 +73,7 @@ function mismatch(held: readonly string[], expected: string, source: MasterKeySo
   const also = held.length > 1 ? ` and previous key id ${held.slice(1).join(', ')}` : '';
   return keyErrors.error(
     'key_mismatch',
-    `refusing to start: this server's master key (key id ${held[0]}, from ${sourceName(source)}${also}) is not the key this database needs (master key id ${expected}); values tokenized or encrypted under one key cannot be revealed under the other, and audit rows would not verify. Start it with the installation's TRELLIS_MASTER_KEY (during a rotation, the old key in TRELLIS_PREVIOUS_MASTER_KEYS until \`trellis keys rewrap\` has run)`,
+    `refusing to start: this server's master key (key id ${held[0]}, from ${sourceName(source)}${also}) is not the key this database was first used with (key id ${expected}) or last re-wrapped under; values tokenized or encrypted under one key cannot be revealed under the other, and audit rows would not verify. Start it with the installation's TRELLIS_MASTER_KEY (during a rotation, the old key in TRELLIS_PREVIOUS_MASTER_KEYS until \`trellis keys rewrap\` has run)`,
   );
 }
 

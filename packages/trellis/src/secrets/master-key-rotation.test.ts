@@ -77,7 +77,7 @@ for (const tdb of testDatabases) {
 
         // A replica still on the old key alone is refused, naming the key it lacks.
         const stale = loadInstallationKeys({ database, dev: false, dataDir: mkdtempSync(join(tmpdir(), 'stale-')), env: { TRELLIS_MASTER_KEY: b64(oldKey) }, warn: () => undefined });
-        await expect(stale).rejects.toMatchObject({ code: 'key_mismatch', message: expect.stringContaining(`master key id ${newId}`) as string });
+        await expect(stale).rejects.toMatchObject({ code: 'key_mismatch', message: expect.stringContaining(`(key id ${newId}) or last re-wrapped under`) as string });
         await expect(stale).rejects.not.toMatchObject({ message: expect.stringContaining(b64(oldKey)) as string });
 
         // The old key removed: everything still opens.
