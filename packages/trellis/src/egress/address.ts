@@ -132,9 +132,3 @@ export function classifyAddress(address: string): AddressClass {
 export function isPublicAddress(address: string): boolean {
   return classifyAddress(address) === 'public';
 }
-
-/** Whether a policy lets a connection go to this address. */
-export function addressAllowed(address: string, allowPrivate: boolean): boolean {
-  const c = classifyAddress(address);
-  return c === 'public' || (c === 'private' && allowPrivate);
-}

@@ -4,15 +4,12 @@
  * a certificate for its name, and a DNS server on 127.0.0.1 (test-dns.ts) that answers the test
  * names. Reaching a loopback upstream needs allowPrivate; the refusals are shown with it off.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EgressError, egressFetch, resolveChecked, type EgressPolicy, type EgressRequest } from './index.ts';
+import { makeTestCertificates } from './test-certs.ts';
 import { startTestDns, type TestDns } from './test-dns.ts';
 
 interface Seen {
@@ -31,7 +28,6 @@ let tls: Server;
 let port: number;
 let tlsPort: number;
 let ca: string;
-let certDir: string;
 const seen: Seen[] = [];
 let connections = 0;
 /** Resolves when the endless stream's response is closed by the client. */
@@ -71,16 +67,6 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-function makeCerts(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'egress-certs-'));
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=Egress Test CA', '-days', '2');
-  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=api.test');
-  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:api.test\n');
-  ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '2', '-extfile', 'ext.cnf');
-  return dir;
-}
-
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -91,9 +77,9 @@ beforeAll(async () => {
   plain = createServer(handler);
   plain.on('connection', () => connections++);
   port = await listen(plain);
-  certDir = makeCerts();
-  ca = readFileSync(join(certDir, 'ca.pem'), 'utf8');
-  tls = createTlsServer({ key: readFileSync(join(certDir, 'leaf.key')), cert: readFileSync(join(certDir, 'leaf.pem')) }, handler);
+  const certs = makeTestCertificates(['api.test']);
+  ca = certs.ca;
+  tls = createTlsServer({ key: certs.key, cert: certs.cert }, handler);
   tlsPort = await listen(tls);
   for (const name of ['svc.test', 'other.test', 'api.test', 'wrong.test', 'loop.test']) dns.answer(name, 'A', ['127.0.0.1']);
   dns.answer('metadata.test', 'A', ['169.254.169.254']);
@@ -107,7 +93,6 @@ afterAll(async () => {
   plain.closeAllConnections();
   tls.closeAllConnections();
   await Promise.all([new Promise((r) => plain.close(r)), new Promise((r) => tls.close(r)), dns.close()]);
-  rmSync(certDir, { recursive: true, force: true });
 });
 
 beforeEach(() => {

@@ -13,10 +13,9 @@ import type { EgressRequest, EgressResponse } from './fetch.ts';
 import { egressErrors } from './errors.ts';
 
 export type { EgressRequest, EgressResponse } from './fetch.ts';
-export { resolveChecked, resolveAllChecked, type Resolver, type ResolvedAddress } from './resolve.ts';
-export { checkUrl, isValidHostPattern, hostAllowed, originOf, maxUrlLength, type EgressPolicy, type CheckedUrl } from './policy.ts';
-export { isPublicAddress, classifyAddress } from './address.ts';
-export { EgressError, egressErrors, type EgressErrorCode } from './errors.ts';
+export { resolveChecked, resolveAllChecked, type Resolver } from './resolve.ts';
+export { checkUrl, type EgressPolicy } from './policy.ts';
+export { EgressError } from './errors.ts';
 
 // The HTTP client (node:https and TLS with it) loads on the first call, not with the module list.
 let client: Promise<typeof import('./fetch.ts')> | undefined;
