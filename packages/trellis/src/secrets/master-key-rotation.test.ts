@@ -21,7 +21,8 @@ import { SecretService } from './service.ts';
 const caller = { actor: systemActor };
 const b64 = (k: Buffer) => k.toString('base64');
 const email = 'rosa.vidal@northwind-mail.com';
-const plan = { rules: [{ entity: 'EMAIL_ADDRESS', operator: { type: 'encrypt' } }] };
+const card = '4532 0151 1283 0366';
+const plan = { rules: [{ entity: 'EMAIL_ADDRESS', operator: { type: 'encrypt' } }, { entity: 'CREDIT_CARD', operator: { type: 'tokenize' } }] };
 
 async function replica(database: Database, env: Record<string, string>) {
   const keys = await loadInstallationKeys({ database, dev: false, dataDir: mkdtempSync(join(tmpdir(), 'rotation-')), env, warn: () => undefined });
@@ -45,8 +46,10 @@ for (const tdb of testDatabases) {
           await before.secrets.put(caller, `app-key-${i}`, { value });
         }
         const dlp = await dlpEngine();
-        const sealed = dlp.transform(email, plan, { keys: { encrypt: before.keys.ring.derive('dlp.encrypt') } }).value;
+        const made = dlp.transform(`${email} ${card}`, plan, { keys: { encrypt: before.keys.ring.derive('dlp.encrypt'), tokenize: before.keys.ring.derive('dlp.tokenize') } }).value;
+        const [sealed = '', token = ''] = [made.split(' ')[0], made.slice(made.indexOf(' ') + 1)];
         expect(sealed).not.toBe(email);
+        expect(token).not.toBe(card);
         const oldId = before.keys.masterKeyId;
         await before.close();
 
@@ -85,6 +88,7 @@ for (const tdb of testDatabases) {
         expect(after.keys.keyId).toBe(before.keys.keyId);
         for (const [name, value] of values) expect((await after.secrets.resolve(name, { purpose: 'gateway' })).value).toBe(value);
         expect(dlp.decrypt(sealed, after.keys.ring.derive('dlp.encrypt'), 'EMAIL_ADDRESS')).toBe(email);
+        expect(dlp.detokenize(token, after.keys.ring.derive('dlp.tokenize'), 'CREDIT_CARD')).toBe(card);
         const verdict = await after.services.audit.verify();
         expect(verdict.ok).toBe(true);
         await after.close();
