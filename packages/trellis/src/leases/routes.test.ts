@@ -70,6 +70,23 @@ for (const tdb of testDatabases) {
       expect(events.map((e) => e.event.api.operation)).toEqual(['lease.create', 'lease.renew', 'lease.revoke']);
     });
 
+    it("drops the role by itself after the app's suspension commits (the running module, no call from the test)", async () => {
+      const name = hrdb.app('suspend');
+      const jane = { actor: { type: 'user' as const, id: 'jane', name: 'jane@example.com' } };
+      await t.services.catalog.register(jane, { value: { apiVersion: 'trellis.dev/v1', kind: 'MicroApp', metadata: { name }, spec: { owner: 'user:jane@example.com' } } });
+      await t.services.database.db.transaction().execute(async (tx) => {
+        await t.services.catalog.decideInTx(tx, jane, name, { from: 'draft', to: 'pending_review', reason: 'submitted', version: 1 });
+        await t.services.catalog.decideInTx(tx, jane, name, { from: 'pending_review', to: 'approved', reason: 'approved', version: 1, approveVersion: true });
+      });
+      const { pool, lease: l } = await t.services.leases.poolFor(name, hrdb.target(), approvedGrants);
+      await t.services.database.db.transaction().execute((tx) => t.services.catalog.suspendInTx(tx, jane, name, 'owner left'));
+      // Told by NOTIFY on PostgreSQL, by its poll on SQLite: wait for it, then look.
+      for (let i = 0; i < 500 && (await t.services.leases.get(l.id)).dropped_at === null; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await hrdb.roleRow(l.role)).toBeUndefined();
+      expect(pool.ended).toBe(true);
+      expect((await t.as('auditor', { method: 'GET', url: `/api/v1/leases/${l.id}` })).json()).toMatchObject({ state: 'revoked', revoked_reason: `app ${name} suspended`, dropped_at: expect.any(String) });
+    });
+
     it('trellis leases list, show, renew and revoke', async () => {
       const l = await lease('cli');
       const list = await trellis(['leases', 'list', '--app', hrdb.app('cli')], env);
