@@ -17,6 +17,8 @@ import { systemActor } from '../auth/index.ts';
 import { startReceiver, type Receiver } from '../webhooks/test-receiver.ts';
 import type { AppError } from '../errors.ts';
 import type { ExportApp, SendInput } from './service.ts';
+import { approvedApp } from '../../test/gateway-fixture.ts';
+import { appYaml, connectorYaml, yaml } from '../../test/leave-requests.ts';
 
 const app: ExportApp = {
   name: 'leave-requests',
@@ -214,6 +216,21 @@ for (const tdb of testDatabases) {
       expect(err.message).not.toContain(slack.url);
       const [failed] = (await events('export.deliver')).filter((e) => e.status === 'Failure').slice(-1);
       expect(failed!.unmapped).toMatchObject({ error: 'slack #hr-leave: the receiver answered HTTP 500' });
+    });
+
+    it('reads the declared exports and their fields\' catalog tags from the approved manifest when the caller does not give them', async () => {
+      expect((await t.as('admin', { method: 'POST', url: '/api/v1/connectors', headers: yaml, payload: connectorYaml })).statusCode).toBeLessThan(300);
+      await approvedApp(t, appYaml, 'leave-requests');
+      const fromCatalog: ExportApp = { name: 'leave-requests', status: 'approved', classification: 'confidential' };
+      const result = await send({ app: fromCatalog });
+      expect(result.outcome).toBe('delivered');
+      const delivered = (await events('export.deliver')).find((e) => (e.unmapped as { delivery_id?: string }).delivery_id === result.delivery_id)!;
+      expect((delivered.unmapped as { fields: unknown }).fields).toEqual([
+        { name: 'leave_balance', tags: [] },
+        { name: 'name', tags: ['pii.name'] },
+      ]);
+      // The example app declares only its Slack export.
+      expect(await refusal(send({ app: fromCatalog, destination: 'email', target: 'hr-leads@northwind-hr.com' }))).toMatchObject({ code: 'export_not_declared' });
     });
 
     it('manages destinations by permission: admins configure, reviewers and auditors read, builders neither', async () => {

@@ -237,7 +237,7 @@ export class ExportService {
     const policyInput = exportInput(app, input.subject, destination, target, inspection);
     const resources = [{ type: 'app', id: app.name }, { type: 'export_destination', id: configured.id, name: `${destination} ${target}` }];
     const decision = await this.deps.policy.decideAndLog('export', policyInput, actor, resources);
-    const facts = { app: app.name, destination, target, subject: input.subject?.subject ?? null, detected: inspection.detected, entities: inspection.entities, bytes, records: payload.records?.length ?? 0 };
+    const facts = { app: app.name, destination, target, subject: input.subject?.subject ?? null, fields: inspection.fields, detected: inspection.detected, entities: inspection.entities, bytes, records: payload.records?.length ?? 0 };
 
     if (!decision.allow) {
       await this.deps.audit.record({ class: 'data_security_finding', activity: 'other', action: 'export.blocked', actor, resources, outcome: 'failure', message: `export by ${app.name} to ${destination} ${target} blocked`, details: { ...facts, messages: decision.deny }, ...srcIp });
