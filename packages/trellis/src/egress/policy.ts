@@ -46,21 +46,15 @@ export function isValidHostPattern(pattern: string): boolean {
 
 function normalisePattern(pattern: string): string {
   const p = pattern.toLowerCase().replace(/\.$/, '');
-  if (isIP(p) === 6) return new URL(`http://[${p}]/`).hostname.slice(1, -1);
+  if (p.includes(':') && isIP(p) === 6) return new URL(`http://[${p}]/`).hostname.slice(1, -1);
   return p;
 }
 
-const compiled = new WeakMap<readonly string[], readonly string[]>();
-
-/** Whether a host (normalised, as in CheckedUrl) is on the allowlist. */
+/** Whether a host (normalised, as in CheckedUrl) is on the allowlist. Cheap enough per call: callers may build the list each time. */
 export function hostAllowed(host: string, allowHosts: readonly string[] | undefined): boolean {
   if (allowHosts === undefined) return true;
-  let patterns = compiled.get(allowHosts);
-  if (!patterns) {
-    patterns = allowHosts.map(normalisePattern);
-    compiled.set(allowHosts, patterns);
-  }
-  for (const p of patterns) {
+  for (const pattern of allowHosts) {
+    const p = normalisePattern(pattern);
     if (p === host) return true;
     if (p.startsWith('*.') && host.length > p.length - 1 && host.endsWith(p.slice(1))) return true;
   }
