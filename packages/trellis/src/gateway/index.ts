@@ -35,6 +35,7 @@ export const gatewayModule: TrellisModule = {
       statementTimeoutMs: c.gatewayStatementTimeoutMs,
       maxResponseBytes: 32 * 1024 * 1024,
       quotaFlushMs: 2000,
+      auditFlushMs: 250,
       appPollMs: 1000,
       connectorPollMs: 2000,
     });

@@ -27,12 +27,17 @@ import { notifyFollowers } from '../db/follow.ts';
 import { quotaChannel } from './quotas.ts';
 import type { Resolver } from '../egress/index.ts';
 
+/** The claims of a verified access token, as the oauth service gives them. */
+type AccessTokenClaims = Extract<Awaited<ReturnType<Services['oauth']['verify']>>, { claims: unknown }>['claims'];
+
 export interface GatewaySettings {
   quotas: QuotaLimits;
   statementTimeoutMs: number;
   /** Largest response the gateway returns from a postgres read, in bytes of JSON. */
   maxResponseBytes: number;
   quotaFlushMs: number;
+  /** How long call events wait to be written together (they are written at shutdown too). */
+  auditFlushMs: number;
   appPollMs: number;
   connectorPollMs: number;
   /** Tests: a DNS server on loopback; extra CAs for https upstreams. */
@@ -122,6 +127,11 @@ export class GatewayService {
   private readonly cursorKey: Buffer;
   private dlp: Awaited<ReturnType<typeof dlpEngine>> | undefined;
   private readonly inflightAudit = new Set<Promise<unknown>>();
+  /** Call events waiting to be written: one audit transaction per interval, not per call. */
+  private auditQueue: AuditInput[] = [];
+  private auditTimer: NodeJS.Timeout | undefined;
+  /** Signature-checked tokens (not DPoP-bound), by token: a hit re-checks expiry and revocation only. */
+  private readonly verified = new Map<string, { claims: AccessTokenClaims; audience: string }>();
 
   constructor(
     private readonly services: Services,
@@ -153,15 +163,32 @@ export class GatewayService {
   async stop(): Promise<void> {
     if (this.connectorTimer) clearInterval(this.connectorTimer);
     this.apps.stop();
+    this.verified.clear();
     await this.quotas.stop();
     await this.flushAudit();
     await this.refusals.flush().catch(() => {});
     await this.pg.close();
   }
 
-  /** Wait for the audit events of finished calls to be written (tests, shutdown). */
+  /** Write the queued call events now and wait for every event of finished calls (tests, shutdown). */
   async flushAudit(): Promise<void> {
+    this.writeQueued();
     await Promise.allSettled([...this.inflightAudit]);
+  }
+
+  private writeQueued(): void {
+    if (this.auditTimer) clearTimeout(this.auditTimer);
+    this.auditTimer = undefined;
+    const batch = this.auditQueue;
+    this.auditQueue = [];
+    // Recorded in one turn of the event loop, so the audit log writes them in one transaction.
+    for (const input of batch) this.track(this.services.audit.record(input));
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q = p.catch((e: unknown) => console.warn(`gateway: audit failed: ${(e as Error).message}`));
+    this.inflightAudit.add(q);
+    void q.finally(() => this.inflightAudit.delete(q));
   }
 
   /** Connector catalogs and connections, followed by polling (connector changes are rare). */
@@ -179,9 +206,13 @@ export class GatewayService {
   // ---- the pipeline's steps -------------------------------------------------------------
 
   private record(kind: string | undefined, input: AuditInput): void {
-    const p = (kind ? this.refusals.record(kind, input) : this.services.audit.record(input)).catch((e: unknown) => console.warn(`gateway: audit failed: ${(e as Error).message}`));
-    this.inflightAudit.add(p);
-    void p.finally(() => this.inflightAudit.delete(p));
+    if (kind) return this.track(this.refusals.record(kind, input));
+    this.auditQueue.push(input);
+    if (this.auditQueue.length >= 2000) this.writeQueued();
+    else if (!this.auditTimer) {
+      this.auditTimer = setTimeout(() => this.writeQueued(), this.settings.auditFlushMs);
+      this.auditTimer.unref();
+    }
   }
 
   private audit(facts: CallFacts, req: CallRequest, outcome: 'success' | 'failure', err?: AppError): void {
@@ -215,6 +246,7 @@ export class GatewayService {
         latency_ms: Math.round((performance.now() - facts.started) * 1000) / 1000,
       },
       srcIp: req.srcIp,
+      time: new Date(),
     };
     // A flood of bad tokens is aggregated; every call of a known app is recorded on its own.
     this.record(err && !facts.app ? `gateway|${err.code}|${req.srcIp}` : undefined, input);
@@ -226,8 +258,10 @@ export class GatewayService {
     if (!auth) throw gatewayErrors.error('gateway_token_invalid', 'an access token is required: Authorization: Bearer <token> (or DPoP <token> with a DPoP proof)', { extra: { www_authenticate: challenge(undefined, '') } });
     const dpop = Array.isArray(req.dpop) ? undefined : req.dpop;
     if (Array.isArray(req.dpop)) throw gatewayErrors.error('gateway_token_invalid', 'exactly one DPoP header is allowed', { extra: { www_authenticate: challenge('invalid_dpop_proof', 'exactly one DPoP header is allowed') } });
-    const opts = { audience: `trellis:connector:${facts.connector}`, srcIp: req.srcIp, ...(auth.scheme === 'DPoP' || dpop ? { dpop: { proof: dpop, method: req.method, url: req.url } } : {}) };
-    const r = await this.services.oauth.verify(auth.token, opts);
+    const audience = `trellis:connector:${facts.connector}`;
+    const opts = { audience, srcIp: req.srcIp, ...(auth.scheme === 'DPoP' || dpop ? { dpop: { proof: dpop, method: req.method, url: req.url } } : {}) };
+    const r = this.recheck(auth.token, audience) ?? (await this.services.oauth.verify(auth.token, opts));
+    if (!('error' in r) && !r.claims.cnf) this.remember(auth.token, audience, r.claims);
     if ('error' in r) {
       const error = r.error === 'invalid_dpop_proof' ? 'invalid_dpop_proof' : 'invalid_token';
       throw gatewayErrors.error('gateway_token_invalid', `the access token is not valid for connector ${facts.connector}: ${r.reason}`, { extra: { www_authenticate: challenge(error, r.reason) } });
@@ -245,6 +279,31 @@ export class GatewayService {
     if (app.status === 'suspended' || app.status === 'retired') throw gatewayErrors.error('gateway_app_inactive', `app ${c.app} is ${app.status}; its calls are refused`);
     const attributes = c.subject ? this.services.tokens.attributesOf(c.subject) : null;
     return { app, clientId: c.client_id, subject: c.subject, attributes, jti: c.jti };
+  }
+
+  /**
+   * A token this replica verified before, for the same audience: its signature, issuer and
+   * audience stand, so only what can change is checked again — expiry and the revocation feed
+   * (token, client, app, person), exactly as the verifier checks them. DPoP-bound tokens are
+   * never remembered: each call brings a new proof.
+   */
+  private recheck(token: string, audience: string): { claims: AccessTokenClaims; kid: string } | undefined {
+    const hit = this.verified.get(token);
+    if (!hit || hit.audience !== audience) return undefined;
+    const c = hit.claims;
+    const issued = c.iat * 1000;
+    const r = this.services.revocations;
+    if (c.exp * 1000 <= Date.now() || r.isRevoked('access_token', c.jti) || r.isRevoked('client', c.client_id, issued) || r.isRevoked('app', c.app, issued) || (c.subject !== undefined && r.isRevoked('subject', c.subject, issued))) {
+      this.verified.delete(token);
+      return undefined;
+    }
+    return { claims: c, kid: '' };
+  }
+
+  private remember(token: string, audience: string, claims: AccessTokenClaims): void {
+    if (this.verified.has(token)) return;
+    if (this.verified.size >= 20_000) this.verified.clear();
+    this.verified.set(token, { claims, audience });
   }
 
   /** The connector as the app may use it, and the granted resource. */
