@@ -122,6 +122,17 @@ describe('egressFetch', () => {
     expect(dns.queries.filter((q) => q.name === 'svc.test').map((q) => q.type).sort()).toEqual(['A', 'AAAA']);
   });
 
+  it('tries the next checked address when one refuses the connection', async () => {
+    // Nothing listens on 127.0.0.2 (loopback too, on Linux): refused, then 127.0.0.1 answers.
+    dns.answer('multi.test', 'A', ['127.0.0.2', '127.0.0.1']);
+    const res = await call(`http://multi.test:${port}/ok`, { method: 'POST', body: 'once' });
+    expect(res).toMatchObject({ status: 200, address: '127.0.0.1' });
+    expect(seen.map((s) => s.body)).toEqual(['once']);
+    // A refused address among them is still a refusal of the whole name.
+    dns.answer('multi-bad.test', 'A', ['127.0.0.2', '169.254.169.254']);
+    expect((await failure(call(`http://multi-bad.test:${port}/ok`))).code).toBe('egress_address_refused');
+  });
+
   it('cannot be rebound: the address checked is the address connected to, and the next answer is checked afresh', async () => {
     // Were the name resolved again to connect, the second answer (metadata) would be used.
     dns.answer('rebind.test', 'A', ['127.0.0.1'], ['169.254.169.254']);

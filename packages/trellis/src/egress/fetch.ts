@@ -16,7 +16,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { EgressError } from './errors.ts';
 import { checkUrl, originOf, type CheckedUrl, type EgressPolicy } from './policy.ts';
-import { pickAddress, resolveAddresses, type ResolvedAddress, type Resolver } from './resolve.ts';
+import { resolveAddresses, type ResolvedAddress, type Resolver } from './resolve.ts';
 
 export interface EgressRequest {
   url: string;
@@ -58,6 +58,8 @@ export interface EgressResponse {
 
 const defaultMaxRequestBytes = 10 * 1024 * 1024;
 const maxConnectTimeoutMs = 5000;
+/** Addresses of one host tried before giving up on connecting. */
+const maxAddressesTried = 4;
 const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' as const };
 const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
@@ -146,7 +148,10 @@ function send(call: Call, hop: Hop, address: string, retry: boolean): Promise<ht
     call.current = request;
     request.on('socket', (socket: Socket) => {
       if (!socket.connecting) return;
-      const timer = setTimeout(() => request.destroy(new EgressError('egress_timeout', `could not connect to ${originOf(url)} at ${address} within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      const timer = setTimeout(
+        () => request.destroy(new EgressError('egress_timeout', `could not connect to ${originOf(url)} at ${address} within ${connectTimeoutMs} ms`, { cause: { code: 'connect-timeout' } })),
+        connectTimeoutMs,
+      );
       const clear = () => clearTimeout(timer);
       socket.once('connect', clear);
       socket.once('close', clear);
@@ -241,6 +246,27 @@ function redirectHop(call: Call, hop: Hop, status: number, location: string): Ho
   return { target, method: toGet && hop.method !== 'HEAD' ? 'GET' : hop.method, headers, body: toGet ? undefined : hop.body };
 }
 
+/** Checked addresses to try in turn: IPv4 first (many networks route no IPv6), at most a few. */
+function inConnectOrder(addresses: readonly ResolvedAddress[]): ResolvedAddress[] {
+  return [...addresses.filter((a) => a.family === 4), ...addresses.filter((a) => a.family === 6)].slice(0, maxAddressesTried);
+}
+
+/** Connection failures where nothing was sent: the next address of the host may answer. */
+const unreachable = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'connect-timeout']);
+
+/** The request sent to the first of the host's checked addresses that takes a connection. */
+async function sendToFirstReachable(call: Call, hop: Hop, addresses: readonly ResolvedAddress[]): Promise<{ res: http.IncomingMessage; address: string }> {
+  for (let i = 0; ; i++) {
+    const address = addresses[i]!.address;
+    try {
+      return { res: await send(call, hop, address, true), address };
+    } catch (err) {
+      const code = err instanceof EgressError ? ((err.cause as { code?: string } | undefined)?.code ?? '') : '';
+      if (i + 1 >= addresses.length || call.stopped || !unreachable.has(code)) throw err;
+    }
+  }
+}
+
 /** A hop's addresses, the wait for DNS ended by the call's deadline or abort. */
 async function resolveStoppable(call: Call, target: CheckedUrl, req: EgressRequest): Promise<ResolvedAddress[]> {
   if (target.literal !== 0) return resolveAddresses(target.host, target.literal, req.policy);
@@ -274,13 +300,13 @@ export async function egressFetch(req: EgressRequest): Promise<EgressResponse> {
   let hop: Hop = { target: first, method: req.method.toUpperCase(), headers: cleanHeaders(req.headers), body };
   try {
     for (let redirects = 0; ; redirects++) {
-      let address: string;
+      let addresses: ResolvedAddress[];
       try {
-        address = pickAddress(await resolveStoppable(call, hop.target, req)).address;
+        addresses = inConnectOrder(await resolveStoppable(call, hop.target, req));
       } catch (err) {
         throw explain(err, call, hop.target, '(unresolved)');
       }
-      const res = await send(call, hop, address, true);
+      const { res, address } = await sendToFirstReachable(call, hop, addresses);
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (redirectStatuses.has(status) && location !== undefined) {
