@@ -26,6 +26,7 @@ export const createDestinationSchema = z.discriminatedUnion('destination', [
       from: z.email().max(320),
     }),
     ...common,
+    target: z.email().max(320).meta({ description: 'The recipient address, as the app\'s manifest declares it.' }),
   }),
   z.strictObject({
     destination: z.literal('file'),

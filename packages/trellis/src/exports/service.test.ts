@@ -186,6 +186,18 @@ for (const tdb of testDatabases) {
       expect(await events('export.release')).toHaveLength(1);
     });
 
+    it('keeps a held export in the queue when its release fails, and releases it on the next try', async () => {
+      const held = await send({ payload: { text: 'Cleo, date of birth 1992-06-30, joins the Finance team' } });
+      const url = `/api/v1/exports/quarantine/${held.quarantine_id!}`;
+      slack.script.push(503);
+      const failed = await t.as('reviewer', { method: 'POST', url: `${url}/release`, payload: { reason: 'HR-1300' } });
+      expect(failed.json()).toMatchObject({ status: 502, code: 'export_delivery_failed' });
+      expect((await t.as('auditor', { method: 'GET', url })).json()).toMatchObject({ status: 'held', last_error: 'the export was not delivered: slack #hr-leave: the receiver answered HTTP 503' });
+      const ok = await t.as('reviewer', { method: 'POST', url: `${url}/release`, payload: { reason: 'HR-1300' } });
+      expect(ok.json()).toMatchObject({ status: 'released', last_error: null });
+      expect(slack.requests).toHaveLength(2);
+    });
+
     it('discards a held export: the payload is gone, the record stays', async () => {
       const held = await send({ payload: { text: 'Jonas Berg, DOB 1987-11-02, asks for parental leave' } });
       expect(held.outcome).toBe('quarantined');

@@ -374,16 +374,17 @@ export class ExportService {
   async release(caller: Caller, id: string, reason: string): Promise<Quarantined> {
     const row = await this.quarantined(id);
     if (!(await store.moveQuarantine(this.deps.database.db, id, 'held', { status: 'releasing' }))) throw exportErrors.error('export_quarantine_closed', `quarantined export ${id} is ${row.status}`);
-    const configured = await store.destinationFor(this.deps.database.db, row.destination, row.target);
-    const payload = JSON.parse(unseal(this.sealKey, sealContext(id), row.payload_sealed!, 'quarantined payload')) as ExportPayload;
     const deliveryId = newId('exp_');
     const resources = [{ type: 'app', id: row.app }, { type: 'export_quarantine', id }];
-    const facts = { app: row.app, destination: row.destination, target: row.target, subject: row.subject, detected: JSON.parse(row.detected) as string[], bytes: row.bytes, records: payload.records?.length ?? 0, quarantine_id: id, released_by: caller.actor.id, reason };
     try {
+      const configured = await store.destinationFor(this.deps.database.db, row.destination, row.target);
       if (!configured) throw exportErrors.error('export_destination_not_configured', `no delivery is configured for ${row.destination} ${row.target} any more`);
+      const payload = JSON.parse(unseal(this.sealKey, sealContext(id), row.payload_sealed!, 'quarantined payload')) as ExportPayload;
+      const facts = { app: row.app, destination: row.destination, target: row.target, subject: row.subject, detected: JSON.parse(row.detected) as string[], bytes: row.bytes, records: payload.records?.length ?? 0, quarantine_id: id, released_by: caller.actor.id, reason };
       await this.deliverOrFail(configured, { id: deliveryId, app: row.app, destination: row.destination, target: row.target, payload }, caller.actor, resources, facts, row.subject ?? undefined, caller.srcIp ? { srcIp: caller.srcIp } : {});
     } catch (err) {
-      await store.moveQuarantine(this.deps.database.db, id, 'releasing', { status: 'held', last_error: err instanceof AppError ? err.message : 'delivery failed' });
+      // Back in the queue, whatever failed (delivery, a removed destination, a payload that does not open).
+      await store.moveQuarantine(this.deps.database.db, id, 'releasing', { status: 'held', last_error: err instanceof AppError ? err.message : 'the release failed' });
       throw err;
     }
     const now = new Date().toISOString();
