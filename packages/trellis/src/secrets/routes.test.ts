@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
+import { buildApp } from '../app.ts';
+import { createServices } from '../services.ts';
+import { systemActor } from '../auth/index.ts';
 
 for (const tdb of testDatabases) {
   describe(`secrets API (${tdb.name})`, () => {
@@ -105,6 +108,29 @@ for (const tdb of testDatabases) {
       const rewrap = await t.as('admin', { method: 'POST', url: '/api/v1/keys/rewrap' });
       expect(rewrap.statusCode, rewrap.body).toBe(200);
       expect(rewrap.json()).toMatchObject({ rewrapped: 0 });
+    });
+
+    it('writes no value to the server log, even at trace level and on refused requests', async () => {
+      const database = await tdb.open();
+      const services = await createServices(database);
+      const lines: string[] = [];
+      const { app } = await buildApp({ config: { bodyLimit: 1 << 20, authFailureLimit: 1000, trustProxy: false, logLevel: 'trace' }, services, logger: true, logWrite: (l) => lines.push(l) });
+      try {
+        const auth = { authorization: `Bearer ${(await services.tokens.create(systemActor, { name: 'logs', role: 'admin' })).token}` };
+        const value = `logged-${randomBytes(16).toString('hex')}`;
+        const inject = (method: 'PUT' | 'POST', url: string, payload: Record<string, unknown>) => app.inject({ method, url, headers: auth, payload });
+        expect((await inject('PUT', '/api/v1/secrets/log-check', { value })).statusCode).toBe(201);
+        expect((await inject('POST', '/api/v1/secrets/log-check/rotate', { value: `${value}-2` })).statusCode).toBe(200);
+        expect((await inject('PUT', '/api/v1/secrets/log-check', { value: `${value}-3`, kind: 'generated' })).statusCode).toBe(400);
+        expect((await inject('PUT', '/api/v1/secrets/Bad_Name', { value: `${value}-4` })).statusCode).toBe(400);
+        expect((await inject('PUT', '/api/v1/secrets/log-check', { value: `${value}-5`, unexpected: `${value}-6` })).statusCode).toBe(400);
+        expect(lines.length).toBeGreaterThan(0);
+        expect(lines.join('\n')).not.toContain(value);
+      } finally {
+        await app.close();
+        await services.audit.stop();
+        await database.close();
+      }
     });
   });
 }
