@@ -253,6 +253,9 @@ for (const tdb of testDatabases) {
       expect(await leases.get(lease.id)).toMatchObject({ dropped_at: expect.any(String) });
       expect(pool.ended).toBe(true);
       expect(await roleRow(lease.role)).toBeUndefined();
+      // A suspended app gets no new lease, even from a replica that has not heard yet.
+      await expect(replica().poolFor(app, target(), approved)).rejects.toMatchObject({ code: 'forbidden' });
+      expect(await rolesOf(app)).toEqual([]);
     });
 
     it('keeps a failed drop for the sweeper and removes roles a crash left behind', async () => {

@@ -219,11 +219,36 @@ export class LeaseService {
         return this.hold(cacheKey, row);
       }
       if (row) await this.endAndDrop(row, 'revoked', row.grants_digest !== digest ? 'the approved grants changed; replaced by a new lease' : 'near its maximum lifetime; replaced by a new lease', appActor(app));
+      await this.refuseEndedApp(app);
       const created = await this.create(app, target, grants, digest);
-      if (created) return this.hold(cacheKey, created);
+      if (created) {
+        // A suspension committing while we created saw no lease to end: look again, and end ours.
+        const ended = await this.endedStatus(app);
+        if (ended) {
+          await this.endAndDrop(created, 'revoked', `app ${app} ${ended}`, appActor(app));
+          await this.refuseEndedApp(app);
+        }
+        return this.hold(cacheKey, created);
+      }
       // Another replica created the lease between our read and our insert: use theirs.
       if (attempt >= 2) throw new AppError('conflict', `the lease of app ${app} on connector ${target.connector} keeps changing; try again`);
     }
+  }
+
+  /** 'suspended' or 'retired' when the app is; undefined for any other status or an app the catalog does not hold. */
+  private async endedStatus(app: string): Promise<string | undefined> {
+    try {
+      const { status } = await this.deps.catalog.get(app);
+      return status === 'suspended' || status === 'retired' ? status : undefined;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return undefined;
+      throw err;
+    }
+  }
+
+  private async refuseEndedApp(app: string): Promise<void> {
+    const ended = await this.endedStatus(app);
+    if (ended) throw new AppError('forbidden', `app ${app} is ${ended}: it gets no database credentials`);
   }
 
   /** This replica's pool for a lease row, opened once. */
