@@ -130,5 +130,15 @@ for (const tdb of testDatabases) {
       await f.t.as('admin', { method: 'PUT', url: '/api/v1/gateway/quotas/leave-requests', payload: {} });
       expect((await query({ fields: ['id'] })).statusCode).toBe(200);
     });
+
+    it('stops accepting a token the moment it is revoked, though this replica verified it before', async () => {
+      expect((await query({ fields: ['id'] })).statusCode).toBe(200);
+      const basic = Buffer.from(`${encodeURIComponent(f.app.clientId)}:${encodeURIComponent(f.app.secret)}`).toString('base64');
+      const revoke = await f.t.app.inject({ method: 'POST', url: '/oauth/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` }, payload: `token=${f.token}` });
+      expect(revoke.statusCode).toBe(200);
+      const r = await query({ fields: ['id'] });
+      expect(r.statusCode).toBe(401);
+      expect(r.json().code).toBe('gateway_token_invalid');
+    });
   });
 }
