@@ -1,6 +1,8 @@
 // transformRecords: the golden path's employee rows under the pack's actions for two callers.
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { loadStandaloneDecider, readBundleDirectory } from '../policy/index.ts';
 import { dlpEngine } from '../dlp/index.ts';
 import { tagOfFinding } from '../exports/index.ts';
 import { actionForTag, transformRecords, type CatalogField } from './transform.ts';
@@ -91,5 +93,24 @@ describe('transformRecords', () => {
     expect(tagOfFinding({ entity: 'EMAIL_ADDRESS', tag: 'pii.email', kind: 'pii' })).toBe('pii.email');
     expect(tagOfFinding({ entity: 'SECRET', kind: 'secret' })).toBe('secret');
     expect(tagOfFinding({ entity: 'CASE_REF', kind: 'custom' })).toBe('pii.case_ref');
+  });
+});
+
+describe('transformRecords under the built-in pack', () => {
+  it('applies what data.trellis.gateway.transform gives each caller', async () => {
+    const { compilePortable } = await loadStandaloneDecider();
+    const pack = fileURLToPath(new URL('../../../../policies/', import.meta.url));
+    const limits = { timeoutMs: 1000, maxSteps: 10_000_000 };
+    const bundle = compilePortable({ version: null, digest: 'pack', source: { ...readBundleDirectory(pack), regoVersion: 'v1' }, limits });
+    const actionsFor = (subject: Record<string, unknown> | null) => {
+      const input = { app: { name: 'leave-requests', classification: 'restricted', status: 'approved' }, subject, operation: 'read', connector: 'hr', resource: 'employees', fields: fields.map((f) => f.name), field_tags: Object.fromEntries(fields.map((f) => [f.name, f.tags])) };
+      return bundle.policy.query('x := data.trellis.gateway.transform', { input, limits })[0]!.x as Record<string, string>;
+    };
+    const analyst = transformRecords(rows, fields, actionsFor({ subject: 'user:jonas.berg@northwind-hr.com', clearance: 'internal' }), ctx);
+    expect(analyst.summary.fields).toEqual({ name: 'mask', email: 'mask', ssn: 'drop', reason: 'mask' });
+    expect(analyst.rows[0]!.reason).not.toContain('marta.home@northwind-hr.com');
+    const cleared = transformRecords(rows, fields, actionsFor({ subject: 'user:ana.hr@northwind-hr.com', clearance: 'restricted' }), ctx);
+    expect(cleared.summary.fields).toEqual({ ssn: 'drop' });
+    expect(cleared.rows[0]!.email).toBe('marta.okafor@northwind-hr.com');
   });
 });
