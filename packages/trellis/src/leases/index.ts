@@ -9,9 +9,9 @@ import type { LeaseService } from './service.ts';
 import { leaseErrors } from './errors.ts';
 import { registerLeaseCommands } from './cli.ts';
 
-export type { LeaseService, LeaseInfo } from './service.ts';
+export type { LeaseService } from './service.ts';
 export type { PgTarget } from './target.ts';
-export type { TableGrant, Privilege } from './sql.ts';
+export type { TableGrant } from './sql.ts';
 
 declare module '../module.ts' {
   interface Services {
