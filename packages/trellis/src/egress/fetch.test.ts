@@ -5,8 +5,9 @@
  * names. Reaching a loopback upstream needs allowPrivate; the refusals are shown with it off.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { spawn } from 'node:child_process';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EgressError, egressFetch, resolveChecked, type EgressPolicy, type EgressRequest } from './index.ts';
 import { makeTestCertificates } from './test-certs.ts';
@@ -162,6 +163,24 @@ describe('egressFetch', () => {
     const err = await failure(call(`http://svc.test:${port}/hang`, { timeoutMs: 300 }));
     expect(err.code).toBe('egress_timeout');
     expect(err.status).toBe(504);
+  });
+
+  it('gives up connecting to a host that takes no connections at the connection deadline', async () => {
+    // A server whose process is stuck: the kernel queues a couple of connections for it, then
+    // drops further handshakes, so a new connection neither opens nor fails.
+    const stuck = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => { process.stdout.write(s.address().port + '\\n', () => { for (;;); }); });"], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const stuckPort = await new Promise<number>((resolve) => stuck.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+      const fillers = Array.from({ length: 4 }, () => connect(stuckPort, '127.0.0.1').on('error', () => undefined));
+      const err = await failure(call(`http://svc.test:${stuckPort}/`, { connectTimeoutMs: 200, timeoutMs: 10_000 }));
+      expect(err.code).toBe('egress_timeout');
+      expect(err.message).toContain('could not connect');
+      for (const f of fillers) f.destroy();
+    } finally {
+      stuck.kill('SIGKILL');
+    }
   });
 
   it('cuts an endless answer at the limit without buffering it, or truncates when asked', async () => {
