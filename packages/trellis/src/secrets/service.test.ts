@@ -117,8 +117,12 @@ for (const tdb of testDatabases) {
         await secrets.put(admin, 'shared', { value: 'one' });
         expect((await other.resolve('shared', { purpose: 'gateway' })).value).toBe('one');
         const told: string[] = [];
+        const toldHere: string[] = [];
         other.onChange((name) => told.push(name));
+        secrets.onChange((name) => toldHere.push(name));
         await secrets.put(admin, 'shared', { value: 'two' });
+        // The writer's own listeners are told once, by the time put returns.
+        expect(toldHere).toEqual(['shared']);
         await vi.waitFor(() => expect(told).toContain('shared'));
         expect((await other.resolve('shared', { purpose: 'gateway' })).value).toBe('two');
         await secrets.remove(admin, 'shared');

@@ -112,6 +112,7 @@ export class SecretService {
   private readonly cache = new Map<string, ResolvedSecret>();
   private readonly stamps = new Map<string, string>();
   private stampsLoaded = false;
+  private following = false;
   private generation = 0;
   private readonly decrypted = new Set<string>();
   private readonly listeners: ((name: string) => void)[] = [];
@@ -179,9 +180,13 @@ export class SecretService {
 
   // ---- change propagation --------------------------------------------------------------------
 
-  private dropped(name: string): void {
+  private evict(name: string): void {
     this.generation++;
     this.cache.delete(name);
+  }
+
+  private dropped(name: string): void {
+    this.evict(name);
     for (const l of this.listeners) {
       try {
         l(name);
@@ -216,7 +221,10 @@ export class SecretService {
       await notifyFollowers(tx, this.database, secretsChannel);
       return r;
     });
-    this.dropped(name);
+    // Following: the catch-up sees the new stamp and tells the listeners once (as on other replicas).
+    this.evict(name);
+    if (this.following) await this.follower.run();
+    else this.dropped(name);
     return result;
   }
 
@@ -476,6 +484,7 @@ export class SecretService {
 
   async start(): Promise<void> {
     await this.follower.start();
+    this.following = true;
     const tick = () => {
       if (this.job) return;
       this.job = this.runDue()
@@ -489,6 +498,7 @@ export class SecretService {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.following = false;
     await this.job;
     await this.follower.stop();
   }
