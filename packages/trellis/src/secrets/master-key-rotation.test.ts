@@ -14,7 +14,7 @@ import type { Database } from '../db/database.ts';
 import { createServices } from '../services.ts';
 import { systemActor } from '../auth/index.ts';
 import { dlpEngine } from '../dlp/index.ts';
-import { loadInstallationKeys } from '../keys/index.ts';
+import { findInstallationKey, loadInstallationKeys } from '../keys/index.ts';
 import { checkOf, keyRingFrom } from '../keys/master-key.ts';
 import { SecretService } from './service.ts';
 
@@ -91,6 +91,9 @@ for (const tdb of testDatabases) {
         expect(dlp.detokenize(token, after.keys.ring.derive('dlp.tokenize'), 'CREDIT_CARD')).toBe(card);
         const verdict = await after.services.audit.verify();
         expect(verdict.ok).toBe(true);
+        // Offline tools (audit verify without a server) open the root the same way.
+        const offline = await findInstallationKey({ database, env: { TRELLIS_MASTER_KEY: b64(newKey) } });
+        expect(offline?.derive('audit.row-mac')).toEqual(before.keys.ring.derive('audit.row-mac'));
         await after.close();
       } finally {
         await database.close();
