@@ -193,6 +193,11 @@ for (const tdb of testDatabases) {
       const failed = await t.as('reviewer', { method: 'POST', url: `${url}/release`, payload: { reason: 'HR-1300' } });
       expect(failed.json()).toMatchObject({ status: 502, code: 'export_delivery_failed' });
       expect((await t.as('auditor', { method: 'GET', url })).json()).toMatchObject({ status: 'held', last_error: 'the export was not delivered: slack #hr-leave: the receiver answered HTTP 503' });
+      // A release cut off mid-way (its replica stopped) blocks others for a while, then may be taken over.
+      const db = t.services.database.db;
+      await db.updateTable('export_quarantine').set({ status: 'releasing', decided_at: new Date().toISOString() }).where('id', '=', held.quarantine_id!).execute();
+      expect((await t.as('reviewer', { method: 'POST', url: `${url}/release`, payload: { reason: 'HR-1300' } })).json()).toMatchObject({ status: 409, code: 'export_quarantine_closed' });
+      await db.updateTable('export_quarantine').set({ decided_at: new Date(Date.now() - 10 * 60_000).toISOString() }).where('id', '=', held.quarantine_id!).execute();
       const ok = await t.as('reviewer', { method: 'POST', url: `${url}/release`, payload: { reason: 'HR-1300' } });
       expect(ok.json()).toMatchObject({ status: 'released', last_error: null });
       expect(slack.requests).toHaveLength(2);

@@ -83,6 +83,8 @@ export interface ExportDeps {
 
 const sealContext = (id: string) => `exports.quarantine/${id}`;
 const newId = (prefix: string) => prefix + randomBytes(10).toString('hex');
+/** Far beyond a delivery's deadline: a release marked running for longer was cut off. */
+const staleReleaseMs = 5 * 60_000;
 
 function settingsOf(body: CreateDestination): DestinationSettings {
   if (body.destination === 'email') return { kind: 'email', smtp: { host: body.smtp.host, port: body.smtp.port ?? 587, tls: body.smtp.tls ?? 'starttls', from: body.smtp.from } };
@@ -373,7 +375,13 @@ export class ExportService {
   /** Delivers a held export as it was sent; on failure it stays held (the error recorded). */
   async release(caller: Caller, id: string, reason: string): Promise<Quarantined> {
     const row = await this.quarantined(id);
-    if (!(await store.moveQuarantine(this.deps.database.db, id, 'held', { status: 'releasing' }))) throw exportErrors.error('export_quarantine_closed', `quarantined export ${id} is ${row.status}`);
+    const started = new Date();
+    const db = this.deps.database.db;
+    // A release still marked as running long after any delivery could have ended was cut off (a
+    // replica stopped): it may be taken over, by one reviewer only.
+    const stale = row.status === 'releasing' && row.decided_at !== null && Date.parse(row.decided_at) < started.getTime() - staleReleaseMs;
+    const claimed = stale ? await store.reclaimRelease(db, id, row.decided_at!, started.toISOString()) : await store.moveQuarantine(db, id, 'held', { status: 'releasing', decided_at: started.toISOString() });
+    if (!claimed) throw exportErrors.error('export_quarantine_closed', `quarantined export ${id} is ${row.status === 'held' ? 'being released by someone else' : row.status}`);
     const deliveryId = newId('exp_');
     const resources = [{ type: 'app', id: row.app }, { type: 'export_quarantine', id }];
     try {
@@ -384,7 +392,7 @@ export class ExportService {
       await this.deliverOrFail(configured, { id: deliveryId, app: row.app, destination: row.destination, target: row.target, payload }, caller.actor, resources, facts, row.subject ?? undefined, caller.srcIp ? { srcIp: caller.srcIp } : {});
     } catch (err) {
       // Back in the queue, whatever failed (delivery, a removed destination, a payload that does not open).
-      await store.moveQuarantine(this.deps.database.db, id, 'releasing', { status: 'held', last_error: err instanceof AppError ? err.message : 'the release failed' });
+      await store.moveQuarantine(this.deps.database.db, id, 'releasing', { status: 'held', decided_at: null, last_error: err instanceof AppError ? err.message : 'the release failed' });
       throw err;
     }
     const now = new Date().toISOString();

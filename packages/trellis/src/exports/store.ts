@@ -42,3 +42,9 @@ export async function moveQuarantine(q: Queryable, id: string, from: string, set
   const r = await q.updateTable('export_quarantine').set(set).where('id', '=', id).where('status', '=', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Takes over a release left half-done (a replica stopped while delivering): only if it is still the one that began at `since`. */
+export async function reclaimRelease(q: Queryable, id: string, since: string, now: string): Promise<boolean> {
+  const r = await q.updateTable('export_quarantine').set({ decided_at: now }).where('id', '=', id).where('status', '=', 'releasing').where('decided_at', '=', since).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
