@@ -27,10 +27,18 @@ interface Counts {
 }
 const zero = (): Counts => ({ requests: 0, records: 0, bytes: 0 });
 
-/** `m:2026-12-13T09:41` and `d:2026-12-13`, UTC. */
+let lastMinute = -1;
+let lastPeriods = { minute: '', day: '' };
+
+/** `m:2026-12-13T09:41` and `d:2026-12-13`, UTC (computed once per minute: every call asks). */
 export function periodsAt(ms: number): { minute: string; day: string } {
-  const iso = new Date(ms).toISOString();
-  return { minute: `m:${iso.slice(0, 16)}`, day: `d:${iso.slice(0, 10)}` };
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== lastMinute) {
+    const iso = new Date(minute * 60_000).toISOString();
+    lastPeriods = { minute: `m:${iso.slice(0, 16)}`, day: `d:${iso.slice(0, 10)}` };
+    lastMinute = minute;
+  }
+  return lastPeriods;
 }
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));

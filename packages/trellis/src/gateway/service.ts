@@ -132,6 +132,9 @@ export class GatewayService {
   private auditTimer: NodeJS.Timeout | undefined;
   /** Signature-checked tokens (not DPoP-bound), by token: a hit re-checks expiry and revocation only. */
   private readonly verified = new Map<string, { claims: AccessTokenClaims; audience: string }>();
+  /** The policy's transform actions by everything they depend on (the bundle digest included). */
+  private readonly transforms = new Map<string, TransformActions>();
+  private dlpKeys: { hash: Buffer; tokenize: Buffer } | undefined;
 
   constructor(
     private readonly services: Services,
@@ -347,14 +350,22 @@ export class GatewayService {
       throw gatewayErrors.error('gateway_policy_denied', messages.join('; '), { extra: { messages } });
     }
     if (operation !== 'read') return {};
+    // The actions depend on the bundle, the app, the person and the fields — not on the time or
+    // address of the call — so one evaluation serves every call of the same shape.
+    const key = JSON.stringify([decision.bundle.digest, input.app, input.subject, facts.connector, input.resource, input.fields, fieldTags]);
+    const hit = this.transforms.get(key);
+    if (hit) return hit;
     const t = this.services.policy.value('gateway', 'transform', input);
     if ('error' in t) throw gatewayErrors.error('gateway_policy_denied', `the gateway policy's transform could not be evaluated, so nothing is returned (${t.error.message})`);
-    return t.value && typeof t.value === 'object' ? (t.value as TransformActions) : {};
+    const actions = t.value && typeof t.value === 'object' ? (t.value as TransformActions) : {};
+    if (this.transforms.size >= 10_000) this.transforms.clear();
+    this.transforms.set(key, actions);
+    return actions;
   }
 
   private transform(rows: Record<string, unknown>[], fieldCatalog: ConnectorCatalog['resources'][number]['fields'], actions: TransformActions, facts: CallFacts) {
-    const keys = this.services.keys;
-    const out = transformRecords(rows, fieldCatalog, actions, { dlp: this.dlp!, keys: { hash: keys.derive('dlp.hash'), tokenize: keys.derive('dlp.tokenize') }, detectors: this.services.detectors.activeDetectors() });
+    const keys = (this.dlpKeys ??= { hash: this.services.keys.derive('dlp.hash'), tokenize: this.services.keys.derive('dlp.tokenize') });
+    const out = transformRecords(rows, fieldCatalog, actions, { dlp: this.dlp!, keys, detectors: this.services.detectors.activeDetectors() });
     facts.transformed = out.summary.fields;
     facts.findings = out.summary.findings;
     return out;
