@@ -136,6 +136,11 @@ function send(call: Call, hop: Hop, address: string, retry: boolean): Promise<ht
     ...(tls && call.req.ca !== undefined ? { ca: call.req.ca as string | string[] } : {}),
   };
   return new Promise((resolve, reject) => {
+    // The deadline may have passed while DNS answered: its timer has fired already.
+    if (call.stopped) {
+      reject(explain(new Error('stopped'), call, hop.target, address));
+      return;
+    }
     let request: http.ClientRequest;
     try {
       request = (tls ? https : http).request(options);
