@@ -5,7 +5,8 @@
  * short-lived, one per create / renew / drop; the leased role's pool is small and long-lived.
  */
 import pg from 'pg';
-import type { ConnectionOptions } from 'node:tls';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 
 /** How the leases module reaches a `postgres` connector's database (the gateway builds it from the connector's spec.connection). */
 export interface PgTarget {
@@ -47,10 +48,15 @@ export interface TargetAccess {
   passwordOf: PasswordOf;
 }
 
-function tlsOptions(t: StoredTarget): false | ConnectionOptions {
+export function tlsOptions(t: StoredTarget): false | ConnectionOptions {
   if (t.tls === 'disable') return false;
-  // pg sets no servername when connecting to an IP literal; ours keeps SNI and the name check on the host.
-  return { servername: t.host, rejectUnauthorized: t.tls === 'verify-full' };
+  // We connect to the checked address, so the certificate is checked against the connector's
+  // host (a name or an IP literal) explicitly; SNI carries the name (never an IP, RFC 6066).
+  return {
+    ...(isIP(t.host) === 0 ? { servername: t.host } : {}),
+    rejectUnauthorized: t.tls === 'verify-full',
+    checkServerIdentity: (_address, cert) => checkServerIdentity(t.host, cert),
+  };
 }
 
 async function connectionConfig(t: StoredTarget, access: TargetAccess, user: string, password: string): Promise<pg.ClientConfig> {
