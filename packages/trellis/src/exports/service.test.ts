@@ -220,6 +220,7 @@ for (const tdb of testDatabases) {
       expect(unconfigured).toMatchObject({ code: 'export_destination_not_configured', status: 409 });
       const big = await refusal(send({ payload: { text: 'x'.repeat(1024 * 1024 + 1) } }));
       expect(big).toMatchObject({ code: 'export_too_large', status: 413 });
+      expect(await refusal(send({ payload: {} }))).toMatchObject({ code: 'validation_failed', errors: [{ path: 'payload', message: 'give records or text' }] });
       const suspended = await refusal(send({ app: { ...app, status: 'suspended' } }));
       expect(suspended).toMatchObject({ code: 'export_app_inactive', status: 403 });
       expect(slack.requests).toHaveLength(0);

@@ -223,6 +223,7 @@ export class ExportService {
     const { app, destination, target, payload } = input;
     const actor = this.appActor(app, input.subject);
     const srcIp = input.srcIp ? { srcIp: input.srcIp } : {};
+    if (payload.records === undefined && payload.text === undefined) throw new AppError('validation_failed', 'an export carries records, text or both', { errors: [{ path: 'payload', message: 'give records or text' }] });
     if (app.status === 'suspended' || app.status === 'retired') throw exportErrors.error('export_app_inactive', `app ${app.name} is ${app.status}; its exports are blocked`);
     const declared = await this.declared(app);
     const decl = declared.exports.find((e) => e.destination === destination && e.target === target);
