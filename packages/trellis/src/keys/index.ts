@@ -9,7 +9,7 @@ import { keyErrors } from './errors.ts';
 
 export { ephemeralKeyRing, keyRingFrom } from './master-key.ts';
 export type { KeyRing } from '../module.ts';
-export { loadInstallationKeys, findInstallationKey, resealRoot, rootKeyStatus, type RootKeyStatus } from './installation.ts';
+export { loadInstallationKeys, findInstallationKey, resealRoot, rootKeyStatus } from './installation.ts';
 export { seal, unseal } from './sealed.ts';
 
 export const keysModule: TrellisModule = {
