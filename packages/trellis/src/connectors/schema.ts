@@ -57,9 +57,9 @@ export const connectorFieldSchema = z.strictObject({
 // are references into the secret store by name, never values, so a manifest can be shown,
 // versioned and diffed without leaking anything.
 
-/** A secret store name: lower-case letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit. */
-export const secretNamePattern = /^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$/;
-export const secretRefSchema = z.string().max(128).regex(secretNamePattern, 'must be the name of a secret in the secret store (lower-case letters, digits, ".", "_" and "-"), never the secret itself');
+/** The secret store's name rule (a DNS label), so a reference that could never resolve is refused at apply. */
+const secretNamePattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const secretRefSchema = z.string().max(63).regex(secretNamePattern, 'must be the name of a secret in the secret store (1-63 lower-case letters, digits and hyphens), never the secret itself');
 
 // A hostname (RFC 1123 labels) or an IP literal (IPv6 without brackets).
 const hostPattern = /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))*\.?|[0-9A-Fa-f:.]+)$/;

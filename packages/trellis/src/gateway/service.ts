@@ -21,7 +21,6 @@ import { gatewayErrors } from './errors.ts';
 import { Quotas, type QuotaLimits, type QuotaOverride } from './quotas.ts';
 import { PgRunner, pgTargetOf, tableGrantsOf } from './upstream-pg.ts';
 import { HttpCaller, matchTemplate } from './upstream-http.ts';
-import type { SecretReader } from './secrets-use.ts';
 import * as store from './store.ts';
 import { notifyFollowers } from '../db/follow.ts';
 import { quotaChannel } from './quotas.ts';
@@ -143,7 +142,7 @@ export class GatewayService {
     const warn = (m: string) => console.warn(m);
     this.apps = new AppCache(services.catalog, { pollIntervalMs: settings.appPollMs, warn });
     this.quotas = new Quotas(services.database, settings.quotas, { flushIntervalMs: settings.quotaFlushMs, warn });
-    const secrets = () => (services as unknown as { secrets?: SecretReader }).secrets;
+    const secrets = () => (services as Partial<Services>).secrets;
     this.pg = new PgRunner({ leases: () => (services as Partial<Services>).leases, secrets }, { statementTimeoutMs: settings.statementTimeoutMs });
     this.http = new HttpCaller({ secrets, ...(settings.resolver ? { resolver: settings.resolver } : {}), ...(settings.ca ? { ca: settings.ca } : {}) });
     this.refusals = new AggregatedAudit(services.audit, services.database);
@@ -157,7 +156,7 @@ export class GatewayService {
     await this.quotas.start();
     this.connectorTimer = setInterval(() => void this.refreshConnectors().catch((e: unknown) => console.warn(`gateway: reading connectors failed: ${(e as Error).message}`)), this.settings.connectorPollMs);
     this.connectorTimer.unref();
-    (this.services as unknown as { secrets?: SecretReader }).secrets?.onChange?.((name) => {
+    (this.services as Partial<Services>).secrets?.onChange((name) => {
       this.pg.secretChanged(name);
       this.http.secretChanged(name);
     });

@@ -9,7 +9,7 @@
 import type { HttpConnection } from '../connectors/index.ts';
 import { egressFetch, EgressError, type EgressPolicy, type EgressResponse, type Resolver } from '../egress/index.ts';
 import { gatewayErrors } from './errors.ts';
-import type { SecretReader } from './secrets-use.ts';
+import type { SecretService } from '../secrets/index.ts';
 
 // One path segment as sent: unreserved, sub-delims, ':' and '@', and percent-escapes.
 const segmentPattern = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+$/;
@@ -94,7 +94,7 @@ export function upstreamError(err: unknown, connector: string): Error {
 export class HttpCaller {
   private readonly tokens = new Map<string, CachedToken>();
 
-  constructor(private readonly deps: { secrets: () => SecretReader | undefined; resolver?: Resolver; ca?: string | readonly string[] }) {}
+  constructor(private readonly deps: { secrets: () => SecretService | undefined; resolver?: Resolver; ca?: string | readonly string[] }) {}
 
   secretChanged(name: string): void {
     for (const k of this.tokens.keys()) if (JSON.parse(k)[1] === name) this.tokens.delete(k);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { PostgresConnection } from '../connectors/index.ts';
 import { resolveChecked } from '../egress/index.ts';
 import type { LeaseService, PgTarget, TableGrant } from '../leases/index.ts';
-import type { SecretReader } from './secrets-use.ts';
+import type { SecretService } from '../secrets/index.ts';
 import type { ResourceGrant } from './apps.ts';
 
 export interface PgRunOptions {
@@ -62,7 +62,7 @@ export class PgRunner {
   private readonly timed = new WeakSet<pg.Pool>();
 
   constructor(
-    private readonly deps: { leases: () => LeaseService | undefined; secrets: () => SecretReader | undefined },
+    private readonly deps: { leases: () => LeaseService | undefined; secrets: () => SecretService | undefined },
     private readonly opts: PgRunOptions,
   ) {}
 
