@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import { testDatabases } from '../../test/databases.ts';
 import { accessToken, startGatewayFixture, type GatewayFixture } from '../../test/gateway-fixture.ts';
 import { systemActor } from '../auth/index.ts';
+import { allChecked, appYaml, yaml } from '../../test/leave-requests.ts';
 
 for (const tdb of testDatabases) {
   describe(`gateway (postgres connector) on ${tdb.name}`, () => {
@@ -129,6 +130,28 @@ for (const tdb of testDatabases) {
       expect(shown.json().usage.minute.requests).toBeGreaterThan(0);
       await f.t.as('admin', { method: 'PUT', url: '/api/v1/gateway/quotas/leave-requests', payload: {} });
       expect((await query({ fields: ['id'] })).statusCode).toBe(200);
+    });
+
+    it('follows the version in force: a widened field is refused while in review and served once approved', async () => {
+      const token = async (name: string, role: 'builder' | 'reviewer', subject: string) => (await f.t.services.tokens.create(systemActor, { name, role, subject })).token;
+      const ana = await token('ana-widen', 'builder', 'user:ana.hr@example.com');
+      const rick = await token('rick-widen', 'reviewer', 'user:rick.sec@example.com');
+      const widened = appYaml.replace('fields: [id, name, email, leave_balance]', 'fields: [id, name, email, leave_balance, department]');
+      const put = await f.t.app.inject({ method: 'PUT', url: '/api/v1/apps/leave-requests', headers: { ...yaml, authorization: `Bearer ${ana}` }, payload: widened });
+      expect(put.json()).toMatchObject({ status: 'pending_review', approved_version: 1 });
+      await f.t.services.gateway.apps.poll();
+      const inReview = await query({ fields: ['id', 'department'] });
+      expect(inReview.statusCode).toBe(403);
+      expect(inReview.json()).toMatchObject({ code: 'query_field_not_allowed', errors: [{ path: 'fields[1]' }] });
+      // Version 1 stays in force meanwhile.
+      expect((await query({ fields: ['id'] })).statusCode).toBe(200);
+      const review = (await f.t.as('reviewer', { method: 'GET', url: '/api/v1/reviews?status=open' })).json().items[0];
+      const ok = await f.t.app.inject({ method: 'POST', url: `/api/v1/reviews/${review.id}/approve`, headers: { authorization: `Bearer ${rick}` }, payload: { checklist: allChecked } });
+      expect(ok.statusCode, ok.body).toBe(200);
+      await f.t.services.gateway.apps.poll();
+      const approved = await query({ fields: ['id', 'department'], order: [{ field: 'id' }] });
+      expect(approved.statusCode, approved.body).toBe(200);
+      expect(approved.json().rows[1]).toEqual({ id: 2, department: 'Finance' });
     });
 
     it('stops accepting a token the moment it is revoked, though this replica verified it before', async () => {
