@@ -10,8 +10,6 @@ import type { ExportService } from './service.ts';
 import { exportErrors } from './errors.ts';
 import { registerExportCommands } from './cli.ts';
 
-export type { ExportService, SendInput, ExportApp, ExportSubject } from './service.ts';
-export type { SendResult } from './schema.ts';
 export { tagOfFinding } from './tags.ts';
 
 declare module '../module.ts' {
