@@ -81,6 +81,7 @@ if (postgresUrl) {
       await admin.query(`create view ${schema}.directory as select id, full_name, contact as email from ${schema}.people`);
       await admin.query(`create table ${schema}.departments (id integer, name text, "Odd Column" text)`);
       await admin.query(`insert into ${schema}.departments values (1, 'Finance', 'x')`);
+      await admin.query(`create table ${schema}.assignments (project text, person_id integer, role text, primary key (person_id, project))`);
     });
     afterAll(async () => {
       await admin.query(`drop schema if exists ${schema} cascade`);
@@ -90,6 +91,7 @@ if (postgresUrl) {
     it('proposes tags from sampled values and names, with evidence and never the values', async () => {
       const r = await draftFromPostgres({ name: 'hr', url: postgresUrl, schema, owner: 'group:hr-platform', sample: 100 });
       expect(r.resources).toEqual([
+        { name: `${schema}.assignments`, kind: 'table', columns: 3, sampled_rows: 0 },
         { name: `${schema}.departments`, kind: 'table', columns: 2, sampled_rows: 1 },
         { name: `${schema}.directory`, kind: 'view', columns: 3, sampled_rows: 5 },
         { name: `${schema}.people`, kind: 'table', columns: 8, sampled_rows: 5 },
@@ -104,6 +106,9 @@ if (postgresUrl) {
       // One note of one: 100% of the non-null values.
       expect(evidence('notes')[0]).toMatchObject({ matched: 1, sampled: 1 });
       expect(r.manifest.spec.resources.find((x) => x.name === `${schema}.directory`)!.fields.find((f) => f.name === 'email')!.tags).toEqual(['pii.email']);
+      // A primary key other than [id] becomes the resource's key, in key order; [id] is the default and left unsaid.
+      expect(r.manifest.spec.resources.find((x) => x.name === `${schema}.assignments`)!.key).toEqual(['person_id', 'project']);
+      expect(r.manifest.spec.resources.find((x) => x.name === `${schema}.people`)!.key).toBeUndefined();
       expect(r.manifest.spec.resources.find((x) => x.name === `${schema}.people`)!.fields.find((f) => f.name === 'contact')!.description).toBe('How to reach them');
       expect(r.warnings).toEqual([`${schema}.departments: column "Odd Column" was left out: a field name has letters, digits, "_", "." and "-" only`]);
 

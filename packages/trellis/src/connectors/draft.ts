@@ -53,6 +53,8 @@ export interface Relation {
   sampleable: boolean;
   comment: string | null;
   columns: Column[];
+  /** The primary key's columns in key order (empty: none, as for views). */
+  primaryKey: string[];
 }
 
 function failed(message: string): never {
@@ -144,11 +146,12 @@ export async function introspect(client: pg.Client, schema: string, tables: read
   if (!exists.rows[0]?.ok) failed(`schema ${JSON.stringify(schema)} does not exist in this database`);
   // Tables (plain, partitioned, foreign) and views (plain, materialized); partitions are read
   // through their parent, not listed one by one.
-  const { rows } = await client.query<{ relname: string; relkind: string; readable: boolean; reltuples: number; relpages: number; rel_comment: string | null; attname: string | null; type: string | null; col_comment: string | null }>(
+  const { rows } = await client.query<{ relname: string; relkind: string; readable: boolean; reltuples: number; relpages: number; rel_comment: string | null; attname: string | null; type: string | null; col_comment: string | null; pk_pos: number | null }>(
     `select c.relname, c.relkind, pg_catalog.has_table_privilege(c.oid, 'SELECT') as readable, c.reltuples::float8 as reltuples, c.relpages,
             pg_catalog.obj_description(c.oid, 'pg_class') as rel_comment,
             a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) as type,
-            pg_catalog.col_description(c.oid, a.attnum) as col_comment
+            pg_catalog.col_description(c.oid, a.attnum) as col_comment,
+            (select pg_catalog.array_position(i.indkey::int2[], a.attnum) from pg_catalog.pg_index i where i.indrelid = c.oid and i.indisprimary) as pk_pos
        from pg_catalog.pg_class c
        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
        left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -158,6 +161,7 @@ export async function introspect(client: pg.Client, schema: string, tables: read
     [schema, tables ? [...tables] : null],
   );
   const byName = new Map<string, Relation>();
+  const keyPositions = new Map<Relation, [number, string][]>();
   for (const r of rows) {
     let rel = byName.get(r.relname);
     if (!rel) {
@@ -172,11 +176,15 @@ export async function introspect(client: pg.Client, schema: string, tables: read
         sampleable: r.relkind === 'r' || r.relkind === 'm',
         comment: r.rel_comment,
         columns: [],
+        primaryKey: [],
       };
       byName.set(r.relname, rel);
     }
     if (r.attname !== null) rel.columns.push({ name: r.attname, type: r.type ?? 'unknown', comment: r.col_comment });
+    // Positions in indkey (an int2vector counts from 0); only their order matters.
+    if (r.attname !== null && r.pk_pos !== null) keyPositions.set(rel, [...(keyPositions.get(rel) ?? []), [Number(r.pk_pos), r.attname]]);
   }
+  for (const [rel, positions] of keyPositions) rel.primaryKey = positions.sort((a, b) => a[0] - b[0]).map(([, name]) => name);
   if (tables) {
     const missing = tables.filter((t) => !byName.has(t));
     if (missing.length > 0) failed(`no table or view named ${missing.map((t) => JSON.stringify(t)).join(', ')} in schema ${JSON.stringify(schema)}`);
@@ -485,7 +493,10 @@ export async function draftFromPostgres(request: DraftRequest, extraDetectors: P
         };
       });
       resources.push({ name: resource, kind: rel.kind, columns: columns.length, sampled_rows: rows.length });
-      manifestResources.push({ name: resource, kind: rel.kind, ...(rel.comment ? { description: rel.comment.slice(0, 2000) } : {}), fields });
+      // The primary key pages the gateway's reads; stated unless it is the default ([id]).
+      const key = rel.primaryKey;
+      const keyed = key.length > 0 && key.length <= 8 && key.every((k) => fields.some((f) => f.name === k)) && !(key.length === 1 && key[0] === 'id');
+      manifestResources.push({ name: resource, kind: rel.kind, ...(rel.comment ? { description: rel.comment.slice(0, 2000) } : {}), ...(keyed ? { key } : {}), fields });
     }
   } finally {
     await client.query('ROLLBACK').catch(() => {});
