@@ -66,6 +66,21 @@ spec:
 `;
 }
 
+/** Connectors whose upstream is an address the gateway must never reach. */
+const forbiddenConnector = (name: string, baseUrl: string, allowPrivateHost: boolean) => `apiVersion: trellis.dev/v1
+kind: Connector
+metadata:
+  name: ${name}
+spec:
+  type: http
+  owner: group:sales
+  connection: { baseUrl: '${baseUrl}', allowPrivateHost: ${allowPrivateHost}, timeoutMs: 1000 }
+  resources:
+    - name: things
+      path: /things
+      fields: [{ name: id }]
+`;
+
 const crmApp = appYaml
   .replace('name: leave-requests', 'name: crm-dashboard')
   .replace(/ {2}connectors:[\s\S]*? {2}exports:[\s\S]*?(?= {2}egress:)/, `  connectors:
@@ -78,6 +93,12 @@ const crmApp = appYaml
         - { name: huge, fields: [id], access: read }
         - { name: echo, fields: [id, message], access: read }
         - { name: vault, fields: [id, api_token], access: read }
+    - name: metadata
+      resources:
+        - { name: things, fields: [id], access: read }
+    - name: loopback
+      resources:
+        - { name: things, fields: [id], access: read }
 `);
 
 for (const tdb of testDatabases) {
@@ -86,6 +107,7 @@ for (const tdb of testDatabases) {
     let upstream: Server;
     let port: number;
     let token: string;
+    let app: { clientId: string; secret: string };
     const seen: { url: string; headers: IncomingMessage['headers'] }[] = [];
     const logs: string[] = [];
     const original: Partial<Pick<Console, 'warn' | 'log' | 'error'>> = {};
@@ -116,10 +138,13 @@ for (const tdb of testDatabases) {
         console[k] = (...a: unknown[]) => void logs.push(a.map(String).join(' '));
       }
       await putSecret(f.t, 'crm-key', apiKey);
-      const applied = await f.t.as('admin', { method: 'POST', url: '/api/v1/connectors', headers: yaml, payload: crmConnector(port) });
-      expect(applied.statusCode, applied.body).toBeLessThan(300);
+      for (const manifest of [crmConnector(port), forbiddenConnector('metadata', 'http://169.254.169.254/latest', true), forbiddenConnector('loopback', `https://localhost:${port}`, false)]) {
+        const applied = await f.t.as('admin', { method: 'POST', url: '/api/v1/connectors', headers: yaml, payload: manifest });
+        expect(applied.statusCode, applied.body).toBeLessThan(300);
+      }
       await f.t.services.gateway.refreshConnectors();
-      token = await accessToken(f.t, await approvedApp(f.t, crmApp, 'crm-dashboard'));
+      app = await approvedApp(f.t, crmApp, 'crm-dashboard');
+      token = await accessToken(f.t, app, { audience: 'trellis:connector:crm' });
     }, 60_000);
     afterAll(async () => {
       Object.assign(console, original);
@@ -176,6 +201,17 @@ for (const tdb of testDatabases) {
       expect(huge.json()).toMatchObject({ code: 'gateway_upstream_failed', upstream_error: 'egress_too_large' });
       // Unharmed: the next call works.
       expect((await get('/v1/contacts/2')).statusCode).toBe(200);
+    });
+
+    it('never reaches a cloud metadata address (even with private hosts allowed) nor loopback without the opt-in', async () => {
+      const tokenFor = async (connector: string) => accessToken(f.t, app, { audience: `trellis:connector:${connector}` });
+      const meta = await f.call({ method: 'GET', url: '/gw/v1/metadata/http/things' }, await tokenFor('metadata'));
+      expect(meta.statusCode).toBe(502);
+      expect(meta.json()).toMatchObject({ code: 'gateway_upstream_failed', upstream_error: expect.stringMatching(/^egress_(address_refused|host_not_allowed)$/) });
+      const loop = await f.call({ method: 'GET', url: '/gw/v1/loopback/http/things' }, await tokenFor('loopback'));
+      expect(loop.statusCode).toBe(502);
+      expect(loop.json()).toMatchObject({ code: 'gateway_upstream_failed', upstream_error: expect.stringMatching(/^egress_(address_refused|host_not_allowed|bad_url)$/) });
+      expect(JSON.stringify([meta.json(), loop.json()])).not.toContain('169.254.169.254/latest');
     });
 
     it('never lets the API key reach the app: responses, audit events and logs are searched for it', async () => {

@@ -85,6 +85,7 @@ export function upstreamError(err: unknown, connector: string): Error {
       egress_host_not_allowed: 'is not a host the connector may reach',
       egress_dns_failed: 'could not be resolved',
       egress_connect_failed: 'could not be reached',
+      egress_bad_url: 'is not a URL the gateway may call (a loopback name without allowPrivateHost, or a malformed address)',
     };
     return gatewayErrors.error('gateway_upstream_failed', `connector ${connector}: the upstream ${what[err.code] ?? 'could not be called'}`, { extra: { upstream_error: err.code } });
   }
