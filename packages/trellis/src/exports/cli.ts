@@ -13,7 +13,7 @@ const destinations = '/api/v1/export-destinations';
 const quarantine = '/api/v1/exports/quarantine';
 
 function deliversTo(d: Destination): string {
-  if (d.secret !== undefined) return `POST to the URL in secret ${d.secret}`;
+  if (d.secret !== undefined) return `POST to the URL in secret ${d.secret}` + (d.allowHosts ? ` (hosts ${d.allowHosts.join(', ')})` : '');
   if (d.smtp !== undefined) return `SMTP ${d.smtp.host}:${d.smtp.port} (${d.smtp.tls}) from ${d.smtp.from}`;
   return `files under ${d.directory ?? '?'}`;
 }
@@ -42,6 +42,7 @@ interface AddOptions {
   destination: string;
   target: string;
   secret?: string;
+  allowHost?: string[];
   smtpHost?: string;
   smtpPort?: string;
   smtpTls?: string;
@@ -64,7 +65,7 @@ export function destinationBody(o: AddOptions): Record<string, unknown> {
     return { ...common, directory: o.directory };
   }
   if (!o.secret) throw new CliError(`a ${o.destination} destination needs --secret (the secret store entry holding its URL)`, exitCodes.usage);
-  return { ...common, secret: o.secret };
+  return { ...common, secret: o.secret, ...(o.allowHost && o.allowHost.length > 0 ? { allowHosts: o.allowHost } : {}) };
 }
 
 export function registerExportCommands(program: Command, ctx: CliContext): void {
@@ -77,6 +78,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
     .requiredOption('--destination <kind>', 'slack | teams | webhook | email | file')
     .requiredOption('--target <target>', 'the target as manifests declare it: #channel, an address, a label')
     .option('--secret <name>', 'slack/teams/webhook: the secret holding the receiver URL')
+    .option('--allow-host <host>', 'slack/teams/webhook: a host the URL may point at (repeat or comma-separate); others are refused', (v: string, prev: string[]) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)], [] as string[])
     .option('--smtp-host <host>', 'email: the SMTP relay')
     .option('--smtp-port <port>', 'email: its port (default 587)')
     .option('--smtp-tls <mode>', 'email: none | starttls | tls (default starttls)')
@@ -84,7 +86,7 @@ export function registerExportCommands(program: Command, ctx: CliContext): void 
     .option('--directory <dir>', 'file: the directory on the server that receives files')
     .option('--allow-private-host', 'the receiver may be on a loopback or private address')
     .option('--description <text>', 'what it is for')
-    .addHelpText('after', '\nExamples:\n  trellis secrets put hr-slack-webhook --file hook-url.txt\n  trellis exports destinations add --destination slack --target "#hr-leave" --secret hr-slack-webhook\n  trellis exports destinations add --destination email --target hr-leads@northwind-hr.com --smtp-host smtp.northwind-hr.com --from trellis@northwind-hr.com\n  trellis exports destinations add --destination file --target leave-balances --directory /var/lib/trellis/exports')
+    .addHelpText('after', '\nExamples:\n  trellis secrets put hr-slack-webhook --file hook-url.txt\n  trellis exports destinations add --destination slack --target "#hr-leave" --secret hr-slack-webhook --allow-host hooks.slack.com\n  trellis exports destinations add --destination email --target hr-leads@northwind-hr.com --smtp-host smtp.northwind-hr.com --from trellis@northwind-hr.com\n  trellis exports destinations add --destination file --target leave-balances --directory /var/lib/trellis/exports')
     .action(async (opts: AddOptions) => {
       const d = await ctx.client().json<Destination>('POST', destinations, { body: destinationBody(opts) });
       print(ctx.globals().output, d, () => `configured ${d.id}: ${d.destination} ${d.target} → ${deliversTo(d)}`);

@@ -12,7 +12,7 @@ import { EgressError, egressFetch, resolveChecked, type EgressPolicy, type Resol
 import type { ExportPayload } from './inspect.ts';
 
 export type DestinationSettings =
-  | { kind: 'url'; secret: string }
+  | { kind: 'url'; secret: string; allowHosts?: string[] }
   | { kind: 'email'; smtp: { host: string; port: number; tls: 'none' | 'starttls' | 'tls'; from: string } }
   | { kind: 'file'; directory: string };
 
@@ -51,7 +51,7 @@ export function exportDocument(d: Delivery, at: Date): Record<string, unknown> {
 
 async function post(d: Delivery, limits: DeliveryLimits, at: Date): Promise<void> {
   const body = d.destination === 'webhook' ? exportDocument(d, at) : { text: renderText(d.app, d.payload) };
-  const policy: EgressPolicy = { allowPrivate: d.allowPrivateHost };
+  const policy: EgressPolicy = { allowPrivate: d.allowPrivateHost, ...(d.settings.kind === 'url' && d.settings.allowHosts ? { allowHosts: d.settings.allowHosts } : {}) };
   let status: number;
   try {
     const r = await egressFetch({ url: d.url!, method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': d.id }, body: JSON.stringify(body), timeoutMs: limits.timeoutMs, maxResponseBytes: limits.maxResponseBytes, policy, ...(limits.resolver ? { resolver: limits.resolver } : {}) });

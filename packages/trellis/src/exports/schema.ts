@@ -16,7 +16,17 @@ const common = {
 };
 
 export const createDestinationSchema = z.discriminatedUnion('destination', [
-  z.strictObject({ destination: z.enum(['slack', 'teams', 'webhook']), secret: secretName, ...common }),
+  z.strictObject({
+    destination: z.enum(['slack', 'teams', 'webhook']),
+    secret: secretName,
+    allowHosts: z
+      .array(z.string().max(253).regex(/^(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/, 'must be a host name or *.domain'))
+      .min(1)
+      .max(20)
+      .optional()
+      .meta({ description: 'The only hosts the URL may point at (hooks.slack.com, *.webhook.office.com): a URL changed in the secret store to point elsewhere is refused.' }),
+    ...common,
+  }),
   z.strictObject({
     destination: z.literal('email'),
     smtp: z.strictObject({
@@ -41,6 +51,7 @@ export const destinationSchema = z.object({
   destination: z.string(),
   target: z.string(),
   secret: z.string().optional(),
+  allowHosts: z.array(z.string()).optional(),
   smtp: z.object({ host: z.string(), port: z.int(), tls: z.string(), from: z.string() }).optional(),
   directory: z.string().optional(),
   allowPrivateHost: z.boolean(),

@@ -251,6 +251,19 @@ for (const tdb of testDatabases) {
       expect(await refusal(send({ app: fromCatalog, destination: 'email', target: 'hr-leads@northwind-hr.com' }))).toMatchObject({ code: 'export_not_declared' });
     });
 
+    it('refuses a receiver outside the destination\'s allowed hosts (502, nothing sent)', async () => {
+      await t.services.secrets.put({ actor: systemActor }, 'hr-slack-redirected', { value: slack.url });
+      const added = await t.as('admin', { method: 'POST', url: '/api/v1/export-destinations', payload: { destination: 'slack', target: '#hr-pinned', secret: 'hr-slack-redirected', allowHosts: ['hooks.slack.com'], allowPrivateHost: true } });
+      expect(added.json()).toMatchObject({ allowHosts: ['hooks.slack.com'] });
+      const pinned: ExportApp = { ...app, exports: [...app.exports!, { destination: 'slack', target: '#hr-pinned', fields: ['name'] }] };
+      const err = await refusal(send({ app: pinned, target: '#hr-pinned', payload: { text: 'hello' } }));
+      expect(err).toMatchObject({ code: 'export_delivery_failed', status: 502 });
+      expect(err.message).toContain('egress_host_not_allowed');
+      expect(slack.requests).toHaveLength(0);
+      expect((await t.as('admin', { method: 'POST', url: '/api/v1/export-destinations', payload: { destination: 'slack', target: '#x', secret: 'hr-slack-redirected', allowHosts: ['not a host'] } })).statusCode).toBe(400);
+      expect((await t.as('admin', { method: 'DELETE', url: `/api/v1/export-destinations/${added.json<{ id: string }>().id}` })).statusCode).toBe(204);
+    });
+
     it('manages destinations by permission: admins configure, reviewers and auditors read, builders neither', async () => {
       const list = await t.as('reviewer', { method: 'GET', url: '/api/v1/export-destinations' });
       expect(list.statusCode).toBe(200);
@@ -272,7 +285,7 @@ for (const tdb of testDatabases) {
       const id = teams.json<{ id: string }>().id;
       expect((await t.as('admin', { method: 'DELETE', url: `/api/v1/export-destinations/${id}` })).statusCode).toBe(204);
       expect((await t.as('admin', { method: 'GET', url: `/api/v1/export-destinations/${id}` })).statusCode).toBe(404);
-      expect(await events('export_destination.delete')).toHaveLength(1);
+      expect((await events('export_destination.delete')).some((e) => e.resources[0]!.uid === id)).toBe(true);
     });
   });
 }

@@ -89,7 +89,7 @@ const staleReleaseMs = 5 * 60_000;
 function settingsOf(body: CreateDestination): DestinationSettings {
   if (body.destination === 'email') return { kind: 'email', smtp: { host: body.smtp.host, port: body.smtp.port ?? 587, tls: body.smtp.tls ?? 'starttls', from: body.smtp.from } };
   if (body.destination === 'file') return { kind: 'file', directory: body.directory };
-  return { kind: 'url', secret: body.secret };
+  return { kind: 'url', secret: body.secret, ...(body.allowHosts ? { allowHosts: body.allowHosts } : {}) };
 }
 
 function toDestination(r: ExportDestinationRow): Destination {
@@ -98,7 +98,7 @@ function toDestination(r: ExportDestinationRow): Destination {
     id: r.id,
     destination: r.destination,
     target: r.target,
-    ...(s.kind === 'url' ? { secret: s.secret } : s.kind === 'email' ? { smtp: s.smtp } : { directory: s.directory }),
+    ...(s.kind === 'url' ? { secret: s.secret, ...(s.allowHosts ? { allowHosts: s.allowHosts } : {}) } : s.kind === 'email' ? { smtp: s.smtp } : { directory: s.directory }),
     allowPrivateHost: r.allow_private_host === 1,
     description: r.description,
     created_at: r.created_at,
@@ -207,7 +207,7 @@ export class ExportService {
       outcome: 'success',
       message: `export destination ${row.destination} ${row.target} ${activity === 'create' ? 'configured' : 'removed'}`,
       // The secret's name, the relay or the directory: where data goes, never a credential.
-      details: { destination: row.destination, target: row.target, ...(s.kind === 'url' ? { secret: s.secret } : s.kind === 'email' ? { smtp_host: s.smtp.host, smtp_port: s.smtp.port } : { directory: s.directory }), allow_private_host: row.allow_private_host === 1 },
+      details: { destination: row.destination, target: row.target, ...(s.kind === 'url' ? { secret: s.secret, ...(s.allowHosts ? { allow_hosts: s.allowHosts } : {}) } : s.kind === 'email' ? { smtp_host: s.smtp.host, smtp_port: s.smtp.port } : { directory: s.directory }), allow_private_host: row.allow_private_host === 1 },
       ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
     };
   }
