@@ -21,7 +21,8 @@ const httpParams: JsonSchema = { type: 'object', properties: { connector: name, 
 const destinationParams: JsonSchema = { type: 'object', properties: { destination: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' } }, required: ['destination'], additionalProperties: false };
 const appParams: JsonSchema = { type: 'object', properties: { app: name }, required: ['app'], additionalProperties: false };
 
-const limit = z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable();
+// null first: the server's Ajv coerces types, and would read null as 0 against an integer tried first.
+const limit = z.union([z.null(), z.int().min(0).max(Number.MAX_SAFE_INTEGER)]);
 export const quotaBodySchema = z.strictObject({
   requests_per_minute: limit.optional().meta({ description: 'null or absent: the configured default' }),
   records_per_day: limit.optional(),
