@@ -4,7 +4,9 @@
  * a clear problem document and audited, quotas with Retry-After.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT } from 'jose';
+import { createHash, randomUUID } from 'node:crypto';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { publicUrlOf } from '../config.ts';
 import { testDatabases } from '../../test/databases.ts';
 import { accessToken, startGatewayFixture, type GatewayFixture } from '../../test/gateway-fixture.ts';
 import { systemActor } from '../auth/index.ts';
@@ -152,6 +154,28 @@ for (const tdb of testDatabases) {
       const approved = await query({ fields: ['id', 'department'], order: [{ field: 'id' }] });
       expect(approved.statusCode, approved.body).toBe(200);
       expect(approved.json().rows[1]).toEqual({ id: 2, department: 'Finance' });
+    });
+
+    it('takes a DPoP-bound token with a proof of its key, and refuses it as Bearer or without a proof', async () => {
+      const base = publicUrlOf(f.t.services.config);
+      const { publicKey, privateKey } = await generateKeyPair('ES256');
+      const jwk = await exportJWK(publicKey);
+      const proof = (htm: string, htu: string, token?: string) =>
+        new SignJWT({ htm, htu, jti: randomUUID(), ...(token ? { ath: createHash('sha256').update(token).digest('base64url') } : {}) }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).setIssuedAt().sign(privateKey);
+      const basic = Buffer.from(`${encodeURIComponent(f.app.clientId)}:${encodeURIComponent(f.app.secret)}`).toString('base64');
+      const issued = await f.t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}`, dpop: await proof('POST', `${base}/oauth/token`) }, payload: 'grant_type=client_credentials' });
+      expect(issued.json().token_type).toBe('DPoP');
+      const bound = issued.json().access_token as string;
+      const url = '/gw/v1/hr/employees/query';
+      const ok = await f.t.app.inject({ method: 'POST', url, headers: { authorization: `DPoP ${bound}`, dpop: await proof('POST', `${base}${url}`, bound) }, payload: { fields: ['id'] } });
+      expect(ok.statusCode, ok.body).toBe(200);
+      const asBearer = await f.t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${bound}` }, payload: { fields: ['id'] } });
+      expect(asBearer.statusCode).toBe(401);
+      const noProof = await f.t.app.inject({ method: 'POST', url, headers: { authorization: `DPoP ${bound}` }, payload: { fields: ['id'] } });
+      expect(noProof.statusCode).toBe(401);
+      const otherUrl = await f.t.app.inject({ method: 'POST', url, headers: { authorization: `DPoP ${bound}`, dpop: await proof('POST', `${base}/gw/v1/hr/other/query`, bound) }, payload: { fields: ['id'] } });
+      expect(otherUrl.statusCode).toBe(401);
+      expect(otherUrl.headers['www-authenticate']).toContain('invalid_dpop_proof');
     });
 
     it('stops accepting a token the moment it is revoked, though this replica verified it before', async () => {

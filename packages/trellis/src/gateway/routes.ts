@@ -21,13 +21,16 @@ const httpParams: JsonSchema = { type: 'object', properties: { connector: name, 
 const destinationParams: JsonSchema = { type: 'object', properties: { destination: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' } }, required: ['destination'], additionalProperties: false };
 const appParams: JsonSchema = { type: 'object', properties: { app: name }, required: ['app'], additionalProperties: false };
 
-// null first: the server's Ajv coerces types, and would read null as 0 against an integer tried first.
-const limit = z.union([z.null(), z.int().min(0).max(Number.MAX_SAFE_INTEGER)]);
+const limit = z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable();
 export const quotaBodySchema = z.strictObject({
   requests_per_minute: limit.optional().meta({ description: 'null or absent: the configured default' }),
   records_per_day: limit.optional(),
   bytes_per_day: limit.optional(),
 });
+// The route's JSON Schema says `type: [integer, null]` in one schema: the server's Ajv coerces
+// types, and with zod's anyOf it turned null into 0 (or 0 into null, with null tried first).
+const limitJson = { type: ['integer', 'null'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+const quotaBodyJson: JsonSchema = { type: 'object', properties: { requests_per_minute: limitJson, records_per_day: limitJson, bytes_per_day: limitJson }, additionalProperties: false };
 const counts = z.object({ requests: z.number(), records: z.number(), bytes: z.number() });
 export const quotaSchema = z.object({
   app: z.string(),
@@ -133,7 +136,7 @@ export async function gatewayRoutes(app: FastifyInstance, services: Services): P
 
   app.put<{ Params: { app: string }; Body: z.infer<typeof quotaBodySchema> }>(
     '/api/v1/gateway/quotas/:app',
-    { config: { permission: 'gateway:manage' }, schema: { summary: "Set an app's gateway quotas (null or absent: the default); audited", tags, params: appParams, body: jsonSchema(quotaBodySchema), response: responses({ 200: jsonSchema(quotaSchema) }) } },
+    { config: { permission: 'gateway:manage' }, schema: { summary: "Set an app's gateway quotas (null or absent: the default); audited", tags, params: appParams, body: quotaBodyJson, response: responses({ 200: jsonSchema(quotaSchema) }) } },
     async (req) => {
       const b = req.body;
       await gateway.setQuota(actorOf(requirePrincipal(req)), req.ip, req.params.app, { requestsPerMinute: b.requests_per_minute ?? null, recordsPerDay: b.records_per_day ?? null, bytesPerDay: b.bytes_per_day ?? null });
