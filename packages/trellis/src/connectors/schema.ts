@@ -142,9 +142,6 @@ export function urlProblem(text: string, allowPrivateHost: boolean, what: string
   return null;
 }
 
-export type PostgresConnectionInput = z.infer<typeof postgresConnectionSchema>;
-export type HttpConnectionInput = z.infer<typeof httpConnectionSchema>;
-
 function checkHttpConnection(c: z.infer<typeof httpConnectionSchema>, ctx: Issues, at: PropertyKey[]): void {
   const priv = c.allowPrivateHost === true;
   const base = urlProblem(c.baseUrl, priv, 'the API base, e.g. https://api.example.com/v2');

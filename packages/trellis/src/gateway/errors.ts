@@ -18,5 +18,3 @@ export const gatewayErrors = defineErrors({
   gateway_upstream_timeout: { status: 504, title: 'The upstream did not answer in time' },
   gateway_unavailable: { status: 503, title: 'A part the gateway needs is not available' },
 });
-
-export type GatewayErrorCode = keyof typeof gatewayErrors.table;

@@ -11,8 +11,6 @@ import { gatewayErrors } from './errors.ts';
 import { queryErrors } from './query/index.ts';
 import { registerGatewayCommands } from './cli.ts';
 
-export type { GatewayService } from './service.ts';
-
 declare module '../module.ts' {
   interface Services {
     gateway: GatewayService;
