@@ -143,7 +143,14 @@ default rank_of(_) := 0
 # confidential shows no restricted data in clear whoever uses it); without a person, the app's.
 app_rank := rank_of(object.get(input, ["app", "classification"], ""))
 
-caller_rank := min({app_rank, rank_of(object.get(input.subject, "clearance", ""))}) if {
+# A person's clearance is their directory attribute `clearance`, or the highest one a group of
+# theirs is granted in data.config.gateway.clearance_groups (groups come from the IdP by SCIM,
+# so clearance follows the directory without an attribute of its own).
+clearance_groups := lib.setting(["gateway", "clearance_groups"], {})
+
+person_rank := max({rank_of(object.get(input.subject, "clearance", ""))} | {rank_of(clearance_groups[g]) | some g in object.get(input.subject, "groups", [])})
+
+caller_rank := min({app_rank, person_rank}) if {
 	is_object(input.subject)
 } else := app_rank
 

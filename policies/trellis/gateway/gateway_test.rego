@@ -209,3 +209,19 @@ test_without_masking_settings_tagged_fields_are_allowed_and_findings_redacted if
 	t.email == "allow"
 	t["tag:*"] == "redact"
 }
+
+test_a_group_grants_clearance_from_the_settings if {
+	doc := object.union(employees, {"subject": {"subject": "user:marta.okafor@northwind-hr.com", "groups": ["hr-managers"]}})
+	t := gateway.transform with input as doc
+	t.name == "allow"
+	t.email == "mask"
+	t.ssn == "drop"
+}
+
+test_the_higher_of_attribute_and_group_clearance_counts if {
+	doc := object.union(employees, {"subject": {"clearance": "restricted", "groups": ["hr-managers"]}})
+	t := gateway.transform with input as doc
+	t.email == "allow"
+	t2 := gateway.transform with input as object.union(employees, {"subject": {"groups": ["unknown-group"]}})
+	t2.name == "mask"
+}
