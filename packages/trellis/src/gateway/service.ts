@@ -122,6 +122,7 @@ export class GatewayService {
   private readonly http: HttpCaller;
   private readonly refusals: AggregatedAudit;
   private connectors = new Map<string, ConnectorEntry>();
+  private connectorsReadAt = 0;
   private connectorTimer: NodeJS.Timeout | undefined;
   private readonly cursorKey: Buffer;
   private dlp: Awaited<ReturnType<typeof dlpEngine>> | undefined;
@@ -203,6 +204,7 @@ export class GatewayService {
       else next.set(name, { catalog, ...(catalog.connection?.type === 'postgres' ? { target: pgTargetOf(name, catalog.connection) } : {}), grants: new Map() });
     }
     this.connectors = next;
+    this.connectorsReadAt = Date.now();
   }
 
   // ---- the pipeline's steps -------------------------------------------------------------
@@ -309,7 +311,10 @@ export class GatewayService {
   }
 
   /** The connector as the app may use it, and the granted resource. */
-  private bound(caller: Caller, facts: CallFacts, resource: string | undefined): { entry: ConnectorEntry; grant?: ResourceGrant; resource?: ConnectorCatalog['resources'][number] } {
+  private async bound(caller: Caller, facts: CallFacts, resource: string | undefined): Promise<{ entry: ConnectorEntry; grant?: ResourceGrant; resource?: ConnectorCatalog['resources'][number] }> {
+    // A connector applied since the last poll is read at once — at most once a second, so calls
+    // naming unknown connectors cannot turn into a read each.
+    if (!this.connectors.has(facts.connector) && caller.app.grants.has(facts.connector) && Date.now() - this.connectorsReadAt > 1000) await this.refreshConnectors();
     const entry = this.connectors.get(facts.connector);
     const grants = caller.app.grants.get(facts.connector);
     if (!entry || !grants || entry.catalog.status !== 'active') throw gatewayErrors.error('gateway_connector_unknown', `app ${caller.app.name} binds no connector ${facts.connector} in its approved version${entry && entry.catalog.status !== 'active' ? ' (the connector is retired)' : ''}`);
@@ -403,7 +408,7 @@ export class GatewayService {
     return this.audited(facts, req, async () => {
       const operation: Operation = op === 'query' ? 'read' : 'write';
       const caller = await this.authenticate(req, facts, `${connector}:${operation}`);
-      const { entry, grant, resource: res } = this.bound(caller, facts, resource);
+      const { entry, grant, resource: res } = await this.bound(caller, facts, resource);
       const conn = entry.catalog.connection;
       if (entry.catalog.type !== 'postgres') throw gatewayErrors.error('gateway_resource_unknown', `connector ${connector} is an http connector: call it under /gw/v1/${connector}/http/…`);
       if (!conn || conn.type !== 'postgres') throw gatewayErrors.error('connector_not_connected', `connector ${connector} has no connection settings (spec.connection); it is catalog-only`);
@@ -462,7 +467,7 @@ export class GatewayService {
     return this.audited(facts, req, async () => {
       const operation: Operation = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
       const caller = await this.authenticate(req, facts, `${connector}:${operation}`);
-      const { entry } = this.bound(caller, facts, undefined);
+      const { entry } = await this.bound(caller, facts, undefined);
       const conn = entry.catalog.connection;
       if (entry.catalog.type !== 'http') throw gatewayErrors.error('gateway_resource_unknown', `connector ${connector} is a postgres connector: use /gw/v1/${connector}/<resource>/query`);
       if (!conn || conn.type !== 'http') throw gatewayErrors.error('connector_not_connected', `connector ${connector} has no connection settings (spec.connection); it is catalog-only`);
