@@ -18,6 +18,8 @@ const config: KnipConfig = {
       project: ['scripts/**/*.{ts,mjs}', 'bench/**/*.ts'],
       // bench/http drives load with wrk, installed from Debian's packages, not npm.
       ignoreBinaries: ['wrk'],
+      // bench/gateway runs autocannon's CLI script in a child process (require.resolve, not an import).
+      ignoreDependencies: ['autocannon'],
     },
     'packages/rego': {
       project: ['src/**/*.ts'],

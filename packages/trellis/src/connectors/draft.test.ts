@@ -8,7 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl } from '../../test/databases.ts';
 import { AppError } from '../errors.ts';
-import { describeFailure, draftFromPostgres, hintedTags, introspect, quoteIdent, sample, tagOfFinding } from './draft.ts';
+import { describeFailure, draftFromPostgres, hintedTags, introspect, sample, tagOfFinding } from './draft.ts';
+import { quoteIdent } from '../db/pg-sql.ts';
 import { parseConnectorText } from './manifest.ts';
 
 describe('draft: name hints, tags and failures', () => {

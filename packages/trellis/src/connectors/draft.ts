@@ -19,6 +19,7 @@ import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
 import type { Finding, PatternDetector } from '@trellis/dlp';
 import { fieldNameSchema, manifestApiVersion, resourceSchema } from './catalog-kit.ts';
 import { AppError } from '../errors.ts';
+import { quoteIdent } from '../db/pg-sql.ts';
 import { connectorErrors } from './errors.ts';
 import { validateConnectorValue } from './manifest.ts';
 import { connectorKind, maxFieldsPerResource, maxResources, maxTagsPerField, type ConnectorManifest, type DraftEvidence, type DraftRequest, type DraftResult } from './schema.ts';
@@ -135,11 +136,6 @@ async function connect(url: string): Promise<pg.Client> {
 
 // ---------------------------------------------------------------------------------------------
 // 2. introspect
-
-/** `"schema"."name"`: PostgreSQL identifier quoting, the only way a name reaches SQL text. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 export async function introspect(client: pg.Client, schema: string, tables: readonly string[] | undefined): Promise<Relation[]> {
   const exists = await client.query<{ ok: boolean }>('select exists (select 1 from pg_catalog.pg_namespace where nspname = $1) as ok', [schema]);

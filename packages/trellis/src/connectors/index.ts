@@ -12,7 +12,7 @@ import { connectorErrors } from './errors.ts';
 import { registerConnectorCommands } from './cli.ts';
 
 export type { ConnectorService } from './service.ts';
-export type { ConnectorCatalog, ConnectorConnection, HttpConnection, PostgresConnection } from './model.ts';
+export type { ConnectorCatalog, HttpConnection, PostgresConnection } from './model.ts';
 
 declare module '../module.ts' {
   interface Services {

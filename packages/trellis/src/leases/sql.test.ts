@@ -4,7 +4,8 @@
  * are ordered. The same statements run against the real PostgreSQL in leases.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { createRoleStatements, dropRoleStatements, grantsDigest, newPassword, newRoleName, normaliseGrants, quoteIdent, quoteLiteral, splitTable, validUntilStatement } from './sql.ts';
+import { createRoleStatements, dropRoleStatements, grantsDigest, newPassword, newRoleName, normaliseGrants, validUntilStatement } from './sql.ts';
+import { quoteIdent, quoteLiteral, splitTable } from '../db/pg-sql.ts';
 
 describe('lease SQL', () => {
   it('quotes identifiers and literals so no input ends them', () => {

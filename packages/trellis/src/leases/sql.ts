@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
+import { quoteIdent, quoteLiteral, quoteTable, splitTable } from '../db/pg-sql.ts';
 
 export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 export const privileges: readonly Privilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
@@ -17,33 +18,6 @@ export interface TableGrant {
   table: string;
   columns: string[];
   privileges: Privilege[];
-}
-
-/** A PostgreSQL identifier, double-quoted; a NUL byte (which PostgreSQL refuses anyway) is an error. */
-export function quoteIdent(name: string): string {
-  if (name.length === 0 || name.includes('\0')) throw new Error('an SQL identifier must be non-empty and free of NUL bytes');
-  return '"' + name.replaceAll('"', '""') + '"';
-}
-
-/**
- * A string literal. With standard_conforming_strings (on since PostgreSQL 9.1) a backslash is an
- * ordinary character; E'' spelling is used when one is present so the literal means the same
- * either way.
- */
-export function quoteLiteral(value: string): string {
-  if (value.includes('\0')) throw new Error('an SQL literal must be free of NUL bytes');
-  const doubled = value.replaceAll("'", "''");
-  return value.includes('\\') ? `E'${doubled.replaceAll('\\', '\\\\')}'` : `'${doubled}'`;
-}
-
-/** `[schema, table]`: a qualified name splits at its first dot; otherwise the target's schema. */
-export function splitTable(table: string, defaultSchema: string): [string, string] {
-  const dot = table.indexOf('.');
-  return dot > 0 && dot < table.length - 1 ? [table.slice(0, dot), table.slice(dot + 1)] : [defaultSchema, table];
-}
-
-export function qualifiedTable(table: string, defaultSchema: string): string {
-  return splitTable(table, defaultSchema).map(quoteIdent).join('.');
 }
 
 /** Grants in one order, columns and privileges sorted and deduplicated: equal approvals compare equal. */
@@ -84,10 +58,10 @@ export function newPassword(): string {
 export function createRoleStatements(role: string, password: string, validUntil: string, grants: readonly TableGrant[], defaultSchema: string): string[] {
   const r = quoteIdent(role);
   const out = [`CREATE ROLE ${r} LOGIN NOINHERIT NOCREATEDB NOCREATEROLE CONNECTION LIMIT 16 PASSWORD ${quoteLiteral(password)} VALID UNTIL ${quoteLiteral(validUntil)}`];
-  const schemas = new Set(grants.map((g) => splitTable(g.table, defaultSchema)[0]));
+  const schemas = new Set(grants.map((g) => splitTable(g.table, defaultSchema)[0] ?? defaultSchema));
   for (const s of [...schemas].sort()) out.push(`GRANT USAGE ON SCHEMA ${quoteIdent(s)} TO ${r}`);
   for (const g of grants) {
-    const table = qualifiedTable(g.table, defaultSchema);
+    const table = quoteTable(g.table, defaultSchema);
     const cols = g.columns.map(quoteIdent).join(', ');
     for (const p of g.privileges) {
       // DELETE has no column form: it removes whole rows.

@@ -12,7 +12,7 @@ import type { SecretService } from './service.ts';
 import { secretErrors } from './errors.ts';
 import { registerSecretCommands } from './cli.ts';
 
-export type { SecretService, SecretUse, ResolvedSecret } from './service.ts';
+export type { SecretService } from './service.ts';
 export { secretErrors } from './errors.ts';
 
 declare module '../module.ts' {

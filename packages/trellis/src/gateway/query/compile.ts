@@ -12,7 +12,8 @@
  */
 import { queryError } from './errors.ts';
 import { decodeCursor, encodeCursor, shapeDigest, type CursorValues } from './cursor.ts';
-import { Params, quoteIdent, quoteTable } from './sql.ts';
+import { quoteIdent, quoteTable } from '../../db/pg-sql.ts';
+import { Params } from './sql.ts';
 import { defaultLimit, jsonPath, type DeleteRequest, type Filter, type InsertRequest, type QueryRequest, type Scalar, type UpdateRequest } from './schema.ts';
 import { subjectPrefix, type QueryContext, type RowFilter, type RowFilterOp } from './context.ts';
 

@@ -20,7 +20,6 @@ export const maxInsertRows = 500;
 export const maxCursorLength = 65_536;
 
 export const filterOps = ['eq', 'ne', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte', 'like'] as const;
-export type FilterOp = (typeof filterOps)[number];
 
 // PostgreSQL text cannot hold U+0000: refused here rather than failing at the database.
 const stringValue = z
