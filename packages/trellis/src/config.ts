@@ -186,6 +186,14 @@ export const configSchema = z
     gatewayBytesPerDay: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
     /** How long one gateway statement may run on a connector's database (milliseconds). */
     gatewayStatementTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /**
+     * DNS servers outbound names (http connectors, exports, webhooks) are resolved through,
+     * `host` or `host:port`, comma-separated; empty: the system resolver. Every answer is still
+     * checked against the egress rules.
+     */
+    egressDnsServers: z
+      .preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().max(300).regex(/^(?:\[[0-9a-fA-F:.]+\]|[0-9A-Za-z.:-]+)(?::\d{1,5})?$/, 'must be a DNS server address such as 10.0.0.2 or 127.0.0.1:5353')).max(8))
+      .default([]),
     /** Single sign-on (see oidcSchema); settable as an `oidc:` mapping or TRELLIS_OIDC_* variables. */
     oidc: oidcSchema.prefault({}),
   })
@@ -209,6 +217,7 @@ const envNames: Record<Exclude<keyof Config, 'oidc'>, string> = {
   gatewayRecordsPerDay: 'TRELLIS_GATEWAY_RECORDS_PER_DAY',
   gatewayBytesPerDay: 'TRELLIS_GATEWAY_BYTES_PER_DAY',
   gatewayStatementTimeoutMs: 'TRELLIS_GATEWAY_STATEMENT_TIMEOUT_MS',
+  egressDnsServers: 'TRELLIS_EGRESS_DNS_SERVERS',
 };
 
 const oidcEnvNames: Record<keyof OidcConfig, string> = {

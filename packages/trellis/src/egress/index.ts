@@ -5,12 +5,14 @@
  * to the checked address, no private or metadata addresses unless a policy allows private ones
  * (metadata never), redirects re-checked, timeouts and size limits.
  *
- * A library more than a module: it has no services, routes or tables. It is listed in modules.ts
- * for its error codes, which callers may let reach an HTTP answer (the gateway's 502 and 504).
+ * A library more than a module: it has no routes or tables and offers no service. It is listed in
+ * modules.ts for its error codes, which callers may let reach an HTTP answer (the gateway's 502
+ * and 504), and to apply the installation's DNS servers for outbound names (egressDnsServers).
  */
 import type { TrellisModule } from '../module.ts';
 import type { EgressRequest, EgressResponse } from './fetch.ts';
 import { egressErrors } from './errors.ts';
+import { useDnsServers } from './resolve.ts';
 
 export type { EgressRequest, EgressResponse } from './fetch.ts';
 export { resolveChecked, resolveAllChecked, type Resolver } from './resolve.ts';
@@ -29,4 +31,8 @@ export async function egressFetch(req: EgressRequest): Promise<EgressResponse> {
 export const egressModule: TrellisModule = {
   name: 'egress',
   errors: egressErrors.table,
+  services: ({ config }) => {
+    useDnsServers(config.egressDnsServers);
+    return {};
+  },
 };

@@ -9,7 +9,7 @@
  * for a few seconds) so the gateway's hot path does not wait for DNS on every call. The check is
  * made on every use, cached or not, against the caller's policy.
  */
-import { lookup as systemLookup } from 'node:dns/promises';
+import { Resolver as DnsResolver, lookup as systemLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { EgressError } from './errors.ts';
 import { addressRefusal, checkHost, normaliseHost, type EgressPolicy } from './policy.ts';
@@ -72,7 +72,23 @@ async function query(host: string, resolver: Resolver | undefined): Promise<{ ad
   return { addresses: answers.map((a) => ({ address: a.address, family: a.family })), ttlMs: answers.length > 0 ? ttl : 0 };
 }
 
-async function lookupOnce(host: string, resolver: Resolver | undefined): Promise<ResolvedAddress[]> {
+// The installation's DNS servers for outbound names (TRELLIS_EGRESS_DNS_SERVERS), when set: a
+// caller's own resolver wins, then these, then the system's. Process-wide, like /etc/resolv.conf.
+let configured: Resolver | undefined;
+
+/** Resolve outbound names through these servers (`host` or `host:port`); none: the system resolver. */
+export function useDnsServers(servers: readonly string[]): void {
+  if (servers.length === 0) {
+    configured = undefined;
+    return;
+  }
+  const r = new DnsResolver({ timeout: 2000, tries: 2 });
+  r.setServers([...servers]);
+  configured = r;
+}
+
+async function lookupOnce(host: string, given: Resolver | undefined): Promise<ResolvedAddress[]> {
+  const resolver = given ?? configured;
   const cache = cacheFor(resolver);
   const hit = cache.get(host);
   if (hit && hit.expires > Date.now()) return hit.addresses;
