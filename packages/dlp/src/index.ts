@@ -7,7 +7,7 @@ export type { Finding, ScanOptions, PatternDetector } from './types.ts';
 // `scan(text | record, options)`: the public entry takes either; scan.ts's own `scan` is text-only.
 export { scanTextOrRecord as scan, type ScanRecordOptions } from './structured.ts';
 export { scanInput, type InputFormat, type ScanInputOptions } from './scan-input.ts';
-export { transform, type TransformContext, type TransformResult } from './transform.ts';
+export { transform, applyOperator, type TransformContext, type TransformResult } from './transform.ts';
 export type { TransformPlanInput, OperatorSpec } from './plan.ts';
 export { detokenize } from './operators/tokenize.ts';
 export { decrypt } from './operators/encrypt.ts';

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Services } from '../module.ts';
 import type { AuditInput } from '../audit/index.ts';
+import type { Decision } from '../policy/index.ts';
 import { AggregatedAudit } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import type { ConnectorCatalog, HttpConnection, PostgresConnection } from '../connectors/index.ts';
@@ -99,6 +100,7 @@ export interface GatewayResponse {
   headers?: Record<string, string>;
 }
 
+const jsonType = { 'content-type': 'application/json; charset=utf-8' } as const;
 const activityOf: Record<CallFacts['op'], AuditInput['activity']> = { query: 'read', insert: 'create', update: 'update', delete: 'delete', http: 'other', export: 'other' };
 const httpActivity: Record<string, AuditInput['activity']> = { GET: 'read', HEAD: 'read', POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
 
@@ -135,6 +137,9 @@ export class GatewayService {
   /** The policy's transform actions by everything they depend on (the bundle digest included). */
   private readonly transforms = new Map<string, TransformActions>();
   private dlpKeys: { hash: Buffer; tokenize: Buffer } | undefined;
+  /** Gateway decisions of the current second under the bundle in force, by input (see decision()). */
+  private readonly decisions = new Map<string, Decision>();
+  private decisionsOf: { bundle: unknown; time: string } = { bundle: undefined, time: '' };
 
   constructor(
     private readonly services: Services,
@@ -343,11 +348,12 @@ export class GatewayService {
       fields: [...fields],
       tags: [...tags].sort(),
       field_tags: fieldTags,
-      time: new Date().toISOString(),
+      // Whole seconds: calls of the same shape within a second share one evaluation (below).
+      time: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
       client_ip: req.srcIp,
       ...extra,
     };
-    const decision = this.services.policy.decide('gateway', input);
+    const decision = this.decision(input);
     facts.decision = decision.allow ? 'allow' : 'deny';
     if (!decision.allow) {
       const messages = decision.deny.length > 0 ? decision.deny : [decision.error?.message ?? 'the gateway policy could not be evaluated'];
@@ -365,6 +371,26 @@ export class GatewayService {
     if (this.transforms.size >= 10_000) this.transforms.clear();
     this.transforms.set(key, actions);
     return actions;
+  }
+
+  /**
+   * `data.trellis.gateway` for this input, evaluated once per distinct input and second. The key
+   * is the whole input (its time is whole seconds, its client address included) under the bundle
+   * in force, so a cached answer is the one an evaluation would give now; a new bundle or a new
+   * second starts afresh. A decision that failed (a limit, an error) is never kept.
+   */
+  private decision(input: { time: string }): Pick<Decision, 'allow' | 'deny' | 'error' | 'bundle'> {
+    const bundle = this.services.policy.active();
+    if (bundle !== this.decisionsOf.bundle || input.time !== this.decisionsOf.time || this.decisions.size >= 10_000) {
+      this.decisions.clear();
+      this.decisionsOf = { bundle, time: input.time };
+    }
+    const key = JSON.stringify(input);
+    const hit = this.decisions.get(key);
+    if (hit) return hit;
+    const decision = bundle ? this.services.policy.decide('gateway', input, bundle) : this.services.policy.decide('gateway', input);
+    if (!decision.error) this.decisions.set(key, decision);
+    return decision;
   }
 
   private transform(rows: Record<string, unknown>[], fieldCatalog: ConnectorCatalog['resources'][number]['fields'], actions: TransformActions, facts: CallFacts) {
@@ -435,13 +461,14 @@ export class GatewayService {
       facts.secrets = ran.secrets;
       if (ran.lease) facts.lease = ran.lease;
       const rows = compiled.page ? compiled.page(ran.rows) : { rows: ran.rows, nextCursor: null, hasMore: false };
-      const out = rows.rows.length > 0 ? this.transform(rows.rows, res!.fields, op === 'query' ? actions : await this.readActions(caller, facts, req, res!.fields, compiled.fields), facts) : { rows: [], summary: { bytes: 2 } };
+      const out = rows.rows.length > 0 ? this.transform(rows.rows, res!.fields, op === 'query' ? actions : await this.readActions(caller, facts, req, res!.fields, compiled.fields), facts) : { rows: [], json: '[]', summary: { bytes: 2 } };
       if (out.summary.bytes > this.settings.maxResponseBytes) throw gatewayErrors.error('gateway_upstream_failed', `the page is ${out.summary.bytes} bytes, more than the gateway returns (${this.settings.maxResponseBytes}); ask for fewer rows or fields`);
       facts.records = op === 'query' ? out.rows.length : ran.rowCount;
       facts.bytes = out.summary.bytes;
       this.quotas.count(caller.app.name, facts.records, facts.bytes);
-      const result = op === 'query' ? { rows: out.rows, next_cursor: rows.nextCursor, has_more: rows.hasMore } : { count: ran.rowCount, ...(compiled.fields.length > 0 ? { rows: out.rows } : {}) };
-      return { status: op === 'insert' ? 201 : 200, body: result };
+      // The rows were serialised once, by the transform (which counted their bytes); the answer is built around that text.
+      const result = op === 'query' ? `{"rows":${out.json},"next_cursor":${JSON.stringify(rows.nextCursor)},"has_more":${rows.hasMore}}` : `{"count":${ran.rowCount}${compiled.fields.length > 0 ? `,"rows":${out.json}` : ''}}`;
+      return { status: op === 'insert' ? 201 : 200, body: result, headers: jsonType };
     });
   }
 
@@ -522,29 +549,30 @@ export class GatewayService {
     }
     const approved = new Set(m.grant.fields);
     const project = (r: unknown): Record<string, unknown> => (r && typeof r === 'object' && !Array.isArray(r) ? Object.fromEntries(Object.entries(r as Record<string, unknown>).filter(([k]) => approved.has(k))) : {});
-    const run = (records: Record<string, unknown>[]) => (records.length === 0 ? [] : this.transform(records, m.res.fields, actions, facts).rows);
-    let shaped: unknown;
+    // The records as JSON text, serialised once (by the transform).
+    const run = (records: Record<string, unknown>[]) => (records.length === 0 ? '[]' : this.transform(records, m.res.fields, actions, facts).json);
     if (Array.isArray(value)) {
-      shaped = run(value.map(project));
       facts.records = value.length;
-    } else if (value && typeof value === 'object') {
+      return run(value.map(project));
+    }
+    if (value && typeof value === 'object') {
       const obj = value as Record<string, unknown>;
       const listKey = ['data', 'items', 'results', 'records'].find((k) => Array.isArray(obj[k]));
       if (listKey) {
         const list = obj[listKey] as unknown[];
+        facts.records = list.length;
         // The envelope keeps its scalar members (a next cursor, a total); nested objects are not passed.
         const envelope = Object.fromEntries(Object.entries(obj).filter(([k, v]) => k !== listKey && (v === null || typeof v !== 'object')));
-        shaped = { ...envelope, [listKey]: run(list.map(project)) };
-        facts.records = list.length;
-      } else {
-        shaped = run([project(obj)])[0] ?? {};
-        facts.records = 1;
+        // The list member comes last, as `{ ...envelope, [listKey]: list }` would place it.
+        const head = JSON.stringify(envelope).slice(0, -1);
+        return `${head}${head.length > 1 ? ',' : ''}${JSON.stringify(listKey)}:${run(list.map(project))}}`;
       }
-    } else {
-      shaped = null;
-      facts.records = 0;
+      facts.records = 1;
+      const one = run([project(obj)]);
+      return one.slice(1, -1) || '{}';
     }
-    return JSON.stringify(shaped);
+    facts.records = 0;
+    return 'null';
   }
 
   // ---- exports --------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * calls: the gateway runs it per request, so the work that depends only on the resource and the
  * actions is planned once and cached, and only free-text fields are ever scanned.
  */
-import type { Finding, PatternDetector } from '@trellis/dlp';
+import type { Finding, OperatorSpec, PatternDetector } from '@trellis/dlp';
 import type { dlpEngine } from '../dlp/index.ts';
 import { tagOfFinding } from '../exports/index.ts';
 
@@ -46,19 +46,25 @@ export interface TransformSummary {
 
 export interface TransformOutput {
   rows: Record<string, unknown>[];
+  /** The rows serialised as JSON, once: the gateway sends this text and counts its bytes. */
+  json: string;
   summary: TransformSummary;
 }
 
 /** Fallback for a finding whose tag the actions do not name, and for an action the gateway does not know. */
 const FINDING_FALLBACK: FieldAction = 'redact';
 
-/** The operator the DLP engine applies for an action; allow and drop are done here. */
-const operatorOf: Record<Exclude<FieldAction, 'allow' | 'drop'>, { type: string }> = {
-  mask: { type: 'mask' },
+/**
+ * The operator for an action, with the defaults the engine's plan parser would fill in: a whole
+ * tagged value is rewritten by the operator function itself, not through the engine's per-call
+ * plan parsing and span rewriting (which only free-text findings need). allow and drop are done here.
+ */
+const operatorOf = {
+  mask: { type: 'mask', keepLast: 4, char: '*', preserveSeparators: true },
   redact: { type: 'redact' },
-  hash: { type: 'hash' },
+  hash: { type: 'hash', length: 64 },
   tokenize: { type: 'tokenize' },
-};
+} as const satisfies Record<Exclude<FieldAction, 'allow' | 'drop'>, OperatorSpec>;
 
 /** Each action is a tag in the plan: findings carry the action that applies to them. */
 const actionTag = (a: FieldAction) => `trellis_action.${a}`;
@@ -141,28 +147,11 @@ export function transformRecords(rows: readonly Record<string, unknown>[], field
   const { dlp } = ctx;
   const plan = planFor(fields, actions, dlp);
   const summary: TransformSummary = { fields: {}, findings: {}, records: rows.length, bytes: 0 };
-  // Row index → field → the text and the findings to rewrite in it (null: withheld whole).
-  const edits = new Map<number, Map<string, { text: string; findings: Finding[] } | null>>();
-  const editOf = (i: number) => {
-    let e = edits.get(i);
-    if (!e) edits.set(i, (e = new Map()));
-    return e;
-  };
-
-  for (const step of plan.steps) {
-    const tag = actionTag(step.action);
-    rows.forEach((row, i) => {
-      const v = row[step.name];
-      if (v === null || v === undefined) return;
-      summary.fields[step.name] = step.action;
-      // A JSON value under a transform action cannot be partly masked: it is withheld whole.
-      if (!isScalar(v)) return void editOf(i).set(step.name, null);
-      const text = String(v);
-      editOf(i).set(step.name, { text, findings: text.length > 0 ? [{ entity: step.entity, start: 0, end: text.length, confidence: 1, detector: 'catalog-tag', kind: 'pii', tag }] : [] });
-    });
-  }
+  for (const step of plan.steps) if (rows.some((r) => r[step.name] !== null && r[step.name] !== undefined)) summary.fields[step.name] = step.action;
   for (const name of plan.drop) if (rows.some((r) => name in r)) summary.fields[name] = 'drop';
 
+  // Row index → free-text field → the findings to rewrite in it.
+  const edits = new Map<number, Map<string, Finding[]>>();
   if (plan.scan.length > 0) {
     // One scan over the page's free-text values (the engine joins them), paths `$[row].field`.
     const texts = rows.map((row) => {
@@ -181,35 +170,39 @@ export function transformRecords(rows: readonly Record<string, unknown>[], field
       // Dropping a finding drops its text: in free text that is redaction.
       const applied = action === 'drop' ? 'redact' : action;
       summary.fields[field] ??= applied;
-      const e = editOf(i);
-      let edit = e.get(field);
-      if (!edit) e.set(field, (edit = { text: rows[i]![field] as string, findings: [] }));
-      edit.findings.push({ ...f, tag: actionTag(applied) });
+      let e = edits.get(i);
+      if (!e) edits.set(i, (e = new Map()));
+      let list = e.get(field);
+      if (!list) e.set(field, (list = []));
+      list.push({ ...f, tag: actionTag(applied) });
     }
   }
 
   let out = rows as Record<string, unknown>[];
-  if (plan.drop.size > 0 || edits.size > 0) {
+  if (plan.drop.size > 0 || plan.steps.length > 0 || edits.size > 0) {
+    const opCtx = { keys: ctx.keys };
     out = rows.map((row, i) => {
       const e = edits.get(i);
-      if (!e && plan.drop.size === 0) return row;
-      // fromEntries and defineProperty define keys, so a field named __proto__ stays a field.
+      if (!e && plan.drop.size === 0 && !plan.steps.some((s) => row[s.name] !== null && row[s.name] !== undefined)) return row;
       const copy = plan.drop.size > 0 ? Object.fromEntries(Object.entries(row).filter(([k]) => !plan.drop.has(k))) : { ...row };
-      for (const [name, edit] of e ?? []) {
-        const value = edit === null ? null : rewritten(dlp, edit.text, edit.findings, ctx.keys);
-        Object.defineProperty(copy, name, { value, writable: true, enumerable: true, configurable: true });
+      for (const step of plan.steps) {
+        const v = row[step.name];
+        if (v === null || v === undefined) continue;
+        // A JSON value under a transform action cannot be partly masked: it is withheld whole.
+        const text = isScalar(v) ? String(v) : undefined;
+        put(copy, step.name, text === undefined ? null : text.length === 0 || step.action === 'redact' ? '' : dlp.applyOperator(operatorOf[step.action], text, step.entity, opCtx));
       }
+      for (const [name, findings] of e ?? []) put(copy, name, dlp.transform(row[name] as string, enginePlan, { findings, keys: ctx.keys }).value);
       return copy;
     });
   }
-  summary.bytes = Buffer.byteLength(JSON.stringify(out));
-  return { rows: out, summary };
+  const json = JSON.stringify(out);
+  summary.bytes = Buffer.byteLength(json);
+  return { rows: out, json, summary };
 }
 
-/** One value rewritten by the engine; a whole value redacted needs no engine call. */
-function rewritten(dlp: DlpEngine, text: string, findings: Finding[], keys: TransformContext['keys']): string {
-  if (findings.length === 0) return text;
-  const only = findings.length === 1 ? findings[0]! : undefined;
-  if (only && only.start === 0 && only.end === text.length && only.tag === actionTag('redact')) return '';
-  return dlp.transform(text, enginePlan, { findings, keys }).value;
+/** Defines rather than assigns, so a field named __proto__ stays a field. */
+function put(row: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(row, name, { value, writable: true, enumerable: true, configurable: true });
+  else row[name] = value;
 }
