@@ -189,8 +189,9 @@ export class GatewayService {
     this.auditTimer = undefined;
     const batch = this.auditQueue;
     this.auditQueue = [];
-    // Recorded in one turn of the event loop, so the audit log writes them in one transaction.
-    for (const input of batch) this.track(this.services.audit.record(input));
+    if (batch.length === 0) return;
+    // One transaction and one promise for the whole batch, not a promise (and its bookkeeping) per event.
+    this.track(this.services.database.db.transaction().execute((tx) => this.services.audit.appendMany(tx, batch)));
   }
 
   private track(p: Promise<unknown>): void {
