@@ -33,7 +33,8 @@ export const gatewayModule: TrellisModule = {
       statementTimeoutMs: c.gatewayStatementTimeoutMs,
       maxResponseBytes: 32 * 1024 * 1024,
       quotaFlushMs: 2000,
-      auditFlushMs: 250,
+      // Short: each batch is written in one go on the event loop, and a long batch is a stall every call in flight waits for.
+      auditFlushMs: 20,
       appPollMs: 1000,
       connectorPollMs: 2000,
     });

@@ -100,6 +100,12 @@ export interface GatewayResponse {
   headers?: Record<string, string>;
 }
 
+/**
+ * Call events written in one transaction at most. Small batches, written often (auditFlushMs):
+ * building, MACing and chaining events is synchronous, and one large batch every 250 ms held up
+ * every call in flight for tens of milliseconds (the gateway's p99).
+ */
+const auditChunk = 32;
 const jsonType = { 'content-type': 'application/json; charset=utf-8' } as const;
 const activityOf: Record<CallFacts['op'], AuditInput['activity']> = { query: 'read', insert: 'create', update: 'update', delete: 'delete', http: 'other', export: 'other' };
 const httpActivity: Record<string, AuditInput['activity']> = { GET: 'read', HEAD: 'read', POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
@@ -190,7 +196,7 @@ export class GatewayService {
     const batch = this.auditQueue;
     this.auditQueue = [];
     if (batch.length === 0) return;
-    // One transaction and one promise for the whole batch, not a promise (and its bookkeeping) per event.
+    // One transaction and one promise per batch, not a promise (and its bookkeeping) per event.
     this.track(this.services.database.db.transaction().execute((tx) => this.services.audit.appendMany(tx, batch)));
   }
 
@@ -218,7 +224,7 @@ export class GatewayService {
   private record(kind: string | undefined, input: AuditInput): void {
     if (kind) return this.track(this.refusals.record(kind, input));
     this.auditQueue.push(input);
-    if (this.auditQueue.length >= 2000) this.writeQueued();
+    if (this.auditQueue.length >= auditChunk) this.writeQueued();
     else if (!this.auditTimer) {
       this.auditTimer = setTimeout(() => this.writeQueued(), this.settings.auditFlushMs);
       this.auditTimer.unref();
