@@ -25,7 +25,7 @@ import { HttpCaller, matchTemplate } from './upstream-http.ts';
 import * as store from './store.ts';
 import { notifyFollowers } from '../db/follow.ts';
 import { quotaChannel } from './quotas.ts';
-import type { Resolver } from '../egress/index.ts';
+import { EgressError, type Resolver } from '../egress/index.ts';
 
 /** The claims of a verified access token, as the oauth service gives them. */
 type AccessTokenClaims = Extract<Awaited<ReturnType<Services['oauth']['verify']>>, { claims: unknown }>['claims'];
@@ -259,6 +259,8 @@ export class GatewayService {
         ...(facts.transformed && Object.keys(facts.transformed).length > 0 ? { transformed: facts.transformed } : {}),
         ...(facts.findings && Object.keys(facts.findings).length > 0 ? { findings: facts.findings } : {}),
         ...(err ? { code: err.code, status: err.status } : {}),
+        // Egress's own account (the address refused, the one that did not answer) is for the trail only.
+        ...(err?.cause instanceof EgressError ? { upstream_error: err.cause.code, upstream_detail: err.cause.message } : {}),
         latency_ms: Math.round((performance.now() - facts.started) * 1000) / 1000,
       },
       srcIp: req.srcIp,

@@ -77,7 +77,7 @@ const forwardedRequestHeaders = ['accept', 'content-type'];
 /** An EgressError as the app sees it: 504 for a timeout, 502 otherwise; never the upstream URL (it may carry a query credential). */
 export function upstreamError(err: unknown, connector: string): Error {
   if (err instanceof EgressError) {
-    if (err.code === 'egress_timeout') return gatewayErrors.error('gateway_upstream_timeout', `connector ${connector}: the upstream did not answer in time`, { extra: { upstream_error: err.code } });
+    if (err.code === 'egress_timeout') return gatewayErrors.error('gateway_upstream_timeout', `connector ${connector}: the upstream did not answer in time`, { extra: { upstream_error: err.code }, cause: err });
     const what: Record<string, string> = {
       egress_too_large: 'answered more than the connector allows (maxResponseBytes)',
       egress_redirect_refused: 'answered with a redirect, which the gateway does not follow',
@@ -87,7 +87,8 @@ export function upstreamError(err: unknown, connector: string): Error {
       egress_connect_failed: 'could not be reached',
       egress_bad_url: 'is not a URL the gateway may call (a loopback name without allowPrivateHost, or a malformed address)',
     };
-    return gatewayErrors.error('gateway_upstream_failed', `connector ${connector}: the upstream ${what[err.code] ?? 'could not be called'}`, { extra: { upstream_error: err.code } });
+    // The cause (with the address refused or tried) goes to the audit event, not to the app.
+    return gatewayErrors.error('gateway_upstream_failed', `connector ${connector}: the upstream ${what[err.code] ?? 'could not be called'}`, { extra: { upstream_error: err.code }, cause: err });
   }
   return err as Error;
 }
