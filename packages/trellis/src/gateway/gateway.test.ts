@@ -121,16 +121,21 @@ for (const tdb of testDatabases) {
 
     it('enforces a per-app quota with 429 and Retry-After, set through the API and audited', async () => {
       const set = await f.t.as('admin', { method: 'PUT', url: '/api/v1/gateway/quotas/leave-requests', payload: { requests_per_minute: 0 } });
-      expect(set.statusCode, set.body).toBe(200);
-      expect(set.json()).toMatchObject({ app: 'leave-requests', limits: { requestsPerMinute: 0 } });
-      const r = await query({ fields: ['id'] });
-      expect(r.statusCode).toBe(429);
-      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
-      expect(r.json()).toMatchObject({ code: 'gateway_quota_exceeded', quota: 'requestsPerMinute' });
-      expect((await f.t.services.audit.list({ action: 'gateway.quota.set', limit: 10 })).length).toBe(1);
-      const shown = await f.t.as('auditor', { method: 'GET', url: '/api/v1/gateway/quotas/leave-requests' });
-      expect(shown.json().usage.minute.requests).toBeGreaterThan(0);
-      await f.t.as('admin', { method: 'PUT', url: '/api/v1/gateway/quotas/leave-requests', payload: {} });
+      try {
+        expect(set.statusCode, set.body).toBe(200);
+        expect(set.json()).toMatchObject({ app: 'leave-requests', limits: { requestsPerMinute: 0 } });
+        const r = await query({ fields: ['id'] });
+        expect(r.statusCode).toBe(429);
+        expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+        expect(r.json()).toMatchObject({ code: 'gateway_quota_exceeded', quota: 'requestsPerMinute' });
+        expect((await f.t.services.audit.list({ action: 'gateway.quota.set', limit: 10 })).length).toBe(1);
+        const shown = await f.t.as('auditor', { method: 'GET', url: '/api/v1/gateway/quotas/leave-requests' });
+        // The day's count, not the minute's: a minute may turn between the calls and the look.
+        expect(shown.json().usage.day.requests).toBeGreaterThan(0);
+      } finally {
+        // Restored even when an expectation fails, so the tests after this one are not refused too.
+        await f.t.as('admin', { method: 'PUT', url: '/api/v1/gateway/quotas/leave-requests', payload: {} });
+      }
       expect((await query({ fields: ['id'] })).statusCode).toBe(200);
     });
 
