@@ -17,6 +17,7 @@ import { useDnsServers } from './resolve.ts';
 export type { EgressRequest, EgressResponse } from './fetch.ts';
 export { resolveChecked, resolveAllChecked, type Resolver } from './resolve.ts';
 export { checkUrl, type EgressPolicy } from './policy.ts';
+export { pinnedTlsOptions } from './pinned-tls.ts';
 export { EgressError } from './errors.ts';
 
 // The HTTP client (node:https and TLS with it) loads on the first call, not with the module list.

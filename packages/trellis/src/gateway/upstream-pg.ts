@@ -4,9 +4,9 @@
  * pools connect to the address egress checked (no DNS rebinding) and carry a statement
  * timeout; each is dropped when its password's secret changes.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { PostgresConnection } from '../connectors/index.ts';
-import { resolveChecked } from '../egress/index.ts';
+import { pinnedTlsOptions, resolveChecked } from '../egress/index.ts';
 import type { LeaseService, PgTarget, TableGrant } from '../leases/index.ts';
 import type { SecretService } from '../secrets/index.ts';
 import type { ResourceGrant } from './apps.ts';
@@ -97,14 +97,14 @@ export class PgRunner {
     if (!secrets) throw new Error('the secret store is not available');
     const secret = await secrets.resolve(c.credentials.secret, { connector, purpose: 'gateway' });
     const { address } = await resolveChecked(c.host, { allowPrivate: c.allowPrivateHost });
-    const pool = new pg.Pool({
+    const { default: Pg } = await import('pg');
+    const pool = new Pg.Pool({
       host: address,
       port: c.port,
       database: c.database,
       user: c.credentials.username,
       password: secret.value,
-      // pg sets no SNI for an IP literal; keep the name check on the connector's host.
-      ssl: c.tls === 'disable' ? false : { servername: c.host, rejectUnauthorized: c.tls === 'verify-full' },
+      ssl: pinnedTlsOptions(c.host, c.tls),
       statement_timeout: this.opts.statementTimeoutMs,
       connectionTimeoutMillis: 10_000,
       max: 10,

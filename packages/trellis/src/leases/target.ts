@@ -4,9 +4,8 @@
  * so a DNS answer cannot change between the check and the connect. The admin connection is
  * short-lived, one per create / renew / drop; the leased role's pool is small and long-lived.
  */
-import pg from 'pg';
-import { isIP } from 'node:net';
-import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
+import type pg from 'pg';
+import { pinnedTlsOptions } from '../egress/index.ts';
 
 /** How the leases module reaches a `postgres` connector's database (the gateway builds it from the connector's spec.connection). */
 export interface PgTarget {
@@ -48,25 +47,17 @@ export interface TargetAccess {
   passwordOf: PasswordOf;
 }
 
-export function tlsOptions(t: StoredTarget): false | ConnectionOptions {
-  if (t.tls === 'disable') return false;
-  // We connect to the checked address, so the certificate is checked against the connector's
-  // host (a name or an IP literal) explicitly; SNI carries the name (never an IP, RFC 6066).
-  return {
-    ...(isIP(t.host) === 0 ? { servername: t.host } : {}),
-    rejectUnauthorized: t.tls === 'verify-full',
-    checkServerIdentity: (_address, cert) => checkServerIdentity(t.host, cert),
-  };
-}
 
 async function connectionConfig(t: StoredTarget, access: TargetAccess, user: string, password: string): Promise<pg.ClientConfig> {
   const { address } = await access.resolveChecked(t.host, { allowPrivate: t.allowPrivateHost });
-  return { host: address, port: t.port, database: t.database, user, password, ssl: tlsOptions(t), connectionTimeoutMillis: 10_000, application_name: 'trellis-leases' };
+  return { host: address, port: t.port, database: t.database, user, password, ssl: pinnedTlsOptions(t.host, t.tls), connectionTimeoutMillis: 10_000, application_name: 'trellis-leases' };
 }
 
 /** A connection as the target's admin role; the caller ends it. */
 export async function connectAdmin(t: StoredTarget, access: TargetAccess): Promise<pg.Client> {
-  const client = new pg.Client(await connectionConfig(t, access, t.adminUser, await access.passwordOf(t.adminSecret, t)));
+  // The driver loads on the first connection: a server that never reaches a connector database never loads it.
+  const { default: Pg } = await import('pg');
+  const client = new Pg.Client(await connectionConfig(t, access, t.adminUser, await access.passwordOf(t.adminSecret, t)));
   // A connection the server ends (a restart) must not become an unhandled 'error' event.
   client.on('error', () => {});
   await client.connect();
@@ -75,7 +66,8 @@ export async function connectAdmin(t: StoredTarget, access: TargetAccess): Promi
 
 /** The leased role's pool: a few connections, closed when idle. */
 export async function rolePool(t: StoredTarget, access: TargetAccess, role: string, password: string): Promise<pg.Pool> {
-  const pool = new pg.Pool({ ...(await connectionConfig(t, access, role, password)), max: 4, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+  const { default: Pg } = await import('pg');
+  const pool = new Pg.Pool({ ...(await connectionConfig(t, access, role, password)), max: 4, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
   // Sessions ended by a revocation elsewhere surface here; the next query reports them.
   pool.on('error', () => {});
   return pool;

@@ -5,12 +5,13 @@
  */
 import type { PeerCertificate } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { tlsOptions, type StoredTarget } from './target.ts';
+import { pinnedTlsOptions, type TlsMode } from './pinned-tls.ts';
 
-const base: StoredTarget = { connector: 'hr', host: 'db.internal', port: 5432, database: 'hr', schema: 'public', tls: 'verify-full', allowPrivateHost: false, adminUser: 'a', adminSecret: 's', maxTtlSeconds: 86_400 };
+const base = { host: 'db.internal', tls: 'verify-full' as TlsMode };
+const tlsOptions = (t: { host: string; tls: TlsMode }) => pinnedTlsOptions(t.host, t.tls);
 const cert = (names: string) => ({ subject: { CN: '' }, subjectaltname: names }) as unknown as PeerCertificate;
 
-describe('lease connections over TLS', () => {
+describe('TLS to a checked address', () => {
   it('sends the host name as SNI and checks the certificate against it', () => {
     const o = tlsOptions(base);
     expect(o).toMatchObject({ servername: 'db.internal', rejectUnauthorized: true });
