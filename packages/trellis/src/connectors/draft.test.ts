@@ -8,7 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl } from '../../test/databases.ts';
 import { AppError } from '../errors.ts';
-import { describeFailure, draftFromPostgres, hintedTags, introspect, sample, tagOfFinding } from './draft.ts';
+import { describeFailure, draftFromPostgres, hintedTags, introspect, sample } from './draft.ts';
+import { tagOfFinding } from '../dlp/index.ts';
 import { quoteIdent } from '../db/pg-sql.ts';
 import { parseConnectorText } from './manifest.ts';
 

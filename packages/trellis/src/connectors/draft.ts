@@ -20,6 +20,7 @@ import type { Finding, PatternDetector } from '@trellis/dlp';
 import { fieldNameSchema, manifestApiVersion, resourceSchema } from './catalog-kit.ts';
 import { AppError } from '../errors.ts';
 import { quoteIdent } from '../db/pg-sql.ts';
+import { tagOfFinding } from '../dlp/index.ts';
 import { connectorErrors } from './errors.ts';
 import { validateConnectorValue } from './manifest.ts';
 import { connectorKind, maxFieldsPerResource, maxResources, maxTagsPerField, type ConnectorManifest, type DraftEvidence, type DraftRequest, type DraftResult } from './schema.ts';
@@ -224,32 +225,6 @@ export async function sample(client: pg.Client, rel: Relation, columns: readonly
 
 // ---------------------------------------------------------------------------------------------
 // 4. classify
-
-/** Engine entity → catalog tag, where the engine's own tag on the detector is not the one wanted. */
-const entityTags: Record<string, string> = {
-  EMAIL_ADDRESS: 'pii.email',
-  PERSON: 'pii.name',
-  US_SSN: 'pii.ssn',
-  PHONE_NUMBER: 'pii.phone',
-  CREDIT_CARD: 'pci.pan',
-  IBAN_CODE: 'pci.iban',
-  DATE_OF_BIRTH: 'pii.dob',
-  IP_ADDRESS: 'pii.ip',
-  LOCATION: 'pii.address',
-  ADDRESS: 'pii.address',
-  UK_NHS: 'phi.nhs',
-  MEDICAL_LICENSE: 'phi.license',
-  AU_MEDICARE: 'phi.insurance_id',
-};
-
-const tagSyntax = /^[a-z][a-z0-9_-]*(\.[a-z0-9_*-]+)*$/;
-
-/** The catalog tag a finding stands for: any secret is `secret`; else the table above, the detector's tag, or `pii.<entity>`. */
-export function tagOfFinding(f: Finding): string | undefined {
-  if (f.kind === 'secret') return 'secret';
-  const tag = entityTags[f.entity] ?? f.tag ?? `pii.${f.entity.toLowerCase()}`;
-  return tagSyntax.test(tag) ? tag : undefined;
-}
 
 /** Column names that say what a column holds, as lower-case word sequences. */
 const nameHints: [words: string, tag: string][] = [

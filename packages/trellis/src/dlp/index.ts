@@ -12,6 +12,8 @@ import { dlpErrors } from './errors.ts';
 
 // The engine, loaded on first use: other modules scan through it (governance's secret scan, connectors' drafts).
 export { dlpEngine } from './engine.ts';
+// What a finding means in the catalog's tags: connector drafts, the export gate and the gateway's response DLP.
+export { tagOfFinding } from './finding-tag.ts';
 
 declare module '../module.ts' {
   interface Services {

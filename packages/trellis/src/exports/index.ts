@@ -10,7 +10,6 @@ import type { ExportService } from './service.ts';
 import { exportErrors } from './errors.ts';
 import { registerExportCommands } from './cli.ts';
 
-export { tagOfFinding } from './tags.ts';
 
 declare module '../module.ts' {
   interface Services {

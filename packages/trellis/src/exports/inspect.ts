@@ -4,7 +4,7 @@
  * result is the `data.trellis.export` input (docs/governance.md) — tags and counts, never values.
  */
 import type { Finding } from '@trellis/dlp';
-import { tagOfFinding } from './tags.ts';
+import { tagOfFinding } from '../dlp/index.ts';
 
 export interface ExportPayload {
   records?: Record<string, unknown>[];
@@ -50,7 +50,8 @@ export function inspectFindings(payload: ExportPayload, findings: readonly Findi
   const detected = new Set<string>();
   const entities: Record<string, number> = {};
   for (const f of findings) {
-    const tag = tagOfFinding(f);
+    // Undefined only for an entity name the engine never produces; counted as PII rather than dropped.
+    const tag = tagOfFinding(f) ?? 'pii';
     detected.add(tag);
     entities[f.entity] = (entities[f.entity] ?? 0) + 1;
     add(fieldOf(f.path), tag);

@@ -5,6 +5,7 @@
  * files; quarantine and its release or discard; undeclared, unconfigured and oversized exports
  * refused; a failing receiver is a 502 with nothing acknowledged; who may do what.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -136,6 +137,17 @@ for (const tdb of testDatabases) {
       const trail = JSON.stringify(await t.services.audit.list({ limit: 1000 }));
       expect(trail).not.toContain(ssn);
       expect(err.message).not.toContain(ssn);
+    });
+
+    it('blocks an export carrying a credential: every secret finding is the catalog tag `secret`, which the pack never lets leave', async () => {
+      // Built at run time from random characters: a realistic AWS access key id, not a documented sample.
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+      const keyId = 'AKIA' + Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
+      const err = await refusal(send({ payload: { records, text: `deploy with aws_access_key_id=${keyId}` } }));
+      expect(err.code).toBe('export_blocked');
+      expect(err.extra).toMatchObject({ detected: ['secret'] });
+      expect(slack.requests).toHaveLength(0);
+      expect(JSON.stringify(await t.services.audit.list({ limit: 1000 }))).not.toContain(keyId);
     });
 
     it('sends e-mail through the SMTP relay, with the records attached', async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadStandaloneDecider, readBundleDirectory } from '../policy/index.ts';
 import { dlpEngine } from '../dlp/index.ts';
-import { tagOfFinding } from '../exports/index.ts';
+import { tagOfFinding } from '../dlp/index.ts';
 import { actionForTag, transformRecords, type CatalogField } from './transform.ts';
 
 const dlp = await dlpEngine();

@@ -8,7 +8,7 @@
  */
 import type { Finding, OperatorSpec, PatternDetector } from '@trellis/dlp';
 import type { dlpEngine } from '../dlp/index.ts';
-import { tagOfFinding } from '../exports/index.ts';
+import { tagOfFinding } from '../dlp/index.ts';
 
 type DlpEngine = Awaited<ReturnType<typeof dlpEngine>>;
 
@@ -162,7 +162,8 @@ export function transformRecords(rows: readonly Record<string, unknown>[], field
     const extra = ctx.detectors && ctx.detectors.length > 0 ? { extraDetectors: [...ctx.detectors] } : {};
     for (const f of dlp.scan(texts, extra)) {
       summary.findings[f.entity] = (summary.findings[f.entity] ?? 0) + 1;
-      const action = actionForTag(actions, tagOfFinding(f));
+      // A finding without a catalog tag takes the catch-all action (`tag:*`).
+      const action = actionForTag(actions, tagOfFinding(f) ?? '*');
       const at = /^\$\[(\d+)\](?:\.(.+)|\[(".*")\])$/.exec(f.path ?? '');
       if (action === 'allow' || !at) continue;
       const i = Number(at[1]);
