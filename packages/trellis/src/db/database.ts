@@ -10,6 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import type { Tables } from './tables.ts';
 import { GroupCommitSqliteDialect, fsyncFile, type SqliteDriverStats } from './sqlite-driver.ts';
+import { startCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { namedStatementPool } from './postgres-statements.ts';
 import type pg from 'pg';
 
@@ -27,6 +28,8 @@ export interface Database {
   schema: string | undefined;
   /** SQLite only: statements prepared and the group commit's units and commits (sqlite-driver.ts). */
   sqliteStats?: SqliteDriverStats;
+  /** SQLite on disk only: the worker that checkpoints the WAL (sqlite-checkpointer.ts). */
+  sqliteCheckpointer?: SqliteCheckpointer;
   /**
    * PostgreSQL only: a new connection outside the pool, with the pool's settings, for work
    * that holds a connection of its own (a LISTEN for notifications). The caller ends it.
@@ -93,9 +96,26 @@ function openSqlite(opts: OpenOptions): Database {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
+  // Checkpoints run in a worker of their own, never inside a commit on the event loop
+  // (sqlite-checkpointer.ts); a WAL a burst made large is cut back once it restarts.
+  const checkpointer = onDisk ? startCheckpointer(file) : undefined;
+  if (checkpointer) {
+    conn.pragma('wal_autocheckpoint = 0');
+    conn.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  }
   const dialect = new GroupCommitSqliteDialect(conn, onDisk ? fsyncFile(`${file}-wal`) : undefined);
   const db = new Kysely<Tables>({ dialect });
-  return { db, dialect: 'sqlite', schema: undefined, sqliteStats: dialect.stats, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    schema: undefined,
+    sqliteStats: dialect.stats,
+    ...(checkpointer ? { sqliteCheckpointer: checkpointer } : {}),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
