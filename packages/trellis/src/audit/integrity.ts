@@ -25,7 +25,7 @@ export type AppendedRow = Omit<AuditEventRow, 'id' | 'seq' | 'prev_hash' | 'hash
 export type StoredRow = Omit<AuditEventRow, 'id'> & { id: number };
 
 /** Names the MAC encoding, so a later change of its input cannot collide with this one. */
-const MAC_VERSION = 'trellis/audit-row/v1';
+export const MAC_VERSION = 'trellis/audit-row/v1';
 
 export function rowMac(key: Buffer, r: AppendedRow): string {
   const input = canonicalJson([MAC_VERSION, r.id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event]);
@@ -135,8 +135,13 @@ export class RowChecker {
 }
 
 /** The row as the server appends it: search columns copied out of the event, id and MAC. */
+/** The columns of an event's row that do not depend on where it lands (id, MAC and chain do). */
+export function eventColumns(event: OcsfEvent): Omit<AppendedRow, 'id'> {
+  return { ...searchColumns(event), event: canonicalJson(event) };
+}
+
 export function appendedRow(key: Buffer, id: number, event: OcsfEvent): AppendedRow & { mac: string } {
-  const row: AppendedRow = { id, ...searchColumns(event), event: canonicalJson(event) };
+  const row: AppendedRow = { id, ...eventColumns(event) };
   return { ...row, mac: rowMac(key, row) };
 }
 

@@ -33,7 +33,8 @@ import { GENESIS_HASH, chainHash } from './chain.ts';
 import { verifyChainParallel } from './verify-parallel.ts';
 import { toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';
-import { RowChecker, appendedRow, checkedLinks, auditVerdict, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
+import { MAC_VERSION, RowChecker, appendedRow, checkedLinks, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
+import { SqliteAuditWriter } from './sqlite-writer.ts';
 import * as store from './store.ts';
 
 export interface AppendedEvent {
@@ -116,6 +117,8 @@ export class AuditLog {
   private readonly idPool = new IdPool();
   private recordQueue: { event: OcsfEvent; resolve(): void; reject(err: unknown): void }[] = [];
   private recordFlush: NodeJS.Immediate | undefined;
+  /** SQLite on disk: events of no change are written by a thread of their own (sqlite-writer.ts). */
+  private readonly detachedWriter: SqliteAuditWriter | undefined;
 
   /** `keys` must be the installation's (services.ts passes it): every replica checks the others' MACs. */
   constructor(
@@ -124,6 +127,7 @@ export class AuditLog {
   ) {
     this.inline = database.dialect === 'sqlite';
     this.macKey = keys.derive('audit.row-mac');
+    if (database.sqliteFile) this.detachedWriter = new SqliteAuditWriter({ file: database.sqliteFile, macKey: this.macKey, macVersion: MAC_VERSION, stateSql: store.sqliteAppendStateSql });
   }
 
   /** Record one event inside `tx`; it commits or rolls back with the change it records. */
@@ -137,6 +141,23 @@ export class AuditLog {
     const events = inputs.map((input) => toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() }));
     await this.write(tx, events);
     return events.map((e) => ({ uid: e.metadata.uid }));
+  }
+
+  /**
+   * Record events that belong to no change of state (a gateway call, a scan), together, in
+   * order, after everything already in the trail; resolves once they are durable. On SQLite
+   * they are written off the event loop (sqlite-writer.ts); elsewhere in one transaction.
+   */
+  async appendDetached(inputs: AuditInput[]): Promise<AppendedEvent[]> {
+    if (inputs.length === 0) return [];
+    const events = inputs.map((input) => toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() }));
+    await this.writeDetached(events);
+    return events.map((e) => ({ uid: e.metadata.uid }));
+  }
+
+  private async writeDetached(events: OcsfEvent[]): Promise<void> {
+    if (this.detachedWriter) await this.detachedWriter.write(events.map(eventColumns));
+    else await this.database.db.transaction().execute((tx) => this.write(tx, events));
   }
 
   /** Insert events with their ids and MACs: linked at once on one writer, else pending (design note). */
@@ -181,7 +202,7 @@ export class AuditLog {
     const batch = this.recordQueue.splice(0);
     if (batch.length === 0) return;
     try {
-      await this.database.db.transaction().execute((tx) => this.write(tx, batch.map((b) => b.event)));
+      await this.writeDetached(batch.map((b) => b.event));
       for (const b of batch) b.resolve();
     } catch (err) {
       for (const b of batch) b.reject(err);
@@ -273,6 +294,7 @@ export class AuditLog {
     this.sealTimer = undefined;
     await this.flushRecords();
     await this.seal().catch(() => undefined);
+    await this.detachedWriter?.stop();
   }
 
   /**

@@ -41,11 +41,13 @@ export async function nextIds(q: Queryable, n: number): Promise<number[]> {
  * statement (an append on the one writer needs both, and a statement each cost as much again).
  * AUTOINCREMENT never reuses an id, even a deleted row's: sqlite_sequence remembers the highest.
  */
-export async function sqliteAppendState(q: Queryable): Promise<{ lastId: number; head: { seq: number; hash: string } | undefined }> {
-  const r = await sql<{ last_id: number; seq: number | null; hash: string | null }>`select
+export const sqliteAppendStateSql = `select
     max(coalesce((select seq from sqlite_sequence where name = 'audit_events'), 0), coalesce((select max(id) from audit_events), 0)) as last_id,
     h.seq as seq, h.hash as hash
-    from (select 1) left join (select seq, hash from audit_events where seq is not null order by seq desc limit 1) as h`.execute(q);
+    from (select 1) left join (select seq, hash from audit_events where seq is not null order by seq desc limit 1) as h`;
+
+export async function sqliteAppendState(q: Queryable): Promise<{ lastId: number; head: { seq: number; hash: string } | undefined }> {
+  const r = await sql<{ last_id: number; seq: number | null; hash: string | null }>`${sql.raw(sqliteAppendStateSql)}`.execute(q);
   const row = r.rows[0]!;
   return { lastId: Number(row.last_id), head: row.seq !== null && row.hash !== null ? { seq: Number(row.seq), hash: row.hash } : undefined };
 }

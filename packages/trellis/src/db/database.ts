@@ -28,6 +28,8 @@ export interface Database {
   schema: string | undefined;
   /** SQLite only: statements prepared and the group commit's units and commits (sqlite-driver.ts). */
   sqliteStats?: SqliteDriverStats;
+  /** SQLite on disk only: the database file (threads that open connections of their own need it). */
+  sqliteFile?: string;
   /** SQLite on disk only: the worker that checkpoints the WAL (sqlite-checkpointer.ts). */
   sqliteCheckpointer?: SqliteCheckpointer;
   /**
@@ -110,7 +112,7 @@ function openSqlite(opts: OpenOptions): Database {
     dialect: 'sqlite',
     schema: undefined,
     sqliteStats: dialect.stats,
-    ...(checkpointer ? { sqliteCheckpointer: checkpointer } : {}),
+    ...(checkpointer ? { sqliteCheckpointer: checkpointer, sqliteFile: file } : {}),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -235,7 +235,10 @@ class GroupCommitCore {
 
   beginUnit(): void {
     if (!this.batch) {
-      this.conn.exec('begin');
+      // Immediate: the write lock from the start, so a transaction that reads and then writes
+      // never finds that another connection (the audit writer's thread, a CLI command) wrote
+      // in between — a deferred one would fail with SQLITE_BUSY_SNAPSHOT there, retry or not.
+      this.conn.exec('begin immediate');
       this.batch = { waiters: [], started: Date.now(), commitScheduled: false };
     }
     this.conn.exec('savepoint trellis_unit');

@@ -196,8 +196,8 @@ export class GatewayService {
     const batch = this.auditQueue;
     this.auditQueue = [];
     if (batch.length === 0) return;
-    // One transaction and one promise per batch, not a promise (and its bookkeeping) per event.
-    this.track(this.services.database.db.transaction().execute((tx) => this.services.audit.appendMany(tx, batch)));
+    // One write and one promise per batch, not a promise (and its bookkeeping) per event.
+    this.track(this.services.audit.appendDetached(batch));
   }
 
   private track(p: Promise<unknown>): void {
@@ -490,7 +490,7 @@ export class GatewayService {
     const hit = entry.grants.get(app.name);
     if (hit && hit.version === app.version && hit.grants) return hit.grants;
     const granted = app.grants.get(entry.catalog.name) ?? new Map<string, ResourceGrant>();
-    const grants = tableGrantsOf(granted.values(), (r) => entry.catalog.resources.find((x) => x.name === r)?.key);
+    const grants = tableGrantsOf(granted.values(), (r) => entry.catalog.resources.find((x) => x.name === r));
     entry.grants.set(app.name, { version: app.version, grants });
     return grants;
   }
