@@ -7,7 +7,7 @@
  */
 import type { PatternDetector } from '@trellis/dlp';
 import type { Database } from '../db/database.ts';
-import type { AuditLog } from '../audit/index.ts';
+import type { Actor, AuditLog } from '../audit/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { Caller, ManifestInput } from '../catalog/index.ts';
 import { findCredentials, secretErrors } from '../secrets/index.ts';
@@ -39,7 +39,24 @@ function versionRow(connectorId: number, version: number, manifest: ConnectorMan
   return { connector_id: connectorId, version, manifest: JSON.stringify(manifest), digest, created_at: now, created_by: by.id, created_by_name: by.name };
 }
 
+/** A connector's status change, as listeners see it once it has committed. */
+export interface ConnectorStatusChange {
+  name: string;
+  from: ConnectorStatus;
+  to: ConnectorStatus;
+  actor: Actor;
+  reason: string | null;
+}
+
+/**
+ * Runs after the change commits, so modules listed after this one (leases) act on a retirement
+ * without connectors knowing them. A throw reaches the caller; the change stands.
+ */
+export type ConnectorStatusListener = (change: ConnectorStatusChange) => Promise<void>;
+
 export class ConnectorService {
+  private readonly statusListeners: ConnectorStatusListener[] = [];
+
   constructor(
     private readonly database: Database,
     private readonly audit: AuditLog,
@@ -176,7 +193,16 @@ export class ConnectorService {
     return toVersion(v);
   }
 
-  /** Retire a connector: it stays readable, with its history, and its catalog says `retired`; it no longer changes. */
+  /** Be told of every retirement and reactivation, after it commits (see ConnectorStatusListener). */
+  onStatusChange(listener: ConnectorStatusListener): void {
+    this.statusListeners.push(listener);
+  }
+
+  /**
+   * Retire a connector: it stays readable, with its history, and its catalog says `retired`; it
+   * no longer changes. Listeners run after the commit (leases ends the connector's leases and
+   * drops their roles there: a database role cannot be dropped inside our transaction).
+   */
   retire(caller: Caller, name: string, reason?: string): Promise<ConnectorSummary> {
     return this.setStatus(caller, name, 'retired', reason);
   }
@@ -186,8 +212,9 @@ export class ConnectorService {
     return this.setStatus(caller, name, 'active', reason);
   }
 
+  /** The change and its audit event in one transaction, then the listeners. */
   private async setStatus(caller: Caller, name: string, to: ConnectorStatus, reason: string | undefined): Promise<ConnectorSummary> {
-    return this.database.db.transaction().execute(async (tx) => {
+    const { summary, from } = await this.database.db.transaction().execute(async (tx) => {
       const row = await store.lockConnector(tx, this.database.dialect, name);
       if (!row) throw notFound(name);
       if (row.status === to) throw new AppError('conflict', `connector ${name} is already ${to}`, { extra: { name, status: row.status } });
@@ -207,8 +234,10 @@ export class ConnectorService {
         details: { from: row.status, to, version: row.current_version, ...(reason ? { reason } : {}) },
         ...(caller.srcIp ? { srcIp: caller.srcIp } : {}),
       });
-      return toSummary({ ...row, status: to, updated_at: now, updated_by: by.id, updated_by_name: by.name });
+      return { summary: toSummary({ ...row, status: to, updated_at: now, updated_by: by.id, updated_by_name: by.name }), from: row.status as ConnectorStatus };
     });
+    for (const l of this.statusListeners) await l({ name, from, to, actor: caller.actor, reason: reason ?? null });
+    return summary;
   }
 
   /** Current catalogs of these connectors (missing names are absent from the map), in one query. */

@@ -10,6 +10,7 @@ import { pinnedTlsOptions, resolveChecked } from '../egress/index.ts';
 import type { LeaseService, PgTarget, TableGrant } from '../leases/index.ts';
 import type { SecretService } from '../secrets/index.ts';
 import type { ResourceGrant } from './apps.ts';
+import { requiredColumns, type QueryContext } from './query/index.ts';
 
 export interface PgRunOptions {
   statementTimeoutMs: number;
@@ -39,15 +40,22 @@ export function pgTargetOf(connector: string, c: PostgresConnection): PgTarget {
   };
 }
 
-/** The columns and privileges an app's leased role needs for its approved resources of one connector. */
-export function tableGrantsOf(grants: Iterable<ResourceGrant>, keyOf: (resource: string) => readonly string[] | undefined): TableGrant[] {
+/**
+ * What an app's leased role needs for its approved resources of one connector, from the
+ * compiler's own account of the columns its statements touch (requiredColumns): SELECT on what
+ * they read (the approved fields, the row filters' fields and the paging key), INSERT and UPDATE
+ * on the approved fields only, DELETE on the table when the app may write. A grant on a resource
+ * the catalog does not list gets nothing: the gateway refuses calls to it.
+ */
+export function tableGrantsOf(grants: Iterable<ResourceGrant>, resourceOf: (resource: string) => QueryContext['resource'] | undefined): TableGrant[] {
   const out: TableGrant[] = [];
   for (const g of grants) {
-    // Row filters and the paging key are read by the WHERE and ORDER BY clauses even when not returned.
-    const columns = [...new Set([...g.fields, ...(g.rowFilters ?? []).map((f) => f.field), ...(keyOf(g.name) ?? [])])].sort();
-    const privileges: TableGrant['privileges'] = ['SELECT'];
-    if (g.access !== 'read') privileges.push('INSERT', 'UPDATE', 'DELETE');
-    out.push({ table: g.name, columns, privileges });
+    const resource = resourceOf(g.name);
+    if (!resource) continue;
+    const { read, write } = requiredColumns(resource, g);
+    if (read.length > 0) out.push({ table: g.name, columns: read, privileges: ['SELECT'] });
+    if (write.length > 0) out.push({ table: g.name, columns: write, privileges: ['INSERT', 'UPDATE'] });
+    if (g.access !== 'read') out.push({ table: g.name, columns: [], privileges: ['DELETE'] });
   }
   return out;
 }

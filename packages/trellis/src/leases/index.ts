@@ -27,13 +27,14 @@ export const leasesModule: TrellisModule = {
   },
   errors: leaseErrors.table,
   migrations: async (dialect) => (await import('./migrations.ts')).leaseMigrations(dialect),
-  services: async ({ database, audit, keys, catalog, secrets }) => {
+  services: async ({ database, audit, keys, catalog, secrets, connectors }) => {
     const [{ LeaseService }, { resolveChecked }] = await Promise.all([import('./service.ts'), import('../egress/index.ts')]);
     const leases = new LeaseService({
       database,
       audit,
       keys,
       catalog,
+      connectors,
       resolveChecked: (host, policy) => resolveChecked(host, policy),
       // The secret store audits the first read of each version; `lease` says why it was read.
       passwordOf: async (name, target) => (await secrets.resolve(name, { connector: target.connector, purpose: 'lease' })).value,

@@ -2,8 +2,9 @@
  * Dynamic credentials against the machine's real PostgreSQL as the "HR database", with
  * Trellis's own storage on SQLite and on PostgreSQL: a leased role reads its granted columns
  * and nothing else, one role for concurrent first requests, another replica reuses it, a
- * changed approval replaces it, renewal moves VALID UNTIL up to the maximum, and expiry,
- * revocation and the app's suspension leave no role behind.
+ * changed approval replaces it, an INSERT grant brings USAGE on the table's own sequences and no
+ * other, renewal moves VALID UNTIL up to the maximum, and expiry, revocation and the app's
+ * suspension leave no role behind.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -157,6 +158,31 @@ for (const tdb of testDatabases) {
       await expect(pool.query(`insert into ${hr}.employees (id, leave_balance) values (9, 1)`)).rejects.toThrow(/permission denied/);
       await pool.query(`delete from ${hr}.salaries`);
       expect((await root.query(`select count(*)::int as n from ${hr}.salaries`)).rows[0].n).toBe(0);
+    });
+
+    it('grants USAGE on the sequences of the tables it may insert into, and on no other', async () => {
+      const app = `${appBase}-seq`;
+      const leases = replica();
+      const { pool, lease } = await leases.poolFor(app, target(), [
+        { table: 'leave_requests', columns: ['employee_id', 'days'], privileges: ['INSERT'] },
+        { table: 'leave_requests', columns: ['id', 'ref', 'employee_id', 'days'], privileges: ['SELECT'] },
+        // UPDATE without INSERT: salaries' rows are never numbered by this role.
+        { table: 'employees', columns: ['leave_balance'], privileges: ['UPDATE'] },
+      ]);
+      const inserted = (await pool.query<{ id: number; ref: number | string }>(`insert into ${hr}.leave_requests (employee_id, days) values (1, 2), (3, 1.5) returning id, ref`)).rows;
+      expect(inserted.map((r) => [r.id, Number(r.ref)])).toEqual([
+        [1, 1],
+        [2, 2],
+      ]);
+      await expect(pool.query(`select nextval('${hr}.invoice_numbers')`)).rejects.toThrow(/permission denied for sequence invoice_numbers/);
+      await expect(pool.query(`select setval('${hr}.leave_requests_id_seq', 100)`)).rejects.toThrow(/permission denied/);
+      const usage = await root.query<{ seq: string }>(`select object_name as seq from information_schema.usage_privileges where grantee = $2 and object_schema = $1 and object_type = 'SEQUENCE' order by 1`, [hr, lease.role]);
+      expect(usage.rows.map((r) => r.seq)).toEqual(['leave_requests_id_seq', 'leave_requests_ref_seq']);
+      // Its sequence privileges go with the role: nothing stops DROP ROLE.
+      await leases.revoke(lease.id, 'test over', { type: 'user', id: 'ops' });
+      expect(await leases.get(lease.id)).toMatchObject({ dropped_at: expect.any(String), drop_error: null });
+      expect(await roleRow(lease.role)).toBeUndefined();
+      await root.query(`delete from ${hr}.leave_requests`);
     });
 
     it('renews up to the maximum, on request and before use when little is left', async () => {

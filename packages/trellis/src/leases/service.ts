@@ -4,9 +4,10 @@
  * (or write) only the approved columns. `poolFor` is the gateway's door: from memory while the
  * lease has more than five minutes left, otherwise renewed, or replaced when its approval
  * changed or its maximum lifetime is near. Leases end by expiry (the sweeper), by the app's
- * suspension or retirement (a catalog status listener, in that change's transaction) and by an
- * admin; the role is dropped after the end is committed, and the sweeper retries a drop that
- * failed. The password is sealed in the row so every replica can log in as the same role.
+ * suspension or retirement (a catalog status listener, in that change's transaction), by the
+ * connector's retirement (a connectors listener, after that commit) and by an admin; the role is
+ * dropped after the end is committed, and the sweeper retries a drop that failed. The password
+ * is sealed in the row so every replica can log in as the same role.
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -22,7 +23,8 @@ import { leaseErrors } from './errors.ts';
 import * as store from './store.ts';
 import type { StoredLease } from './store.ts';
 import type { LeaseRow } from './rows.ts';
-import { createRoleStatements, dropRoleStatements, grantsDigest, heldSchemasQuery, heldTablesQuery, newPassword, newRoleName, normaliseGrants, privileges, rolePrefix, validUntilStatement, type TableGrant } from './sql.ts';
+import { quoteTable } from '../db/pg-sql.ts';
+import { createRoleStatements, dropRoleStatements, grantsDigest, heldSchemasQuery, heldTablesQuery, newPassword, newRoleName, normaliseGrants, ownedSequencesQuery, privileges, rolePrefix, validUntilStatement, type SequenceName, type TableGrant } from './sql.ts';
 import { connectAdmin, rolePool, storedTarget, targetIdentity, type PgTarget, type StoredTarget, type TargetAccess } from './target.ts';
 
 export type LeaseState = 'active' | 'revoked' | 'expired';
@@ -60,11 +62,20 @@ export interface LeaseOptions {
   now?: () => number;
 }
 
+/** Where connectors' retirements come from (ConnectorService: its listeners run after the change commits). */
+export interface ConnectorRetirements {
+  onStatusChange(listener: (change: { name: string; to: string; actor: Actor; reason: string | null }) => Promise<void>): void;
+  /** A connector's status; `not_found` for a name it does not hold. */
+  get(name: string): Promise<{ status: string }>;
+}
+
 export interface LeaseDeps extends TargetAccess {
   database: Database;
   audit: AuditLog;
   keys: KeyRing;
   catalog: CatalogService;
+  /** Absent where no connector can retire (a replica made for a test). */
+  connectors?: ConnectorRetirements;
 }
 
 /** What this replica holds for one app, connector and approval. */
@@ -148,6 +159,24 @@ function checkGrants(grants: readonly TableGrant[]): void {
   });
 }
 
+/** The sequences owned by the tables the grants let the role INSERT into, read in the creating transaction. */
+async function insertSequences(c: pg.Client, grants: readonly TableGrant[], defaultSchema: string): Promise<SequenceName[]> {
+  const found = new Map<string, SequenceName>();
+  for (const table of new Set(grants.filter((g) => g.privileges.includes('INSERT')).map((g) => g.table))) {
+    for (const s of (await c.query<SequenceName>(ownedSequencesQuery, [quoteTable(table, defaultSchema)])).rows) found.set(JSON.stringify([s.schema, s.name]), s);
+  }
+  return [...found.values()];
+}
+
+async function statusOf(get: () => Promise<{ status: string }>): Promise<string | undefined> {
+  try {
+    return (await get()).status;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') return undefined;
+    throw err;
+  }
+}
+
 export class LeaseService {
   private readonly held = new Map<string, Held>();
   private readonly inflight = new Map<string, Promise<Held>>();
@@ -170,6 +199,9 @@ export class LeaseService {
     this.now = opts.now ?? Date.now;
     this.follower = new Follower(deps.database, { channel, catchUp: () => this.refresh(), pollIntervalMs: opts.pollIntervalMs ?? 1000, warn: (m) => this.warn(m), label: 'leases' });
     deps.catalog.onStatusChange((tx, change) => this.statusChanged(tx, change));
+    deps.connectors?.onStatusChange(async (change) => {
+      if (change.to === 'retired') await this.revokeConnector(change.name, `connector ${change.name} retired${change.reason ? `: ${change.reason}` : ''}`, change.actor);
+    });
   }
 
   private warn(message: string): void {
@@ -219,14 +251,14 @@ export class LeaseService {
         return this.hold(cacheKey, row);
       }
       if (row) await this.endAndDrop(row, 'revoked', row.grants_digest !== digest ? 'the approved grants changed; replaced by a new lease' : 'near its maximum lifetime; replaced by a new lease', appActor(app));
-      await this.refuseEndedApp(app);
+      await this.refuseEnded(app, target.connector);
       const created = await this.create(app, target, grants, digest);
       if (created) {
-        // A suspension committing while we created saw no lease to end: look again, and end ours.
-        const ended = await this.endedStatus(app);
+        // A suspension or retirement committing while we created saw no lease to end: look again, and end ours.
+        const ended = await this.endedBy(app, target.connector);
         if (ended) {
-          await this.endAndDrop(created, 'revoked', `app ${app} ${ended}`, appActor(app));
-          await this.refuseEndedApp(app);
+          await this.endAndDrop(created, 'revoked', ended, appActor(app));
+          await this.refuseEnded(app, target.connector);
         }
         return this.hold(cacheKey, created);
       }
@@ -235,20 +267,21 @@ export class LeaseService {
     }
   }
 
-  /** 'suspended' or 'retired' when the app is; undefined for any other status or an app the catalog does not hold. */
-  private async endedStatus(app: string): Promise<string | undefined> {
-    try {
-      const { status } = await this.deps.catalog.get(app);
-      return status === 'suspended' || status === 'retired' ? status : undefined;
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') return undefined;
-      throw err;
-    }
+  /**
+   * Why the app may hold no lease on the connector: `app <name> is suspended|retired` or
+   * `connector <name> is retired`; undefined otherwise, and for a name its module does not hold.
+   */
+  private async endedBy(app: string, connector: string): Promise<string | undefined> {
+    const appStatus = await statusOf(() => this.deps.catalog.get(app));
+    if (appStatus === 'suspended' || appStatus === 'retired') return `app ${app} is ${appStatus}`;
+    const connectors = this.deps.connectors;
+    if (connectors && (await statusOf(() => connectors.get(connector))) === 'retired') return `connector ${connector} is retired`;
+    return undefined;
   }
 
-  private async refuseEndedApp(app: string): Promise<void> {
-    const ended = await this.endedStatus(app);
-    if (ended) throw new AppError('forbidden', `app ${app} is ${ended}: it gets no database credentials`);
+  private async refuseEnded(app: string, connector: string): Promise<void> {
+    const ended = await this.endedBy(app, connector);
+    if (ended) throw new AppError('forbidden', `${ended}: it gets no database credentials`);
   }
 
   /** This replica's pool for a lease row, opened once. */
@@ -306,7 +339,8 @@ export class LeaseService {
     await this.onTarget(t, 'creating a leased role', async (c) => {
       await c.query('BEGIN');
       try {
-        for (const s of createRoleStatements(row.role_name, password, row.expires_at, grants, t.schema)) await c.query(s);
+        const sequences = await insertSequences(c, grants, t.schema);
+        for (const s of createRoleStatements(row.role_name, password, row.expires_at, grants, t.schema, sequences)) await c.query(s);
         await c.query('COMMIT');
       } catch (err) {
         await c.query('ROLLBACK').catch(() => {});
@@ -440,7 +474,7 @@ export class LeaseService {
       try {
         await c.query('select pg_advisory_xact_lock(hashtext($1))', [role]);
         if ((await c.query('select 1 from pg_roles where rolname = $1', [role])).rowCount !== 0) {
-          const tables = (await c.query<{ schema: string; name: string }>(heldTablesQuery, [role])).rows;
+          const tables = (await c.query<{ schema: string; name: string; sequence: boolean }>(heldTablesQuery, [role])).rows;
           const schemas = (await c.query<{ schema: string }>(heldSchemasQuery, [role])).rows.map((r) => r.schema);
           for (const s of dropRoleStatements(role, tables, schemas)) await c.query(s);
         }

@@ -12,27 +12,50 @@ import { quoteIdent, quoteLiteral, quoteTable, splitTable } from '../db/pg-sql.t
 export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 export const privileges: readonly Privilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 
-/** What a leased role may do on one table or view: only these columns, only these privileges. */
+/**
+ * What a leased role may do on one table or view: these privileges on these columns only. A
+ * table may appear in several grants (SELECT on the columns it reads, INSERT and UPDATE on the
+ * fewer it writes); each grants its own privileges on its own columns, nothing more.
+ */
 export interface TableGrant {
   /** `employees` (in the target's schema) or `hr.employees`. */
   table: string;
+  /** Empty for DELETE, which has no column form. */
   columns: string[];
   privileges: Privilege[];
 }
 
-/** Grants in one order, columns and privileges sorted and deduplicated: equal approvals compare equal. */
+/**
+ * Grants in one order, one column set per table and privilege (sorted, deduplicated), and the
+ * privileges that share a column set in one grant: equal approvals compare equal however they
+ * are listed, and a read-only approval normalises to the single grant it always did.
+ */
 export function normaliseGrants(grants: readonly TableGrant[], defaultSchema: string): TableGrant[] {
-  const byTable = new Map<string, { columns: Set<string>; privileges: Set<Privilege> }>();
+  const byTable = new Map<string, Map<Privilege, Set<string>>>();
   for (const g of grants) {
     const key = splitTable(g.table, defaultSchema).join('.');
-    const entry = byTable.get(key) ?? { columns: new Set(), privileges: new Set() };
-    for (const c of g.columns) entry.columns.add(c);
-    for (const p of g.privileges) entry.privileges.add(p);
+    const entry = byTable.get(key) ?? new Map<Privilege, Set<string>>();
+    for (const p of g.privileges) {
+      const columns = entry.get(p) ?? new Set<string>();
+      if (p !== 'DELETE') for (const c of g.columns) columns.add(c);
+      entry.set(p, columns);
+    }
     byTable.set(key, entry);
   }
-  return [...byTable.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([table, e]) => ({ table, columns: [...e.columns].sort(), privileges: privileges.filter((p) => e.privileges.has(p)) }));
+  const out: TableGrant[] = [];
+  for (const [table, entry] of [...byTable.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const bySet = new Map<string, TableGrant>();
+    for (const p of privileges) {
+      const set = entry.get(p);
+      if (!set) continue;
+      const columns = [...set].sort();
+      const same = bySet.get(JSON.stringify(columns));
+      if (same) same.privileges.push(p);
+      else bySet.set(JSON.stringify(columns), { table, columns, privileges: [p] });
+    }
+    out.push(...bySet.values());
+  }
+  return out;
 }
 
 /** What decides whether a lease still fits: the target's identity and the normalised grants. */
@@ -54,8 +77,28 @@ export function newPassword(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Statements creating a role that can log in until `validUntil` and do only what `grants` say. */
-export function createRoleStatements(role: string, password: string, validUntil: string, grants: readonly TableGrant[], defaultSchema: string): string[] {
+/** A sequence on the target, as the catalog names it. */
+export interface SequenceName {
+  schema: string;
+  name: string;
+}
+
+/**
+ * The sequences a table's columns own: a `serial`'s (OWNED BY, dependency 'a') and an identity
+ * column's (dependency 'i'), the two pg_get_serial_sequence knows. An INSERT that leaves such a
+ * column to its default calls nextval, which needs USAGE on that sequence and on no other.
+ * `$1` is the quoted table name.
+ */
+export const ownedSequencesQuery = `select n.nspname as schema, s.relname as name from pg_depend d
+  join pg_class s on s.oid = d.objid and s.relkind = 'S' join pg_namespace n on n.oid = s.relnamespace
+ where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjid = $1::regclass and d.refobjsubid > 0 and d.deptype in ('a', 'i')
+ order by 1, 2`;
+
+/**
+ * Statements creating a role that can log in until `validUntil` and do only what `grants` say,
+ * with USAGE on `sequences` (those owned by the tables it may INSERT into; ownedSequencesQuery).
+ */
+export function createRoleStatements(role: string, password: string, validUntil: string, grants: readonly TableGrant[], defaultSchema: string, sequences: readonly SequenceName[] = []): string[] {
   const r = quoteIdent(role);
   const out = [`CREATE ROLE ${r} LOGIN NOINHERIT NOCREATEDB NOCREATEROLE CONNECTION LIMIT 16 PASSWORD ${quoteLiteral(password)} VALID UNTIL ${quoteLiteral(validUntil)}`];
   const schemas = new Set(grants.map((g) => splitTable(g.table, defaultSchema)[0] ?? defaultSchema));
@@ -69,6 +112,7 @@ export function createRoleStatements(role: string, password: string, validUntil:
       else if (g.columns.length > 0) out.push(`GRANT ${p} (${cols}) ON ${table} TO ${r}`);
     }
   }
+  for (const s of sequences) out.push(`GRANT USAGE ON SEQUENCE ${quoteIdent(s.schema)}.${quoteIdent(s.name)} TO ${r}`);
   return out;
 }
 
@@ -77,23 +121,25 @@ export function validUntilStatement(role: string, validUntil: string): string {
 }
 
 /**
- * The tables/views and schemas a role holds privileges on, read from the target's catalog
- * rather than from what we granted: a table dropped since, or a role a crash left behind
- * with no lease row, is taken apart the same way. `$1` is the role's name.
+ * The tables/views, sequences and schemas a role holds privileges on, read from the target's
+ * catalog rather than from what we granted: a table dropped since, or a role a crash left
+ * behind with no lease row, is taken apart the same way. `$1` is the role's name.
  */
-export const heldTablesQuery = `select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+export const heldTablesQuery = `select n.nspname as schema, c.relname as name, c.relkind = 'S' as sequence from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where exists (select 1 from aclexplode(c.relacl) a where a.grantee = (select oid from pg_roles where rolname = $1))
     or exists (select 1 from pg_attribute t, aclexplode(t.attacl) a where t.attrelid = c.oid and a.grantee = (select oid from pg_roles where rolname = $1))`;
 export const heldSchemasQuery = `select nspname as schema from pg_namespace where exists (select 1 from aclexplode(nspacl) a where a.grantee = (select oid from pg_roles where rolname = $1))`;
 
 /**
  * Ending a role: no new logins, its sessions ended, its privileges taken back (revoking a
- * table's privileges takes its column privileges too), then the role itself.
+ * table's privileges takes its column privileges too), then the role itself. A sequence gets
+ * back only the USAGE we grant: revoking ALL on one also revokes SELECT and UPDATE on its
+ * columns, which an admin holding only USAGE on the sequence is refused.
  */
-export function dropRoleStatements(role: string, tables: readonly { schema: string; name: string }[], schemas: readonly string[]): string[] {
+export function dropRoleStatements(role: string, tables: readonly { schema: string; name: string; sequence?: boolean }[], schemas: readonly string[]): string[] {
   const r = quoteIdent(role);
   const out = [`ALTER ROLE ${r} NOLOGIN`, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${quoteLiteral(role)}`];
-  for (const t of tables) out.push(`REVOKE ALL ON ${quoteIdent(t.schema)}.${quoteIdent(t.name)} FROM ${r}`);
+  for (const t of tables) out.push(`REVOKE ${t.sequence ? 'USAGE ON SEQUENCE' : 'ALL ON'} ${quoteIdent(t.schema)}.${quoteIdent(t.name)} FROM ${r}`);
   for (const s of schemas) out.push(`REVOKE ALL ON SCHEMA ${quoteIdent(s)} FROM ${r}`);
   out.push(`DROP ROLE ${r}`);
   return out;

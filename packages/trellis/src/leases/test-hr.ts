@@ -1,6 +1,7 @@
 /**
  * Tests' "HR database" on the machine's real PostgreSQL: a schema of its own with an employees
- * table (realistic rows, an ssn column no app is granted) and a salaries table, and a connector
+ * table (realistic rows, an ssn column no app is granted), a salaries table, a leave_requests
+ * table whose keys come from sequences and a sequence no table owns, and a connector
  * admin role that may create roles and pass on only what it holds. Names carry a random run id
  * (roles are cluster-wide); `close` drops the schema, the admin and every role made for the run.
  */
@@ -53,10 +54,15 @@ export async function openHrDatabase(): Promise<HrDatabase> {
   for (const e of employees) await root.query(`INSERT INTO ${schema}.employees VALUES ($1, $2, $3, $4, $5, $6)`, [...e]);
   await root.query(`CREATE TABLE ${schema}.salaries (employee_id int primary key, amount numeric not null)`);
   await root.query(`INSERT INTO ${schema}.salaries VALUES (1, 81000), (2, 95000)`);
+  // Keys the database numbers: a serial id and an identity reference, each with its own sequence.
+  await root.query(`CREATE TABLE ${schema}.leave_requests (id serial primary key, ref bigint generated always as identity, employee_id int not null, days numeric(4,1) not null, status text not null default 'open')`);
+  // A sequence no table owns, which no leased role may advance.
+  await root.query(`CREATE SEQUENCE ${schema}.invoice_numbers`);
   // The connector's admin: may create roles and hand on what it holds, nothing more.
   await root.query(`CREATE ROLE ${admin} LOGIN CREATEROLE PASSWORD '${adminPassword}'`);
   await root.query(`GRANT USAGE ON SCHEMA ${schema} TO ${admin} WITH GRANT OPTION`);
   await root.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${admin} WITH GRANT OPTION`);
+  await root.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${admin} WITH GRANT OPTION`);
   await root.query(`GRANT pg_signal_backend TO ${admin}`);
   const adminSecret = 'hr-db-admin';
   return {
@@ -89,6 +95,7 @@ export async function openHrDatabase(): Promise<HrDatabase> {
       await root.query(`SET ROLE ${admin}`);
       for (const { rolname } of left) {
         await root.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM "${rolname}"`);
+        await root.query(`REVOKE USAGE ON ALL SEQUENCES IN SCHEMA ${schema} FROM "${rolname}"`);
         await root.query(`REVOKE ALL ON SCHEMA ${schema} FROM "${rolname}"`);
       }
       await root.query('RESET ROLE');
