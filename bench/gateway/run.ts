@@ -14,7 +14,6 @@
  *   npx tsx bench/gateway/run.ts [--rounds 3] [--seconds 3] [--connections 8] [--rate 300] [--db sqlite|postgres]
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -47,10 +46,28 @@ interface Measured {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU of this process (every thread) per request served: the server's cost, whatever the machine's other load. */
+  cpuUs: number;
+  /** Time the event loop was busy per request: the part that caps one process's rate. */
+  loopUs: number;
 }
 
-/** One autocannon run in a child process (so the load generator does not share the server's event loop). */
-function load(l: Load): Promise<Measured> {
+/**
+ * One autocannon run in a child process (so the load generator does not share the server's
+ * event loop), with this process's CPU and event-loop time over the run: the servers under test
+ * (gateway, bare route, http upstream) all live here, and only one is loaded at a time.
+ */
+async function load(l: Load): Promise<Measured> {
+  const cpu0 = process.cpuUsage();
+  const loop0 = performance.eventLoopUtilization();
+  const m = await autocannon(l);
+  const cpu = process.cpuUsage(cpu0);
+  const loop = performance.eventLoopUtilization(loop0);
+  const served = Math.max(1, m.rps * seconds);
+  return { ...m, cpuUs: Math.round((cpu.user + cpu.system) / served), loopUs: Math.round((loop.active * 1000) / served) };
+}
+
+function autocannon(l: Load): Promise<Omit<Measured, 'cpuUs' | 'loopUs'>> {
   const argv = [autocannonBin, '-j', '-c', String(connections), '-d', String(seconds), '-m', l.method];
   for (const [k, v] of Object.entries(l.headers ?? {})) argv.push('-H', `${k}=${v}`);
   if (l.body) argv.push('-b', l.body);
@@ -99,7 +116,36 @@ function paced(l: Load): Promise<PacedResult> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function summary(runs: Measured[]) {
-  return { rps: Math.round(median(runs.map((r) => r.rps))), p50_ms: median(runs.map((r) => r.p50)), p99_ms: median(runs.map((r) => r.p99)), errors: runs.reduce((n, r) => n + r.errors + r.non2xx, 0) };
+  return {
+    rps: Math.round(median(runs.map((r) => r.rps))),
+    p50_ms: median(runs.map((r) => r.p50)),
+    p99_ms: median(runs.map((r) => r.p99)),
+    cpu_us_per_request: median(runs.map((r) => r.cpuUs)),
+    event_loop_us_per_request: median(runs.map((r) => r.loopUs)),
+    errors: runs.reduce((n, r) => n + r.errors + r.non2xx, 0),
+  };
+}
+
+/**
+ * The SaaS API an http connector calls: a server of its own, in its own process, as an upstream
+ * is — in this one it would share the gateway's event loop, and every gateway call would pay for
+ * the upstream's work too. It answers 50 records from memory, checking the API key.
+ */
+async function startUpstream(): Promise<{ port: number; stop(): void }> {
+  const source = `
+    const contacts = ${JSON.stringify(contacts)};
+    const server = require('node:http').createServer((req, res) => {
+      if (req.headers['x-api-key'] !== 'bench-key-0123456789') return void res.writeHead(401).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(contacts));
+    });
+    server.keepAliveTimeout = 60000;
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (c: Buffer) => resolve(Number(c.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`the upstream exited (${code})`)));
+  });
+  return { port, stop: () => child.kill() };
 }
 
 const contacts = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `Contact ${i + 1}`, email: `contact${i + 1}@customer.example`, phone: '+1 555 0100', score: i }));
@@ -121,16 +167,12 @@ async function main(kind: BenchDbKind) {
   const bench = { name: kind, open: async () => (await openBenchDatabase(kind, 'gateway')).database } as const;
   const f = await startGatewayFixture(bench as never);
   const pool = new pg.Pool({ connectionString: hrDatabaseUrl, max: 10 });
-  const upstream = createServer((req, res) => {
-    if (req.headers['x-api-key'] !== 'bench-key-0123456789') return void res.writeHead(401).end();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(contacts));
-  });
+  const upstream = await startUpstream();
   const bare = Fastify({ logger: false });
   try {
     // 50 rows to read (the fixture has 3) and quotas out of the way.
     for (let id = 4; id <= 60; id++) await pool.query(`insert into ${f.schema}.employees (id, name, email, department, leave_balance) values ($1, $2, $3, 'Finance', 10)`, [id, `Person ${id}`, `person${id}@example.com`]);
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const upstreamPort = upstream.port;
     await putSecret(f.t, 'crm-key', 'bench-key-0123456789');
     await f.t.as('admin', { method: 'POST', url: '/api/v1/connectors', headers: yaml, payload: crmYaml(upstreamPort) });
     await f.t.services.gateway.refreshConnectors();
@@ -176,6 +218,8 @@ async function main(kind: BenchDbKind) {
     const ms = (x: number) => Math.round(x * 1000) / 1000;
     const compare = (gw: string, direct: string) => ({
       throughput_ratio: Math.round((s[gw]!.rps / s[direct]!.rps) * 1000) / 1000,
+      // The same comparison by the server's own cost, which the machine's other load moves less.
+      cpu_ratio: Math.round((s[direct]!.cpu_us_per_request / s[gw]!.cpu_us_per_request) * 1000) / 1000,
       [`added_p50_ms_at_${rate}_rps`]: ms(p[gw]!.p50_ms - p[direct]!.p50_ms),
       [`added_p99_ms_at_${rate}_rps`]: ms(p[gw]!.p99_ms - p[direct]!.p99_ms),
     });
@@ -197,7 +241,7 @@ async function main(kind: BenchDbKind) {
     };
   } finally {
     await bare.close();
-    await new Promise((r) => upstream.close(r));
+    upstream.stop();
     await pool.end();
     await f.close();
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { testDatabases } from '../../test/databases.ts';
+import pg from 'pg';
+import { testDatabases, postgresUrl } from '../../test/databases.ts';
+import { nameStatements } from './postgres-statements.ts';
 
 // PostgreSQL only (when TRELLIS_TEST_DATABASE_URL is set); SQLite's statement cache is tested in sqlite-driver.test.ts.
 for (const tdb of testDatabases.filter((d) => d.name === 'postgres')) {
@@ -21,6 +23,23 @@ for (const tdb of testDatabases.filter((d) => d.name === 'postgres')) {
         expect(ours[0]!.statement).toContain('"status"');
       } finally {
         await database.close();
+      }
+    });
+
+    it('names a query given as one config object (pg.Pool#query), keeping its other options', async () => {
+      const pool = new pg.Pool({ connectionString: postgresUrl, max: 1 });
+      pool.on('connect', nameStatements);
+      try {
+        for (let i = 0; i < 3; i++) {
+          const r = await pool.query({ text: 'select $1::int + 1 as n', values: [i], query_timeout: 5000 } as pg.QueryConfig);
+          expect(r.rows).toEqual([{ n: i + 1 }]);
+        }
+        // The pool's one connection holds the statement, prepared once.
+        const r = await pool.query<{ name: string }>("select name from pg_prepared_statements where statement like 'select $1::int%'");
+        expect(r.rows).toHaveLength(1);
+        expect(r.rows[0]!.name).toMatch(/^t_[0-9a-f]{24}$/);
+      } finally {
+        await pool.end();
       }
     });
   });

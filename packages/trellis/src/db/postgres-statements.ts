@@ -21,20 +21,39 @@ type Query = (...args: unknown[]) => unknown;
 
 const named = new WeakMap<pg.PoolClient, Set<string>>();
 
-/** A stable statement name for one SQL text (PostgreSQL names are at most 63 bytes). */
+const names = new Map<string, string>();
+
+/** A stable statement name for one SQL text (PostgreSQL names are at most 63 bytes); hashed once per text. */
 function statementName(text: string): string {
-  return `t_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `t_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    if (names.size >= 10_000) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
 
-function nameStatements(client: pg.PoolClient): void {
+/**
+ * Make `client` name the parameterised statements it runs (once per connection). Queries come
+ * as `(text, values)` (Kysely) or as one config object `{ text, values, … }` (pg.Pool#query
+ * passes it on as is: the gateway's upstream calls).
+ */
+export function nameStatements(client: pg.PoolClient): void {
   if (named.has(client)) return;
   const texts = new Set<string>();
   named.set(client, texts);
   const original = client.query.bind(client) as Query;
+  const nameable = (text: string, values: unknown) => Array.isArray(values) && values.length > 0 && NAMEABLE.test(text) && !text.includes('*') && (texts.has(text) || texts.size < STATEMENTS_PER_CONNECTION);
   const query: Query = (text, values, ...rest) => {
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && NAMEABLE.test(text) && !text.includes('*') && (texts.has(text) || texts.size < STATEMENTS_PER_CONNECTION)) {
+    if (typeof text === 'string' && nameable(text, values)) {
       texts.add(text);
       return original({ name: statementName(text), text, values }, ...rest);
+    }
+    const config = text as Partial<pg.QueryConfig> | null;
+    if (config && typeof config === 'object' && typeof config.text === 'string' && config.name === undefined && nameable(config.text, config.values)) {
+      texts.add(config.text);
+      return original({ ...config, name: statementName(config.text) }, values, ...rest);
     }
     return original(text, values, ...rest);
   };

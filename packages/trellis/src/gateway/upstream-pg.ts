@@ -10,6 +10,7 @@ import { pinnedTlsOptions, resolveChecked } from '../egress/index.ts';
 import type { LeaseService, PgTarget, TableGrant } from '../leases/index.ts';
 import type { SecretService } from '../secrets/index.ts';
 import type { ResourceGrant } from './apps.ts';
+import { nameStatements } from '../db/postgres-statements.ts';
 import { requiredColumns, type QueryContext } from './query/index.ts';
 
 export interface PgRunOptions {
@@ -68,6 +69,7 @@ interface StaticPool {
 export class PgRunner {
   private readonly pools = new Map<string, Promise<StaticPool>>();
   private readonly timed = new WeakSet<pg.Pool>();
+  private readonly named = new WeakSet<pg.Pool>();
 
   constructor(
     private readonly deps: { leases: () => LeaseService | undefined; secrets: () => SecretService | undefined },
@@ -145,6 +147,12 @@ export class PgRunner {
       const s = await this.staticPool(connector, c);
       pool = s.pool;
       secrets = [s.secret];
+    }
+    // Each connection prepares a statement text once and then only binds and executes it: an
+    // app repeats a few shapes of query, and parsing and planning each call cost the database more than running it.
+    if (!this.named.has(pool)) {
+      this.named.add(pool);
+      pool.on('connect', nameStatements);
     }
     // query_timeout stops waiting on the client side too (a leased role's pool has no statement_timeout of ours).
     const r = await pool.query({ text: statement.text, values: statement.values, query_timeout: this.opts.statementTimeoutMs + 1000 } as pg.QueryConfig);

@@ -16,9 +16,23 @@ const sealedPrefix = 'v1:';
 /** Sort values as PostgreSQL prints them (`::text`), null for NULL. */
 export type CursorValues = (string | null)[];
 
+// Digests by the shape's plain JSON text: an app pages through a few shapes of query over and
+// over, and the text (key order as built) is cheaper than the canonical form and its hash. A
+// shape holds only names and validated JSON scalars (finite numbers, strings, booleans, null),
+// on which JSON text is exact: equal texts are equal shapes, and an equal shape built in another
+// key order only misses the cache.
+const digests = new Map<string, string>();
+
 /** A digest of everything a cursor is only valid for. */
 export function shapeDigest(shape: unknown): string {
-  return createHash('sha256').update(canonicalJson(shape)).digest('base64url');
+  const text = JSON.stringify(shape);
+  let digest = digests.get(text);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(canonicalJson(shape)).digest('base64url');
+    if (digests.size >= 10_000) digests.clear();
+    digests.set(text, digest);
+  }
+  return digest;
 }
 
 function context(digest: string): string {
