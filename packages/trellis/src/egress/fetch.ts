@@ -191,6 +191,7 @@ function readBody(call: Call, res: http.IncomingMessage, hop: Hop, address: stri
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let ended = false;
     res.on('data', (chunk: Buffer) => {
       if (size + chunk.length <= max) {
         chunks.push(chunk);
@@ -206,11 +207,17 @@ function readBody(call: Call, res: http.IncomingMessage, hop: Hop, address: stri
       }
       res.destroy();
     });
-    res.on('end', () => resolve({ body: Buffer.concat(chunks), truncated: false }));
+    res.on('end', () => {
+      ended = true;
+      resolve({ body: Buffer.concat(chunks), truncated: false });
+    });
     res.on('error', (err) => reject(explain(err, call, hop.target, address)));
     res.on('aborted', () => reject(explain(new Error('aborted'), call, hop.target, address)));
-    // Whatever else ends it (a destroy): settled already when the body was complete.
-    res.on('close', () => reject(explain(new Error('closed'), call, hop.target, address)));
+    // Whatever else ends it (a destroy). After a complete body every answer closes too: no error
+    // is built then, since building one (two stack traces) cost each call more than its parsing.
+    res.on('close', () => {
+      if (!ended) reject(explain(new Error('closed'), call, hop.target, address));
+    });
   });
 }
 

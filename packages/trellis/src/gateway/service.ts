@@ -557,7 +557,18 @@ export class GatewayService {
       throw gatewayErrors.error('gateway_upstream_failed', `connector ${connector}: the upstream answered ${contentType ?? 'a body'} that is not JSON; the gateway passes JSON only, so it can apply the app's field grant`);
     }
     const approved = new Set(m.grant.fields);
-    const project = (r: unknown): Record<string, unknown> => (r && typeof r === 'object' && !Array.isArray(r) ? Object.fromEntries(Object.entries(r as Record<string, unknown>).filter(([k]) => approved.has(k))) : {});
+    // The upstream's own member order; a member named __proto__ is defined, not assigned (which would set the prototype).
+    const project = (r: unknown): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      if (!r || typeof r !== 'object' || Array.isArray(r)) return out;
+      for (const k in r) {
+        if (!approved.has(k) || !Object.hasOwn(r, k)) continue;
+        const v = (r as Record<string, unknown>)[k];
+        if (k === '__proto__') Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+        else out[k] = v;
+      }
+      return out;
+    };
     // The records as JSON text, serialised once (by the transform).
     const run = (records: Record<string, unknown>[]) => (records.length === 0 ? '[]' : this.transform(records, m.res.fields, actions, facts).json);
     if (Array.isArray(value)) {
