@@ -122,6 +122,8 @@ for (const tdb of testDatabases) {
           res.writeHead(200, { 'content-type': 'application/json', 'x-api-key': apiKey, 'set-cookie': 'sid=1', link: `<http://127.0.0.1:${port}/api/v1/contacts?page=2>; rel="next"` });
           return void res.end(JSON.stringify({ total: 2, data: contacts }));
         }
+        // Raw text: a member named __proto__ that JSON.stringify of an object literal would not write.
+        if (u.pathname === '/api/v1/contacts/3') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":3,"__proto__":{"admin":true},"name":"Proto Pete","internal_score":1}');
         if (u.pathname === '/api/v1/contacts/2') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(contacts[1]));
         if (u.pathname === '/api/hang') return void hanging.add(res);
         if (u.pathname === '/api/redirect') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
@@ -170,6 +172,11 @@ for (const tdb of testDatabases) {
       expect(call.headers.authorization).toBeUndefined();
       const one = await get('/v1/contacts/2');
       expect(one.json()).toEqual({ id: 2, name: 'Eli Lead' });
+      // An unapproved member named __proto__ is dropped like any other, and sets no prototype on the way.
+      const proto = await get('/v1/contacts/3');
+      expect(proto.statusCode, proto.body).toBe(200);
+      expect(proto.body).not.toContain('admin');
+      expect(proto.json()).toEqual({ id: 3, name: 'Proto Pete' });
     });
 
     it("refuses what policy refuses with its messages, before calling the upstream", async () => {
