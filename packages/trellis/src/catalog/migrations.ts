@@ -196,9 +196,25 @@ const addAssessment: Migration = {
   },
 };
 
+/**
+ * The gateway polls the catalog's change stamp (store.ts `appsStamp`) every second on every
+ * replica: with an index on updated_at, and the highest id instead of a count, reading it is two
+ * index lookups instead of two scans of every app (milliseconds at 100,000 apps, on SQLite on the
+ * event loop).
+ */
+const indexUpdatedAt: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('catalog_apps_updated_at').on('catalog_apps').column('updated_at').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('catalog_apps_updated_at').execute();
+  },
+};
+
 export const catalogMigrations: ModuleMigrations = (dialect) => ({
   '20261127_0300_catalog_apps': createTables(dialect),
   '20261127_0310_catalog_search': createSearchIndex(dialect),
   '20261208_0100_catalog_actor_names': addActorNames,
   '20261210_0100_catalog_assessment': addAssessment,
+  '20261214_0100_catalog_updated_at_index': indexUpdatedAt,
 });

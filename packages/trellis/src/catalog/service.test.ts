@@ -1,5 +1,6 @@
 /** The catalog service and its store, on SQLite and (when configured) PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
 import type { AuditLog, Actor } from '../audit/index.ts';
@@ -62,6 +63,25 @@ for (const tdb of testDatabases) {
       await services.policy.stop();
       await services.audit.stop();
       await database.close();
+    });
+
+    describe('change stamp (what the gateway polls)', () => {
+      it('moves when an app is added and when one changes, and is read from indexes, not by scanning every app', async () => {
+        const before = await catalog.appsStamp();
+        await catalog.register(jane, { value: manifest('stamp-app') });
+        const added = await catalog.appsStamp();
+        expect(added).not.toBe(before);
+        // A later updated_at: the row's change lands in a new millisecond.
+        await new Promise((r) => setTimeout(r, 5));
+        await update(jane, 'stamp-app', { value: manifest('stamp-app', { team: 'hr' }) });
+        expect(await catalog.appsStamp()).not.toBe(added);
+        if (tdb.name === 'sqlite') {
+          const plan = await sql<{ detail: string }>`explain query plan select (select max(id) from catalog_apps) as n, (select max(updated_at) from catalog_apps) as latest`.execute(database.db);
+          const details = plan.rows.map((r) => r.detail).join('\n');
+          expect(details).toContain('catalog_apps_updated_at');
+          expect(details).not.toMatch(/SCAN catalog_apps(?! USING)/);
+        }
+      });
     });
 
     describe('register', () => {

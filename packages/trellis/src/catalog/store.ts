@@ -69,10 +69,15 @@ export async function findAppByName(q: Queryable, name: string): Promise<AppRow 
   return row ? { ...row, id: Number(row.id) } : undefined;
 }
 
-/** Changes whenever an app is added or its row changes (status, version in force, owner): a cheap stamp to poll. */
+/**
+ * Changes whenever an app is added (a higher id) or its row changes (status, version in force,
+ * owner: a later updated_at): a stamp to poll, read from two indexes. Apps are never deleted.
+ */
 export async function appsStamp(q: Queryable): Promise<string> {
-  const r = await q.selectFrom('catalog_apps').select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('latest')]).executeTakeFirst();
-  return `${String(r?.n ?? 0)}|${String(r?.latest ?? '')}`;
+  // One subquery per aggregate: SQLite reads a max from an index only when it is the query's one aggregate.
+  const r = await sql<{ n: number | null; latest: string | null }>`select (select max(id) from catalog_apps) as n, (select max(updated_at) from catalog_apps) as latest`.execute(q);
+  const row = r.rows[0];
+  return `${String(row?.n ?? 0)}|${String(row?.latest ?? '')}`;
 }
 
 export async function appExists(q: Queryable, name: string): Promise<boolean> {
