@@ -7,21 +7,35 @@ export interface MaskOptions {
   preserveSeparators?: boolean;
 }
 
+const letterOrDigit = /[\p{L}\p{N}]/u;
+
+/** A letter or digit in any script; ASCII is decided by its code, which the gateway meets most. */
+function isSymbol(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+  return letterOrDigit.test(c);
+}
+
 export function mask(value: string, options: MaskOptions = {}): string {
   const keepLast = options.keepLast ?? 4;
   const ch = options.char ?? '*';
   const preserve = options.preserveSeparators ?? true;
-  const chars = [...value];
-  const isSymbol = (c: string) => /[\p{L}\p{N}]/u.test(c);
-  const maskable = chars.filter((c) => !preserve || isSymbol(c)).length;
-  // never reveal the whole value, even when it is no longer than keepLast
-  if (maskable <= keepLast) return chars.map((c) => (preserve && !isSymbol(c) ? c : ch)).join('');
-  let kept = 0;
+  // By code point, so a character outside the BMP is one character, masked or kept whole.
+  const chars = Array.from(value);
+  const maskable = new Uint8Array(chars.length);
+  let count = 0;
+  for (let i = 0; i < chars.length; i++) {
+    if (!preserve || isSymbol(chars[i]!)) {
+      maskable[i] = 1;
+      count++;
+    }
+  }
+  // Never reveal the whole value, even when it is no longer than keepLast.
+  let keep = count <= keepLast ? 0 : keepLast;
   for (let i = chars.length - 1; i >= 0; i--) {
-    const c = chars[i]!;
-    if (preserve && !isSymbol(c)) continue;
-    if (kept < keepLast) {
-      kept++;
+    if (maskable[i] === 0) continue;
+    if (keep > 0) {
+      keep--;
       continue;
     }
     chars[i] = ch;

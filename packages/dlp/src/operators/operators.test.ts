@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { tokenize, detokenize, MAX_TOKENIZE_SYMBOLS } from './tokenize.ts';
 import { mask } from './mask.ts';
 import { hmacHash } from './hash.ts';
@@ -51,6 +52,29 @@ describe('mask', () => {
   });
   it('never reveals a value no longer than keepLast', () => {
     expect(mask('123', { keepLast: 4 })).toBe('***');
+  });
+});
+
+describe('mask, against its definition', () => {
+  // The definition, written plainly: letters and digits of any script are maskable (all
+  // characters when separators are not kept); all but the last keepLast are masked, and every
+  // one of them when there are no more than keepLast.
+  const definition = (value: string, keepLast: number, preserve: boolean) => {
+    const chars = [...value];
+    const maskable = chars.map((c) => !preserve || /[\p{L}\p{N}]/u.test(c));
+    const total = maskable.filter(Boolean).length;
+    let seen = 0;
+    return chars.map((c, i) => (maskable[i] && (total <= keepLast || ++seen <= total - keepLast) ? '*' : c)).join('');
+  };
+
+  it('agrees on ASCII, other scripts, astral characters and separators, either way of keeping separators', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '7', '-', ' ', '@', '.', 'é', 'ß', 'Ж', '٣', '中', '😀', '𝟘', '\u0301', '_'), maxLength: 40 }), fc.integer({ min: 0, max: 6 }), fc.boolean(), (value, keepLast, preserve) => {
+        expect(mask(value, { keepLast, preserveSeparators: preserve })).toBe(definition(value, keepLast, preserve));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(mask('ana@northwind-hr.com', { keepLast: 4 })).toBe('***@*********-*r.com');
   });
 });
 

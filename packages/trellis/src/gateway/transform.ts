@@ -141,7 +141,7 @@ function isScalar(v: unknown): v is string | number | boolean {
  * The rows as the caller may see them, and what was done. The input rows are not changed.
  * @example
  *   transformRecords([{ email: 'ana@northwind-hr.com' }], [{ name: 'email', tags: ['pii.email'] }], { email: 'mask' }, ctx)
- *   // rows [{ email: '***@*********-**.com' … }], summary.fields { email: 'mask' }
+ *   // rows [{ email: '***@*********-*r.com' … }], summary.fields { email: 'mask' }
  */
 export function transformRecords(rows: readonly Record<string, unknown>[], fields: readonly CatalogField[], actions: TransformActions, ctx: TransformContext): TransformOutput {
   const { dlp } = ctx;
