@@ -59,6 +59,22 @@ for (const tdb of testDatabases) {
       expect((await audit.verify()).ok).toBe(true);
     });
 
+    it('links events of no change as they are written, beside changes appended in their own transactions', async () => {
+      const before = (await audit.head()).seq;
+      const detached = Array.from({ length: 8 }, (_, b) => audit.appendDetached(Array.from({ length: 10 }, (_, i) => input(5000 + b * 10 + i))));
+      const changes = Array.from({ length: 12 }, (_, i) => database.db.transaction().execute((tx) => audit.append(tx, input(6000 + i))));
+      const batches = await Promise.all(detached);
+      await Promise.all(changes);
+      // Linked when written: in the chain before any reader seals.
+      const uids = batches.flat().map((e) => e.uid);
+      const linked = await database.db.selectFrom('audit_events').select(['uid', 'seq']).where('uid', 'in', uids).execute();
+      expect(linked).toHaveLength(80);
+      expect(linked.every((r) => r.seq !== null)).toBe(true);
+      const result = await audit.verify();
+      expect(result).toMatchObject({ ok: true, problems: [] });
+      expect(result.lastSeq).toBe(before + 92);
+    });
+
     it('keeps the chain correct under many concurrent writers', async () => {
       const before = (await audit.head()).seq;
       await Promise.all(Array.from({ length: 40 }, (_, i) => database.db.transaction().execute((tx) => audit.appendMany(tx, [input(i), input(i + 100)]))));

@@ -15,6 +15,10 @@
  *   batches (after each append, and by a periodic sweep that also picks up events left by a
  *   replica that crashed between commit and seal). Readers (list, verify, export, head) seal
  *   first, so they always see every committed event in the chain.
+ * - Events that record no change (`appendDetached`, `record`: gateway calls, scans, refusals)
+ *   have no writer's transaction to stay short for. They are linked as they are written: on
+ *   SQLite by the audit writer's thread (sqlite-writer.ts), on PostgreSQL in their own short
+ *   transaction under the chain lock (`write`). The sealer never reads them back.
  * - Only the server's own rows are sealed: `append` gives each row its id (from the table's
  *   sequence) and a MAC over every column under a key derived from the master key
  *   (integrity.ts); the sealer checks it before chaining. A row that fails — inserted or edited
@@ -157,18 +161,39 @@ export class AuditLog {
 
   private async writeDetached(events: OcsfEvent[]): Promise<void> {
     if (this.detachedWriter) await this.detachedWriter.write(events.map(eventColumns));
-    else await this.database.db.transaction().execute((tx) => this.write(tx, events));
+    // PostgreSQL: linked in their own short transaction under the chain lock (design note on
+    // `write`), so the sealer never reads these rows back.
+    else await this.database.db.transaction().execute((tx) => this.write(tx, events, true));
   }
 
-  /** Insert events with their ids and MACs: linked at once on one writer, else pending (design note). */
-  private async write(tx: Tx, events: OcsfEvent[]): Promise<void> {
-    // SQLite: this transaction holds the only write connection, so the next id and the head read here are exact.
-    const state = this.inline ? await store.sqliteAppendState(tx) : undefined;
-    const ids = state ? events.map((_e, i) => state.lastId + 1 + i) : await this.idPool.take(tx, events.length);
+  /**
+   * Insert events with their ids and MACs: linked at once on one writer, else pending (design
+   * note). `linkNow` on PostgreSQL links them in this transaction under the chain lock, as the
+   * sealer would: for a transaction that holds no change of state (a batch of gateway call
+   * events) the lock is held only for the insert, and the sealer's second transaction — reading
+   * each event back, checking its MAC, writing its link — was most of what an event cost the
+   * event loop. A change's own transaction never does this: it would hold the lock through the
+   * change and serialise every writer.
+   */
+  private async write(tx: Tx, events: OcsfEvent[], linkNow = this.inline): Promise<void> {
+    let ids: number[];
+    let head: { seq: number; hash: string } | undefined;
+    if (this.inline) {
+      // SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so the next id and the head read here are exact.
+      const state = await store.sqliteAppendState(tx);
+      ids = events.map((_e, i) => state.lastId + 1 + i);
+      head = state.head;
+    } else {
+      if (linkNow) {
+        await store.lockChain(tx, this.database.dialect);
+        head = await store.chainHead(tx);
+      }
+      ids = await this.idPool.take(tx, events.length);
+    }
     const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, ids[i]!, event), seq: null, prev_hash: null, hash: null }));
-    if (state) {
-      let seq = state.head?.seq ?? 0;
-      let prev = state.head?.hash ?? GENESIS_HASH;
+    if (linkNow) {
+      let seq = head?.seq ?? 0;
+      let prev = head?.hash ?? GENESIS_HASH;
       for (const row of rows) {
         const hash = chainHash(prev, row.event);
         Object.assign(row, { seq: ++seq, prev_hash: prev, hash });
