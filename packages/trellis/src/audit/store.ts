@@ -47,7 +47,7 @@ export const sqliteAppendStateSql = `select
     from (select 1) left join (select seq, hash from audit_events where seq is not null order by seq desc limit 1) as h`;
 
 export async function sqliteAppendState(q: Queryable): Promise<{ lastId: number; head: { seq: number; hash: string } | undefined }> {
-  const r = await sql<{ last_id: number; seq: number | null; hash: string | null }>`${sql.raw(sqliteAppendStateSql)}`.execute(q);
+  const r = await sql.raw<{ last_id: number; seq: number | null; hash: string | null }>(sqliteAppendStateSql).execute(q);
   const row = r.rows[0]!;
   return { lastId: Number(row.last_id), head: row.seq !== null && row.hash !== null ? { seq: Number(row.seq), hash: row.hash } : undefined };
 }

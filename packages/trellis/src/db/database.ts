@@ -112,7 +112,8 @@ function openSqlite(opts: OpenOptions): Database {
     dialect: 'sqlite',
     schema: undefined,
     sqliteStats: dialect.stats,
-    ...(checkpointer ? { sqliteCheckpointer: checkpointer, sqliteFile: file } : {}),
+    ...(onDisk ? { sqliteFile: file } : {}),
+    ...(checkpointer ? { sqliteCheckpointer: checkpointer } : {}),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -16,7 +16,7 @@ import type { ConnectorCatalog, HttpConnection, PostgresConnection } from '../co
 import { dlpEngine } from '../dlp/index.ts';
 import type { TableGrant, PgTarget } from '../leases/index.ts';
 import { compileDelete, compileInsert, compileSelect, compileUpdate, deleteRequestSchema, insertRequestSchema, parseRequest, queryErrorFromPg, queryRequestSchema, updateRequestSchema, type CompiledSelect, type CompiledStatement, type QueryContext } from './query/index.ts';
-import { transformRecords, type TransformActions } from './transform.ts';
+import { put, transformRecords, type TransformActions } from './transform.ts';
 import { AppCache, type AppState, type ResourceGrant } from './apps.ts';
 import { gatewayErrors } from './errors.ts';
 import { Quotas, type QuotaLimits, type QuotaOverride } from './quotas.ts';
@@ -557,16 +557,11 @@ export class GatewayService {
       throw gatewayErrors.error('gateway_upstream_failed', `connector ${connector}: the upstream answered ${contentType ?? 'a body'} that is not JSON; the gateway passes JSON only, so it can apply the app's field grant`);
     }
     const approved = new Set(m.grant.fields);
-    // The upstream's own member order; a member named __proto__ is defined, not assigned (which would set the prototype).
+    // The upstream's own member order; `put` defines a member named __proto__ rather than setting the prototype.
     const project = (r: unknown): Record<string, unknown> => {
       const out: Record<string, unknown> = {};
       if (!r || typeof r !== 'object' || Array.isArray(r)) return out;
-      for (const k in r) {
-        if (!approved.has(k) || !Object.hasOwn(r, k)) continue;
-        const v = (r as Record<string, unknown>)[k];
-        if (k === '__proto__') Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
-        else out[k] = v;
-      }
+      for (const k in r) if (approved.has(k) && Object.hasOwn(r, k)) put(out, k, (r as Record<string, unknown>)[k]);
       return out;
     };
     // The records as JSON text, serialised once (by the transform).

@@ -203,7 +203,7 @@ export function transformRecords(rows: readonly Record<string, unknown>[], field
 }
 
 /** Defines rather than assigns, so a field named __proto__ stays a field. */
-function put(row: Record<string, unknown>, name: string, value: unknown): void {
+export function put(row: Record<string, unknown>, name: string, value: unknown): void {
   if (name === '__proto__') Object.defineProperty(row, name, { value, writable: true, enumerable: true, configurable: true });
   else row[name] = value;
 }
