@@ -7,7 +7,7 @@ import type { AuditLog } from './service.ts';
 import { registerAuditCommands } from './cli.ts';
 
 export type { AuditLog } from './service.ts';
-export type { Activity, Actor, AuditInput } from './ocsf.ts';
+export type { Activity, Actor, AuditInput, OcsfEvent } from './ocsf.ts';
 
 declare module '../module.ts' {
   interface Services {

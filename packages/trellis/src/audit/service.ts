@@ -119,7 +119,7 @@ export class AuditLog {
 
   private readonly macKey: Buffer;
   private readonly idPool = new IdPool();
-  private recordQueue: { event: OcsfEvent; resolve(): void; reject(err: unknown): void }[] = [];
+  private recordQueue: { input: AuditInput; resolve(e: AppendedEvent): void; reject(err: unknown): void }[] = [];
   private recordFlush: NodeJS.Immediate | undefined;
   /** SQLite on disk: events of no change are written by a thread of their own (sqlite-writer.ts). */
   private readonly detachedWriter: SqliteAuditWriter | undefined;
@@ -142,7 +142,7 @@ export class AuditLog {
 
   async appendMany(tx: Tx, inputs: AuditInput[]): Promise<AppendedEvent[]> {
     if (inputs.length === 0) return [];
-    const events = inputs.map((input) => toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() }));
+    const events = await this.toEvents(inputs, tx);
     await this.write(tx, events);
     return events.map((e) => ({ uid: e.metadata.uid }));
   }
@@ -154,9 +154,17 @@ export class AuditLog {
    */
   async appendDetached(inputs: AuditInput[]): Promise<AppendedEvent[]> {
     if (inputs.length === 0) return [];
-    const events = inputs.map((input) => toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() }));
+    const events = await this.toEvents(inputs);
     await this.writeDetached(events);
     return events.map((e) => ({ uid: e.metadata.uid }));
+  }
+
+  /**
+   * The OCSF events inputs become, each with its id and time: the one place an input turns into
+   * the bytes the chain covers.
+   */
+  private async toEvents(inputs: AuditInput[], _q?: Queryable): Promise<OcsfEvent[]> {
+    return inputs.map((input) => toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() }));
   }
 
   private async writeDetached(events: OcsfEvent[]): Promise<void> {
@@ -213,9 +221,9 @@ export class AuditLog {
    * request records one, and one transaction each costs more than the events themselves.
    */
   record(input: AuditInput): Promise<AppendedEvent> {
-    const event = toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() });
     return new Promise((resolve, reject) => {
-      this.recordQueue.push({ event, resolve: () => resolve({ uid: event.metadata.uid }), reject });
+      // The event's time is when it happened, not when its batch is written.
+      this.recordQueue.push({ input: input.time ? input : { ...input, time: new Date() }, resolve, reject });
       if (this.recordQueue.length >= RECORD_BATCH) void this.flushRecords();
       else this.recordFlush ??= setImmediate(() => void this.flushRecords());
     });
@@ -227,8 +235,9 @@ export class AuditLog {
     const batch = this.recordQueue.splice(0);
     if (batch.length === 0) return;
     try {
-      await this.writeDetached(batch.map((b) => b.event));
-      for (const b of batch) b.resolve();
+      const events = await this.toEvents(batch.map((b) => b.input));
+      await this.writeDetached(events);
+      batch.forEach((b, i) => b.resolve({ uid: events[i]!.metadata.uid }));
     } catch (err) {
       for (const b of batch) b.reject(err);
     }
