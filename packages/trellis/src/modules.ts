@@ -12,6 +12,7 @@ import { coreErrors, type ErrorTable } from './errors.ts';
 import { apiPermissions } from './http/openapi.ts';
 import { mergePermissions, authModule } from './auth/index.ts';
 import { keysModule } from './keys/index.ts';
+import { observabilityModule } from './observability/index.ts';
 import { auditModule } from './audit/index.ts';
 import { egressModule } from './egress/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
@@ -19,6 +20,7 @@ import { catalogModule } from './catalog/index.ts';
 import { dlpModule } from './dlp/index.ts';
 import { policyModule } from './policy/index.ts';
 import { secretsModule } from './secrets/index.ts';
+import { siemModule } from './siem/index.ts';
 import { connectorsModule } from './connectors/index.ts';
 import { governanceModule } from './governance/index.ts';
 import { identityModule } from './identity/index.ts';
@@ -31,6 +33,7 @@ import { consoleModule } from './console/index.ts';
 
 export const modules: readonly TrellisModule[] = [
   keysModule,
+  observabilityModule,
   auditModule,
   authModule,
   egressModule,
@@ -39,6 +42,7 @@ export const modules: readonly TrellisModule[] = [
   dlpModule,
   policyModule,
   secretsModule,
+  siemModule,
   connectorsModule,
   governanceModule,
   identityModule,

@@ -34,11 +34,12 @@ import type { Insertable } from 'kysely';
 import type { Database, Queryable, Tx } from '../db/database.ts';
 import { ephemeralKeyRing, type KeyRing } from '../keys/index.ts';
 import { GENESIS_HASH, chainHash } from './chain.ts';
-import { verifyChainParallel } from './verify-parallel.ts';
-import { toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';
+import { stampTrace, toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';
-import { MAC_VERSION, RowChecker, appendedRow, checkedLinks, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
+import { PersonalData } from './personal.ts';
+import { MAC_VERSION, RowChecker, appendedRow, verifyRows, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
 import { SqliteAuditWriter } from './sqlite-writer.ts';
+import { feedingLedger, type CheckpointChecker, type LedgerVerdict } from './ledger-verify.ts';
 import * as store from './store.ts';
 
 export interface AppendedEvent {
@@ -51,6 +52,19 @@ export interface AuditRecord {
   prev_hash: string;
   hash: string;
   event: OcsfEvent;
+  /**
+   * Export lines only: the event's personal values in clear (or `[shredded]`) by JSON pointer.
+   * The event itself stays as stored (sealed values), so the line still verifies offline.
+   */
+  personal?: Record<string, unknown>;
+}
+
+/** An export line for a row whose content retention removed: it still links the chain. */
+export interface PrunedRecord {
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  pruned: { at: string; uid: string; time: string; class_uid: number };
 }
 
 /** The last line of an export when the trail has problems the chain alone cannot show. */
@@ -105,7 +119,7 @@ class IdPool {
 
 const ID_BLOCK = 64;
 const SEAL_BATCH = 5000;
-const SEAL_DELAY_MS = 10;
+const SEAL_DELAY_MS = 50;
 /** Events `record` writes in one transaction at most. */
 const RECORD_BATCH = 500;
 
@@ -118,9 +132,16 @@ export class AuditLog {
   private readonly inline: boolean;
 
   private readonly macKey: Buffer;
+  /** Personal values sealed per person (personal.ts): retention.ts shreds through it. */
+  readonly personal: PersonalData;
   private readonly idPool = new IdPool();
   private recordQueue: { input: AuditInput; resolve(e: AppendedEvent): void; reject(err: unknown): void }[] = [];
   private recordFlush: NodeJS.Immediate | undefined;
+  /** Events handed to the trail since start, and events waiting in `record`'s batch (observability's metrics). */
+  appended = 0;
+  get queuedRecords(): number {
+    return this.recordQueue.length;
+  }
   /** SQLite on disk: events of no change are written by a thread of their own (sqlite-writer.ts). */
   private readonly detachedWriter: SqliteAuditWriter | undefined;
 
@@ -131,6 +152,7 @@ export class AuditLog {
   ) {
     this.inline = database.dialect === 'sqlite';
     this.macKey = keys.derive('audit.row-mac');
+    this.personal = new PersonalData(database, keys);
     if (database.sqliteFile) this.detachedWriter = new SqliteAuditWriter({ file: database.sqliteFile, macKey: this.macKey, macVersion: MAC_VERSION, stateSql: store.sqliteAppendStateSql });
   }
 
@@ -163,8 +185,12 @@ export class AuditLog {
    * The OCSF events inputs become, each with its id and time: the one place an input turns into
    * the bytes the chain covers.
    */
-  private async toEvents(inputs: AuditInput[], _q?: Queryable): Promise<OcsfEvent[]> {
-    return inputs.map((input) => toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() }));
+  private async toEvents(inputs: AuditInput[], tx?: Queryable): Promise<OcsfEvent[]> {
+    this.appended += inputs.length;
+    const events = inputs.map((input) => toOcsf(input, { uid: randomUUID(), time: input.time ?? new Date() }));
+    // Personal values are sealed before the event is hashed: shredding later changes no hashed byte.
+    await this.personal.protect(inputs, events, tx);
+    return events;
   }
 
   private async writeDetached(events: OcsfEvent[]): Promise<void> {
@@ -223,7 +249,7 @@ export class AuditLog {
   record(input: AuditInput): Promise<AppendedEvent> {
     return new Promise((resolve, reject) => {
       // The event's time is when it happened, not when its batch is written.
-      this.recordQueue.push({ input: input.time ? input : { ...input, time: new Date() }, resolve, reject });
+      this.recordQueue.push({ input: stampTrace({ ...input, time: input.time ?? new Date() }), resolve, reject });
       if (this.recordQueue.length >= RECORD_BATCH) void this.flushRecords();
       else this.recordFlush ??= setImmediate(() => void this.flushRecords());
     });
@@ -335,7 +361,8 @@ export class AuditLog {
    * Verify the trail: the chain (order, linkage, hashes), every sealed row's search columns
    * and MAC, and that no committed row is left outside the chain.
    */
-  async verify(opts: { fromSeq?: number } = {}): Promise<AuditVerifyResult> {
+  /** `ledger`: also check the trail against signed checkpoints (only from the first event). */
+  async verify(opts: { fromSeq?: number; ledger?: CheckpointChecker } = {}): Promise<AuditVerifyResult & { ledger?: LedgerVerdict }> {
     await this.seal();
     let start: { prevHash?: string; seq?: number } = {};
     if (opts.fromSeq !== undefined && opts.fromSeq > 1) {
@@ -343,9 +370,14 @@ export class AuditLog {
       if (before[0]) start = { prevHash: before[0].hash, seq: opts.fromSeq };
     }
     const checker = new RowChecker(this.macKey);
-    const chain = await verifyChainParallel(checkedLinks(store.streamSealedRows(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), checker), { start });
+    const ledger = opts.fromSeq === undefined || opts.fromSeq <= 1 ? opts.ledger : undefined;
+    const rows = feedingLedger(store.streamSealedRows(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ledger);
+    const chain = await verifyRows(rows, checker, { start });
     for (const r of await this.unchainedAfterSeal()) checker.unchained(r);
-    return auditVerdict(chain, checker.result());
+    const verdict = auditVerdict(chain, checker.result());
+    if (!ledger) return verdict;
+    const l = ledger.result();
+    return { ...verdict, ok: verdict.ok && l.ok, ledger: l };
   }
 
   /**
@@ -361,8 +393,9 @@ export class AuditLog {
 
   async list(filter: store.EventFilter, q: Queryable = this.database.db): Promise<AuditRecord[]> {
     await this.seal();
-    const rows = await store.listEvents(q, filter);
-    return rows.map(toRecord);
+    const records = (await store.listEvents(q, { ...filter, content: true })).map(toRecord);
+    const open = await this.personal.reveal(records.map((r) => r.event));
+    return records.map((r, i) => ({ ...r, event: open[i]!.event }));
   }
 
   async head(): Promise<{ seq: number; hash: string }> {
@@ -371,16 +404,32 @@ export class AuditLog {
   }
 
   /**
+   * Sealed events after `seq`, in order, without sealing first: for followers that poll the
+   * trail (SIEM sinks) and must not take the chain lock on every poll. Seqs commit in order, so
+   * what this returns is always a gap-free continuation; pending events appear once their
+   * writer or the sweep seals them, moments later.
+   */
+  async sealedAfter(seq: number, limit: number): Promise<AuditRecord[]> {
+    return (await store.listEvents(this.database.db, { after: seq, limit })).map(toRecord);
+  }
+
+  /**
    * Every event in order, as export records (JSONL lines for offline verification). When rows
    * are wrong or outside the chain, a last line lists them, so an offline check of the file
    * fails too.
    */
-  async *export(opts: { fromSeq?: number } = {}): AsyncGenerator<AuditRecord | ExportProblems> {
+  async *export(opts: { fromSeq?: number } = {}): AsyncGenerator<AuditRecord | PrunedRecord | ExportProblems> {
     await this.seal();
     const checker = new RowChecker(this.macKey);
     for await (const row of store.streamSealedRows(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq })) {
       checker.sealed(row);
-      yield toRecord(row);
+      if (row.pruned_at !== null) {
+        yield { seq: row.seq, prev_hash: row.prev_hash ?? '', hash: row.hash ?? '', pruned: { at: row.pruned_at, uid: row.uid, time: row.time, class_uid: row.class_uid } };
+        continue;
+      }
+      const rec = toRecord(row);
+      const [open] = await this.personal.reveal([rec.event]);
+      yield Object.keys(open!.personal).length > 0 ? { ...rec, personal: open!.personal } : rec;
     }
     for (const r of await this.unchainedAfterSeal()) checker.unchained(r);
     const rows = checker.result();
