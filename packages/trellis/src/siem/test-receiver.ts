@@ -25,6 +25,11 @@ export interface OcsfReceiver {
   acknowledged: ReceivedBatch[];
   /** Requests seen, whatever the answer. */
   requests: number;
+  /** Wait this long before acknowledging (a slow SIEM). */
+  delayMs: number;
+  /** Requests being answered now, and the most there ever were at once. */
+  inFlight: number;
+  maxInFlight: number;
   /** Decides each request's fate; default: acknowledge. */
   behave: (events: OcsfEvent[], n: number) => Behaviour;
   /** Stop listening: new connections are refused until `resume`. Open connections are cut. */
@@ -41,6 +46,9 @@ export async function startOcsfReceiver(): Promise<OcsfReceiver> {
     url: '',
     acknowledged: [],
     requests: 0,
+    delayMs: 0,
+    inFlight: 0,
+    maxInFlight: 0,
     behave: () => 'ok',
     refuse: async () => {
       await new Promise<void>((r) => {
@@ -58,7 +66,10 @@ export async function startOcsfReceiver(): Promise<OcsfReceiver> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      receiver.maxInFlight = Math.max(receiver.maxInFlight, ++receiver.inFlight);
+      res.on('close', () => receiver.inFlight--);
+      if (receiver.delayMs > 0) await new Promise((r) => setTimeout(r, receiver.delayMs));
       const events = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OcsfEvent[];
       const b = receiver.behave(events, receiver.requests++);
       if (b === 'hang') return;
