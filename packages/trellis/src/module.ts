@@ -25,7 +25,7 @@ import type { CliContext } from './cli/context.ts';
 import type { Config } from './config.ts';
 
 /** What a module's key derives for: each use its own key (keys/master-key.ts derives them with HKDF). */
-export type KeyPurpose = 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'key.check' | 'webhooks.secret' | 'policy.input' | 'oauth.signing' | 'sso.state' | 'leases.password' | 'gateway.cursor' | 'exports.quarantine';
+export type KeyPurpose = 'audit.checkpoint-signing' | 'dlp.hash' | 'dlp.tokenize' | 'dlp.encrypt' | 'audit.protect' | 'audit.row-mac' | 'audit.subject' | 'key.check' | 'webhooks.secret' | 'policy.input' | 'oauth.signing' | 'sso.state' | 'leases.password' | 'gateway.cursor' | 'exports.quarantine';
 
 /**
  * The installation's keys as modules see them: purpose keys, never the master or root key itself.

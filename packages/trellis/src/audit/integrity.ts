@@ -15,12 +15,14 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
-import type { ChainLink, VerifyResult } from './chain.ts';
+import { ChainVerifier, GENESIS_HASH, type ChainLink, type VerifyResult } from './chain.ts';
 import type { OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';
+import { pruneKey, tombstoneHolds } from './tombstone.ts';
+import { verifyChainParallel } from './verify-parallel.ts';
 
 /** The columns a writer sets (the MAC's input): all but the chain fields and the sealer's flag. */
-export type AppendedRow = Omit<AuditEventRow, 'id' | 'seq' | 'prev_hash' | 'hash' | 'mac' | 'quarantined_at'> & { id: number };
+export type AppendedRow = Omit<AuditEventRow, 'id' | 'seq' | 'prev_hash' | 'hash' | 'mac' | 'quarantined_at' | 'pruned_at' | 'prune_mac'> & { id: number };
 
 export type StoredRow = Omit<AuditEventRow, 'id'> & { id: number };
 
@@ -67,7 +69,7 @@ export function columnMismatches(r: StoredRow): string[] {
   return (Object.keys(derived) as (keyof SearchColumns)[]).filter((k) => derived[k] !== stored[k]);
 }
 
-export type RowProblemReason = 'column_mismatch' | 'mac_missing' | 'mac_mismatch' | 'quarantined' | 'not_chained';
+export type RowProblemReason = 'column_mismatch' | 'mac_missing' | 'mac_mismatch' | 'quarantined' | 'not_chained' | 'tombstone_forged';
 
 /** A row verification rejects: named by id (and seq once sealed), never by content. */
 export interface RowProblem {
@@ -81,7 +83,8 @@ export interface RowProblem {
 /** Why the sealer must refuse a pending row, or undefined when it is the server's own. */
 export function pendingRowFault(key: Buffer, r: StoredRow): 'mac_missing' | 'mac_mismatch' | undefined {
   if (r.mac === null) return 'mac_missing';
-  return r.prev_hash === null && r.hash === null && macHolds(key, r) ? undefined : 'mac_mismatch';
+  // A pending row is never pruned: retention's columns set on one were set by someone else.
+  return r.prev_hash === null && r.hash === null && r.pruned_at == null && r.prune_mac == null && macHolds(key, r) ? undefined : 'mac_mismatch';
 }
 
 const MAX_LISTED = 100;
@@ -96,8 +99,12 @@ export class RowChecker {
   private readonly listed: RowProblem[] = [];
   private total = 0;
   private macSeen = false;
+  private pruned = 0;
+  private readonly pruneKey: Buffer | undefined;
 
-  constructor(private readonly key: Buffer | undefined) {}
+  constructor(private readonly key: Buffer | undefined) {
+    this.pruneKey = key && pruneKey(key);
+  }
 
   get macChecked(): boolean {
     return this.key !== undefined;
@@ -110,8 +117,15 @@ export class RowChecker {
 
   sealed(r: StoredRow): void {
     const at = `event ${r.seq} (row ${r.id})`;
+    if (r.pruned_at !== null) {
+      // Retention removed its content (tombstone.ts): only its prune MAC can vouch for it.
+      this.pruned++;
+      if (this.pruneKey && !tombstoneHolds(this.pruneKey, r)) this.add({ id: r.id, seq: r.seq, reason: 'tombstone_forged', message: `${at} is marked pruned without a valid prune MAC: its content was removed without the installation's key` });
+      return;
+    }
     const columns = columnMismatches(r);
     if (r.quarantined_at !== null) columns.push('quarantined_at');
+    if (r.prune_mac != null) columns.push('prune_mac');
     if (columns.length > 0) this.add({ id: r.id, seq: r.seq, reason: 'column_mismatch', columns, message: `${at}: ${columns.join(', ')} disagree with the event (edited after it was written)` });
     if (r.mac !== null) this.macSeen = true;
     if (!this.key) return;
@@ -130,7 +144,7 @@ export class RowChecker {
   }
 
   result(): RowsVerdict {
-    return { problems: this.listed, problemCount: this.total, macChecked: this.macChecked };
+    return { problems: this.listed, problemCount: this.total, macChecked: this.macChecked, pruned: this.pruned };
   }
 }
 
@@ -150,6 +164,8 @@ export interface RowsVerdict {
   problemCount: number;
   /** False when no key was at hand (offline without it): MACs were not checked. */
   macChecked: boolean;
+  /** Rows whose content retention removed: linked by their stored hashes, not rehashed. */
+  pruned: number;
 }
 
 export type AuditVerifyResult = VerifyResult & RowsVerdict;
@@ -158,11 +174,69 @@ export type AuditVerifyResult = VerifyResult & RowsVerdict;
 export function auditVerdict(chain: VerifyResult, rows: RowsVerdict): AuditVerifyResult {
   return { ...chain, ...rows, ok: chain.ok && rows.problemCount === 0 };
 }
-/** Chain links of sealed rows, checking each row's columns on the way. */
-export async function* checkedLinks(rows: AsyncIterable<StoredRow & { seq: number }>, checker: RowChecker): AsyncGenerator<ChainLink> {
-  for await (const r of rows) {
-    checker.sealed(r);
-    yield { seq: r.seq, event: r.event, prevHash: r.prev_hash ?? '', hash: r.hash ?? '' };
-  }
+type SealedStoredRow = StoredRow & { seq: number };
+
+function linkOf(r: SealedStoredRow): ChainLink {
+  return { seq: r.seq, event: r.event, prevHash: r.prev_hash ?? '', hash: r.hash ?? '' };
 }
 
+/**
+ * Verify sealed rows in chain order, checking each row on the way. Runs of ordinary rows are
+ * hashed (in worker threads when long); a pruned row cannot be rehashed, so it is accepted for
+ * order and linkage on its stored hash — the checker reports it unless its prune MAC holds.
+ */
+export async function verifyRows(rows: AsyncIterable<SealedStoredRow>, checker: RowChecker, opts: { start?: { prevHash?: string; seq?: number } } = {}): Promise<VerifyResult> {
+  const it = rows[Symbol.asyncIterator]();
+  let held: SealedStoredRow | undefined;
+  let ended = false;
+  const next = async (): Promise<SealedStoredRow | undefined> => {
+    if (held) {
+      const r = held;
+      held = undefined;
+      return r;
+    }
+    if (ended) return undefined;
+    const n = await it.next();
+    if (n.done) ended = true;
+    return n.done ? undefined : n.value;
+  };
+  let start = opts.start ?? {};
+  const total: VerifyResult = { ok: true, count: 0, firstSeq: null, lastSeq: null, head: start.prevHash ?? GENESIS_HASH };
+  const merge = (r: VerifyResult): boolean => {
+    if (r.count > 0) {
+      total.count += r.count;
+      total.firstSeq ??= r.firstSeq;
+      total.lastSeq = r.lastSeq;
+      total.head = r.head;
+      start = { prevHash: r.head, seq: r.lastSeq! + 1 };
+    }
+    if (r.broken) Object.assign(total, { ok: false, broken: r.broken });
+    return r.ok;
+  };
+  for (let first = await next(); first; first = await next()) {
+    if (first.pruned_at !== null) {
+      const v = new ChainVerifier(start);
+      let r: SealedStoredRow | undefined = first;
+      for (; r && r.pruned_at !== null; r = await next()) {
+        checker.sealed(r);
+        if (!v.pushVerified(linkOf(r))) break;
+      }
+      held = r;
+      if (!merge(v.result())) return total;
+      continue;
+    }
+    const head = first;
+    const run = async function* (): AsyncGenerator<ChainLink> {
+      for (let r: SealedStoredRow | undefined = head; r; r = await next()) {
+        if (r.pruned_at !== null) {
+          held = r;
+          return;
+        }
+        checker.sealed(r);
+        yield linkOf(r);
+      }
+    };
+    if (!merge(await verifyChainParallel(run(), { start }))) return total;
+  }
+  return total;
+}

@@ -59,4 +59,94 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
       await db.schema.alterTable('audit_events').dropColumn('mac').execute();
     },
   } satisfies Migration,
+  '20261220_0100_audit_ledger': {
+    async up(db: Kysely<unknown>) {
+      // Signed tree heads (ledger.ts): one per tree size; the primary key refuses a second
+      // checkpoint for a size, so the server cannot fork its own log.
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('tree_size', 'bigint', (c) => c.primaryKey())
+        // RFC 9162 root over the chain hashes of events 1..tree_size, hex.
+        .addColumn('root_hash', 'text', (c) => c.notNull())
+        // The C2SP signed note exactly as signed (and as witnesses received it).
+        .addColumn('note', 'text', (c) => c.notNull())
+        // The verifier key that signed it (<name>+<id>+<key>), so a rotated key's checkpoints stay checkable.
+        .addColumn('signer', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      // Roots of complete, aligned subtrees of 2^level leaves (levels 8, 16, 24): proofs read
+      // at most a few hundred rows instead of every leaf. Derived data: checked by every proof
+      // against a signed root, rebuilt if missing.
+      await db.schema
+        .createTable('audit_tree_nodes')
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_tree_nodes_pk', ['level', 'idx'])
+        .execute();
+      // How far each configured witness has been sent checkpoints.
+      await db.schema
+        .createTable('audit_witness_state')
+        .addColumn('witness', 'text', (c) => c.primaryKey())
+        .addColumn('tree_size', 'bigint', (c) => c.notNull())
+        .addColumn('pushed_at', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('attempted_at', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('audit_witness_state').execute();
+      await db.schema.dropTable('audit_tree_nodes').execute();
+      await db.schema.dropTable('audit_checkpoints').execute();
+    },
+  } satisfies Migration,
+  '20261220_0200_audit_retention': {
+    async up(db: Kysely<unknown>) {
+      // Set when retention removed the row's content (audit/retention.ts): the row keeps id, seq,
+      // prev_hash, hash, uid, time and class_uid; event becomes a fixed tombstone.
+      await db.schema.alterTable('audit_events').addColumn('pruned_at', 'text').execute();
+      // HMAC-SHA-256 (hex) over the columns a pruned row keeps (audit/tombstone.ts): only the
+      // server can prune, so a tombstone made by plain SQL is reported by verification.
+      await db.schema.alterTable('audit_events').addColumn('prune_mac', 'text').execute();
+      // Per-subject data keys (crypto-shredding, audit/personal.ts). A subject is named only by
+      // a keyed hash of its id; the key is sealed under the 'audit.protect' purpose key and
+      // nulled when shredded. At most one live key per subject.
+      await db.schema
+        .createTable('audit_subject_keys')
+        .addColumn('key_id', 'text', (c) => c.primaryKey())
+        .addColumn('subject_hash', 'text', (c) => c.notNull())
+        .addColumn('sealed_key', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('shredded_at', 'text')
+        .execute();
+      await db.schema.createIndex('audit_subject_keys_live').on('audit_subject_keys').column('subject_hash').unique().where(sql.ref('shredded_at'), 'is', null).execute();
+      await db.schema.createIndex('audit_subject_keys_subject').on('audit_subject_keys').column('subject_hash').execute();
+      // Retention per OCSF class name ('*' is the default); days null = kept forever.
+      await db.schema
+        .createTable('audit_retention')
+        .addColumn('class', 'text', (c) => c.primaryKey())
+        .addColumn('days', 'integer')
+        .execute();
+      // Legal holds: scope is JSON { apps, subjects (keyed hashes), classes, since, until }.
+      await db.schema
+        .createTable('audit_holds')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('released_at', 'text')
+        .addColumn('released_by', 'text')
+        .addColumn('release_reason', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('audit_holds').execute();
+      await db.schema.dropTable('audit_retention').execute();
+      await db.schema.dropTable('audit_subject_keys').execute();
+      await db.schema.alterTable('audit_events').dropColumn('prune_mac').execute();
+      await db.schema.alterTable('audit_events').dropColumn('pruned_at').execute();
+    },
+  } satisfies Migration,
 });

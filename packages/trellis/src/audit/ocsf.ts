@@ -3,6 +3,7 @@
  * (what kind of activity), an activity within it, the actor, the resources touched, the
  * outcome and the time. SIEMs ingest OCSF directly, so the trail needs no translation.
  */
+import { trace } from '@opentelemetry/api';
 
 export const ocsfVersion = '1.3.0';
 
@@ -70,10 +71,34 @@ export interface AuditInput {
   message?: string;
   /** Extra facts; must not hold secret values. */
   details?: Record<string, unknown>;
+  /**
+   * Details keys whose values are personal data about `subject` (a person ref, `user:<email>`):
+   * stored encrypted under that person's key, so shredding it redacts them (audit/personal.ts).
+   */
+  personal?: { subject: string; details: string[] };
   /** Source address of the request, when there is one. */
   srcIp?: string;
   /** Override the clock (tests, imports). */
   time?: Date;
+  /**
+   * The OpenTelemetry trace the event belongs to, set when an event is queued to be written
+   * later (`stampTrace`); null: none. Unset: the trace of the span current when the event is made.
+   */
+  traceId?: string | null;
+}
+
+/** The current span's trace id (observability/ starts spans when tracing is on). */
+function activeTraceId(): string | undefined {
+  return trace.getActiveSpan()?.spanContext().traceId;
+}
+
+/**
+ * Fix an input's trace to the span current now, for events written in a later batch (under
+ * whatever context that batch runs in). Sets the field on `input` itself and returns it.
+ */
+export function stampTrace(input: AuditInput): AuditInput {
+  input.traceId ??= activeTraceId() ?? null;
+  return input;
 }
 
 /** The OCSF document that is canonicalised and hashed. */
@@ -95,7 +120,8 @@ export interface OcsfEvent {
   api: { operation: string };
   resources: { type: string; uid: string; name?: string }[];
   src_endpoint?: { ip: string };
-  metadata: { version: string; uid: string; product: { name: string; vendor_name: string } };
+  /** `correlation_uid`: the OpenTelemetry trace id of the request that caused the event, when traced. */
+  metadata: { version: string; uid: string; product: { name: string; vendor_name: string }; correlation_uid?: string };
   unmapped?: Record<string, unknown>;
 }
 
@@ -122,6 +148,9 @@ export function toOcsf(input: AuditInput, meta: { uid: string; time: Date }): Oc
     resources: (input.resources ?? []).map((r) => ({ type: r.type, uid: r.id, ...(r.name ? { name: r.name } : {}) })),
     metadata: { version: ocsfVersion, uid: meta.uid, product: { name: 'Trellis', vendor_name: 'Trellis' } },
   };
+  // OCSF 1.3 has no trace object; correlation_uid is its field for an id shared by related events.
+  const traceId = input.traceId === undefined ? activeTraceId() : input.traceId;
+  if (traceId) ev.metadata.correlation_uid = traceId;
   if (input.srcIp) ev.src_endpoint = { ip: input.srcIp };
   if (input.details && Object.keys(input.details).length > 0) ev.unmapped = input.details;
   return ev;

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { responses } from '../http/schemas.ts';
 import type { AuditLog } from './service.ts';
+import type { AuditLedger } from './ledger.ts';
+import { ledgerVerdictSchema } from './ledger-routes.ts';
 
 const recordSchema = {
   type: 'object',
@@ -30,6 +32,8 @@ const verifySchema = {
     },
     problemCount: { type: 'integer' },
     macChecked: { type: 'boolean' },
+    ledger: ledgerVerdictSchema,
+    pruned: { type: 'integer', description: 'rows whose content retention removed, linked by their stored hashes' },
   },
   required: ['ok', 'count', 'head', 'problems', 'problemCount'],
 };
@@ -47,8 +51,8 @@ interface EventsQuery {
   limit?: number;
 }
 
-export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog }): void {
-  const { audit } = deps;
+export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog; auditLedger: AuditLedger }): void {
+  const { audit, auditLedger } = deps;
 
   app.get<{ Querystring: EventsQuery }>(
     '/api/v1/audit/events',
@@ -112,7 +116,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog }): vo
         response: responses({ 200: verifySchema }),
       },
     },
-    async (req) => audit.verify(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq }),
+    async (req) => audit.verify({ ...(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq }), ledger: await auditLedger.checker() }),
   );
 
   app.get<{ Querystring: { from_seq?: number } }>(
@@ -120,14 +124,18 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog }): vo
     {
       config: { permission: 'audit:read' },
       schema: {
-        summary: 'Export the chain as JSONL (one {seq, prev_hash, hash, event} per line) for offline verification',
+        summary: 'Export the trail as JSONL for offline verification: the signed checkpoints first ({checkpoint: {tree_size, note}}), then one {seq, prev_hash, hash, event} per event',
         tags: ['audit'],
         querystring: { type: 'object', additionalProperties: false, properties: { from_seq: { type: 'integer', minimum: 1 } } },
       },
     },
     async (req, reply) => {
-      const gen = audit.export(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq });
+      const from = req.query.from_seq;
+      // Checkpoints first, read before the events: every one is covered by the events that follow.
+      const checkpoints = from === undefined || from <= 1 ? await auditLedger.list({ limit: 1_000_000 }) : [];
+      const gen = audit.export(from === undefined ? {} : { fromSeq: from });
       const lines = (async function* () {
+        for (const c of checkpoints) yield JSON.stringify({ checkpoint: { tree_size: c.tree_size, note: c.note } }) + '\n';
         for await (const rec of gen) yield JSON.stringify(rec) + '\n';
       })();
       return reply.type('application/x-ndjson').send(Readable.from(lines));

@@ -21,12 +21,41 @@ export interface AuditEventRow {
   mac: string | null;
   /** Set when the sealer refused the row: it is not in the chain and never will be. */
   quarantined_at: string | null;
+  /** Set when retention removed the row's content (audit/retention.ts); the chain fields stay. */
+  pruned_at: string | null;
+  /** MAC over the columns a pruned row keeps (audit/tombstone.ts). */
+  prune_mac: string | null;
+}
+
+export interface AuditCheckpointRow {
+  tree_size: number;
+  root_hash: string;
+  note: string;
+  signer: string;
+  created_at: string;
+}
+
+export interface AuditTreeNodeRow {
+  level: number;
+  idx: number;
+  hash: string;
+}
+
+export interface AuditWitnessStateRow {
+  witness: string;
+  tree_size: number;
+  pushed_at: string | null;
+  last_error: string | null;
+  attempted_at: string | null;
 }
 
 // The module's tables join the database's type (db/tables.ts) by declaration merging.
 declare module '../db/tables.ts' {
   interface Tables {
     audit_events: AuditEventRow;
+    audit_checkpoints: AuditCheckpointRow;
+    audit_tree_nodes: AuditTreeNodeRow;
+    audit_witness_state: AuditWitnessStateRow;
   }
 }
 

@@ -119,7 +119,7 @@ class IdPool {
 
 const ID_BLOCK = 64;
 const SEAL_BATCH = 5000;
-const SEAL_DELAY_MS = 50;
+const SEAL_DELAY_MS = 10;
 /** Events `record` writes in one transaction at most. */
 const RECORD_BATCH = 500;
 

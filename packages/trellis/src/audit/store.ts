@@ -114,6 +114,8 @@ export interface EventFilter {
   after?: number;
   /** Newest first instead of oldest first. */
   desc?: boolean;
+  /** Only rows that still hold their event (not pruned by retention). */
+  content?: boolean;
   limit: number;
 }
 
@@ -124,6 +126,7 @@ export async function listEvents(q: Queryable, f: EventFilter): Promise<SealedRo
   if (f.resourceType) query = query.where('resource_type', '=', f.resourceType);
   if (f.resourceId) query = query.where('resource_id', '=', f.resourceId);
   if (f.outcome) query = query.where('outcome', '=', f.outcome);
+  if (f.content) query = query.where('pruned_at', 'is', null);
   if (f.since) query = query.where('time', '>=', f.since);
   if (f.until) query = query.where('time', '<', f.until);
   if (f.after !== undefined) query = query.where('seq', f.desc ? '<' : '>', f.after);

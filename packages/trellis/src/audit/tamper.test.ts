@@ -49,6 +49,8 @@ const tamper: Record<string, (v: unknown) => unknown> = {
   hash: () => 'cd'.repeat(32),
   mac: () => 'ef'.repeat(32),
   quarantined_at: () => new Date().toISOString(),
+  pruned_at: () => new Date().toISOString(),
+  prune_mac: () => 'ab'.repeat(32),
 };
 
 async function columnsOf(database: Database): Promise<string[]> {
