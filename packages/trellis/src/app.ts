@@ -16,6 +16,7 @@ import { version } from './version.ts';
 import { humanLogStream, jsonLogStream } from './http/log-format.ts';
 import { requestLogController } from './http/request-log.ts';
 import { lazySchemas } from './http/lazy-schemas.ts';
+import { installObservability, traceLogFields } from './observability/index.ts';
 
 export interface BuildOptions {
   config: Pick<Config, 'bodyLimit' | 'authFailureLimit' | 'trustProxy' | 'logLevel'>;
@@ -66,6 +67,8 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
           level: config.logLevel,
           // Credentials never reach the logs.
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+          // The current span's trace and span ids on every line written inside one (observability/).
+          mixin: () => traceLogFields() ?? {},
           ...(opts.logFormat === 'human' ? { stream: humanLogStream(opts.logWrite) } : opts.logWrite ? { stream: jsonLogStream(opts.logWrite) } : {}),
         }
       : false,
@@ -92,6 +95,8 @@ export async function buildApp(opts: BuildOptions): Promise<TrellisApp> {
     }
   });
   installHardening(app);
+  // Before the route guard: refused requests are counted and traced too.
+  installObservability(app, services);
   installAuth(app, { tokens: services.tokens, audit: services.audit, database: services.database, permissions: services.permissions, authFailureLimit: config.authFailureLimit });
 
   healthRoutes(app, { database: services.database, isDraining: () => draining });

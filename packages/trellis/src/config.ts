@@ -194,6 +194,19 @@ export const configSchema = z
     egressDnsServers: z
       .preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().max(300).regex(/^(?:\[[0-9a-fA-F:.]+\]|[0-9A-Za-z.:-]+)(?::\d{1,5})?$/, 'must be a DNS server address such as 10.0.0.2 or 127.0.0.1:5353')).max(8))
       .default([]),
+    /**
+     * A bearer token a Prometheus scraper presents at /metrics (compared in constant time); API
+     * tokens with permission observability:metrics are accepted too. Never logged.
+     */
+    metricsToken: z.string().default(''),
+    /** A separate listener on host that serves only /metrics; 0: none (/metrics on the main port only). */
+    metricsPort: z.coerce.number().int().min(0).max(65535).default(0),
+    /** OTLP/HTTP collector base URL traces are sent to (`/v1/traces` is appended); empty: tracing off. */
+    otelExporterEndpoint: z
+      .string()
+      .trim()
+      .default('')
+      .refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v), { message: 'must be an http(s) URL such as http://127.0.0.1:4318' }),
     /** Single sign-on (see oidcSchema); settable as an `oidc:` mapping or TRELLIS_OIDC_* variables. */
     oidc: oidcSchema.prefault({}),
   })
@@ -218,6 +231,9 @@ const envNames: Record<Exclude<keyof Config, 'oidc'>, string> = {
   gatewayBytesPerDay: 'TRELLIS_GATEWAY_BYTES_PER_DAY',
   gatewayStatementTimeoutMs: 'TRELLIS_GATEWAY_STATEMENT_TIMEOUT_MS',
   egressDnsServers: 'TRELLIS_EGRESS_DNS_SERVERS',
+  metricsToken: 'TRELLIS_METRICS_TOKEN',
+  metricsPort: 'TRELLIS_METRICS_PORT',
+  otelExporterEndpoint: 'TRELLIS_OTEL_EXPORTER_ENDPOINT',
 };
 
 const oidcEnvNames: Record<keyof OidcConfig, string> = {
@@ -272,6 +288,8 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, o
     const raw = env[name];
     if (raw !== undefined && raw !== '') merged[key] = raw;
   }
+  // OpenTelemetry's own variable, read when Trellis' is not set.
+  if (merged.otelExporterEndpoint === undefined && env.OTEL_EXPORTER_OTLP_ENDPOINT) merged.otelExporterEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const fileOidc = merged.oidc;
   const oidc: Record<string, unknown> = fileOidc && typeof fileOidc === 'object' && !Array.isArray(fileOidc) ? { ...(fileOidc as Record<string, unknown>) } : {};
   for (const [key, name] of Object.entries(oidcEnvNames)) {

@@ -87,6 +87,7 @@ for (const tdb of testDatabases) {
           'POST /gw/v1/:connector/:resource/query', 'POST /gw/v1/:connector/:resource/rows', 'PATCH /gw/v1/:connector/:resource/rows', 'DELETE /gw/v1/:connector/:resource/rows',
           'GET /gw/v1/:connector/http/*', 'POST /gw/v1/:connector/http/*', 'PUT /gw/v1/:connector/http/*', 'PATCH /gw/v1/:connector/http/*', 'DELETE /gw/v1/:connector/http/*',
           'POST /gw/v1/exports/:destination',
+          'GET /metrics', // Prometheus scrapes: the route checks the scrape token or an API token with observability:metrics itself
         ].sort(),
       );
     });

@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import type { KeyRing } from '../keys/index.ts';
 import { hasPermission, requirePrincipal, actorOf } from '../auth/index.ts';
 import type { AuditLog } from '../audit/index.ts';
+import type { Metrics } from '../observability/index.ts';
 import type { DlpError, Finding, PatternDetector } from '@trellis/dlp';
 import type { Database } from '../db/database.ts';
 import type { DetectorRegistry } from './detector-registry/service.ts';
@@ -113,7 +114,12 @@ export function countByEntity(items: readonly { entity: string }[]): Record<stri
   return out;
 }
 
-export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors: DetectorRegistry; database: Database; audit: AuditLog }): void {
+/** Bytes a scan examined: the text, or the record as JSON. */
+function scannedBytes(input: unknown): number {
+  return Buffer.byteLength(typeof input === 'string' ? input : (JSON.stringify(input) ?? ''));
+}
+
+export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors: DetectorRegistry; database: Database; audit: AuditLog; metrics: Metrics }): void {
   const keys = () => ({ hash: deps.keys.derive('dlp.hash'), tokenize: deps.keys.derive('dlp.tokenize'), encrypt: deps.keys.derive('dlp.encrypt') });
   // Who looked for what in how much data, and what was found, by entity; the input and the
   // matched values never reach the trail.
@@ -159,7 +165,9 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
       } catch (err) {
         dlpFailure(dlp, err);
       }
-      await audited(req, 'dlp.scan', req.body, { count: findings.length, entities: countByEntity(findings) });
+      const entities = countByEntity(findings);
+      deps.metrics.dlpScan('api', scannedBytes(req.body.text ?? req.body.record), entities);
+      await audited(req, 'dlp.scan', req.body, { count: findings.length, entities });
       return { findings, count: findings.length, test_values_suppressed: testValuesSuppressed };
     },
   );
@@ -201,6 +209,7 @@ export function dlpRoutes(app: FastifyInstance, deps: { keys: KeyRing; detectors
         const input = req.body.text !== undefined ? req.body.text : req.body.record;
         const r = dlp.transform(input, req.body.plan, { ...(req.body.clearance ? { clearance: req.body.clearance } : {}), keys: keys(), scan: scanOptions(req.body, deps.detectors.activeDetectors()) });
         const operators = countByEntity(r.applied.map((a) => ({ entity: a.operator })));
+        deps.metrics.dlpScan('api', scannedBytes(input), countByEntity(r.applied));
         await audited(req, 'dlp.transform', req.body, { count: r.applied.length, entities: countByEntity(r.applied), operators, ...(req.body.clearance ? { clearance: req.body.clearance } : {}) });
         return { value: r.value, applied: r.applied };
       } catch (err) {

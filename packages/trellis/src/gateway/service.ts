@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import type { Services } from '../module.ts';
-import type { AuditInput } from '../audit/index.ts';
+import { stampTrace, type AuditInput } from '../audit/index.ts';
+import { SpanKind } from '../observability/index.ts';
 import type { Decision } from '../policy/index.ts';
 import { AggregatedAudit } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
@@ -137,6 +138,10 @@ export class GatewayService {
   private readonly inflightAudit = new Set<Promise<unknown>>();
   /** Call events waiting to be written: one audit transaction per interval, not per call. */
   private auditQueue: AuditInput[] = [];
+  /** Call events waiting for their batch (observability's metrics). */
+  get queuedAuditEvents(): number {
+    return this.auditQueue.length;
+  }
   private auditTimer: NodeJS.Timeout | undefined;
   /** Signature-checked tokens (not DPoP-bound), by token: a hit re-checks expiry and revocation only. */
   private readonly verified = new Map<string, { claims: AccessTokenClaims; audience: string }>();
@@ -223,7 +228,8 @@ export class GatewayService {
 
   private record(kind: string | undefined, input: AuditInput): void {
     if (kind) return this.track(this.refusals.record(kind, input));
-    this.auditQueue.push(input);
+    // Written in a later batch: the event keeps this call's trace, not the batch's.
+    this.auditQueue.push(stampTrace(input));
     if (this.auditQueue.length >= auditChunk) this.writeQueued();
     else if (!this.auditTimer) {
       this.auditTimer = setTimeout(() => this.writeQueued(), this.settings.auditFlushMs);
@@ -407,6 +413,7 @@ export class GatewayService {
     const out = transformRecords(rows, fieldCatalog, actions, { dlp: this.dlp!, keys, detectors: this.services.detectors.activeDetectors() });
     facts.transformed = out.summary.fields;
     facts.findings = out.summary.findings;
+    this.services.metrics.dlpScan('gateway', out.summary.bytes, out.summary.findings);
     return out;
   }
 
@@ -415,11 +422,28 @@ export class GatewayService {
     try {
       const r = await fn();
       this.audit(facts, req, 'success');
+      this.measure(facts, 'success');
       return r;
     } catch (err) {
       const e = err instanceof AppError ? err : this.internal(err, facts);
       this.audit(facts, req, 'failure', e);
+      this.measure(facts, 'failure');
       throw e;
+    }
+  }
+
+  /** A call's metric; the connector label only for connectors that exist (the name comes from the URL). */
+  private measure(facts: CallFacts, outcome: 'success' | 'failure'): void {
+    this.services.metrics.gatewayCall(this.connectors.has(facts.connector) ? facts.connector : 'unknown', facts.op, outcome, (performance.now() - facts.started) / 1000);
+  }
+
+  /** The upstream step of a call (a statement, an HTTP request) in a client span, timed. */
+  private async upstream<T>(facts: CallFacts, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await this.services.tracing.span(`gateway.upstream ${facts.op}`, fn, { 'trellis.connector': facts.connector }, SpanKind.CLIENT);
+    } finally {
+      this.services.metrics.gatewayUpstream(facts.connector, facts.op, (performance.now() - started) / 1000);
     }
   }
 
@@ -466,7 +490,7 @@ export class GatewayService {
       const actions = this.decide(caller, facts, req, operation, res!.fields, [...new Set([...compiled.fields, ...writeFields])]);
       this.quotas.admit(caller.app.name);
       const grants = this.leaseGrants(entry, caller.app);
-      const ran = await this.pg.run(caller.app.name, connector, conn as PostgresConnection, entry.target!, grants, compiled);
+      const ran = await this.upstream(facts, () => this.pg.run(caller.app.name, connector, conn as PostgresConnection, entry.target!, grants, compiled));
       facts.secrets = ran.secrets;
       if (ran.lease) facts.lease = ran.lease;
       const rows = compiled.page ? compiled.page(ran.rows) : { rows: ran.rows, nextCursor: null, hasMore: false };
@@ -530,7 +554,7 @@ export class GatewayService {
       facts.fields = [...matched.grant.fields];
       const actions = this.decide(caller, facts, req, operation, matched.res.fields, matched.grant.fields, { params: matched.params, method });
       this.quotas.admit(caller.app.name);
-      const r = await this.http.call({ connector, app: caller.app.name, subject: caller.subject, connection: conn as HttpConnection, method, path, query, body, contentType: typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined }, headers);
+      const r = await this.upstream(facts, () => this.http.call({ connector, app: caller.app.name, subject: caller.subject, connection: conn as HttpConnection, method, path, query, body, contentType: typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined }, headers));
       facts.secrets = r.secrets;
       facts.upstreamStatus = r.status;
       if (r.status >= 500) throw gatewayErrors.error('gateway_upstream_failed', `connector ${connector}: the upstream answered HTTP ${r.status}`, { extra: { upstream_status: r.status } });

@@ -10,6 +10,7 @@ import type { HttpConnection } from '../connectors/index.ts';
 import { egressFetch, EgressError, type EgressPolicy, type EgressResponse, type Resolver } from '../egress/index.ts';
 import { gatewayErrors } from './errors.ts';
 import type { SecretService } from '../secrets/index.ts';
+import { injectTraceContext } from '../observability/index.ts';
 
 // One path segment as sent: unreserved, sub-delims, ':' and '@', and percent-escapes.
 const segmentPattern = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+$/;
@@ -184,6 +185,8 @@ export class HttpCaller {
       else headers.authorization = `Bearer ${s.value}`;
     }
     if (a.type === 'query') sensitive.push(encodeURIComponent(sensitive.at(-1)!));
+    // The upstream's spans join the caller's trace (W3C traceparent), when tracing is on.
+    injectTraceContext(headers);
     let r: EgressResponse;
     try {
       r = await this.fetch(c, { url: url.toString(), method: call.method, headers, ...(call.body && call.body.length > 0 ? { body: call.body } : {}) });

@@ -9,6 +9,7 @@ import type { TrellisModule } from '../module.ts';
 import type { PolicyService } from './service.ts';
 import { registerPolicyCommands } from './cli.ts';
 import { policyErrors } from './errors.ts';
+import { decisionObserver } from '../observability/index.ts';
 
 export type { PolicyService } from './service.ts';
 export type { CompiledBundle, Decision } from './decide.ts';
@@ -35,7 +36,7 @@ export const policyModule: TrellisModule = {
   },
   errors: policyErrors.table,
   migrations: async (dialect) => (await import('./migrations.ts')).policyMigrations(dialect),
-  services: async ({ database, audit, keys }) => ({ policy: new (await import('./service.ts')).PolicyService(database, audit, keys) }),
+  services: async ({ database, audit, keys, metrics, tracing }) => ({ policy: new (await import('./service.ts')).PolicyService(database, audit, keys, { observe: decisionObserver({ metrics, tracing }) }) }),
   routes: async (app, services) => (await import('./routes.ts')).policyRoutes(app, services),
   cli: registerPolicyCommands,
   // Awaited: a server is ready once its active bundle is loaded (on a first start, the built-in

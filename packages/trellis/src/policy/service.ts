@@ -58,6 +58,8 @@ export interface PolicyOptions {
   pollIntervalMs?: number;
   /** Warnings for the operator (default: stderr). */
   warn?: (message: string) => void;
+  /** Wraps each decision (observability: a span and the latency metric); default: none. */
+  observe?: (point: DecisionPoint, decide: () => Decision) => Decision;
 }
 
 /**
@@ -142,7 +144,8 @@ export class PolicyService {
    * (result 'deny', `error` set, its message in `deny`).
    */
   decide(point: DecisionPoint, input: unknown, bundle?: CompiledBundle): Decision {
-    return decideSafely(point, bundle ?? this.current, input, this.decisionLimits);
+    const decide = () => decideSafely(point, bundle ?? this.current, input, this.decisionLimits);
+    return this.opts.observe ? this.opts.observe(point, decide) : decide();
   }
 
   /**
@@ -169,7 +172,8 @@ export class PolicyService {
    * admission is evaluated once per connector (docs/governance.md). No inputs: deny.
    */
   decideAll(point: DecisionPoint, inputs: readonly unknown[], bundle?: CompiledBundle): Decision {
-    return decideMerged(point, bundle ?? this.current, inputs, this.decisionLimits);
+    const decide = () => decideMerged(point, bundle ?? this.current, inputs, this.decisionLimits);
+    return this.opts.observe ? this.opts.observe(point, decide) : decide();
   }
 
   /**

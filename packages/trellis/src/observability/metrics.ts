@@ -1,0 +1,128 @@
+/**
+ * The `metrics` service: one Prometheus registry per app (never prom-client's global one, since
+ * tests run many apps in one process), the metrics Trellis itself records, and small helpers
+ * other modules create theirs with. Label values come from fixed sets or from names the server
+ * itself defines (route patterns, decision points, detector types, known connectors), never from
+ * what a client sends, so the number of series stays bounded.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Seconds: from 0.5 ms (an in-memory decision) to 10 s (a slow upstream). */
+const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+const httpMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** A queue whose length is read at each scrape. */
+type QueueReader = () => number;
+
+/** One sink's delivery lag as the SIEM service reports it (only the fields read here). */
+interface SinkLag {
+  name: string;
+  lag_events?: number;
+  lagEvents?: number;
+  lag?: number;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private defaults = false;
+  private readonly queues = new Map<string, QueueReader>();
+
+  private readonly http = this.histogram('trellis_http_request_duration_seconds', 'HTTP requests by method, route pattern and status, with their duration', ['method', 'route', 'status']);
+  private readonly decisions = this.histogram('trellis_policy_decision_duration_seconds', 'Policy decisions by decision point and result, with their evaluation time', ['point', 'result']);
+  private readonly dlpBytes = this.counter('trellis_dlp_scanned_bytes_total', 'Bytes of text and records the DLP engine scanned, by where the scan ran', ['surface']);
+  private readonly dlpFindings = this.counter('trellis_dlp_findings_total', 'DLP findings by detector type (entity) and where the scan ran', ['surface', 'entity']);
+  private readonly gateway = this.histogram('trellis_gateway_call_duration_seconds', 'Gateway calls by connector, kind and outcome, with their duration end to end', ['connector', 'kind', 'outcome']);
+  private readonly upstream = this.histogram('trellis_gateway_upstream_duration_seconds', "Gateway calls' upstream work (the database statement or the HTTP request) by connector and kind", ['connector', 'kind']);
+
+  constructor() {
+    this.gauge('trellis_queue_size', 'Items waiting in an in-memory queue, by queue', ['queue'], (g) => {
+      g.reset();
+      for (const [name, read] of this.queues) g.set({ queue: name }, read());
+    });
+  }
+
+  /** A counter in this app's registry (a name already registered returns the existing one). */
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[] = [], collect?: (c: Counter<L>) => void | Promise<void>): Counter<L> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Counter<L>;
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry], ...(collect ? { collect(this: Counter<L>) { return collect(this); } } : {}) });
+  }
+
+  /** A histogram of seconds in this app's registry (latency buckets unless given). */
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets: number[] = latencyBuckets): Histogram<L> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Histogram<L>;
+    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
+
+  /** A gauge in this app's registry; `collect` sets its value at each scrape. */
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = [], collect?: (g: Gauge<L>) => void | Promise<void>): Gauge<L> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Gauge<L>;
+    return new Gauge<L>({ name, help, labelNames, registers: [this.registry], ...(collect ? { collect(this: Gauge<L>) { return collect(this); } } : {}) });
+  }
+
+  /** Report a queue's length as `trellis_queue_size{queue=name}`, read at each scrape. */
+  queue(name: string, read: QueueReader): void {
+    this.queues.set(name, read);
+  }
+
+  /** One HTTP request: `route` is the matched pattern (undefined when no route matched). */
+  request(method: string, route: string | undefined, status: number, seconds: number): void {
+    this.http.observe({ method: httpMethods.has(method) ? method : 'other', route: route ?? 'unmatched', status: String(status) }, seconds);
+  }
+
+  /** One decision (its own measured evaluation time). */
+  decision(d: { point: string; result: string; duration_ms: number }): void {
+    this.decisions.observe({ point: d.point, result: d.result }, d.duration_ms / 1000);
+  }
+
+  /** One DLP scan: its size and how many findings of each detector type (entity) it made. */
+  dlpScan(surface: 'api' | 'gateway', bytes: number, findings: Readonly<Record<string, number>>): void {
+    this.dlpBytes.inc({ surface }, bytes);
+    for (const [entity, n] of Object.entries(findings)) if (n > 0) this.dlpFindings.inc({ surface, entity }, n);
+  }
+
+  /** One gateway call. `connector` must be a known connector's name (the caller checks). */
+  gatewayCall(connector: string, kind: string, outcome: 'success' | 'failure', seconds: number): void {
+    this.gateway.observe({ connector, kind, outcome }, seconds);
+  }
+
+  /** The upstream part of one gateway call. */
+  gatewayUpstream(connector: string, kind: string, seconds: number): void {
+    this.upstream.observe({ connector, kind }, seconds);
+  }
+
+  /** Appended audit events, read from the trail's own count at each scrape. */
+  auditAppends(read: () => number): void {
+    this.counter('trellis_audit_events_appended_total', 'Audit events handed to the trail (changes, calls, refusals)', [], (c) => {
+      c.reset();
+      c.inc(read());
+    });
+  }
+
+  /** Each SIEM sink's delivery lag (events not yet delivered), read from `status()` at each scrape. */
+  sinkLag(status: () => Promise<readonly SinkLag[]>): void {
+    this.gauge('trellis_siem_sink_lag_events', 'Audit events a SIEM sink has not yet delivered, by sink', ['sink'], async (g) => {
+      g.reset();
+      for (const s of await status()) {
+        const lag = s.lag_events ?? s.lagEvents ?? s.lag;
+        if (typeof lag === 'number') g.set({ sink: s.name }, lag);
+      }
+    });
+  }
+
+  /** The exposition text. Process metrics join the registry at the first scrape, so an app nobody scrapes never starts their collectors. */
+  async text(): Promise<string> {
+    if (!this.defaults) {
+      this.defaults = true;
+      collectDefaultMetrics({ register: this.registry });
+    }
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

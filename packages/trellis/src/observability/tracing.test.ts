@@ -1,0 +1,145 @@
+/**
+ * Traces of one request as an OTLP collector on loopback receives them: the server span is a
+ * child of the caller's `traceparent` and keeps its trace id, the policy decision and the
+ * database statements are its children, and the audit event and the log line of that request
+ * carry the same trace id. Without an endpoint nothing is traced at all.
+ */
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../test/databases.ts';
+import { buildApp } from '../app.ts';
+import { createServices, startModules, stopModules, type Services } from '../services.ts';
+import { defaultConfig } from '../config.ts';
+import { ephemeralKeyRing } from '../keys/index.ts';
+import { systemActor } from '../auth/index.ts';
+import type { Database } from '../db/database.ts';
+import type { FastifyInstance } from 'fastify';
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: { key: string; value: Record<string, unknown> }[];
+}
+
+/** An OTLP/HTTP collector's trace endpoint: POST /v1/traces with JSON, every span kept. */
+async function collector(): Promise<{ server: Server; url: string; spans: OtlpSpan[]; paths: string[] }> {
+  const spans: OtlpSpan[] = [];
+  const paths: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
+      for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, spans, paths };
+}
+
+const SERVER = 2;
+const CLIENT = 3;
+const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+const callerSpan = '00f067aa0ba902b7';
+
+describe.each(testDatabases)('traces on $name', (tdb) => {
+  let c: Awaited<ReturnType<typeof collector>>;
+  let database: Database;
+  let services: Services;
+  let app: FastifyInstance;
+  let token: string;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    c = await collector();
+    database = await tdb.open();
+    services = await createServices(database, ephemeralKeyRing(), { ...defaultConfig(), otelExporterEndpoint: c.url });
+    ({ app } = await buildApp({ config: { bodyLimit: 1024 * 1024, authFailureLimit: 1000, trustProxy: false, logLevel: 'info' }, services, logger: true, logWrite: (l) => void lines.push(l) }));
+    await startModules(services);
+    token = (await services.tokens.create(systemActor, { name: 'tracer', role: 'admin' })).token;
+  });
+  afterAll(async () => {
+    await app?.close();
+    if (services) await stopModules(services);
+    await database?.close();
+    await new Promise((resolve) => c?.server.close(resolve));
+  });
+
+  it("continues the caller's trace: server span, policy and store children, the audit event and the log line", async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/apps',
+      headers: { authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${callerSpan}-01`, tracestate: 'vendor=1' },
+      payload: { apiVersion: 'trellis.dev/v1', kind: 'MicroApp', metadata: { name: 'traced-app' }, spec: { owner: 'ann@example.com' } },
+    });
+    expect(res.statusCode).toBe(201);
+    // The response names the server span, in the caller's trace.
+    const [, resTrace, serverSpanId] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(String(res.headers.traceparent))!;
+    expect(resTrace).toBe(traceId);
+
+    await services.tracing.flush();
+    const ours = c.spans.filter((s) => s.traceId === traceId);
+    const server = ours.find((s) => s.spanId === serverSpanId)!;
+    expect(server).toMatchObject({ name: 'POST /api/v1/apps', kind: SERVER, parentSpanId: callerSpan });
+    expect(server.attributes).toContainEqual({ key: 'http.route', value: { stringValue: '/api/v1/apps' } });
+    expect(server.attributes).toContainEqual({ key: 'http.response.status_code', value: { intValue: 201 } });
+    const children = ours.filter((s) => s.parentSpanId === serverSpanId);
+    expect(children.find((s) => s.name === 'policy.decide')?.attributes).toContainEqual({ key: 'trellis.policy.point', value: { stringValue: 'admission' } });
+    const store = children.filter((s) => s.name.startsWith('db.'));
+    expect(store.map((s) => s.name)).toEqual(expect.arrayContaining(['db.select', 'db.insert']));
+    for (const s of store) expect(s.kind).toBe(CLIENT);
+    // No statement text or parameters in a span.
+    expect(JSON.stringify(ours)).not.toContain('ann@example.com');
+    expect(c.paths.every((p) => p.startsWith('POST /v1/traces application/json'))).toBe(true);
+
+    // The audit event of the change carries the trace id (OCSF metadata.correlation_uid).
+    const events = await services.audit.list({ limit: 100 });
+    const registered = events.filter((e) => e.event.metadata.correlation_uid === traceId);
+    expect(registered.length).toBeGreaterThan(0);
+    expect(registered.map((e) => e.event.api.operation)).toContain('app.register');
+    // Events made outside any request (the policy pack's activation at start) carry none.
+    expect(events.filter((e) => e.event.metadata.correlation_uid === undefined).length).toBeGreaterThan(0);
+
+    // The request's log line too.
+    const logged = lines.map((l) => JSON.parse(l) as { msg?: string; path?: string; trace_id?: string; span_id?: string }).filter((l) => l.path === '/api/v1/apps');
+    expect(logged.length).toBeGreaterThan(0);
+    for (const l of logged) expect(l).toMatchObject({ trace_id: traceId, span_id: serverSpanId });
+  });
+
+  it('starts a new trace for a request without traceparent, and ignores a malformed one', async () => {
+    for (const headers of [{}, { traceparent: 'not-a-traceparent' }, { traceparent: `00-${'0'.repeat(32)}-${callerSpan}-01` }]) {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/apps', headers: { authorization: `Bearer ${token}`, ...headers } });
+      expect(res.statusCode).toBe(200);
+      const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(String(res.headers.traceparent));
+      expect(m).not.toBeNull();
+      expect(m![1]).not.toBe(traceId);
+      expect(m![1]).not.toBe('0'.repeat(32));
+      await services.tracing.flush();
+      expect(c.spans.find((s) => s.spanId === m![2])).toMatchObject({ name: 'GET /api/v1/apps', kind: SERVER });
+      expect(c.spans.find((s) => s.spanId === m![2])?.parentSpanId ?? '').toBe('');
+    }
+  });
+});
+
+describe.each(testDatabases)('without an OTLP endpoint on $name', (tdb) => {
+  it('records no spans and sends no traceparent', async () => {
+    const database = await tdb.open();
+    const services = await createServices(database, ephemeralKeyRing(), defaultConfig());
+    const { app } = await buildApp({ config: { bodyLimit: 1024 * 1024, authFailureLimit: 1000, trustProxy: false, logLevel: 'silent' }, services });
+    try {
+      expect(services.tracing.enabled).toBe(false);
+      const res = await app.inject({ method: 'GET', url: '/healthz', headers: { traceparent: `00-${traceId}-${callerSpan}-01` } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers.traceparent).toBeUndefined();
+    } finally {
+      await app.close();
+      await services.audit.stop();
+      await database.close();
+    }
+  });
+});
