@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toOcsf, type AuditInput } from '../audit/ocsf.ts';
 import { version } from '../version.ts';
 import { escapeCefHeader, escapeCefValue, formatCef, toCefRecord } from './cef.ts';
 import { formatSyslog, frameOctetCounted } from './rfc5424.ts';
 import { syslogTransport, type SyslogConfig } from './syslog.ts';
-import { closedPort, parseCef, parseRfc5424, splitOctetFrames, startSilentListener, startSyslogReceiver, unescapeCef, type SyslogReceiver } from './test-receivers.ts';
-import { DeliveryError, type SinkEvent, type SinkTransport } from './transport.ts';
+import { closedPort, deliveryFailure, parseCef, parseRfc5424, splitOctetFrames, startSilentListener, startSyslogReceiver, testEvent, testEvents, unescapeCef, type SyslogReceiver } from './test-receivers.ts';
+import type { SinkTransport } from './transport.ts';
 
 const testdata = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
 const ca = testdata('ca.pem');
@@ -15,23 +14,8 @@ const serverCert = { cert: testdata('server.pem'), key: testdata('server-key.pem
 const secrets: Record<string, string> = { 'syslog-client-key': testdata('client-key.pem') };
 const deps = { hostName: 'trellis-1.example', secret: async (name: string) => secrets[name] ?? Promise.reject(new Error(`no secret ${name}`)) };
 
-function event(seq: number, over: Partial<AuditInput> = {}): SinkEvent {
-  const uid = `01JTESTEVENT${String(seq).padStart(14, '0')}`;
-  const input: AuditInput = {
-    class: 'api_activity',
-    activity: 'create',
-    action: 'app.register',
-    actor: { type: 'user', id: 'usr_1', name: 'alice@example.com', role: 'admin' },
-    resources: [{ type: 'app', id: 'expenses', name: 'Expenses' }],
-    outcome: 'success',
-    srcIp: '10.1.2.3',
-    time: new Date(Date.UTC(2026, 11, 7, 4, 0, 0, seq % 1000)),
-    ...over,
-  };
-  return { seq, uid, event: toOcsf(input, { uid, time: input.time! }) };
-}
-
-const batch = (from: number, n: number, over: Partial<AuditInput> = {}) => Array.from({ length: n }, (_, i) => event(from + i, over));
+const event = testEvent;
+const batch = testEvents;
 const signal = () => new AbortController().signal;
 
 let open: { close(): Promise<void> }[] = [];
@@ -53,14 +37,7 @@ async function receiver(options?: Parameters<typeof startSyslogReceiver>[0]): Pr
   return r;
 }
 
-async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  return err as DeliveryError;
-}
+const rejection = deliveryFailure;
 
 describe('CEF escaping', () => {
   it('escapes pipes and backslashes in the header, = and backslashes and line breaks in extension values', () => {

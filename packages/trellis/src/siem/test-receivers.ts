@@ -8,6 +8,42 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer, type ServerResponse } from 'node:http';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import tls from 'node:tls';
+import { toOcsf, type AuditInput } from '../audit/ocsf.ts';
+import { DeliveryError, type SinkEvent } from './transport.ts';
+
+// ---- events ----
+
+/** A sealed-looking event with a stable uid per `seq`: an API Activity by a user, from 10.1.2.3. */
+export function testEvent(seq: number, over: Partial<AuditInput> = {}): SinkEvent {
+  const uid = `01JTESTEVENT${String(seq).padStart(14, '0')}`;
+  const input: AuditInput = {
+    class: 'api_activity',
+    activity: 'create',
+    action: 'app.register',
+    actor: { type: 'user', id: 'usr_1', name: 'alice@example.com', role: 'admin' },
+    resources: [{ type: 'app', id: 'expenses', name: 'Expenses' }],
+    outcome: 'success',
+    srcIp: '10.1.2.3',
+    time: new Date(Date.UTC(2026, 11, 7, 4, 0, 0, seq % 1000)),
+    ...over,
+  };
+  return { seq, uid, event: toOcsf(input, { uid, time: input.time! }) };
+}
+
+/** `n` test events from `from` on. */
+export function testEvents(from: number, n: number, over: Partial<AuditInput> = {}): SinkEvent[] {
+  return Array.from({ length: n }, (_, i) => testEvent(from + i, over));
+}
+
+/** The DeliveryError a delivery fails with; throws when it succeeds or fails otherwise. */
+export async function deliveryFailure(p: Promise<unknown>): Promise<DeliveryError> {
+  const outcome = await p.then(
+    () => new Error('the delivery succeeded'),
+    (e: unknown) => e,
+  );
+  if (outcome instanceof DeliveryError) return outcome;
+  throw outcome instanceof Error ? outcome : new Error(String(outcome));
+}
 
 // ---- parsers ----
 
