@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson } from '../canonical-json.ts';
-import { ChainVerifier, GENESIS_HASH, chainHash, verifyLinks, type ChainLink } from './chain.ts';
+import { createHash } from 'node:crypto';
+import { ChainVerifier, GENESIS_HASH, LinkHasher, chainHash, verifyLinks, type ChainLink } from './chain.ts';
 
 function buildChain(n: number): ChainLink[] {
   const links: ChainLink[] = [];
@@ -85,6 +86,32 @@ describe('hash chain', () => {
   });
 });
 
+describe('link hashing', () => {
+  // The formula in chain.ts's header, written the plain way.
+  const reference = (prev: string, event: string) => createHash('sha256').update(Buffer.from(prev, 'hex')).update(event, 'utf8').digest('hex');
+  const hex64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
+
+  it('gives the bytes of the formula for any text and any previous hash', () => {
+    const hasher = new LinkHasher();
+    // Any UTF-16 (lone surrogates included), previous hashes repeated, upper-case or not hex at all.
+    const prev = fc.oneof(hex64, hex64.map((h) => h.toUpperCase()), fc.constant(GENESIS_HASH), fc.string(), fc.constant('zz'.repeat(32)));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(prev, fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.nat(0xffff).map((c) => String.fromCharCode(c)) }))), { minLength: 1, maxLength: 20 }), (links) => {
+        for (const [p, e] of links) expect(hasher.hash(p, e)).toBe(reference(p, e));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('grows its buffer for long events and streams very long ones', () => {
+    const hasher = new LinkHasher();
+    for (const n of [10, 30_000, 100_000, 300_000, 20]) {
+      const event = 'é€'.repeat(n);
+      expect(hasher.hash(GENESIS_HASH, event)).toBe(reference(GENESIS_HASH, event));
+    }
+  });
+});
+
 describe('parallel verification', () => {
   it('agrees with the sequential verifier on intact and broken chains', async () => {
     const { verifyChainParallel } = await import('./verify-parallel.ts');
@@ -101,6 +128,24 @@ describe('parallel verification', () => {
     const relinked = [...links];
     relinked[900] = { ...relinked[900]!, prevHash: relinked[898]!.hash };
     expect((await verifyChainParallel(relinked, opts)).broken).toMatchObject({ seq: 901, reason: 'prev_hash_mismatch' });
+  });
+
+  it('hashes text beyond ASCII in its workers as the formula does', async () => {
+    const { verifyChainParallel } = await import('./verify-parallel.ts');
+    const links: ChainLink[] = [];
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= 600; seq++) {
+      // Accents, astral characters, a lone surrogate, and now and then an event longer than the workers' first buffer.
+      const event = canonicalJson({ seq, note: `é😀\ud800 ${seq % 100 === 0 ? 'x'.repeat(70_000) : ''}` });
+      const hash = createHash('sha256').update(Buffer.from(prev, 'hex')).update(event, 'utf8').digest('hex');
+      links.push({ seq, event, prevHash: prev, hash });
+      prev = hash;
+    }
+    const opts = { threads: 2, batchSize: 50, parallelFrom: 0 };
+    expect(await verifyChainParallel(links, opts)).toMatchObject({ ok: true, count: 600, head: prev });
+    const changed = [...links];
+    changed[450] = { ...changed[450]!, event: changed[450]!.event.replace('é', 'e') };
+    expect((await verifyChainParallel(changed, opts)).broken).toMatchObject({ seq: 451, reason: 'hash_mismatch' });
   });
 });
 

@@ -13,22 +13,37 @@ import { ChainVerifier, type ChainLink, type VerifyResult } from './chain.ts';
 // Plain JavaScript so the worker needs no TypeScript loader. A batch travels as three strings
 // (events joined by NUL, which canonical JSON never contains raw; hashes and prev hashes
 // concatenated, 64 hex characters each): one copy each instead of thousands of small ones.
-// Within a batch each digest feeds the next link, so only the first prev_hash is decoded.
+// Each link is hashed as chain.ts's LinkHasher does it: the previous hash's bytes and the
+// event's UTF-8 in one reused buffer, one crypto.hash call; within a batch each digest feeds the
+// next link, so a prev_hash is decoded only when it differs from the hash before it.
 const workerSource = `
 const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
+const { createHash, hash } = require('node:crypto');
+let buf = Buffer.allocUnsafe(1 << 16);
+let prefix;
+const streamed = (prevHex, event) => createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
+const linkHash = (prevHex, event) => {
+  if (event.length > 262144 || prevHex.length !== 64) return streamed(prevHex, event);
+  if (32 + event.length * 3 > buf.length) {
+    buf = Buffer.allocUnsafe(Math.max(32 + event.length * 3, buf.length * 2));
+    prefix = undefined;
+  }
+  if (prevHex !== prefix) {
+    prefix = undefined;
+    if (buf.write(prevHex, 0, 32, 'hex') !== 32) return streamed(prevHex, event);
+    prefix = prevHex;
+  }
+  const n = buf.write(event, 32, 'utf8');
+  return hash('sha256', buf.subarray(0, 32 + n), 'hex');
+};
 parentPort.on('message', (m) => {
   const events = m.events.split('\0');
   const prevs = m.prevs;
   const hashes = m.hashes;
-  let prev = Buffer.from(prevs.slice(0, 64), 'hex');
   let bad = -1;
   for (let i = 0; i < events.length; i++) {
-    const p = prevs.slice(i * 64, i * 64 + 64);
-    if (i > 0 && p !== hashes.slice(i * 64 - 64, i * 64)) prev = Buffer.from(p, 'hex');
-    const d = createHash('sha256').update(prev).update(events[i], 'utf8').digest();
-    if (d.toString('hex') !== hashes.slice(i * 64, i * 64 + 64)) { bad = i; break; }
-    prev = d;
+    const want = hashes.slice(i * 64, i * 64 + 64);
+    if (linkHash(prevs.slice(i * 64, i * 64 + 64), events[i]) !== want) { bad = i; break; }
   }
   parentPort.postMessage({ id: m.id, bad });
 });
