@@ -1,28 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { version } from '../version.ts';
 import { anyValue, otlpLogsTransport, traceOf, type OtlpConfig } from './otlp-logs.ts';
-import { closedPort, deliveryFailure, startHttpCollector, testEvent, testEvents, type HttpCollector } from './test-receivers.ts';
+import { closedAfterEach, closedPort, deliveryFailure, neverAborted, startHttpCollector, testEvent, testEvents, type HttpCollector } from './test-receivers.ts';
 import type { SinkEvent, SinkTransport } from './transport.ts';
 
 const apiKey = 'otlp-api-key-never-in-errors';
 const deps = { hostName: 'trellis-1.example', secret: async (name: string) => (name === 'otlp-key' ? apiKey : Promise.reject(new Error(`no secret ${name}`))) };
-const signal = () => new AbortController().signal;
+const signal = neverAborted;
 
-let open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const o of open.reverse()) await o.close();
-  open = [];
-});
+const track = closedAfterEach();
 
 async function collector(): Promise<HttpCollector> {
   const c = await startHttpCollector({ status: 200, body: {} });
-  open.push(c);
+  track(c);
   return c;
 }
 
 function transport(url: string, over: Partial<OtlpConfig> = {}): SinkTransport {
   const t = otlpLogsTransport.create(otlpLogsTransport.configSchema.parse({ url, allowPrivateHost: true, ...over }), deps);
-  open.push(t);
+  track(t);
   return t;
 }
 

@@ -1,28 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { splunkHecTransport, type HecConfig } from './splunk-hec.ts';
-import { closedPort, deliveryFailure, startHttpCollector, testEvents, type HttpCollector, type RecordedRequest } from './test-receivers.ts';
+import { closedAfterEach, closedPort, deliveryFailure, neverAborted, startHttpCollector, testEvents, type HttpCollector, type RecordedRequest } from './test-receivers.ts';
 import type { SinkTransport } from './transport.ts';
 
 const token = 'b7c1f2e0-hec-token-never-in-errors';
 const deps = { hostName: 'trellis-1.example', secret: async (name: string) => (name === 'hec-token' ? token : Promise.reject(new Error(`no secret ${name}`))) };
 const success = { status: 200, body: { text: 'Success', code: 0 } };
-const signal = () => new AbortController().signal;
+const signal = neverAborted;
 
-let open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const o of open.reverse()) await o.close();
-  open = [];
-});
+const track = closedAfterEach();
 
 async function collector(): Promise<HttpCollector> {
   const c = await startHttpCollector(success);
-  open.push(c);
+  track(c);
   return c;
 }
 
 function transport(url: string, over: Partial<HecConfig> = {}): SinkTransport {
   const t = splunkHecTransport.create(splunkHecTransport.configSchema.parse({ url, tokenSecret: 'hec-token', allowPrivateHost: true, ...over }), deps);
-  open.push(t);
+  track(t);
   return t;
 }
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { version } from '../version.ts';
 import { escapeCefHeader, escapeCefValue, formatCef, toCefRecord } from './cef.ts';
 import { formatSyslog, frameOctetCounted } from './rfc5424.ts';
 import { syslogTransport, type SyslogConfig } from './syslog.ts';
-import { closedPort, deliveryFailure, parseCef, parseRfc5424, splitOctetFrames, startSilentListener, startSyslogReceiver, testEvent, testEvents, unescapeCef, type SyslogReceiver } from './test-receivers.ts';
+import { closedAfterEach, closedPort, deliveryFailure, neverAborted, parseCef, parseRfc5424, splitOctetFrames, startSilentListener, startSyslogReceiver, testEvent, testEvents, unescapeCef, type SyslogReceiver } from './test-receivers.ts';
 import type { SinkTransport } from './transport.ts';
 
 const testdata = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
@@ -16,24 +16,20 @@ const deps = { hostName: 'trellis-1.example', secret: async (name: string) => se
 
 const event = testEvent;
 const batch = testEvents;
-const signal = () => new AbortController().signal;
+const signal = neverAborted;
 
-let open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const o of open.reverse()) await o.close();
-  open = [];
-});
+const track = closedAfterEach();
 
 function transport(config: Partial<SyslogConfig> & { port: number }): SinkTransport {
   const parsed = syslogTransport.configSchema.parse({ host: '127.0.0.1', protocol: 'tcp', allowPrivateHost: true, ...config });
   const t = syslogTransport.create(parsed, deps);
-  open.push(t);
+  track(t);
   return t;
 }
 
 async function receiver(options?: Parameters<typeof startSyslogReceiver>[0]): Promise<SyslogReceiver> {
   const r = await startSyslogReceiver(options);
-  open.push(r);
+  track(r);
   return r;
 }
 
@@ -248,7 +244,7 @@ describe('syslog over TLS', () => {
 
   it('a receiver that never completes the handshake fails after the connect timeout', async () => {
     const silent = await startSilentListener();
-    open.push(silent);
+    track(silent);
     const err = await rejection(transport(tlsConfig(silent.port, { connectTimeoutMs: 200 })).deliver(batch(1, 1), signal()));
     expect(err.message).toMatch(/could not connect within 200 ms/);
   });
@@ -272,7 +268,7 @@ describe('syslog configuration', () => {
   it('a public-only sink refuses a loopback receiver before connecting', async () => {
     const r = await receiver({ tls: serverCert });
     const t = syslogTransport.create(syslogTransport.configSchema.parse({ host: '127.0.0.1', port: r.port, ca }), deps);
-    open.push(t);
+    track(t);
     const err = await rejection(t.deliver(batch(1, 1), signal()));
     expect(err.message).toMatch(/egress_address_refused/);
     expect(r.connections).toBe(0);

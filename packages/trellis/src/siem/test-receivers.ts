@@ -8,8 +8,27 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer, type ServerResponse } from 'node:http';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import tls from 'node:tls';
+import { afterEach } from 'vitest';
 import { toOcsf, type AuditInput } from '../audit/ocsf.ts';
 import { DeliveryError, type SinkEvent } from './transport.ts';
+
+// ---- test plumbing ----
+
+/** Registers an afterEach that closes, newest first, whatever the returned function was given during the test. */
+export function closedAfterEach(): <T extends { close(): Promise<void> }>(thing: T) => T {
+  let open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const o of open.reverse()) await o.close();
+    open = [];
+  });
+  return (thing) => {
+    open.push(thing);
+    return thing;
+  };
+}
+
+/** A signal nobody aborts. */
+export const neverAborted = (): AbortSignal => new AbortController().signal;
 
 // ---- events ----
 
