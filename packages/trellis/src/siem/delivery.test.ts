@@ -16,7 +16,7 @@ import { systemActor } from '../auth/index.ts';
 import type { AuditInput } from '../audit/index.ts';
 import { backoffMs } from './retry.ts';
 import { SiemService, type SiemServiceOptions } from './service.ts';
-import { startOcsfReceiver, type OcsfReceiver } from './test-receiver.ts';
+import { startOcsfReceiver, type Behaviour, type OcsfReceiver } from './test-receiver.ts';
 
 const caller = { actor: systemActor };
 const fast: SiemServiceOptions = { pollIntervalMs: 20, leaseMs: 3000, backoff: { baseMs: 10, capMs: 80 } };
@@ -143,8 +143,8 @@ for (const tdb of testDatabases) {
       expect(failing.cursor).toBe(0);
       await receiver.resume();
       // Then each of the other failures for a few requests each, while events keep coming.
-      const script = ['500', 'hang', 'cut'] as const;
-      receiver.behave = (_e, n) => (n < 9 ? (script[n % 3] === '500' ? { status: 500 } : script[n % 3]!) : 'ok');
+      const script: Behaviour[] = [{ status: 500 }, 'hang', 'cut'];
+      receiver.behave = (_e, n) => (n < 9 ? script[n % 3]! : 'ok');
       await record(20);
       await until(() => receiver.requests >= 9, 'the failing requests');
       await record(10);
