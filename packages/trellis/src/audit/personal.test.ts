@@ -17,6 +17,7 @@ import { verifyExportFile } from './verify-offline.ts';
 const EMAIL = 'alice.personal@example.com';
 const NAME = 'Alice Personal';
 const IP = '203.0.113.77';
+const OWNER = 'user:bob.owner@example.com';
 
 const personalEvent: AuditInput = {
   class: 'api_activity',
@@ -26,7 +27,7 @@ const personalEvent: AuditInput = {
   resources: [{ type: 'app', id: 'hr-portal' }],
   outcome: 'success',
   srcIp: IP,
-  details: { contact: EMAIL, ticket: 'T-17' },
+  details: { contact: EMAIL, ticket: 'T-17', owner: { from: OWNER, to: 'group:hr' } },
   personal: { subject: `user:${EMAIL}`, details: ['contact'] },
 };
 
@@ -62,10 +63,10 @@ for (const tdb of testDatabases) {
 
     it('stores no personal value in clear, and the API shows them decrypted', async () => {
       const stored = await dump(t);
-      for (const clear of [EMAIL, NAME, IP]) expect(stored).not.toContain(clear);
+      for (const clear of [EMAIL, NAME, IP, 'bob.owner']) expect(stored).not.toContain(clear);
       for (const action of ['test.personal', 'test.personal.detached']) {
         const [e] = await events(action);
-        expect(e!.event).toMatchObject({ actor: { user: { uid: 'session-1', name: NAME, uid_alt: `user:${EMAIL}` } }, src_endpoint: { ip: IP }, unmapped: { contact: EMAIL, ticket: 'T-17' } });
+        expect(e!.event).toMatchObject({ actor: { user: { uid: 'session-1', name: NAME, uid_alt: `user:${EMAIL}` } }, src_endpoint: { ip: IP }, unmapped: { contact: EMAIL, ticket: 'T-17', owner: { from: OWNER, to: 'group:hr' } } });
       }
       // Ids that are not personal stay searchable.
       expect((await t.as('auditor', { method: 'GET', url: '/api/v1/audit/events?actor=session-1' })).json().items).toHaveLength(2);
@@ -95,13 +96,13 @@ for (const tdb of testDatabases) {
     it('after the shred the values read [shredded], and the trail still verifies online and offline', async () => {
       for (const action of ['test.personal', 'test.personal.detached']) {
         const [e] = await events(action);
-        expect(e!.event).toMatchObject({ actor: { user: { uid: 'session-1', name: '[shredded]', uid_alt: '[shredded]' } }, src_endpoint: { ip: '[shredded]' }, unmapped: { contact: '[shredded]', ticket: 'T-17' } });
+        expect(e!.event).toMatchObject({ actor: { user: { uid: 'session-1', name: '[shredded]', uid_alt: '[shredded]' } }, src_endpoint: { ip: '[shredded]' }, unmapped: { contact: '[shredded]', ticket: 'T-17', owner: { from: OWNER, to: 'group:hr' } } });
       }
       expect((await t.as('auditor', { method: 'GET', url: '/api/v1/audit/verify' })).json()).toMatchObject({ ok: true, problemCount: 0 });
       const { lines, result } = await exportVerifies();
       expect(result).toMatchObject({ ok: true });
       const line = lines.find((l) => (l.event as { api?: { operation?: string } } | undefined)?.api?.operation === 'test.personal');
-      expect(line!.personal).toEqual({ '/actor/user/name': '[shredded]', '/actor/user/uid_alt': '[shredded]', '/src_endpoint/ip': '[shredded]', '/unmapped/contact': '[shredded]' });
+      expect(line!.personal).toEqual({ '/actor/user/name': '[shredded]', '/actor/user/uid_alt': '[shredded]', '/src_endpoint/ip': '[shredded]', '/unmapped/contact': '[shredded]', '/unmapped/owner/from': OWNER });
       expect(JSON.stringify(line!.event)).not.toContain(EMAIL);
     });
 

@@ -8,6 +8,8 @@
  * that person's data key. The chain hash, row MAC and checkpoints cover the ciphertext, so
  * destroying the key (`shred`) later redacts every such value without changing a hashed byte.
  *
+ * - Person refs anywhere in the details (`user:<email>`: a token's subject, an app's owner) are
+ *   sealed under that person's key, so callers need not list them.
  * - A person is named in storage only by `subjectHash`: HMAC-SHA-256 of the normalised person
  *   ref under the 'audit.subject' purpose key. Data keys are stored sealed under 'audit.protect'.
  * - Ids that are not personal stay in clear, so search is unchanged: actor ids are token or
@@ -29,6 +31,10 @@ export const SHREDDED = '[shredded]';
 export const KEY_TTL_MS = 30_000;
 const TOKEN = /^enc:([A-Za-z0-9_-]{16}):(v1:[A-Za-z0-9+/=]+)$/;
 const HASH_CACHE_MAX = 10_000;
+/** A person ref as modules write them (auth/person-ref.ts): `user:` and an e-mail. */
+const PERSON_REF = /^user:[^\s@]+@[^\s@]+$/i;
+/** How deep person refs are looked for in details (they sit at the top or one level down). */
+const REF_DEPTH = 3;
 
 /** Person refs compare case-insensitively; a bare e-mail means `user:<email>`. */
 export function normaliseSubject(ref: string): string {
@@ -98,7 +104,23 @@ export class PersonalData {
         for (const name of input.personal.details) if (Object.hasOwn(details, name)) details[name] = this.encrypt(k, details[name]);
         ev.unmapped = details;
       }
+      if (ev.unmapped) ev.unmapped = (await this.sealRefs(ev.unmapped, REF_DEPTH, tx)) as Record<string, unknown>;
     }
+  }
+
+  /** `value` with every person ref sealed under that person's key (the same object when none). */
+  private async sealRefs(value: unknown, depth: number, tx: Queryable | undefined): Promise<unknown> {
+    if (typeof value === 'string') return PERSON_REF.test(value) ? this.encrypt(await this.keyFor(value, tx), value) : value;
+    if (depth === 0 || value === null || typeof value !== 'object') return value;
+    let out: Record<string, unknown> | unknown[] | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const sealed = await this.sealRefs(v, depth - 1, tx);
+      if (sealed === v) continue;
+      out ??= Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
+      // defineProperty: a details key named __proto__ stays a key.
+      Object.defineProperty(out, k, { value: sealed, enumerable: true, writable: true, configurable: true });
+    }
+    return out ?? value;
   }
 
   private encrypt(k: LiveKey, value: unknown): string {
