@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { version } from '../version.ts';
 import { escapeCefHeader, escapeCefValue, formatCef, toCefRecord } from './cef.ts';
 import { formatSyslog, frameOctetCounted } from './rfc5424.ts';
@@ -189,14 +189,33 @@ describe('syslog over TCP', () => {
     expect(r.connections).toBe(2);
   });
 
-  it('an abort stops the delivery', async () => {
+  it('an abort stops a delivery stuck in writing, and the next batch goes on a new connection', async () => {
     const r = await receiver();
     r.stalled = true;
     const t = transport({ port: r.port });
     const ac = new AbortController();
     const p = t.deliver(batch(1, 6000, { message: 'z'.repeat(4000) }), ac.signal);
+    await vi.waitFor(() => expect(r.connections).toBe(1));
     ac.abort();
-    expect((await rejection(p)).message).toMatch(/aborted/);
+    expect(await rejection(p)).toMatchObject({ permanent: false, message: expect.stringMatching(/aborted/) as unknown });
+    r.stalled = false;
+    await t.deliver(batch(1, 1), signal());
+    await r.waitFor(1);
+    expect(r.connections).toBe(2);
+  });
+
+  it('a receiver that is down for a while gets the batch once it is back where it was', async () => {
+    const first = await startSyslogReceiver();
+    const port = first.port;
+    const t = transport({ port });
+    await t.deliver(batch(1, 1), signal());
+    await first.waitFor(1);
+    await first.close();
+    expect(await rejection(t.deliver(batch(2, 2), signal()))).toMatchObject({ permanent: false });
+    const back = await receiver({ port });
+    await t.deliver(batch(2, 2), signal());
+    await back.waitFor(2);
+    expect(back.messages.map((m) => m.sd[0]!.params.seq)).toEqual(['2', '3']);
   });
 });
 
@@ -230,6 +249,8 @@ describe('syslog over TLS', () => {
     const without = transport(tlsConfig(r.port));
     const err = await rejection(without.deliver(batch(1, 1), signal()));
     expect(err.permanent).toBe(false);
+    expect(err.message).toMatch(/could not connect|closed the connection/);
+    expect(r.messages).toHaveLength(0);
     const t = transport(tlsConfig(r.port, { clientCertificate: testdata('client.pem'), clientKeySecret: 'syslog-client-key' }));
     await t.deliver(batch(1, 2), signal());
     await r.waitFor(2);

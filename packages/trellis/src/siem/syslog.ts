@@ -69,6 +69,9 @@ export function syslogMessageOf(e: SinkEvent, config: SyslogConfig, host: string
   });
 }
 
+/** Resolves after the event loop has polled for I/O at least once (immediates run after each poll). */
+const pollOnce = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 /** Bytes handed to the socket per write: large enough to be cheap, small enough for backpressure to bite. */
 const chunkBytes = 64 * 1024;
 /** How long a new TLS 1.3 connection waits for the receiver to accept the client's handshake (below). */
@@ -105,8 +108,9 @@ class SyslogTransport implements SinkTransport {
   private async send(events: SinkEvent[], signal: AbortSignal): Promise<void> {
     if (events.length === 0) return;
     const frames = events.map((e) => frameOctetCounted(syslogMessageOf(e, this.config, this.deps.hostName)));
-    // One turn of the event loop first, so a close the receiver sent while we were idle is seen.
-    await new Promise((resolve) => setImmediate(resolve));
+    // A close the receiver sent while the connection was idle may wait unread in the kernel:
+    // let the event loop poll once (two turns) so the socket has seen it before it is reused.
+    await pollOnce();
     if (signal.aborted) throw new DeliveryError(`${this.what}: delivery aborted`, false);
     const socket = this.open && this.socket && !this.socket.destroyed ? this.socket : await this.connect(signal);
     await this.write(socket, frames, signal);
@@ -228,12 +232,21 @@ class SyslogTransport implements SinkTransport {
       };
       const written = () => `${socket.bytesWritten - startBytes} of ${total} bytes`;
       const onError = (err: Error & { code?: string }) => finish(new DeliveryError(`${this.what}: the connection failed after ${written()} of the batch (${this.reason(err)}); the batch will be sent again`, false));
-      const onClose = () => finish(new DeliveryError(`${this.what}: the receiver closed the connection after ${written()} of the batch; the batch will be sent again`, false));
+      // After the last byte is flushed, a plain close is the receiver's business; a reset is not.
+      let flushed = false;
+      const onClose = (hadError: boolean) => (flushed && !hadError ? finish() : finish(new DeliveryError(`${this.what}: the receiver closed the connection after ${written()} of the batch; the batch will be sent again`, false)));
       const onAbort = () => finish(new DeliveryError(`${this.what}: delivery aborted`, false));
       const timer = setTimeout(() => finish(new DeliveryError(`${this.what}: the batch was not written within ${ms} ms (${written()}; is the receiver reading?)`, false)), ms);
       socket.on('error', onError);
       socket.once('close', onClose);
       signal.addEventListener('abort', onAbort, { once: true });
+      // Flushed to the operating system. A receiver already gone answers the first bytes with a
+      // reset; on a nearby network it is back by the next poll, and then the batch fails rather
+      // than counting as sent into a dead connection.
+      function flushedAll(): void {
+        flushed = true;
+        void pollOnce().then(() => finish());
+      }
       let i = 0;
       // Writes chunks until the socket's buffer is full, then waits for 'drain': a slow receiver
       // holds back the writer instead of the batch piling up in memory twice.
@@ -246,7 +259,7 @@ class SyslogTransport implements SinkTransport {
             parts.push(frames[i++]!);
           }
           const last = i >= frames.length;
-          const more = socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts), last ? (err) => (err ? onError(err) : finish()) : undefined);
+          const more = socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts), last ? (err) => (err ? onError(err) : flushedAll()) : undefined);
           if (!more && !last) {
             socket.once('drain', pump);
             return;

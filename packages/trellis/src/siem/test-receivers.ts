@@ -187,6 +187,8 @@ export function parseCef(line: string): ParsedCef {
 
 export interface SyslogReceiverOptions {
   tls?: { cert: string; key: string; ca?: string; requestCert?: boolean };
+  /** Listen on this port (a receiver coming back where it was); default any free one. */
+  port?: number;
 }
 
 export interface SyslogReceiver {
@@ -265,7 +267,7 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions = {}): 
     ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, ...(options.tls.ca ? { ca: options.tls.ca } : {}), requestCert: options.tls.requestCert === true, rejectUnauthorized: options.tls.requestCert === true }, onConnection)
     : net.createServer(onConnection);
   if (options.tls) server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   receiver.port = (server.address() as AddressInfo).port;
   return receiver;
 }
