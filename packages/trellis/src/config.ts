@@ -207,6 +207,31 @@ export const configSchema = z
       .trim()
       .default('')
       .refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v), { message: 'must be an http(s) URL such as http://127.0.0.1:4318' }),
+    /**
+     * The Ed25519 key that signs audit checkpoints (audit/signing-key.ts): base64 of its 32-byte
+     * seed, or a file holding that or a PKCS #8 PEM key. Required outside development mode, and
+     * kept apart from the database: whoever holds it can sign a rewritten history. Never logged.
+     */
+    auditSigningKey: z.string().trim().default(''),
+    auditSigningKeyFile: z.string().trim().default(''),
+    /** The audit log's name in its checkpoints (and its key's name); empty: derived from the signing key. */
+    auditLogOrigin: z
+      .string()
+      .trim()
+      .default('')
+      .refine((v) => v === '' || (v.length <= 255 && !/[\s+]/u.test(v)), { message: "must have no spaces and no '+', e.g. trellis.example.com/audit" }),
+    /** Sign a checkpoint once this many events are sealed since the last one … */
+    auditCheckpointEvents: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+    /** … or this many seconds after the last one, when any event was sealed since. */
+    auditCheckpointSeconds: z.coerce.number().min(0.05).max(86_400).default(60),
+    /**
+     * Where each new checkpoint is pushed so the server alone cannot rewrite history,
+     * comma-separated: file:///path (appended), https://witness/… (C2SP tlog-witness add-checkpoint),
+     * syslog+tcp://host:port or syslog+tls://host:port.
+     */
+    auditWitnesses: z
+      .preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().max(2000).regex(/^(file:\/\/\/|https?:\/\/|syslog\+(tcp|tls):\/\/)\S+$/, 'must be file:///path, http(s)://… or syslog+tcp|tls://host:port')).max(16))
+      .default([]),
     /** Single sign-on (see oidcSchema); settable as an `oidc:` mapping or TRELLIS_OIDC_* variables. */
     oidc: oidcSchema.prefault({}),
   })
@@ -231,6 +256,12 @@ const envNames: Record<Exclude<keyof Config, 'oidc'>, string> = {
   gatewayBytesPerDay: 'TRELLIS_GATEWAY_BYTES_PER_DAY',
   gatewayStatementTimeoutMs: 'TRELLIS_GATEWAY_STATEMENT_TIMEOUT_MS',
   egressDnsServers: 'TRELLIS_EGRESS_DNS_SERVERS',
+  auditSigningKey: 'TRELLIS_AUDIT_SIGNING_KEY',
+  auditSigningKeyFile: 'TRELLIS_AUDIT_SIGNING_KEY_FILE',
+  auditLogOrigin: 'TRELLIS_AUDIT_LOG_ORIGIN',
+  auditCheckpointEvents: 'TRELLIS_AUDIT_CHECKPOINT_EVENTS',
+  auditCheckpointSeconds: 'TRELLIS_AUDIT_CHECKPOINT_SECONDS',
+  auditWitnesses: 'TRELLIS_AUDIT_WITNESSES',
   metricsToken: 'TRELLIS_METRICS_TOKEN',
   metricsPort: 'TRELLIS_METRICS_PORT',
   otelExporterEndpoint: 'TRELLIS_OTEL_EXPORTER_ENDPOINT',

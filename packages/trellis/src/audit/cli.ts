@@ -8,13 +8,18 @@ import { formatTable, print } from '../cli/output.ts';
 import type { VerifyResult } from './chain.ts';
 import type { RowProblem } from './integrity.ts';
 import type { AuditRecord } from './service.ts';
+import type { LedgerVerdict } from './ledger-verify.ts';
+import { ledgerInputs, registerLedgerCommands } from './ledger-cli.ts';
 
-type TrailResult = VerifyResult & { problems?: RowProblem[]; problemCount?: number; macChecked?: boolean; pending?: number };
+type TrailResult = VerifyResult & { problems?: RowProblem[]; problemCount?: number; macChecked?: boolean; pending?: number; ledger?: LedgerVerdict; ledgerSkipped?: string };
 
 /** One line for people: intact, the chain's first break, or the first wrong row. */
 export function verifySummary(r: TrailResult, source: string): string {
   const macNote = r.macChecked === false ? ' (row MACs not checked: no installation key at hand; set TRELLIS_MASTER_KEY)' : '';
-  if (r.ok) return `audit chain intact: ${r.count} events verified (${r.firstSeq ?? '-'}..${r.lastSeq ?? '-'}), head ${r.head.slice(0, 16)}…${macNote} [${source}]`;
+  const l = r.ledger;
+  const ledgerNote = l ? `; ${l.checkpoints} checkpoint(s), anchored to event ${l.anchoredSize}${l.unanchored > 0 ? ` (${l.unanchored} newer not yet anchored)` : ''}${l.signaturesChecked ? '' : ', signatures NOT checked: pass --key'}` : r.ledgerSkipped ? `; checkpoints not checked: ${r.ledgerSkipped}` : '';
+  if (r.ok) return `audit chain intact: ${r.count} events verified (${r.firstSeq ?? '-'}..${r.lastSeq ?? '-'}), head ${r.head.slice(0, 16)}…${ledgerNote}${macNote} [${source}]`;
+  if (l && !l.ok && !r.broken) return `audit trail NOT OK: ${l.problems[0]!.message} [${source}]`;
   if (r.broken) return `audit chain BROKEN at event ${r.broken.seq}: ${r.broken.message} (${r.count} events verified before it) [${source}]`;
   const first = r.problems?.[0];
   return `audit trail NOT OK: ${r.problemCount ?? r.problems?.length ?? 0} row problem(s)${first ? `, first: ${first.message}` : ''}${macNote} [${source}]`;
@@ -43,19 +48,23 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', 'verify the embedded SQLite database in DIR directly, offline')
     .option('--schema <name>', 'PostgreSQL schema holding the tables (with --database-url)')
     .option('--from <seq>', 'start at this sequence number (online only)')
-    .addHelpText('after', '\nExamples:\n  trellis audit verify\n  trellis audit export > trail.jsonl && trellis audit verify --file trail.jsonl\n  trellis audit verify --data-dir .trellis')
-    .action(async (opts: { file?: string; databaseUrl?: string; dataDir?: string; schema?: string; from?: string }) => {
+    .option('--key <vkey|file>', "the log's verifier key (from `trellis audit key`): check checkpoint signatures and require one (offline)")
+    .option('--witness <file>', 'checkpoints held elsewhere (a witness file, or saved notes): the trail must match them too (offline)')
+    .addHelpText('after', '\nExamples:\n  trellis audit verify\n  trellis audit key --vkey > trellis.vkey\n  trellis audit export > trail.jsonl && trellis audit verify --file trail.jsonl --key trellis.vkey\n  trellis audit verify --file trail.jsonl --key trellis.vkey --witness witness.jsonl\n  trellis audit verify --data-dir .trellis')
+    .action(async (opts: { file?: string; databaseUrl?: string; dataDir?: string; schema?: string; from?: string; key?: string; witness?: string }) => {
       const { output } = ctx.globals();
+      if ((opts.key || opts.witness) && !opts.file && !opts.databaseUrl && !opts.dataDir) throw new CliError('--key and --witness check a trail offline: use them with --file, --data-dir or --database-url', exitCodes.usage);
+      const inputs = await ledgerInputs(opts);
       if (opts.file) {
         const { verifyExportFile } = await import('./verify-offline.ts');
-        return reportVerify(output, await verifyExportFile(opts.file), `file ${opts.file}`);
+        return reportVerify(output, await verifyExportFile(opts.file, inputs), `file ${opts.file}`);
       }
       if (opts.databaseUrl || opts.dataDir) {
         const { verifyDatabase } = await import('./verify-offline.ts');
         const { join } = await import('node:path');
         const { existsSync } = await import('node:fs');
         if (opts.dataDir && !existsSync(join(opts.dataDir, 'trellis.db'))) throw new CliError(`no Trellis database in ${opts.dataDir}`, exitCodes.notFound);
-        const r = await verifyDatabase(opts.databaseUrl ? { url: opts.databaseUrl, ...(opts.schema ? { schema: opts.schema } : {}) } : { sqliteFile: join(opts.dataDir!, 'trellis.db') });
+        const r = await verifyDatabase({ ...(opts.databaseUrl ? { url: opts.databaseUrl, ...(opts.schema ? { schema: opts.schema } : {}) } : { sqliteFile: join(opts.dataDir!, 'trellis.db') }), ...inputs });
         return reportVerify(output, r, opts.databaseUrl ? 'database (PostgreSQL)' : `database ${opts.dataDir}`);
       }
       const from = opts.from === undefined ? undefined : Number(opts.from);
@@ -116,4 +125,6 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       if (!res.body) return;
       await res.body.pipeTo(Writable.toWeb(sink) as WritableStream<Uint8Array>);
     });
+
+  registerLedgerCommands(audit, ctx);
 }

@@ -49,8 +49,21 @@ export async function readCheckpointFile(path: string): Promise<CheckpointSource
         return { note: rec.note, from: `${path} line ${i + 1}` };
       });
   }
-  // Signed notes back to back: each ends with its last signature line, before the next origin line.
-  const notes = text.split(/(?<=\n)(?=[^\u2014\n][^\n]*\n\d+\n)/u).filter((n) => n.trim() !== '');
+  // Signed notes back to back: a note ends with its signature lines, the next begins with its origin.
+  const notes: string[] = [];
+  let current: string[] = [];
+  let signed = false;
+  for (const line of text.split('\n')) {
+    const isSig = line.startsWith('\u2014 ');
+    if (signed && !isSig && line !== '') {
+      notes.push(current.join('\n') + '\n');
+      current = [];
+      signed = false;
+    }
+    if (isSig) signed = true;
+    if (line !== '' || !signed) current.push(line);
+  }
+  if (current.some((l) => l !== '')) notes.push(current.join('\n').replace(/\n*$/, '\n'));
   return notes.map((note, i) => ({ note, from: `${path} note ${i + 1}` }));
 }
 
