@@ -71,7 +71,7 @@ export const observabilityModule: TrellisModule = {
       metrics.auditAppends(() => audit.appended);
     }
     if (gateway) metrics.queue('gateway_audit', () => gateway.queuedAuditEvents);
-    const siem = (services as { siem?: { status(): Promise<readonly { name: string }[]> } }).siem;
+    const siem = (services as Partial<Services>).siem;
     if (siem) metrics.sinkLag(() => siem.status());
     if (config.metricsPort > 0) {
       const listener = new (await import('./listener.ts')).MetricsListener(services);

@@ -3,7 +3,10 @@
  * metrics) and its protection: no token, a wrong token, an API token without the permission,
  * the scrape token, an API token with it; and the separate metrics port that serves nothing else.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
@@ -83,6 +86,19 @@ describe.each(testDatabases)('/metrics on $name', (tdb) => {
     expect(sample(text, 'process_cpu_user_seconds_total', {})).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'process_resident_memory_bytes', {})).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_heap_size_used_bytes', {})).toBeGreaterThan(0);
+  });
+
+  it("reports each SIEM sink's lag and dead letters", async () => {
+    // Disabled, so nothing is delivered: its lag is the whole trail from the beginning.
+    const dir = mkdtempSync(join(tmpdir(), 'trellis-metrics-'));
+    const sink = await t.as('admin', { method: 'POST', url: '/api/v1/audit/sinks', payload: { name: 'lagging', type: 'jsonl-file', config: { path: join(dir, 'events.jsonl') }, start: 'beginning', enabled: false } });
+    expect(sink.statusCode, sink.body).toBe(201);
+    const head = (await t.services.audit.head()).seq;
+    const text = (await scrape(`Bearer ${scrapeToken}`)).body;
+    expect(sample(text, 'trellis_siem_sink_lag_events', { sink: 'lagging' })).toBeGreaterThanOrEqual(head);
+    expect(sample(text, 'trellis_siem_sink_oldest_undelivered_seconds', { sink: 'lagging' })).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'trellis_siem_sink_dead_letters', { sink: 'lagging' })).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a scrape without a token, with a wrong one and with an API token that lacks the permission', async () => {

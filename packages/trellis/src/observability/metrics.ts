@@ -15,12 +15,14 @@ const httpMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'O
 /** A queue whose length is read at each scrape. */
 type QueueReader = () => number;
 
-/** One sink's delivery lag as the SIEM service reports it (only the fields read here). */
+/** One sink's delivery state as the SIEM service reports it (only the fields read here). */
 interface SinkLag {
   name: string;
-  lag_events?: number;
-  lagEvents?: number;
-  lag?: number;
+  /** Events not yet handed over. */
+  lag: number;
+  /** Age of the oldest of them; null when none waits. */
+  oldestAgeMs: number | null;
+  deadLetters: number;
 }
 
 export class Metrics {
@@ -102,15 +104,23 @@ export class Metrics {
     });
   }
 
-  /** Each SIEM sink's delivery lag (events not yet delivered), read from `status()` at each scrape. */
+  /**
+   * Each SIEM sink's lag (events not yet delivered, the oldest one's age) and dead letters, read
+   * from `status()` once per scrape. Sink names are set by admins, so they are bounded.
+   */
   sinkLag(status: () => Promise<readonly SinkLag[]>): void {
-    this.gauge('trellis_siem_sink_lag_events', 'Audit events a SIEM sink has not yet delivered, by sink', ['sink'], async (g) => {
-      g.reset();
-      for (const s of await status()) {
-        const lag = s.lag_events ?? s.lagEvents ?? s.lag;
-        if (typeof lag === 'number') g.set({ sink: s.name }, lag);
-      }
-    });
+    // One status() per scrape: the three gauges are collected concurrently and share its answer.
+    let current: Promise<readonly SinkLag[]> | undefined;
+    const once = () => (current ??= status().finally(() => setImmediate(() => (current = undefined))));
+    const gauge = (name: string, help: string, value: (s: SinkLag) => number) =>
+      this.gauge(name, help, ['sink'], async (g) => {
+        const sinks = await once();
+        g.reset();
+        for (const s of sinks) g.set({ sink: s.name }, value(s));
+      });
+    gauge('trellis_siem_sink_lag_events', 'Audit events a SIEM sink has not yet delivered, by sink', (s) => s.lag);
+    gauge('trellis_siem_sink_oldest_undelivered_seconds', 'Age of the oldest audit event a SIEM sink has not yet delivered (0 when none waits), by sink', (s) => (s.oldestAgeMs ?? 0) / 1000);
+    gauge('trellis_siem_sink_dead_letters', 'Batches a SIEM sink gave up on and keeps for replay, by sink', (s) => s.deadLetters);
   }
 
   /** The exposition text. Process metrics join the registry at the first scrape, so an app nobody scrapes never starts their collectors. */

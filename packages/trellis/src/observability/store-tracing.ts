@@ -1,12 +1,13 @@
 /**
- * A span per database statement: a Kysely plugin opens one when a query is compiled and ends
- * it when its result comes back, named after the statement's kind (`db.select`, `db.insert`,
- * `db.raw` …) with the database system. Statement text and parameters stay out of spans:
- * parameters hold secrets' ciphertexts, token hashes and personal data. Installed only with
- * tracing on (index.ts), so a server without a collector runs its queries untouched.
+ * A span per database statement inside traced work: a Kysely plugin opens one when a query is
+ * compiled and ends it when its result comes back, named after the statement's kind
+ * (`db.select`, `db.insert`, `db.raw` …) with the database system. Statement text and
+ * parameters stay out of spans: parameters hold secrets' ciphertexts, token hashes and personal
+ * data. Installed only with tracing on (index.ts), so a server without a collector runs its
+ * queries untouched.
  */
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Tracing } from './tracing.ts';
 
 const operations: Partial<Record<RootOperationNode['kind'], string>> = {
@@ -29,6 +30,9 @@ export class StoreTracingPlugin implements KyselyPlugin {
   ) {}
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    // Only statements of traced work (a request, a span a module opened): background polling
+    // would otherwise start a trace of its own every few hundred milliseconds.
+    if (!trace.getActiveSpan()) return args.node;
     const operation = operations[args.node.kind] ?? 'schema';
     const span = this.tracing.start(`db.${operation}`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': this.system, 'db.operation.name': operation } });
     if (span) this.spans.set(args.queryId, span);

@@ -96,6 +96,8 @@ describe.each(testDatabases)('traces on $name', (tdb) => {
     // No statement text or parameters in a span.
     expect(JSON.stringify(ours)).not.toContain('ann@example.com');
     expect(c.paths.every((p) => p.startsWith('POST /v1/traces application/json'))).toBe(true);
+    // Statements outside traced work (the pollers of other modules) start no trace of their own.
+    expect(c.spans.filter((s) => s.name.startsWith('db.') && !s.parentSpanId)).toEqual([]);
 
     // The audit event of the change carries the trace id (OCSF metadata.correlation_uid).
     const events = await services.audit.list({ limit: 100 });
