@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splunkHecTransport, type HecConfig } from './splunk-hec.ts';
 import { closedAfterEach, closedPort, deliveryFailure, neverAborted, startHttpCollector, testEvents, type HttpCollector, type RecordedRequest } from './test-receivers.ts';
@@ -132,6 +133,18 @@ describe('Splunk HEC', () => {
     expect(problems({ url: 'https://s.example.com', index: 'Main Index' })).toHaveLength(1);
     expect(problems({ url: 'https://s.example.com', timeoutMs: 10 })).toHaveLength(1);
     expect(splunkHecTransport.configSchema.safeParse({ url: 'https://s.example.com', tokenSecret: 'Splunk abc def' }).success).toBe(false);
+  });
+
+  it('reaches an HTTPS collector whose certificate a configured CA signed, and refuses it without that CA', async () => {
+    const testdata = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
+    const c = await startHttpCollector(success, { cert: testdata('server.pem'), key: testdata('server-key.pem') });
+    track(c);
+    await transport(c.url, { ca: testdata('ca.pem') }).deliver(testEvents(1, 2), signal());
+    expect(c.requests).toHaveLength(1);
+    expect(c.requests[0]!.headers.authorization).toBe(`Splunk ${token}`);
+    const err = await deliveryFailure(transport(c.url).deliver(testEvents(1, 1), signal()));
+    expect(err).toMatchObject({ permanent: false, message: expect.stringContaining('egress_connect_failed') as unknown });
+    expect(c.requests).toHaveLength(1);
   });
 
   it('a public-only sink refuses a loopback collector without sending', async () => {

@@ -244,6 +244,12 @@ describe('syslog over TLS', () => {
     expect(r.messages).toHaveLength(0);
   });
 
+  it('with verification off (development, private hosts only) accepts a certificate from another CA', async () => {
+    const untrusted = await receiver({ tls: { cert: testdata('untrusted-server.pem'), key: serverCert.key } });
+    await transport(tlsConfig(untrusted.port, { verifyServerCertificate: false })).deliver(batch(1, 1), signal());
+    await untrusted.waitFor(1);
+  });
+
   it('presents a client certificate whose key comes from a secret; without one the receiver refuses and nothing counts as sent', async () => {
     const r = await receiver({ tls: { ...serverCert, ca, requestCert: true } });
     const without = transport(tlsConfig(r.port));

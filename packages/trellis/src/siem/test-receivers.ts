@@ -5,7 +5,8 @@
  * endpoint shaped like Splunk HEC or an OTLP collector that records requests and answers from a
  * script. Each can misbehave on demand: stop reading, close a connection mid-stream, hang.
  */
-import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterEach } from 'vitest';
@@ -319,7 +320,8 @@ export interface HttpCollector {
   close(): Promise<void>;
 }
 
-export async function startHttpCollector(fallback: ScriptedAnswer): Promise<HttpCollector> {
+/** An HTTP endpoint on 127.0.0.1; with `tls` (a certificate for 127.0.0.1) an HTTPS one. */
+export async function startHttpCollector(fallback: ScriptedAnswer, tls?: { cert: string; key: string }): Promise<HttpCollector> {
   const hanging = new Set<ServerResponse>();
   const collector: HttpCollector = {
     url: '',
@@ -332,7 +334,7 @@ export async function startHttpCollector(fallback: ScriptedAnswer): Promise<Http
       await new Promise((resolve) => server.close(resolve));
     },
   };
-  const server: HttpServer = createHttpServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -350,8 +352,9 @@ export async function startHttpCollector(fallback: ScriptedAnswer): Promise<Http
       res.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers });
       res.end(body);
     });
-  });
+  };
+  const server: HttpServer = tls ? createHttpsServer(tls, handler) : createHttpServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  collector.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  collector.url = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return collector;
 }
