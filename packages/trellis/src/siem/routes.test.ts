@@ -62,7 +62,9 @@ for (const tdb of testDatabases) {
         expect(res.headers['content-type']).toContain('application/problem+json');
         return res.json<{ code: string; errors: { path: string; message: string }[] }>();
       };
-      expect((await problem({ name: 'x', type: 'carrier-pigeon', config: {} })).errors).toEqual([{ path: 'type', message: expect.stringContaining('ocsf-http') }]);
+      const types = (await problem({ name: 'x', type: 'carrier-pigeon', config: {} })).errors;
+      expect(types).toEqual([{ path: 'type', message: expect.stringContaining('ocsf-http') }]);
+      for (const kind of ['jsonl-file', 'syslog', 'splunk-hec', 'otlp-logs']) expect(types[0]!.message).toContain(kind);
       expect((await problem({ name: 'x', type: 'ocsf-http', config: { url: 'http://siem.example.com/' } })).errors).toEqual([{ path: 'config.url', message: expect.stringContaining('https') }]);
       expect((await problem({ name: 'x', type: 'ocsf-http', config: { ...config(), timeoutMs: 'soon' } })).errors[0]).toMatchObject({ path: 'config.timeoutMs' });
       expect((await problem({ name: 'x', type: 'jsonl-file', config: { path: 'relative.jsonl' } })).errors[0]).toMatchObject({ path: 'config.path' });

@@ -6,8 +6,10 @@ import type { TransportKind } from './transport.ts';
 import { ocsfHttpTransport } from './ocsf-http.ts';
 import { jsonlFileTransport } from './jsonl-file.ts';
 import { syslogTransport } from './syslog.ts';
+import { splunkHecTransport } from './splunk-hec.ts';
+import { otlpLogsTransport } from './otlp-logs.ts';
 
-export const transportKinds: readonly TransportKind[] = [ocsfHttpTransport, jsonlFileTransport, syslogTransport];
+export const transportKinds: readonly TransportKind[] = [ocsfHttpTransport, jsonlFileTransport, syslogTransport, splunkHecTransport, otlpLogsTransport];
 
 export function transportKind(type: string, kinds: readonly TransportKind[] = transportKinds): TransportKind | undefined {
   return kinds.find((k) => k.type === type);
