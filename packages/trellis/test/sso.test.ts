@@ -6,6 +6,7 @@
  * callbacks and of open redirects, and the device authorization grant behind `trellis login`.
  * Trellis listens on 127.0.0.1 so the IdP can send the browser back to it.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -416,7 +417,7 @@ for (const tdb of testDatabases) {
 describe('start-up without an identity provider', () => {
   it('refuses to start outside development mode, naming the settings', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'trellis-sso-noidp-'));
-    const err = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent', dev: false }, { env: {} }), { out: () => undefined }).then(
+    const err = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent', dev: false }, { env: { TRELLIS_AUDIT_SIGNING_KEY: randomBytes(32).toString('base64') } }), { out: () => undefined }).then(
       (s) => s.close().then(() => undefined),
       (e: unknown) => e as Error,
     );

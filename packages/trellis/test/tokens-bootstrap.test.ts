@@ -21,7 +21,7 @@ describe('trellis tokens bootstrap', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'trellis-bootstrap-'));
-    server = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent', dev: false }, { env: { TRELLIS_OIDC_ISSUER: 'https://idp.example.test', TRELLIS_OIDC_CLIENT_ID: 'trellis' } }), { out: (l) => lines.push(l) });
+    server = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent', dev: false }, { env: { TRELLIS_OIDC_ISSUER: 'https://idp.example.test', TRELLIS_OIDC_CLIENT_ID: 'trellis', TRELLIS_AUDIT_SIGNING_KEY: randomBytes(32).toString('base64') } }), { out: (l) => lines.push(l) });
   });
   afterAll(() => server.close());
 
