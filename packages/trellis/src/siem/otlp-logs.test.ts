@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { version } from '../version.ts';
 import { anyValue, otlpLogsTransport, traceOf, type OtlpConfig } from './otlp-logs.ts';
-import { closedAfterEach, closedPort, deliveryFailure, neverAborted, startHttpCollector, testEvent, testEvents, type HttpCollector } from './test-receivers.ts';
+import { closedAfterEach, closedPort, deliveryFailure, neverAborted, startHttpCollector, testEvent, testEvents, type HttpCollector } from './test-collectors.ts';
 import type { SinkEvent, SinkTransport } from './transport.ts';
 
 const apiKey = 'otlp-api-key-never-in-errors';

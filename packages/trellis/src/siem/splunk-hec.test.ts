@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splunkHecTransport, type HecConfig } from './splunk-hec.ts';
-import { closedAfterEach, closedPort, deliveryFailure, neverAborted, startHttpCollector, testEvents, type HttpCollector, type RecordedRequest } from './test-receivers.ts';
+import { closedAfterEach, closedPort, deliveryFailure, neverAborted, startHttpCollector, testEvents, type HttpCollector, type RecordedRequest } from './test-collectors.ts';
 import type { SinkTransport } from './transport.ts';
 
 const token = 'b7c1f2e0-hec-token-never-in-errors';

@@ -5,7 +5,7 @@ import { version } from '../version.ts';
 import { escapeCefHeader, escapeCefValue, formatCef, toCefRecord } from './cef.ts';
 import { formatSyslog, frameOctetCounted } from './rfc5424.ts';
 import { syslogTransport, type SyslogConfig } from './syslog.ts';
-import { closedAfterEach, closedPort, deliveryFailure, neverAborted, parseCef, parseRfc5424, splitOctetFrames, startSilentListener, startSyslogReceiver, testEvent, testEvents, unescapeCef, type SyslogReceiver } from './test-receivers.ts';
+import { closedAfterEach, closedPort, deliveryFailure, neverAborted, parseCef, parseRfc5424, splitOctetFrames, startSilentListener, startSyslogReceiver, testEvent, testEvents, unescapeCef, type SyslogReceiver } from './test-collectors.ts';
 import type { SinkTransport } from './transport.ts';
 
 const testdata = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');

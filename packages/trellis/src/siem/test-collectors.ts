@@ -1,9 +1,10 @@
 /**
- * Receivers for the SIEM sink tests, real servers on 127.0.0.1: a syslog listener over TCP or
- * TLS that splits octet-counted frames and parses RFC 5424 and CEF back out (with reference
- * parsers written from the specifications, not from the formatters they check), and an HTTP
- * endpoint shaped like Splunk HEC or an OTLP collector that records requests and answers from a
- * script. Each can misbehave on demand: stop reading, close a connection mid-stream, hang.
+ * Collectors for the syslog, Splunk HEC and OTLP sink tests (test-receiver.ts is the
+ * OCSF-over-HTTP one), real servers on 127.0.0.1: a syslog listener over TCP or TLS that splits
+ * octet-counted frames and parses RFC 5424 and CEF back out (with reference parsers written from
+ * the specifications, not from the formatters they check), and an HTTP endpoint shaped like
+ * Splunk HEC or an OTLP collector that records requests and answers from a script. Each can
+ * misbehave on demand: stop reading, close a connection mid-stream, hang.
  */
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
