@@ -1,0 +1,32 @@
+import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HmacSha256 } from './hmac.ts';
+
+describe('HMAC-SHA-256 with a kept key', () => {
+  it("gives RFC 4231's test vectors", () => {
+    // Test cases 2 and 6 (a key longer than the block, hashed first).
+    expect(new HmacSha256(Buffer.from('Jefe')).hex('what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    expect(new HmacSha256(Buffer.alloc(131, 0xaa)).hex('Test Using Larger Than Block-Size Key - Hash Key First')).toBe('60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54');
+  });
+
+  it('agrees with createHmac for any key and any text, message after message', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.nat(0xffff).map((c) => String.fromCharCode(c)) }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(text, { minLength: 1, maxLength: 8 }), (key, messages) => {
+        const mac = new HmacSha256(Buffer.from(key));
+        for (const m of messages) expect(mac.hex(m)).toBe(createHmac('sha256', Buffer.from(key)).update(m, 'utf8').digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('grows for long messages and hands very long ones to createHmac', () => {
+    const key = Buffer.alloc(32, 7);
+    const mac = new HmacSha256(key);
+    for (const n of [5, 20_000, 90_000, 300_000, 3]) {
+      const m = 'ü😀'.repeat(n);
+      expect(mac.hex(m)).toBe(createHmac('sha256', key).update(m, 'utf8').digest('hex'));
+    }
+  });
+});
