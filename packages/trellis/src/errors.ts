@@ -27,6 +27,7 @@ export const coreErrors = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  storage_full: { status: 507, title: 'Insufficient storage' },
 } as const satisfies ErrorTable;
 
 export type CoreErrorCode = keyof typeof coreErrors;

@@ -43,6 +43,15 @@ export function validationIssuesToFieldErrors(issues: AjvIssue[], context: strin
   });
 }
 
+/** SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100), or either wrapped by a driver. */
+function isStorageFull(err: Error & { code?: unknown; cause?: unknown }): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || code === '53100') return true;
+  }
+  return false;
+}
+
 function fromFastifyError(err: FastifyError): AppError {
   if (err.validation) {
     const errors = validationIssuesToFieldErrors(err.validation as AjvIssue[], err.validationContext);
@@ -68,6 +77,7 @@ function fromFastifyError(err: FastifyError): AppError {
   if (err.statusCode === 415) return new AppError('unsupported_media_type', 'this content type is not accepted here');
   if (err.statusCode === 429) return new AppError('rate_limited', 'too many requests');
   if (err.statusCode === 503) return new AppError('unavailable', 'the server is not ready');
+  if (isStorageFull(err)) return new AppError('storage_full', 'the database has no room left (disk or size limit full): nothing of this request was written; free space and retry');
   return new AppError('internal', 'an internal error occurred; it has been logged');
 }
 
