@@ -32,12 +32,19 @@ export interface TestApp {
  * `config` tunes the HTTP layer; `settings` is the rest of the server configuration the
  * modules read from `services.config` (an IdP, the public URL), over the defaults.
  */
-export async function makeTestApp(tdb: TestDatabase, config: Partial<{ bodyLimit: number; authFailureLimit: number; trustProxy: false | number | string[] }> = {}, settings: Partial<Config> = {}): Promise<TestApp> {
+export async function makeTestApp(
+  tdb: TestDatabase,
+  config: Partial<{ bodyLimit: number; authFailureLimit: number; trustProxy: false | number | string[] }> = {},
+  settings: Partial<Config> = {},
+  /** Log JSON lines at `level` to `write` (tests of what the server logs); default: no logging. */
+  logging?: { level: Config['logLevel']; write: (line: string) => void },
+): Promise<TestApp> {
   const database = await tdb.open();
   const services = await createServices(database, ephemeralKeyRing(), { ...defaultConfig(), ...settings });
   const { app, routes, allRoutes } = await buildApp({
-    config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: config.trustProxy ?? false, logLevel: 'silent' },
+    config: { bodyLimit: config.bodyLimit ?? 1024 * 1024, authFailureLimit: config.authFailureLimit ?? 1000, trustProxy: config.trustProxy ?? false, logLevel: logging?.level ?? 'silent' },
     services,
+    ...(logging ? { logger: true, logWrite: logging.write } : {}),
   });
   // As the server does: the built-in policy pack is stored and activated, jobs run.
   await startModules(services);

@@ -13,8 +13,7 @@ import { installRequestObservability } from './http.ts';
 import type { MetricsListener } from './listener.ts';
 
 export type { Metrics } from './metrics.ts';
-export type { Tracing } from './tracing.ts';
-export { currentTraceIds, injectTraceContext, SpanKind } from './tracing.ts';
+export { injectTraceContext, SpanKind } from './tracing.ts';
 
 declare module '../module.ts' {
   interface Services {

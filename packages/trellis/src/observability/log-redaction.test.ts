@@ -8,15 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { testDatabases } from '../../test/databases.ts';
-import type { TestApp } from '../../test/app.ts';
+import { makeTestApp, type TestApp } from '../../test/app.ts';
 import { accessToken, approvedApp } from '../../test/gateway-fixture.ts';
 import { appYaml, connectorYaml, yaml } from '../../test/leave-requests.ts';
-import { buildApp } from '../app.ts';
-import { createServices, startModules, stopModules } from '../services.ts';
-import { defaultConfig } from '../config.ts';
-import { ephemeralKeyRing } from '../keys/index.ts';
 import { systemActor } from '../auth/index.ts';
-import { roles, type Role } from '../module.ts';
+import { roles } from '../module.ts';
 
 const scrapeToken = 'scrape-token-6b1f0c7d9e2a4f38';
 const secretValues = ['secret-value-one-2f9d7c1a', 'secret-value-two-8e4b6a30', 'secret-value-three-5c2e9f17'];
@@ -24,40 +20,11 @@ const urlPassword = 'conn-url-pw-4d8a1e6b';
 const shortValue = 'pw9f3e1a2b';
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
-/** An app like test/app.ts makes, but logging everything at trace into `lines`. */
-async function loggedApp(tdb: (typeof testDatabases)[number], lines: string[]): Promise<TestApp & { bootstrap: string }> {
-  const database = await tdb.open();
-  const services = await createServices(database, ephemeralKeyRing(), { ...defaultConfig(), metricsToken: scrapeToken, publicUrl: 'http://trellis.test' });
-  const { app, routes, allRoutes } = await buildApp({
-    config: { bodyLimit: 1024 * 1024, authFailureLimit: 1000, trustProxy: false, logLevel: 'trace' },
-    services,
-    logger: true,
-    logWrite: (line) => void lines.push(line),
-  });
-  await startModules(services);
-  const bootstrap = (await services.tokens.ensureBootstrapToken())!;
-  const tokens = {} as Record<Role, string>;
-  for (const role of roles) tokens[role] = (await services.tokens.create(systemActor, { name: `log-${role}`, role })).token;
-  return {
-    app,
-    routes,
-    allRoutes,
-    services,
-    tokens,
-    bootstrap,
-    as: (role, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${tokens[role]}` } }),
-    close: async () => {
-      await app.close();
-      await stopModules(services);
-      await database.close();
-    },
-  };
-}
-
 describe.each(testDatabases)('log redaction on $name', (tdb) => {
   const lines: string[] = [];
   const credentials = new Map<string, string>();
-  let t: TestApp & { bootstrap: string };
+  let t: TestApp;
+  let bootstrap: string;
   const restore: (() => void)[] = [];
 
   beforeAll(async () => {
@@ -77,7 +44,9 @@ describe.each(testDatabases)('log redaction on $name', (tdb) => {
     const saved = process.env.TRELLIS_WEBHOOK_ALLOW_PRIVATE;
     process.env.TRELLIS_WEBHOOK_ALLOW_PRIVATE = 'true';
     try {
-      t = await loggedApp(tdb, lines);
+      t = await makeTestApp(tdb, {}, { metricsToken: scrapeToken, publicUrl: 'http://trellis.test' }, { level: 'trace', write: (line) => void lines.push(line) });
+      // The token a first start makes (tokens.ensureBootstrapToken, which makes none once the test app's exist).
+      bootstrap = (await t.services.tokens.create(systemActor, { name: 'bootstrap-admin', role: 'admin' })).token;
     } finally {
       if (saved === undefined) delete process.env.TRELLIS_WEBHOOK_ALLOW_PRIVATE;
       else process.env.TRELLIS_WEBHOOK_ALLOW_PRIVATE = saved;
@@ -91,12 +60,12 @@ describe.each(testDatabases)('log redaction on $name', (tdb) => {
   const bearer = (token: string, opts: InjectOptions) => t.app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${token}` } });
 
   it('writes none of the credentials it handled to any log line', async () => {
-    credentials.set('bootstrap token', t.bootstrap);
+    credentials.set('bootstrap token', bootstrap);
     for (const role of roles) credentials.set(`${role} API token`, t.tokens[role]);
 
     // The bootstrap token, in the header and (wrongly) in a query string and a cookie.
-    expect((await bearer(t.bootstrap, { method: 'GET', url: `/api/v1/whoami?token=${t.bootstrap}` })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/whoami', headers: { cookie: `trellis_session=${t.bootstrap}`, 'x-api-key': t.bootstrap } })).statusCode).toBe(401);
+    expect((await bearer(bootstrap, { method: 'GET', url: `/api/v1/whoami?token=${bootstrap}` })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/whoami', headers: { cookie: `trellis_session=${bootstrap}`, 'x-api-key': bootstrap } })).statusCode).toBe(401);
 
     // An API token made through the API, then used, revoked and used again (refused).
     const made = await t.as('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: 'ci-robot', role: 'builder' } });

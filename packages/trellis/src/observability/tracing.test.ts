@@ -7,13 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
-import { buildApp } from '../app.ts';
-import { createServices, startModules, stopModules, type Services } from '../services.ts';
-import { defaultConfig } from '../config.ts';
-import { ephemeralKeyRing } from '../keys/index.ts';
-import { systemActor } from '../auth/index.ts';
-import type { Database } from '../db/database.ts';
-import type { FastifyInstance } from 'fastify';
+import { makeTestApp, type TestApp } from '../../test/app.ts';
+import { loadConfig } from '../config.ts';
 
 interface OtlpSpan {
   traceId: string;
@@ -49,32 +44,23 @@ const callerSpan = '00f067aa0ba902b7';
 
 describe.each(testDatabases)('traces on $name', (tdb) => {
   let c: Awaited<ReturnType<typeof collector>>;
-  let database: Database;
-  let services: Services;
-  let app: FastifyInstance;
-  let token: string;
+  let t: TestApp;
   const lines: string[] = [];
 
   beforeAll(async () => {
     c = await collector();
-    database = await tdb.open();
-    services = await createServices(database, ephemeralKeyRing(), { ...defaultConfig(), otelExporterEndpoint: c.url });
-    ({ app } = await buildApp({ config: { bodyLimit: 1024 * 1024, authFailureLimit: 1000, trustProxy: false, logLevel: 'info' }, services, logger: true, logWrite: (l) => void lines.push(l) }));
-    await startModules(services);
-    token = (await services.tokens.create(systemActor, { name: 'tracer', role: 'admin' })).token;
+    t = await makeTestApp(tdb, {}, { otelExporterEndpoint: c.url }, { level: 'info', write: (l) => void lines.push(l) });
   });
   afterAll(async () => {
-    await app?.close();
-    if (services) await stopModules(services);
-    await database?.close();
+    await t?.close();
     await new Promise((resolve) => c?.server.close(resolve));
   });
 
   it("continues the caller's trace: server span, policy and store children, the audit event and the log line", async () => {
-    const res = await app.inject({
+    const res = await t.as('admin', {
       method: 'POST',
       url: '/api/v1/apps',
-      headers: { authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${callerSpan}-01`, tracestate: 'vendor=1' },
+      headers: { traceparent: `00-${traceId}-${callerSpan}-01`, tracestate: 'vendor=1' },
       payload: { apiVersion: 'trellis.dev/v1', kind: 'MicroApp', metadata: { name: 'traced-app' }, spec: { owner: 'ann@example.com' } },
     });
     expect(res.statusCode).toBe(201);
@@ -82,7 +68,7 @@ describe.each(testDatabases)('traces on $name', (tdb) => {
     const [, resTrace, serverSpanId] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(String(res.headers.traceparent))!;
     expect(resTrace).toBe(traceId);
 
-    await services.tracing.flush();
+    await t.services.tracing.flush();
     const ours = c.spans.filter((s) => s.traceId === traceId);
     const server = ours.find((s) => s.spanId === serverSpanId)!;
     expect(server).toMatchObject({ name: 'POST /api/v1/apps', kind: SERVER, parentSpanId: callerSpan });
@@ -100,7 +86,7 @@ describe.each(testDatabases)('traces on $name', (tdb) => {
     expect(c.spans.filter((s) => s.name.startsWith('db.') && !s.parentSpanId)).toEqual([]);
 
     // The audit event of the change carries the trace id (OCSF metadata.correlation_uid).
-    const events = await services.audit.list({ limit: 100 });
+    const events = await t.services.audit.list({ limit: 100 });
     const registered = events.filter((e) => e.event.metadata.correlation_uid === traceId);
     expect(registered.length).toBeGreaterThan(0);
     expect(registered.map((e) => e.event.api.operation)).toContain('app.register');
@@ -115,13 +101,13 @@ describe.each(testDatabases)('traces on $name', (tdb) => {
 
   it('starts a new trace for a request without traceparent, and ignores a malformed one', async () => {
     for (const headers of [{}, { traceparent: 'not-a-traceparent' }, { traceparent: `00-${'0'.repeat(32)}-${callerSpan}-01` }]) {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/apps', headers: { authorization: `Bearer ${token}`, ...headers } });
+      const res = await t.as('admin', { method: 'GET', url: '/api/v1/apps', headers });
       expect(res.statusCode).toBe(200);
       const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(String(res.headers.traceparent));
       expect(m).not.toBeNull();
       expect(m![1]).not.toBe(traceId);
       expect(m![1]).not.toBe('0'.repeat(32));
-      await services.tracing.flush();
+      await t.services.tracing.flush();
       expect(c.spans.find((s) => s.spanId === m![2])).toMatchObject({ name: 'GET /api/v1/apps', kind: SERVER });
       expect(c.spans.find((s) => s.spanId === m![2])?.parentSpanId ?? '').toBe('');
     }
@@ -130,18 +116,25 @@ describe.each(testDatabases)('traces on $name', (tdb) => {
 
 describe.each(testDatabases)('without an OTLP endpoint on $name', (tdb) => {
   it('records no spans and sends no traceparent', async () => {
-    const database = await tdb.open();
-    const services = await createServices(database, ephemeralKeyRing(), defaultConfig());
-    const { app } = await buildApp({ config: { bodyLimit: 1024 * 1024, authFailureLimit: 1000, trustProxy: false, logLevel: 'silent' }, services });
+    const t = await makeTestApp(tdb);
     try {
-      expect(services.tracing.enabled).toBe(false);
-      const res = await app.inject({ method: 'GET', url: '/healthz', headers: { traceparent: `00-${traceId}-${callerSpan}-01` } });
+      expect(t.services.tracing.enabled).toBe(false);
+      const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { traceparent: `00-${traceId}-${callerSpan}-01` } });
       expect(res.statusCode).toBe(200);
       expect(res.headers.traceparent).toBeUndefined();
     } finally {
-      await app.close();
-      await services.audit.stop();
-      await database.close();
+      await t.close();
     }
+  });
+});
+
+describe('tracing and metrics settings', () => {
+  it("reads TRELLIS_OTEL_EXPORTER_ENDPOINT, else OpenTelemetry's OTEL_EXPORTER_OTLP_ENDPOINT, and the metrics settings", () => {
+    expect(loadConfig({}, { env: {} })).toMatchObject({ otelExporterEndpoint: '', metricsToken: '', metricsPort: 0 });
+    expect(loadConfig({}, { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } }).otelExporterEndpoint).toBe('http://collector:4318');
+    const both = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', TRELLIS_OTEL_EXPORTER_ENDPOINT: 'https://otel.example.com', TRELLIS_METRICS_TOKEN: 'tok', TRELLIS_METRICS_PORT: '9464' };
+    expect(loadConfig({}, { env: both })).toMatchObject({ otelExporterEndpoint: 'https://otel.example.com', metricsToken: 'tok', metricsPort: 9464 });
+    expect(() => loadConfig({}, { env: { TRELLIS_OTEL_EXPORTER_ENDPOINT: 'collector:4318' } })).toThrow(/configuration is not valid/);
+    expect(() => loadConfig({}, { env: { TRELLIS_METRICS_PORT: '70000' } })).toThrow(/configuration is not valid/);
   });
 });
