@@ -13,7 +13,7 @@ const inputs: fc.Arbitrary<AuditInput> = fc.record({
   activity: fc.constantFrom(...(Object.keys(activities) as Activity[])),
   action: nonEmpty,
   actor: fc.record({ type: fc.constantFrom('user' as const, 'token' as const, 'service' as const, 'system' as const), id: nonEmpty }),
-  resources: fc.array(fc.record({ type: nonEmpty, id: nonEmpty }, { requiredKeys: ['type'] }), { maxLength: 3 }),
+  resources: fc.array(fc.record({ type: nonEmpty, id: nonEmpty }), { maxLength: 3 }),
   outcome: fc.constantFrom('success' as const, 'failure' as const),
   details: fc.dictionary(text, fc.jsonValue()),
 });
