@@ -35,6 +35,7 @@ const labelled = [
   ['cs2', 'resources'],
   ['cs3', 'actorType'],
   ['cs4', 'actorSubject'],
+  ['cs5', 'traceId'],
   ['cn1', 'ocsfClassUid'],
   ['cn2', 'ocsfActivityId'],
 ] as const;
@@ -64,6 +65,7 @@ export function toCefRecord(event: OcsfEvent, version: string, host: string): Ce
     cs2: event.resources.map((r) => `${r.type}:${r.uid}`).join(',') || undefined,
     cs3: user.type,
     cs4: user.uid_alt,
+    cs5: event.metadata.correlation_uid,
     cn1: event.class_uid,
     cn2: event.activity_id,
   };

@@ -6,10 +6,11 @@
  * fields collectors index (event.uid, ocsf.class_uid, …). OTLP/JSON's rules apply: 64-bit
  * integers and nanosecond times as decimal strings, trace and span ids as hex.
  *
- * A 200 may carry `partialSuccess` with rejected records the collector will never take: the
- * batch then fails permanently (dead-lettered, with the collector's reason) even though the other
- * records arrived — the worker has no way to dead-letter part of a batch, and the dead letter is
- * where an operator looks. Retrying would not help (the specification forbids it).
+ * A 200 may carry `partialSuccess` with rejected records the collector will never take, without
+ * saying which: the batch then fails permanently with the collector's reason, and the worker
+ * halves it until the rejected events stand alone as dead letters (the records taken on the way
+ * arrive again; collectors deduplicate by event.uid). Sending the same request again would not
+ * help, and the specification forbids it.
  */
 import { z } from 'zod';
 import { version } from '../version.ts';
@@ -77,11 +78,12 @@ const ocsfSeverityNames: Record<number, string> = { 0: 'Unknown', 1: 'Informatio
 const otelSeverity: Record<number, number> = { 0: 0, 1: 9, 2: 13, 3: 14, 4: 17, 5: 21, 6: 24, 99: 9 };
 
 /**
- * A W3C trace context on the event, when it carries one: `metadata.correlation_uid` as a
- * traceparent (`00-<trace>-<span>-<flags>`) or as a bare 32-hex trace id. Absent: no ids.
+ * The trace the event belongs to, when it carries one: `metadata.correlation_uid` holds the
+ * OpenTelemetry trace id of the request that caused it (32 hex digits); a full traceparent
+ * (`00-<trace>-<span>-<flags>`) is read too, for its span. Anything else: no ids.
  */
 export function traceOf(event: OcsfEvent): { traceId: string; spanId?: string } | undefined {
-  const raw = (event.metadata as { correlation_uid?: unknown }).correlation_uid;
+  const raw: unknown = event.metadata.correlation_uid;
   if (typeof raw !== 'string') return undefined;
   const value = raw.trim().toLowerCase();
   const parent = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(value);

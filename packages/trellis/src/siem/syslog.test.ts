@@ -80,6 +80,7 @@ describe('RFC 5424 messages', () => {
 
   it('an OCSF event maps field by field onto syslog, SD and CEF', () => {
     const e = event(7, { message: 'Registered | the = app\nsecond line', outcome: 'failure', resources: [{ type: 'person', id: 'usr_9', name: 'bob' }, { type: 'app', id: 'x' }], actor: { type: 'token', id: 'tok_1', subject: 'user:carol@example.com' } });
+    e.event.metadata.correlation_uid = '4bf92f3577b34da6a3ce929d0e0e4736';
     const parsed = parseRfc5424(formatSyslog({ facility: 'authpriv', severity: 5, time: e.event.time, hostname: 'h', appName: 'trellis', msgId: 'm', structuredData: [], msg: formatCef(toCefRecord(e.event, version, 'h')) }));
     const cef = parseCef(parsed.msg);
     expect(cef).toMatchObject({ vendor: 'Trellis', product: 'Trellis', deviceVersion: version, signatureId: '600301', name: 'Create API Activity', severity: '3' });
@@ -104,6 +105,8 @@ describe('RFC 5424 messages', () => {
       cs3Label: 'actorType',
       cs4: 'user:carol@example.com',
       cs4Label: 'actorSubject',
+      cs5: '4bf92f3577b34da6a3ce929d0e0e4736',
+      cs5Label: 'traceId',
       cn1: '6003',
       cn1Label: 'ocsfClassUid',
       cn2: '1',
