@@ -9,15 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trellis } from '../../test/run-cli.ts';
 import { startTestServer, type TestServer } from '../../test/server.ts';
-import { startOcsfReceiver, type OcsfReceiver } from './test-receiver.ts';
+import { startOcsfReceiver, type OcsfReceiver, until } from './test-receiver.ts';
 
-async function until(cond: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('trellis audit sinks', () => {
   let ts: TestServer;

@@ -16,19 +16,11 @@ import { systemActor } from '../auth/index.ts';
 import type { AuditInput } from '../audit/index.ts';
 import { backoffMs } from './retry.ts';
 import { SiemService, type SiemServiceOptions } from './service.ts';
-import { startOcsfReceiver, type Behaviour, type OcsfReceiver } from './test-receiver.ts';
+import { startOcsfReceiver, type Behaviour, type OcsfReceiver, until } from './test-receiver.ts';
 
 const caller = { actor: systemActor };
 const fast: SiemServiceOptions = { pollIntervalMs: 20, leaseMs: 3000, backoff: { baseMs: 10, capMs: 80 } };
 
-/** Wait for a condition (a receiver holding every event), failing with `what` if it never comes. */
-async function until(cond: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function input(i: number, extra: Partial<AuditInput> = {}): AuditInput {
   return { class: 'api_activity', activity: 'update', action: 'test.event', actor: systemActor, outcome: 'success', message: `event ${i}`, ...extra };

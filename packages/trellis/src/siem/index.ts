@@ -9,9 +9,6 @@ import type { SiemService } from './service.ts';
 import { siemErrors } from './errors.ts';
 import { registerSiemCommands } from './cli.ts';
 
-export type { SiemService } from './service.ts';
-export type { SinkStatus } from './schema.ts';
-
 declare module '../module.ts' {
   interface Services {
     siem: SiemService;

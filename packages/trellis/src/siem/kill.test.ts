@@ -13,17 +13,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { postgresUrl } from '../../test/databases.ts';
 import { serveProcess, type ServerProcess } from '../../test/server-process.ts';
-import { startOcsfReceiver } from './test-receiver.ts';
+import { startOcsfReceiver, until } from './test-receiver.ts';
 
 const batchSize = 10;
 
-async function until(cond: () => Promise<boolean> | boolean, what: string, limitMs = 90_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const storages = [
   { name: 'sqlite', env: async () => ({ TRELLIS_DATABASE_URL: '', TRELLIS_MASTER_KEY: '', TRELLIS_DATA_DIR: mkdtempSync(join(tmpdir(), 'siem-kill-')) }), cleanup: async (env: Record<string, string>) => rmSync(env.TRELLIS_DATA_DIR!, { recursive: true, force: true }) },
@@ -87,7 +80,7 @@ for (const storage of storages) {
         expect(created.status).toBe(201);
         const sinkId = created.body.id as string;
 
-        await until(() => held.length > 0, 'the second batch to be held');
+        await until(() => held.length > 0, 'the second batch to be held', 90_000);
         expect(receiver.acknowledged).toHaveLength(1);
         first.proc.kill('SIGKILL');
         await first.exited;
@@ -97,7 +90,7 @@ for (const storage of storages) {
         servers.push(second);
         for (let i = 0; i < 5; i++) expect((await api(second, 'POST', '/api/v1/tokens', { name: `after${i}`, role: 'viewer' })).status).toBe(201);
         const head = (await api(second, 'GET', '/api/v1/audit/head')).body.seq as number;
-        await until(async () => ((await api(second, 'GET', `/api/v1/audit/sinks/${sinkId}`)).body.cursor as number) >= head, 'the restarted server to catch up');
+        await until(async () => ((await api(second, 'GET', `/api/v1/audit/sinks/${sinkId}`)).body.cursor as number) >= head, 'the restarted server to catch up', 90_000);
 
         const trail: string[] = [];
         for (let after = 0; ; ) {

@@ -115,3 +115,12 @@ export function sampleEvents(n: number, from = 1): SinkEvent[] {
     return { seq: from + i, uid, event };
   });
 }
+
+/** Wait for a condition (a receiver holding every event), failing with `what` if it never comes. */
+export async function until(cond: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
