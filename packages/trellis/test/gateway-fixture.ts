@@ -9,6 +9,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { systemActor } from '../src/auth/index.ts';
 import { makeTestApp, type TestApp } from './app.ts';
 import type { TestDatabase } from './databases.ts';
+import type { Config } from '../src/config.ts';
 import { allChecked, appYaml, connectorYaml, yaml } from './leave-requests.ts';
 
 /** The HR database the tests read: PostgreSQL on loopback (trust authentication). */
@@ -108,9 +109,9 @@ export interface GatewayFixture {
 }
 
 /** Trellis on `tdb` with the HR connector connected, the leave-requests app approved and its token. */
-export async function startGatewayFixture(tdb: TestDatabase, opts: { mode?: 'static' | 'dynamic' } = {}): Promise<GatewayFixture> {
+export async function startGatewayFixture(tdb: TestDatabase, opts: { mode?: 'static' | 'dynamic'; settings?: Partial<Config> } = {}): Promise<GatewayFixture> {
   const hr = await createHrSchema();
-  const t = await makeTestApp(tdb);
+  const t = await makeTestApp(tdb, {}, opts.settings);
   try {
     await putSecret(t, 'hr-db', 'hr-db-password-not-needed-with-trust');
     const applied = await t.as('admin', { method: 'POST', url: '/api/v1/connectors', headers: yaml, payload: connectedHrConnector(hr.schema, opts.mode) });
