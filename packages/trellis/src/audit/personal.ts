@@ -163,7 +163,7 @@ export class PersonalData {
   }
 
   /** Open the personal values of events: clear where the key exists, SHREDDED where it was destroyed. */
-  async reveal(events: OcsfEvent[]): Promise<Revealed[]> {
+  async reveal(events: OcsfEvent[], q: Queryable = this.database.db): Promise<Revealed[]> {
     const now = this.clock();
     const wanted = new Set<string>();
     for (const ev of events) visitTokens(ev, '', (_p, keyId) => void wanted.add(keyId));
@@ -172,7 +172,7 @@ export class PersonalData {
       return !c || now - c.at >= KEY_TTL_MS;
     });
     if (missing.length > 0) {
-      const rows = await keyStore.keysById(this.database.db, missing);
+      const rows = await keyStore.keysById(q, missing);
       const found = new Map(rows.map((r) => [r.key_id, r]));
       for (const id of missing) {
         const r = found.get(id);

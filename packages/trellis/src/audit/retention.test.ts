@@ -4,14 +4,19 @@
  * covers, recent events and rows never sealed are kept; a tombstone forged by SQL is reported.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
+import { keyRingFrom } from '../keys/index.ts';
+import { openTrellisDatabase } from '../modules.ts';
 import type { AuditInput } from './ocsf.ts';
-import { verifyExportFile } from './verify-offline.ts';
+import { AuditRetention } from './retention.ts';
+import { AuditLog } from './service.ts';
+import { verifyDatabase, verifyExportFile } from './verify-offline.ts';
 
 const DAY = 86_400_000;
 
@@ -105,3 +110,28 @@ for (const tdb of testDatabases) {
     });
   });
 }
+
+describe('a pruned SQLite trail verified offline from the database, with the installation key', () => {
+  it('accepts tombstones whose prune MAC holds and names one forged by SQL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-retention-offline-'));
+    const master = randomBytes(32);
+    writeFileSync(join(dir, 'master.key'), master.toString('base64') + '\n', { mode: 0o600 });
+    const database = await openTrellisDatabase({ sqliteFile: join(dir, 'trellis.db') });
+    const keys = keyRingFrom(master);
+    const audit = new AuditLog(database, keys);
+    const retention = new AuditRetention(database, keys, audit, audit.personal);
+    try {
+      await database.db.transaction().execute((tx) => audit.appendMany(tx, [event('A', 'crm', 50), event('B', 'crm', 40), event('C', 'crm', 1)]));
+      await retention.setSettings({ actor: { type: 'system', id: 'system' } }, { default: 30 });
+      expect(await retention.prune()).toEqual({ pruned: 2, held: 0 });
+      await audit.stop();
+      expect(await verifyDatabase({ sqliteFile: join(dir, 'trellis.db') })).toMatchObject({ ok: true, macChecked: true, pruned: 2, problemCount: 0 });
+      await sql`update audit_events set pruned_at = ${new Date().toISOString()}, prune_mac = ${'00'.repeat(32)}, event = ${'{"pruned":true}'} where event like ${'%content C%'}`.execute(database.db);
+      const r = await verifyDatabase({ sqliteFile: join(dir, 'trellis.db') });
+      expect(r).toMatchObject({ ok: false, pruned: 3, problemCount: 1 });
+      expect(r.problems[0]).toMatchObject({ seq: 3, reason: 'tombstone_forged' });
+    } finally {
+      await database.close();
+    }
+  });
+});

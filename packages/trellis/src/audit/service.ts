@@ -394,7 +394,7 @@ export class AuditLog {
   async list(filter: store.EventFilter, q: Queryable = this.database.db): Promise<AuditRecord[]> {
     await this.seal();
     const records = (await store.listEvents(q, { ...filter, content: true })).map(toRecord);
-    const open = await this.personal.reveal(records.map((r) => r.event));
+    const open = await this.personal.reveal(records.map((r) => r.event), q);
     return records.map((r, i) => ({ ...r, event: open[i]!.event }));
   }
 
