@@ -161,6 +161,7 @@ describe('OTLP logs', () => {
   it('validates its configuration', () => {
     const problems = (c: Record<string, unknown>) => (otlpLogsTransport.configSchema.safeParse(c).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(problems({ url: 'https://otel.example.com:4318', headers: { authorization: 'otlp-key' } })).toEqual([]);
+    expect(otlpLogsTransport.configSchema.parse({ url: 'https://otel.example.com' })).toEqual({ url: 'https://otel.example.com', body: 'map', allowPrivateHost: false, timeoutMs: 10_000 });
     expect(problems({ url: 'http://otel.example.com:4318' })).toEqual(['url: must be an https: URL (http: only with allowPrivateHost)']);
     expect(problems({ url: 'https://otel.example.com', headers: { 'Content-Type': 'x' } })).toEqual(['headers.Content-Type: is set by Trellis and cannot be configured']);
     expect(problems({ url: 'https://otel.example.com', headers: { authorization: 'Bearer abc' } })).toHaveLength(1);

@@ -19,7 +19,7 @@ import { httpOutcome } from './retry.ts';
 import { allowPrivateHost, endpointOf, excerpt, pemCertificates, postToReceiver, receiverUrlProblem, secretName, secretValue, timeoutMs, type Issues, type PostAnswer } from './sink-fields.ts';
 import { DeliveryError, type SinkEvent, type SinkTransport, type TransportDeps, type TransportKind } from './transport.ts';
 
-export const otlpDefaults = { timeoutMs: 10_000, body: 'map' as 'map' | 'json' } as const;
+const otlpDefaults = { timeoutMs: 10_000 } as const;
 
 /** Headers Trellis sets itself, or that would change how the request is read. */
 const reservedHeaders = new Set(['host', 'content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'connection', 'user-agent', 'te', 'upgrade', 'cookie']);
@@ -38,13 +38,13 @@ const otlpConfigSchema = z
       )
       .optional()
       .meta({ description: 'Headers to send, each naming the secret that holds its value (e.g. {"authorization": "otlp-token"}).' }),
-    body: z.enum(['map', 'json']).optional().meta({ description: 'The log record body: the OCSF event as an OTLP map (default) or as JSON text.' }),
+    body: z.enum(['map', 'json']).default('map').meta({ description: 'The log record body: the OCSF event as an OTLP map, or as JSON text.' }),
     ca: pemCertificates.optional().meta({ description: "CA certificates to trust besides the system's (a private CA)." }),
     allowPrivateHost,
     timeoutMs: timeoutMs(otlpDefaults.timeoutMs, 120_000),
   })
   .superRefine((c, ctx: Issues) => {
-    const problem = receiverUrlProblem(c.url, c.allowPrivateHost === true);
+    const problem = receiverUrlProblem(c.url, c.allowPrivateHost);
     if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
     for (const name of Object.keys(c.headers ?? {})) if (reservedHeaders.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'is set by Trellis and cannot be configured' });
     if (Object.keys(c.headers ?? {}).length > 20) ctx.addIssue({ code: 'custom', path: ['headers'], message: 'at most 20 headers' });
@@ -179,9 +179,9 @@ class OtlpLogsTransport implements SinkTransport {
     const answer = await postToReceiver({
       url: this.endpoint,
       headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Trellis-SIEM/1' },
-      body: JSON.stringify(exportRequestOf(events, this.deps.hostName, this.config.body ?? otlpDefaults.body)),
-      timeoutMs: this.config.timeoutMs ?? otlpDefaults.timeoutMs,
-      allowPrivate: this.config.allowPrivateHost === true,
+      body: JSON.stringify(exportRequestOf(events, this.deps.hostName, this.config.body)),
+      timeoutMs: this.config.timeoutMs,
+      allowPrivate: this.config.allowPrivateHost,
       ...(this.config.ca !== undefined ? { ca: this.config.ca } : {}),
       signal,
       what: this.receiver,

@@ -25,15 +25,15 @@ export const hostName = z
   .max(253)
   .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|[0-9A-Fa-f:.]+)$/, 'must be a host name or an IP address (no scheme, port or path)');
 
-export const allowPrivateHost = z.boolean().optional().meta({ description: 'Allow a receiver on a loopback, private or link-local address, and http: (tcp: for syslog). Cloud metadata addresses never. Default false.' });
+export const allowPrivateHost = z.boolean().default(false).meta({ description: 'Allow a receiver on a loopback, private or link-local address, and http: (tcp for syslog). Cloud metadata addresses never.' });
 
 export const timeoutMs = (fallback: number, max: number) =>
   z
     .int()
     .min(100)
     .max(max)
-    .optional()
-    .meta({ description: `Default ${fallback} ms; at most ${max}.` });
+    .default(fallback)
+    .meta({ description: `Milliseconds, 100 to ${max}.` });
 
 export type Issues = z.core.$RefinementCtx<unknown>;
 

@@ -127,6 +127,7 @@ describe('Splunk HEC', () => {
   it('validates its configuration', () => {
     const problems = (c: Record<string, unknown>) => (splunkHecTransport.configSchema.safeParse({ tokenSecret: 'hec-token', ...c }).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(problems({ url: 'https://splunk.example.com:8088' })).toEqual([]);
+    expect(splunkHecTransport.configSchema.parse({ url: 'https://s.example.com', tokenSecret: 'hec-token' })).toEqual({ url: 'https://s.example.com', tokenSecret: 'hec-token', source: 'trellis', sourcetype: 'ocsf', allowPrivateHost: false, timeoutMs: 10_000, maxRequestBytes: 1024 * 1024 });
     expect(problems({ url: 'http://splunk.example.com:8088' })).toEqual(['url: must be an https: URL (http: only with allowPrivateHost)']);
     expect(problems({ url: 'https://splunk.example.com/?token=abc' })).toEqual([expect.stringMatching(/^url: must not have a query/)]);
     expect(problems({ url: 'https://u:p@splunk.example.com' })).toEqual([expect.stringMatching(/^url: must not carry credentials/)]);

@@ -13,7 +13,7 @@ import { httpOutcome, parseRetryAfter } from './retry.ts';
 import { allowPrivateHost, endpointOf, excerpt, pemCertificates, postToReceiver, receiverUrlProblem, secretName, secretValue, timeoutMs, type Issues, type PostAnswer } from './sink-fields.ts';
 import { DeliveryError, type SinkEvent, type SinkTransport, type TransportDeps, type TransportKind } from './transport.ts';
 
-export const hecDefaults = { source: 'trellis', sourcetype: 'ocsf', timeoutMs: 10_000, maxRequestBytes: 1024 * 1024 } as const;
+const hecDefaults = { source: 'trellis', sourcetype: 'ocsf', timeoutMs: 10_000, maxRequestBytes: 1024 * 1024 } as const;
 
 const splunkName = (what: string) =>
   z
@@ -33,8 +33,8 @@ const hecConfigSchema = z
       .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a Splunk index name (lower-case letters, digits, _ and -)')
       .optional()
       .meta({ description: "The index; default the token's default index." }),
-    source: splunkName('source').optional().meta({ description: `Default ${hecDefaults.source}.` }),
-    sourcetype: splunkName('sourcetype').optional().meta({ description: `Default ${hecDefaults.sourcetype}.` }),
+    source: splunkName('source').default(hecDefaults.source),
+    sourcetype: splunkName('sourcetype').default(hecDefaults.sourcetype),
     ca: pemCertificates.optional().meta({ description: "CA certificates to trust besides the system's (a private CA)." }),
     allowPrivateHost,
     timeoutMs: timeoutMs(hecDefaults.timeoutMs, 120_000),
@@ -42,11 +42,11 @@ const hecConfigSchema = z
       .int()
       .min(64 * 1024)
       .max(64 * 1024 * 1024)
-      .optional()
-      .meta({ description: 'A batch larger than this goes as several requests. Default 1 MiB (Splunk Cloud refuses more).' }),
+      .default(hecDefaults.maxRequestBytes)
+      .meta({ description: 'A batch larger than this goes as several requests (Splunk Cloud refuses more than 1 MiB).' }),
   })
   .superRefine((c, ctx: Issues) => {
-    const problem = receiverUrlProblem(c.url, c.allowPrivateHost === true);
+    const problem = receiverUrlProblem(c.url, c.allowPrivateHost);
     if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
   });
 
@@ -109,8 +109,8 @@ export function hecEventOf(e: SinkEvent, config: HecConfig, host: string): strin
     // Epoch seconds with the milliseconds as decimals.
     time: Math.floor(e.event.time) / 1000,
     host,
-    source: config.source ?? hecDefaults.source,
-    sourcetype: config.sourcetype ?? hecDefaults.sourcetype,
+    source: config.source,
+    sourcetype: config.sourcetype,
     ...(config.index !== undefined ? { index: config.index } : {}),
     event: e.event,
     fields: { event_uid: e.uid },
@@ -132,7 +132,7 @@ class SplunkHecTransport implements SinkTransport {
   async deliver(events: SinkEvent[], signal: AbortSignal): Promise<void> {
     if (events.length === 0) return;
     const token = await secretValue(this.deps, this.config.tokenSecret, this.receiver);
-    const max = this.config.maxRequestBytes ?? hecDefaults.maxRequestBytes;
+    const max = this.config.maxRequestBytes;
     const lines = events.map((e) => hecEventOf(e, this.config, this.deps.hostName));
     // Requests of whole events up to `max` bytes (an event larger than that goes alone).
     let start = 0;
@@ -144,8 +144,8 @@ class SplunkHecTransport implements SinkTransport {
         url: this.endpoint,
         headers: { authorization: `Splunk ${token}`, 'content-type': 'application/json', 'user-agent': 'Trellis-SIEM/1' },
         body: lines.slice(start, end).join('\n'),
-        timeoutMs: this.config.timeoutMs ?? hecDefaults.timeoutMs,
-        allowPrivate: this.config.allowPrivateHost === true,
+        timeoutMs: this.config.timeoutMs,
+        allowPrivate: this.config.allowPrivateHost,
         ...(this.config.ca !== undefined ? { ca: this.config.ca } : {}),
         signal,
         what: this.receiver,

@@ -285,7 +285,7 @@ describe('syslog configuration', () => {
   const messages = (c: Record<string, unknown>) => (parse(c).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
 
   it('defaults to TLS with verification, and refuses clear text or no verification to a public receiver', () => {
-    expect(parse({ host: 'siem.example.com' }).success).toBe(true);
+    expect(parse({ host: 'siem.example.com' }).data).toEqual({ host: 'siem.example.com', protocol: 'tls', facility: 'authpriv', enterpriseNumber: 32473, allowPrivateHost: false, connectTimeoutMs: 5000, writeTimeoutMs: 30_000, utf8Bom: false });
     expect(messages({ host: 'siem.example.com', protocol: 'tcp' })).toEqual([expect.stringMatching(/^protocol: tcp sends audit events in the clear/)]);
     expect(messages({ host: 'siem.example.com', verifyServerCertificate: false })).toEqual([expect.stringMatching(/^verifyServerCertificate: may be false only with allowPrivateHost/)]);
     expect(messages({ host: 'siem.example.com', clientCertificate: ca })).toEqual(['clientKeySecret: clientCertificate and clientKeySecret go together']);

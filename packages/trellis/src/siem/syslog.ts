@@ -20,7 +20,7 @@ import { facilities, formatSyslog, frameOctetCounted, syslogSeverity, type Facil
 import { allowPrivateHost, hostName, pemCertificates, secretName, secretValue, timeoutMs, type Issues } from './sink-fields.ts';
 import { DeliveryError, type SinkEvent, type SinkTransport, type TransportDeps, type TransportKind } from './transport.ts';
 
-export const syslogDefaults = { connectTimeoutMs: 5000, writeTimeoutMs: 30_000, facility: 'authpriv' as Facility, enterpriseNumber: 32473 } as const;
+const syslogDefaults = { connectTimeoutMs: 5000, writeTimeoutMs: 30_000, facility: 'authpriv' as Facility, enterpriseNumber: 32473 } as const;
 
 const facilityNames = Object.keys(facilities) as [Facility, ...Facility[]];
 
@@ -28,9 +28,9 @@ const syslogConfigSchema = z
   .strictObject({
     host: hostName,
     port: z.int().min(1).max(65535).optional().meta({ description: 'Default 6514 for tls (RFC 5425), 514 for tcp.' }),
-    protocol: z.enum(['tls', 'tcp']).optional().meta({ description: 'Default tls. tcp sends events in the clear and needs allowPrivateHost.' }),
-    facility: z.enum(facilityNames).optional().meta({ description: 'The syslog facility of every message (PRI = facility × 8 + severity). Default authpriv (10).' }),
-    enterpriseNumber: z.int().min(1).max(2 ** 31 - 1).optional().meta({ description: 'The private enterprise number of the structured-data id trellis@<n>. Default 32473 (the number RFC 5612 reserves for documentation).' }),
+    protocol: z.enum(['tls', 'tcp']).default('tls').meta({ description: 'tcp sends events in the clear and needs allowPrivateHost.' }),
+    facility: z.enum(facilityNames).default(syslogDefaults.facility).meta({ description: 'The syslog facility of every message (PRI = facility × 8 + severity).' }),
+    enterpriseNumber: z.int().min(1).max(2 ** 31 - 1).default(syslogDefaults.enterpriseNumber).meta({ description: 'The private enterprise number of the structured-data id trellis@<n>; 32473 is the number RFC 5612 sets aside for documentation.' }),
     ca: pemCertificates.optional().meta({ description: "tls: the CA certificates to trust instead of the system's." }),
     serverName: hostName.optional().meta({ description: "tls: the name the receiver's certificate must carry and the SNI sent. Default host." }),
     clientCertificate: pemCertificates.optional().meta({ description: 'tls: a client certificate (PEM) for receivers that ask for one; its key comes from clientKeySecret.' }),
@@ -38,16 +38,16 @@ const syslogConfigSchema = z
     verifyServerCertificate: z.boolean().optional().meta({ description: "tls: check the receiver's certificate (default true). false only with allowPrivateHost, for development." }),
     allowPrivateHost,
     connectTimeoutMs: timeoutMs(syslogDefaults.connectTimeoutMs, 60_000),
-    writeTimeoutMs: timeoutMs(syslogDefaults.writeTimeoutMs, 300_000).meta({ description: `How long a batch may take to be written out (a receiver that stops reading). Default ${syslogDefaults.writeTimeoutMs} ms; at most 300000.` }),
-    utf8Bom: z.boolean().optional().meta({ description: 'Start each MSG with the UTF-8 byte order mark (RFC 5424 MSG-UTF8). Default false: CEF parsers expect CEF: first.' }),
+    writeTimeoutMs: timeoutMs(syslogDefaults.writeTimeoutMs, 300_000).meta({ description: 'How long a batch may take to be written out (a receiver that stops reading), in milliseconds, 100 to 300000.' }),
+    utf8Bom: z.boolean().default(false).meta({ description: 'Start each MSG with the UTF-8 byte order mark (RFC 5424 MSG-UTF8); CEF parsers expect CEF: first.' }),
   })
   .superRefine((c, ctx: Issues) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    const isTls = (c.protocol ?? 'tls') === 'tls';
-    if (!isTls && c.allowPrivateHost !== true) issue('protocol', 'tcp sends audit events in the clear: use tls, or set allowPrivateHost for a receiver on a private network');
+    const isTls = c.protocol === 'tls';
+    if (!isTls && !c.allowPrivateHost) issue('protocol', 'tcp sends audit events in the clear: use tls, or set allowPrivateHost for a receiver on a private network');
     if (!isTls) for (const k of ['ca', 'serverName', 'clientCertificate', 'clientKeySecret', 'verifyServerCertificate'] as const) if (c[k] !== undefined) issue(k, 'is for protocol tls only');
     if ((c.clientCertificate === undefined) !== (c.clientKeySecret === undefined)) issue(c.clientCertificate === undefined ? 'clientCertificate' : 'clientKeySecret', 'clientCertificate and clientKeySecret go together');
-    if (c.verifyServerCertificate === false && c.allowPrivateHost !== true) issue('verifyServerCertificate', 'may be false only with allowPrivateHost (development)');
+    if (c.verifyServerCertificate === false && !c.allowPrivateHost) issue('verifyServerCertificate', 'may be false only with allowPrivateHost (development)');
   });
 
 export type SyslogConfig = z.infer<typeof syslogConfigSchema>;
@@ -56,16 +56,16 @@ export type SyslogConfig = z.infer<typeof syslogConfigSchema>;
 export function syslogMessageOf(e: SinkEvent, config: SyslogConfig, host: string): string {
   const ev = e.event;
   return formatSyslog({
-    facility: config.facility ?? syslogDefaults.facility,
+    facility: config.facility,
     severity: syslogSeverity(ev.severity_id),
     time: ev.time,
     hostname: host,
     appName: 'trellis',
     procId: String(process.pid),
     msgId: ev.api.operation,
-    structuredData: [{ id: `trellis@${config.enterpriseNumber ?? syslogDefaults.enterpriseNumber}`, params: [['uid', e.uid], ['seq', String(e.seq)], ['class_uid', String(ev.class_uid)]] }],
+    structuredData: [{ id: `trellis@${config.enterpriseNumber}`, params: [['uid', e.uid], ['seq', String(e.seq)], ['class_uid', String(ev.class_uid)]] }],
     msg: formatCef(toCefRecord(ev, version, host)),
-    bom: config.utf8Bom === true,
+    bom: config.utf8Bom,
   });
 }
 
@@ -92,11 +92,11 @@ class SyslogTransport implements SinkTransport {
   }
 
   private get isTls(): boolean {
-    return (this.config.protocol ?? 'tls') === 'tls';
+    return this.config.protocol === 'tls';
   }
 
   private get port(): number {
-    return this.config.port ?? ((this.config.protocol ?? 'tls') === 'tls' ? 6514 : 514);
+    return this.config.port ?? (this.config.protocol === 'tls' ? 6514 : 514);
   }
 
   deliver(events: SinkEvent[], signal: AbortSignal): Promise<void> {
@@ -129,7 +129,7 @@ class SyslogTransport implements SinkTransport {
     const c = this.config;
     let address: string;
     try {
-      address = (await resolveChecked(c.host, { allowPrivate: c.allowPrivateHost === true, allowPorts: 'any' })).address;
+      address = (await resolveChecked(c.host, { allowPrivate: c.allowPrivateHost, allowPorts: 'any' })).address;
     } catch (err) {
       if (err instanceof EgressError) throw new DeliveryError(`${this.what}: ${err.code}: ${err.message}`, false);
       throw err;
@@ -166,7 +166,7 @@ class SyslogTransport implements SinkTransport {
 
   /** Resolves once the socket is connected (and, for TLS, the receiver has taken the handshake). */
   private established(socket: Socket, signal: AbortSignal): Promise<void> {
-    const ms = this.config.connectTimeoutMs ?? syslogDefaults.connectTimeoutMs;
+    const ms = this.config.connectTimeoutMs;
     return new Promise<void>((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
       const finish = (err?: DeliveryError) => {
@@ -212,7 +212,7 @@ class SyslogTransport implements SinkTransport {
 
   /** Writes every frame; resolves once the last byte is flushed to the operating system. */
   private write(socket: Socket, frames: Buffer[], signal: AbortSignal): Promise<void> {
-    const ms = this.config.writeTimeoutMs ?? syslogDefaults.writeTimeoutMs;
+    const ms = this.config.writeTimeoutMs;
     const total = frames.reduce((n, f) => n + f.length, 0);
     const startBytes = socket.bytesWritten;
     return new Promise<void>((resolve, reject) => {
