@@ -15,21 +15,30 @@
  * complete subtree; the store answers it from stored subtree hashes (ledger-store.ts), tests
  * from an array. Sizes stay below 2^53; no 32-bit shifts are used.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export type Hash = Buffer;
 
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
-
 export const EMPTY_ROOT: Hash = createHash('sha256').digest();
 
+// One-shot hashing over a reused input buffer: a tree check hashes about two small inputs per
+// event, where a Hash object per call cost more than the hashing itself.
+const nodeInput = Buffer.alloc(65);
+nodeInput[0] = 1;
+const leafInput = Buffer.alloc(33);
+
 export function leafHash(leaf: Buffer): Hash {
-  return createHash('sha256').update(LEAF).update(leaf).digest();
+  if (leaf.length === 32) {
+    leaf.copy(leafInput, 1);
+    return hash('sha256', leafInput, 'buffer');
+  }
+  return createHash('sha256').update(Buffer.from([0])).update(leaf).digest();
 }
 
 export function nodeHash(left: Hash, right: Hash): Hash {
-  return createHash('sha256').update(NODE).update(left).update(right).digest();
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 33);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /** The largest power of two strictly below n (n ≥ 2). */
