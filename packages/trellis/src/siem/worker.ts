@@ -193,6 +193,11 @@ export class DeliveryWorker {
 
   /** Deliver one sink until it is caught up, fails, or the lease or the worker stops. */
   private async runSink(row: SiemSinkRow): Promise<void> {
+    const config = JSON.parse(row.config) as { batchSize?: unknown };
+    const batchSize = typeof config.batchSize === 'number' ? config.batchSize : this.opts.batchSize;
+    // Caught up: nothing to write, not even the lease (an idle sink costs one read per poll).
+    let records = await this.audit.sealedAfter(row.cursor_seq, batchSize);
+    if (records.length === 0) return;
     if (!(await this.renew(row.id))) return;
     const lost = new AbortController();
     const signal = AbortSignal.any([this.stopper.signal, lost.signal]);
@@ -205,19 +210,16 @@ export class DeliveryWorker {
     renewal.unref();
     try {
       let cursor = row.cursor_seq;
+      let attempts = row.attempts;
       const filter = JSON.parse(row.filter) as SinkFilter;
-      const config = JSON.parse(row.config) as { batchSize?: unknown };
-      const batchSize = typeof config.batchSize === 'number' ? config.batchSize : this.opts.batchSize;
       let transport: SinkTransport;
       try {
         transport = this.transportFor(row);
       } catch (err) {
-        await this.failed(row, row.attempts, asDeliveryError(err));
+        await this.failed(row.id, attempts, asDeliveryError(err));
         return;
       }
-      while (!signal.aborted) {
-        const records = await this.audit.sealedAfter(cursor, batchSize);
-        if (records.length === 0) return;
+      for (;;) {
         const taken = records.filter((r) => sinkTakes(filter, r.event)).map((r) => ({ seq: r.seq, uid: r.event.metadata.uid, event: r.event }));
         const outcome = await deliverBatch(transport, taken, signal);
         const to = outcome.stoppedAt !== undefined ? outcome.stoppedAt - 1 : records[records.length - 1]!.seq;
@@ -231,13 +233,15 @@ export class DeliveryWorker {
           // Someone else delivers this sink now (or it was deleted): leave it to them.
           if (!moved) return;
           cursor = to;
-          row = { ...row, attempts: 0 };
+          attempts = 0;
         }
         if (outcome.error) {
-          await this.failed(row, row.attempts, outcome.error);
+          await this.failed(row.id, attempts, outcome.error);
           return;
         }
-        if (outcome.stoppedAt !== undefined || records.length < batchSize) return;
+        if (outcome.stoppedAt !== undefined || records.length < batchSize || signal.aborted) return;
+        records = await this.audit.sealedAfter(cursor, batchSize);
+        if (records.length === 0) return;
       }
     } finally {
       clearInterval(renewal);
@@ -245,9 +249,9 @@ export class DeliveryWorker {
   }
 
   /** Count a failed attempt and set when the next may start (never sooner than Retry-After). */
-  private async failed(row: SiemSinkRow, attempts: number, err: DeliveryError): Promise<void> {
+  private async failed(id: string, attempts: number, err: DeliveryError): Promise<void> {
     const next = attempts + 1;
     const at = new Date(Date.now() + backoffMs(next, this.opts.backoff, err.retryAfterMs)).toISOString();
-    await store.recordFailure(this.database.db, { id: row.id, owner: this.opts.owner, attempts: next, nextAttemptAt: at, error: err.message.slice(0, 500) });
+    await store.recordFailure(this.database.db, { id, owner: this.opts.owner, attempts: next, nextAttemptAt: at, error: err.message.slice(0, 500) });
   }
 }
