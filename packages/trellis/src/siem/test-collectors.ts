@@ -11,7 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterEach } from 'vitest';
-import { toOcsf, type AuditInput } from '../audit/ocsf.ts';
+import type { OcsfEvent } from '../audit/index.ts';
 import { DeliveryError, type SinkEvent } from './transport.ts';
 
 // ---- test plumbing ----
@@ -34,25 +34,52 @@ export const neverAborted = (): AbortSignal => new AbortController().signal;
 
 // ---- events ----
 
-/** A sealed-looking event with a stable uid per `seq`: an API Activity by a user, from 10.1.2.3. */
-export function testEvent(seq: number, over: Partial<AuditInput> = {}): SinkEvent {
+/** What a test may vary in an event; the rest is an API Activity (6003) Create. */
+export interface TestEventInput {
+  message?: string;
+  outcome?: 'success' | 'failure';
+  actor?: { type: 'user' | 'token' | 'service' | 'system'; id: string; name?: string; role?: string; subject?: string };
+  resources?: { type: string; id: string; name?: string }[];
+  srcIp?: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A sealed-looking OCSF event with a stable uid per `seq`: `app.register` by alice from 10.1.2.3,
+ * written out here as the audit module shapes one (docs/siem.md "OCSF events").
+ */
+export function testEvent(seq: number, over: TestEventInput = {}): SinkEvent {
   const uid = `01JTESTEVENT${String(seq).padStart(14, '0')}`;
-  const input: AuditInput = {
-    class: 'api_activity',
-    activity: 'create',
-    action: 'app.register',
-    actor: { type: 'user', id: 'usr_1', name: 'alice@example.com', role: 'admin' },
-    resources: [{ type: 'app', id: 'expenses', name: 'Expenses' }],
-    outcome: 'success',
-    srcIp: '10.1.2.3',
-    time: new Date(Date.UTC(2026, 11, 7, 4, 0, 0, seq % 1000)),
-    ...over,
+  const time = new Date(Date.UTC(2026, 11, 7, 4, 0, 0, seq % 1000));
+  const outcome = over.outcome ?? 'success';
+  const actor = over.actor ?? { type: 'user', id: 'usr_1', name: 'alice@example.com', role: 'admin' };
+  const srcIp = 'srcIp' in over ? over.srcIp : '10.1.2.3';
+  const event: OcsfEvent = {
+    class_uid: 6003,
+    class_name: 'API Activity',
+    category_uid: 6,
+    category_name: 'Application Activity',
+    activity_id: 1,
+    activity_name: 'Create',
+    type_uid: 600301,
+    time: time.getTime(),
+    time_dt: time.toISOString(),
+    severity_id: outcome === 'failure' ? 2 : 1,
+    status_id: outcome === 'success' ? 1 : 2,
+    status: outcome === 'success' ? 'Success' : 'Failure',
+    message: over.message ?? 'app.register',
+    actor: { user: { uid: actor.id, type: actor.type, ...(actor.name ? { name: actor.name } : {}), ...(actor.role ? { role: actor.role } : {}), ...(actor.subject ? { uid_alt: actor.subject } : {}) } },
+    api: { operation: 'app.register' },
+    resources: (over.resources ?? [{ type: 'app', id: 'expenses', name: 'Expenses' }]).map((r) => ({ type: r.type, uid: r.id, ...(r.name ? { name: r.name } : {}) })),
+    ...(srcIp !== undefined ? { src_endpoint: { ip: srcIp } } : {}),
+    metadata: { version: '1.3.0', uid, product: { name: 'Trellis', vendor_name: 'Trellis' } },
+    ...(over.details ? { unmapped: over.details } : {}),
   };
-  return { seq, uid, event: toOcsf(input, { uid, time: input.time! }) };
+  return { seq, uid, event };
 }
 
 /** `n` test events from `from` on. */
-export function testEvents(from: number, n: number, over: Partial<AuditInput> = {}): SinkEvent[] {
+export function testEvents(from: number, n: number, over: TestEventInput = {}): SinkEvent[] {
   return Array.from({ length: n }, (_, i) => testEvent(from + i, over));
 }
 
