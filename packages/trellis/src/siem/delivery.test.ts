@@ -79,6 +79,9 @@ for (const tdb of testDatabases) {
       expect(sink).toMatchObject({ cursor: 0, enabled: true, delivered: 0 });
       expect(sink.lag).toBe(sink.head);
       await record(25);
+      const [behind] = await siem.status();
+      expect(behind!.lag).toBe(behind!.head);
+      expect(behind!.oldestAgeMs).toBeGreaterThanOrEqual(0);
       siem.start();
       const head = (await services.audit.head()).seq;
       await until(() => receiver.uids().length >= head, 'every event');
@@ -89,6 +92,7 @@ for (const tdb of testDatabases) {
       const [status] = (await siem.status()).filter((s) => s.id === sink.id);
       expect(status).toMatchObject({ name: 'all', type: 'ocsf-http', enabled: true, deadLetters: 0, lastError: null });
       expect(status!.lag).toBe(status!.head - status!.cursor);
+      if (status!.lag === 0) expect(status!.oldestAgeMs).toBeNull();
       expect((await siem.get(sink.id)).delivered).toBeGreaterThanOrEqual(head);
     });
 
