@@ -33,6 +33,8 @@ const TOKEN = /^enc:([A-Za-z0-9_-]{16}):(v1:[A-Za-z0-9+/=]+)$/;
 const HASH_CACHE_MAX = 10_000;
 /** A person ref as modules write them (auth/person-ref.ts): `user:` and an e-mail. */
 const PERSON_REF = /^user:[^\s@]+@[^\s@]+$/i;
+/** Entries of each value cache below; past it the cache starts again empty. */
+const VALUE_CACHE_MAX = 20_000;
 /** How deep person refs are looked for in details (they sit at the top or one level down). */
 const REF_DEPTH = 3;
 
@@ -62,6 +64,15 @@ export class PersonalData {
   private readonly live = new Map<string, LiveKey>();
   /** Key id → key, or null once shredded (or unknown). */
   private readonly byId = new Map<string, { key: Buffer | null; at: number }>();
+  /**
+   * Sealed values by key id and value: the gateway writes the same person and IP on call after
+   * call, and a seal costs more than the rest of the event. Repeating one seal's output for the
+   * same value under the same key reuses no nonce for different data; it only shows that two
+   * events hold the same value, as the clear value would.
+   */
+  private readonly sealedValues = new Map<string, string>();
+  /** Opened values by their sealed text (checked against `byId` first, so a shred still wins). */
+  private readonly openedValues = new Map<string, unknown>();
   /** Keys created inside a transaction that has not committed: never cached beyond it. */
   private readonly uncommitted = new WeakMap<object, Map<string, LiveKey>>();
 
@@ -117,14 +128,21 @@ export class PersonalData {
       const sealed = await this.sealRefs(v, depth - 1, tx);
       if (sealed === v) continue;
       out ??= Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
-      // defineProperty: a details key named __proto__ stays a key.
-      Object.defineProperty(out, k, { value: sealed, enumerable: true, writable: true, configurable: true });
+      setOwn(out, k, sealed);
     }
     return out ?? value;
   }
 
   private encrypt(k: LiveKey, value: unknown): string {
-    return `enc:${k.keyId}:${seal(k.key, `audit/personal/${k.keyId}`, JSON.stringify(value))}`;
+    const plain = JSON.stringify(value);
+    const at = `${k.keyId}\n${plain}`;
+    let token = this.sealedValues.get(at);
+    if (token === undefined) {
+      token = `enc:${k.keyId}:${seal(k.key, `audit/personal/${k.keyId}`, plain)}`;
+      if (this.sealedValues.size >= VALUE_CACHE_MAX) this.sealedValues.clear();
+      this.sealedValues.set(at, token);
+    }
+    return token;
   }
 
   private async keyFor(subject: string, tx: Queryable | undefined): Promise<LiveKey> {
@@ -166,7 +184,7 @@ export class PersonalData {
   async reveal(events: OcsfEvent[], q: Queryable = this.database.db): Promise<Revealed[]> {
     const now = this.clock();
     const wanted = new Set<string>();
-    for (const ev of events) visitTokens(ev, '', (_p, keyId) => void wanted.add(keyId));
+    for (const ev of events) visitTokens(ev, (keyId) => void wanted.add(keyId));
     const missing = [...wanted].filter((id) => {
       const c = this.byId.get(id);
       return !c || now - c.at >= KEY_TTL_MS;
@@ -181,18 +199,23 @@ export class PersonalData {
     }
     return events.map((ev) => {
       const personal: Record<string, unknown> = {};
-      const event = mapTokens(ev, '', (pointer, keyId, sealed) => {
+      const event = mapTokens(ev, [], (path, keyId, sealed) => {
         const key = this.byId.get(keyId)?.key;
         let value: unknown = SHREDDED;
         if (key) {
-          try {
-            value = JSON.parse(unseal(key, `audit/personal/${keyId}`, sealed)) as unknown;
-          } catch {
-            // Not sealed under this key: a value that only looks like one stays as it is.
-            return undefined;
+          value = this.openedValues.get(sealed);
+          if (value === undefined) {
+            try {
+              value = JSON.parse(unseal(key, `audit/personal/${keyId}`, sealed)) as unknown;
+            } catch {
+              // Not sealed under this key: a value that only looks like one stays as it is.
+              return undefined;
+            }
+            if (this.openedValues.size >= VALUE_CACHE_MAX) this.openedValues.clear();
+            this.openedValues.set(sealed, value);
           }
         }
-        personal[pointer] = value;
+        personal[pointerOf(path)] = value;
         return value;
       }) as OcsfEvent;
       return { event, personal };
@@ -208,36 +231,52 @@ export class PersonalData {
     const ids = await keyStore.shredKeys(tx, h, new Date(this.clock()).toISOString());
     this.live.delete(h);
     for (const id of ids) this.byId.set(id, { key: null, at: this.clock() });
+    // Values are cached by key; dropping all is simpler than finding this person's, and rare.
+    this.sealedValues.clear();
+    this.openedValues.clear();
     return ids.length;
   }
 }
 
-function visitTokens(value: unknown, pointer: string, visit: (pointer: string, keyId: string, sealed: string) => void): void {
-  if (typeof value === 'string') {
-    const m = TOKEN.exec(value);
-    if (m) visit(pointer, m[1]!, m[2]!);
-  } else if (Array.isArray(value)) value.forEach((v, i) => visitTokens(v, `${pointer}/${i}`, visit));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) visitTokens(v, `${pointer}/${escapePointer(k)}`, visit);
+/** The JSON pointer (RFC 6901) of a path of member names. */
+function pointerOf(path: string[]): string {
+  return path.map((k) => '/' + k.replaceAll('~', '~0').replaceAll('/', '~1')).join('');
 }
 
-/** A copy of `value` with each token replaced by what `open` returns (undefined: left as is). */
-function mapTokens(value: unknown, pointer: string, open: (pointer: string, keyId: string, sealed: string) => unknown): unknown {
+function visitTokens(value: unknown, visit: (keyId: string) => void): void {
+  if (typeof value === 'string') {
+    const m = TOKEN.exec(value);
+    if (m) visit(m[1]!);
+  } else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) visitTokens(v, visit);
+}
+
+/**
+ * `value` with each token replaced by what `open` returns (undefined: left as is). Copies only
+ * the objects on the way to a replaced token; the rest is shared with the input. `path` is the
+ * member names down to `value` (a stack, so pointers are built only for tokens).
+ */
+function mapTokens(value: unknown, path: string[], open: (path: string[], keyId: string, sealed: string) => unknown): unknown {
   if (typeof value === 'string') {
     const m = TOKEN.exec(value);
     if (!m) return value;
-    const v = open(pointer, m[1]!, m[2]!);
+    const v = open(path, m[1]!, m[2]!);
     return v === undefined ? value : v;
   }
-  if (Array.isArray(value)) return value.map((v, i) => mapTokens(v, `${pointer}/${i}`, open));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: mapTokens(v, `${pointer}/${escapePointer(k)}`, open), enumerable: true, writable: true, configurable: true });
-    return out;
+  if (value === null || typeof value !== 'object') return value;
+  let out: Record<string, unknown> | unknown[] | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    path.push(k);
+    const mapped = mapTokens(v, path, open);
+    path.pop();
+    if (mapped === v) continue;
+    out ??= Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
+    setOwn(out, k, mapped);
   }
-  return value;
+  return out ?? value;
 }
 
-/** RFC 6901: `~` and `/` in a member name. */
-function escapePointer(k: string): string {
-  return k.replaceAll('~', '~0').replaceAll('/', '~1');
+/** Set a member, keeping one named __proto__ a member (plain assignment would set the prototype). */
+function setOwn(o: object, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else (o as Record<string, unknown>)[k] = v;
 }
