@@ -107,6 +107,8 @@ export interface GatewayResponse {
  * every call in flight for tens of milliseconds (the gateway's p99).
  */
 const auditChunk = 32;
+/** Call events held unwritten while the trail fails, beyond which calls are refused. */
+const maxUnwrittenAudit = 10_000;
 const jsonType = { 'content-type': 'application/json; charset=utf-8' } as const;
 const activityOf: Record<CallFacts['op'], AuditInput['activity']> = { query: 'read', insert: 'create', update: 'update', delete: 'delete', http: 'other', export: 'other' };
 const httpActivity: Record<string, AuditInput['activity']> = { GET: 'read', HEAD: 'read', POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
@@ -143,6 +145,8 @@ export class GatewayService {
     return this.auditQueue.length;
   }
   private auditTimer: NodeJS.Timeout | undefined;
+  /** Why the last call-event batch could not be written, until one is; with the retry delay. */
+  private auditFailure: { message: string; retryMs: number } | undefined;
   /** Signature-checked tokens (not DPoP-bound), by token: a hit re-checks expiry and revocation only. */
   private readonly verified = new Map<string, { claims: AccessTokenClaims; audience: string }>();
   /** The policy's transform actions by everything they depend on (the bundle digest included). */
@@ -202,7 +206,30 @@ export class GatewayService {
     this.auditQueue = [];
     if (batch.length === 0) return;
     // One write and one promise per batch, not a promise (and its bookkeeping) per event.
-    this.track(this.services.audit.appendDetached(batch));
+    this.track(
+      this.services.audit.appendDetached(batch).then(
+        () => {
+          this.auditFailure = undefined;
+        },
+        (err: unknown) => this.requeue(batch, err),
+      ),
+    );
+  }
+
+  /**
+   * A batch the trail could not take (a full disk, a database away) goes back to the front of
+   * the queue and is retried with backoff: a call's event is never dropped. While the trail is
+   * failing and the queue is long, calls are refused (`audited`): serving data that cannot be
+   * audited is what the gateway exists to prevent.
+   */
+  private requeue(batch: AuditInput[], err: unknown): void {
+    const retryMs = Math.min(10_000, (this.auditFailure?.retryMs ?? 125) * 2);
+    this.auditFailure = { message: err instanceof Error ? err.message : String(err), retryMs };
+    this.auditQueue = batch.concat(this.auditQueue);
+    console.warn(`gateway: writing ${batch.length} call events failed (${this.auditFailure.message}); retrying in ${retryMs} ms`);
+    if (this.auditTimer) clearTimeout(this.auditTimer);
+    this.auditTimer = setTimeout(() => this.writeQueued(), retryMs);
+    this.auditTimer.unref();
   }
 
   private track(p: Promise<unknown>): void {
@@ -230,6 +257,8 @@ export class GatewayService {
     if (kind) return this.track(this.refusals.record(kind, input));
     // Written in a later batch: the event keeps this call's trace, not the batch's.
     this.auditQueue.push(stampTrace(input));
+    // While the trail is failing, events wait for the retry `requeue` scheduled.
+    if (this.auditFailure) return;
     if (this.auditQueue.length >= auditChunk) this.writeQueued();
     else if (!this.auditTimer) {
       this.auditTimer = setTimeout(() => this.writeQueued(), this.settings.auditFlushMs);
@@ -419,6 +448,9 @@ export class GatewayService {
 
   /** Run a step and audit its outcome whatever it is. */
   private async audited<T>(facts: CallFacts, req: CallRequest, fn: () => Promise<T>): Promise<T> {
+    if (this.auditFailure && this.auditQueue.length >= maxUnwrittenAudit) {
+      throw gatewayErrors.error('gateway_unavailable', `the gateway cannot write its audit trail (${this.auditFailure.message}); calls are refused until it can`);
+    }
     try {
       const r = await fn();
       this.audit(facts, req, 'success');
