@@ -134,26 +134,46 @@ export async function listEvents(q: Queryable, f: EventFilter): Promise<SealedRo
   return rows.map((r) => ({ ...r, id: Number(r.id), seq: Number(r.seq), prev_hash: r.prev_hash!, hash: r.hash! }));
 }
 
+/**
+ * Pages of sealed rows in sequence order. The next page is asked for before this one is handed
+ * on, so on PostgreSQL the server reads it while the caller checks this one (on SQLite the
+ * query runs at once either way). Large pages: a page is one statement and one round trip.
+ */
+async function* pagesBySeq<R extends { seq: number | null }>(fetch: (after: number) => Promise<R[]>, fromSeq: number | undefined, pageSize: number): AsyncGenerator<R[]> {
+  let next: Promise<R[]> | undefined = fetch((fromSeq ?? 1) - 1);
+  try {
+    while (next) {
+      const rows: R[] = await next;
+      next = rows.length === pageSize ? fetch(Number(rows[rows.length - 1]!.seq)) : undefined;
+      yield rows;
+    }
+  } finally {
+    // A caller that stopped early leaves a page in flight: nobody waits for it, so it must not reject unhandled.
+    next?.catch(() => undefined);
+  }
+}
+
+const PAGE = 20_000;
+
 /** Stream the sealed chain in sequence order in pages, so verifying millions of rows keeps memory flat. */
 export async function* streamLinks(db: Db, opts: { fromSeq?: number; pageSize?: number } = {}): AsyncGenerator<ChainLink> {
-  const pageSize = opts.pageSize ?? 5000;
-  let after = (opts.fromSeq ?? 1) - 1;
-  for (;;) {
-    const rows = await db.selectFrom('audit_events').select(['seq', 'event', 'prev_hash', 'hash']).where('seq', '>', after).orderBy('seq', 'asc').limit(pageSize).execute();
+  const fetch = (after: number) => db.selectFrom('audit_events').select(['seq', 'event', 'prev_hash', 'hash']).where('seq', '>', after).orderBy('seq', 'asc').limit(opts.pageSize ?? PAGE).execute();
+  for await (const rows of pagesBySeq(fetch, opts.fromSeq, opts.pageSize ?? PAGE)) {
     for (const r of rows) yield { seq: Number(r.seq), event: r.event, prevHash: r.prev_hash ?? '', hash: r.hash ?? '' };
-    if (rows.length < pageSize) return;
-    after = Number(rows[rows.length - 1]!.seq);
   }
 }
 
 /** Stream whole sealed rows in sequence order, in pages: verification checks every column. */
 export async function* streamSealedRows(db: Db, opts: { fromSeq?: number; pageSize?: number } = {}): AsyncGenerator<StoredRow & { seq: number }> {
-  const pageSize = opts.pageSize ?? 5000;
-  let after = (opts.fromSeq ?? 1) - 1;
-  for (;;) {
-    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq', 'asc').limit(pageSize).execute();
-    for (const r of rows) yield { ...stored(r), seq: Number(r.seq) };
-    if (rows.length < pageSize) return;
-    after = Number(rows[rows.length - 1]!.seq);
+  const fetch = (after: number) => db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq', 'asc').limit(opts.pageSize ?? PAGE).execute();
+  for await (const rows of pagesBySeq(fetch, opts.fromSeq, opts.pageSize ?? PAGE)) {
+    for (const r of rows) {
+      // Numbers as the MAC input needs them (see `stored`), set on the row itself: no copy per row.
+      const row = r as StoredRow & { seq: number };
+      row.id = Number(r.id);
+      row.seq = Number(r.seq);
+      row.class_uid = Number(r.class_uid);
+      yield row;
+    }
   }
 }
