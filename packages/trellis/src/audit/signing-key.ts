@@ -18,7 +18,7 @@ import { createPrivateKey, createHash, generateKeyPairSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { AppError } from '../errors.ts';
 import type { KeyRing } from '../module.ts';
-import { tooOpen } from '../keys/master-key.ts';
+import { tooOpen } from '../keys/index.ts';
 import { noteSigner, type NoteSigner } from './signed-note.ts';
 
 export type SigningKeySource = 'env' | 'file' | 'data-dir' | 'derived';

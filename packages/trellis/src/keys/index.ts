@@ -7,7 +7,7 @@
 import type { TrellisModule } from '../module.ts';
 import { keyErrors } from './errors.ts';
 
-export { ephemeralKeyRing, keyRingFrom } from './master-key.ts';
+export { ephemeralKeyRing, keyRingFrom, tooOpen } from './master-key.ts';
 export type { KeyRing } from '../module.ts';
 export { loadInstallationKeys, findInstallationKey, resealRoot, rootKeyStatus } from './installation.ts';
 export { seal, unseal } from './sealed.ts';
