@@ -34,7 +34,7 @@ const columns = ['id', 'uid', 'time', 'class_uid', 'action', 'actor_id', 'resour
 // Plain JavaScript, so the worker needs no TypeScript loader (as in verify-parallel.ts).
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { createHash, createHmac } = require('node:crypto');
+const { createHash, createHmac, hash } = require('node:crypto');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = FULL');
@@ -44,6 +44,32 @@ const state = db.prepare(workerData.stateSql);
 const insert = db.prepare(workerData.insertSql);
 const key = Buffer.from(workerData.macKey);
 const genesis = '0'.repeat(64);
+// The MAC and the link as hmac.ts and chain.ts compute them: RFC 2104 over two one-shot hashes,
+// and the previous hash's bytes then the event's UTF-8, each in one reused buffer; anything
+// very long goes through createHmac / createHash, which give the same bytes.
+const ipadKey = Buffer.alloc(64);
+const outer = Buffer.alloc(96);
+{
+  const k = key.length > 64 ? hash('sha256', key, 'buffer') : key;
+  for (let i = 0; i < 64; i++) { ipadKey[i] = (k[i] || 0) ^ 0x36; outer[i] = (k[i] || 0) ^ 0x5c; }
+}
+let inner = Buffer.allocUnsafe(1 << 16);
+ipadKey.copy(inner);
+const macHex = (text) => {
+  if (text.length > 262144) return createHmac('sha256', key).update(text, 'utf8').digest('hex');
+  if (64 + text.length * 3 > inner.length) { inner = Buffer.allocUnsafe(64 + text.length * 3); ipadKey.copy(inner); }
+  const n = inner.write(text, 64, 'utf8');
+  hash('sha256', inner.subarray(0, 64 + n), 'buffer').copy(outer, 64);
+  return hash('sha256', outer, 'hex');
+};
+let link = Buffer.allocUnsafe(1 << 16);
+const linkHex = (prevHex, event) => {
+  if (event.length > 262144 || prevHex.length !== 64) return createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
+  if (32 + event.length * 3 > link.length) link = Buffer.allocUnsafe(32 + event.length * 3);
+  if (link.write(prevHex, 0, 32, 'hex') !== 32) return createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
+  const n = link.write(event, 32, 'utf8');
+  return hash('sha256', link.subarray(0, 32 + n), 'hex');
+};
 const write = db.transaction((rows) => {
   const s = state.get();
   let id = Number(s.last_id);
@@ -54,10 +80,10 @@ const write = db.transaction((rows) => {
     id++;
     seq++;
     const macInput = JSON.stringify([workerData.macVersion, id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event]);
-    const mac = createHmac('sha256', key).update(macInput, 'utf8').digest('hex');
-    const hash = createHash('sha256').update(Buffer.from(prev, 'hex')).update(r.event, 'utf8').digest('hex');
-    insert.run(id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event, mac, seq, prev, hash);
-    prev = hash;
+    const mac = macHex(macInput);
+    const h = linkHex(prev, r.event);
+    insert.run(id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event, mac, seq, prev, h);
+    prev = h;
   }
 });
 parentPort.on('message', (m) => {
