@@ -2,8 +2,9 @@
  * Delivery on both databases against a real receiver on loopback: every sealed event arrives in
  * seq order; filters; a receiver that refuses connections, answers 500, hangs past the timeout
  * and cuts its answer still ends with every event; a permanent refusal dead-letters only the
- * refused event and replay delivers it once fixed; two workers never deliver one sink at once;
- * stop leaves the cursor on the last acknowledged batch.
+ * refused event and replay delivers it once fixed; Retry-After is honoured; a delivery whose lease
+ * another replica took is abandoned; two workers never deliver one sink at once; stop leaves the
+ * cursor on the last acknowledged batch.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
@@ -199,6 +200,37 @@ for (const tdb of testDatabases) {
       const head = (await services.audit.head()).seq;
       await until(() => receiver.uids().length >= head, 'every event from the next worker');
       expect(receiver.uids()).toEqual(await trailUids(0));
+    });
+
+    it('waits at least as long as Retry-After says before the next attempt', async () => {
+      const siem = service({ backoff: { baseMs: 10, capMs: 20 } });
+      const sink = await siem.create(caller, { name: 'throttled', type: 'ocsf-http', config: sinkConfig(), start: 'beginning' });
+      await record(2);
+      receiver.behave = () => ({ status: 429, retryAfter: '120' });
+      await siem.runOnce();
+      const after = await siem.get(sink.id);
+      expect(after).toMatchObject({ attempts: 1, cursor: 0, last_error: expect.stringContaining('429') });
+      // Scheduled two minutes out, not the 10-20 ms backoff; a run now does not attempt it.
+      expect(Date.parse(after.next_attempt_at!) - Date.now()).toBeGreaterThan(100_000);
+      await siem.runOnce();
+      expect(receiver.requests).toBe(1);
+    });
+
+    it('abandons a delivery whose lease another replica took, without moving the cursor', async () => {
+      const siem = service({ leaseMs: 300, owner: 'replica-a' });
+      const sink = await siem.create(caller, { name: 'stolen', type: 'ocsf-http', config: sinkConfig({ timeoutMs: 60_000 }), start: 'beginning' });
+      await record(3);
+      receiver.behave = () => 'hang';
+      const run = siem.runOnce();
+      await until(() => receiver.requests >= 1, 'the held request');
+      const until10 = new Date(Date.now() + 10 * 60_000).toISOString();
+      await database.db.updateTable('siem_sinks').set({ lease_owner: 'replica-b', lease_until: until10 }).where('id', '=', sink.id).execute();
+      // The next renewal fails, the request is aborted, and the run ends.
+      await run;
+      const after = await siem.get(sink.id);
+      expect(after.cursor).toBe(0);
+      expect(after.attempts).toBe(0);
+      expect((await database.db.selectFrom('siem_sinks').select('lease_owner').where('id', '=', sink.id).executeTakeFirstOrThrow()).lease_owner).toBe('replica-b');
     });
 
     it('sends a synthetic test event marked as a test, not from the trail, and says how it went', async () => {
