@@ -344,6 +344,8 @@ export interface HttpCollector {
   requests: RecordedRequest[];
   /** Answers for the next requests, in order; then `fallback`. */
   script: ScriptedAnswer[];
+  /** Looked at first: an answer for this request (by its content), or undefined to go on to the script. */
+  decide: ((req: RecordedRequest) => ScriptedAnswer | undefined) | undefined;
   fallback: ScriptedAnswer;
   close(): Promise<void>;
 }
@@ -355,6 +357,7 @@ export async function startHttpCollector(fallback: ScriptedAnswer, tls?: { cert:
     url: '',
     requests: [],
     script: [],
+    decide: undefined,
     fallback,
     close: async () => {
       for (const res of hanging) res.destroy();
@@ -366,8 +369,9 @@ export async function startHttpCollector(fallback: ScriptedAnswer, tls?: { cert:
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      collector.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = collector.script.shift() ?? collector.fallback;
+      const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      collector.requests.push(recorded);
+      const answer = collector.decide?.(recorded) ?? collector.script.shift() ?? collector.fallback;
       if (answer === 'hang') {
         hanging.add(res);
         return;
