@@ -81,6 +81,7 @@ export const observabilityModule: TrellisModule = {
   stop: async (services) => {
     await listeners.get(services)?.stop();
     listeners.delete(services);
+    await (await import('./routes.ts')).stopScrapeGate(services);
     await services.tracing.shutdown();
   },
 };

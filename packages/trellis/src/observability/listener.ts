@@ -1,14 +1,15 @@
 /**
  * The separate metrics listener (TRELLIS_METRICS_PORT): a plain HTTP server on the configured
  * host that answers GET /metrics and nothing else, so a scraper can be let in on a port that
- * serves no API. The same protection as the main port's /metrics applies.
+ * serves no API. The same protection as the main port's /metrics applies (routes.ts), with the
+ * socket's address as the client's: no proxy stands in front of this port.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toProblem, type AppError } from '../errors.ts';
 import { problemContentType } from '../http/problem.ts';
 import type { Services } from '../module.ts';
-import { scrapeRefusal } from './routes.ts';
+import { scrapeGate } from './routes.ts';
 
 function problem(res: import('node:http').ServerResponse, err: AppError): void {
   const body = toProblem(err);
@@ -47,8 +48,11 @@ export class MetricsListener {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end();
       return;
     }
-    const refusal = await scrapeRefusal(req.headers.authorization, this.services);
-    if (refusal) return problem(res, refusal);
+    const refused = await scrapeGate(this.services).refusal(req.headers.authorization, req.socket.remoteAddress ?? '');
+    if (refused) {
+      if (refused.retryAfter !== undefined) res.setHeader('retry-after', String(refused.retryAfter));
+      return problem(res, refused.error);
+    }
     const text = await this.services.metrics.text();
     res.writeHead(200, { 'content-type': this.services.metrics.contentType });
     res.end(req.method === 'HEAD' ? undefined : text);

@@ -111,6 +111,10 @@ describe.each(testDatabases)('/metrics on $name', (tdb) => {
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json()).toMatchObject({ code: 'unauthenticated' });
     expect(wrong.body).not.toContain(scrapeToken);
+    // Refusals are audited like the route guard's, never with the token presented.
+    const fails = (await t.services.audit.list({ action: 'auth.fail', limit: 100 })).filter((e) => (e.event.unmapped as { route?: string } | undefined)?.route === '/metrics');
+    expect(fails.length).toBeGreaterThan(0);
+    expect(JSON.stringify(fails)).not.toContain(scrapeToken);
     const viewer = await scrape(`Bearer ${t.tokens.viewer}`);
     expect(viewer.statusCode).toBe(403);
     expect(viewer.json()).toMatchObject({ code: 'forbidden' });
@@ -118,6 +122,21 @@ describe.each(testDatabases)('/metrics on $name', (tdb) => {
       const ok = await scrape(`Bearer ${t.tokens[role]}`);
       expect(ok.statusCode, role).toBe(200);
       expect(ok.body, role).toContain('trellis_http_request_duration_seconds');
+    }
+  });
+
+  it('throttles repeated failures from one address with 429, and still lets the scrape token through', async () => {
+    const limited = await makeTestApp(tdb, { authFailureLimit: 3 }, { metricsToken: scrapeToken, authFailureLimit: 3 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await limited.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer guess-${i}` } })).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429, 429]);
+      const blocked = await limited.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer guess-5' } });
+      expect(blocked.json()).toMatchObject({ code: 'rate_limited' });
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await limited.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${scrapeToken}` } })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
     }
   });
 
