@@ -244,14 +244,23 @@ export async function verifyRows(rows: AsyncIterable<SealedStoredRow>, checker: 
       continue;
     }
     const head = first;
+    // Reads the source directly (no `held` row can be waiting inside a run): one await per row,
+    // as a plain `for await` would cost.
     const run = async function* (): AsyncGenerator<ChainLink> {
-      for (let r: SealedStoredRow | undefined = head; r; r = await next()) {
-        if (r.pruned_at !== null) {
-          held = r;
+      checker.sealed(head);
+      yield linkOf(head);
+      for (;;) {
+        const n = await it.next();
+        if (n.done) {
+          ended = true;
           return;
         }
-        checker.sealed(r);
-        yield linkOf(r);
+        if (n.value.pruned_at !== null) {
+          held = n.value;
+          return;
+        }
+        checker.sealed(n.value);
+        yield linkOf(n.value);
       }
     };
     if (!merge(await verifyChainParallel(run(), { start }))) return total;

@@ -130,6 +130,9 @@ describe('a pruned SQLite trail verified offline from the database, with the ins
       const r = await verifyDatabase({ sqliteFile: join(dir, 'trellis.db') });
       expect(r).toMatchObject({ ok: false, pruned: 3, problemCount: 1 });
       expect(r.problems[0]).toMatchObject({ seq: 3, reason: 'tombstone_forged' });
+      // A pruned row's stored hash still has to link: changing it breaks the chain at the next event.
+      await sql`update audit_events set hash = ${'ab'.repeat(32)} where seq = 1`.execute(database.db);
+      expect((await verifyDatabase({ sqliteFile: join(dir, 'trellis.db') })).broken).toMatchObject({ seq: 2, reason: 'prev_hash_mismatch' });
     } finally {
       await database.close();
     }
