@@ -211,13 +211,6 @@ export class SiemService {
     return toSink(row, (await this.statusOf([row]))[0]!);
   }
 
-  /** The sink with this id, or else with this name (the CLI takes either). */
-  async find(idOrName: string): Promise<Sink> {
-    const row = (await store.getSink(this.database.db, idOrName)) ?? (await store.sinkNamed(this.database.db, idOrName));
-    if (!row) throw notFound(idOrName);
-    return this.get(row.id);
-  }
-
   /** Pause or resume, change the filter or the config; a change resets the backoff, so a fixed sink is tried at once. */
   async update(caller: Caller, id: string, patch: UpdateSink): Promise<Sink> {
     await this.database.db.transaction().execute(async (tx) => {

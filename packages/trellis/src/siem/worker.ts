@@ -19,6 +19,8 @@
  *   the batch until the refused events are alone; they become dead letters and the cursor moves
  *   past them, so good events keep flowing.
  * - Sinks are independent: a receiver that hangs holds up only its own sink.
+ * - Polling is cheap: a caught-up sink costs one indexed read per poll (250 ms); the lease is
+ *   written only when there is something to deliver, so an idle replica writes nothing.
  */
 import { setMaxListeners } from 'node:events';
 import type { Database } from '../db/database.ts';
