@@ -7,10 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
-import type { AuditInput } from './ocsf.ts';
+import { keyRingFrom } from '../keys/index.ts';
+import { KEY_TTL_MS, PersonalData, SHREDDED } from './personal.ts';
+import { toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';
 import type { AuditRecord } from './service.ts';
 import { verifyExportFile } from './verify-offline.ts';
 
@@ -111,6 +114,40 @@ for (const tdb of testDatabases) {
       const [e] = await events('test.personal.after');
       expect(e!.event.actor.user.name).toBe(NAME);
       expect((await events('test.personal'))[0]!.event.actor.user.name).toBe('[shredded]');
+    });
+  });
+}
+
+for (const tdb of testDatabases) {
+  describe(`a shred seen by another replica on ${tdb.name}`, () => {
+    it('within KEY_TTL_MS: the other replica stops opening the values and seals new ones under a new key', async () => {
+      const database = await tdb.open();
+      try {
+        const keys = keyRingFrom(randomBytes(32));
+        let now = Date.now();
+        const clock = () => now;
+        const a = new PersonalData(database, keys, clock);
+        const b = new PersonalData(database, keys, clock);
+        const make = async (p: PersonalData): Promise<OcsfEvent> => {
+          const ev = toOcsf(personalEvent, { uid: 'u', time: new Date(now) });
+          await p.protect([personalEvent], [ev]);
+          return ev;
+        };
+        const old = await make(a);
+        expect((await b.reveal([old]))[0]!.event.actor.user.name).toBe(NAME);
+        const beforeShred = await make(b);
+        await database.db.transaction().execute((tx) => a.shred(tx, EMAIL));
+        expect((await a.reveal([old]))[0]!.event.actor.user.name).toBe(SHREDDED);
+        // B still trusts the key it read until its cache entry is KEY_TTL_MS old.
+        expect((await b.reveal([old]))[0]!.event.actor.user.name).toBe(NAME);
+        now += KEY_TTL_MS;
+        expect((await b.reveal([old, beforeShred])).map((r) => r.event.actor.user.name)).toEqual([SHREDDED, SHREDDED]);
+        const fresh = await make(b);
+        expect(fresh.actor.user.name).not.toBe(old.actor.user.name);
+        expect((await a.reveal([fresh]))[0]!.event.actor.user.name).toBe(NAME);
+      } finally {
+        await database.close();
+      }
     });
   });
 }
