@@ -297,10 +297,9 @@ export class AuditLog {
 
   private async sealWithin(tx: Tx): Promise<number> {
     await store.lockChain(tx, this.database.dialect);
-    const pending = await store.pendingRows(tx, SEAL_BATCH);
+    const { rows: pending, head } = await store.pendingRowsAndHead(tx, SEAL_BATCH);
     if (pending.length === 0) return 0;
     const refused: { id: number; fault: 'mac_missing' | 'mac_mismatch' }[] = [];
-    const head = await store.chainHead(tx);
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? GENESIS_HASH;
     const seals: store.Seal[] = [];

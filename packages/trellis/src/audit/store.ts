@@ -57,10 +57,27 @@ function stored(r: StoredRow): StoredRow {
   return { ...r, id: Number(r.id), seq: r.seq === null ? null : Number(r.seq), class_uid: Number(r.class_uid) };
 }
 
-/** Unsealed events the sealer has not refused yet, in insertion order. */
-export async function pendingRows(q: Queryable, limit: number): Promise<StoredRow[]> {
-  const rows = await q.selectFrom('audit_events').selectAll().where('seq', 'is', null).where('quarantined_at', 'is', null).orderBy('id', 'asc').limit(limit).execute();
-  return rows.map(stored);
+/**
+ * Unsealed events the sealer has not refused yet, in insertion order, and the chain head they
+ * will follow: one statement, so a seal costs one round trip less (the head comes along as two
+ * uncorrelated subqueries, evaluated once).
+ */
+export async function pendingRowsAndHead(q: Queryable, limit: number): Promise<{ rows: StoredRow[]; head: { seq: number; hash: string } | undefined }> {
+  const found = await q
+    .selectFrom('audit_events as a')
+    .selectAll('a')
+    .select((eb) => [
+      eb.selectFrom('audit_events as h').select('h.seq').where('h.seq', 'is not', null).orderBy('h.seq', 'desc').limit(1).as('head_seq'),
+      eb.selectFrom('audit_events as h').select('h.hash').where('h.seq', 'is not', null).orderBy('h.seq', 'desc').limit(1).as('head_hash'),
+    ])
+    .where('a.seq', 'is', null)
+    .where('a.quarantined_at', 'is', null)
+    .orderBy('a.id', 'asc')
+    .limit(limit)
+    .execute();
+  const first = found[0];
+  const head = first && first.head_seq !== null && first.head_hash !== null ? { seq: Number(first.head_seq), hash: first.head_hash } : undefined;
+  return { rows: found.map(({ head_seq: _s, head_hash: _h, ...r }) => stored(r)), head };
 }
 
 /** Every row outside the chain (pending or refused), in insertion order. */
