@@ -88,7 +88,7 @@ class SyslogTransport implements SinkTransport {
     private readonly config: SyslogConfig,
     private readonly deps: TransportDeps,
   ) {
-    this.what = `syslog ${config.host}:${this.port}`;
+    this.what = `syslog ${net.isIP(config.host) === 6 ? `[${config.host}]` : config.host}:${this.port}`;
   }
 
   private get isTls(): boolean {
