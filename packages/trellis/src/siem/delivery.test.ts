@@ -2,7 +2,7 @@
  * Delivery on both databases against a real receiver on loopback: every sealed event arrives in
  * seq order; filters; a receiver that refuses connections, answers 500, hangs past the timeout
  * and cuts its answer still ends with every event; a permanent refusal dead-letters only the
- * refused event and replay delivers it once fixed; Retry-After is honoured; a delivery whose lease
+ * refused event and replay delivers it once fixed; a pruned event is stepped over; Retry-After is honoured; a delivery whose lease
  * another replica took is abandoned; two workers never deliver one sink at once; stop leaves the
  * cursor on the last acknowledged batch.
  */
@@ -231,6 +231,27 @@ for (const tdb of testDatabases) {
       expect(after.cursor).toBe(0);
       expect(after.attempts).toBe(0);
       expect((await database.db.selectFrom('siem_sinks').select('lease_owner').where('id', '=', sink.id).executeTakeFirstOrThrow()).lease_owner).toBe('replica-b');
+    });
+
+    it('steps over an event retention pruned to a tombstone, and counts no age for it', async () => {
+      const siem = service();
+      const head0 = (await services.audit.head()).seq;
+      const sink = await siem.create(caller, { name: 'pruned', type: 'ocsf-http', config: sinkConfig(), start: head0 + 1 });
+      await record(5);
+      const trail = await services.audit.sealedAfter(head0, 100);
+      const victim = trail[0]!;
+      const original = await database.db.selectFrom('audit_events').select('event').where('seq', '=', victim.seq).executeTakeFirstOrThrow();
+      // What retention leaves of a pruned event: its place in the chain, no content.
+      await database.db.updateTable('audit_events').set({ event: '{"pruned":true}' }).where('seq', '=', victim.seq).execute();
+      try {
+        expect((await siem.status())[0]!.oldestAgeMs).toBeNull();
+        await siem.runOnce();
+        const after = await siem.get(sink.id);
+        expect(after.cursor).toBe(trail[trail.length - 1]!.seq);
+        expect(receiver.uids()).toEqual(trail.slice(1).map((r) => r.event.metadata.uid));
+      } finally {
+        await database.db.updateTable('audit_events').set({ event: original.event }).where('seq', '=', victim.seq).execute();
+      }
     });
 
     it('sends a synthetic test event marked as a test, not from the trail, and says how it went', async () => {

@@ -18,7 +18,7 @@ import type { CreateSink, DeadLetterList, DeadLetterQuery, ReplayResult, Sink, S
 import * as store from './store.ts';
 import { transportKind, transportKinds } from './transports.ts';
 import type { SinkEvent, TransportDeps, TransportKind } from './transport.ts';
-import { asDeliveryError, DeliveryWorker, deliverBatch, transportOf } from './worker.ts';
+import { asDeliveryError, DeliveryWorker, deliverBatch, hasContent, transportOf } from './worker.ts';
 
 /** Who is acting, and from where (for the audit event). */
 export interface Caller {
@@ -312,8 +312,8 @@ export class SiemService {
       try {
         for (const l of letters) {
           const [record] = await this.audit.sealedAfter(l.seq - 1, 1);
-          if (!record || record.seq !== l.seq) {
-            failed.push({ seq: l.seq, uid: l.uid, error: `event ${l.seq} is no longer in the trail` });
+          if (!record || record.seq !== l.seq || !hasContent(record.event)) {
+            failed.push({ seq: l.seq, uid: l.uid, error: `event ${l.seq} is no longer in the trail (pruned by retention)` });
             continue;
           }
           const outcome = await deliverBatch(transport, [{ seq: record.seq, uid: record.event.metadata.uid, event: record.event }], signal);
@@ -358,7 +358,8 @@ export class SiemService {
           cursor: r.cursor_seq,
           head,
           lag: Math.max(0, head - r.cursor_seq),
-          oldestAgeMs: next ? Math.max(0, now - next.event.time) : null,
+          // A pruned event (a tombstone) has no time: its age is unknown, not zero.
+          oldestAgeMs: next && hasContent(next.event) ? Math.max(0, now - next.event.time) : null,
           deadLetters: dead.get(r.id) ?? 0,
           lastError: r.last_error,
           lastDeliveredAt: r.last_delivered_at,

@@ -24,7 +24,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Database } from '../db/database.ts';
-import type { AuditLog } from '../audit/index.ts';
+import type { AuditLog, OcsfEvent } from '../audit/index.ts';
 import { sinkTakes } from './filter.ts';
 import { backoffMs, type Backoff } from './retry.ts';
 import type { SiemSinkRow } from './rows.ts';
@@ -53,6 +53,14 @@ interface BatchOutcome {
   /** The first event not handled (transient failure or abort); undefined when all were handled. */
   stoppedAt?: number;
   error?: DeliveryError;
+}
+
+/**
+ * Whether a sealed event still has its content. Retention prunes an old event to a tombstone that
+ * keeps its place in the chain but says nothing: there is nothing to send, and the cursor moves on.
+ */
+export function hasContent(event: OcsfEvent): boolean {
+  return (event as Partial<OcsfEvent>).metadata !== undefined;
 }
 
 /** Any failure as a DeliveryError: one a transport did not classify is taken as transient. */
@@ -222,7 +230,7 @@ export class DeliveryWorker {
         return;
       }
       for (;;) {
-        const taken = records.filter((r) => sinkTakes(filter, r.event)).map((r) => ({ seq: r.seq, uid: r.event.metadata.uid, event: r.event }));
+        const taken = records.filter((r) => hasContent(r.event) && sinkTakes(filter, r.event)).map((r) => ({ seq: r.seq, uid: r.event.metadata.uid, event: r.event }));
         const outcome = await deliverBatch(transport, taken, signal);
         const to = outcome.stoppedAt !== undefined ? outcome.stoppedAt - 1 : records[records.length - 1]!.seq;
         if (to > cursor) {
