@@ -104,21 +104,20 @@ export class ChainVerifier {
 
   /** Returns false once the chain is broken (further links are ignored). */
   push(link: ChainLink): boolean {
+    // No closure here: this runs once per link, and a function made per call costs as much as
+    // the checks around the hash.
     if (this.broken) return false;
-    const fail = (reason: BreakReason, message: string): boolean => {
-      this.broken = { seq: link.seq, reason, message };
-      return false;
-    };
-    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) {
-      return fail('sequence_gap', `expected event ${this.expectedSeq} but found ${link.seq}: an event was removed or reordered`);
-    }
-    if (link.prevHash !== this.head) {
-      return fail('prev_hash_mismatch', `event ${link.seq} does not link to the event before it`);
-    }
+    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) return this.fail(link.seq, 'sequence_gap', `expected event ${this.expectedSeq} but found ${link.seq}: an event was removed or reordered`);
+    if (link.prevHash !== this.head) return this.fail(link.seq, 'prev_hash_mismatch', `event ${link.seq} does not link to the event before it`);
     const h = shared.hash(this.head, link.event);
-    if (h !== link.hash) return fail('hash_mismatch', `event ${link.seq} was changed after it was written (hash mismatch)`);
+    if (h !== link.hash) return this.fail(link.seq, 'hash_mismatch', `event ${link.seq} was changed after it was written (hash mismatch)`);
     this.accept(link.seq, h);
     return true;
+  }
+
+  private fail(seq: number, reason: BreakReason, message: string): false {
+    this.broken = { seq, reason, message };
+    return false;
   }
 
   /**
@@ -127,18 +126,9 @@ export class ChainVerifier {
    */
   pushVerified(link: { seq: number; prevHash: string; hash: string }, hashOk = true): boolean {
     if (this.broken) return false;
-    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) {
-      this.broken = { seq: link.seq, reason: 'sequence_gap', message: `expected event ${this.expectedSeq} but found ${link.seq}: an event was removed or reordered` };
-      return false;
-    }
-    if (link.prevHash !== this.head) {
-      this.broken = { seq: link.seq, reason: 'prev_hash_mismatch', message: `event ${link.seq} does not link to the event before it` };
-      return false;
-    }
-    if (!hashOk) {
-      this.broken = { seq: link.seq, reason: 'hash_mismatch', message: `event ${link.seq} was changed after it was written (hash mismatch)` };
-      return false;
-    }
+    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) return this.fail(link.seq, 'sequence_gap', `expected event ${this.expectedSeq} but found ${link.seq}: an event was removed or reordered`);
+    if (link.prevHash !== this.head) return this.fail(link.seq, 'prev_hash_mismatch', `event ${link.seq} does not link to the event before it`);
+    if (!hashOk) return this.fail(link.seq, 'hash_mismatch', `event ${link.seq} was changed after it was written (hash mismatch)`);
     this.accept(link.seq, link.hash);
     return true;
   }
