@@ -10,14 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { accessToken, approvedApp, putSecret, startGatewayFixture, type GatewayFixture } from '../../test/gateway-fixture.ts';
 import { appYaml, yaml } from '../../test/leave-requests.ts';
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-}
+import { startTestCollector, type TestCollector } from './test-collector.ts';
 
 const connector = (port: number) => `apiVersion: trellis.dev/v1
 kind: Connector
@@ -51,28 +44,18 @@ const callerSpan = '1a2b3c4d5e6f7081';
 describe.each(testDatabases)('a traced gateway call on $name', (tdb) => {
   let f: GatewayFixture;
   let upstream: Server;
-  let collector: Server;
-  const spans: OtlpSpan[] = [];
+  let collector: TestCollector;
   const seen: IncomingHttpHeaders[] = [];
   let token: string;
 
   beforeAll(async () => {
-    collector = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-        for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    collector = await startTestCollector();
     upstream = createServer((req, res) => {
       seen.push(req.headers);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ id: 1, name: 'Dora Buyer', internal: 'x' }]));
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    f = await startGatewayFixture(tdb, { settings: { otelExporterEndpoint: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` } });
+    f = await startGatewayFixture(tdb, { settings: { otelExporterEndpoint: collector.url } });
     await putSecret(f.t, 'crm-key', 'crm-key-value-3e8a1c');
     const applied = await f.t.as('admin', { method: 'POST', url: '/api/v1/connectors', headers: yaml, payload: connector((upstream.address() as AddressInfo).port) });
     expect(applied.statusCode, applied.body).toBeLessThan(300);
@@ -81,7 +64,8 @@ describe.each(testDatabases)('a traced gateway call on $name', (tdb) => {
   }, 60_000);
   afterAll(async () => {
     await f?.close();
-    for (const s of [upstream, collector]) await new Promise((r) => s?.close(r));
+    await new Promise((r) => upstream?.close(r));
+    await collector?.close();
   });
 
   it('passes the trace to the upstream, keeps it in the call event, and counts the call', async () => {
@@ -93,9 +77,9 @@ describe.each(testDatabases)('a traced gateway call on $name', (tdb) => {
     const sent = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(String(seen.at(-1)?.traceparent));
     expect(sent?.[1]).toBe(traceId);
     await f.t.services.tracing.flush();
-    const client = spans.find((s) => s.spanId === sent![2])!;
+    const client = collector.spans.find((s) => s.spanId === sent![2])!;
     expect(client).toMatchObject({ name: 'gateway.upstream http', kind: 3, traceId });
-    const server = spans.find((s) => s.spanId === client.parentSpanId)!;
+    const server = collector.spans.find((s) => s.spanId === client.parentSpanId)!;
     expect(server).toMatchObject({ name: 'GET /gw/v1/:connector/http/*', kind: 2, traceId, parentSpanId: callerSpan });
 
     // The call's event is written in a batch after the response, and still names the call's trace.

@@ -4,38 +4,11 @@
  * database statements are its children, and the audit event and the log line of that request
  * carry the same trace id. Without an endpoint nothing is traced at all.
  */
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
 import { loadConfig } from '../config.ts';
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: { key: string; value: Record<string, unknown> }[];
-}
-
-/** An OTLP/HTTP collector's trace endpoint: POST /v1/traces with JSON, every span kept. */
-async function collector(): Promise<{ server: Server; url: string; spans: OtlpSpan[]; paths: string[] }> {
-  const spans: OtlpSpan[] = [];
-  const paths: string[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-      for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, spans, paths };
-}
+import { startTestCollector, type TestCollector } from './test-collector.ts';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -43,17 +16,17 @@ const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 const callerSpan = '00f067aa0ba902b7';
 
 describe.each(testDatabases)('traces on $name', (tdb) => {
-  let c: Awaited<ReturnType<typeof collector>>;
+  let c: TestCollector;
   let t: TestApp;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    c = await collector();
+    c = await startTestCollector();
     t = await makeTestApp(tdb, {}, { otelExporterEndpoint: c.url }, { level: 'info', write: (l) => void lines.push(l) });
   });
   afterAll(async () => {
     await t?.close();
-    await new Promise((resolve) => c?.server.close(resolve));
+    await c?.close();
   });
 
   it("continues the caller's trace: server span, policy and store children, the audit event and the log line", async () => {
@@ -81,7 +54,7 @@ describe.each(testDatabases)('traces on $name', (tdb) => {
     for (const s of store) expect(s.kind).toBe(CLIENT);
     // No statement text or parameters in a span.
     expect(JSON.stringify(ours)).not.toContain('ann@example.com');
-    expect(c.paths.every((p) => p.startsWith('POST /v1/traces application/json'))).toBe(true);
+    expect(c.requests.every((p) => p.startsWith('POST /v1/traces application/json'))).toBe(true);
     // Statements outside traced work (the pollers of other modules) start no trace of their own.
     expect(c.spans.filter((s) => s.name.startsWith('db.') && !s.parentSpanId)).toEqual([]);
 
