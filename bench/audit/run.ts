@@ -45,13 +45,26 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Events per second of `fn` (which returns how many it handled): the median of three runs. */
 async function rate(fn: () => Promise<number> | number): Promise<number> {
-  const rates: number[] = [];
+  return (await rates(fn)).wall;
+}
+
+/**
+ * Events per second of wall time and per second of this process's CPU time (all its threads),
+ * medians of three runs. On one thread the second is the rate of one core however busy the
+ * machine's other work keeps it.
+ */
+async function rates(fn: () => Promise<number> | number): Promise<{ wall: number; cpu: number }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < 3; r++) {
+    const u0 = process.cpuUsage();
     const t0 = performance.now();
     const n = await fn();
-    rates.push(n / ((performance.now() - t0) / 1000));
+    wall.push(n / ((performance.now() - t0) / 1000));
+    const u = process.cpuUsage(u0);
+    cpu.push(n / ((u.user + u.system) / 1e6));
   }
-  return Math.round(median(rates));
+  return { wall: Math.round(median(wall)), cpu: Math.round(median(cpu)) };
 }
 
 const input = (i: number): AuditInput => ({
@@ -192,18 +205,22 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
     }
     // The floor: SHA-256 alone over each link's bytes, encoded beforehand.
     const bytes = links.map((l) => Buffer.concat([Buffer.from(l.prevHash, 'hex'), Buffer.from(l.event, 'utf8')]));
+    const sha = await rates(() => {
+      for (const b of bytes) hash('sha256', b);
+      return bytes.length;
+    });
+    const oneCore = await rates(() => {
+      const v = new ChainVerifier();
+      for (const l of links) v.push(l);
+      verdicts &&= v.result().ok;
+      return links.length;
+    });
     const inMemory = {
       events: links.length,
-      sha256_only_per_s: await rate(() => {
-        for (const b of bytes) hash('sha256', b);
-        return bytes.length;
-      }),
-      chain_verify_one_core_per_s: await rate(() => {
-        const v = new ChainVerifier();
-        for (const l of links) v.push(l);
-        verdicts &&= v.result().ok;
-        return links.length;
-      }),
+      sha256_only_per_s: sha.wall,
+      sha256_only_per_cpu_s: sha.cpu,
+      chain_verify_one_core_per_s: oneCore.wall,
+      chain_verify_one_core_per_cpu_s: oneCore.cpu,
       chain_verify_worker_threads_per_s: await rate(async () => {
         const r = await verifyChainParallel(links, { parallelFrom: 0 });
         verdicts &&= r.ok;
@@ -213,7 +230,7 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
     out.verify = {
       ok: verdicts,
       threads: availableParallelism(),
-      in_memory: { ...inMemory, ratio_to_sha256: Number((inMemory.chain_verify_one_core_per_s / inMemory.sha256_only_per_s).toFixed(3)), target_met: inMemory.chain_verify_one_core_per_s >= 500_000 },
+      in_memory: { ...inMemory, ratio_to_sha256: Number((oneCore.cpu / sha.cpu).toFixed(3)), target_met: oneCore.wall >= 500_000, target_met_per_cpu_s: oneCore.cpu >= 500_000 },
       from_db: { ...fromDb, ratio_full_check_to_read: Number((fromDb.full_trail_check_per_s / fromDb.plain_read_rows_per_s).toFixed(3)), target_met: fromDb.full_trail_check_per_s >= 200_000 },
     };
     return out;
