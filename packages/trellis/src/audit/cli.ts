@@ -8,17 +8,19 @@ import { formatTable, print } from '../cli/output.ts';
 import type { VerifyResult } from './chain.ts';
 import type { RowProblem } from './integrity.ts';
 import type { AuditRecord } from './service.ts';
-import type { LedgerVerdict } from './ledger-verify.ts';
-import { ledgerInputs, registerLedgerCommands } from './ledger-cli.ts';
+import type { LedgerVerdict } from './ledger/verify.ts';
+import { ledgerInputs, registerLedgerCommands } from './ledger/cli.ts';
 
-type TrailResult = VerifyResult & { problems?: RowProblem[]; problemCount?: number; macChecked?: boolean; pending?: number; ledger?: LedgerVerdict; ledgerSkipped?: string };
+type TrailResult = VerifyResult & { problems?: RowProblem[]; problemCount?: number; macChecked?: boolean; pending?: number; pruned?: number; ledger?: LedgerVerdict; ledgerSkipped?: string };
 
 /** One line for people: intact, the chain's first break, or the first wrong row. */
 export function verifySummary(r: TrailResult, source: string): string {
   const macNote = r.macChecked === false ? ' (row MACs not checked: no installation key at hand; set TRELLIS_MASTER_KEY)' : '';
   const l = r.ledger;
   const ledgerNote = l ? `; ${l.checkpoints} checkpoint(s), anchored to event ${l.anchoredSize}${l.unanchored > 0 ? ` (${l.unanchored} newer not yet anchored)` : ''}${l.signaturesChecked ? '' : ', signatures NOT checked: pass --key'}` : r.ledgerSkipped ? `; checkpoints not checked: ${r.ledgerSkipped}` : '';
-  if (r.ok) return `audit chain intact: ${r.count} events verified (${r.firstSeq ?? '-'}..${r.lastSeq ?? '-'}), head ${r.head.slice(0, 16)}…${ledgerNote}${macNote} [${source}]`;
+  // Pruned events are linked by their stored hashes: their content is gone, by retention.
+  const prunedNote = r.pruned ? `, ${r.pruned} of them pruned by retention` : '';
+  if (r.ok) return `audit chain intact: ${r.count} events verified (${r.firstSeq ?? '-'}..${r.lastSeq ?? '-'})${prunedNote}, head ${r.head.slice(0, 16)}…${ledgerNote}${macNote} [${source}]`;
   if (l && !l.ok && !r.broken) return `audit trail NOT OK: ${l.problems[0]!.message} [${source}]`;
   if (r.broken) return `audit chain BROKEN at event ${r.broken.seq}: ${r.broken.message} (${r.count} events verified before it) [${source}]`;
   const first = r.problems?.[0];
