@@ -84,6 +84,8 @@ export function tamperEvent(id: number, fault: 'mac_missing' | 'mac_mismatch'): 
     outcome: 'failure',
     message: `audit row ${id} ${fault === 'mac_missing' ? 'has no MAC' : 'fails its MAC'}: it was written or changed without the installation's key and is kept out of the chain`,
     details: { row_id: id, reason: fault },
+    // Found by the sealer, whose timer may run in the context of whichever request scheduled it.
+    traceId: null,
   };
 }
 
