@@ -40,6 +40,11 @@ describe('trellis audit sinks', () => {
     const items = (JSON.parse(json.stdout) as { items: { id: string; name: string }[] }).items;
     expect(items.map((s) => s.name)).toEqual(['local-file']);
 
+    const pause = await trellis(['audit', 'sinks', 'pause', 'local-file'], ts.env);
+    expect(pause.stdout).toMatch(/paused SIEM sink local-file at seq \d+/);
+    expect((await trellis(['audit', 'sinks', 'list'], ts.env)).stdout).toMatch(/local-file\s+jsonl-file\s+no/);
+    expect((await trellis(['audit', 'sinks', 'resume', 'local-file'], ts.env)).code).toBe(0);
+
     const show = await trellis(['audit', 'sinks', 'show', items[0]!.id], ts.env);
     expect(show.stdout).toMatch(/^type\s+jsonl-file$/m);
 

@@ -129,6 +129,20 @@ export function registerSiemCommands(program: Command, ctx: CliContext): void {
       print(ctx.globals().output, s, () => sinkText(s));
     });
 
+  for (const [verb, enabled] of [
+    ['pause', false],
+    ['resume', true],
+  ] as const) {
+    sinks
+      .command(verb)
+      .description(enabled ? 'resume delivery from where the sink stopped (retries start again at once)' : 'stop delivering; the cursor stays, so resume continues from it')
+      .argument('<sink>', 'id or name')
+      .action(async (sink: string) => {
+        const s = await ctx.client().json<Sink>('PATCH', `${base}/${await idOf(sink)}`, { body: { enabled } });
+        print(ctx.globals().output, s, () => `${enabled ? 'resumed' : 'paused'} SIEM sink ${s.name} at seq ${s.cursor} (lag ${s.lag})`);
+      });
+  }
+
   sinks
     .command('test')
     .description('send one synthetic test event (not from the trail) and show how the receiver took it; exits 1 when it failed')
