@@ -1,7 +1,7 @@
 /**
  * `trellis audit sinks …` as a user runs it: separate processes against a real server on
  * loopback, with a jsonl-file sink the test can read and an ocsf-http sink whose receiver
- * refused events. Sinks are addressed by name or id, paused and resumed; JSON output for
+ * refuses events. Sinks are addressed by name or id, paused and resumed; JSON output for
  * scripts; exit codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
