@@ -117,6 +117,53 @@ describe('Splunk HEC', () => {
     expect(c.requests).toHaveLength(2);
   });
 
+  describe('with indexer acknowledgement', () => {
+    /** HEC with useAck: an ackId per request on the channel; the ack endpoint confirms ids once `confirmAfter` polls have passed. */
+    async function ackingCollector(confirmAfter: number): Promise<{ c: HttpCollector; polls: number[][] }> {
+      const c = await collector();
+      const polls: number[][] = [];
+      let next = 0;
+      c.decide = (req) => {
+        if (req.path === '/services/collector/event') return { status: 200, body: { text: 'Success', code: 0, ackId: next++ } };
+        const ids = (JSON.parse(req.body) as { acks: number[] }).acks;
+        polls.push(ids);
+        return { status: 200, body: { acks: Object.fromEntries(ids.map((id) => [String(id), polls.length > confirmAfter])) } };
+      };
+      return { c, polls };
+    }
+
+    it('counts a batch delivered only once every request of it is confirmed, all on one channel', async () => {
+      const { c, polls } = await ackingCollector(1);
+      const t = transport(c.url, { indexerAck: true, ackTimeoutMs: 2000, maxRequestBytes: 64 * 1024 });
+      await t.deliver(testEvents(1, 40, { message: 'm'.repeat(3000) }), signal());
+      const posts = c.requests.filter((r) => r.path === '/services/collector/event');
+      expect(posts.length).toBeGreaterThan(1);
+      expect(polls).toEqual([posts.map((_, i) => i), posts.map((_, i) => i)]);
+      const channels = new Set(c.requests.map((r) => r.headers['x-splunk-request-channel']));
+      expect(channels.size).toBe(1);
+      expect([...channels][0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(new Set(c.requests.map((r) => r.headers.authorization))).toEqual(new Set([`Splunk ${token}`]));
+    });
+
+    it('fails the batch (transient) when the indexers do not confirm in time, or HEC gives no ackId', async () => {
+      const { c } = await ackingCollector(Number.MAX_SAFE_INTEGER);
+      const err = await deliveryFailure(transport(c.url, { indexerAck: true, ackTimeoutMs: 200 }).deliver(testEvents(1, 2), signal()));
+      expect(err).toMatchObject({ permanent: false, message: expect.stringContaining('the indexers did not confirm 1 of 1 requests within 200 ms') as unknown });
+      const plain = await collector();
+      const noAck = await deliveryFailure(transport(plain.url, { indexerAck: true }).deliver(testEvents(1, 1), signal()));
+      expect(noAck).toMatchObject({ permanent: false, message: expect.stringContaining('answered no ackId') as unknown });
+      expect(c.requests.every((r) => r.headers['x-splunk-request-channel'] !== undefined)).toBe(true);
+    });
+
+    it('without indexerAck no channel is sent, and a token that wants one says so', async () => {
+      const c = await collector();
+      c.script.push({ status: 400, body: { text: 'Data channel is missing', code: 10 } });
+      const err = await deliveryFailure(transport(c.url).deliver(testEvents(1, 1), signal()));
+      expect(err).toMatchObject({ permanent: false, message: expect.stringContaining('set indexerAck or turn it off') as unknown });
+      expect(c.requests[0]!.headers).not.toHaveProperty('x-splunk-request-channel');
+    });
+  });
+
   it('a missing token secret is transient and names the secret', async () => {
     const c = await collector();
     const t = splunkHecTransport.create(splunkHecTransport.configSchema.parse({ url: c.url, tokenSecret: 'other', allowPrivateHost: true }), deps);
@@ -127,7 +174,7 @@ describe('Splunk HEC', () => {
   it('validates its configuration', () => {
     const problems = (c: Record<string, unknown>) => (splunkHecTransport.configSchema.safeParse({ tokenSecret: 'hec-token', ...c }).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(problems({ url: 'https://splunk.example.com:8088' })).toEqual([]);
-    expect(splunkHecTransport.configSchema.parse({ url: 'https://s.example.com', tokenSecret: 'hec-token' })).toEqual({ url: 'https://s.example.com', tokenSecret: 'hec-token', source: 'trellis', sourcetype: 'ocsf', allowPrivateHost: false, timeoutMs: 10_000, maxRequestBytes: 1024 * 1024 });
+    expect(splunkHecTransport.configSchema.parse({ url: 'https://s.example.com', tokenSecret: 'hec-token' })).toEqual({ url: 'https://s.example.com', tokenSecret: 'hec-token', source: 'trellis', sourcetype: 'ocsf', allowPrivateHost: false, timeoutMs: 10_000, maxRequestBytes: 1024 * 1024, indexerAck: false, ackTimeoutMs: 60_000 });
     expect(problems({ url: 'http://splunk.example.com:8088' })).toEqual(['url: must be an https: URL (http: only with allowPrivateHost)']);
     expect(problems({ url: 'https://splunk.example.com/?token=abc' })).toEqual([expect.stringMatching(/^url: must not have a query/)]);
     expect(problems({ url: 'https://u:p@splunk.example.com' })).toEqual([expect.stringMatching(/^url: must not carry credentials/)]);

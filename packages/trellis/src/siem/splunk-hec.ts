@@ -5,15 +5,20 @@
  * HEC answers `{"text": …, "code": n}`; what each code means for the batch is in `hecOutcome`
  * and docs/siem.md. A batch larger than `maxRequestBytes` goes as several requests in order; when
  * a later one fails the whole batch is sent again, so the earlier requests' events arrive twice
- * (deduplicated by event_uid). A 200 means HEC has taken the events, not that they are indexed:
- * indexer acknowledgement (useAck) is not used.
+ * (deduplicated by event_uid).
+ *
+ * A 200 means HEC has taken the events, not that they are indexed. With `indexerAck` (the
+ * token's "indexer acknowledgement" on) every request goes on this transport's data channel, HEC
+ * answers an ackId, and the batch counts as delivered only once `/services/collector/ack` says
+ * every one of its requests was indexed; one not confirmed within `ackTimeoutMs` fails the batch.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { httpOutcome, parseRetryAfter } from './retry.ts';
 import { allowPrivateHost, endpointOf, excerpt, pemCertificates, postToReceiver, receiverUrlProblem, secretName, secretValue, timeoutMs, type Issues, type PostAnswer } from './sink-fields.ts';
 import { DeliveryError, type SinkEvent, type SinkTransport, type TransportDeps, type TransportKind } from './transport.ts';
 
-const hecDefaults = { source: 'trellis', sourcetype: 'ocsf', timeoutMs: 10_000, maxRequestBytes: 1024 * 1024 } as const;
+const hecDefaults = { source: 'trellis', sourcetype: 'ocsf', timeoutMs: 10_000, maxRequestBytes: 1024 * 1024, ackTimeoutMs: 60_000 } as const;
 
 const splunkName = (what: string) =>
   z
@@ -44,6 +49,8 @@ const hecConfigSchema = z
       .max(64 * 1024 * 1024)
       .default(hecDefaults.maxRequestBytes)
       .meta({ description: 'A batch larger than this goes as several requests (Splunk Cloud refuses more than 1 MiB).' }),
+    indexerAck: z.boolean().default(false).meta({ description: "Wait until Splunk's indexers confirm each request (the token must have indexer acknowledgement on)." }),
+    ackTimeoutMs: timeoutMs(hecDefaults.ackTimeoutMs, 600_000).meta({ description: 'indexerAck: how long to wait for the confirmation before the batch fails (and is sent again), in milliseconds, 100 to 600000.' }),
   })
   .superRefine((c, ctx: Issues) => {
     const problem = receiverUrlProblem(c.url, c.allowPrivateHost);
@@ -65,9 +72,9 @@ const misconfigured: Record<number, string> = {
   3: 'the authorization is invalid',
   4: 'the token is invalid',
   7: 'the index is incorrect or not allowed for this token',
-  10: 'the collector wants a data channel (indexer acknowledgement is on for this token; turn it off)',
+  10: 'the collector wants a data channel: indexer acknowledgement is on for this token; set indexerAck or turn it off',
   11: 'the data channel is invalid',
-  14: 'acknowledgement is disabled',
+  14: 'indexer acknowledgement is off for this token; turn it on or unset indexerAck',
   16: 'query-string authorization is not enabled',
 };
 
@@ -75,17 +82,24 @@ interface HecAnswer {
   text?: unknown;
   code?: unknown;
   'invalid-event-number'?: unknown;
+  ackId?: unknown;
+  acks?: unknown;
+}
+
+/** HEC's answer as JSON, or an empty object (a proxy's page, nothing). */
+function answerOf(answer: PostAnswer): HecAnswer {
+  try {
+    const parsed: unknown = JSON.parse(answer.body.toString('utf8'));
+    if (parsed !== null && typeof parsed === 'object') return parsed as HecAnswer;
+  } catch {
+    // Not HEC's JSON: the status alone decides.
+  }
+  return {};
 }
 
 /** What HEC's answer means: undefined when the request's events were taken, else the DeliveryError. */
 export function hecOutcome(receiver: string, answer: PostAnswer, events: readonly SinkEvent[]): DeliveryError | undefined {
-  let doc: HecAnswer = {};
-  try {
-    const parsed: unknown = JSON.parse(answer.body.toString('utf8'));
-    if (parsed !== null && typeof parsed === 'object') doc = parsed as HecAnswer;
-  } catch {
-    // Not HEC's JSON (a proxy's page): the status alone decides.
-  }
+  const doc = answerOf(answer);
   const code = typeof doc.code === 'number' ? doc.code : undefined;
   const text = excerpt(doc.text);
   const ok = answer.status >= 200 && answer.status < 300;
@@ -119,14 +133,50 @@ export function hecEventOf(e: SinkEvent, config: HecConfig, host: string): strin
 
 class SplunkHecTransport implements SinkTransport {
   private readonly endpoint: string;
+  private readonly ackEndpoint: string;
   private readonly receiver: string;
+  /** The data channel of this transport's requests (indexerAck): ackIds are numbered per channel. */
+  private readonly channel = randomUUID();
 
   constructor(
     private readonly config: HecConfig,
     private readonly deps: TransportDeps,
   ) {
     this.endpoint = endpointOf(config.url, '/services/collector/event');
+    this.ackEndpoint = this.endpoint.replace(/\/event$/, '/ack');
     this.receiver = `splunk-hec ${new URL(config.url).origin}`;
+  }
+
+  private post(url: string, token: string, body: string, signal: AbortSignal): Promise<PostAnswer> {
+    return postToReceiver({
+      url,
+      headers: { authorization: `Splunk ${token}`, 'content-type': 'application/json', 'user-agent': 'Trellis-SIEM/1', ...(this.config.indexerAck ? { 'x-splunk-request-channel': this.channel } : {}) },
+      body,
+      timeoutMs: this.config.timeoutMs,
+      allowPrivate: this.config.allowPrivateHost,
+      ...(this.config.ca !== undefined ? { ca: this.config.ca } : {}),
+      signal,
+      what: this.receiver,
+    });
+  }
+
+  /** Asks HEC about `ackIds` until every one is indexed; fails after ackTimeoutMs. */
+  private async awaitAcks(ackIds: number[], token: string, signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + this.config.ackTimeoutMs;
+    // Splunk suggests polling no more than about once a second; short timeouts poll faster.
+    const pollMs = Math.min(1000, Math.max(20, Math.floor(this.config.ackTimeoutMs / 10)));
+    let pending = ackIds;
+    for (;;) {
+      const answer = await this.post(this.ackEndpoint, token, JSON.stringify({ acks: pending }), signal);
+      const failure = hecOutcome(this.receiver, answer, []);
+      if (failure) throw failure;
+      const acks = answerOf(answer).acks as Record<string, unknown> | undefined;
+      pending = pending.filter((id) => acks?.[String(id)] !== true);
+      if (pending.length === 0) return;
+      if (Date.now() + pollMs > deadline) throw new DeliveryError(`${this.receiver}: the indexers did not confirm ${pending.length} of ${ackIds.length} requests within ${this.config.ackTimeoutMs} ms; the batch will be sent again`, false);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      if (signal.aborted) throw new DeliveryError(`${this.receiver}: delivery aborted`, false);
+    }
   }
 
   async deliver(events: SinkEvent[], signal: AbortSignal): Promise<void> {
@@ -134,26 +184,24 @@ class SplunkHecTransport implements SinkTransport {
     const token = await secretValue(this.deps, this.config.tokenSecret, this.receiver);
     const max = this.config.maxRequestBytes;
     const lines = events.map((e) => hecEventOf(e, this.config, this.deps.hostName));
+    const ackIds: number[] = [];
     // Requests of whole events up to `max` bytes (an event larger than that goes alone).
     let start = 0;
     while (start < events.length) {
       let end = start;
       let size = 0;
       while (end < events.length && (end === start || size + Buffer.byteLength(lines[end]!) + 1 <= max)) size += Buffer.byteLength(lines[end++]!) + 1;
-      const answer = await postToReceiver({
-        url: this.endpoint,
-        headers: { authorization: `Splunk ${token}`, 'content-type': 'application/json', 'user-agent': 'Trellis-SIEM/1' },
-        body: lines.slice(start, end).join('\n'),
-        timeoutMs: this.config.timeoutMs,
-        allowPrivate: this.config.allowPrivateHost,
-        ...(this.config.ca !== undefined ? { ca: this.config.ca } : {}),
-        signal,
-        what: this.receiver,
-      });
+      const answer = await this.post(this.endpoint, token, lines.slice(start, end).join('\n'), signal);
       const failure = hecOutcome(this.receiver, answer, events.slice(start, end));
       if (failure) throw failure;
+      if (this.config.indexerAck) {
+        const ackId = answerOf(answer).ackId;
+        if (typeof ackId !== 'number') throw new DeliveryError(`${this.receiver}: indexerAck is set but HEC answered no ackId (is indexer acknowledgement on for the token?)`, false);
+        ackIds.push(ackId);
+      }
       start = end;
     }
+    if (ackIds.length > 0) await this.awaitAcks(ackIds, token, signal);
   }
 
   async close(): Promise<void> {
