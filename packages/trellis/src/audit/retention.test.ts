@@ -108,6 +108,15 @@ for (const tdb of testDatabases) {
       expect(r.ok).toBe(false);
       expect(r.problems).toMatchObject([{ seq: Number(recent.seq), reason: 'tombstone_forged' }]);
     });
+
+    it('never prunes a row that was never sealed', async () => {
+      const db = t.services.database.db;
+      const old = new Date(Date.now() - 400 * DAY).toISOString();
+      await sql`insert into audit_events (uid, time, class_uid, action, actor_id, outcome, event, quarantined_at) values (${'unsealed-1'}, ${old}, ${6003}, ${'x'}, ${'x'}, ${'success'}, ${'{"message":"UNSEALED-OLD"}'}, ${old})`.execute(db);
+      await t.services.auditRetention.prune();
+      const row = await db.selectFrom('audit_events').select(['seq', 'event', 'pruned_at']).where('uid', '=', 'unsealed-1').executeTakeFirstOrThrow();
+      expect(row).toEqual({ seq: null, event: '{"message":"UNSEALED-OLD"}', pruned_at: null });
+    });
   });
 }
 
