@@ -3,13 +3,14 @@
  * metrics) and its protection: no token, a wrong token, an API token without the permission,
  * the scrape token, an API token with it; and the separate metrics port that serves nothing else.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
+import { Metrics } from './metrics.ts';
 
 const scrapeToken = 'scrape-7f3a9c2e51d84b60a1e0';
 
@@ -33,6 +34,18 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   }
   return undefined;
 }
+
+describe('docs/observability.md', () => {
+  it('documents every metric Trellis registers, and no other', async () => {
+    const metrics = new Metrics();
+    metrics.auditAppends(() => 0);
+    metrics.sinkLag(async () => []);
+    const registered = metrics.registry.getMetricsAsArray().map((m) => m.name).filter((n) => n.startsWith('trellis_')).sort();
+    const doc = readFileSync(new URL('../../../../docs/observability.md', import.meta.url), 'utf8');
+    const documented = [...doc.matchAll(/^\| `(trellis_[a-z_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(registered);
+  });
+});
 
 describe.each(testDatabases)('/metrics on $name', (tdb) => {
   let t: TestApp;
