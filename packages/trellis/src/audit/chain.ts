@@ -20,9 +20,9 @@ const SCRATCH_EVENT_MAX = 256 * 1024;
  * Computes links as the formula above says, fast: the previous hash's bytes and the event's
  * UTF-8 are written into one reused buffer and hashed with one call (`crypto.hash`), instead of
  * a Hash object, two updates, a digest and a hex string per link — most of what verifying a
- * link cost. The previous hash is decoded only when it changes (a chain feeds each hash to the
- * next link). Anything unusual — a previous hash that is not 64 hex digits, a huge event —
- * takes the plain streaming path, which gives the same bytes.
+ * link cost. (Decoding the previous hash's 64 hex digits is cheap beside the hash; it is kept
+ * when the same one comes again.) Anything unusual — a previous hash that is not 64 hex
+ * digits, a huge event — takes the plain streaming path, which gives the same bytes.
  */
 export class LinkHasher {
   private buf = Buffer.allocUnsafe(64 * 1024);
@@ -52,6 +52,31 @@ export class LinkHasher {
 function streamedHash(prevHash: string, canonicalEvent: string): string {
   return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(canonicalEvent, 'utf8').digest('hex');
 }
+
+/**
+ * LinkHasher as plain JavaScript, for worker threads that run without a TypeScript loader
+ * (verify-parallel.ts, sqlite-writer.ts): defines `linkHash(prevHex, event)`, returning the
+ * link's hash as hex, the same way and with the same fallbacks.
+ */
+export const linkHashSource = `
+const linkHashStreamed = (prevHex, event) => require('node:crypto').createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
+let linkBuf = Buffer.allocUnsafe(1 << 16);
+let linkPrefix;
+const linkHash = (prevHex, event) => {
+  if (event.length > ${SCRATCH_EVENT_MAX} || prevHex.length !== 64) return linkHashStreamed(prevHex, event);
+  if (32 + event.length * 3 > linkBuf.length) {
+    linkBuf = Buffer.allocUnsafe(Math.max(32 + event.length * 3, linkBuf.length * 2));
+    linkPrefix = undefined;
+  }
+  if (prevHex !== linkPrefix) {
+    linkPrefix = undefined;
+    if (linkBuf.write(prevHex, 0, 32, 'hex') !== 32) return linkHashStreamed(prevHex, event);
+    linkPrefix = prevHex;
+  }
+  const n = linkBuf.write(event, 32, 'utf8');
+  return require('node:crypto').hash('sha256', linkBuf.subarray(0, 32 + n), 'hex');
+};
+`;
 
 // One per thread: hashing is synchronous, so callers never interleave inside it.
 const shared = new LinkHasher();

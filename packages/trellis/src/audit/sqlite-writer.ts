@@ -23,6 +23,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { linkHashSource } from './chain.ts';
 import type { AppendedRow } from './integrity.ts';
 
 /** A row as the event loop prepares it: everything but what the write lock decides (id, MAC, chain). */
@@ -34,7 +35,7 @@ const columns = ['id', 'uid', 'time', 'class_uid', 'action', 'actor_id', 'resour
 // Plain JavaScript, so the worker needs no TypeScript loader (as in verify-parallel.ts).
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { createHash, createHmac, hash } = require('node:crypto');
+const { createHmac, hash } = require('node:crypto');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = FULL');
@@ -44,9 +45,9 @@ const state = db.prepare(workerData.stateSql);
 const insert = db.prepare(workerData.insertSql);
 const key = Buffer.from(workerData.macKey);
 const genesis = '0'.repeat(64);
-// The MAC and the link as hmac.ts and chain.ts compute them: RFC 2104 over two one-shot hashes,
-// and the previous hash's bytes then the event's UTF-8, each in one reused buffer; anything
-// very long goes through createHmac / createHash, which give the same bytes.
+// The MAC as hmac.ts computes it (RFC 2104 over two one-shot hashes of reused buffers; a very
+// long input through createHmac, which gives the same bytes), the link as chain.ts's
+// linkHashSource does.
 const ipadKey = Buffer.alloc(64);
 const outer = Buffer.alloc(96);
 {
@@ -62,14 +63,7 @@ const macHex = (text) => {
   hash('sha256', inner.subarray(0, 64 + n), 'buffer').copy(outer, 64);
   return hash('sha256', outer, 'hex');
 };
-let link = Buffer.allocUnsafe(1 << 16);
-const linkHex = (prevHex, event) => {
-  if (event.length > 262144 || prevHex.length !== 64) return createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
-  if (32 + event.length * 3 > link.length) link = Buffer.allocUnsafe(32 + event.length * 3);
-  if (link.write(prevHex, 0, 32, 'hex') !== 32) return createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
-  const n = link.write(event, 32, 'utf8');
-  return hash('sha256', link.subarray(0, 32 + n), 'hex');
-};
+${linkHashSource}
 const write = db.transaction((rows) => {
   const s = state.get();
   let id = Number(s.last_id);
@@ -81,7 +75,7 @@ const write = db.transaction((rows) => {
     seq++;
     const macInput = JSON.stringify([workerData.macVersion, id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event]);
     const mac = macHex(macInput);
-    const h = linkHex(prev, r.event);
+    const h = linkHash(prev, r.event);
     insert.run(id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event, mac, seq, prev, h);
     prev = h;
   }

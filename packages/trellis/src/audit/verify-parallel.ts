@@ -8,34 +8,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { ChainVerifier, type ChainLink, type VerifyResult } from './chain.ts';
+import { ChainVerifier, linkHashSource, type ChainLink, type VerifyResult } from './chain.ts';
 
 // Plain JavaScript so the worker needs no TypeScript loader. A batch travels as three strings
 // (events joined by NUL, which canonical JSON never contains raw; hashes and prev hashes
 // concatenated, 64 hex characters each): one copy each instead of thousands of small ones.
-// Each link is hashed as chain.ts's LinkHasher does it: the previous hash's bytes and the
-// event's UTF-8 in one reused buffer, one crypto.hash call; within a batch each digest feeds the
-// next link, so a prev_hash is decoded only when it differs from the hash before it.
+// Each link is hashed as chain.ts's LinkHasher does it (linkHashSource): the previous hash's
+// bytes and the event's UTF-8 in one reused buffer, one crypto.hash call.
 const workerSource = `
 const { parentPort } = require('node:worker_threads');
-const { createHash, hash } = require('node:crypto');
-let buf = Buffer.allocUnsafe(1 << 16);
-let prefix;
-const streamed = (prevHex, event) => createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
-const linkHash = (prevHex, event) => {
-  if (event.length > 262144 || prevHex.length !== 64) return streamed(prevHex, event);
-  if (32 + event.length * 3 > buf.length) {
-    buf = Buffer.allocUnsafe(Math.max(32 + event.length * 3, buf.length * 2));
-    prefix = undefined;
-  }
-  if (prevHex !== prefix) {
-    prefix = undefined;
-    if (buf.write(prevHex, 0, 32, 'hex') !== 32) return streamed(prevHex, event);
-    prefix = prevHex;
-  }
-  const n = buf.write(event, 32, 'utf8');
-  return hash('sha256', buf.subarray(0, 32 + n), 'hex');
-};
+${linkHashSource}
 parentPort.on('message', (m) => {
   const events = m.events.split('\0');
   const prevs = m.prevs;
