@@ -241,8 +241,8 @@ class SyslogTransport implements SinkTransport {
       socket.once('close', onClose);
       signal.addEventListener('abort', onAbort, { once: true });
       // Flushed to the operating system. A receiver already gone answers the first bytes with a
-      // reset; on a nearby network it is back by the next poll, and then the batch fails rather
-      // than counting as sent into a dead connection.
+      // reset; from the same host it is back by the next poll, and then the batch fails rather
+      // than counting as sent into a dead connection (across a network it may come too late).
       function flushedAll(): void {
         flushed = true;
         void pollOnce().then(() => finish());
