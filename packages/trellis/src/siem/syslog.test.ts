@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { version } from '../version.ts';
 import { escapeCefHeader, escapeCefValue, formatCef, toCefRecord } from './cef.ts';
 import { formatSyslog, frameOctetCounted } from './rfc5424.ts';
-import { syslogTransport, type SyslogConfig } from './syslog.ts';
+import { syslogMessageOf, syslogTransport, type SyslogConfig } from './syslog.ts';
 import { closedAfterEach, closedPort, deliveryFailure, neverAborted, parseCef, parseRfc5424, splitOctetFrames, startSilentListener, startSyslogReceiver, testEvent, testEvents, unescapeCef, type SyslogReceiver } from './test-collectors.ts';
 import type { SinkTransport } from './transport.ts';
 
@@ -76,6 +76,24 @@ describe('RFC 5424 messages', () => {
     const frame = frameOctetCounted(text);
     expect(frame.toString('utf8').startsWith(`${Buffer.byteLength(text)} `)).toBe(true);
     expect(splitOctetFrames(Buffer.concat([frame, frame])).frames.map((f) => f.toString('utf8'))).toEqual([text, text]);
+  });
+
+  it('any text in an event reads back the same from the framed message: SD values and CEF fields', () => {
+    const config = syslogTransport.configSchema.parse({ host: 'h' });
+    const text = fc.string({ unit: 'binary', minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(text, text, text, (message, name, target) => {
+        const e = event(3, { message, actor: { type: 'user', id: 'usr_1', name }, resources: [{ type: 'user', id: 'usr_2', name: target }] });
+        e.uid = `${message}]"\\`;
+        const { frames, rest } = splitOctetFrames(frameOctetCounted(syslogMessageOf(e, config, 'host')));
+        expect(rest.length).toBe(0);
+        const parsed = parseRfc5424(frames[0]!.toString('utf8'));
+        expect(parsed.sd[0]!.params.uid).toBe(e.uid);
+        const cef = parseCef(parsed.msg);
+        expect([cef.extensions.msg, cef.extensions.suser, cef.extensions.duser]).toEqual([message, name, target]);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('an OCSF event maps field by field onto syslog, SD and CEF', () => {
