@@ -208,7 +208,7 @@ export const configSchema = z
       .default('')
       .refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v), { message: 'must be an http(s) URL such as http://127.0.0.1:4318' }),
     /**
-     * The Ed25519 key that signs audit checkpoints (audit/signing-key.ts): base64 of its 32-byte
+     * The Ed25519 key that signs audit checkpoints (audit/ledger/signing-key.ts): base64 of its 32-byte
      * seed, or a file holding that or a PKCS #8 PEM key. Required outside development mode, and
      * kept apart from the database: whoever holds it can sign a rewritten history. Never logged.
      */

@@ -1,13 +1,13 @@
 /**
  * The audit module (capability C12): the hash-chained OCSF trail every state change is written
  * to in its own transaction; search, verification (online and offline) and export; signed
- * checkpoints, proofs and witnesses (ledger.ts); retention, legal holds and shredding.
+ * checkpoints, proofs and witnesses (ledger/service.ts); retention, legal holds and shredding.
  */
 import type { TrellisModule } from '../module.ts';
 import type { AuditLog } from './service.ts';
 import { registerAuditCommands } from './cli.ts';
 import type { AuditRetention } from './retention.ts';
-import type { AuditLedger } from './ledger.ts';
+import type { AuditLedger } from './ledger/service.ts';
 import { registerRetentionCommands } from './retention-cli.ts';
 import { retentionErrors } from './retention-errors.ts';
 
@@ -21,7 +21,7 @@ declare module '../module.ts' {
     audit: AuditLog;
     /** Retention per class, legal holds, shredding a person's keys (retention.ts). */
     auditRetention: AuditRetention;
-    /** Signed checkpoints, proofs and witnesses (ledger.ts). */
+    /** Signed checkpoints, proofs and witnesses (ledger/service.ts). */
     auditLedger: AuditLedger;
   }
 }
@@ -37,15 +37,15 @@ export const auditModule: TrellisModule = {
   migrations: async (dialect) => (await import('./migrations.ts')).auditMigrations(dialect),
   services: async ({ database, keys, config }) => {
     const audit = new (await import('./service.ts')).AuditLog(database, keys);
-    const { loadCheckpointSigner } = await import('./signing-key.ts');
+    const { loadCheckpointSigner } = await import('./ledger/signing-key.ts');
     const { signer } = loadCheckpointSigner({ key: config.auditSigningKey, keyFile: config.auditSigningKeyFile, origin: config.auditLogOrigin, dev: config.dev, sqliteFile: database.sqliteFile, keys, warn: (line) => process.stderr.write(line + '\n') });
-    const auditLedger = new (await import('./ledger.ts')).AuditLedger(database, audit, signer, { everyEvents: config.auditCheckpointEvents, everySeconds: config.auditCheckpointSeconds, witnesses: config.auditWitnesses });
+    const auditLedger = new (await import('./ledger/service.ts')).AuditLedger(database, audit, signer, { everyEvents: config.auditCheckpointEvents, everySeconds: config.auditCheckpointSeconds, witnesses: config.auditWitnesses });
     return { audit, auditLedger, auditRetention: new (await import('./retention.ts')).AuditRetention(database, keys, audit, audit.personal) };
   },
   routes: async (app, services) => {
     (await import('./routes.ts')).auditRoutes(app, services);
     (await import('./retention-routes.ts')).retentionRoutes(app, services);
-    (await import('./ledger-routes.ts')).ledgerRoutes(app, services);
+    (await import('./ledger/routes.ts')).ledgerRoutes(app, services);
   },
   cli: (program, ctx) => {
     registerAuditCommands(program, ctx);

@@ -61,7 +61,7 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
   } satisfies Migration,
   '20261220_0100_audit_ledger': {
     async up(db: Kysely<unknown>) {
-      // Signed tree heads (ledger.ts): one per tree size; the primary key refuses a second
+      // Signed tree heads (ledger/service.ts): one per tree size; the primary key refuses a second
       // checkpoint for a size, so the server cannot fork its own log.
       await db.schema
         .createTable('audit_checkpoints')

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { responses } from '../http/schemas.ts';
 import type { AuditLog } from './service.ts';
-import type { AuditLedger } from './ledger.ts';
-import { ledgerVerdictSchema } from './ledger-routes.ts';
+import type { AuditLedger } from './ledger/service.ts';
+import { ledgerVerdictSchema } from './ledger/routes.ts';
 
 const recordSchema = {
   type: 'object',

@@ -39,7 +39,7 @@ import type { AuditEventRow } from './rows.ts';
 import { PersonalData } from './personal.ts';
 import { MAC_VERSION, RowChecker, appendedRow, verifyRows, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
 import { SqliteAuditWriter } from './sqlite-writer.ts';
-import { feedingLedger, type CheckpointChecker, type LedgerVerdict } from './ledger-verify.ts';
+import { feedingLedger, type CheckpointChecker, type LedgerVerdict } from './ledger/verify.ts';
 import * as store from './store.ts';
 
 export interface AppendedEvent {

@@ -5,7 +5,7 @@
  * which reproduces the stored bytes because they were canonical JSON to begin with. A last
  * line `{"problems", "problem_count"}` means the server found rows wrong or outside the chain.
  * Lines `{"checkpoint": {"tree_size", "note"}}` come first: the signed checkpoints, against which
- * the events are checked (ledger-verify.ts), with the public key when the auditor gives it.
+ * the events are checked (ledger/verify.ts), with the public key when the auditor gives it.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -18,9 +18,9 @@ import { openDatabase } from '../db/database.ts';
 import { findInstallationKey } from '../keys/index.ts';
 import { RowChecker, auditVerdict, verifyRows, type AuditVerifyResult, type RowProblem } from './integrity.ts';
 import { stillUnchained, streamSealedRows, unchainedRows } from './store.ts';
-import { CheckpointChecker, feedingLedger, type CheckpointSource, type LedgerVerdict } from './ledger-verify.ts';
-import type { NoteVerifier } from './signed-note.ts';
-import { allCheckpoints } from './ledger-store.ts';
+import { CheckpointChecker, feedingLedger, type CheckpointSource, type LedgerVerdict } from './ledger/verify.ts';
+import type { NoteVerifier } from './ledger/signed-note.ts';
+import { allCheckpoints } from './ledger/store.ts';
 
 export type FileVerifyResult = VerifyResult & { malformedLine?: number; problems?: RowProblem[]; problemCount?: number; pruned?: number; ledger?: LedgerVerdict; ledgerSkipped?: string };
 

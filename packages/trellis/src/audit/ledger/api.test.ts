@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trellis } from '../../test/run-cli.ts';
-import type { RunningServer } from '../server.ts';
-import { startTestServer } from '../../test/server.ts';
-import { makeTestApp, type TestApp } from '../../test/app.ts';
-import { testDatabases } from '../../test/databases.ts';
+import { trellis } from '../../../test/run-cli.ts';
+import type { RunningServer } from '../../server.ts';
+import { startTestServer } from '../../../test/server.ts';
+import { makeTestApp, type TestApp } from '../../../test/app.ts';
+import { testDatabases } from '../../../test/databases.ts';
 import { parseVkey } from './signed-note.ts';
 import { verifyInclusionDocument, type InclusionProofDocument } from './proof-verify.ts';
 

@@ -1,13 +1,13 @@
 /** `trellis audit key|keygen|checkpoints|checkpoint|prove|witnesses`: the ledger from the command line. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CliContext } from '../cli/context.ts';
-import { CliError, exitCodes } from '../cli/errors.ts';
-import { formatTable, print } from '../cli/output.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { CliError, exitCodes } from '../../cli/errors.ts';
+import { formatTable, print } from '../../cli/output.ts';
 import { NoteError, parseVkey, type NoteVerifier } from './signed-note.ts';
 import { verifyConsistencyDocument, verifyInclusionDocument, type ConsistencyProofDocument, type InclusionProofDocument, type ProofVerdict } from './proof-verify.ts';
-import type { CheckpointSource } from './ledger-verify.ts';
-import type { CheckpointView } from './ledger.ts';
+import type { CheckpointSource } from './verify.ts';
+import type { CheckpointView } from './service.ts';
 
 /** A verifier key given as the key itself or as a file holding it. */
 export function readVerifier(keyOrFile: string): NoteVerifier {
@@ -25,7 +25,7 @@ export async function ledgerInputs(opts: { key?: string; witness?: string }): Pr
   if (opts.key) out.verifier = readVerifier(opts.key);
   if (opts.witness) {
     if (!existsSync(opts.witness)) throw new CliError(`--witness: no file ${opts.witness}`, exitCodes.notFound);
-    const { readCheckpointFile } = await import('./verify-offline.ts');
+    const { readCheckpointFile } = await import('../verify-offline.ts');
     try {
       out.witness = await readCheckpointFile(opts.witness);
     } catch (err) {
@@ -65,7 +65,7 @@ export function registerLedgerCommands(audit: Command, ctx: CliContext): void {
     .option('--origin <name>', 'the log origin it will sign as (TRELLIS_AUDIT_LOG_ORIGIN), for the verifier key shown')
     .action(async (opts: { out?: string; origin?: string }) => {
       const { newSigningKey, loadCheckpointSigner } = await import('./signing-key.ts');
-      const { ephemeralKeyRing } = await import('../keys/index.ts');
+      const { ephemeralKeyRing } = await import('../../keys/index.ts');
       const key = newSigningKey();
       const { signer } = loadCheckpointSigner({ key, keyFile: '', origin: opts.origin ?? '', dev: false, sqliteFile: undefined, keys: ephemeralKeyRing(), warn: () => undefined });
       if (opts.out) writeFileSync(opts.out, key + '\n', { mode: 0o600, flag: 'wx' });

@@ -12,7 +12,7 @@
  * history, pruned or not. The distinct 0x00/0x01 prefixes keep a leaf from passing for a node.
  *
  * Proof generation takes a `perfect(start, size)` callback that returns the hash of an aligned,
- * complete subtree; the store answers it from stored subtree hashes (ledger-store.ts), tests
+ * complete subtree; the store answers it from stored subtree hashes (ledger/store.ts), tests
  * from an array. Sizes stay below 2^53; no 32-bit shifts are used.
  */
 import { createHash, hash } from 'node:crypto';

@@ -22,7 +22,7 @@ function importClosure(entry: string): string[] {
 describe('the proof verifier', () => {
   it('stands alone: only the chain, tree and note definitions, canonical JSON and node:crypto', () => {
     const here = dirname(fileURLToPath(import.meta.url));
-    const closure = importClosure(join(here, 'proof-verify.ts')).map((f) => (f.startsWith('/') ? f.slice(resolve(here, '..').length + 1) : f));
-    expect(closure.sort()).toEqual(['audit/chain.ts', 'audit/merkle.ts', 'audit/proof-verify.ts', 'audit/signed-note.ts', 'canonical-json.ts', 'node:crypto'].sort());
+    const closure = importClosure(join(here, 'proof-verify.ts')).map((f) => (f.startsWith('/') ? f.slice(resolve(here, '../..').length + 1) : f));
+    expect(closure.sort()).toEqual(['audit/chain.ts', 'audit/ledger/merkle.ts', 'audit/ledger/proof-verify.ts', 'audit/ledger/signed-note.ts', 'canonical-json.ts', 'node:crypto'].sort());
   });
 });

@@ -3,8 +3,8 @@
  * proofs it fetches, and what an auditor's own tooling would do. It imports no server code —
  * only the hash chain's and the Merkle tree's definitions and the signed-note format.
  */
-import { canonicalJson } from '../canonical-json.ts';
-import { chainHash } from './chain.ts';
+import { canonicalJson } from '../../canonical-json.ts';
+import { chainHash } from '../chain.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 import { NoteError, openCheckpoint, type NoteVerifier } from './signed-note.ts';
 

@@ -1,8 +1,8 @@
 /** REST routes of the audit ledger: the verifier key, signed checkpoints, proofs, witness status. */
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../errors.ts';
-import { responses } from '../http/schemas.ts';
-import type { AuditLedger } from './ledger.ts';
+import { AppError } from '../../errors.ts';
+import { responses } from '../../http/schemas.ts';
+import type { AuditLedger } from './service.ts';
 
 const checkpointSchema = {
   type: 'object',

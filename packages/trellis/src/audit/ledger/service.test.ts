@@ -13,19 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import { testDatabases } from '../../test/databases.ts';
-import type { Database } from '../db/database.ts';
-import { keyRingFrom } from '../keys/index.ts';
-import { chainHash, GENESIS_HASH } from './chain.ts';
-import { rowMac } from './integrity.ts';
-import { AuditLedger, type LedgerOptions } from './ledger.ts';
-import { CheckpointChecker } from './ledger-verify.ts';
+import { testDatabases } from '../../../test/databases.ts';
+import type { Database } from '../../db/database.ts';
+import { keyRingFrom } from '../../keys/index.ts';
+import { chainHash, GENESIS_HASH } from '../chain.ts';
+import { rowMac } from '../integrity.ts';
+import { AuditLedger, type LedgerOptions } from './service.ts';
+import { CheckpointChecker } from './verify.ts';
 import { leafHash, rootOfLeafHashes, verifyConsistency } from './merkle.ts';
-import type { AuditInput } from './ocsf.ts';
+import type { AuditInput } from '../ocsf.ts';
 import { verifyConsistencyDocument, verifyInclusionDocument } from './proof-verify.ts';
-import { AuditLog } from './service.ts';
+import { AuditLog } from '../service.ts';
 import { noteSigner, openCheckpoint, parseVkey } from './signed-note.ts';
-import { readCheckpointFile, verifyDatabase, verifyExportFile } from './verify-offline.ts';
+import { readCheckpointFile, verifyDatabase, verifyExportFile } from '../verify-offline.ts';
 
 const input = (i: number): AuditInput => ({
   class: 'api_activity',

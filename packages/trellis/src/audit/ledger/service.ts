@@ -10,15 +10,15 @@
  * not the whole trail. Checkpoints are then pushed to each configured witness, resuming from
  * the last size that witness acknowledged.
  */
-import type { Database, Queryable } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import type { Database, Queryable } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
 import { consistencyProof, inclusionProof, rangeHash, type Hash } from './merkle.ts';
 import { formatCheckpoint, parseVkey, type NoteSigner } from './signed-note.ts';
-import { CheckpointChecker, type CheckpointSource } from './ledger-verify.ts';
+import { CheckpointChecker, type CheckpointSource } from './verify.ts';
 import type { ConsistencyProofDocument, InclusionProofDocument } from './proof-verify.ts';
-import { toRecord, type AuditLog } from './service.ts';
-import * as store from './ledger-store.ts';
-import { listEvents } from './store.ts';
+import { toRecord, type AuditLog } from '../service.ts';
+import * as store from './store.ts';
+import { listEvents } from '../store.ts';
 import { witnessFor, type Witness } from './witness.ts';
 
 export interface LedgerOptions {

@@ -3,9 +3,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyRingFrom } from '../keys/index.ts';
-import { loadConfig } from '../config.ts';
-import { startServer } from '../server.ts';
+import { keyRingFrom } from '../../keys/index.ts';
+import { loadConfig } from '../../config.ts';
+import { startServer } from '../../server.ts';
 import { loadCheckpointSigner, loadSigningSeed, newSigningKey, type SigningKeyOptions } from './signing-key.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'signing-key-'));

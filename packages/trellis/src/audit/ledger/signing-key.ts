@@ -16,9 +16,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createPrivateKey, createHash, generateKeyPairSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { AppError } from '../errors.ts';
-import type { KeyRing } from '../module.ts';
-import { tooOpen } from '../keys/index.ts';
+import { AppError } from '../../errors.ts';
+import type { KeyRing } from '../../module.ts';
+import { tooOpen } from '../../keys/index.ts';
 import { noteSigner, type NoteSigner } from './signed-note.ts';
 
 export type SigningKeySource = 'env' | 'file' | 'data-dir' | 'derived';

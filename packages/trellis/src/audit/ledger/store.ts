@@ -1,8 +1,8 @@
 /** Queries of the ledger's tables (checkpoints, stored subtree roots, witness progress) and the leaves they cover. */
 import { sql } from 'kysely';
-import type { DialectName, Queryable } from '../db/database.ts';
+import type { DialectName, Queryable } from '../../db/database.ts';
 import { leafHash, rootOfLeafHashes, type Hash } from './merkle.ts';
-import type { AuditCheckpointRow } from './rows.ts';
+import type { AuditCheckpointRow } from '../rows.ts';
 
 /** Arbitrary but fixed key of the advisory lock that serialises checkpointing (distinct from the chain's). */
 const LEDGER_LOCK_KEY = 7247032;
