@@ -39,7 +39,7 @@ const otlpConfigSchema = z
       .optional()
       .meta({ description: 'Headers to send, each naming the secret that holds its value (e.g. {"authorization": "otlp-token"}).' }),
     body: z.enum(['map', 'json']).default('map').meta({ description: 'The log record body: the OCSF event as an OTLP map, or as JSON text.' }),
-    ca: pemCertificates.optional().meta({ description: "CA certificates to trust besides the system's (a private CA)." }),
+    ca: pemCertificates.optional().meta({ description: "CA certificates to trust instead of the system's (a private CA)." }),
     allowPrivateHost,
     timeoutMs: timeoutMs(otlpDefaults.timeoutMs, 120_000),
   })

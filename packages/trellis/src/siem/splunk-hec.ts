@@ -40,7 +40,7 @@ const hecConfigSchema = z
       .meta({ description: "The index; default the token's default index." }),
     source: splunkName('source').default(hecDefaults.source),
     sourcetype: splunkName('sourcetype').default(hecDefaults.sourcetype),
-    ca: pemCertificates.optional().meta({ description: "CA certificates to trust besides the system's (a private CA)." }),
+    ca: pemCertificates.optional().meta({ description: "CA certificates to trust instead of the system's (a private CA)." }),
     allowPrivateHost,
     timeoutMs: timeoutMs(hecDefaults.timeoutMs, 120_000),
     maxRequestBytes: z
