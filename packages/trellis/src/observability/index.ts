@@ -72,6 +72,8 @@ export const observabilityModule: TrellisModule = {
     if (gateway) metrics.queue('gateway_audit', () => gateway.queuedAuditEvents);
     const siem = (services as Partial<Services>).siem;
     if (siem) metrics.sinkLag(() => siem.status());
+    const ledger = (services as Partial<Services>).auditLedger;
+    if (ledger) metrics.ledger(() => ledger.status());
     if (config.metricsPort > 0) {
       const listener = new (await import('./listener.ts')).MetricsListener(services);
       await listener.start(config.host, config.metricsPort);

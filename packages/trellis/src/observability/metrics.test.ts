@@ -40,6 +40,7 @@ describe('docs/observability.md', () => {
     const metrics = new Metrics();
     metrics.auditAppends(() => 0);
     metrics.sinkLag(async () => []);
+    metrics.ledger(async () => ({ checkpointSize: 0, checkpointAt: null, sealed: 0, witnesses: [] }));
     const registered = metrics.registry.getMetricsAsArray().map((m) => m.name).filter((n) => n.startsWith('trellis_')).sort();
     const doc = readFileSync(new URL('../../../../docs/observability.md', import.meta.url), 'utf8');
     const documented = [...doc.matchAll(/^\| `(trellis_[a-z_]+)` \|/gm)].map((m) => m[1]).sort();
@@ -112,6 +113,17 @@ describe.each(testDatabases)('/metrics on $name', (tdb) => {
     expect(sample(text, 'trellis_siem_sink_oldest_undelivered_seconds', { sink: 'lagging' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'trellis_siem_sink_dead_letters', { sink: 'lagging' })).toBe(0);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reports the audit ledger's newest checkpoint and what it does not cover yet", async () => {
+    await t.services.auditLedger.checkpoint({ force: true });
+    const covered = (await t.services.auditLedger.latest())!.tree_size;
+    await t.as('admin', { method: 'GET', url: '/api/v1/tokens' });
+    const text = (await scrape(`Bearer ${scrapeToken}`)).body;
+    expect(sample(text, 'trellis_audit_checkpoint_tree_size', {})).toBe(covered);
+    expect(sample(text, 'trellis_audit_checkpoint_age_seconds', {})).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'trellis_audit_checkpoint_age_seconds', {})).toBeLessThan(60);
+    expect(sample(text, 'trellis_audit_unanchored_events', {})).toBe((await t.services.audit.head()).seq - covered);
   });
 
   it('refuses a scrape without a token, with a wrong one and with an API token that lacks the permission', async () => {

@@ -25,6 +25,14 @@ interface SinkLag {
   deadLetters: number;
 }
 
+/** The audit ledger's state as its service reports it. */
+interface LedgerStatus {
+  checkpointSize: number;
+  checkpointAt: string | null;
+  sealed: number;
+  witnesses: readonly { witness: string; treeSize: number }[];
+}
+
 /**
  * A histogram for the per-request paths. prom-client's Histogram validates, sorts and hashes
  * its label object on every observation (about 1 µs each on this machine, three per gateway
@@ -181,6 +189,30 @@ export class Metrics {
     gauge('trellis_siem_sink_lag_events', 'Audit events a SIEM sink has not yet delivered, by sink', (s) => s.lag);
     gauge('trellis_siem_sink_oldest_undelivered_seconds', 'Age of the oldest audit event a SIEM sink has not yet delivered (0 when none waits), by sink', (s) => (s.oldestAgeMs ?? 0) / 1000);
     gauge('trellis_siem_sink_dead_letters', 'Batches a SIEM sink gave up on and keeps for replay, by sink', (s) => s.deadLetters);
+  }
+
+  /**
+   * The audit ledger: the newest checkpoint's size and age, sealed events it does not cover yet,
+   * and how far each witness lags behind it (witnesses are configured, so bounded), read from
+   * `status()` once per scrape.
+   */
+  ledger(status: () => Promise<LedgerStatus>): void {
+    let current: Promise<LedgerStatus> | undefined;
+    const once = () => (current ??= status().finally(() => setImmediate(() => (current = undefined))));
+    this.gauge('trellis_audit_checkpoint_tree_size', 'Events the newest signed audit checkpoint covers', [], async (g) => g.set((await once()).checkpointSize));
+    this.gauge('trellis_audit_checkpoint_age_seconds', 'Seconds since the newest audit checkpoint was signed (0 before the first)', [], async (g) => {
+      const at = (await once()).checkpointAt;
+      g.set(at === null ? 0 : Math.max(0, (Date.now() - Date.parse(at)) / 1000));
+    });
+    this.gauge('trellis_audit_unanchored_events', 'Sealed audit events no signed checkpoint covers yet', [], async (g) => {
+      const s = await once();
+      g.set(Math.max(0, s.sealed - s.checkpointSize));
+    });
+    this.gauge('trellis_audit_witness_lag_events', 'Events between the newest checkpoint and the last one a witness acknowledged, by witness', ['witness'], async (g) => {
+      const s = await once();
+      g.reset();
+      for (const w of s.witnesses) g.set({ witness: w.witness }, Math.max(0, s.checkpointSize - w.treeSize));
+    });
   }
 
   /** The exposition text. Process metrics join the registry at the first scrape, so an app nobody scrapes never starts their collectors. */

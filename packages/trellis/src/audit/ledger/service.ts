@@ -113,6 +113,12 @@ export class AuditLedger {
     }
   }
 
+  /** For metrics: the newest checkpoint, how many events are sealed, each witness's acknowledged size. */
+  async status(): Promise<{ checkpointSize: number; checkpointAt: string | null; sealed: number; witnesses: { witness: string; treeSize: number }[] }> {
+    const [latest, sealed, witnesses] = await Promise.all([store.latestCheckpoint(this.database.db), store.sealedCount(this.database.db), this.witnesses.length > 0 ? this.witnessStatus() : Promise.resolve([])]);
+    return { checkpointSize: latest?.tree_size ?? 0, checkpointAt: latest?.created_at ?? null, sealed, witnesses: witnesses.map((w) => ({ witness: w.witness, treeSize: w.tree_size })) };
+  }
+
   async witnessStatus(): Promise<{ witness: string; tree_size: number; pushed_at: string | null; attempted_at: string | null; last_error: string | null }[]> {
     const states = new Map((await store.allWitnessStates(this.database.db)).map((s) => [s.witness, s]));
     return this.witnesses.map((w) => {
