@@ -6,10 +6,10 @@
 import type { TrellisModule } from '../module.ts';
 import type { AuditLog } from './service.ts';
 import { registerAuditCommands } from './cli.ts';
-import type { AuditRetention } from './retention.ts';
+import type { AuditRetention } from './retention/service.ts';
 import type { AuditLedger } from './ledger/service.ts';
-import { registerRetentionCommands } from './retention-cli.ts';
-import { retentionErrors } from './retention-errors.ts';
+import { registerRetentionCommands } from './retention/cli.ts';
+import { retentionErrors } from './retention/errors.ts';
 
 export type { AuditLog } from './service.ts';
 export type { Activity, Actor, AuditInput, OcsfEvent } from './ocsf.ts';
@@ -19,7 +19,7 @@ export { stampTrace } from './ocsf.ts';
 declare module '../module.ts' {
   interface Services {
     audit: AuditLog;
-    /** Retention per class, legal holds, shredding a person's keys (retention.ts). */
+    /** Retention per class, legal holds, shredding a person's keys (retention/service.ts). */
     auditRetention: AuditRetention;
     /** Signed checkpoints, proofs and witnesses (ledger/service.ts). */
     auditLedger: AuditLedger;
@@ -40,11 +40,11 @@ export const auditModule: TrellisModule = {
     const { loadCheckpointSigner } = await import('./ledger/signing-key.ts');
     const { signer } = loadCheckpointSigner({ key: config.auditSigningKey, keyFile: config.auditSigningKeyFile, origin: config.auditLogOrigin, dev: config.dev, sqliteFile: database.sqliteFile, keys, warn: (line) => process.stderr.write(line + '\n') });
     const auditLedger = new (await import('./ledger/service.ts')).AuditLedger(database, audit, signer, { everyEvents: config.auditCheckpointEvents, everySeconds: config.auditCheckpointSeconds, witnesses: config.auditWitnesses });
-    return { audit, auditLedger, auditRetention: new (await import('./retention.ts')).AuditRetention(database, keys, audit, audit.personal) };
+    return { audit, auditLedger, auditRetention: new (await import('./retention/service.ts')).AuditRetention(database, keys, audit, audit.personal) };
   },
   routes: async (app, services) => {
     (await import('./routes.ts')).auditRoutes(app, services);
-    (await import('./retention-routes.ts')).retentionRoutes(app, services);
+    (await import('./retention/routes.ts')).retentionRoutes(app, services);
     (await import('./ledger/routes.ts')).ledgerRoutes(app, services);
   },
   cli: (program, ctx) => {

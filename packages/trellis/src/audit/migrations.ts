@@ -102,13 +102,13 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
   } satisfies Migration,
   '20261220_0200_audit_retention': {
     async up(db: Kysely<unknown>) {
-      // Set when retention removed the row's content (audit/retention.ts): the row keeps id, seq,
+      // Set when retention removed the row's content (audit/retention/service.ts): the row keeps id, seq,
       // prev_hash, hash, uid, time and class_uid; event becomes a fixed tombstone.
       await db.schema.alterTable('audit_events').addColumn('pruned_at', 'text').execute();
-      // HMAC-SHA-256 (hex) over the columns a pruned row keeps (audit/tombstone.ts): only the
+      // HMAC-SHA-256 (hex) over the columns a pruned row keeps (audit/retention/tombstone.ts): only the
       // server can prune, so a tombstone made by plain SQL is reported by verification.
       await db.schema.alterTable('audit_events').addColumn('prune_mac', 'text').execute();
-      // Per-subject data keys (crypto-shredding, audit/personal.ts). A subject is named only by
+      // Per-subject data keys (crypto-shredding, audit/retention/personal.ts). A subject is named only by
       // a keyed hash of its id; the key is sealed under the 'audit.protect' purpose key and
       // nulled when shredded. At most one live key per subject.
       await db.schema

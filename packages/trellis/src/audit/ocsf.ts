@@ -73,7 +73,7 @@ export interface AuditInput {
   details?: Record<string, unknown>;
   /**
    * Details keys whose values are personal data about `subject` (a person ref, `user:<email>`):
-   * stored encrypted under that person's key, so shredding it redacts them (audit/personal.ts).
+   * stored encrypted under that person's key, so shredding it redacts them (audit/retention/personal.ts).
    */
   personal?: { subject: string; details: string[] };
   /** Source address of the request, when there is one. */

@@ -21,9 +21,9 @@ export interface AuditEventRow {
   mac: string | null;
   /** Set when the sealer refused the row: it is not in the chain and never will be. */
   quarantined_at: string | null;
-  /** Set when retention removed the row's content (audit/retention.ts); the chain fields stay. */
+  /** Set when retention removed the row's content (audit/retention/service.ts); the chain fields stay. */
   pruned_at: string | null;
-  /** MAC over the columns a pruned row keeps (audit/tombstone.ts). */
+  /** MAC over the columns a pruned row keeps (audit/retention/tombstone.ts). */
   prune_mac: string | null;
 }
 

@@ -36,7 +36,7 @@ import { ephemeralKeyRing, type KeyRing } from '../keys/index.ts';
 import { GENESIS_HASH, chainHash } from './chain.ts';
 import { stampTrace, toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';
-import { PersonalData } from './personal.ts';
+import { PersonalData } from './retention/personal.ts';
 import { MAC_VERSION, RowChecker, appendedRow, verifyRows, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
 import { SqliteAuditWriter } from './sqlite-writer.ts';
 import { feedingLedger, type CheckpointChecker, type LedgerVerdict } from './ledger/verify.ts';
@@ -134,7 +134,7 @@ export class AuditLog {
   private readonly inline: boolean;
 
   private readonly macKey: Buffer;
-  /** Personal values sealed per person (personal.ts): retention.ts shreds through it. */
+  /** Personal values sealed per person (retention/personal.ts): retention/service.ts shreds through it. */
   readonly personal: PersonalData;
   private readonly idPool = new IdPool();
   private recordQueue: { input: AuditInput; resolve(e: AppendedEvent): void; reject(err: unknown): void }[] = [];

@@ -9,14 +9,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { testDatabases } from '../../test/databases.ts';
-import { makeTestApp, type TestApp } from '../../test/app.ts';
-import { keyRingFrom } from '../keys/index.ts';
-import { openTrellisDatabase } from '../modules.ts';
-import type { AuditInput } from './ocsf.ts';
-import { AuditRetention } from './retention.ts';
-import { AuditLog } from './service.ts';
-import { verifyDatabase, verifyExportFile } from './verify-offline.ts';
+import { testDatabases } from '../../../test/databases.ts';
+import { makeTestApp, type TestApp } from '../../../test/app.ts';
+import { keyRingFrom } from '../../keys/index.ts';
+import { openTrellisDatabase } from '../../modules.ts';
+import type { AuditInput } from '../ocsf.ts';
+import { AuditRetention } from './service.ts';
+import { AuditLog } from '../service.ts';
+import { verifyDatabase, verifyExportFile } from '../verify-offline.ts';
 
 const DAY = 86_400_000;
 

@@ -1,5 +1,5 @@
 /** Error codes of audit retention, legal holds and shredding. */
-import { defineErrors } from '../errors.ts';
+import { defineErrors } from '../../errors.ts';
 
 export const retentionErrors = defineErrors({
   audit_hold_not_found: { status: 404, title: 'No such legal hold' },

@@ -12,14 +12,14 @@
  * - Shred (personal.ts): destroys a person's keys; audited naming the person by keyed hash only.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../db/database.ts';
-import { AppError } from '../errors.ts';
-import type { KeyRing } from '../keys/index.ts';
-import { ocsfClasses, type Actor, type AuditInput, type OcsfClass, type OcsfEvent } from './ocsf.ts';
+import type { Database } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { KeyRing } from '../../keys/index.ts';
+import { ocsfClasses, type Actor, type AuditInput, type OcsfClass, type OcsfEvent } from '../ocsf.ts';
 import type { PersonalData } from './personal.ts';
-import { retentionErrors } from './retention-errors.ts';
-import * as store from './retention-store.ts';
-import type { AuditLog } from './service.ts';
+import { retentionErrors } from './errors.ts';
+import * as store from './store.ts';
+import type { AuditLog } from '../service.ts';
 import { TOMBSTONE, pruneKey, pruneMac } from './tombstone.ts';
 
 export interface RetentionSettings {

@@ -1,9 +1,9 @@
-/** REST routes of audit retention, legal holds and shredding (audit/retention.ts). */
+/** REST routes of audit retention, legal holds and shredding (audit/retention/service.ts). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.ts';
-import { responses } from '../http/schemas.ts';
-import { ocsfClasses, type Actor } from './ocsf.ts';
-import type { AuditRetention, HoldScope } from './retention.ts';
+import { AppError } from '../../errors.ts';
+import { responses } from '../../http/schemas.ts';
+import { ocsfClasses, type Actor } from '../ocsf.ts';
+import type { AuditRetention, HoldScope } from './service.ts';
 
 const days = { type: ['integer', 'null'], minimum: 1, maximum: 36_500 };
 const classNames = Object.keys(ocsfClasses);

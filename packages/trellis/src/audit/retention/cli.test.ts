@@ -1,8 +1,8 @@
 /** `trellis audit retention|holds|shred` as a user runs them: separate processes against a loopback server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trellis } from '../../test/run-cli.ts';
-import type { RunningServer } from '../server.ts';
-import { startTestServer } from '../../test/server.ts';
+import { trellis } from '../../../test/run-cli.ts';
+import type { RunningServer } from '../../server.ts';
+import { startTestServer } from '../../../test/server.ts';
 
 describe('trellis audit retention, holds and shred', () => {
   let server: RunningServer;

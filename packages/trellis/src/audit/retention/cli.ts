@@ -1,9 +1,9 @@
 /** `trellis audit retention show|set`, `trellis audit holds add|list|release`, `trellis audit shred`. */
 import type { Command } from 'commander';
-import type { CliContext } from '../cli/context.ts';
-import { CliError, exitCodes } from '../cli/errors.ts';
-import { formatTable, print } from '../cli/output.ts';
-import type { HoldInfo, RetentionSettings } from './retention.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { CliError, exitCodes } from '../../cli/errors.ts';
+import { formatTable, print } from '../../cli/output.ts';
+import type { HoldInfo, RetentionSettings } from './service.ts';
 
 /** `forever` or a whole number of days. */
 function parseDays(v: string, what: string): number | null {

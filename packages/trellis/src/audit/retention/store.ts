@@ -1,11 +1,11 @@
 /** Queries of retention and redaction: subject keys, retention settings, legal holds, pruning. */
-import type { Queryable } from '../db/database.ts';
-import type { StoredRow } from './integrity.ts';
+import type { Queryable } from '../../db/database.ts';
+import type { StoredRow } from '../integrity.ts';
 
 export interface AuditSubjectKeyRow {
   /** Random id, written into every value sealed under the key. */
   key_id: string;
-  /** Keyed hash of the person ref (audit/personal.ts): the person is never stored in clear. */
+  /** Keyed hash of the person ref (audit/retention/personal.ts): the person is never stored in clear. */
   subject_hash: string;
   /** The data key sealed under the 'audit.protect' purpose key; null once shredded. */
   sealed_key: string | null;
@@ -24,7 +24,7 @@ export interface AuditHoldRow {
   id: string;
   name: string;
   reason: string;
-  /** JSON of HoldScope (audit/retention.ts); subjects as keyed hashes. */
+  /** JSON of HoldScope (audit/retention/service.ts); subjects as keyed hashes. */
   scope: string;
   created_at: string;
   created_by: string;
@@ -33,7 +33,7 @@ export interface AuditHoldRow {
   release_reason: string | null;
 }
 
-declare module '../db/tables.ts' {
+declare module '../../db/tables.ts' {
   interface Tables {
     audit_subject_keys: AuditSubjectKeyRow;
     audit_retention: AuditRetentionRow;

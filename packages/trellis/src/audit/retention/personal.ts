@@ -20,10 +20,10 @@
  *   here within KEY_TTL_MS (this replica drops its own cache at once).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Database, Queryable } from '../db/database.ts';
-import { seal, unseal, type KeyRing } from '../keys/index.ts';
-import type { AuditInput, OcsfEvent } from './ocsf.ts';
-import * as keyStore from './retention-store.ts';
+import type { Database, Queryable } from '../../db/database.ts';
+import { seal, unseal, type KeyRing } from '../../keys/index.ts';
+import type { AuditInput, OcsfEvent } from '../ocsf.ts';
+import * as keyStore from './store.ts';
 
 /** What a value whose key was destroyed reads as. */
 export const SHREDDED = '[shredded]';
