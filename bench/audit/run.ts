@@ -184,7 +184,7 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
       }),
       plain_read_links_per_s: await rate(() => count(streamLinks(database.db))),
       chain_check_per_s: await rate(async () => {
-        const r = await verifyChainParallel(streamLinks(database.db), { parallelFrom: 0 });
+        const r = await verifyChainParallel(streamLinks(database.db));
         verdicts &&= r.ok;
         return r.count;
       }),
@@ -222,7 +222,7 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
       chain_verify_one_core_per_s: oneCore.wall,
       chain_verify_one_core_per_cpu_s: oneCore.cpu,
       chain_verify_worker_threads_per_s: await rate(async () => {
-        const r = await verifyChainParallel(links, { parallelFrom: 0 });
+        const r = await verifyChainParallel(links, { parallelFrom: 0, threads: availableParallelism() });
         verdicts &&= r.ok;
         return r.count;
       }),

@@ -5,6 +5,13 @@
  * (prev_hash(n) = hash(n-1)), which are string comparisons. Results are applied in batch
  * order, so the first broken event reported is the same one the sequential verifier finds.
  * Short chains never start a worker: below `parallelFrom` links everything runs inline.
+ *
+ * Workers are used only when the machine has cores to spare for them: this thread reads the
+ * rows and checks linkage, and the database (PostgreSQL on the same machine, or SQLite's reads
+ * on this thread) needs a core. A link now hashes in about a microsecond and a half, so a
+ * batch's copy to a worker costs nearly what it saves: on two cores verifying from the
+ * database ran at half the speed with workers as without (bench/audit). By default: workers =
+ * cores − 2, and none below two.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -47,9 +54,10 @@ export interface ParallelOptions {
 
 export async function verifyChainParallel(source: AsyncIterable<ChainLink> | Iterable<ChainLink>, opts: ParallelOptions = {}): Promise<VerifyResult> {
   const verifier = new ChainVerifier(opts.start);
-  const threads = Math.max(1, opts.threads ?? availableParallelism());
+  const threads = Math.max(1, opts.threads ?? availableParallelism() - 2);
+  const useWorkers = opts.threads !== undefined || availableParallelism() - 2 >= 2;
   const batchSize = opts.batchSize ?? 10_000;
-  const parallelFrom = opts.parallelFrom ?? 50_000;
+  const parallelFrom = useWorkers ? (opts.parallelFrom ?? 50_000) : Infinity;
   const workers: Worker[] = [];
   const waiting = new Map<number, (bad: number) => void>();
   const inflight: Batch[] = [];
