@@ -19,7 +19,7 @@ import { ChainVerifier, GENESIS_HASH, type ChainLink, type VerifyResult } from '
 import { HmacSha256 } from './hmac.ts';
 import type { OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';
-import { pruneKey, tombstoneHolds } from './retention/tombstone.ts';
+import { pruneKey, tombstoneHolds } from './tombstone.ts';
 import { verifyChainParallel } from './verify-parallel.ts';
 
 /** The columns a writer sets (the MAC's input): all but the chain fields and the sealer's flag. */
@@ -131,7 +131,7 @@ export class RowChecker {
   sealed(r: StoredRow): void {
     const at = `event ${r.seq} (row ${r.id})`;
     if (r.pruned_at !== null) {
-      // Retention removed its content (retention/tombstone.ts): only its prune MAC can vouch for it.
+      // Retention removed its content (tombstone.ts): only its prune MAC can vouch for it.
       this.pruned++;
       if (this.pruneKey && !tombstoneHolds(this.pruneKey, r)) this.add({ id: r.id, seq: r.seq, reason: 'tombstone_forged', message: `${at} is marked pruned without a valid prune MAC: its content was removed without the installation's key` });
       return;

@@ -105,7 +105,7 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
       // Set when retention removed the row's content (audit/retention/service.ts): the row keeps id, seq,
       // prev_hash, hash, uid, time and class_uid; event becomes a fixed tombstone.
       await db.schema.alterTable('audit_events').addColumn('pruned_at', 'text').execute();
-      // HMAC-SHA-256 (hex) over the columns a pruned row keeps (audit/retention/tombstone.ts): only the
+      // HMAC-SHA-256 (hex) over the columns a pruned row keeps (audit/tombstone.ts): only the
       // server can prune, so a tombstone made by plain SQL is reported by verification.
       await db.schema.alterTable('audit_events').addColumn('prune_mac', 'text').execute();
       // Per-subject data keys (crypto-shredding, audit/retention/personal.ts). A subject is named only by

@@ -116,7 +116,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog; audit
         response: responses({ 200: verifySchema }),
       },
     },
-    async (req) => audit.verify({ ...(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq }), ledger: await auditLedger.checker() }),
+    async (req) => auditLedger.verify(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq }),
   );
 
   app.get<{ Querystring: { from_seq?: number } }>(

@@ -23,7 +23,7 @@ export interface AuditEventRow {
   quarantined_at: string | null;
   /** Set when retention removed the row's content (audit/retention/service.ts); the chain fields stay. */
   pruned_at: string | null;
-  /** MAC over the columns a pruned row keeps (audit/retention/tombstone.ts). */
+  /** MAC over the columns a pruned row keeps (audit/tombstone.ts). */
   prune_mac: string | null;
 }
 

@@ -39,7 +39,6 @@ import type { AuditEventRow } from './rows.ts';
 import { PersonalData } from './retention/personal.ts';
 import { MAC_VERSION, RowChecker, appendedRow, verifyRows, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
 import { SqliteAuditWriter } from './sqlite-writer.ts';
-import { feedingLedger, type CheckpointChecker, type LedgerVerdict } from './ledger/verify.ts';
 import * as store from './store.ts';
 
 export interface AppendedEvent {
@@ -362,8 +361,8 @@ export class AuditLog {
    * Verify the trail: the chain (order, linkage, hashes), every sealed row's search columns
    * and MAC, and that no committed row is left outside the chain.
    */
-  /** `ledger`: also check the trail against signed checkpoints (only from the first event). */
-  async verify(opts: { fromSeq?: number; ledger?: CheckpointChecker } = {}): Promise<AuditVerifyResult & { ledger?: LedgerVerdict }> {
+  /** `onLink`: sees each sealed row's chain hash in order (the ledger checks them against its checkpoints). */
+  async verify(opts: { fromSeq?: number; onLink?: (chainHash: string) => void } = {}): Promise<AuditVerifyResult> {
     await this.seal();
     let start: { prevHash?: string; seq?: number } = {};
     if (opts.fromSeq !== undefined && opts.fromSeq > 1) {
@@ -371,14 +370,10 @@ export class AuditLog {
       if (before[0]) start = { prevHash: before[0].hash, seq: opts.fromSeq };
     }
     const checker = new RowChecker(this.macKey);
-    const ledger = opts.fromSeq === undefined || opts.fromSeq <= 1 ? opts.ledger : undefined;
-    const rows = feedingLedger(store.streamSealedRows(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ledger);
-    const chain = await verifyRows(rows, checker, { start });
+    const sealed = store.streamSealedRows(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq });
+    const chain = await verifyRows(opts.onLink ? store.observed(sealed, opts.onLink) : sealed, checker, { start });
     for (const r of await this.unchainedAfterSeal()) checker.unchained(r);
-    const verdict = auditVerdict(chain, checker.result());
-    if (!ledger) return verdict;
-    const l = ledger.result();
-    return { ...verdict, ok: verdict.ok && l.ok, ledger: l };
+    return auditVerdict(chain, checker.result());
   }
 
   /**

@@ -194,3 +194,11 @@ export async function* streamSealedRows(db: Db, opts: { fromSeq?: number; pageSi
     }
   }
 }
+
+/** The rows, unchanged, with each sealed row's chain hash shown to `see` on the way. */
+export async function* observed<T extends { hash: string | null }>(rows: AsyncIterable<T>, see: (chainHash: string) => void): AsyncGenerator<T> {
+  for await (const r of rows) {
+    if (r.hash !== null) see(r.hash);
+    yield r;
+  }
+}

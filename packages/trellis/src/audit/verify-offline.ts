@@ -8,7 +8,6 @@
  * the events are checked (ledger/verify.ts), with the public key when the auditor gives it.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
@@ -17,8 +16,8 @@ import { ChainVerifier, type VerifyResult } from './chain.ts';
 import { openDatabase } from '../db/database.ts';
 import { findInstallationKey } from '../keys/index.ts';
 import { RowChecker, auditVerdict, verifyRows, type AuditVerifyResult, type RowProblem } from './integrity.ts';
-import { stillUnchained, streamSealedRows, unchainedRows } from './store.ts';
-import { CheckpointChecker, feedingLedger, type CheckpointSource, type LedgerVerdict } from './ledger/verify.ts';
+import { observed, stillUnchained, streamSealedRows, unchainedRows } from './store.ts';
+import { CheckpointChecker, type CheckpointSource, type LedgerVerdict } from './ledger/verify.ts';
 import type { NoteVerifier } from './ledger/signed-note.ts';
 import { allCheckpoints } from './ledger/store.ts';
 
@@ -29,42 +28,6 @@ export interface LedgerInputs {
   verifier?: NoteVerifier;
   /** Checkpoints held elsewhere (a witness file, the auditor's last seen): the trail must match them too. */
   witness?: CheckpointSource[];
-}
-
-/**
- * Checkpoints an auditor holds apart from the trail: a witness file of JSON lines
- * ({origin, tree_size, note}, as the file witness writes them) or signed notes one after another.
- */
-export async function readCheckpointFile(path: string): Promise<CheckpointSource[]> {
-  const text = await readFile(path, 'utf8');
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
-    return text
-      .split('\n')
-      .map((line, i) => ({ line: line.trim(), i }))
-      .filter((l) => l.line !== '')
-      .map(({ line, i }) => {
-        const rec = JSON.parse(line) as { note?: unknown };
-        if (typeof rec.note !== 'string') throw new Error(`${path} line ${i + 1} has no note`);
-        return { note: rec.note, from: `${path} line ${i + 1}` };
-      });
-  }
-  // Signed notes back to back: a note ends with its signature lines, the next begins with its origin.
-  const notes: string[] = [];
-  let current: string[] = [];
-  let signed = false;
-  for (const line of text.split('\n')) {
-    const isSig = line.startsWith('\u2014 ');
-    if (signed && !isSig && line !== '') {
-      notes.push(current.join('\n') + '\n');
-      current = [];
-      signed = false;
-    }
-    if (isSig) signed = true;
-    if (line !== '' || !signed) current.push(line);
-  }
-  if (current.some((l) => l !== '')) notes.push(current.join('\n').replace(/\n*$/, '\n'));
-  return notes.map((note, i) => ({ note, from: `${path} note ${i + 1}` }));
 }
 
 export async function verifyExportFile(path: string, ledgerInputs: LedgerInputs = {}): Promise<FileVerifyResult> {
@@ -143,7 +106,7 @@ export async function verifyDatabase(opts: { url?: string; sqliteFile?: string; 
     const stored: CheckpointSource[] = [];
     for await (const c of allCheckpoints(database.db)) stored.push({ note: c.note, from: `checkpoint ${c.tree_size}` });
     const ledger = new CheckpointChecker([...stored, ...(opts.witness ?? [])], opts.verifier);
-    const chain = await verifyRows(feedingLedger(streamSealedRows(database.db, { pageSize: 20_000 }), ledger), checker);
+    const chain = await verifyRows(observed(streamSealedRows(database.db, { pageSize: 20_000 }), (h) => ledger.push(h)), checker);
     let unchained = await unchainedRows(database.db);
     const graceMs = opts.graceMs ?? (database.dialect === 'postgres' ? 2000 : 0);
     if (graceMs > 0 && unchained.some((r) => r.quarantined_at === null)) {

@@ -6,7 +6,7 @@ import { CliError, exitCodes } from '../../cli/errors.ts';
 import { formatTable, print } from '../../cli/output.ts';
 import { NoteError, parseVkey, type NoteVerifier } from './signed-note.ts';
 import { verifyConsistencyDocument, verifyInclusionDocument, type ConsistencyProofDocument, type InclusionProofDocument, type ProofVerdict } from './proof-verify.ts';
-import type { CheckpointSource } from './verify.ts';
+import { readCheckpointFile, type CheckpointSource } from './verify.ts';
 import type { CheckpointView } from './service.ts';
 
 /** A verifier key given as the key itself or as a file holding it. */
@@ -25,7 +25,6 @@ export async function ledgerInputs(opts: { key?: string; witness?: string }): Pr
   if (opts.key) out.verifier = readVerifier(opts.key);
   if (opts.witness) {
     if (!existsSync(opts.witness)) throw new CliError(`--witness: no file ${opts.witness}`, exitCodes.notFound);
-    const { readCheckpointFile } = await import('../verify-offline.ts');
     try {
       out.witness = await readCheckpointFile(opts.witness);
     } catch (err) {

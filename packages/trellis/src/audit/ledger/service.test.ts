@@ -19,13 +19,13 @@ import { keyRingFrom } from '../../keys/index.ts';
 import { chainHash, GENESIS_HASH } from '../chain.ts';
 import { rowMac } from '../integrity.ts';
 import { AuditLedger, type LedgerOptions } from './service.ts';
-import { CheckpointChecker } from './verify.ts';
+import { CheckpointChecker, readCheckpointFile } from './verify.ts';
 import { leafHash, rootOfLeafHashes, verifyConsistency } from './merkle.ts';
 import type { AuditInput } from '../ocsf.ts';
 import { verifyConsistencyDocument, verifyInclusionDocument } from './proof-verify.ts';
 import { AuditLog } from '../service.ts';
 import { noteSigner, openCheckpoint, parseVkey } from './signed-note.ts';
-import { readCheckpointFile, verifyDatabase, verifyExportFile } from '../verify-offline.ts';
+import { verifyDatabase, verifyExportFile } from '../verify-offline.ts';
 
 const input = (i: number): AuditInput => ({
   class: 'api_activity',
@@ -154,7 +154,7 @@ for (const tdb of testDatabases) {
       await append(audit, database, 0, 300);
       await ledger.checkpoint();
       await append(audit, database, 300, 20);
-      const online = await audit.verify({ ledger: await ledger.checker() });
+      const online = await ledger.verify();
       expect(online).toMatchObject({ ok: true, ledger: { ok: true, checkpoints: 1, anchoredSize: 300, unanchored: 20, signaturesChecked: true } });
       const file = await exportTo(ledger);
       expect(await verifyExportFile(file, { verifier: parseVkey(ledger.vkey) })).toMatchObject({ ok: true, count: 320, ledger: { ok: true, anchoredSize: 300 } });
@@ -171,7 +171,7 @@ for (const tdb of testDatabases) {
       await ledger.checkpoint();
       const file = await exportTo(ledger);
       await sql`delete from audit_events where seq > 240`.execute(database.db);
-      const online = await audit.verify({ ledger: await ledger.checker() });
+      const online = await ledger.verify();
       // The chain alone still verifies: only the checkpoint shows what is missing.
       expect(online.broken).toBeUndefined();
       expect(online).toMatchObject({ ok: false, count: 240, ledger: { ok: false, problems: [{ reason: 'tail_cut', treeSize: 250, message: expect.stringContaining('events 241..250 were removed') }] } });
@@ -208,7 +208,7 @@ for (const tdb of testDatabases) {
       await append(audit, database, 0, 150);
       await ledger.checkpoint();
       await rewriteFrom(database, 3);
-      const online = await audit.verify({ ledger: await ledger.checker() });
+      const online = await ledger.verify();
       // Chain and MACs are consistent: the signed checkpoint is what catches the rewrite.
       expect(online.broken).toBeUndefined();
       expect(online.problemCount).toBe(0);
@@ -233,7 +233,7 @@ for (const tdb of testDatabases) {
       const forged = new AuditLedger(database, audit, noteSigner('trellis.test/audit', seed), { everyEvents: 100, everySeconds: 3600, witnesses: [] });
       expect((await forged.checkpoint({ force: true }))?.tree_size).toBe(130);
       // On its own the forged trail is self-consistent …
-      expect(await audit.verify({ ledger: await forged.checker() })).toMatchObject({ ok: true });
+      expect(await forged.verify()).toMatchObject({ ok: true });
       // … but the witness's copy of checkpoint 130 signs another history of 130 events.
       const file = await exportTo(forged);
       const witness = await readCheckpointFile(witnessFile);

@@ -14,7 +14,8 @@ import type { Database, Queryable } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { consistencyProof, inclusionProof, rangeHash, type Hash } from './merkle.ts';
 import { formatCheckpoint, parseVkey, type NoteSigner } from './signed-note.ts';
-import { CheckpointChecker, type CheckpointSource } from './verify.ts';
+import { CheckpointChecker, type CheckpointSource, type LedgerVerdict } from './verify.ts';
+import type { AuditVerifyResult } from '../integrity.ts';
 import type { ConsistencyProofDocument, InclusionProofDocument } from './proof-verify.ts';
 import { toRecord, type AuditLog } from '../service.ts';
 import * as store from './store.ts';
@@ -222,5 +223,17 @@ export class AuditLedger {
   /** A checker of the trail against the stored checkpoints, under this installation's key. */
   async checker(): Promise<CheckpointChecker> {
     return new CheckpointChecker(await this.sources(), parseVkey(this.vkey));
+  }
+
+  /**
+   * The whole verification: the trail (chain, rows, MACs, nothing unchained) and, from the
+   * first event, the trail against every signed checkpoint.
+   */
+  async verify(opts: { fromSeq?: number } = {}): Promise<AuditVerifyResult & { ledger?: LedgerVerdict }> {
+    const ledger = opts.fromSeq === undefined || opts.fromSeq <= 1 ? await this.checker() : undefined;
+    const trail = await this.audit.verify({ ...opts, ...(ledger ? { onLink: (h: string) => ledger.push(h) } : {}) });
+    if (!ledger) return trail;
+    const l = ledger.result();
+    return { ...trail, ok: trail.ok && l.ok, ledger: l };
   }
 }

@@ -9,6 +9,7 @@
  * Events after the newest checkpoint are reported as not yet anchored; nothing proves them
  * complete until the next checkpoint.
  */
+import { readFile } from 'node:fs/promises';
 import { TreeBuilder, leafHash } from './merkle.ts';
 import { NoteError, openCheckpoint, parseCheckpoint, type Checkpoint, type NoteVerifier } from './signed-note.ts';
 
@@ -112,10 +113,40 @@ export class CheckpointChecker {
   }
 }
 
-/** Pass rows through unchanged, feeding each sealed row's chain hash to the checker on the way. */
-export async function* feedingLedger<T extends { hash: string | null }>(rows: AsyncIterable<T>, ledger: CheckpointChecker | undefined): AsyncGenerator<T> {
-  for await (const r of rows) {
-    if (ledger && r.hash !== null) ledger.push(r.hash);
-    yield r;
+
+/**
+ * Checkpoints an auditor holds apart from the trail: a witness file of JSON lines
+ * ({origin, tree_size, note}, as the file witness writes them) or signed notes one after another.
+ */
+export async function readCheckpointFile(path: string): Promise<CheckpointSource[]> {
+  const text = await readFile(path, 'utf8');
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    return text
+      .split('\n')
+      .map((line, i) => ({ line: line.trim(), i }))
+      .filter((l) => l.line !== '')
+      .map(({ line, i }) => {
+        const rec = JSON.parse(line) as { note?: unknown };
+        if (typeof rec.note !== 'string') throw new Error(`${path} line ${i + 1} has no note`);
+        return { note: rec.note, from: `${path} line ${i + 1}` };
+      });
   }
+  // Signed notes back to back: a note ends with its signature lines, the next begins with its origin.
+  const notes: string[] = [];
+  let current: string[] = [];
+  let signed = false;
+  for (const line of text.split('\n')) {
+    const isSig = line.startsWith('\u2014 ');
+    if (signed && !isSig && line !== '') {
+      notes.push(current.join('\n') + '\n');
+      current = [];
+      signed = false;
+    }
+    if (isSig) signed = true;
+    if (line !== '' || !signed) current.push(line);
+  }
+  if (current.some((l) => l !== '')) notes.push(current.join('\n').replace(/\n*$/, '\n'));
+  return notes.map((note, i) => ({ note, from: `${path} note ${i + 1}` }));
 }
+

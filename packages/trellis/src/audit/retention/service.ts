@@ -20,7 +20,7 @@ import type { PersonalData } from './personal.ts';
 import { retentionErrors } from './errors.ts';
 import * as store from './store.ts';
 import type { AuditLog } from '../service.ts';
-import { TOMBSTONE, pruneKey, pruneMac } from './tombstone.ts';
+import { TOMBSTONE, pruneKey, pruneMac } from '../tombstone.ts';
 
 export interface RetentionSettings {
   /** Days for classes not listed; null: kept forever. */

@@ -8,7 +8,7 @@
  * turn a row into a tombstone unnoticed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { canonicalJson } from '../../canonical-json.ts';
+import { canonicalJson } from '../canonical-json.ts';
 
 /** The event text of every pruned row. */
 export const TOMBSTONE = '{"pruned":true}';
