@@ -405,8 +405,12 @@ export class AuditLog {
    * what this returns is always a gap-free continuation; pending events appear once their
    * writer or the sweep seals them, moments later.
    */
-  async sealedAfter(seq: number, limit: number): Promise<AuditRecord[]> {
-    return (await store.listEvents(this.database.db, { after: seq, limit })).map(toRecord);
+  async sealedAfter(seq: number, limit: number, opts: { reveal?: boolean } = {}): Promise<AuditRecord[]> {
+    const records = (await store.listEvents(this.database.db, { after: seq, limit })).map(toRecord);
+    if (!opts.reveal) return records;
+    // `reveal`: personal values opened as `list` shows them (tombstones have none).
+    const open = await this.personal.reveal(records.map((r) => r.event));
+    return records.map((r, i) => ({ ...r, event: open[i]!.event }));
   }
 
   /**

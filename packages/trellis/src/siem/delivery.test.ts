@@ -97,6 +97,31 @@ for (const tdb of testDatabases) {
       expect((await siem.get(sink.id)).delivered).toBeGreaterThanOrEqual(head);
     });
 
+    it("sends people's values in clear by default, and as stored (sealed) when the sink says so", async () => {
+      const person: Partial<AuditInput> = { actor: { type: 'user', id: 'ses_7f3a', name: 'Dana Whitfield', subject: 'user:dana.whitfield@northwind-hr.com' }, srcIp: '203.0.113.77' };
+      const siem = service();
+      const clear = await siem.create(caller, { name: 'clear', type: 'ocsf-http', config: sinkConfig() });
+      const sealedReceiver = await startOcsfReceiver();
+      try {
+        const sealed = await siem.create(caller, { name: 'sealed', type: 'ocsf-http', config: sinkConfig({ url: sealedReceiver.url }), filter: { personal_data: 'sealed' } });
+        await record(1, person);
+        siem.start();
+        const ofPerson = (r: OcsfReceiver) => r.acknowledged.flatMap((b) => b.events).filter((e) => e.actor.user.uid === 'ses_7f3a');
+        await until(() => ofPerson(receiver).length === 1 && ofPerson(sealedReceiver).length === 1, 'both sinks');
+        expect(ofPerson(receiver)[0]!.actor.user).toMatchObject({ name: 'Dana Whitfield', uid_alt: 'user:dana.whitfield@northwind-hr.com' });
+        expect(ofPerson(receiver)[0]!.src_endpoint).toEqual({ ip: '203.0.113.77' });
+        const stored = JSON.stringify(ofPerson(sealedReceiver)[0]);
+        expect(stored).not.toContain('Dana');
+        expect(stored).not.toContain('northwind-hr.com');
+        expect(stored).not.toContain('203.0.113.77');
+        expect(ofPerson(sealedReceiver)[0]!.actor.user.name).toMatch(/^enc:/);
+        expect((await siem.get(clear.id)).filter).toEqual({});
+        expect((await siem.get(sealed.id)).filter).toEqual({ personal_data: 'sealed' });
+      } finally {
+        await sealedReceiver.close();
+      }
+    });
+
     it('starts after the head by default, or at a given seq', async () => {
       await record(3);
       const siem = service();

@@ -18,6 +18,10 @@ export const filterSchema = z
     min_severity_id: z.int().min(0).max(6).optional().meta({ description: 'Only events of at least this OCSF severity_id (1 Informational, 2 Low, … 6 Fatal)' }),
     apps: z.array(z.string().min(1).max(200)).min(1).max(200).optional().meta({ description: 'Only events about these apps (a resource of type app with this uid)' }),
     actions: z.array(z.string().max(100).regex(actionPattern, 'must be an action like token.revoke or a prefix pattern like token.*')).min(1).max(100).optional(),
+    personal_data: z
+      .enum(['reveal', 'sealed'])
+      .optional()
+      .meta({ description: "People's names, e-mail addresses and source IPs: `reveal` (default) sends them in clear, beyond the reach of crypto-shredding; `sealed` sends them as stored (enc:… ciphertext a shred makes unreadable)" }),
   })
   .meta({ description: 'Which events the sink takes; every given condition must hold. Empty: every event.' });
 export type SinkFilter = z.infer<typeof filterSchema>;

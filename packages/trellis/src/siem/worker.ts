@@ -205,8 +205,10 @@ export class DeliveryWorker {
   private async runSink(row: SiemSinkRow): Promise<void> {
     const config = JSON.parse(row.config) as { batchSize?: unknown };
     const batchSize = typeof config.batchSize === 'number' ? config.batchSize : this.opts.batchSize;
+    const filter = JSON.parse(row.filter) as SinkFilter;
+    const read = { reveal: filter.personal_data !== 'sealed' };
     // Caught up: nothing to write, not even the lease (an idle sink costs one read per poll).
-    let records = await this.audit.sealedAfter(row.cursor_seq, batchSize);
+    let records = await this.audit.sealedAfter(row.cursor_seq, batchSize, read);
     if (records.length === 0) return;
     if (!(await this.renew(row.id))) return;
     const lost = new AbortController();
@@ -221,7 +223,6 @@ export class DeliveryWorker {
     try {
       let cursor = row.cursor_seq;
       let attempts = row.attempts;
-      const filter = JSON.parse(row.filter) as SinkFilter;
       let transport: SinkTransport;
       try {
         transport = this.transportFor(row);
@@ -250,7 +251,7 @@ export class DeliveryWorker {
           return;
         }
         if (outcome.stoppedAt !== undefined || records.length < batchSize || signal.aborted) return;
-        records = await this.audit.sealedAfter(cursor, batchSize);
+        records = await this.audit.sealedAfter(cursor, batchSize, read);
         if (records.length === 0) return;
       }
     } finally {
