@@ -1,6 +1,7 @@
 /** REST routes of the audit trail: search, head, verify, export (JSONL). */
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
+import { AppError } from '../errors.ts';
 import { responses } from '../http/schemas.ts';
 import type { AuditLog } from './service.ts';
 import type { AuditLedger } from './ledger/service.ts';
@@ -53,6 +54,17 @@ interface EventsQuery {
 
 export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog; auditLedger: AuditLedger }): void {
   const { audit, auditLedger } = deps;
+
+  /** A `from_seq` must name an event of the chain: past its end is a clear 404, not an empty answer. */
+  const startingAt = async (fromSeq: number | undefined): Promise<{ fromSeq?: number }> => {
+    if (fromSeq === undefined) return {};
+    const head = await audit.head();
+    if (fromSeq > head.seq) {
+      const message = head.seq === 0 ? `no event ${fromSeq}: the trail is empty` : `no event ${fromSeq}: the trail ends at event ${head.seq}`;
+      throw new AppError('not_found', message, { errors: [{ path: 'from_seq', message }] });
+    }
+    return { fromSeq };
+  };
 
   app.get<{ Querystring: EventsQuery }>(
     '/api/v1/audit/events',
@@ -116,7 +128,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog; audit
         response: responses({ 200: verifySchema }),
       },
     },
-    async (req) => auditLedger.verify(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq }),
+    async (req) => auditLedger.verify(await startingAt(req.query.from_seq)),
   );
 
   app.get<{ Querystring: { from_seq?: number } }>(
@@ -130,7 +142,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog; audit
       },
     },
     async (req, reply) => {
-      const gen = auditLedger.exportLines(req.query.from_seq === undefined ? {} : { fromSeq: req.query.from_seq });
+      const gen = auditLedger.exportLines(await startingAt(req.query.from_seq));
       const lines = (async function* () {
         for await (const rec of gen) yield JSON.stringify(rec) + '\n';
       })();
