@@ -370,8 +370,8 @@ export class AuditLog {
       if (before[0]) start = { prevHash: before[0].hash, seq: opts.fromSeq };
     }
     const checker = new RowChecker(this.macKey);
-    const sealed = store.streamSealedRows(this.database.db, opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq });
-    const chain = await verifyRows(opts.onLink ? store.observed(sealed, opts.onLink) : sealed, checker, { start });
+    const sealed = store.streamSealedRows(this.database.db, { ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ...(opts.onLink ? { onLink: opts.onLink } : {}) });
+    const chain = await verifyRows(sealed, checker, { start });
     for (const r of await this.unchainedAfterSeal()) checker.unchained(r);
     return auditVerdict(chain, checker.result());
   }

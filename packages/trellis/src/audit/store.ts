@@ -180,9 +180,14 @@ export async function* streamLinks(db: Db, opts: { fromSeq?: number; pageSize?: 
   }
 }
 
-/** Stream whole sealed rows in sequence order, in pages: verification checks every column. */
-export async function* streamSealedRows(db: Db, opts: { fromSeq?: number; pageSize?: number } = {}): AsyncGenerator<StoredRow & { seq: number }> {
+/**
+ * Stream whole sealed rows in sequence order, in pages: verification checks every column.
+ * `onLink` sees each row's chain hash as it passes (the ledger's tree), without another
+ * generator between the rows and their reader.
+ */
+export async function* streamSealedRows(db: Db, opts: { fromSeq?: number; pageSize?: number; onLink?: (chainHash: string) => void } = {}): AsyncGenerator<StoredRow & { seq: number }> {
   const fetch = (after: number) => db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq', 'asc').limit(opts.pageSize ?? PAGE).execute();
+  const see = opts.onLink;
   for await (const rows of pagesBySeq(fetch, opts.fromSeq, opts.pageSize ?? PAGE)) {
     for (const r of rows) {
       // Numbers as the MAC input needs them (see `stored`), set on the row itself: no copy per row.
@@ -190,15 +195,8 @@ export async function* streamSealedRows(db: Db, opts: { fromSeq?: number; pageSi
       row.id = Number(r.id);
       row.seq = Number(r.seq);
       row.class_uid = Number(r.class_uid);
+      if (see && row.hash !== null) see(row.hash);
       yield row;
     }
-  }
-}
-
-/** The rows, unchanged, with each sealed row's chain hash shown to `see` on the way. */
-export async function* observed<T extends { hash: string | null }>(rows: AsyncIterable<T>, see: (chainHash: string) => void): AsyncGenerator<T> {
-  for await (const r of rows) {
-    if (r.hash !== null) see(r.hash);
-    yield r;
   }
 }

@@ -16,7 +16,7 @@ import { ChainVerifier, type VerifyResult } from './chain.ts';
 import { openDatabase } from '../db/database.ts';
 import { findInstallationKey } from '../keys/index.ts';
 import { RowChecker, auditVerdict, verifyRows, type AuditVerifyResult, type RowProblem } from './integrity.ts';
-import { observed, stillUnchained, streamSealedRows, unchainedRows } from './store.ts';
+import { stillUnchained, streamSealedRows, unchainedRows } from './store.ts';
 import { CheckpointChecker, type CheckpointSource, type LedgerVerdict } from './ledger/verify.ts';
 import type { NoteVerifier } from './ledger/signed-note.ts';
 import { allCheckpoints } from './ledger/store.ts';
@@ -106,7 +106,7 @@ export async function verifyDatabase(opts: { url?: string; sqliteFile?: string; 
     const stored: CheckpointSource[] = [];
     for await (const c of allCheckpoints(database.db)) stored.push({ note: c.note, from: `checkpoint ${c.tree_size}` });
     const ledger = new CheckpointChecker([...stored, ...(opts.witness ?? [])], opts.verifier);
-    const chain = await verifyRows(observed(streamSealedRows(database.db, { pageSize: 20_000 }), (h) => ledger.push(h)), checker);
+    const chain = await verifyRows(streamSealedRows(database.db, { pageSize: 20_000, onLink: (h) => ledger.push(h) }), checker);
     let unchained = await unchainedRows(database.db);
     const graceMs = opts.graceMs ?? (database.dialect === 'postgres' ? 2000 : 0);
     if (graceMs > 0 && unchained.some((r) => r.quarantined_at === null)) {
