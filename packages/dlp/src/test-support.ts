@@ -7,7 +7,8 @@
  * turns, one run of each per round, so load on a shared machine (which still inflates CPU time a
  * little, through shared caches and the collector's helper threads) falls on every size alike
  * instead of on whichever size happened to run during a busy spell; the least run of each size
- * is its cost with the least such disturbance. (A count of steps would not do here: the risk these
+ * is its cost with the least such disturbance; a growth that still looks too steep is measured
+ * again, twice at most, since quadratic work fails every time. (A count of steps would not do here: the risk these
  * tests guard against is backtracking inside a regex, which only time can see.)
  */
 import { expect } from 'vitest';
@@ -55,10 +56,19 @@ export function growth<I>(sizes: readonly number[], make: (n: number) => I, work
  *   expectLinear([10_000, 20_000, 40_000], (n) => 'a@'.repeat(n), (text) => scan(text));
  */
 export function expectLinear<I>(sizes: readonly number[], make: (n: number) => I, work: (input: I) => void, label = ''): void {
-  const { times, ratios, overall } = growth(sizes, make, work);
+  // A busy spell on a shared machine can land on one size in every round; quadratic work fails
+  // every measurement, so a growth that looks too steep is measured again (up to three times in
+  // all) before the test fails, and the last measurement is what it reports.
+  let m = growth(sizes, make, work);
+  for (let attempt = 1; attempt < 3 && !linear(sizes, m); attempt++) m = growth(sizes, make, work);
+  const { times, ratios, overall } = m;
   const what = `${label ? `${label}: ` : ''}CPU ms ${times.map((t) => t.toFixed(1)).join(' → ')} for sizes ${sizes.join(' → ')}`;
   if (sizes.length > 2) for (const r of ratios) expect(r, what).toBeLessThanOrEqual(MAX_RATIO_STEP);
   expect(overall, what).toBeLessThanOrEqual(MAX_RATIO_OVERALL);
+}
+
+function linear(sizes: readonly number[], m: { ratios: number[]; overall: number }): boolean {
+  return (sizes.length <= 2 || m.ratios.every((r) => r <= MAX_RATIO_STEP)) && m.overall <= MAX_RATIO_OVERALL;
 }
 
 /** mulberry32: small, fast, good enough for test data. */
