@@ -75,7 +75,9 @@ export class AuditLedger {
    * is not yet covered). Returns the new checkpoint, or undefined when none was made.
    */
   async checkpoint(opts: { force?: boolean } = {}): Promise<CheckpointView | undefined> {
-    await this.audit.head(); // seals what is committed, so the checkpoint covers it
+    // Asked for now: seal what is committed first, so the checkpoint covers it. The timer's
+    // checkpoints cover what is sealed; the sealer's own sweep runs every second anyway.
+    if (opts.force) await this.audit.head();
     const made = await this.database.db.transaction().execute(async (tx) => {
       await store.lockLedger(tx, this.database.dialect);
       const last = await store.latestCheckpoint(tx);
@@ -133,8 +135,9 @@ export class AuditLedger {
     const every = Math.max(50, Math.min(1000, this.opts.everySeconds * 1000));
     this.timer = setInterval(() => {
       if (this.running) return;
+      // A new checkpoint was pushed as it was made; otherwise retry any witness still behind.
       this.running = this.checkpoint()
-        .then(() => this.pushWitnesses())
+        .then((made) => (made ? undefined : this.pushWitnesses()))
         .catch(() => undefined)
         .finally(() => {
           this.running = undefined;
