@@ -2,6 +2,7 @@
 // warnings treated as failures by `npm run lint` (--max-warnings 0).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.trellis/**', 'packages/console/dist/**', 'coverage/**'] },
@@ -20,8 +21,10 @@ export default tseslint.config(
     },
   },
   {
-    // The console's static scripts run in the browser.
-    files: ['packages/trellis/src/console/static/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', sessionStorage: 'readonly', location: 'readonly', fetch: 'readonly', URL: 'readonly' } },
+    // The web console runs in the browser, as React function components.
+    files: ['packages/console/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', sessionStorage: 'readonly', localStorage: 'readonly', location: 'readonly', navigator: 'readonly', fetch: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', Blob: 'readonly', File: 'readonly', FileReader: 'readonly', HTMLElement: 'readonly', HTMLDivElement: 'readonly', HTMLInputElement: 'readonly', KeyboardEvent: 'readonly', MouseEvent: 'readonly', ResizeObserver: 'readonly', requestAnimationFrame: 'readonly', getComputedStyle: 'readonly' } },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );

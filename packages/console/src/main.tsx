@@ -1,0 +1,47 @@
+/**
+ * The console's entry: Mantine (with the CSP nonce on its style element), TanStack Query for
+ * every request, the session, and the router over src/routes.tsx's pages.
+ */
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './console.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { MantineProvider, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ApiError } from './api/problem.ts';
+import { SessionProvider } from './auth/session.tsx';
+import { App } from './app.tsx';
+import { cspNonce } from './csp.ts';
+
+const theme = createTheme({
+  primaryColor: 'teal',
+  // Text on the primary colour keeps WCAG AA contrast in both schemes.
+  primaryShade: { light: 8, dark: 6 },
+  defaultRadius: 'sm',
+});
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      refetchOnWindowFocus: false,
+      // A refusal or a missing thing will not change by asking again.
+      retry: (count, err) => count < 2 && !(err instanceof ApiError && err.status >= 400 && err.status < 500),
+    },
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={() => cspNonce() ?? ''}>
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <SessionProvider>
+          <App />
+        </SessionProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);
