@@ -2,7 +2,7 @@
  * The policy API on SQLite and PostgreSQL: push (and its refusals as problem details), list,
  * show, diff, activate, rollback, the active state, permissions per role, and the playground
  * (queries, decision points, stored and draft bundles, the rules that fired, `app` through the
- * input resolver).
+ * input resolver), and test runs that store nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../test/app.ts';
@@ -182,6 +182,29 @@ for (const tdb of testDatabases) {
       expect(r.json()).toMatchObject({ decision: { result: 'deny', deny: ['connector unapproved-db is not approved'] } });
       expect(r.json<{ result: unknown[] }>().result).toHaveLength(2);
       expect(r.json<{ rules: { rule: string; input_index: number }[] }>().rules.filter((x) => x.rule === 'deny')).toEqual([expect.objectContaining({ input_index: 1 })]);
+    });
+
+    it('runs the tests of a stored version or a draft, listing passes and failures, storing nothing', async () => {
+      const before = (await t.services.policy.list()).items[0]!.version;
+      const stored = await t.as('reviewer', { method: 'POST', url: '/api/v1/policy/test', payload: { bundle: V(1) } });
+      expect(stored.statusCode).toBe(200);
+      expect(stored.json()).toMatchObject({ bundle: { version: V(1) }, passed: 1, failed: 0, errored: 0, results: [{ name: 'data.trellis.admission_test.test_unapproved', file: 'admission_test.rego', line: 5, status: 'pass' }] });
+
+      const failing = admissionTest + '\ntest_no_owner if count(admission.deny) == 0 with input as {}\n';
+      const draft = await t.as('builder', { method: 'POST', url: '/api/v1/policy/test', payload: { bundle: { modules: { 'admission.rego': admission, 'admission_test.rego': failing } } } });
+      expect(draft.statusCode).toBe(200);
+      const run = draft.json<{ bundle: { version: number | null }; passed: number; failed: number; results: { name: string; status: string; line: number }[] }>();
+      expect(run).toMatchObject({ bundle: { version: null }, passed: 1, failed: 1 });
+      expect(run.results.map((r) => [r.name, r.status, r.line])).toEqual([
+        ['data.trellis.admission_test.test_unapproved', 'pass', 5],
+        ['data.trellis.admission_test.test_no_owner', 'fail', 7],
+      ]);
+
+      const broken = await t.as('builder', { method: 'POST', url: '/api/v1/policy/test', payload: { bundle: { modules: { 'x.rego': 'package x\n\ny if {' } } } });
+      expect(broken.statusCode).toBe(422);
+      expect(broken.json()).toMatchObject({ code: 'bundle_invalid', errors: [{ path: 'x.rego', line: expect.any(Number) as number }] });
+      expect((await t.as('auditor', { method: 'POST', url: '/api/v1/policy/test', payload: {} })).statusCode).toBe(403);
+      expect((await t.services.policy.list()).items[0]!.version).toBe(before);
     });
 
     it('accepts a bundle larger than the general body limit, up to the bundle limit', async () => {

@@ -2,7 +2,7 @@
  * REST routes of the policy module: thin handlers over PolicyService. Every route declares its
  * params, query, body and per-status responses (generated from policy/schema.ts) and the
  * permission it needs: reading bundles (policy:read), pushing them (policy:write), changing
- * which one is in force (policy:activate) and the playground (policy:eval).
+ * which one is in force (policy:activate) and the playground with its test runs (policy:eval).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, hasPermission, requirePrincipal } from '../auth/index.ts';
@@ -19,9 +19,12 @@ import {
   evalResultSchema,
   pushBodySchema,
   pushResultSchema,
+  testRunBodySchema,
+  testRunSchema,
   type BundleListQuery,
   type EvalBody,
   type PushBody,
+  type TestRunBody,
 } from './schema.ts';
 import type { Caller, PolicyService } from './service.ts';
 import { bundleLimits } from './source.ts';
@@ -115,5 +118,20 @@ export function policyRoutes(app: FastifyInstance, deps: { policy: PolicyService
       },
     },
     async (req) => policy.evaluate(req.body),
+  );
+
+  app.post<{ Body: TestRunBody }>(
+    '/api/v1/policy/test',
+    {
+      config: { permission: 'policy:eval' },
+      bodyLimit: bundleBodyLimit,
+      schema: {
+        summary: "Run a bundle's tests (the active bundle, a stored version or a draft) and list every result, storing nothing; a draft that does not compile is 422 with located errors",
+        tags,
+        body: jsonSchema(testRunBodySchema),
+        response: responses({ 200: jsonSchema(testRunSchema) }),
+      },
+    },
+    async (req) => policy.runTests(req.body),
   );
 }

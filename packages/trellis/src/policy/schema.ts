@@ -125,6 +125,21 @@ export const evalBodySchema = z.strictObject({
 });
 export type EvalBody = z.infer<typeof evalBodySchema>;
 
+export const testRunBodySchema = z.strictObject({
+  bundle: z.union([z.int().min(1), bundleInputSchema]).optional().meta({ description: 'A stored version, or a draft bundle; the active bundle when absent' }),
+});
+export type TestRunBody = z.infer<typeof testRunBodySchema>;
+
+export const testRunSchema = z.object({
+  bundle: z.object({ version: z.int().nullable(), digest: z.string() }),
+  passed: z.int(),
+  failed: z.int(),
+  errored: z.int(),
+  results: testSummarySchema.shape.results,
+  budget_exceeded: z.string().optional().meta({ description: 'Set when the tests together ran past the total time limit (the rest did not run)' }),
+});
+export type TestRun = z.infer<typeof testRunSchema>;
+
 export const ruleExplanationSchema = z.object({
   file: z.string(),
   line: z.int(),

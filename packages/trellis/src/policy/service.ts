@@ -29,7 +29,7 @@ import { decideMerged, decideSafely, defaultDecisionLimits, type CompiledBundle,
 import { policyErrors } from './errors.ts';
 import { ruleExplainer, type RuleExplanation } from './explain.ts';
 import { unifiedDiff } from './line-diff.ts';
-import type { Activation, ActiveState, ActorRef, BundleDetail, BundleDiff, BundleList, BundleSummary, EvalBody, EvalResult, FileDiff, PushResult } from './schema.ts';
+import type { Activation, ActiveState, ActorRef, BundleDetail, BundleDiff, BundleList, BundleSummary, EvalBody, EvalResult, FileDiff, PushResult, TestRun, TestRunBody } from './schema.ts';
 import { bundleDigest, checkSource, checkTestReport, compileSource, defaultTestLimits, runBundleTests, type BundleInput, type BundleSource, type BundleTestReport, type CompiledSource, type RegoVersion, type TestLimits } from './source.ts';
 import * as store from './store.ts';
 
@@ -564,6 +564,29 @@ export class PolicyService {
     const segs = query.trim().split('.');
     const rules = source && segs[0] === 'data' && segs.length >= 3 && PLAIN_REF.test(query) ? ruleExplainer(source, bundle, segs.slice(1, -1), [segs[segs.length - 1]!], playgroundQueryLimits)(input) : [];
     return { result, defined, rules, bundle: ref };
+  }
+
+  /**
+   * Run a bundle's tests without storing anything: the active bundle, a stored version or a
+   * draft (checked and compiled first, so a draft that does not compile is `bundle_invalid` with
+   * its located errors). Every result is listed, passing ones too, unlike a refused push.
+   */
+  async runTests(body: TestRunBody): Promise<TestRun> {
+    await this.ready();
+    let policy: Policy;
+    let ref: TestRun['bundle'];
+    if (body.bundle === undefined || typeof body.bundle === 'number') {
+      const bundle = body.bundle === undefined ? this.current : await this.compileVersion(body.bundle);
+      if (!bundle) throw policyErrors.error('no_active_bundle', 'no policy bundle is active; pass bundle (a version or a draft) or activate one');
+      policy = bundle.policy;
+      ref = { version: bundle.version, digest: bundle.digest };
+    } else {
+      const source = checkSource(body.bundle);
+      policy = compileSource(source).policy;
+      ref = { version: null, digest: bundleDigest(source) };
+    }
+    const report = await runBundleTests(policy, this.testLimits);
+    return { bundle: ref, passed: report.passed, failed: report.failed, errored: report.errored, results: report.results, ...(report.budgetExceeded ? { budget_exceeded: report.budgetExceeded } : {}) };
   }
 
   // ---- start, stop, replicas -------------------------------------------------------------
