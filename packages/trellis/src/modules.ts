@@ -23,6 +23,7 @@ import { secretsModule } from './secrets/index.ts';
 import { siemModule } from './siem/index.ts';
 import { connectorsModule } from './connectors/index.ts';
 import { governanceModule } from './governance/index.ts';
+import { insightsModule } from './insights/index.ts';
 import { identityModule } from './identity/index.ts';
 import { ssoModule } from './sso/index.ts';
 import { oauthModule } from './oauth/index.ts';
@@ -45,6 +46,7 @@ export const modules: readonly TrellisModule[] = [
   siemModule,
   connectorsModule,
   governanceModule,
+  insightsModule,
   identityModule,
   ssoModule,
   oauthModule,
