@@ -28,11 +28,14 @@ const config: KnipConfig = {
       project: ['src/**/*.ts'],
     },
     'packages/trellis': {
-      // bin/trellis.js (the package's bin) loads src/cli/main.ts through tsx's loader. The
-      // console's static files are read as text (console/routes.ts) and run in the browser, where
-      // app.js is the page's entry.
-      entry: ['src/cli/main.ts', 'src/console/static/*.js', 'test/**/*.test.ts'],
+      // bin/trellis.js (the package's bin) loads src/cli/main.ts through tsx's loader.
+      entry: ['src/cli/main.ts', 'test/**/*.test.ts'],
       project: ['bin/*.js', 'src/**/*.{ts,js}', 'test/**/*.ts'],
+    },
+    'packages/console': {
+      // The browser's entry is index.html's script (src/main.tsx); pages load through routes.tsx's import()s.
+      entry: ['src/main.tsx'],
+      project: ['src/**/*.{ts,tsx}'],
     },
   },
 };

@@ -199,6 +199,8 @@ export async function build(root = repoRoot) {
 
 /** Builds unless the build is fresh; says so on stderr when it builds. */
 export async function ensureBuilt(root = repoRoot, say = (line) => process.stderr.write(`trellis: ${line}\n`)) {
+  const { ensureConsoleBuilt } = await import('./build-console.mjs');
+  await ensureConsoleBuilt(root, say);
   if (isBuildFresh(root)) return false;
   const first = !existsSync(join(root, 'packages/trellis/dist'));
   say(first ? 'building the JavaScript the server runs (first start)…' : 'sources changed since the last build: rebuilding…');

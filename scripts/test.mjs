@@ -6,6 +6,10 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// The browser tests drive the built console: build it first when it is missing or stale.
+const { ensureConsoleBuilt } = await import('./build-console.mjs');
+await ensureConsoleBuilt();
+
 const out = join(mkdtempSync(join(tmpdir(), 'trellis-vitest-')), 'results.json');
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
 if (!process.env.TRELLIS_TEST_DATABASE_URL) {

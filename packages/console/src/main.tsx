@@ -18,7 +18,7 @@ import { cspNonce } from './csp.ts';
 const theme = createTheme({
   primaryColor: 'teal',
   // Text on the primary colour keeps WCAG AA contrast in both schemes.
-  primaryShade: { light: 8, dark: 6 },
+  primaryShade: { light: 9, dark: 6 },
   defaultRadius: 'sm',
 });
 

@@ -199,6 +199,11 @@ export const configSchema = z
      * tokens with permission observability:metrics are accepted too. Never logged.
      */
     metricsToken: z.string().default(''),
+    /**
+     * The web console's built files (Vite's output); empty: packages/console/dist beside the
+     * server. `npm start` builds them there when missing or stale.
+     */
+    consoleDir: z.string().trim().default(''),
     /** A separate listener on host that serves only /metrics; 0: none (/metrics on the main port only). */
     metricsPort: z.coerce.number().int().min(0).max(65535).default(0),
     /** OTLP/HTTP collector base URL traces are sent to (`/v1/traces` is appended); empty: tracing off. */
@@ -264,6 +269,7 @@ const envNames: Record<Exclude<keyof Config, 'oidc'>, string> = {
   auditWitnesses: 'TRELLIS_AUDIT_WITNESSES',
   metricsToken: 'TRELLIS_METRICS_TOKEN',
   metricsPort: 'TRELLIS_METRICS_PORT',
+  consoleDir: 'TRELLIS_CONSOLE_DIST',
   otelExporterEndpoint: 'TRELLIS_OTEL_EXPORTER_ENDPOINT',
 };
 

@@ -19,7 +19,7 @@ export interface TestServer {
   dataDir: string;
 }
 
-export async function startTestServer(name: string, settings: { databaseUrl?: string } = {}): Promise<TestServer> {
+export async function startTestServer(name: string, settings: { databaseUrl?: string; consoleDir?: string } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `trellis-${name}-`));
   const lines: string[] = [];
   const server = await startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent', ...settings }, { env: {} }), { out: (l) => lines.push(l) });

@@ -48,7 +48,7 @@ export function SignIn() {
               <Divider label="or with an API token" labelPosition="center" />
             </>
           ) : null}
-          <form onSubmit={(e) => void submit(e)} aria-label="Sign in with an API token">
+          <form onSubmit={(e) => void submit(e)} aria-label="Token sign-in">
             <Stack gap="sm">
               <PasswordInput label="API token" description="In development mode, the bootstrap token the server printed at its first start." value={token} onChange={(e) => setToken(e.currentTarget.value)} autoComplete="off" required error={error} />
               <Button type="submit" loading={busy} variant={providers.data?.oidc ? 'default' : 'filled'}>

@@ -1,8 +1,7 @@
-/** The console module (C21): the web console's static files, public; it talks only to the API. */
+/** The console module (C21): serves the web console (packages/console's build), public; it talks only to the API. */
 import type { TrellisModule } from '../module.ts';
-import { consoleRoutes } from './routes.ts';
 
 export const consoleModule: TrellisModule = {
   name: 'console',
-  routes: (app) => consoleRoutes(app),
+  routes: async (app, services) => (await import('./routes.ts')).consoleRoutes(app, services.config.consoleDir),
 };
