@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
-import { oidcSchema } from '../src/config.ts';
+import { oidcSchema, type Config } from '../src/config.ts';
 import { makeTestApp, type TestApp } from './app.ts';
 import type { TestDatabase } from './databases.ts';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -64,14 +64,14 @@ async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
 /**
  * A Trellis test app listening on a free loopback port, signed in through its own test IdP:
  * `setup` adds the IdP's accounts and returns the oidc settings beyond the issuer and client,
- * which come from the IdP.
+ * which come from the IdP; `settings` is the rest of the server's configuration.
  */
-export async function startSsoTestApp(tdb: TestDatabase, setup: (idp: TestIdp) => Record<string, unknown>): Promise<{ idp: TestIdp; t: TestApp; base: string }> {
+export async function startSsoTestApp(tdb: TestDatabase, setup: (idp: TestIdp) => Record<string, unknown>, settings: Partial<Config> = {}): Promise<{ idp: TestIdp; t: TestApp; base: string }> {
   return onFreePort(async (port) => {
     const base = `http://127.0.0.1:${port}`;
     const idp = await startTestIdp(base);
     const oidc = oidcSchema.parse({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, ...setup(idp) });
-    const t = await makeTestApp(tdb, {}, { publicUrl: base, oidc });
+    const t = await makeTestApp(tdb, {}, { ...settings, publicUrl: base, oidc });
     try {
       await t.app.listen({ host: '127.0.0.1', port });
     } catch (err) {
