@@ -25,6 +25,13 @@ export const browserTestsRun = existsSync(chromiumPath) || Boolean(process.env.C
 const repoRoot = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
 const screenshotRoot = join(repoRoot, '.tmp', 'screenshots');
 
+/** .tmp/screenshots/<test>/, made if missing: where a test's screenshots go. */
+export function screenshotDir(test: string): string {
+  const dir = join(screenshotRoot, test);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 /** Headless Chromium as this machine runs it: no background traffic to hosts the closed network refuses. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -67,8 +74,7 @@ export async function startConsole(test: string): Promise<ConsoleHarness> {
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   let shot = 0;
-  const shotDir = join(screenshotRoot, test);
-  mkdirSync(shotDir, { recursive: true });
+  const shotDir = screenshotDir(test);
 
   const api = async <T>(method: string, path: string, body?: unknown, opts: { role?: Role; token?: string; contentType?: string; expectStatus?: number } = {}): Promise<T> => {
     const bearer = opts.token ?? tokens[opts.role ?? 'admin'];
