@@ -1,6 +1,105 @@
-/** The catalog page (being built). */
+/**
+ * The catalog (/apps): every app, searched and filtered on the server, read a page at a time
+ * as the reader scrolls. The search and filters are in the address, so a view can be shared;
+ * a row opens the app's page.
+ */
+import { useCallback, useMemo } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { Button, Group, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { PageHeader } from '../../components/page-header.tsx';
+import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
+import { VirtualTable } from '../../components/virtual-table.tsx';
+import { Can } from '../../auth/session.tsx';
+import { seg } from '../../api/client.ts';
+import type { AppSummary } from '../app/types.ts';
+import { filterKeys, filtersFrom, isFiltered, type FilterKey } from './catalog-filters.ts';
+import { FilterBar } from './filter-bar.tsx';
+import { catalogColumns } from './columns.tsx';
+import { useCatalog } from './use-catalog.ts';
+
+// The server lists apps in name order (keyset pages over the name index): shown, not offered.
+const nameOrder = [{ id: 'name', desc: false }];
 
 export default function CatalogPage() {
-  return <PageHeader title="Catalog" />;
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFrom(params), [params]);
+  const navigate = useNavigate();
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
+  const columns = useMemo(() => catalogColumns(phone), [phone]);
+  const list = useCatalog(filters);
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+
+  const setFilter = useCallback(
+    (key: FilterKey, value: string) =>
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          if (value.trim()) next.set(key, value);
+          else next.delete(key);
+          return next;
+        },
+        // Typing is not a place to go back to.
+        { replace: key === 'q' || key === 'team' || key === 'owner' || key === 'connector' },
+      ),
+    [setParams],
+  );
+  const clear = useCallback(() => setParams((prev) => {
+    const next = new URLSearchParams(prev);
+    for (const k of filterKeys) next.delete(k);
+    return next;
+  }), [setParams]);
+
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  return (
+    <>
+      <PageHeader
+        title="Catalog"
+        description="Every registered micro-app: who owns it, what data it touches and where it stands."
+        actions={
+          <Can permission="apps:write">
+            <Button onClick={() => void navigate('/register')}>Register an app</Button>
+          </Can>
+        }
+      />
+      <FilterBar filters={filters} onChange={setFilter} onClear={clear} />
+      {list.isPending ? (
+        <Loading what="apps" />
+      ) : list.isError && rows.length === 0 ? (
+        <ProblemAlert error={list.error} title="The catalog could not be loaded" onRetry={() => void list.refetch()} />
+      ) : rows.length === 0 ? (
+        isFiltered(filters) ? (
+          <Empty title="No app matches" action={<Button variant="default" onClick={clear}>Clear search and filters</Button>}>
+            Search matches the start of words in an app's name, title or description; team, owner and connector must match exactly.
+          </Empty>
+        ) : (
+          <Empty title="No apps registered yet">Register the first one from its trellis.yaml, or import a Backstage catalog with the CLI.</Empty>
+        )
+      ) : (
+        <>
+          <Group justify="space-between" mb={4}>
+            <Text size="sm" c="dimmed" aria-live="polite">
+              {rows.length.toLocaleString()} app{rows.length === 1 ? '' : 's'} shown{hasNextPage ? ', more as you scroll' : ''}, in name order
+            </Text>
+          </Group>
+          <VirtualTable<AppSummary>
+            data={rows}
+            columns={columns}
+            label="Apps"
+            rowKey={(a) => a.name}
+            onRowClick={(a) => void navigate(`/apps/${seg(a.name)}`)}
+            onEndReached={loadMore}
+            loadingMore={isFetchingNextPage}
+            sorting={nameOrder}
+            rowHeight={phone ? 56 : 52}
+            footer={list.isFetchNextPageError ? <ProblemAlert error={list.error} title="The next page could not be loaded" onRetry={loadMore} /> : null}
+          />
+        </>
+      )}
+    </>
+  );
 }
