@@ -13,7 +13,13 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiError } from './api/problem.ts';
 import { SessionProvider } from './auth/session.tsx';
 import { App } from './app.tsx';
+import { setNonce } from 'get-nonce';
 import { cspNonce } from './csp.ts';
+
+// Drawers and modals lock the page's scroll with a style element made by react-remove-scroll,
+// which takes its nonce from get-nonce: without this the CSP refuses it.
+const nonce = cspNonce();
+if (nonce) setNonce(nonce);
 
 const theme = createTheme({
   primaryColor: 'teal',
@@ -35,7 +41,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={() => cspNonce() ?? ''}>
+    <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={() => nonce ?? ''}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <SessionProvider>
