@@ -10,8 +10,10 @@
  *   over the same bytes (previous hash ‖ event, already encoded). Target ≥ 500k events/s.
  * - verification from the database: the whole trail check the server runs (AuditLog.verify:
  *   chain, every row's columns and MAC, nothing left unchained) beside a plain read of the same
- *   rows through the same pages; and the chain alone beside a plain read of its links. Target ≥
- *   200k events/s. The table is filled to --verify-db-events first.
+ *   rows through the same pages; the same check in one thread and read by worker threads over
+ *   ranges (verify-ranges.ts), whichever the database uses by default; and the chain alone
+ *   beside a plain read of its links. Target ≥ 200k events/s. The table is filled to
+ *   --verify-db-events first.
  *
  *   npx tsx bench/audit/run.ts [--events 20000] [--rounds 9] [--verify-events 500000] [--verify-db-events 200000] [--db sqlite|postgres|both]
  *
@@ -23,6 +25,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../packages/trellis/src/db/database.ts';
 import { onDatabases, openBenchDatabase } from '../support/databases.ts';
 import { AuditLog } from '../../packages/trellis/src/audit/service.ts';
+import { ephemeralKeyRing } from '../../packages/trellis/src/keys/index.ts';
 import { canonicalJson } from '../../packages/trellis/src/canonical-json.ts';
 import { toOcsf, type AuditInput } from '../../packages/trellis/src/audit/ocsf.ts';
 import { hash } from 'node:crypto';
@@ -116,7 +119,12 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
   const database = scratch.database;
   try {
     await createPlainTable(database);
-    const audit = new AuditLog(database);
+    const keys = ephemeralKeyRing();
+    const audit = new AuditLog(database, keys);
+    // The same trail checked in this thread only (the check before worker ranges), and read by
+    // worker threads over ranges (verify-ranges.ts) whatever the database's default.
+    const singleThread = new AuditLog(database, keys, { rangeVerify: false });
+    const ranged = new AuditLog(database, keys, { rangeVerify: { minEvents: 1 } });
     const chained = (i: number) => database.db.transaction().execute((tx) => audit.append(tx, input(i))).then(() => undefined);
     const plain = (i: number) => plainAppend(database, i);
     // Warm up both paths (JIT, connection pool, page cache).
@@ -179,6 +187,16 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
       plain_read_rows_per_s: await rate(() => count(streamSealedRows(database.db))),
       full_trail_check_per_s: await rate(async () => {
         const r = await audit.verify();
+        verdicts &&= r.ok && r.count === inDb;
+        return r.count;
+      }),
+      full_trail_check_single_thread_per_s: await rate(async () => {
+        const r = await singleThread.verify();
+        verdicts &&= r.ok && r.count === inDb;
+        return r.count;
+      }),
+      full_trail_check_worker_ranges_per_s: await rate(async () => {
+        const r = await ranged.verify();
         verdicts &&= r.ok && r.count === inDb;
         return r.count;
       }),

@@ -132,16 +132,16 @@ export class ChainVerifier {
     // No closure here: this runs once per link, and a function made per call costs as much as
     // the checks around the hash.
     if (this.broken) return false;
-    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) return this.fail(link.seq, 'sequence_gap', `expected event ${this.expectedSeq} but found ${link.seq}: an event was removed or reordered`);
-    if (link.prevHash !== this.head) return this.fail(link.seq, 'prev_hash_mismatch', `event ${link.seq} does not link to the event before it`);
+    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) return this.fail(link.seq, 'sequence_gap');
+    if (link.prevHash !== this.head) return this.fail(link.seq, 'prev_hash_mismatch');
     const h = shared.hash(this.head, link.event);
-    if (h !== link.hash) return this.fail(link.seq, 'hash_mismatch', `event ${link.seq} was changed after it was written (hash mismatch)`);
+    if (h !== link.hash) return this.fail(link.seq, 'hash_mismatch');
     this.accept(link.seq, h);
     return true;
   }
 
-  private fail(seq: number, reason: BreakReason, message: string): false {
-    this.broken = { seq, reason, message };
+  private fail(seq: number, reason: BreakReason, expectedSeq = this.expectedSeq): false {
+    this.broken = { seq, reason, message: breakMessage(seq, reason, expectedSeq) };
     return false;
   }
 
@@ -151,11 +151,28 @@ export class ChainVerifier {
    */
   pushVerified(link: { seq: number; prevHash: string; hash: string }, hashOk = true): boolean {
     if (this.broken) return false;
-    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) return this.fail(link.seq, 'sequence_gap', `expected event ${this.expectedSeq} but found ${link.seq}: an event was removed or reordered`);
-    if (link.prevHash !== this.head) return this.fail(link.seq, 'prev_hash_mismatch', `event ${link.seq} does not link to the event before it`);
-    if (!hashOk) return this.fail(link.seq, 'hash_mismatch', `event ${link.seq} was changed after it was written (hash mismatch)`);
+    if (this.expectedSeq !== null && link.seq !== this.expectedSeq) return this.fail(link.seq, 'sequence_gap');
+    if (link.prevHash !== this.head) return this.fail(link.seq, 'prev_hash_mismatch');
+    if (!hashOk) return this.fail(link.seq, 'hash_mismatch');
     this.accept(link.seq, link.hash);
     return true;
+  }
+
+  /**
+   * Accept `count` links that follow the last one accepted, checked elsewhere (order, linkage
+   * and hashes: a worker thread that read them), ending at `lastSeq` with hash `lastHash`.
+   */
+  pushRun(count: number, lastSeq: number, lastHash: string): void {
+    if (this.broken || count <= 0) return;
+    this.head = lastHash;
+    this.expectedSeq = lastSeq + 1;
+    this.count += count;
+  }
+
+  /** Record a break found elsewhere at the link after the last one accepted (see `pushRun`). */
+  breakAt(seq: number, reason: BreakReason): false {
+    if (this.broken) return false;
+    return this.fail(seq, reason);
   }
 
   private accept(seq: number, hash: string): void {
@@ -176,6 +193,13 @@ export class ChainVerifier {
     if (this.broken) r.broken = this.broken;
     return r;
   }
+}
+
+/** What a break says: the same words wherever the break was found (here, or in a worker thread). */
+function breakMessage(seq: number, reason: BreakReason, expectedSeq: number | null): string {
+  if (reason === 'sequence_gap') return `expected event ${expectedSeq} but found ${seq}: an event was removed or reordered`;
+  if (reason === 'prev_hash_mismatch') return `event ${seq} does not link to the event before it`;
+  return `event ${seq} was changed after it was written (hash mismatch)`;
 }
 
 export function verifyLinks(links: Iterable<ChainLink>, start?: { prevHash?: string; seq?: number }): VerifyResult {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HmacSha256 } from './hmac.ts';
+import { createRequire } from 'node:module';
+import { HmacSha256, hmacSource } from './hmac.ts';
 
 describe('HMAC-SHA-256 with a kept key', () => {
   it("gives RFC 4231's test vectors", () => {
@@ -27,6 +28,15 @@ describe('HMAC-SHA-256 with a kept key', () => {
     for (const n of [5, 20_000, 90_000, 300_000, 3]) {
       const m = 'ü😀'.repeat(n);
       expect(mac.hex(m)).toBe(createHmac('sha256', key).update(m, 'utf8').digest('hex'));
+    }
+  });
+
+  it('as plain JavaScript for worker threads, gives the same MACs', () => {
+    // The source as a worker evaluates it, with its own require.
+    const makeMacHex = new Function('require', `${hmacSource}; return makeMacHex;`)(createRequire(import.meta.url)) as (key: Buffer) => (m: string) => string;
+    for (const key of [Buffer.from('Jefe'), Buffer.alloc(131, 0xaa), Buffer.alloc(32, 7)]) {
+      const mac = makeMacHex(key);
+      for (const m of ['what do ya want for nothing?', '', 'ü😀'.repeat(20_000), 'x'.repeat(300_000)]) expect(mac(m)).toBe(createHmac('sha256', key).update(m, 'utf8').digest('hex'));
     }
   });
 });

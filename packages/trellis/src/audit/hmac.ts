@@ -42,3 +42,34 @@ export class HmacSha256 {
     return hash('sha256', this.outer, 'hex');
   }
 }
+
+/**
+ * HmacSha256 as plain JavaScript, for worker threads that run without a TypeScript loader
+ * (verify-ranges.ts): defines `makeMacHex(key)`, returning a function from a message to its
+ * MAC as lower-case hex, computed the same way and with the same fallback for long messages.
+ */
+export const hmacSource = `
+const makeMacHex = (key) => {
+  const crypto = require('node:crypto');
+  const k = key.length > ${BLOCK} ? crypto.hash('sha256', key, 'buffer') : key;
+  const outer = Buffer.alloc(${BLOCK} + 32);
+  let inner = Buffer.allocUnsafe(16 * 1024);
+  for (let i = 0; i < ${BLOCK}; i++) {
+    const b = i < k.length ? k[i] : 0;
+    inner[i] = b ^ 0x36;
+    outer[i] = b ^ 0x5c;
+  }
+  return (message) => {
+    if (message.length > ${BUFFERED_MAX}) return crypto.createHmac('sha256', key).update(message, 'utf8').digest('hex');
+    const need = ${BLOCK} + message.length * 3;
+    if (need > inner.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, inner.length * 2));
+      inner.copy(grown, 0, 0, ${BLOCK});
+      inner = grown;
+    }
+    const n = inner.write(message, ${BLOCK}, 'utf8');
+    crypto.hash('sha256', inner.subarray(0, ${BLOCK} + n), 'buffer').copy(outer, ${BLOCK});
+    return crypto.hash('sha256', outer, 'hex');
+  };
+};
+`;

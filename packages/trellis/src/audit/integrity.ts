@@ -154,6 +154,15 @@ export class RowChecker {
     }
   }
 
+  /**
+   * A sealed row checked elsewhere (a worker thread) and found to need nothing more: its MAC
+   * holds under this key, and it is neither pruned, quarantined nor carrying a prune MAC. It
+   * adds no problem; like any row with a MAC, later rows without one are reported.
+   */
+  vouched(): void {
+    this.macSeen = true;
+  }
+
   /** A row still outside the chain after sealing. */
   unchained(r: StoredRow): void {
     const fault = this.key ? pendingRowFault(this.key, r) : undefined;

@@ -39,6 +39,8 @@ import type { AuditEventRow } from './rows.ts';
 import { PersonalData } from './retention/personal.ts';
 import { MAC_VERSION, RowChecker, appendedRow, verifyRows, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
 import { SqliteAuditWriter } from './sqlite-writer.ts';
+import { rangeSourceOf, verifyInRanges, type RangeOptions } from './verify-ranges.ts';
+import type { VerifyResult } from './chain.ts';
 import * as store from './store.ts';
 
 export interface AppendedEvent {
@@ -119,6 +121,11 @@ class IdPool {
 }
 
 const ID_BLOCK = 64;
+/**
+ * Trails from this many events are verified by worker threads: starting them and their
+ * connections costs tens of milliseconds, which a shorter trail's check does not.
+ */
+const RANGE_VERIFY_FROM = 20_000;
 const SEAL_BATCH = 5000;
 const SEAL_DELAY_MS = 10;
 /** Events `record` writes in one transaction at most. */
@@ -146,11 +153,22 @@ export class AuditLog {
   /** SQLite on disk: events of no change are written by a thread of their own (sqlite-writer.ts). */
   private readonly detachedWriter: SqliteAuditWriter | undefined;
 
-  /** `keys` must be the installation's (services.ts passes it): every replica checks the others' MACs. */
+  /** When and how `verify` spreads its reading over worker threads (verify-ranges.ts); undefined: never. */
+  private readonly rangeVerify: (RangeOptions & { minEvents: number }) | undefined;
+
+  /**
+   * `keys` must be the installation's (services.ts passes it): every replica checks the others' MACs.
+   * `opts.rangeVerify`: from how many events `verify` reads with worker threads (tests lower
+   * it), or false; by default from RANGE_VERIFY_FROM on SQLite, never on PostgreSQL.
+   */
   constructor(
     private readonly database: Database,
     keys: KeyRing = ephemeralKeyRing(),
+    opts: { rangeVerify?: (RangeOptions & { minEvents: number }) | false } = {},
   ) {
+    // PostgreSQL reads by ranges only when asked: on two cores its server already takes the
+    // core the reading thread leaves, and ranges measured no faster there (bench/audit).
+    this.rangeVerify = opts.rangeVerify === false ? undefined : (opts.rangeVerify ?? (database.dialect === 'sqlite' ? { minEvents: RANGE_VERIFY_FROM } : undefined));
     this.inline = database.dialect === 'sqlite';
     this.macKey = keys.derive('audit.row-mac');
     this.personal = new PersonalData(database, keys);
@@ -370,10 +388,27 @@ export class AuditLog {
       if (before[0]) start = { prevHash: before[0].hash, seq: opts.fromSeq };
     }
     const checker = new RowChecker(this.macKey);
-    const sealed = store.streamSealedRows(this.database.db, { ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ...(opts.onLink ? { onLink: opts.onLink } : {}) });
-    const chain = await verifyRows(sealed, checker, { start });
+    const chain = await this.verifySealed(checker, start, opts);
     for (const r of await this.unchainedAfterSeal()) checker.unchained(r);
     return auditVerdict(chain, checker.result());
+  }
+
+  /**
+   * The sealed rows' part of `verify`. Long trails are read and checked by worker threads with
+   * connections of their own (verify-ranges.ts), which gives the same verdicts; short ones, and
+   * a database in memory that no other connection can open, in this thread.
+   */
+  private async verifySealed(checker: RowChecker, start: { prevHash?: string; seq?: number }, opts: { fromSeq?: number; onLink?: (chainHash: string) => void }): Promise<VerifyResult> {
+    const ranges = this.rangeVerify;
+    if (ranges && rangeSourceOf(this.database)) {
+      const last = await store.lastSeq(this.database.db);
+      const from = opts.fromSeq ?? 1;
+      if (last !== undefined && last - from + 1 >= ranges.minEvents) {
+        return verifyInRanges(this.database, { ...ranges, macKey: this.macKey, macVersion: MAC_VERSION, checker, start, lastSeq: last, ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ...(opts.onLink ? { onLink: opts.onLink } : {}) });
+      }
+    }
+    const sealed = store.streamSealedRows(this.database.db, { ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ...(opts.onLink ? { onLink: opts.onLink } : {}) });
+    return verifyRows(sealed, checker, { start });
   }
 
   /**

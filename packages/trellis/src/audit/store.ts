@@ -151,6 +151,22 @@ export async function listEvents(q: Queryable, f: EventFilter): Promise<SealedRo
   return rows.map((r) => ({ ...r, id: Number(r.id), seq: Number(r.seq), prev_hash: r.prev_hash!, hash: r.hash! }));
 }
 
+/** The last sequence number in the chain, or undefined when nothing is sealed. */
+export async function lastSeq(q: Queryable): Promise<number | undefined> {
+  const row = await q.selectFrom('audit_events').select('seq').where('seq', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row && row.seq !== null ? Number(row.seq) : undefined;
+}
+
+/** Sealed rows by sequence number, as `streamSealedRows` gives them (verify-ranges.ts reads a few again). */
+export async function sealedRowsAt(q: Queryable, seqs: number[]): Promise<Map<number, StoredRow & { seq: number }>> {
+  const out = new Map<number, StoredRow & { seq: number }>();
+  for (let i = 0; i < seqs.length; i += 500) {
+    const rows = await q.selectFrom('audit_events').selectAll().where('seq', 'in', seqs.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(Number(r.seq), { ...r, id: Number(r.id), seq: Number(r.seq), class_uid: Number(r.class_uid) });
+  }
+  return out;
+}
+
 /**
  * Pages of sealed rows in sequence order. The next page is asked for before this one is handed
  * on, so on PostgreSQL the server reads it while the caller checks this one (on SQLite the

@@ -37,6 +37,11 @@ export interface Database {
    * that holds a connection of its own (a LISTEN for notifications). The caller ends it.
    */
   connectDedicated?(): Promise<pg.Client>;
+  /**
+   * PostgreSQL only: the server's URL (without the schema, which is `schema`), for worker
+   * threads that open connections of their own (audit/verify-ranges.ts).
+   */
+  postgresUrl?: string;
   close(): Promise<void>;
 }
 
@@ -149,7 +154,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     await client.connect();
     return client;
   };
-  return { db, dialect: 'postgres', schema, connectDedicated, close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema, connectDedicated, postgresUrl: url, close: () => db.destroy() };
 }
 
 /**
