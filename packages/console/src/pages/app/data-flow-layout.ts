@@ -19,9 +19,9 @@ export const nodeSize: Record<FlowNodeKind, { width: number; height: number }> =
   resource: { width: 200, height: 56 },
   field: { width: 190, height: 52 },
   more: { width: 170, height: 52 },
-  app: { width: 220, height: 72 },
-  export: { width: 220, height: 56 },
-  egress: { width: 220, height: 56 },
+  app: { width: 260, height: 72 },
+  export: { width: 240, height: 56 },
+  egress: { width: 240, height: 56 },
 };
 
 /** Top-left corner and size of every node, by id (React Flow positions nodes by their corner). */

@@ -22,7 +22,7 @@ export function DataFlowLegend() {
         <Text size="xs">Sensitive data: dashed, red, labelled with its tier</Text>
       </Group>
       <Group gap={6} wrap="nowrap">
-        <Badge size="xs" color="red.9" variant="filled">
+        <Badge size="xs" color="red.9" variant="filled" style={{ flexShrink: 0 }}>
           restricted
         </Badge>
         <Text size="xs">Sensitive field, export or host (personal or regulated data, or above internal)</Text>

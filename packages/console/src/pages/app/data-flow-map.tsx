@@ -100,7 +100,8 @@ export function DataFlowMap({ app }: { app: AppDetail }) {
           nodeTypes={nodeTypes}
           colorMode={colorMode}
           fitView
-          fitViewOptions={{ padding: 0.1 }}
+          // On a phone the whole map would shrink to unreadable boxes: it opens readable, to be panned.
+          fitViewOptions={{ padding: 0.1, minZoom: phone ? 0.55 : 0.1 }}
           minZoom={0.1}
           nodesDraggable={false}
           nodesConnectable={false}

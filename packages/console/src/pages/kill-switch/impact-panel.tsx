@@ -27,6 +27,17 @@ function PartCard<T>({ title, part, permission, what, children }: { title: strin
 }
 
 const day = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
+const count = (n: number) => n.toLocaleString();
+/** Bytes in the largest binary unit that keeps a whole number in front: 1 GiB, not 1073741824. */
+function bytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${Number.isInteger(n) ? n : n.toFixed(1)} ${units[i]}`;
+}
 
 export function ImpactPanel({ impact }: { impact: Impact }) {
   const manifestPart = { allowed: true as const, query: impact.manifest };
@@ -148,13 +159,13 @@ export function ImpactPanel({ impact }: { impact: Impact }) {
           <Stack gap={6}>
             <List size="sm" spacing={2} aria-label="Gateway quota">
               <List.Item>
-                {q.limits.requestsPerMinute} requests a minute{q.overrides?.requestsPerMinute != null ? ' (set for this app)' : ''}; {q.usage.minute.requests} used this minute
+                {count(q.limits.requestsPerMinute)} requests a minute{q.overrides?.requestsPerMinute != null ? ' (set for this app)' : ''}; {count(q.usage.minute.requests)} used this minute
               </List.Item>
               <List.Item>
-                {q.limits.recordsPerDay} records a day; {q.usage.day.records} read today
+                {count(q.limits.recordsPerDay)} records a day; {count(q.usage.day.records)} read today
               </List.Item>
               <List.Item>
-                {q.limits.bytesPerDay} bytes a day; {q.usage.day.bytes} used today
+                {bytes(q.limits.bytesPerDay)} a day; {bytes(q.usage.day.bytes)} used today
               </List.Item>
             </List>
             <Text size="xs" c="dimmed">

@@ -140,6 +140,6 @@ export function stopLines(f: StopFacts): string[] {
   if (f.connectors.length > 0) lines.push(`Gateway reads and writes through ${f.connectors.map((c) => `${c.name} (${c.resources.join(', ')})`).join('; ')} are refused.`);
   else lines.push('It binds no connector.');
   if (f.exports.length > 0) lines.push(`Exports are refused: ${f.exports.map((e) => `${e.name}${e.configured ? ` (delivery ${e.configured.id})` : ' (no delivery configured)'}`).join(', ')}.`);
-  if (f.quota) lines.push(`Its gateway quota (${f.quota.limits.requestsPerMinute} requests a minute; ${f.quota.usage.minute.requests} used this minute) stops being spent: every call is refused.`);
+  if (f.quota) lines.push(`Its gateway quota (${f.quota.limits.requestsPerMinute.toLocaleString()} requests a minute; ${f.quota.usage.minute.requests.toLocaleString()} used this minute) stops being spent: every call is refused.`);
   return lines;
 }
