@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from './notify.ts';
 import { api, post, seg } from '../../api/client.ts';
 import { ApiError, errorMessage, fieldPlace } from '../../api/problem.ts';
 import type { Detector } from './types.ts';
@@ -16,7 +16,7 @@ import { overlayProps } from './overlay.ts';
 function failure(what: string, err: unknown) {
   const fields = err instanceof ApiError ? err.errors.map((e) => `${fieldPlace(e)}: ${e.message}`) : [];
   const next = err instanceof ApiError && err.status === 409 ? ' Someone changed it meanwhile; the list is reloaded, try again.' : fields.length > 0 ? ' Edit the detector so its samples pass, then activate it.' : '';
-  notifications.show({ color: 'red', title: `Could not ${what}`, message: `${errorMessage(err)}${fields.length > 0 ? ` (${fields.join('; ')})` : ''}.${next}`, autoClose: 12_000 });
+  notify({ color: 'red', title: `Could not ${what}`, message: `${errorMessage(err)}${fields.length > 0 ? ` (${fields.join('; ')})` : ''}.${next}`, autoClose: 12_000 });
 }
 
 export function DetectorActions({ detector, onEdit }: { detector: Detector; onEdit: () => void }) {
@@ -26,7 +26,7 @@ export function DetectorActions({ detector, onEdit }: { detector: Detector; onEd
   const done = () => qc.invalidateQueries({ queryKey: ['dlp', 'detectors'] });
   const toggle = useMutation({
     mutationFn: (action: 'activate' | 'deactivate') => post<Detector>(`${path}/${action}`, { version: detector.version }),
-    onSuccess: (d) => notifications.show({ color: 'teal', title: d.status === 'active' ? `${d.id} is active` : `${d.id} is switched off`, message: d.status === 'active' ? 'It runs in every scan from now on.' : 'Scans no longer run it; it is kept.' }),
+    onSuccess: (d) => notify({ color: 'teal', title: d.status === 'active' ? `${d.id} is active` : `${d.id} is switched off`, message: d.status === 'active' ? 'It runs in every scan from now on.' : 'Scans no longer run it; it is kept.' }),
     onError: (err, action) => failure(action === 'activate' ? `activate ${detector.id}` : `deactivate ${detector.id}`, err),
     onSettled: done,
   });
@@ -34,7 +34,7 @@ export function DetectorActions({ detector, onEdit }: { detector: Detector; onEd
     mutationFn: () => api<void>(path, { method: 'DELETE', query: { version: detector.version } }),
     onSuccess: () => {
       setConfirming(false);
-      notifications.show({ color: 'teal', title: `Deleted ${detector.id}`, message: 'Scans no longer run it.' });
+      notify({ color: 'teal', title: `Deleted ${detector.id}`, message: 'Scans no longer run it.' });
     },
     onError: (err) => failure(`delete ${detector.id}`, err),
     onSettled: done,

@@ -10,7 +10,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Group, NativeSelect, NumberInput, Radio, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
+import { notify } from './notify.ts';
 import { api, post, put, seg } from '../../api/client.ts';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import type { Detector, TestReport } from './types.ts';
@@ -36,7 +36,7 @@ function DetectorForm({ initial, existing, onDone }: { initial: DetectorDraft; e
     onSuccess: async (saved) => {
       await qc.invalidateQueries({ queryKey: ['dlp', 'detectors'] });
       qc.removeQueries({ queryKey: ['dlp', 'detector', saved.id] });
-      notifications.show({ color: 'teal', title: existing ? `Saved ${saved.id}` : `Added ${saved.id} as a draft`, message: `Version ${saved.version}; ${saved.last_test.ok ? 'every sample passes' : 'some samples fail'}.${saved.status === 'draft' ? ' Activate it to run it in scans.' : ''}` });
+      notify({ color: 'teal', title: existing ? `Saved ${saved.id}` : `Added ${saved.id} as a draft`, message: `Version ${saved.version}; ${saved.last_test.ok ? 'every sample passes' : 'some samples fail'}.${saved.status === 'draft' ? ' Activate it to run it in scans.' : ''}` });
       onDone();
     },
   });

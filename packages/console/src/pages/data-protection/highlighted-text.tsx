@@ -6,11 +6,12 @@
 import { Box, Text } from '@mantine/core';
 import { pieces, type Span } from './spans.ts';
 
-export function HighlightedText({ text, spans, label }: { text: string; spans: readonly Span[]; label: string }) {
+/** `scrollable`: a long text scrolls inside its box, so the box joins the tab order for keyboard scrolling. */
+export function HighlightedText({ text, spans, label, scrollable = false }: { text: string; spans: readonly Span[]; label: string; scrollable?: boolean }) {
   const parts = pieces(text, spans);
   return (
     <Box component="figure" m={0} aria-label={label}>
-      <Text component="pre" className="dp-preview" size="sm" m={0} p="sm">
+      <Text component="pre" className="dp-preview" size="sm" m={0} p="sm" tabIndex={scrollable ? 0 : undefined}>
         {parts.map((p) =>
           p.entities.length === 0 ? (
             <span key={p.start}>{p.text}</span>

@@ -65,7 +65,7 @@ export function ScanPanel() {
             <Empty title="No findings">Lower the confidence, or add a custom detector for data the built-in ones do not know.</Empty>
           ) : (
             <>
-              <HighlightedText text={result.text} spans={result.findings} label="The scanned text with its findings marked" />
+              <HighlightedText text={result.text} spans={result.findings} label="The scanned text with its findings marked" scrollable />
               <FindingsTable text={result.text} findings={result.findings} />
             </>
           )}

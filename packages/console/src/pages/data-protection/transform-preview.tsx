@@ -57,7 +57,7 @@ export function TransformPreview({ text }: { text: string }) {
       ) : (
         <>
           <Box component="figure" m={0} aria-label="Transformed text">
-            <Text component="pre" className="dp-preview" size="sm" m={0} p="sm" data-testid="transformed">
+            <Text component="pre" className="dp-preview" size="sm" m={0} p="sm" data-testid="transformed" tabIndex={0}>
               {result.data.value}
             </Text>
           </Box>
