@@ -79,7 +79,7 @@ for (const tdb of testDatabases) {
       expect(publicRoutes).toEqual(
         [
           'GET /healthz', 'GET /readyz', // probes for load balancers
-          'GET /', 'GET /console/:file', // the console's static files (the API behind it needs a credential)
+          'GET /', 'GET /console', 'GET /console/*', // the console's built files and page (the API behind it needs a credential)
           'GET /auth/providers', 'GET /auth/login', 'GET /auth/callback', 'POST /auth/device', 'POST /auth/device/token', // signing in, before there is a credential
           'POST /oauth/token', 'POST /oauth/introspect', 'POST /oauth/revoke', // authenticate OAuth clients themselves
           'GET /oauth/jwks', 'GET /.well-known/oauth-authorization-server', // public keys and metadata, by design
