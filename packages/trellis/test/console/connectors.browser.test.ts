@@ -175,6 +175,15 @@ describe.runIf(browserTestsRun)('connectors & secrets page', () => {
     await expectNoSeriousA11yViolations(page, 'secret versions');
     await h.screenshot(page, 'secret-rotated');
     expect((await h.api<{ current_version: number }>('GET', '/api/v1/secrets/crm-api-key')).current_version).toBe(2);
+
+    // A schedule changes without a new version.
+    await drawer.getByRole('button', { name: 'Schedule and description' }).click();
+    const schedule = page.getByRole('dialog', { name: 'Schedule of crm-api-key' });
+    await schedule.getByLabel('Rotate on a schedule').check();
+    await schedule.getByLabel('Every (days)').fill('30');
+    await schedule.getByRole('button', { name: 'Save', exact: true }).click();
+    await drawer.getByText('every 30 days, 24 h overlap').waitFor();
+    expect(await h.api('GET', '/api/v1/secrets/crm-api-key')).toMatchObject({ current_version: 2, rotation: { everyDays: 30, overlapHours: 24 } });
     expect(pageErrors(page)).toEqual([]);
   });
 
@@ -226,7 +235,7 @@ describe.runIf(browserTestsRun)('connectors & secrets page', () => {
     await page.getByRole('button', { name: 'Open secret hr-db' }).click();
     const secret = page.getByRole('dialog', { name: 'Secret hr-db' });
     await secret.getByTestId('secret-version-1').waitFor();
-    for (const name of ['Rotate hr-db', 'Delete', 'Destroy version 1']) expect(await secret.getByRole('button', { name }).count(), name).toBe(0);
+    for (const name of ['Rotate hr-db', 'Schedule and description', 'Delete', 'Destroy version 1']) expect(await secret.getByRole('button', { name }).count(), name).toBe(0);
     await secret.getByRole('button', { name: 'Close' }).click();
 
     await page.getByRole('tab', { name: 'Leases' }).click();

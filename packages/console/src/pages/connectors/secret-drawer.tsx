@@ -1,7 +1,7 @@
 /**
  * One secret's metadata in a drawer (never its value: no route returns one): kind, current
  * version, rotation schedule and when it is next due, who changed it, and its versions. Admins
- * rotate or delete it here.
+ * rotate it, change its schedule or delete it here.
  */
 import { useState, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -14,6 +14,7 @@ import { Loading, ProblemAlert } from '../../components/states.tsx';
 import type { Secret } from './types.ts';
 import { SecretVersions } from './secret-versions.tsx';
 import { RotateSecret } from './rotate-secret.tsx';
+import { SecretSchedule } from './secret-schedule.tsx';
 import { exact, relative } from './when.ts';
 import { overlayProps } from './overlay.ts';
 
@@ -110,6 +111,7 @@ export function SecretDrawer({ name, onClose }: { name: string; onClose: () => v
           <Can permission="secrets:write">
             <Group gap="xs">
               <RotateSecret secret={s} />
+              <SecretSchedule key={s.updated_at} secret={s} />
               <DeleteSecret name={s.name} onDeleted={onClose} />
             </Group>
           </Can>
