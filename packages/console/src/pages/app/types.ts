@@ -15,18 +15,13 @@ export type {
   RiskResult,
   StatusChange,
 } from '../../../../trellis/src/catalog/schema.ts';
-import type { z } from 'zod';
-import type { AppDetail, diffResultSchema } from '../../../../trellis/src/catalog/schema.ts';
+import type { AppDetail } from '../../../../trellis/src/catalog/schema.ts';
+import type { StructuredDiff } from '../../../../trellis/src/catalog/diff.ts';
+export type { DiffEntry } from '../../../../trellis/src/catalog/diff.ts';
 export { appStatuses, type AppStatus } from '../../../../trellis/src/catalog/lifecycle.ts';
 export { classifications, riskTiers, type Classification, type RiskTier } from '../../../../trellis/src/catalog/vocabulary.ts';
 
-/** One field (or DLP sample finding) that raised the detected classification. */
-export type ClassificationReason = AppDetail['classification']['because'][number];
-export type RiskFactor = NonNullable<AppDetail['risk']>['factors'][number];
 export type Decision = NonNullable<AppDetail['decision']>;
-/** A manifest as stored: the server validated it, the console only reads it. */
-export type ManifestJson = AppDetail['manifest'];
 
-/** GET /api/v1/apps/:name/diff: the route's schema, as a type (`typeof` of a type-only import). */
-export type DiffResult = z.infer<typeof diffResultSchema>;
-export type DiffEntry = DiffResult['added'][number];
+/** GET /api/v1/apps/:name/diff: the two versions compared and the catalog's structured diff of them. */
+export type DiffResult = { name: string; from: number; to: number } & StructuredDiff;
