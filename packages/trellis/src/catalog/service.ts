@@ -473,6 +473,13 @@ export class CatalogService {
   }
 
 
+  /** An app as the list shows it (status, tier, version), without its manifest. */
+  async summary(name: string): Promise<AppSummary> {
+    const app = await store.findAppByName(this.database.db, name);
+    if (!app) throw appNotFound(name);
+    return toSummary(app);
+  }
+
   async get(name: string): Promise<AppDetail> {
     const db = this.database.db;
     const app = await store.findAppByName(db, name);

@@ -101,6 +101,29 @@ for (const tdb of testDatabases) {
       expect((await t.as('viewer', { method: 'GET', url: '/api/v1/apps/email-bot' })).json().status).toBe('draft');
     });
 
+    it('suspends an app in force while an update of it waits for review, withdrawing the update (the kill switch)', async () => {
+      expect((await t.as('builder', { method: 'POST', url: '/api/v1/apps', headers: yaml, payload: manifest('kill-target', 'id, team') })).json().status).toBe('approved');
+      const widened = await t.as('builder', { method: 'PUT', url: '/api/v1/apps/kill-target', headers: yaml, payload: manifest('kill-target', 'id, team, email') });
+      expect(widened.json()).toMatchObject({ status: 'pending_review', approved_version: 1, version: 2 });
+      const killed = await t.as('reviewer', { method: 'POST', url: '/api/v1/apps/kill-target/transitions', payload: { to: 'suspended', reason: 'incident 4711' } });
+      expect(killed.statusCode, killed.body).toBe(200);
+      expect(killed.json()).toMatchObject({ name: 'kill-target', from: 'pending_review', to: 'suspended', app: { status: 'suspended' } });
+      const app = (await t.as('viewer', { method: 'GET', url: '/api/v1/apps/kill-target' })).json();
+      expect(app).toMatchObject({ status: 'suspended', approved_version: 1 });
+      const reviews = (await t.as('auditor', { method: 'GET', url: '/api/v1/reviews?app=kill-target&status=withdrawn' })).json().items;
+      expect(reviews).toEqual([expect.objectContaining({ app: 'kill-target', status: 'withdrawn' })]);
+      expect(reviews[0].comment).toContain('incident 4711');
+      // A builder may not; and an app never approved has nothing in force to suspend.
+      const builder = await t.as('builder', { method: 'POST', url: '/api/v1/apps/kill-target/transitions', payload: { to: 'suspended' } });
+      expect(builder.statusCode).toBe(403);
+      await t.as('builder', { method: 'POST', url: '/api/v1/apps', headers: yaml, payload: manifest('never-approved', 'id, email') });
+      const none = await t.as('reviewer', { method: 'POST', url: '/api/v1/apps/never-approved/transitions', payload: { to: 'suspended' } });
+      expect(none.statusCode).toBe(409);
+      expect((await t.as('viewer', { method: 'GET', url: '/api/v1/apps/never-approved' })).json().status).toBe('pending_review');
+      // Out of the queue again, for the queue's own test below.
+      expect((await t.as('builder', { method: 'POST', url: '/api/v1/apps/never-approved/transitions', payload: { to: 'draft' } })).statusCode).toBe(200);
+    });
+
     it('pages the queue oldest first, and refuses a forged cursor or review id', async () => {
       for (const n of ['q-one', 'q-two', 'q-three']) await t.as('builder', { method: 'POST', url: '/api/v1/apps', headers: yaml, payload: manifest(n, 'id, email') });
       const first = (await t.as('reviewer', { method: 'GET', url: '/api/v1/reviews?status=open&limit=2' })).json();

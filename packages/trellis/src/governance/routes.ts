@@ -127,6 +127,8 @@ export async function governanceRoutes(app: FastifyInstance, deps: { governance:
       const current = await catalog.get(req.params.name);
       if (to === 'pending_review' && current.status === 'draft') return governance.submit(asker, req.params.name);
       if (to === 'draft' && current.status === 'pending_review') return governance.withdraw(asker, req.params.name, req.body.reason);
+      // The kill switch stops the version in force even while an update of it waits for review.
+      if (to === 'suspended' && current.status === 'pending_review' && current.approved_version !== null) return governance.suspendInForce(asker, req.params.name, req.body.reason);
       if (current.status === 'pending_review' && (to === 'approved' || to === 'rejected')) {
         const review = await governance.reviews.openOf(req.params.name);
         const check = checkTransition(current.status, to);

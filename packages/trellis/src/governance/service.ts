@@ -355,6 +355,26 @@ export class GovernanceService {
     await this.catalog.decideInTx(tx, by.caller, name, { from: 'pending_review', to: 'approved', reason, version });
   }
 
+  /**
+   * The kill switch on an app whose update waits for review: the version in force is what runs,
+   * so it must stop now, not after someone decides on the update. In one transaction the update
+   * is withdrawn (its review closed, naming why) and the app suspended, as the departed-owner
+   * cascade does; the status listeners then void its client and end its leases.
+   */
+  async suspendInForce(asker: Asker, name: string, reason?: string): Promise<TransitionResult> {
+    const state = await this.catalog.decisionState(name);
+    if (!state) throw new AppError('not_found', `app ${name} not found`);
+    if (state.status !== 'pending_review' || state.approvedVersion === null) {
+      throw new AppError('conflict', `app ${name} is ${state.status}${state.approvedVersion === null ? ' with no version in force' : ''}; only an app in force can be suspended`, { extra: { from: state.status, to: 'suspended' } });
+    }
+    const why = reason ?? 'suspended';
+    await this.database.db.transaction().execute(async (tx) => {
+      await this.withdrawInTx(tx, { caller: asker.caller, subject: asker.principal.subject ?? null }, name, state.currentVersion, `withdrawn so that the version in force could be suspended: ${why}`);
+      if (!(await this.catalog.suspendInTx(tx, asker.caller, name, why))) throw new AppError('conflict', `app ${name} changed status while this request ran; retry`);
+    });
+    return { name, from: 'pending_review', to: 'suspended', by: { id: asker.caller.actor.id, name: asker.caller.actor.name ?? null }, app: await this.catalog.summary(name) };
+  }
+
   // ------------------------------------------------------------------------------------------
   // Risk overrides
 
