@@ -7,7 +7,7 @@ import '@mantine/notifications/styles.css';
 import './console.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { Drawer, MantineProvider, Modal, createTheme } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiError } from './api/problem.ts';
@@ -26,6 +26,11 @@ const theme = createTheme({
   // Text on the primary colour keeps WCAG AA contrast in both schemes.
   primaryShade: { light: 9, dark: 6 },
   defaultRadius: 'sm',
+  // Close buttons are icons: give them a name a screen reader can say.
+  components: {
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
 });
 
 const queryClient = new QueryClient({
