@@ -76,13 +76,6 @@ export function signatureKeyId(note: string): string | null {
   }
 }
 
-/** The signer's name on the signature line (the log's origin). */
-export function signatureName(note: string): string | null {
-  const line = note.split('\n').find((l) => l.startsWith('\u2014 '));
-  const parts = line?.split(' ');
-  return parts && parts.length >= 3 ? parts.slice(1, -1).join(' ') : null;
-}
-
 const minute = 60_000;
 /** How long ago, in words: "just now", "12 min ago", "3 h ago", "2 d ago". */
 export function ago(iso: string, now = Date.now()): string {
