@@ -102,7 +102,7 @@ export function ChainStatus({ withWitnesses = true }: { withWitnesses?: boolean 
               </Text>
             </Fact>
             <Fact term="Not yet in a checkpoint">
-              {unanchored === 0 ? 'none' : `${numbers.format(unanchored)} event${unanchored === 1 ? '' : 's'} (the next checkpoint covers them)`}
+              {unanchored === 0 ? 'none' : `${numbers.format(unanchored)} event${unanchored === 1 ? '' : 's'} (the next checkpoint covers ${unanchored === 1 ? 'it' : 'them'})`}
             </Fact>
           </>
         ) : (
