@@ -30,5 +30,7 @@ export function App() {
     );
   }, [me, mayAny]);
   if (!ready) return <Loading what="Trellis" />;
-  return <RouterProvider router={router} />;
+  // A new router per person: RouterProvider keeps the state of the router it started with, so
+  // without a new key the page just signed in would still hold the sign-in router's matches.
+  return <RouterProvider key={me ? `${me.kind}:${me.name}:${me.role}` : 'signed-out'} router={router} />;
 }
