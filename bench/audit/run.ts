@@ -15,7 +15,7 @@
  *   beside a plain read of its links. Target ≥ 200k events/s. The table is filled to
  *   --verify-db-events first.
  *
- *   npx tsx bench/audit/run.ts [--events 20000] [--rounds 9] [--verify-events 500000] [--verify-db-events 200000] [--db sqlite|postgres|both]
+ *   npx tsx bench/audit/run.ts [--events 20000] [--rounds 9] [--verify-events 500000] [--verify-db-events 200000] [--db sqlite|postgres|both] [--skip-appends]
  *
  * PostgreSQL comes from TRELLIS_BENCH_DATABASE_URL (bench/support/databases.ts), in a scratch
  * schema dropped afterwards. Prints one JSON document.
@@ -44,6 +44,8 @@ const DB = arg('db', 'both');
 const VERIFY_EVENTS = Number(arg('verify-events', '500000'));
 const ROUNDS = Number(arg('rounds', '9'));
 const VERIFY_DB_EVENTS = Number(arg('verify-db-events', '200000'));
+/** Only the verification figures (the appends take most of a run). */
+const SKIP_APPENDS = args.includes('--skip-appends');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Events per second of `fn` (which returns how many it handled): the median of three runs. */
@@ -131,7 +133,7 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
     await timeWriters(500, 1, plain);
     await timeWriters(500, 1, chained);
     const out: Record<string, unknown> = { database: kind, events_per_run: EVENTS };
-    for (const writers of [1, 8]) {
+    for (const writers of SKIP_APPENDS ? [] : [1, 8]) {
       // Alternate short rounds of the two so that drift in the machine's state (the disk's
       // fsync latency above all) hits both alike; report the median round of each.
       const plainRates: number[] = [];
