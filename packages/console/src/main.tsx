@@ -26,6 +26,13 @@ const theme = createTheme({
   // Text on the primary colour keeps WCAG AA contrast in both schemes.
   primaryShade: { light: 9, dark: 6 },
   defaultRadius: 'sm',
+  // Mantine's darkest orange, yellow and lime still fall short of AA as text on white: the last
+  // two shades of each are darker tones of the same hue.
+  colors: {
+    orange: ['#fff4e6', '#ffe8cc', '#ffd8a8', '#ffc078', '#ffa94d', '#ff922b', '#fd7e14', '#f76707', '#c2410c', '#9a3412'],
+    yellow: ['#fff9db', '#fff3bf', '#ffec99', '#ffe066', '#ffd43b', '#fcc419', '#fab005', '#f59f00', '#a16207', '#854d0e'],
+    lime: ['#f4fce3', '#e9fac8', '#d8f5a2', '#c0eb75', '#a9e34b', '#94d82d', '#82c91e', '#74b816', '#4d7c0f', '#3f6212'],
+  },
   // Close buttons are icons: give them a name a screen reader can say.
   components: {
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),

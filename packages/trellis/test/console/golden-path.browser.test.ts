@@ -91,9 +91,12 @@ describe.runIf(browserTestsRun)('the golden path in the console', () => {
     await ana.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Register an app' }).click();
     await registerThroughTheForm(ana, appYaml);
     await ana.waitForURL(/\/console\/apps\/leave-requests/);
-    // Classified from the HR connector's field catalog and scored.
-    await expect.poll(() => ana.getByText('restricted', { exact: false }).count()).toBeGreaterThan(0);
-    await expect.poll(() => ana.getByText(/pending.review/i).count()).toBeGreaterThan(0);
+    // Classified from the HR connector's field catalog and scored, on the app's own page.
+    const main = ana.getByRole('main');
+    await main.getByRole('heading', { name: /Leave requests/, level: 2 }).waitFor();
+    await expect.poll(() => main.getByText(/restricted/i).count()).toBeGreaterThan(0);
+    await expect.poll(() => main.getByText(/pending review/i).count()).toBeGreaterThan(0);
+    await expect.poll(() => main.getByText(/medium/i).count()).toBeGreaterThan(0);
     await snap(ana, 'ana-app-registered');
     await expectNoSeriousA11yViolations(ana, 'the app page');
   });
