@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.trellis/**', 'packages/console/dist/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.trellis/**', '.tmp/**', 'packages/console/.dist-*/**', 'packages/console/dist/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,8 +18,9 @@ const config: KnipConfig = {
       project: ['scripts/**/*.{ts,mjs}', 'bench/**/*.ts'],
       // bench/http drives load with wrk, installed from Debian's packages, not npm.
       ignoreBinaries: ['wrk'],
-      // bench/gateway runs autocannon's CLI script in a child process (require.resolve, not an import).
-      ignoreDependencies: ['autocannon'],
+      // bench/gateway runs autocannon's CLI script in a child process (require.resolve, not an
+      // import); the console's browser tests inject axe-core's script file into the page.
+      ignoreDependencies: ['autocannon', 'axe-core'],
     },
     'packages/rego': {
       project: ['src/**/*.ts'],
@@ -33,8 +34,7 @@ const config: KnipConfig = {
       project: ['bin/*.js', 'src/**/*.{ts,js}', 'test/**/*.ts'],
     },
     'packages/console': {
-      // The browser's entry is index.html's script (src/main.tsx); pages load through routes.tsx's import()s.
-      entry: ['src/main.tsx'],
+      // Knip's Vite plugin finds the entry (index.html's src/main.tsx); pages load through routes.tsx's import()s.
       project: ['src/**/*.{ts,tsx}'],
     },
   },

@@ -8,7 +8,6 @@ import {
   IconAlertOctagon,
   IconBook2,
   IconDatabase,
-  IconFileCheck,
   IconGauge,
   IconLayoutGrid,
   IconListCheck,
@@ -38,6 +37,3 @@ export const pages: readonly PageDef[] = [
   { path: '/audit', label: 'Audit', icon: IconBook2, permissions: ['audit:read'], Component: lazy(() => import('./pages/audit/index.tsx')) },
   { path: '/kill-switch', label: 'Kill switch', icon: IconAlertOctagon, permissions: ['apps:review'], Component: lazy(() => import('./pages/kill-switch/index.tsx')) },
 ];
-
-/** The icon for a page with no navigation entry of its own (the app page). */
-export const appPageIcon = IconFileCheck;

@@ -105,7 +105,6 @@ export async function apiText(path: string, query?: Query): Promise<string> {
 
 export const post = <T>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });
 export const put = <T>(path: string, body: unknown) => api<T>(path, { method: 'PUT', body });
-export const patch = <T>(path: string, body: unknown) => api<T>(path, { method: 'PATCH', body });
 export const del = <T>(path: string) => api<T>(path, { method: 'DELETE' });
 /** One path segment from a value a person typed or the server named: never a second segment. */
 export const seg = (s: string | number) => encodeURIComponent(String(s));
