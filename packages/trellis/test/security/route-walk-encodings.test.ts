@@ -166,8 +166,14 @@ for (const tdb of testDatabases) {
     });
 
     it('serves the public routes (health, console) without a token, and only those', async () => {
-      for (const target of ['/healthz', '/readyz', '/', '/console/app.js']) {
+      for (const target of ['/healthz', '/readyz']) {
         expect((await rawRequest(port, 'GET', target)).status, target).toBe(200);
+      }
+      expect((await rawRequest(port, 'GET', '/')).status).toBe(302);
+      // The console's page answers without a token (200 once built, 503 saying how to build it).
+      for (const target of ['/console/', '/console/apps/leave-requests', '/%63onsole/']) {
+        const res = await rawRequest(port, 'GET', target);
+        expect([200, 503], target).toContain(res.status);
       }
       for (const target of ['/%61pi/v1/whoami', `http://127.0.0.1:${port}/api/v1/whoami`, '/api/v1/nope', '/%61pi/nope']) {
         expect((await rawRequest(port, 'GET', target)).status, target).toBe(401);
