@@ -3,9 +3,10 @@
  * saying what to do next, never a blank area.
  */
 import type { ReactNode } from 'react';
-import { Alert, Button, Center, Group, List, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
-import { ApiError, errorMessage, fieldPlace } from '../api/problem.ts';
+import { ApiError, errorMessage } from '../api/problem.ts';
+import { FieldErrorList } from './field-error-list.tsx';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -44,17 +45,7 @@ export function ProblemAlert({ error, title, onRetry }: { error: unknown; title?
       <Stack gap={6}>
         <Text size="sm">{errorMessage(error)}</Text>
         {api && api.errors.length > 0 ? (
-          <List size="sm" spacing={2}>
-            {api.errors.map((e, i) => (
-              <List.Item key={i}>
-                <Text span ff="monospace" size="sm">
-                  {fieldPlace(e)}
-                </Text>
-                {': '}
-                {e.message}
-              </List.Item>
-            ))}
-          </List>
+          <FieldErrorList errors={api.errors} />
         ) : null}
         {hint ? (
           <Text size="sm" c="dimmed">

@@ -115,6 +115,9 @@ describe.runIf(browserTestsRun)('kill switch', () => {
     const dialog = page.getByRole('dialog', { name: `Suspend ${app}?` });
     const named = dialog.getByRole('list', { name: 'What stops' });
     await named.waitFor();
+    // An open dialog locks the page's scroll again, and its lock's style element carries the CSP nonce.
+    expect(await page.evaluate(() => document.body.hasAttribute('data-scroll-locked'))).toBe(true);
+    expect(pageErrors(page)).toEqual([]);
     const text = (await named.textContent()) ?? '';
     expect(text).toContain(`OAuth client ${client.id} is disabled`);
     expect(text).toContain(leaseId);

@@ -10,7 +10,7 @@ import { isNoIdentity, useCredentials } from './credentials.ts';
 import { Fact, Facts } from './facts.tsx';
 import { when } from './format.ts';
 import { RevokeCredential } from './revoke-credential.tsx';
-import { ScrollTable } from './scroll-table.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 const credentialColor = { active: 'teal', expiring: 'orange', expired: 'gray' } as const;
 

@@ -6,7 +6,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Badge, Code, Table, Text } from '@mantine/core';
 import { api, type Query } from '../../api/client.ts';
 import { when } from './format.ts';
-import { ScrollTable } from './scroll-table.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 /** The parts of an OCSF event (audit/ocsf.ts) this page reads. */
 export interface AuditRecord {

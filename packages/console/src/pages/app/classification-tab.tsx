@@ -4,10 +4,10 @@
  * owner who declared "internal" sees exactly which field made it "restricted".
  */
 import { Badge, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { ClassificationBadge } from './badges.tsx';
+import { ClassificationBadge } from '../../components/badges.tsx';
 import { Fact, Facts } from './facts.tsx';
 import type { AppDetail, ClassificationResult } from './types.ts';
-import { ScrollTable } from './scroll-table.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 const rank = { public: 0, internal: 1, confidential: 2, restricted: 3 } as const;
 

@@ -5,7 +5,7 @@
  */
 import { Badge, Group, List, Stack, Text, Title } from '@mantine/core';
 import { when } from './format.ts';
-import { words } from './badges.tsx';
+import { words } from '../../components/badges.tsx';
 import type { Decision } from './types.ts';
 
 function Messages({ title, items, color }: { title: string; items: string[]; color: string }) {

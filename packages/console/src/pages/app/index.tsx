@@ -13,7 +13,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
 import { AccessTab } from './access-tab.tsx';
 import { ActivityTab } from './activity-tab.tsx';
-import { ClassificationBadge, StatusBadge, TierBadge } from './badges.tsx';
+import { ClassificationBadge, StatusBadge, TierBadge } from '../../components/badges.tsx';
 import { ClassificationTab } from './classification-tab.tsx';
 import { DataFlowMap } from './data-flow-map.tsx';
 import { ManifestTab } from './manifest-tab.tsx';

@@ -10,7 +10,7 @@ import { toYaml } from './to-yaml.ts';
 import { VersionCompare } from './version-compare.tsx';
 import { YamlView } from './yaml-view.tsx';
 import type { AppDetail, AppVersionSummary } from './types.ts';
-import { ScrollTable } from './scroll-table.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 function VersionsTable({ versions, app }: { versions: AppVersionSummary[]; app: AppDetail }) {
   return (

@@ -3,7 +3,7 @@ import { Anchor, Divider, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { DecisionSection } from './decision-section.tsx';
 import { Fact, Facts } from './facts.tsx';
-import { ClassificationBadge, StatusBadge, TierBadge } from './badges.tsx';
+import { ClassificationBadge, StatusBadge, TierBadge } from '../../components/badges.tsx';
 import { when, who } from './format.ts';
 import { RiskSection } from './risk-section.tsx';
 import { TransitionsSection } from './transitions-section.tsx';

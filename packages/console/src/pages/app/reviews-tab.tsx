@@ -3,14 +3,14 @@
  * decision and the reviewer's comment; open ones link to the review queue where they are decided.
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { api } from '../../api/client.ts';
 import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
-import { TierBadge, words } from './badges.tsx';
+import { ReviewStatusBadge, TierBadge } from '../../components/badges.tsx';
 import { when } from './format.ts';
 import type { Classification, RiskTier } from './types.ts';
-import { ScrollTable } from './scroll-table.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 interface ReviewActor {
   id: string;
@@ -34,8 +34,6 @@ interface Review {
   decided_by: ReviewActor | null;
   comment: string | null;
 }
-
-const statusColor: Record<Review['status'], string> = { open: 'blue', approved: 'teal', rejected: 'red', changes_requested: 'orange', superseded: 'gray', withdrawn: 'gray' };
 
 const person = (a: ReviewActor) => a.subject ?? a.name ?? a.id;
 
@@ -93,12 +91,10 @@ export function ReviewsTab({ name }: { name: string }) {
                 <Table.Td>{r.version}</Table.Td>
                 <Table.Td>{r.kind}</Table.Td>
                 <Table.Td>
-                  <TierBadge tier={r.risk.tier} suffix={` · ${r.risk.score}`} />
+                  <TierBadge tier={r.risk.tier} score={r.risk.score} />
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={statusColor[r.status]} variant="dot" tt="none">
-                    {words(r.status)}
-                  </Badge>
+                  <ReviewStatusBadge status={r.status} />
                 </Table.Td>
                 <Table.Td>
                   {r.decided_at && r.decided_by ? (

@@ -5,12 +5,13 @@
  */
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Code, Group, Modal, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Button, Code, Modal, Stack, Text } from '@mantine/core';
+import { notify } from '../../components/notify.ts';
 import { del, seg } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import { appPath } from './queries.ts';
 import type { Credential } from './credentials.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 export function RevokeCredential({ app, credential }: { app: string; credential: Credential }) {
   const [open, setOpen] = useState(false);
@@ -19,7 +20,7 @@ export function RevokeCredential({ app, credential }: { app: string; credential:
     mutationFn: () => del<undefined>(`${appPath(app)}/credentials/${seg(credential.id)}`),
     onSuccess: async () => {
       setOpen(false);
-      notifications.show({ color: 'teal', title: 'Credential revoked', message: `${credential.id} no longer works for ${app}.` });
+      notify({ color: 'teal', title: 'Credential revoked', message: `${credential.id} no longer works for ${app}.` });
       await queryClient.invalidateQueries({ queryKey: ['apps', app, 'credentials'] });
     },
   });
@@ -28,9 +29,7 @@ export function RevokeCredential({ app, credential }: { app: string; credential:
       <Button size="xs" color="red" variant="outline" onClick={() => setOpen(true)} aria-label={`Revoke ${credential.id}`}>
         Revoke
       </Button>
-      {/* lockScroll off: the scroll lock adds a <style> element without the page's CSP nonce, which the policy refuses. */}
       <Modal
-        lockScroll={false}
         opened={open}
         onClose={() => {
           setOpen(false);
@@ -43,14 +42,11 @@ export function RevokeCredential({ app, credential }: { app: string; credential:
             <Code>{credential.id}</Code> stops working at once: {app} can no longer get tokens with it. Add a new credential first if the app must keep running.
           </Text>
           {revoke.isError ? <ProblemAlert error={revoke.error} title="The credential was not revoked" /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
+          <DialogActions onCancel={() => setOpen(false)}>
             <Button color="red" loading={revoke.isPending} onClick={() => revoke.mutate()}>
               Revoke credential
             </Button>
-          </Group>
+          </DialogActions>
         </Stack>
       </Modal>
     </>

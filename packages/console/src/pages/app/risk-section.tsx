@@ -4,10 +4,10 @@
  * computed tier, with who set it and why.
  */
 import { Alert, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { TierBadge } from './badges.tsx';
+import { TierBadge } from '../../components/badges.tsx';
 import { when, who } from './format.ts';
 import type { RiskResult } from './types.ts';
-import { ScrollTable } from './scroll-table.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 export function RiskSection({ risk }: { risk: RiskResult | null }) {
   if (!risk) {

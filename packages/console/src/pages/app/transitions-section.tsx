@@ -1,7 +1,7 @@
 /** The app's lifecycle so far (GET …/transitions): each status change with who made it, when and why. */
 import { Stack, Text, Timeline, Title } from '@mantine/core';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
-import { words } from './badges.tsx';
+import { words } from '../../components/badges.tsx';
 import { when, who } from './format.ts';
 import { useTransitions } from './queries.ts';
 

@@ -10,6 +10,7 @@ import { Can } from '../../auth/session.tsx';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import { ago, signatureKeyId, useHead, useLatestCheckpoint, useWitnesses, type Witness } from './ledger.ts';
 import { VerifyChain } from './verify-chain.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 const numbers = new Intl.NumberFormat();
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -46,7 +47,7 @@ export function Witnesses() {
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={480}>
+    <ScrollTable minWidth={480} label="Witnesses">
       <Table aria-label="Witnesses" fz="sm">
         <Table.Thead>
           <Table.Tr>
@@ -74,7 +75,7 @@ export function Witnesses() {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }
 

@@ -9,8 +9,7 @@ import { InclusionStatus } from './inclusion-status.tsx';
 export function EventDrawer({ record, onClose }: { record: AuditRecord | null; onClose: () => void }) {
   const phone = useMediaQuery('(max-width: 48em)');
   return (
-    // lockScroll off: the scroll lock adds a <style> element without the page's CSP nonce, which the policy refuses.
-    <Drawer opened={record !== null} onClose={onClose} position="right" size={phone ? '100%' : 'xl'} lockScroll={false} title={record ? `Event ${record.seq}` : 'Event'} closeButtonProps={{ 'aria-label': 'Close event' }}>
+    <Drawer opened={record !== null} onClose={onClose} position="right" size={phone ? '100%' : 'xl'} title={record ? `Event ${record.seq}` : 'Event'} closeButtonProps={{ 'aria-label': 'Close event' }}>
       {record ? (
         <Stack gap="md">
           <Group gap="xs" wrap="wrap">

@@ -5,13 +5,10 @@
  */
 import { Button } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify.ts';
 import { IconDownload } from '@tabler/icons-react';
 import { apiText } from '../../api/client.ts';
 import { errorMessage } from '../../api/problem.ts';
-
-// Mantine's notification has an unnamed close button and grey text under AA contrast: name one, darken the other.
-const readable = { closeButtonProps: { 'aria-label': 'Close notification' }, styles: { description: { color: 'var(--mantine-color-text)' } } };
 
 function save(text: string, name: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
@@ -31,9 +28,9 @@ export function ExportButton() {
     onSuccess: (text) => {
       const lines = text.split('\n').filter(Boolean).length;
       save(text, `trellis-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.jsonl`);
-      notifications.show({ ...readable, color: 'teal', title: 'Trail exported', message: `${lines} lines saved. Check them offline with trellis audit verify --file.` });
+      notify({ color: 'teal', title: 'Trail exported', message: `${lines} lines saved. Check them offline with trellis audit verify --file.` });
     },
-    onError: (err) => notifications.show({ ...readable, color: 'red', title: 'The trail could not be exported', message: `${errorMessage(err)} Try again; if it keeps failing, ask an admin to export it with the CLI.` }),
+    onError: (err) => notify({ color: 'red', title: 'The trail could not be exported', message: `${errorMessage(err)} Try again; if it keeps failing, ask an admin to export it with the CLI.` }),
   });
   return (
     <Button variant="default" leftSection={<IconDownload size={16} aria-hidden />} loading={run.isPending} onClick={() => run.mutate()}>

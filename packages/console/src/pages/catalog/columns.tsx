@@ -6,7 +6,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { Anchor, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { seg } from '../../api/client.ts';
-import { ClassificationBadge, StatusBadge, TierBadge } from '../app/badges.tsx';
+import { ClassificationBadge, StatusBadge, TierBadge } from '../../components/badges.tsx';
 import type { AppSummary } from '../app/types.ts';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });

@@ -5,7 +5,7 @@
 import { Button, Group, NativeSelect, SimpleGrid, Stack } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { appStatuses, classifications, riskTiers } from '../app/types.ts';
-import { words } from '../app/badges.tsx';
+import { words } from '../../components/badges.tsx';
 import { isFiltered, type CatalogFilters, type FilterKey } from './catalog-filters.ts';
 import { DebouncedInput } from './debounced-input.tsx';
 

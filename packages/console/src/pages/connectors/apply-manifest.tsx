@@ -6,15 +6,17 @@
  */
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Modal, Stack, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { notify } from './notify.ts';
+import { notify } from '../../components/notify.ts';
 import { api } from '../../api/client.ts';
-import { ApiError, fieldPlace, type FieldError } from '../../api/problem.ts';
+import { ApiError, type FieldError } from '../../api/problem.ts';
+import { FieldErrorList } from '../../components/field-error-list.tsx';
 import { ProblemAlert } from '../../components/states.tsx';
 import { CodeEditor } from '../../components/editor/code-editor.tsx';
 import type { ApplyResult, ValidateResult } from './types.ts';
-import { overlayProps } from './overlay.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 const template = `apiVersion: trellis.dev/v1
 kind: Connector
@@ -77,32 +79,19 @@ export function ApplyManifest({ onClose, onApplied }: { onClose: () => void; onA
         {validate.data && !validate.data.valid ? (
           <Alert color="red" title={`${validate.data.errors.length} problem${validate.data.errors.length === 1 ? '' : 's'} in the manifest`} role="alert">
             <Text size="sm">Each is marked at its line in the editor; correct them and validate again.</Text>
-            <List size="sm" mt={4}>
-              {validate.data.errors.map((e, i) => (
-                <List.Item key={i}>
-                  <Text span ff="monospace" size="sm">
-                    {fieldPlace(e)}
-                  </Text>
-                  {': '}
-                  {e.message}
-                </List.Item>
-              ))}
-            </List>
+            <FieldErrorList errors={validate.data.errors} />
           </Alert>
         ) : null}
         {validate.isError ? <ProblemAlert error={validate.error} title="Could not validate" /> : null}
         {apply.isError ? <ProblemAlert error={apply.error} title="The connector was not applied" /> : null}
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <DialogActions onCancel={onClose}>
           <Button variant="light" loading={validate.isPending} onClick={() => validate.mutate(text)}>
             Validate
           </Button>
           <Button loading={apply.isPending} onClick={() => apply.mutate(text)}>
             Apply
           </Button>
-        </Group>
+        </DialogActions>
       </Stack>
     </Modal>
   );

@@ -3,7 +3,6 @@
  * catalog, its connection settings (secret names, never values: the manifest holds only
  * references) and its versions. Admins retire or reactivate it here.
  */
-import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Badge, Drawer, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
@@ -16,25 +15,14 @@ import { FieldCatalog } from './field-catalog.tsx';
 import { ConnectorVersions } from './connector-versions.tsx';
 import { ConnectorStatusAction } from './connector-status-action.tsx';
 import { exact, relative } from './when.ts';
-import { overlayProps } from './overlay.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
+import { Fact } from '../../components/fact.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 /** Connection settings flattened to `credentials.secret: hr-db-admin` rows. */
 function settingRows(value: unknown, prefix = ''): [string, string][] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [[prefix, Array.isArray(value) ? value.join(', ') : String(value)]];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => settingRows(v, prefix ? `${prefix}.${k}` : k));
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Stack gap={0}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </Stack>
-  );
 }
 
 function Detail({ c }: { c: ConnectorDetail }) {
@@ -75,7 +63,7 @@ function Detail({ c }: { c: ConnectorDetail }) {
           Connection
         </Title>
         {connection ? (
-          <Table.ScrollContainer minWidth={320}>
+          <ScrollTable minWidth={320} label={`Connection settings of ${c.name}`}>
             <Table aria-label={`Connection settings of ${c.name}`}>
               <Table.Tbody>
                 {settingRows(connection).map(([k, v]) => (
@@ -88,7 +76,7 @@ function Detail({ c }: { c: ConnectorDetail }) {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
         ) : (
           <Text size="sm">Catalog only: there are no connection settings, so the gateway refuses calls to it. Apply a manifest with spec.connection to connect it.</Text>
         )}

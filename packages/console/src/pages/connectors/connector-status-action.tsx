@@ -5,12 +5,13 @@
  */
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { notify } from './notify.ts';
+import { Button, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { notify } from '../../components/notify.ts';
 import { post, seg } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import type { ConnectorSummary } from './types.ts';
-import { overlayProps } from './overlay.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 export function ConnectorStatusAction({ connector }: { connector: ConnectorSummary }) {
   const qc = useQueryClient();
@@ -50,14 +51,11 @@ export function ConnectorStatusAction({ connector }: { connector: ConnectorSumma
             <Text size="sm">{verb === 'retire' ? 'Its catalog will say retired and it cannot change until reactivated. Apps already bound keep their history.' : 'It becomes active again: it can change and apps can bind it.'}</Text>
             <TextInput label="Reason" description="Optional; kept in the audit trail" value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={2000} />
             {change.isError ? <ProblemAlert error={change.error} title={`Could not ${verb} ${connector.name}`} /> : null}
-            <Group justify="flex-end" gap="xs">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
+            <DialogActions onCancel={() => setOpen(false)}>
               <Button type="submit" color={verb === 'retire' ? 'orange' : 'teal'} loading={change.isPending}>
                 {label} {connector.name}
               </Button>
-            </Group>
+            </DialogActions>
           </Stack>
         </form>
       </Modal>

@@ -9,6 +9,7 @@ import { api, seg } from '../../api/client.ts';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import type { ConnectorVersion, ConnectorVersionSummary } from './types.ts';
 import { exact, relative } from './when.ts';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 function VersionManifest({ name, version }: { name: string; version: number }) {
   const q = useQuery({ queryKey: ['connectors', 'version', name, version], queryFn: () => api<ConnectorVersion>(`/api/v1/connectors/${seg(name)}/versions/${seg(version)}`) });
@@ -29,7 +30,7 @@ export function ConnectorVersions({ name }: { name: string }) {
   const items = [...q.data.items].reverse();
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={480}>
+      <ScrollTable minWidth={480} label={`Versions of ${name}`}>
         <Table aria-label={`Versions of ${name}`}>
           <Table.Thead>
             <Table.Tr>
@@ -56,7 +57,7 @@ export function ConnectorVersions({ name }: { name: string }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       {open !== null ? (
         <Stack gap={4}>
           <Text size="sm" fw={600}>

@@ -5,6 +5,7 @@
  */
 import { Badge, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import type { CatalogResource } from './types.ts';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 function Resource({ r }: { r: CatalogResource }) {
   const where = r.path ? `${(r.methods ?? []).join(' ') || 'any method'} ${r.path}` : r.kind ?? 'table or view';
@@ -20,7 +21,7 @@ function Resource({ r }: { r: CatalogResource }) {
             {r.key && r.key.length > 0 ? ` · key ${r.key.join(', ')}` : ''} · tiers {r.tiers.join(', ')}
           </Text>
         </Group>
-        <Table.ScrollContainer minWidth={360}>
+        <ScrollTable minWidth={360} label={`Fields of ${r.name}`}>
           <Table aria-label={`Fields of ${r.name}`} withRowBorders>
             <Table.Thead>
               <Table.Tr>
@@ -58,7 +59,7 @@ function Resource({ r }: { r: CatalogResource }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       </Stack>
     </Paper>
   );

@@ -8,6 +8,7 @@ import { Alert, Badge, Group, List, SimpleGrid, Stack, Table, Text } from '@mant
 import { api } from '../../api/client.ts';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import type { KeyStatus } from './types.ts';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 export function KeysTab() {
   const q = useQuery({ queryKey: ['keys'], queryFn: () => api<KeyStatus>('/api/v1/keys') });
@@ -46,7 +47,7 @@ export function KeysTab() {
           </Text>
         </Stack>
       </SimpleGrid>
-      <Table.ScrollContainer minWidth={360}>
+      <ScrollTable minWidth={360} label="Data keys by master key">
         <Table aria-label="Data keys by master key">
           <Table.Thead>
             <Table.Tr>
@@ -72,7 +73,7 @@ export function KeysTab() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       {previous.length > 0 ? (
         k.previous_keys_removable ? (
           <Alert color="teal" title="The previous master keys can be removed">

@@ -6,13 +6,14 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
-import { notify } from './notify.ts';
+import { notify } from '../../components/notify.ts';
 import { api, post, seg } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import type { Lease } from './types.ts';
-import { errorAt } from './field-errors.ts';
+import { errorAt } from '../../components/field-errors.ts';
 import { exact, relative } from './when.ts';
-import { overlayProps } from './overlay.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 export function LeaseActions({ lease }: { lease: Lease }) {
   const qc = useQueryClient();
@@ -75,14 +76,11 @@ export function LeaseActions({ lease }: { lease: Lease }) {
               </>
             )}
             {failed.isError ? <ProblemAlert error={failed.error} title={mode === 'renew' ? 'The lease was not renewed' : 'The lease was not revoked'} /> : null}
-            <Group justify="flex-end" gap="xs">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
+            <DialogActions onCancel={close}>
               <Button type="submit" color={mode === 'revoke' ? 'red' : undefined} loading={renew.isPending || revoke.isPending}>
                 {mode === 'renew' ? 'Renew' : 'Revoke the lease'}
               </Button>
-            </Group>
+            </DialogActions>
           </Stack>
         </form>
       </Modal>

@@ -15,6 +15,7 @@ import type { LeaseList } from './types.ts';
 import { LeaseStateBadge } from './status-badges.tsx';
 import { LeaseActions } from './lease-actions.tsx';
 import { exact, relative } from './when.ts';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 const namePattern = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -58,7 +59,7 @@ export function LeasesTab() {
           {filtered ? 'Clear the app and connector filters or choose “Any state”.' : 'Leases appear when an approved app calls a connector with dynamic credentials through the gateway.'}
         </Empty>
       ) : (
-        <Table.ScrollContainer minWidth={manage ? 960 : 820}>
+        <ScrollTable minWidth={manage ? 960 : 820} label="Leases">
           <Table aria-label="Leases" striped>
             <Table.Thead>
               <Table.Tr>
@@ -106,7 +107,7 @@ export function LeasesTab() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
       {list.hasNextPage ? (
         <Group>

@@ -5,13 +5,14 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
-import { notify } from './notify.ts';
+import { Button, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { notify } from '../../components/notify.ts';
 import { post, seg } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import type { Secret } from './types.ts';
-import { errorAt } from './field-errors.ts';
-import { overlayProps } from './overlay.ts';
+import { errorAt } from '../../components/field-errors.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 export function RotateSecret({ secret }: { secret: Secret }) {
   const qc = useQueryClient();
@@ -51,14 +52,11 @@ export function RotateSecret({ secret }: { secret: Secret }) {
               <Text size="sm">Trellis generates a new random value. Whatever reads it through Trellis gets the new one; the previous one stays valid for the overlap.</Text>
             )}
             {rotate.isError && !errorAt(rotate.error, 'value') ? <ProblemAlert error={rotate.error} title="The secret was not rotated" /> : null}
-            <Group justify="flex-end" gap="xs">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
+            <DialogActions onCancel={close}>
               <Button type="submit" loading={rotate.isPending}>
                 Store version {secret.current_version + 1}
               </Button>
-            </Group>
+            </DialogActions>
           </Stack>
         </form>
       </Modal>

@@ -3,11 +3,11 @@
  * version, rotation schedule and when it is next due, who changed it, and its versions. Admins
  * rotate it, change its schedule or delete it here.
  */
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Drawer, Group, Modal, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { notify } from './notify.ts';
+import { notify } from '../../components/notify.ts';
 import { api, seg } from '../../api/client.ts';
 import { Can } from '../../auth/session.tsx';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
@@ -16,20 +16,8 @@ import { SecretVersions } from './secret-versions.tsx';
 import { RotateSecret } from './rotate-secret.tsx';
 import { SecretSchedule } from './secret-schedule.tsx';
 import { exact, relative } from './when.ts';
-import { overlayProps } from './overlay.ts';
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Stack gap={0}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </Stack>
-  );
-}
+import { overlayProps } from '../../components/readable-errors.ts';
+import { Fact } from '../../components/fact.tsx';
 
 export function rotationText(s: Secret): string {
   return s.rotation ? `every ${s.rotation.everyDays} day${s.rotation.everyDays === 1 ? '' : 's'}, ${s.rotation.overlapHours} h overlap` : 'none';

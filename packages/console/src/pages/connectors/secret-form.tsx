@@ -7,12 +7,13 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Group, Modal, NumberInput, PasswordInput, Radio, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
-import { notify } from './notify.ts';
+import { notify } from '../../components/notify.ts';
 import { api, seg } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import type { Secret } from './types.ts';
-import { errorAt } from './field-errors.ts';
-import { overlayProps } from './overlay.ts';
+import { errorAt } from '../../components/field-errors.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 interface PutBody {
   value?: string;
@@ -73,14 +74,11 @@ export function SecretForm({ onClose, onCreated }: { onClose: () => void; onCrea
             </SimpleGrid>
           ) : null}
           {put.isError ? <ProblemAlert error={put.error} title="The secret was not stored" /> : null}
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <DialogActions onCancel={onClose}>
             <Button type="submit" loading={put.isPending}>
               Store the secret
             </Button>
-          </Group>
+          </DialogActions>
         </Stack>
       </form>
     </Modal>

@@ -4,13 +4,14 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Group, Modal, NumberInput, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
+import { Button, Modal, NumberInput, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
 import { api, seg } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import type { Secret } from './types.ts';
-import { errorAt } from './field-errors.ts';
-import { notify } from './notify.ts';
-import { overlayProps } from './overlay.ts';
+import { errorAt } from '../../components/field-errors.ts';
+import { notify } from '../../components/notify.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 export function SecretSchedule({ secret }: { secret: Secret }) {
   const qc = useQueryClient();
@@ -50,14 +51,11 @@ export function SecretSchedule({ secret }: { secret: Secret }) {
               </SimpleGrid>
             ) : null}
             {save.isError ? <ProblemAlert error={save.error} title="The schedule was not saved" /> : null}
-            <Group justify="flex-end" gap="xs">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
+            <DialogActions onCancel={() => setOpen(false)}>
               <Button type="submit" loading={save.isPending}>
                 Save
               </Button>
-            </Group>
+            </DialogActions>
           </Stack>
         </form>
       </Modal>

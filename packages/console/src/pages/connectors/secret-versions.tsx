@@ -6,14 +6,15 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
-import { notify } from './notify.ts';
+import { notify } from '../../components/notify.ts';
 import { api, seg } from '../../api/client.ts';
 import { useSession } from '../../auth/session.tsx';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import type { SecretVersion } from './types.ts';
 import { VersionStateBadge } from './status-badges.tsx';
 import { exact, relative } from './when.ts';
-import { overlayProps } from './overlay.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 export function SecretVersions({ name }: { name: string }) {
   const qc = useQueryClient();
@@ -33,7 +34,7 @@ export function SecretVersions({ name }: { name: string }) {
   if (q.isError) return <ProblemAlert error={q.error} onRetry={() => void q.refetch()} />;
   return (
     <>
-      <Table.ScrollContainer minWidth={520}>
+      <ScrollTable minWidth={520} label={`Versions of ${name}`}>
         <Table aria-label={`Versions of ${name}`}>
           <Table.Thead>
             <Table.Tr>
@@ -70,7 +71,7 @@ export function SecretVersions({ name }: { name: string }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <Modal {...overlayProps}
         opened={destroying !== null}
         onClose={() => {

@@ -17,6 +17,7 @@ import { SecretDrawer, rotationText } from './secret-drawer.tsx';
 import { SecretForm } from './secret-form.tsx';
 import { RotateSecret } from './rotate-secret.tsx';
 import { exact, relative } from './when.ts';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 export function SecretsTab() {
   const { may } = useSession();
@@ -55,7 +56,7 @@ export function SecretsTab() {
     );
   else
     body = (
-      <Table.ScrollContainer minWidth={write ? 820 : 720}>
+      <ScrollTable minWidth={write ? 820 : 720} label="Secrets">
         <Table aria-label="Secrets" striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
@@ -111,7 +112,7 @@ export function SecretsTab() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
     );
 
   return (

@@ -6,11 +6,11 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { notify } from './notify.ts';
+import { notify } from '../../components/notify.ts';
 import { api, post, seg } from '../../api/client.ts';
 import { ApiError, errorMessage, fieldPlace } from '../../api/problem.ts';
 import type { Detector } from './types.ts';
-import { overlayProps } from './overlay.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
 
 /** A refusal in one notification: the server's sentence and the samples it names. */
 function failure(what: string, err: unknown) {

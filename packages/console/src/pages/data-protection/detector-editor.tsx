@@ -10,14 +10,14 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Group, NativeSelect, NumberInput, Radio, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { notify } from './notify.ts';
+import { notify } from '../../components/notify.ts';
 import { api, post, put, seg } from '../../api/client.ts';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import type { Detector, TestReport } from './types.ts';
 import { bodyOf, draftOf, emptyDraft, validatorNames, type DetectorBody, type DetectorDraft } from './detector-draft.ts';
-import { errorAt, errorExactly, unclaimed } from './field-errors.ts';
+import { errorAt, errorExactly, unclaimed } from '../../components/field-errors.ts';
 import { DetectorReport } from './detector-report.tsx';
-import { overlayProps } from './overlay.ts';
+import { overlayProps } from '../../components/readable-errors.ts';
 
 const claimed = ['detector.id', 'detector.entity', 'detector.pattern', 'detector.terms', 'detector.group', 'detector.validator', 'detector.confidence', 'detector.keywords', 'detector.context', 'detector.tag', 'detector.caseInsensitive', 'positive', 'negative'];
 

@@ -14,6 +14,7 @@ import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
 import type { DetectorList, DetectorStatus } from './types.ts';
 import { DetectorActions } from './detector-actions.tsx';
 import { DetectorEditor } from './detector-editor.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 const statusColor: Record<DetectorStatus, string> = { active: 'teal', draft: 'blue', disabled: 'gray' };
 
@@ -43,7 +44,7 @@ export function DetectorsPanel() {
     );
   else
     body = (
-      <Table.ScrollContainer minWidth={manage ? 900 : 640}>
+      <ScrollTable minWidth={manage ? 900 : 640} label="Custom detectors">
         <Table aria-label="Custom detectors" striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
@@ -84,7 +85,7 @@ export function DetectorsPanel() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
     );
 
   return (

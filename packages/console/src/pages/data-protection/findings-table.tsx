@@ -7,10 +7,11 @@ import { Badge, Table, Text } from '@mantine/core';
 import type { Finding } from './types.ts';
 import { lineColumn } from './spans.ts';
 import { confidenceLevel, percent } from './confidence.ts';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 export function FindingsTable({ text, findings }: { text: string; findings: readonly Finding[] }) {
   return (
-    <Table.ScrollContainer minWidth={560}>
+    <ScrollTable minWidth={560} label="Findings">
       <Table aria-label="Findings" striped>
         <Table.Thead>
           <Table.Tr>
@@ -60,6 +61,6 @@ export function FindingsTable({ text, findings }: { text: string; findings: read
           })}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }

@@ -8,7 +8,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Code, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { post } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
-import { errorAt, unclaimed } from './field-errors.ts';
+import { errorAt, unclaimed } from '../../components/field-errors.ts';
 
 export interface RevealItem {
   value: string;

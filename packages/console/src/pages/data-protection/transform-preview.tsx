@@ -13,6 +13,7 @@ import { useSession } from '../../auth/session.tsx';
 import type { OperatorType, TransformResult } from './types.ts';
 import { transformedPieces, type TransformedPiece } from './spans.ts';
 import { RevealModal } from './reveal-modal.tsx';
+import { ScrollTable } from '../../components/scroll-table.tsx';
 
 const operators: { value: OperatorType; label: string }[] = [
   { value: 'mask', label: 'Mask (keep the last 4 characters)' },
@@ -67,7 +68,7 @@ export function TransformPreview({ text }: { text: string }) {
         </>
       )}
       {tokens && tokens.length > 0 ? (
-        <Table.ScrollContainer minWidth={480}>
+        <ScrollTable minWidth={480} label={operator === 'tokenize' ? 'Tokens' : 'Ciphertexts'}>
           <Table aria-label={operator === 'tokenize' ? 'Tokens' : 'Ciphertexts'}>
             <Table.Thead>
               <Table.Tr>
@@ -96,7 +97,7 @@ export function TransformPreview({ text }: { text: string }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       ) : null}
       {revealing && reversible ? <RevealModal item={{ value: revealing.value, entity: revealing.entity, operator }} onClose={() => setRevealing(null)} /> : null}
     </Stack>

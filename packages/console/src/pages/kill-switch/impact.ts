@@ -10,7 +10,8 @@ import { ApiError } from '../../api/problem.ts';
 import { useSession } from '../../auth/session.tsx';
 import { exportName, manifestSpec } from '../app/data-flow-graph.ts';
 import type { AppDetail, AppVersion } from '../app/types.ts';
-import type { CredentialList, ExportDestination, LeaseList, Quota } from './types.ts';
+import type { ExportDestination, LeaseList, Quota } from './types.ts';
+import type { CredentialList } from '../app/credentials.ts';
 
 /** How many active leases one page shows; more are counted, not listed. */
 export const leasePage = 200;

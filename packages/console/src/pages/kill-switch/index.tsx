@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify.ts';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconAlertOctagon, IconPlayerPlay } from '@tabler/icons-react';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -16,6 +16,7 @@ import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
 import { Can } from '../../auth/session.tsx';
 import { DataFlowMap } from '../app/data-flow-map.tsx';
 import { AppPicker, type PickStatus } from './app-picker.tsx';
+import { appSearchKey } from '../../components/app-search.tsx';
 import { impactKeys, stopFacts, stopLines, useImpact } from './impact.ts';
 import { ImpactPanel } from './impact-panel.tsx';
 import { Outcome, type Moved } from './outcome.tsx';
@@ -59,16 +60,13 @@ function Chosen({ name, onStatus }: { name: string; onStatus: (s: PickStatus) =>
     setMoved({ result, leaseIds });
     suspendModal.close();
     reinstateModal.close();
-    notifications.show({
+    notify({
       color: result.to === 'suspended' ? 'red' : 'teal',
       title: result.to === 'suspended' ? `${name} suspended` : `${name} reinstated`,
       message: `Status moved from ${result.from} to ${result.to}.`,
-      closeButtonProps: { 'aria-label': 'Dismiss this notice' },
-      // The notice's own grey falls short of WCAG AA contrast for its small text.
-      styles: { description: { color: 'var(--mantine-color-text)' } },
     });
     void queryClient.invalidateQueries({ queryKey: impactKeys.all(name) });
-    void queryClient.invalidateQueries({ queryKey: ['kill-switch', 'apps'] });
+    void queryClient.invalidateQueries({ queryKey: appSearchKey });
     onStatus(result.to === 'suspended' ? 'suspended' : 'approved');
   };
 

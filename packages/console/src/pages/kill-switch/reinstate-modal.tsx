@@ -3,11 +3,12 @@
  * Says what comes back and what does not, so nobody expects old tokens to work again.
  */
 import { useState } from 'react';
-import { Button, Group, List, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Button, List, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { post, seg } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import type { TransitionResult } from './types.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 export function ReinstateModal({ app, opened, onClose, onDone }: { app: string; opened: boolean; onClose: () => void; onDone: (r: TransitionResult) => void }) {
   const [reason, setReason] = useState('');
@@ -23,8 +24,7 @@ export function ReinstateModal({ app, opened, onClose, onDone }: { app: string; 
     onClose();
   };
   return (
-    // lockScroll off: its scroll lock adds a <style> element without the page's CSP nonce, which the policy refuses.
-    <Modal lockScroll={false} closeButtonProps={{ 'aria-label': 'Close without reinstating' }} opened={opened} onClose={close} title={<Text fw={700}>Reinstate {app}?</Text>} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Close without reinstating' }} opened={opened} onClose={close} title={<Text fw={700}>Reinstate {app}?</Text>} size="lg">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -39,14 +39,11 @@ export function ReinstateModal({ app, opened, onClose, onDone }: { app: string; 
           </List>
           <Textarea label="Reason" description="Recorded in the app's status history and the audit trail." required autosize minRows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
           {reinstate.isError ? <ProblemAlert error={reinstate.error} title={`${app} was not reinstated`} /> : null}
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
+          <DialogActions onCancel={close}>
             <Button type="submit" disabled={!reason.trim()} loading={reinstate.isPending}>
               Reinstate {app}
             </Button>
-          </Group>
+          </DialogActions>
         </Stack>
       </form>
     </Modal>

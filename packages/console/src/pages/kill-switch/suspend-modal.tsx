@@ -4,13 +4,14 @@
  * slip of the mouse cannot stop the wrong app.
  */
 import { useState } from 'react';
-import { Alert, Button, Group, List, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, List, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { IconAlertOctagon } from '@tabler/icons-react';
 import { post, seg } from '../../api/client.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import type { TransitionResult } from './types.ts';
 import './kill-switch.css';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 export function SuspendModal({ app, lines, opened, onClose, onDone }: { app: string; lines: string[]; opened: boolean; onClose: () => void; onDone: (r: TransitionResult) => void }) {
   const [reason, setReason] = useState('');
@@ -29,8 +30,7 @@ export function SuspendModal({ app, lines, opened, onClose, onDone }: { app: str
     onClose();
   };
   return (
-    // lockScroll off: its scroll lock adds a <style> element without the page's CSP nonce, which the policy refuses.
-    <Modal lockScroll={false} closeButtonProps={{ 'aria-label': 'Close without suspending' }} opened={opened} onClose={close} title={<Text fw={700}>Suspend {app}?</Text>} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Close without suspending' }} opened={opened} onClose={close} title={<Text fw={700}>Suspend {app}?</Text>} size="lg">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -58,14 +58,11 @@ export function SuspendModal({ app, lines, opened, onClose, onDone }: { app: str
             error={typed.length > 0 && !app.startsWith(typed) ? `That is not ${app}; type the app's name exactly.` : undefined}
           />
           {suspend.isError ? <ProblemAlert error={suspend.error} title={`${app} was not suspended`} /> : null}
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
+          <DialogActions onCancel={close}>
             <Button type="submit" color="red.9" disabled={!ready} loading={suspend.isPending}>
               Suspend {app}
             </Button>
-          </Group>
+          </DialogActions>
         </Stack>
       </form>
     </Modal>

@@ -4,22 +4,6 @@
  * does not import the server's code.
  */
 
-/** GET /api/v1/apps/:name/credentials: the app's service identity, metadata only. */
-export interface CredentialList {
-  app: string;
-  client_id: string;
-  client_type: 'public' | 'confidential';
-  client_status: 'active' | 'disabled';
-  items: {
-    id: string;
-    type: 'client_secret' | 'private_key_jwt';
-    created_at: string;
-    created_by: string;
-    expires_at: string | null;
-    status: 'active' | 'expiring' | 'expired';
-  }[];
-}
-
 /** One dynamic database credential (GET /api/v1/leases); never a password. */
 export interface Lease {
   id: string;

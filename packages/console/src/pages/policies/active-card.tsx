@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Group, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify.ts';
 import { post } from '../../api/client.ts';
 import { Can } from '../../auth/session.tsx';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
@@ -68,7 +68,7 @@ function RollBack({ state }: { state: ActiveState }) {
     onSuccess: async (next) => {
       await refresh();
       setOpen(false);
-      notifications.show({ color: 'teal', closeButtonProps: { 'aria-label': 'Close notification' }, title: 'Rolled back', message: `Version ${next.active?.version ?? '?'} is in force again.` });
+      notify({ color: 'teal', title: 'Rolled back', message: `Version ${next.active?.version ?? '?'} is in force again.` });
     },
   });
   // After a rollback, previous_version names the version it replaced, not where the next rollback goes.

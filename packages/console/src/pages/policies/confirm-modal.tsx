@@ -4,8 +4,9 @@
  * button that does it. Closing it changes nothing.
  */
 import type { ReactNode } from 'react';
-import { Button, Group, Modal, Stack } from '@mantine/core';
+import { Button, Modal, Stack } from '@mantine/core';
 import { ProblemAlert } from '../../components/states.tsx';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 export interface ConfirmModalProps {
   opened: boolean;
@@ -20,19 +21,15 @@ export interface ConfirmModalProps {
 
 export function ConfirmModal({ opened, title, children, confirmLabel, pending, error, onConfirm, onClose }: ConfirmModalProps) {
   return (
-    // lockScroll off: the scroll lock adds a <style> element without the page's CSP nonce, which the policy refuses.
-    <Modal opened={opened} onClose={onClose} title={title} centered lockScroll={false} closeButtonProps={{ 'aria-label': 'Close without changing anything' }}>
+    <Modal opened={opened} onClose={onClose} title={title} centered closeButtonProps={{ 'aria-label': 'Close without changing anything' }}>
       <Stack gap="md">
         {children}
         {error ? <ProblemAlert error={error} title={`${confirmLabel} did not happen`} /> : null}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose} disabled={pending}>
-            Cancel
-          </Button>
+        <DialogActions onCancel={onClose} cancelDisabled={pending}>
           <Button onClick={onConfirm} loading={pending}>
             {confirmLabel}
           </Button>
-        </Group>
+        </DialogActions>
       </Stack>
     </Modal>
   );

@@ -6,7 +6,7 @@ import { Badge, Box, Group, Stack, Text, Title } from '@mantine/core';
 import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
 import { useBundleDiff } from './queries.ts';
 import type { FileDiff } from './types.ts';
-import { ScrollBox } from './scroll-box.tsx';
+import { ScrollBox } from '../../components/scroll-box.tsx';
 
 const statusColor: Record<FileDiff['status'], string> = { added: 'teal', removed: 'red', changed: 'blue' };
 

@@ -8,7 +8,7 @@
 import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify.ts';
 import { post } from '../../api/client.ts';
 import { ApiError, errorMessage, type FieldError } from '../../api/problem.ts';
 import { Can, useSession } from '../../auth/session.tsx';
@@ -98,7 +98,7 @@ export function EditorPanel({ draft, onChange, base, onReset, onSaved, onOpenVer
       await refresh();
       setTests({ subject: `version ${res.bundle.version}`, results: res.tests.results });
       setMessage('');
-      notifications.show({ color: 'teal', closeButtonProps: { 'aria-label': 'Close notification' }, title: `Version ${res.bundle.version} stored`, message: `${res.tests.passed} tests passed. It is not active yet: analyse its impact, then activate it.` });
+      notify({ color: 'teal', title: `Version ${res.bundle.version} stored`, message: `${res.tests.passed} tests passed. It is not active yet: analyse its impact, then activate it.` });
       onSaved(res.bundle.version);
     },
     onError: (err) => {

@@ -6,7 +6,7 @@
 import { Alert, Badge, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import { CodeEditor } from '../../components/editor/code-editor.tsx';
 import type { EvalResult } from './types.ts';
-import { ScrollBox } from './scroll-box.tsx';
+import { ScrollBox } from '../../components/scroll-box.tsx';
 
 function MessageList({ title, items, empty }: { title: string; items: string[]; empty: string }) {
   return (

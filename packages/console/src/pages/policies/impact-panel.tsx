@@ -6,14 +6,14 @@
 import { useState } from 'react';
 import { Button, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify.ts';
 import { post, seg } from '../../api/client.ts';
 import { Can } from '../../auth/session.tsx';
 import { Empty, ProblemAlert } from '../../components/states.tsx';
 import { ConfirmModal } from './confirm-modal.tsx';
 import { useRefreshPolicy } from './queries.ts';
 import type { ActiveState, ImpactItem, ImpactResult } from './types.ts';
-import { ScrollBox } from './scroll-box.tsx';
+import { ScrollBox } from '../../components/scroll-box.tsx';
 
 const changeLabel: Record<ImpactItem['change'], string> = { to_deny: 'would be denied', to_allow: 'would be allowed', messages: 'messages change' };
 // Text colours that keep AA contrast on white; the words carry the meaning.
@@ -143,7 +143,7 @@ function Activate({ version, impact }: { version: number; impact: ImpactResult }
     onSuccess: async () => {
       await refresh();
       setOpen(false);
-      notifications.show({ color: 'teal', closeButtonProps: { 'aria-label': 'Close notification' }, title: 'Activated', message: `Version ${version} is in force; every server uses it within a second.` });
+      notify({ color: 'teal', title: 'Activated', message: `Version ${version} is in force; every server uses it within a second.` });
     },
   });
   return (

@@ -11,7 +11,7 @@ import type { FieldError } from '../../api/problem.ts';
 import { useSession } from '../../auth/session.tsx';
 import { CodeEditor } from '../../components/editor/code-editor.tsx';
 import { ProblemAlert } from '../../components/states.tsx';
-import { AppSearch } from './app-search.tsx';
+import { AppSearch } from '../../components/app-search.tsx';
 import { toBundleInput, type Draft } from './draft.ts';
 import { EvalResultView } from './eval-result.tsx';
 import { decisionPoints, type BundleInput, type DecisionPoint, type EvalResult } from './types.ts';
@@ -128,7 +128,13 @@ export function PlaygroundPanel({ draft }: { draft: Draft | null }) {
         />
       ) : null}
       {source === 'app' && canPickApp ? (
-        <AppSearch value={app} onChange={setApp} />
+        <AppSearch
+          label="App"
+          description="Its decision inputs are built from the catalog as governance builds them"
+          nothingFound="No app matches; check the spelling, or paste an input instead."
+          value={app}
+          onChange={setApp}
+        />
       ) : (
         <CodeEditor value={inputText} onChange={setInputText} language="json" label="Input document (JSON)" errors={inputError ? [inputError] : []} minHeight={160} maxHeight={360} />
       )}

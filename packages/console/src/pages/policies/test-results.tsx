@@ -5,7 +5,7 @@
  */
 import { Alert, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { TestResult } from './types.ts';
-import { ScrollBox } from './scroll-box.tsx';
+import { ScrollBox } from '../../components/scroll-box.tsx';
 
 const statusColor: Record<TestResult['status'], string> = { pass: 'teal', fail: 'red', error: 'orange' };
 const statusLabel: Record<TestResult['status'], string> = { pass: 'passed', fail: 'failed', error: 'error' };

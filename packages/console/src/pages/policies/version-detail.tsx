@@ -3,7 +3,7 @@
  * and the impact analysis that leads to activating it. Those who may edit can start a draft
  * from it.
  */
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Badge, Button, Group, Select, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { Can } from '../../auth/session.tsx';
 import { CodeEditor } from '../../components/editor/code-editor.tsx';
@@ -14,17 +14,7 @@ import { ImpactPanel } from './impact-panel.tsx';
 import { useBundle } from './queries.ts';
 import { shortDigest, when, who } from './format.ts';
 import type { BundleDetail } from './types.ts';
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Stack gap={0}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm">{children}</Text>
-    </Stack>
-  );
-}
+import { Fact } from '../../components/fact.tsx';
 
 function Files({ bundle }: { bundle: BundleDetail }) {
   const files = draftOf(bundle).files;

@@ -6,7 +6,7 @@ import { Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from 
 import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
 import { useBundles } from './queries.ts';
 import { when, who } from './format.ts';
-import { ScrollBox } from './scroll-box.tsx';
+import { ScrollBox } from '../../components/scroll-box.tsx';
 
 export function VersionsPanel({ selected, onSelect }: { selected: number | null; onSelect: (version: number) => void }) {
   const bundles = useBundles();

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Grid, Paper } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, post, seg } from '../../api/client.ts';
 import type { FieldError } from '../../api/problem.ts';
@@ -36,7 +36,7 @@ export default function RegisterPage() {
     mutationFn: (text: string) => api<RegisteredApp>('/api/v1/apps', { method: 'POST', body: text, contentType: 'application/yaml' }),
     onSuccess: async (app) => {
       await Promise.all([queryClient.invalidateQueries({ queryKey: ['apps'] }), queryClient.invalidateQueries({ queryKey: ['reviews'] })]);
-      notifications.show({ title: outcomeTitle(app), message: <OutcomeMessage app={app} />, color: outcomeColor(app), autoClose: 20_000, closeButtonProps: { 'aria-label': 'Close the message' } });
+      notify({ title: outcomeTitle(app), message: <OutcomeMessage app={app} />, color: outcomeColor(app), autoClose: 20_000 });
       void navigate(`/apps/${seg(app.name)}`);
     },
   });

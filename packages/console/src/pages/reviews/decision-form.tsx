@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { Button, Checkbox, Group, Stack, Text, Textarea, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { post, seg } from '../../api/client.ts';
 import { ApiError } from '../../api/problem.ts';
@@ -23,7 +23,7 @@ export function DecisionForm({ detail }: { detail: ReviewDetail }) {
   const decide = useMutation({
     mutationFn: ({ verdict, body }: { verdict: Verdict; body: DecideBody }) => post<Review>(`/api/v1/reviews/${seg(review.id)}/${verdict}`, body),
     onSuccess: async (r, { verdict }) => {
-      notifications.show({
+      notify({
         title: `${r.app} v${r.version} ${verdictWords[verdict]}`,
         // Mantine greys a titled notification's text below AA contrast; the text keeps the body colour.
         message: (
@@ -32,7 +32,6 @@ export function DecisionForm({ detail }: { detail: ReviewDetail }) {
           </Text>
         ),
         color: verdict === 'approve' ? 'teal' : 'yellow',
-        closeButtonProps: { 'aria-label': 'Close the message' },
       });
       await Promise.all([queryClient.invalidateQueries({ queryKey: ['reviews'] }), queryClient.invalidateQueries({ queryKey: ['apps'] })]);
     },

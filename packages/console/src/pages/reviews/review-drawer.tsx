@@ -3,7 +3,6 @@
  * under review, and — for a reviewer, while it is open — the decision. A decided review shows
  * who decided, when and why.
  */
-import type { ReactNode } from 'react';
 import { Anchor, Divider, Drawer, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
@@ -12,23 +11,12 @@ import { api, seg } from '../../api/client.ts';
 import { Can, useSession } from '../../auth/session.tsx';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import { Assessment } from './assessment.tsx';
-import { actorName, age, RiskBadge, StatusBadge } from './badges.tsx';
+import { actorName, age } from './format.ts';
+import { ReviewStatusBadge, TierBadge } from '../../components/badges.tsx';
 import { DecisionForm } from './decision-form.tsx';
 import { ReviewManifest } from './review-manifest.tsx';
 import type { ReviewDetail } from './types.ts';
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Stack gap={0}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </Stack>
-  );
-}
+import { Fact } from '../../components/fact.tsx';
 
 function Decided({ detail }: { detail: ReviewDetail }) {
   const r = detail.review;
@@ -56,8 +44,7 @@ export function ReviewDrawer({ id, onClose }: { id: string | null; onClose: () =
   const q = useQuery({ queryKey: ['reviews', 'one', id], queryFn: () => api<ReviewDetail>(`/api/v1/reviews/${seg(id!)}`), enabled: id !== null });
   const d = q.data;
   return (
-    // lockScroll off: its scroll lock adds a <style> element without the page's CSP nonce, which the policy refuses.
-    <Drawer opened={id !== null} onClose={onClose} position="right" size={phone ? '100%' : 'xl'} lockScroll={false} title={d ? `Review of ${d.review.app} v${d.review.version}` : 'Review'} closeButtonProps={{ 'aria-label': 'Close the review' }}>
+    <Drawer opened={id !== null} onClose={onClose} position="right" size={phone ? '100%' : 'xl'} title={d ? `Review of ${d.review.app} v${d.review.version}` : 'Review'} closeButtonProps={{ 'aria-label': 'Close the review' }}>
       {q.isPending ? (
         <Loading what="the review" />
       ) : q.isError ? (
@@ -65,8 +52,8 @@ export function ReviewDrawer({ id, onClose }: { id: string | null; onClose: () =
       ) : d ? (
         <Stack gap="md">
           <Group gap="xs">
-            <StatusBadge status={d.review.status} />
-            <RiskBadge tier={d.review.risk.tier} score={d.review.risk.score} />
+            <ReviewStatusBadge status={d.review.status} />
+            <TierBadge tier={d.review.risk.tier} score={d.review.risk.score} />
           </Group>
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
             <Fact label="App">

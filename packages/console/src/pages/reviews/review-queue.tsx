@@ -11,7 +11,8 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { api } from '../../api/client.ts';
 import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
 import { VirtualTable } from '../../components/virtual-table.tsx';
-import { actorName, age, RiskBadge, StatusBadge, statusLabel } from './badges.tsx';
+import { actorName, age } from './format.ts';
+import { ReviewStatusBadge, TierBadge, words } from '../../components/badges.tsx';
 import { reviewStatuses, type Review, type ReviewList, type ReviewStatus } from './types.ts';
 
 const pageSize = 50;
@@ -49,11 +50,11 @@ export function ReviewQueue({ status, app, onFilter, onOpen }: Props) {
           </Stack>
         ),
       },
-      { id: 'risk', header: 'Risk', size: 110, cell: ({ row }) => <RiskBadge tier={row.original.risk.tier} score={row.original.risk.score} /> },
+      { id: 'risk', header: 'Risk', size: 110, cell: ({ row }) => <TierBadge tier={row.original.risk.tier} score={row.original.risk.score} /> },
       { id: 'classification', header: 'Classification', size: 130, cell: ({ row }) => row.original.classification ?? 'none' },
       { id: 'requested', header: 'Requested by', size: 220, cell: ({ row }) => actorName(row.original.submitted_by) },
       { id: 'age', header: 'Age', size: 80, cell: ({ row }) => <span title={row.original.submitted_at}>{age(row.original.submitted_at)}</span> },
-      { id: 'status', header: 'Status', size: 140, cell: ({ row }) => <StatusBadge status={row.original.status} /> },
+      { id: 'status', header: 'Status', size: 140, cell: ({ row }) => <ReviewStatusBadge status={row.original.status} /> },
     ],
     [],
   );
@@ -63,7 +64,7 @@ export function ReviewQueue({ status, app, onFilter, onOpen }: Props) {
       <Group wrap="wrap" align="flex-end">
         <Select
           label="Status"
-          data={[{ value: 'any', label: 'Any status' }, ...reviewStatuses.map((s) => ({ value: s, label: s === 'open' ? 'Open (the queue)' : statusLabel(s) }))]}
+          data={[{ value: 'any', label: 'Any status' }, ...reviewStatuses.map((s) => ({ value: s, label: s === 'open' ? 'Open (the queue)' : words(s) }))]}
           value={status}
           onChange={(s) => onFilter({ status: (s ?? 'open') as ReviewStatus | 'any', app })}
           allowDeselect={false}

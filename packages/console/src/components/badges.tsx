@@ -1,11 +1,12 @@
 /**
- * Text badges for an app's status, data classification and risk tier: dark text beside a coloured
- * dot, so the text keeps its contrast in both schemes. Each badge says its value
- * in words, so colour only repeats what the text says (and the catalog and app page agree on
- * how a status looks).
+ * Every page's text badges for an app's status, data classification and risk tier, and a review's
+ * status: dark text beside a coloured dot, so the text keeps its contrast in both schemes. Each
+ * badge says its value in words, so colour only repeats what the text says, and every page shows
+ * a status the same way.
  */
 import { Badge } from '@mantine/core';
-import type { AppStatus, Classification, RiskTier } from './types.ts';
+import type { AppStatus, Classification, RiskTier } from '../pages/app/types.ts';
+import type { ReviewStatus } from '../pages/reviews/types.ts';
 
 const statusColor: Record<AppStatus, string> = {
   draft: 'gray',
@@ -21,6 +22,15 @@ const classificationColor: Record<Classification, string> = {
   internal: 'blue',
   confidential: 'grape',
   restricted: 'red',
+};
+
+const reviewStatusColor: Record<ReviewStatus, string> = {
+  open: 'blue',
+  approved: 'teal',
+  rejected: 'red',
+  changes_requested: 'orange',
+  superseded: 'gray',
+  withdrawn: 'gray',
 };
 
 const tierColor: Record<RiskTier, string> = {
@@ -58,7 +68,16 @@ export function ClassificationBadge({ value }: { value: Classification | null })
   );
 }
 
-export function TierBadge({ tier, suffix = '' }: { tier: RiskTier | null; suffix?: string }) {
+export function ReviewStatusBadge({ status }: { status: ReviewStatus }) {
+  return (
+    <Badge color={reviewStatusColor[status]} variant="dot" tt="none">
+      {words(status)}
+    </Badge>
+  );
+}
+
+/** With a score the column names the risk, so the badge reads "medium · 42". */
+export function TierBadge({ tier, score }: { tier: RiskTier | null; score?: number }) {
   if (!tier) {
     return (
       <Badge color="gray" variant="dot" tt="none">
@@ -68,7 +87,7 @@ export function TierBadge({ tier, suffix = '' }: { tier: RiskTier | null; suffix
   }
   return (
     <Badge color={tierColor[tier]} variant="dot" tt="none">
-      {tier} risk{suffix}
+      {score === undefined ? `${tier} risk` : `${tier} · ${score}`}
     </Badge>
   );
 }

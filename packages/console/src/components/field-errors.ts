@@ -2,10 +2,11 @@
  * A problem's field errors placed at the inputs they name. The server names fields as paths
  * (`detector.pattern`, `positive[2]`, `items[0].value`), schema failures prefixed with `body.`;
  * each input asks for the paths it shows. Errors no input claims stay in the form's alert.
+ * Shared by every form that sends a body the server validates.
  */
-import { ApiError, type FieldError } from '../../api/problem.ts';
+import { ApiError, type FieldError } from '../api/problem.ts';
 
-const bare = (path: string) => path.replace(/^body\.?/, '');
+const bare = (path: string) => path.replace(/^(body|params|querystring)\.?/, '');
 
 export function fieldErrors(error: unknown): FieldError[] {
   return error instanceof ApiError ? error.errors.map((e) => ({ ...e, path: bare(e.path) })) : [];

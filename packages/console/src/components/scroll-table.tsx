@@ -1,5 +1,5 @@
 /**
- * A table that scrolls sideways when the screen is narrower than it (a phone). The scrolling
+ * Every wide table: it scrolls sideways when the screen is narrower than it (a phone). The scrolling
  * area takes keyboard focus and is named, so a keyboard user can scroll it too.
  */
 import type { ReactNode } from 'react';
