@@ -1,7 +1,7 @@
 /**
- * The build `npm start` runs (scripts/start.mjs, scripts/build.mjs): in a copy of the
- * repository whose node_modules lacks tsx, so only the built JavaScript can run, the first
- * start builds and serves /readyz, `trellis --help` runs from the build, a source edited
+ * The build `npm start` runs (scripts/start.mjs, scripts/build.mjs, build-console.mjs): in a copy
+ * of the repository whose node_modules lacks tsx, so only the built JavaScript can run, the first
+ * start builds the server and the web console and serves /readyz, `trellis --help` runs from the build, a source edited
  * afterwards makes the build stale (the command no longer uses it), and the next start
  * rebuilds with the edit.
  */
@@ -13,14 +13,17 @@ import { join, resolve } from 'node:path';
 
 const repo = resolve(new URL('../../..', import.meta.url).pathname);
 
-/** The repository's sources and scripts, and a node_modules that links every package but tsx. */
+/** The repository's sources (the console's too) and scripts, and a node_modules that links every package but tsx. */
 function copyOfRepository(): string {
   const root = mkdtempSync(join(tmpdir(), 'trellis-build-'));
-  for (const f of ['package.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/start.mjs', 'scripts/ensure-install.mjs']) cpSync(join(repo, f), join(root, f));
+  for (const f of ['package.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/build-console.mjs', 'scripts/start.mjs', 'scripts/ensure-install.mjs']) cpSync(join(repo, f), join(root, f));
+  for (const f of ['package.json', 'tsconfig.json', 'index.html', 'vite.config.ts', 'src', 'public']) cpSync(join(repo, 'packages', 'console', f), join(root, 'packages', 'console', f), { recursive: true });
   for (const p of ['dlp', 'rego', 'trellis']) {
     const files = ['package.json', 'tsconfig.json', 'src', ...(p === 'trellis' ? ['bin'] : [])];
     for (const f of files) if (existsSync(join(repo, 'packages', p, f))) cpSync(join(repo, 'packages', p, f), join(root, 'packages', p, f), { recursive: true });
   }
+  // npm may keep a workspace's own versions beside it (packages/console/node_modules).
+  if (existsSync(join(repo, 'packages', 'console', 'node_modules'))) symlinkSync(join(repo, 'packages', 'console', 'node_modules'), join(root, 'packages', 'console', 'node_modules'));
   mkdirSync(join(root, 'node_modules'));
   for (const name of readdirSync(join(repo, 'node_modules'))) {
     if (name === 'tsx' || name === '.bin') continue;
@@ -70,8 +73,9 @@ describe('the build npm start runs', () => {
     expect(first.stderr).toContain('building the JavaScript the server runs (first start)');
     expect(first.readyz).toBe(200);
     expect(existsSync(join(root, 'packages/trellis/dist/cli/main.js'))).toBe(true);
-    // Non-TypeScript files sit where import.meta.url looks for them.
-    expect(existsSync(join(root, 'packages/trellis/dist/console/static/index.html'))).toBe(true);
+    // The web console is built beside it, where the console module looks for it.
+    expect(first.stderr).toContain('building the web console (first start)');
+    expect(readFileSync(join(root, 'packages/console/dist/index.html'), 'utf8')).toMatch(/<script type="module" crossorigin src="\/console\/assets\/index-[\w-]+\.js">/);
 
     const h = help(root);
     expect(h.stderr).toBe('');

@@ -1,8 +1,7 @@
 /**
  * The catalog's shapes as the app page and the catalog read them: the server's own
- * declarations (packages/trellis/src/catalog/schema.ts, imported as types only, so no zod
- * reaches the bundle) and its vocabularies (plain constant lists with no dependencies), so the
- * console never keeps a second copy that could drift from the API.
+ * declarations (packages/trellis/src/catalog/schema.ts, imported as types only, so none of the
+ * server's code reaches the bundle), so the console keeps no second copy that could drift.
  */
 export type {
   ActorRef,
@@ -18,8 +17,15 @@ export type {
 import type { AppDetail } from '../../../../trellis/src/catalog/schema.ts';
 import type { StructuredDiff } from '../../../../trellis/src/catalog/diff.ts';
 export type { DiffEntry } from '../../../../trellis/src/catalog/diff.ts';
-export { appStatuses, type AppStatus } from '../../../../trellis/src/catalog/lifecycle.ts';
-export { classifications, riskTiers, type Classification, type RiskTier } from '../../../../trellis/src/catalog/vocabulary.ts';
+import type { AppStatus } from '../../../../trellis/src/catalog/lifecycle.ts';
+import type { Classification, RiskTier } from '../../../../trellis/src/catalog/vocabulary.ts';
+export type { AppStatus, Classification, RiskTier };
+
+// The vocabularies as values. Only types cross from the server's sources (erased at build), so
+// the bundle holds none of its code; `satisfies` fails the type-check if a list names a value the API does not.
+export const appStatuses = ['draft', 'pending_review', 'approved', 'rejected', 'suspended', 'retired'] as const satisfies readonly AppStatus[];
+export const classifications = ['public', 'internal', 'confidential', 'restricted'] as const satisfies readonly Classification[];
+export const riskTiers = ['low', 'medium', 'high', 'critical'] as const satisfies readonly RiskTier[];
 
 export type Decision = NonNullable<AppDetail['decision']>;
 
