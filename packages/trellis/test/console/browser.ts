@@ -101,7 +101,8 @@ export async function startConsole(test: string): Promise<ConsoleHarness> {
   const tokenFor = async (role: Role, subject: string) => (await api<{ token: string }>('POST', '/api/v1/tokens', { name: `console-${role}-${subject.replace(/[^A-Za-z0-9]/g, '-')}`.slice(0, 90), role, subject })).token;
 
   const signedInPage = async (who: Role | { token: string }, viewport = desktop): Promise<Page> => {
-    const context = await browser.newContext({ viewport, bypassCSP: false });
+    // Reduced motion: dialogs open and close at once, so what a test reads or axe measures is never mid-fade.
+    const context = await browser.newContext({ viewport, bypassCSP: false, reducedMotion: 'reduce' });
     contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
@@ -151,6 +152,9 @@ const axeSourceText = (): string => (axeText ??= readFileSync(createRequire(impo
  * naming the rule and the elements.
  */
 export async function expectNoSeriousA11yViolations(page: Page, what: string): Promise<void> {
+  // A dialog or drawer fading in or out paints its text over a half-opaque backdrop, which axe
+  // would measure mid-way: let every running animation and transition finish first.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
   const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   // evaluate() runs through the DevTools protocol, which the page's CSP does not govern, so the
   // policy stays as strict as in production.

@@ -44,7 +44,7 @@ describe.runIf(browserTestsRun)('the golden path in the console', () => {
   /** A new browser context signed in through the IdP as the account given. */
   async function signIn(account: string, ctx?: { amr?: string[] }): Promise<Page> {
     idp.signInAs(account, ctx);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${base}/console/`);
     await page.getByRole('link', { name: 'Sign in with your organisation' }).click();

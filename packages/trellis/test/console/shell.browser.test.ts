@@ -15,7 +15,7 @@ describe.runIf(browserTestsRun)('console shell', () => {
   afterAll(async () => h?.close());
 
   it('refuses a wrong token with a message, then signs in and out', { timeout: 90_000 }, async () => {
-    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${h.url}/`);
     await expect.poll(() => page.url()).toContain('/console/');
