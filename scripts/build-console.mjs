@@ -11,11 +11,11 @@
 // load fetches (index.html's scripts, preloads and styles) — CI prints this.
 //
 //   node scripts/build-console.mjs     build now and print the report
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { fingerprintOf, swapIn } from './build.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const consoleRoot = (root) => join(root, 'packages/console');
@@ -37,16 +37,7 @@ function filesUnder(root, rel) {
 export function consoleFingerprint(root = repoRoot) {
   const c = 'packages/console';
   const inputs = [`${c}/package.json`, `${c}/index.html`, `${c}/vite.config.ts`, `${c}/tsconfig.json`, 'node_modules/.package-lock.json', 'scripts/build-console.mjs', ...filesUnder(root, `${c}/src`), ...filesUnder(root, `${c}/public`)];
-  const hash = createHash('sha256');
-  for (const f of inputs) {
-    try {
-      const s = statSync(join(root, f));
-      hash.update(`${f}\0${s.size}\0${s.mtimeMs}\n`);
-    } catch {
-      hash.update(`${f}\0missing\n`);
-    }
-  }
-  return hash.digest('hex');
+  return fingerprintOf(root, inputs);
 }
 
 export function isConsoleFresh(root = repoRoot) {
@@ -67,18 +58,7 @@ export async function buildConsole(root = repoRoot) {
   try {
     await build({ root: dir, configFile: join(dir, 'vite.config.ts'), logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
     writeFileSync(join(staging, stampName), JSON.stringify({ fingerprint: print, builtAt: new Date().toISOString() }, null, 2) + '\n');
-    const old = `${staging}-old`;
-    try {
-      renameSync(dist, old);
-    } catch (err) {
-      if (err.code !== 'ENOENT') throw err;
-    }
-    try {
-      renameSync(staging, dist);
-    } catch (err) {
-      if (!['ENOTEMPTY', 'EEXIST'].includes(err.code) || !isConsoleFresh(root)) throw err;
-    }
-    rmSync(old, { recursive: true, force: true });
+    swapIn(staging, dist, () => isConsoleFresh(root));
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -67,8 +67,13 @@ function inputs(root) {
 
 /** Path, size and modification time of every input, hashed. One stat per file. */
 export function fingerprint(root = repoRoot) {
+  return fingerprintOf(root, inputs(root));
+}
+
+/** The fingerprint of these files (relative to root): path, size and modification time, hashed. */
+export function fingerprintOf(root, files) {
   const hash = createHash('sha256');
-  for (const file of inputs(root)) {
+  for (const file of files) {
     let line = `${file}\0missing\n`;
     try {
       const s = statSync(join(root, file));
@@ -176,25 +181,33 @@ export async function build(root = repoRoot) {
     });
     writeFileSync(join(staging, 'build.json'), JSON.stringify({ fingerprint: print, builtAt: new Date().toISOString() }, null, 2) + '\n');
     rmSync(join(root, stampFile), { force: true });
-    const old = `${staging}-old`;
-    try {
-      renameSync(dist, old);
-    } catch (err) {
-      if (err.code !== 'ENOENT') throw err;
-    }
-    try {
-      renameSync(staging, dist);
-    } catch (err) {
-      // Another start built at the same time and put its dist/ in place first: as good as ours.
-      if (!['ENOTEMPTY', 'EEXIST'].includes(err.code) || !isBuildFresh(root)) throw err;
-    }
-    rmSync(old, { recursive: true, force: true });
+    swapIn(staging, dist, () => isBuildFresh(root));
   } finally {
     rmSync(staging, { recursive: true, force: true });
     // esbuild runs as a child process; stop it, or it stays beside the server npm start runs.
     await stop();
   }
   return { files: all.length, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Puts a finished staging folder in dist's place by renames, so no reader sees half a folder.
+ * When another process built at the same time and put its folder in place first, that one is
+ * as good as ours if `isFresh()` says so.
+ */
+export function swapIn(staging, dist, isFresh) {
+  const old = `${staging}-old`;
+  try {
+    renameSync(dist, old);
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  try {
+    renameSync(staging, dist);
+  } catch (err) {
+    if (!['ENOTEMPTY', 'EEXIST'].includes(err.code) || !isFresh()) throw err;
+  }
+  rmSync(old, { recursive: true, force: true });
 }
 
 /** Builds unless the build is fresh; says so on stderr when it builds. */
