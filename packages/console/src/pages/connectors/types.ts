@@ -2,7 +2,15 @@
  * The shapes the connectors, secrets, leases and keys routes answer with (their schema.ts files
  * under packages/trellis/src), as this page reads them. No secret or lease shape has a field
  * for a value or a password: the API cannot send one.
+ *
+ * The secrets and keys shapes are the server's own declarations (secrets/schema.ts, imported as
+ * types only, so none of the server's code reaches the bundle). The connectors' stay copies:
+ * connectors/schema.ts imports the catalog module's door (the whole server), which cannot be
+ * type-checked under the console's settings.
  */
+import type { Classification } from '../../../../trellis/src/catalog/vocabulary.ts';
+import type { leaseStates } from '../../../../trellis/src/leases/schema.ts';
+export type { KeyStatus, Secret, SecretVersion } from '../../../../trellis/src/secrets/schema.ts';
 
 export interface ActorRef {
   id: string;
@@ -19,7 +27,7 @@ export interface ConnectorSummary {
   type: ConnectorType;
   owner: string;
   status: ConnectorStatus;
-  tiers: string[];
+  tiers: Classification[];
   resources: number;
   fields: number;
   tagged_fields: number;
@@ -40,7 +48,7 @@ export interface CatalogResource {
   key?: string[];
   path?: string;
   methods?: string[];
-  tiers: string[];
+  tiers: Classification[];
   fields: CatalogField[];
 }
 
@@ -51,7 +59,7 @@ export interface ConnectorDetail extends ConnectorSummary {
     type: ConnectorType;
     version: number;
     status: ConnectorStatus;
-    tiers: string[];
+    tiers: Classification[];
     resources: CatalogResource[];
     connection?: Record<string, unknown>;
   };
@@ -85,32 +93,9 @@ export interface ValidateResult {
   errors: { path: string; message: string; line?: number; column?: number }[];
 }
 
-export interface Secret {
-  name: string;
-  description: string | null;
-  kind: 'static' | 'generated';
-  current_version: number;
-  rotation: { everyDays: number; overlapHours: number } | null;
-  next_rotation_at: string | null;
-  rotation_due: boolean;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-  updated_by: string;
-}
+export type LeaseState = (typeof leaseStates)[number];
 
-export interface SecretVersion {
-  version: number;
-  state: 'active' | 'previous' | 'destroyed';
-  kek_id: string | null;
-  created_at: string;
-  created_by: string;
-  expires_at: string | null;
-  destroyed_at: string | null;
-}
-
-export type LeaseState = 'active' | 'revoked' | 'expired';
-
+// leases/schema.ts declares the lease only as a zod schema, with no type exported for it.
 export interface Lease {
   id: string;
   app: string;
@@ -132,13 +117,4 @@ export interface Lease {
 export interface LeaseList {
   items: Lease[];
   next_cursor: string | null;
-}
-
-export interface KeyStatus {
-  root_key_id: string;
-  root_master_key_id: string;
-  current_master_key_id: string;
-  held_master_key_ids: string[];
-  data_keys: { master_key_id: string; count: number }[];
-  previous_keys_removable: boolean;
 }

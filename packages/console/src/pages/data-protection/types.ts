@@ -1,75 +1,40 @@
 /**
  * The shapes the DLP routes answer with (packages/trellis/src/dlp/routes.ts and
- * dlp/detector-registry/routes.ts), as this page reads them. Findings carry offsets, never the
- * matched values: the page cuts the values out of the text the person typed.
+ * dlp/detector-registry/routes.ts), as this page reads them. Where the DLP engine declares what
+ * a route returns as it is (packages/dlp/src: findings, transforms, detector definitions and
+ * their sample tests), the engine's own types are imported, as types only, so none of its code
+ * reaches the bundle. Findings carry offsets, never the matched values: the page cuts the
+ * values out of the text the person typed.
  */
+import type { Finding } from '../../../../dlp/src/types.ts';
+import type { CustomDetectorDefinition, CustomDetectorTestReport } from '../../../../dlp/src/custom.ts';
+import type { OperatorSpec } from '../../../../dlp/src/plan.ts';
+import type { TransformResult as EngineTransformResult } from '../../../../dlp/src/transform.ts';
+export type { Finding };
+export type { SampleResult } from '../../../../dlp/src/custom.ts';
 
-export interface Finding {
-  entity: string;
-  /** UTF-16 code units, as JavaScript string indices: start inclusive, end exclusive. */
-  start: number;
-  end: number;
-  confidence: number;
-  detector: string;
-  kind?: string;
-  rule?: string;
-  path?: string;
-  tag?: string;
-  testValue?: boolean;
-}
+export type DetectorDefinition = CustomDetectorDefinition;
+export type TestReport = CustomDetectorTestReport;
 
+/** The operators the preview offers: every one but `keep`, which would show the text unchanged. */
+export type OperatorType = Exclude<OperatorSpec['type'], 'keep'>;
+
+/** POST /api/v1/dlp/transform of a text: the text transformed, and where each operator applied. */
+export type TransformResult = EngineTransformResult<string>;
+
+// POST /api/v1/dlp/scan: the route declares this answer only as JSON Schema, with no type to import.
 export interface ScanResult {
   findings: Finding[];
   count: number;
   test_values_suppressed: number;
 }
 
-export type OperatorType = 'mask' | 'redact' | 'replace' | 'hash' | 'tokenize' | 'encrypt';
-
-export interface Applied {
-  entity: string;
-  start: number;
-  end: number;
-  operator: string;
-  detector?: string;
-}
-
-export interface TransformResult {
-  value: string;
-  applied: Applied[];
-}
-
-export interface DetectorDefinition {
-  id: string;
-  entity: string;
-  tag?: string;
-  pattern?: string;
-  caseInsensitive?: boolean;
-  terms?: string[];
-  group?: number;
-  validator?: string;
-  confidence?: number;
-  context?: string[];
-  keywords?: string[];
-}
-
-export interface SampleResult {
-  index: number;
-  matched: boolean;
-  spans: { start: number; end: number; confidence: number }[];
-}
-
-export interface TestReport {
-  ok: boolean;
-  positives: SampleResult[];
-  negatives: SampleResult[];
-  missed: number[];
-  falseMatches: number[];
-}
-
+// The registry's detector (detector-registry/service.ts, DetectorInfo) is declared beside its
+// service, which imports the server's database and audit modules and cannot be type-checked under
+// the console's settings; and the route adds `samples` for managers. So these stay copies.
 export type DetectorStatus = 'draft' | 'active' | 'disabled';
 
-export interface ActorRef {
+interface ActorRef {
   id: string;
   name: string | null;
 }

@@ -1,139 +1,36 @@
 /**
- * The shapes of the policy API this page reads and sends (packages/trellis/src/policy/schema.ts
- * and governance's impact analysis), written out here because the console shares no code with
- * the server.
+ * The policy API's shapes as this page reads and sends them: the server's own declarations
+ * (packages/trellis/src/policy/schema.ts and decide.ts, imported as types only, so none of the
+ * server's code reaches the bundle), so the console keeps no second copy that could drift.
  */
+import type { BundleSummary, TestRun, TestRunBody } from '../../../../trellis/src/policy/schema.ts';
+import type { Decision, DecisionPoint } from '../../../../trellis/src/policy/decide.ts';
+export type {
+  ActiveState,
+  ActorRef,
+  BundleDetail,
+  BundleDiff,
+  BundleList,
+  EvalResult,
+  FileDiff,
+  PushResult,
+  TestRun,
+} from '../../../../trellis/src/policy/schema.ts';
+export type { DecisionPoint };
 
-export interface ActorRef {
-  id: string;
-  name: string | null;
-}
-
-export type RegoVersion = 'v0' | 'v1';
-
-export interface BundleSummary {
-  version: number;
-  digest: string;
-  rego_version: RegoVersion;
-  v0_modules: string[];
-  module_count: number;
-  test_count: number;
-  size_bytes: number;
-  message: string | null;
-  created_at: string;
-  created_by: ActorRef;
-}
-
-export interface BundleDetail extends BundleSummary {
-  modules: Record<string, string>;
-  data: Record<string, unknown>;
-}
-
-export interface BundleList {
-  items: BundleSummary[];
-  active_version: number | null;
-  next_before: number | null;
-}
-
-export interface FileDiff {
-  path: string;
-  kind: 'module' | 'data';
-  status: 'added' | 'removed' | 'changed';
-  diff: string;
-}
-
-export interface BundleDiff {
-  from: number;
-  to: number;
-  rego_version: { from: RegoVersion; to: RegoVersion } | null;
-  files: FileDiff[];
-}
-
-export interface Activation {
-  id: number;
-  version: number;
-  digest: string;
-  action: 'activate' | 'rollback' | 'bootstrap';
-  previous_version: number | null;
-  activated_at: string;
-  activated_by: ActorRef;
-}
-
-export interface ActiveState {
-  active: Activation | null;
-  loaded: { version: number | null; digest: string } | null;
-  history: Activation[];
-}
-
+export type RegoVersion = BundleSummary['rego_version'];
 /** What a bundle is made of when it is sent: a draft, for a push, the playground or a test run. */
-export interface BundleInput {
-  modules: Record<string, string>;
-  data?: Record<string, unknown>;
-  regoVersion?: RegoVersion;
-}
+export type BundleInput = Exclude<NonNullable<TestRunBody['bundle']>, number>;
+export type TestResult = TestRun['results'][number];
 
-export interface TestResult {
-  name: string;
-  file: string;
-  line: number;
-  status: 'pass' | 'fail' | 'error';
-  duration_ms: number;
-  error?: string;
-}
+// The decision points as values (the playground's choices); `satisfies` fails the type-check if
+// the list names a point the server does not decide at.
+export const decisionPoints = ['admission', 'gateway', 'export', 'token'] as const satisfies readonly DecisionPoint[];
 
-export interface TestRun {
-  bundle: { version: number | null; digest: string };
-  passed: number;
-  failed: number;
-  errored: number;
-  results: TestResult[];
-  budget_exceeded?: string;
-}
-
-export interface PushResult {
-  bundle: BundleSummary;
-  tests: { passed: number; results: TestResult[] };
-  activated: boolean;
-}
-
-export const decisionPoints = ['admission', 'gateway', 'export', 'token'] as const;
-export type DecisionPoint = (typeof decisionPoints)[number];
-
-export interface Decision {
-  point: DecisionPoint;
-  result: 'allow' | 'deny';
-  allow: boolean;
-  deny: string[];
-  warn: string[];
-  bundle: { version: number | null; digest: string | null };
-  duration_ms: number;
-  error?: { code: string; message: string };
-}
-
-export interface RuleExplanation {
-  file: string;
-  line: number;
-  rule: string;
-  default: boolean;
-  value: unknown;
-  error?: string;
-  input_index?: number;
-}
-
-export interface EvalResult {
-  result: unknown;
-  defined: boolean;
-  decision?: Decision;
-  rules: RuleExplanation[];
-  bundle: { version: number | null; digest: string };
-  error?: { code: string; message: string };
-}
-
-interface DecisionSummary {
-  result: 'allow' | 'deny';
-  deny: string[];
-  warn: string[];
-}
+// POST /api/v1/policy/impact answers with governance/schema.ts's ImpactResult, but that file
+// imports the catalog module's door (the whole server), which cannot be type-checked under the
+// console's settings; so this one shape stays a copy, its decisions the server's own.
+type DecisionSummary = Pick<Decision, 'result' | 'deny' | 'warn'>;
 
 export interface ImpactItem {
   app: string;

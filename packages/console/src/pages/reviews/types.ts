@@ -1,15 +1,22 @@
 /**
- * The review queue's shapes (GET /api/v1/reviews, GET /api/v1/reviews/:id, the decisions),
- * written by hand from packages/trellis/src/governance/schema.ts and catalog/schema.ts: the
- * console does not import the server's schemas.
+ * The review queue's shapes (GET /api/v1/reviews, GET /api/v1/reviews/:id, the decisions). The
+ * catalog's parts are the server's own declarations (packages/trellis/src/catalog/schema.ts and
+ * its vocabularies, imported as types only, so none of the server's code reaches the bundle).
+ * The review's own shapes stay written out here: their declarations (governance/schema.ts,
+ * governance/reviews.ts) import the catalog module's door, the whole server, which cannot be
+ * type-checked under the console's settings; their vocabularies are the server's.
  */
+import type { AppDetail } from '../../../../trellis/src/catalog/schema.ts';
+import type { Classification, RiskTier } from '../../../../trellis/src/catalog/vocabulary.ts';
+import type { checklistItems, reviewStatuses as serverReviewStatuses } from '../../../../trellis/src/governance/vocabulary.ts';
+export type { AppVersion } from '../../../../trellis/src/catalog/schema.ts';
 
-export const reviewStatuses = ['open', 'approved', 'rejected', 'changes_requested', 'superseded', 'withdrawn'] as const;
-export type ReviewStatus = (typeof reviewStatuses)[number];
-export type RiskTier = 'low' | 'medium' | 'high' | 'critical';
-export type Classification = 'public' | 'internal' | 'confidential' | 'restricted';
+export type ReviewStatus = (typeof serverReviewStatuses)[number];
+// The statuses as values (the queue's filter); `satisfies` fails the type-check if the list
+// names a status the API does not.
+export const reviewStatuses = ['open', 'approved', 'rejected', 'changes_requested', 'superseded', 'withdrawn'] as const satisfies readonly ReviewStatus[];
 
-export interface ReviewActor {
+interface ReviewActor {
   id: string;
   name: string | null;
   subject: string | null;
@@ -41,33 +48,10 @@ export interface ReviewList {
   next_cursor: string | null;
 }
 
-export interface RiskFactor {
-  name: string;
-  weight: number;
-  value: number;
-  points: number;
-  reason: string;
-}
-
-/** The app as the review shows it: its classification with the fields behind it, risk and decision. */
-export interface ReviewedApp {
-  name: string;
-  title: string | null;
-  status: string;
-  version: number;
-  classification: {
-    declared: Classification | null;
-    detected: Classification | null;
-    effective: Classification | null;
-    because: { source: 'catalog' | 'sample'; field: string; tags: string[]; tier: Classification }[];
-  };
-  risk: { score: number; tier: RiskTier; computed_tier: RiskTier; factors: RiskFactor[]; override: { tier: RiskTier; reason: string } | null } | null;
-  decision: { result: 'allow' | 'deny'; outcome: string; deny: string[]; warn: string[]; reasons: string[] } | null;
-}
-
 export interface ReviewDetail {
   review: Review;
-  app: ReviewedApp;
+  /** The app as the catalog gives it: its classification with the fields behind it, risk and decision. */
+  app: AppDetail;
   checklist: { item: string; description: string }[];
   /** For an update: how it widens the approved scope. */
   widening: string[];
@@ -75,13 +59,8 @@ export interface ReviewDetail {
 
 export type Verdict = 'approve' | 'reject' | 'request-changes';
 
+/** The checklist's items are the server's vocabulary: the body is a strict object of them. */
 export interface DecideBody {
   comment?: string;
-  checklist?: Record<string, boolean>;
-}
-
-/** GET /api/v1/apps/:name/versions/:version: the manifest under review. */
-export interface AppVersion {
-  version: number;
-  manifest: Record<string, unknown>;
+  checklist?: Partial<Record<(typeof checklistItems)[number], boolean>>;
 }
