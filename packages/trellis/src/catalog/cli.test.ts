@@ -90,4 +90,15 @@ describe('trellis apps', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1 imported, 1 skipped, 0 failed');
   });
+
+  it('lists in another order with --sort, checked against the same values', async () => {
+    const names = async (...args: string[]) => (JSON.parse((await trellis(['--output', 'json', 'apps', 'list', ...args], env)).stdout) as { items: { name: string }[] }).items.map((a) => a.name);
+    expect(await names('--sort', '-name')).toEqual(['leave-requests', 'expense-bot']);
+    expect(await names('--sort=-name', '--limit', '1', '--all')).toEqual(['leave-requests', 'expense-bot']);
+    // The draft was stored after leave-requests' last change.
+    expect(await names('--sort', '-updated_at')).toEqual(['expense-bot', 'leave-requests']);
+    const bad = await trellis(['apps', 'list', '--sort', 'riskiest'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--sort must be one of name, -name, updated_at, -updated_at, created_at, -created_at, risk_score, -risk_score, not riskiest');
+  });
 });

@@ -12,7 +12,7 @@ import { formatTable, print, type Row } from '../cli/output.ts';
 import type { FieldError } from '../errors.ts';
 import { appStatuses } from './lifecycle.ts';
 import type { ActorRef, AppDetail, AppList, AppSummary, AppVersionSummary, ImportResult } from './schema.ts';
-import { classifications, riskTiers } from './vocabulary.ts';
+import { appSorts, classifications, riskTiers } from './vocabulary.ts';
 
 const yamlType = 'application/yaml';
 
@@ -179,7 +179,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
 
   apps
     .command('list')
-    .description('list apps in name order; filters combine with AND')
+    .description('list apps in name order, or by --sort; filters combine with AND')
     .option('--owner <owner>', 'owner, e.g. jane@example.com or group:hr')
     .option('--team <team>', 'team')
     .option('--status <status>', appStatuses.join(' | '))
@@ -187,11 +187,12 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
     .option('--risk <tier>', riskTiers.join(' | '))
     .option('--connector <name>', 'apps using this connector')
     .option('--q <words>', 'search name, title and description (word prefixes)')
+    .option('--sort <key>', `order: ${appSorts.join(' | ')} (a leading - is descending; ties by name A→Z; unscored apps below every risk score)`)
     .option('--limit <n>', 'apps per page (1-200)', '50')
-    .option('--cursor <cursor>', 'continue after a previous page')
+    .option('--cursor <cursor>', 'continue after a previous page (with the same --sort)')
     .option('--all', 'fetch every page')
-    .addHelpText('after', '\nExamples:\n  trellis apps list --team hr --status pending_review\n  trellis apps list --q leave --output json')
-    .action(async (opts: { owner?: string; team?: string; status?: string; classification?: string; risk?: string; connector?: string; q?: string; limit: string; cursor?: string; all?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  trellis apps list --team hr --status pending_review\n  trellis apps list --q leave --output json\n  trellis apps list --sort -risk_score --status approved')
+    .action(async (opts: { owner?: string; team?: string; status?: string; classification?: string; risk?: string; connector?: string; q?: string; sort?: string; limit: string; cursor?: string; all?: boolean }) => {
       const query = {
         owner: opts.owner,
         team: opts.team,
@@ -200,6 +201,7 @@ export function registerAppCommands(program: Command, ctx: CliContext): void {
         risk: oneOf(opts.risk, riskTiers, '--risk'),
         connector: opts.connector,
         q: opts.q,
+        sort: oneOf(opts.sort, appSorts, '--sort'),
         limit: positiveInt(opts.limit, '--limit', 200),
       };
       const client = ctx.client();

@@ -211,10 +211,42 @@ const indexUpdatedAt: Migration = {
   },
 };
 
+/**
+ * The list's other orders (`sort`, store.ts `listAppsSorted`): for each key one index in each
+ * direction, each ending in name ascending, the tie-breaker in both directions — an index read
+ * backwards would break ties by name descending. A page reads 51 entries in order at any
+ * depth, with no sort step (plans in docs/catalog-search.md). The risk index holds the
+ * expression the list compares, `coalesce(risk_score, -1)`, so apps with no score sort below
+ * every score. `name` keeps its collation (byte order on PostgreSQL). Plain SQL: the same text
+ * on both databases, which both accept for descending and expression index columns. The index
+ * on updated_at alone is dropped: (updated_at, name) answers the change stamp's max(updated_at)
+ * as well, and one index fewer is one write fewer per change.
+ */
+const sortIndexes: [name: string, columns: string][] = [
+  ['catalog_apps_updated_at_name', 'updated_at, name'],
+  ['catalog_apps_updated_at_desc_name', 'updated_at desc, name'],
+  ['catalog_apps_created_at_name', 'created_at, name'],
+  ['catalog_apps_created_at_desc_name', 'created_at desc, name'],
+  ['catalog_apps_risk_score_name', '(coalesce(risk_score, -1)), name'],
+  ['catalog_apps_risk_score_desc_name', '(coalesce(risk_score, -1)) desc, name'],
+];
+
+const indexSortKeys: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const [name, columns] of sortIndexes) await sql`create index ${sql.id(name)} on catalog_apps (${sql.raw(columns)})`.execute(db);
+    await db.schema.dropIndex('catalog_apps_updated_at').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.createIndex('catalog_apps_updated_at').on('catalog_apps').column('updated_at').execute();
+    for (const [name] of [...sortIndexes].reverse()) await db.schema.dropIndex(name).execute();
+  },
+};
+
 export const catalogMigrations: ModuleMigrations = (dialect) => ({
   '20261127_0300_catalog_apps': createTables(dialect),
   '20261127_0310_catalog_search': createSearchIndex(dialect),
   '20261208_0100_catalog_actor_names': addActorNames,
   '20261210_0100_catalog_assessment': addAssessment,
   '20261214_0100_catalog_updated_at_index': indexUpdatedAt,
+  '20261222_0100_catalog_sort_indexes': indexSortKeys,
 });

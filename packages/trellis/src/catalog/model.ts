@@ -12,6 +12,7 @@ import type { AppStatus } from './lifecycle.ts';
 import type { AppRow } from './store.ts';
 import type { CatalogAppVersionRow } from './rows.ts';
 import type { ActorRef, AppDetail, Assessment, AppSummary, AppVersion, AppVersionSummary, Classification, Manifest, RiskTier } from './schema.ts';
+import { appSorts, type AppSort } from './vocabulary.ts';
 
 /** An owner in canonical form (auth's person references): compared, indexed and filtered in this form. */
 export function canonicalOwner(owner: string): string {
@@ -71,30 +72,89 @@ export function searchWords(q: string): string[] {
 }
 
 const cursorVersion = 1;
+/** Cursors of the other orders (`sort` other than name) carry the order, the key and the name. */
+const sortCursorVersion = 2;
 
-/** Opaque to clients; holds the last name of the page (keyset pagination). */
+/** Opaque to clients; holds the last name of the page (keyset pagination in name order). */
 export function encodeCursor(lastName: string): string {
   return Buffer.from(JSON.stringify({ v: cursorVersion, n: lastName }), 'utf8').toString('base64url');
+}
+
+/**
+ * A cursor of another order: the order it was issued for, the last row's key (the risk score
+ * as the list compares it, -1 for none; absent for `-name`) and its name, the tie-breaker.
+ */
+export function encodeSortCursor(sort: Exclude<AppSort, 'name'>, key: string | number | null | undefined, lastName: string): string {
+  return Buffer.from(JSON.stringify({ v: sortCursorVersion, s: sort, ...(key !== undefined && key !== null ? { k: key } : {}), n: lastName }), 'utf8').toString('base64url');
+}
+
+/** Where a page starts: after this name, or after (key, name) in the list's order. */
+export interface ListPosition {
+  name: string;
+  key?: string | number;
+}
+
+/** A row of a list page: its name, its summary as JSON, and the value of a sort key other than the name. */
+interface PageRow {
+  name: string;
+  summary: string;
+  sort_key?: string | number | null;
+}
+
+function cursorAfter(last: PageRow, sort: AppSort): string {
+  if (sort === 'name') return encodeCursor(last.name);
+  const k = last.sort_key;
+  return encodeSortCursor(sort, k === undefined || k === null ? undefined : sort.endsWith('risk_score') ? Number(k) : String(k), last.name);
 }
 
 /**
  * A list page as the API sends it, from rows whose summaries the database wrote as JSON
  * (store.ts): up to `limit` items, and a cursor when one row more was read.
  */
-export function pageJson(rows: readonly { name: string; summary: string }[], limit: number): string {
+export function pageJson(rows: readonly PageRow[], limit: number, sort: AppSort = 'name'): string {
   const page = rows.slice(0, limit);
-  const next = rows.length > limit ? JSON.stringify(encodeCursor(page[page.length - 1]!.name)) : 'null';
+  const last = page[page.length - 1];
+  const next = rows.length > limit && last ? JSON.stringify(cursorAfter(last, sort)) : 'null';
   return `{"items":[${page.map((r) => r.summary).join(',')}],"next_cursor":${next}}`;
 }
 
-export function decodeCursor(cursor: string): string {
+function cursorError(detail = 'pass back the next_cursor of a previous page unchanged', message = 'is not a cursor this server issued'): AppError {
+  return new AppError('validation_failed', `the cursor is not valid; ${detail}`, { errors: [{ path: 'cursor', message }] });
+}
+
+/** The key a cursor of this order must carry: none for names, an ISO time, or a risk score (-1 for none). */
+function validKey(sort: AppSort, k: unknown): boolean {
+  if (sort === '-name') return k === undefined;
+  if (sort.endsWith('risk_score')) return typeof k === 'number' && Number.isInteger(k) && k >= -1 && k <= 1_000_000;
+  return typeof k === 'string' && k.length > 0 && k.length <= 64;
+}
+
+function parseCursor(cursor: string): { v?: unknown; s?: unknown; k?: unknown; n?: unknown } | null {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; n?: unknown };
-    if (parsed.v === cursorVersion && typeof parsed.n === 'string' && parsed.n.length <= 63) return parsed.n;
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' ? parsed : null;
   } catch {
-    // fall through to the error below
+    return null;
   }
-  throw new AppError('validation_failed', 'the cursor is not valid; pass back the next_cursor of a previous page unchanged', { errors: [{ path: 'cursor', message: 'is not a cursor this server issued' }] });
+}
+
+/** The last name a name-order cursor holds (also the connectors' lists, through catalog-kit). */
+export function decodeCursor(cursor: string): string {
+  return decodeListCursor(cursor, 'name').name;
+}
+
+/** The position a cursor holds, refused unless this server issued it for the same order. */
+export function decodeListCursor(cursor: string, sort: AppSort): ListPosition {
+  const parsed = parseCursor(cursor);
+  const name = parsed?.n;
+  if (parsed === null || typeof name !== 'string' || name.length > 63) throw cursorError();
+  // Version 1 cursors (name order) were issued before other orders existed: they keep working.
+  const issuedFor = parsed.v === cursorVersion ? 'name' : parsed.v === sortCursorVersion ? parsed.s : undefined;
+  if (typeof issuedFor !== 'string' || !(appSorts as readonly string[]).includes(issuedFor) || (parsed.v === sortCursorVersion && issuedFor === 'name')) throw cursorError();
+  if (issuedFor !== sort) throw cursorError(`it continues a list with sort=${issuedFor}; ask again with the same sort, or start without a cursor`, `was issued for sort=${issuedFor}, not sort=${sort}`);
+  if (sort === 'name') return { name };
+  if (!validKey(sort, parsed.k)) throw cursorError();
+  return { name, ...(parsed.k !== undefined ? { key: parsed.k as string | number } : {}) };
 }
 
 export function toSummary(row: AppRow): AppSummary {

@@ -125,6 +125,28 @@ for (const tdb of testDatabases) {
       expect((await t.as('viewer', { method: 'GET', url: '/api/v1/apps?cursor=zzz' })).json()).toMatchObject({ code: 'validation_failed' });
     });
 
+    it('sorts by other keys, pages within a sort, and names the field of a bad sort or cursor', async () => {
+      const names = (r: { json(): { items: { name: string }[] } }) => r.json().items.map((a) => a.name);
+      const all = await t.as('viewer', { method: 'GET', url: '/api/v1/apps?limit=200' });
+      const desc = await t.as('viewer', { method: 'GET', url: '/api/v1/apps?limit=200&sort=-name' });
+      expect(desc.statusCode).toBe(200);
+      expect(names(desc)).toEqual([...names(all)].reverse());
+      const first = (await t.as('viewer', { method: 'GET', url: '/api/v1/apps?limit=1&sort=-updated_at' })).json();
+      const second = await t.as('viewer', { method: 'GET', url: `/api/v1/apps?limit=1&sort=-updated_at&cursor=${encodeURIComponent(first.next_cursor)}` });
+      expect(second.statusCode).toBe(200);
+      expect(second.json().items[0].updated_at <= first.items[0].updated_at).toBe(true);
+      const bad = await t.as('viewer', { method: 'GET', url: '/api/v1/apps?sort=riskiest' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+      const problem = bad.json();
+      expect(problem.code).toBe('validation_failed');
+      expect(problem.errors).toEqual([{ path: 'querystring.sort', message: 'must be one of name, -name, updated_at, -updated_at, created_at, -created_at, risk_score, -risk_score' }]);
+      expect(problem.detail).toContain('querystring.sort must be one of name, -name,');
+      const other = await t.as('viewer', { method: 'GET', url: `/api/v1/apps?limit=1&sort=created_at&cursor=${encodeURIComponent(first.next_cursor)}` });
+      expect(other.statusCode).toBe(400);
+      expect(other.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'cursor', message: 'was issued for sort=-updated_at, not sort=created_at' }] });
+    });
+
     it('enforces who may make which status move', async () => {
       const move = (role: 'builder' | 'reviewer' | 'viewer', to: string) => t.as(role, { method: 'POST', url: '/api/v1/apps/move-me/transitions', payload: { to, reason: 'test' } });
       expect((await move('viewer', 'pending_review')).statusCode).toBe(403);

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { appStatuses } from './lifecycle.ts';
-import { accessModes, classifications, exportDestinations, riskTiers, rowFilterOperators, runtimes } from './vocabulary.ts';
+import { accessModes, appSorts, classifications, exportDestinations, riskTiers, rowFilterOperators, runtimes } from './vocabulary.ts';
 
 export const manifestApiVersion = 'trellis.dev/v1';
 export const manifestKind = 'MicroApp';
@@ -262,6 +262,7 @@ export const appListQuerySchema = z.strictObject({
   risk: z.enum(riskTiers).optional(),
   connector: z.string().max(63).optional(),
   q: z.string().min(1).max(200).optional(),
+  sort: z.enum(appSorts).optional().meta({ description: 'Order of the list: a key, descending with a leading "-"; ties by name ascending; apps with no risk score sort below every score. Default name.' }),
   limit: z.int().min(1).max(200).optional(),
   cursor: z.string().max(512).optional(),
 });

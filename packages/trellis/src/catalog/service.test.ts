@@ -410,6 +410,129 @@ spec: { type: service, owner: team-hr }
       });
     });
 
+    describe('other orders (sort)', () => {
+      // Twelve apps whose keys tie in threes and pairs, four of them with no risk score.
+      const srt = (i: number) => `srt-${String(i).padStart(2, '0')}`;
+      const scores = [40, null, 40, 90, null, 0, 40, 90, 7, null, 0, 40];
+      beforeAll(async () => {
+        for (let i = 0; i < 12; i++) {
+          await catalog.register(jane, { value: manifest(srt(i), { team: i % 2 ? 'odd' : 'even', classification: 'internal' }, { title: `sortable ${i % 3 === 0 ? 'alpha' : 'beta'}` }) });
+          await database.db
+            .updateTable('catalog_apps')
+            .set({ risk_score: scores[i]!, updated_at: `2030-01-0${1 + (i % 3)}T00:00:00.000Z`, created_at: `2029-0${1 + (i % 4)}-01T00:00:00.000Z` })
+            .where('name', '=', srt(i))
+            .execute();
+        }
+      });
+
+      const sorts = ['name', '-name', 'updated_at', '-updated_at', 'created_at', '-created_at', 'risk_score', '-risk_score'] as const;
+      type Sort = (typeof sorts)[number];
+      type Query = Omit<Parameters<CatalogService['list']>[0], 'limit' | 'sort' | 'cursor'>;
+
+      /** Every app of every test above, in `sort`'s order as the rule says: key, then name ascending; no score below any. */
+      async function expectedOrder(sort: Sort): Promise<string[]> {
+        const rows = await database.db.selectFrom('catalog_apps').select(['name', 'updated_at', 'created_at', 'risk_score']).execute();
+        const key = sort.replace(/^-/, '') as 'name' | 'updated_at' | 'created_at' | 'risk_score';
+        const dir = sort.startsWith('-') ? -1 : 1;
+        const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+        return rows
+          .sort((a, b) => {
+            if (key === 'name') return dir * cmp(a.name, b.name);
+            const ka = key === 'risk_score' ? (a.risk_score ?? -1) : a[key];
+            const kb = key === 'risk_score' ? (b.risk_score ?? -1) : b[key];
+            return dir * cmp(ka, kb) || cmp(a.name, b.name);
+          })
+          .map((r) => r.name);
+      }
+
+      /** Every name, page by page in `sort`, checking each page's size and that no app comes twice. */
+      async function walkSorted(sort: Sort, q: Query, limit: number): Promise<string[]> {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await catalog.list({ ...q, sort, limit, ...(cursor ? { cursor } : {}) });
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.items.map((a) => a.name));
+          cursor = page.next_cursor ?? undefined;
+          pages++;
+        } while (cursor);
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(pages).toBe(Math.max(1, Math.ceil(seen.length / limit)));
+        return seen;
+      }
+
+      it('walks every page exactly once in each order, ties by name ascending', async () => {
+        for (const sort of sorts) {
+          const expected = await expectedOrder(sort);
+          for (const limit of [1, 5, 200]) expect(await walkSorted(sort, {}, limit), `${sort} ${limit}`).toEqual(expected);
+        }
+      });
+
+      it('puts apps with no risk score below every score, and breaks ties A→Z in both directions', async () => {
+        const mine = async (sort: Sort) => (await walkSorted(sort, { q: 'sortable' }, 3)).filter((n) => n.startsWith('srt-'));
+        expect(await mine('-risk_score')).toEqual([3, 7, 0, 2, 6, 11, 8, 5, 10, 1, 4, 9].map(srt));
+        expect(await mine('risk_score')).toEqual([1, 4, 9, 5, 10, 8, 0, 2, 6, 11, 3, 7].map(srt));
+        expect(await mine('-updated_at')).toEqual([2, 5, 8, 11, 1, 4, 7, 10, 0, 3, 6, 9].map(srt));
+        expect(await mine('created_at')).toEqual([0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11].map(srt));
+        expect(await mine('-name')).toEqual(Array.from({ length: 12 }, (_, i) => srt(11 - i)));
+      });
+
+      it('combines every order with filters and search, paging the same apps as name order', async () => {
+        const queries: Query[] = [{ team: 'odd' }, { q: 'beta' }, { q: 'sortable', team: 'even' }, { q: 'sort bet' }, { classification: 'internal' }, { connector: 'crm' }, { q: 'bulk', team: 'hr' }, { q: 'zzz' }];
+        for (const q of queries) {
+          const members = new Set((await catalog.list({ ...q, limit: 200 })).items.map((a) => a.name));
+          for (const sort of sorts) {
+            const expected = (await expectedOrder(sort)).filter((n) => members.has(n));
+            expect(await walkSorted(sort, q, 2), `${sort} ${JSON.stringify(q)}`).toEqual(expected);
+          }
+        }
+      });
+
+      it('reads the same pages by walking the sort index (SQLite, many matches) as by sorting the matches', async () => {
+        const filters = [{ team: 'odd' }, { words: ['sortable'] }, { words: ['sort', 'beta'], team: 'even' }, { connector: 'crm' }, { classification: 'internal', owner: 'user:jane@example.com' }, { words: ['zzz'] }];
+        for (const extra of filters) {
+          for (const sort of sorts.filter((s) => s !== 'name')) {
+            for (const after of [{}, { afterName: 'srt-05', ...(sort === '-name' ? {} : { afterKey: sort.endsWith('risk_score') ? 40 : '2030-01-02T00:00:00.000Z' }) }]) {
+              const f = { ...extra, ...after, sort, limit: 6 };
+              const label = JSON.stringify(f);
+              const sorted = await store.listApps(database.db, database.dialect, { ...f, walkFrom: 1_000_000 });
+              expect(await store.listApps(database.db, database.dialect, { ...f, walkFrom: 1 }), label).toEqual(sorted);
+            }
+          }
+        }
+      });
+
+      it('refuses a cursor issued for another order, or forged, naming the cursor', async () => {
+        const byRisk = await catalog.list({ sort: '-risk_score', limit: 2 });
+        const byName = await catalog.list({ limit: 2 });
+        const cursorError = async (p: Promise<unknown>) => {
+          const err = await rejects(p);
+          expect(err.code).toBe('validation_failed');
+          return err.errors;
+        };
+        expect(await cursorError(catalog.list({ sort: 'risk_score', cursor: byRisk.next_cursor! }))).toEqual([{ path: 'cursor', message: 'was issued for sort=-risk_score, not sort=risk_score' }]);
+        expect(await cursorError(catalog.list({ cursor: byRisk.next_cursor! }))).toEqual([{ path: 'cursor', message: 'was issued for sort=-risk_score, not sort=name' }]);
+        // A name-order cursor (version 1, as issued before other orders) continues only name order.
+        expect((await catalog.list({ sort: 'name', limit: 2, cursor: byName.next_cursor! })).items).toHaveLength(2);
+        expect(await cursorError(catalog.list({ sort: '-name', cursor: byName.next_cursor! }))).toEqual([{ path: 'cursor', message: 'was issued for sort=name, not sort=-name' }]);
+        const forge = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const forged: [Sort, string][] = [
+          ['risk_score', forge({ v: 2, s: 'risk_score', k: 'high', n: 'srt-01' })],
+          ['risk_score', forge({ v: 2, s: 'risk_score', k: 1.5, n: 'srt-01' })],
+          ['risk_score', forge({ v: 2, s: 'risk_score', n: 'srt-01' })],
+          ['updated_at', forge({ v: 2, s: 'updated_at', k: 5, n: 'srt-01' })],
+          ['-name', forge({ v: 2, s: '-name', k: 'x', n: 'srt-01' })],
+          ['name', forge({ v: 2, s: 'name', n: 'srt-01' })],
+          ['risk_score', forge({ v: 2, s: 'shoe_size', k: 1, n: 'srt-01' })],
+          ['risk_score', forge({ v: 3, s: 'risk_score', k: 1, n: 'srt-01' })],
+          ['risk_score', forge({ v: 2, s: 'risk_score', k: 1, n: 'x'.repeat(64) })],
+          ['risk_score', 'garbled!'],
+        ];
+        for (const [sort, cursor] of forged) expect(await cursorError(catalog.list({ sort, cursor })), cursor).toEqual([{ path: 'cursor', message: 'is not a cursor this server issued' }]);
+      });
+    });
+
     describe('search by merging the word index in name order', () => {
       // 30 apps whose words interleave: prefix `mw` expands to three index words (mwa, mwb,
       // mwc) whose apps alternate in name order, `mx` to one word per app, and every app has

@@ -13,7 +13,7 @@ import { planBackstageImport, type EntityPlan } from './backstage.ts';
 import { diffManifests } from './diff.ts';
 import { checkTransition, type AppStatus } from './lifecycle.ts';
 import { parseManifestText, validateManifestValue, type ManifestResult } from './manifest.ts';
-import { actorRef, canonicalOwner, connectorNames, decodeCursor, indexWords, manifestColumns, manifestDigest, pageJson, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
+import { actorRef, canonicalOwner, connectorNames, decodeListCursor, indexWords, manifestColumns, manifestDigest, pageJson, searchWords, toDetail, toSummary, toVersion, toVersionSummary } from './model.ts';
 import type { ActorRef, AppDetail, AppList, Assessment, AppListQuery, AppSummary, AppVersion, AppVersionSummary, ImportEntry, ImportResult, Manifest, StatusChange } from './schema.ts';
 import * as store from './store.ts';
 import type { CatalogAppVersionRow, CatalogStatusChangeRow } from './rows.ts';
@@ -495,6 +495,9 @@ export class CatalogService {
    */
   async listPage(query: Omit<AppListQuery, 'limit'> & { limit?: number | undefined }): Promise<string> {
     const limit = Math.min(Math.max(query.limit ?? defaultPageSize, 1), maxPageSize);
+    const sort = query.sort ?? 'name';
+    // Checked before the query: a cursor of another order (or none of ours) is refused, naming `cursor`.
+    const after = query.cursor !== undefined ? decodeListCursor(query.cursor, sort) : undefined;
     let words: string[] | undefined;
     if (query.q !== undefined) {
       words = searchWords(query.q);
@@ -509,11 +512,12 @@ export class CatalogService {
       ...(query.risk !== undefined ? { riskTier: query.risk } : {}),
       ...(query.connector !== undefined ? { connector: query.connector } : {}),
       ...(words ? { words } : {}),
-      ...(query.cursor !== undefined ? { afterName: decodeCursor(query.cursor) } : {}),
+      sort,
+      ...(after ? { afterName: after.name, ...(after.key !== undefined ? { afterKey: after.key } : {}) } : {}),
       // One extra row says whether another page exists, without a count query.
       limit: limit + 1,
     });
-    return pageJson(rows, limit);
+    return pageJson(rows, limit, sort);
   }
 
   /** The same page as objects, for callers in this process (the CLI's local commands, tests, benches). */

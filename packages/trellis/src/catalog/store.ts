@@ -4,9 +4,10 @@
  * Lists page by keyset on the unique app name (`name > cursor ORDER BY name`), which stays
  * fast at any depth and never skips or repeats a row when apps are added between pages.
  */
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { DialectName, Queryable } from '../db/database.ts';
 import type { CatalogAppConnectorRow, CatalogAppRow, CatalogAppVersionRow, CatalogAppWordRow, CatalogStatusChangeRow } from './rows.ts';
+import type { AppSort } from './vocabulary.ts';
 
 export type AppRow = Selectable<CatalogAppRow>;
 export type NewAppRow = Omit<AppRow, 'id'>;
@@ -42,6 +43,8 @@ export const appSummaryFields = [
 export interface AppPageRow {
   name: string;
   summary: string;
+  /** The sort key's value, for the next cursor (sorts other than by name). */
+  sort_key?: string | number | null;
 }
 
 function buildSummaryJson(dialect: DialectName) {
@@ -211,13 +214,19 @@ export interface AppFilter {
   connector?: string;
   /** Search words (already split and lower-cased); every word must match as a prefix. */
   words?: readonly string[];
-  /** Keyset cursor: only apps whose name sorts after this one. */
+  /** Order of the page (default name). */
+  sort?: AppSort;
+  /** Keyset cursor: only apps whose name sorts after this one (with another sort: after afterKey, then this name). */
   afterName?: string;
+  /** Keyset cursor of a sort other than by name: the previous page's last key (risk: -1 for no score). */
+  afterKey?: string | number;
   limit: number;
   /** First round of search candidates when other filters apply (tests set it small to force several rounds). */
   searchBatch?: number;
   /** Most index words one search word may expand to for the merge (tests set 0 to force the range query). */
   mergeWords?: number;
+  /** SQLite, sorts other than name: walk the sort index from this many matches (tests set 1 to force the walk). */
+  walkFrom?: number;
 }
 
 /** The highest code point: `word < prefix + this` bounds a prefix range in byte (UTF-8) order. */
@@ -345,23 +354,111 @@ async function rangeNames(q: Queryable, words: readonly string[], afterName: str
   return rows.map((r) => r.app_name);
 }
 
-/** One page of apps matching every given filter, in name order. */
+/**
+ * The page query of the filters other than search: apps, and with a connector filter its index
+ * joined. `walk` (SQLite, sorts other than name) writes each filter so that no index can serve
+ * it — `+column` on SQLite, the connector as a probe per app — so the page is read by walking
+ * the sort key's index (listAppsSorted says when).
+ */
+function filteredApps(q: Queryable, f: AppFilter, walk = false) {
+  let query = q.selectFrom('catalog_apps');
+  if (f.connector !== undefined) {
+    query = walk
+      ? query.where(sql`(select 1 from catalog_app_connectors c where c.connector = ${f.connector} and c.app_name = catalog_apps.name)`, 'is not', null)
+      : query.innerJoin('catalog_app_connectors as c', 'c.app_id', 'catalog_apps.id').where('c.connector', '=', f.connector);
+  }
+  const column = (c: 'owner' | 'team' | 'status' | 'classification' | 'risk_tier') => (walk ? sql<string>`+${sql.ref(`catalog_apps.${c}`)}` : sql.ref<string>(`catalog_apps.${c}`));
+  if (f.owner !== undefined) query = query.where(column('owner'), '=', f.owner);
+  if (f.team !== undefined) query = query.where(column('team'), '=', f.team);
+  if (f.status !== undefined) query = query.where(column('status'), '=', f.status);
+  if (f.classification !== undefined) query = query.where(column('classification'), '=', f.classification);
+  if (f.riskTier !== undefined) query = query.where(column('risk_tier'), '=', f.riskTier);
+  return query;
+}
+
+/**
+ * The sort keys other than the name, as the list compares them. An app with no risk score
+ * compares as -1, below every score (0–100): one expression, the same on both databases,
+ * and the one the migration's expression indexes hold (`coalesce(risk_score, -1)`), so the
+ * -1 must stay a literal, never a bound parameter, for the planners to match it.
+ */
+const sortKeyOf: Record<'updated_at' | 'created_at' | 'risk_score', RawBuilder<string | number>> = {
+  updated_at: sql<string>`${sql.ref('catalog_apps.updated_at')}`,
+  created_at: sql<string>`${sql.ref('catalog_apps.created_at')}`,
+  risk_score: sql<number>`coalesce(${sql.ref('catalog_apps.risk_score')}, -1)`,
+};
+
+/**
+ * One page of apps matching every given filter, in a sort other than name ascending: by key
+ * then name ascending (`-name`: name descending).
+ *
+ * Design note — keyset, never OFFSET: after (x, y), the previous page's last key and name,
+ * ascending reads `key >= x and (key > x or name > y)` and descending `key <= x and (key < x or
+ * name > y)`. The first conjunct is a plain range on the key, where the index (key, name) or
+ * (key desc, name) starts reading; a row-value comparison cannot mix directions. Each key has
+ * an index in each direction with name ascending (migration 20261222_0100), so a page with no
+ * filter reads 51 index entries in order, at any depth, with no sort step. Filters are ANDed
+ * on and the planner chooses: walk the sort index and test each row (common filters), or read
+ * the filter's index and sort its rows (rare ones). Search restricts the apps to those with a
+ * word starting with each search word, by the word index, ordered by the key; unlike name
+ * order (below), no index gives matches in key order, so the planner again chooses between
+ * walking the key index and probing (app_name, word), or sorting the matches.
+ */
+async function listAppsSorted(q: Queryable, dialect: DialectName, f: AppFilter, sort: Exclude<AppSort, 'name'>): Promise<AppPageRow[]> {
+  const name = sql.ref<string>('catalog_apps.name');
+  const words = f.words ?? [];
+  const hasFilters = words.length > 0 || f.owner !== undefined || f.team !== undefined || f.status !== undefined || f.classification !== undefined || f.riskTier !== undefined || f.connector !== undefined;
+  const matching = (walk: boolean) => {
+    let query = filteredApps(q, f, walk);
+    for (const word of words) {
+      query = walk
+        ? query.where(sql`(select min(x.word) from catalog_app_words x where x.app_name = catalog_apps.name and x.word >= ${word} and x.word < ${word + maxCodePoint})`, 'is not', null)
+        : query.where(name, 'in', (eb) => eb.selectFrom('catalog_app_words as w').select('w.app_name').where('w.word', '>=', word).where('w.word', '<', word + maxCodePoint));
+    }
+    return query;
+  };
+  // SQLite reads a filter's or a search's matches by their index and sorts them, however many
+  // there are: 150–250 ms for status=approved (half the apps) at 100,000. When at least
+  // `walkFrom` apps match, walking the sort index and testing each app finds a page within
+  // about 51 × 100,000 / 2,000 rows; below that, sorting the matches is cheap. So count them
+  // first, up to `walkFrom` (index-only, well under a millisecond). PostgreSQL weighs the two
+  // reads itself from its statistics.
+  let walk = false;
+  if (dialect === 'sqlite' && hasFilters) {
+    const from = f.walkFrom ?? walkFrom;
+    const probe = matching(false).select(sql.lit(1).as('one')).limit(from);
+    const counted = await q.selectFrom(probe.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    walk = Number(counted.n) >= from;
+  }
+  let query = matching(walk).select(['catalog_apps.name', summaryJsonOf[dialect]]);
+  if (sort === '-name') {
+    if (f.afterName !== undefined) query = query.where(name, '<', f.afterName);
+    return query.orderBy(name, 'desc').limit(f.limit).execute();
+  }
+  const desc = sort.startsWith('-');
+  const key = sortKeyOf[(desc ? sort.slice(1) : sort) as keyof typeof sortKeyOf];
+  let sorted = query.select(key.as('sort_key'));
+  if (f.afterKey !== undefined && f.afterName !== undefined) {
+    const x = f.afterKey;
+    const y = f.afterName;
+    sorted = sorted.where((eb) => eb.and([eb(key, desc ? '<=' : '>=', x), eb.or([eb(key, desc ? '<' : '>', x), eb(name, '>', y)])]));
+  }
+  return sorted.orderBy(key, desc ? 'desc' : 'asc').orderBy(name, 'asc').limit(f.limit).execute();
+}
+
+/** With this many matching apps or more, SQLite walks the sort index (listAppsSorted). */
+const walkFrom = 2000;
+
+/**
+ * One page of apps matching every given filter, in name order unless `sort` says otherwise
+ * (listAppsSorted).
+ */
 export async function listApps(q: Queryable, dialect: DialectName, f: AppFilter): Promise<AppPageRow[]> {
+  if (f.sort !== undefined && f.sort !== 'name') return listAppsSorted(q, dialect, f, f.sort);
   // With a connector filter the page is read in the connector index's order (connector,
   // app_name), so neither database has to sort every app that uses a popular connector.
   const nameColumn = f.connector !== undefined ? sql.ref<string>('c.app_name') : sql.ref<string>('catalog_apps.name');
-  const filtered = () => {
-    let query = q.selectFrom('catalog_apps').select(['catalog_apps.name', summaryJsonOf[dialect]]);
-    if (f.connector !== undefined) {
-      query = query.innerJoin('catalog_app_connectors as c', 'c.app_id', 'catalog_apps.id').where('c.connector', '=', f.connector);
-    }
-    if (f.owner !== undefined) query = query.where('catalog_apps.owner', '=', f.owner);
-    if (f.team !== undefined) query = query.where('catalog_apps.team', '=', f.team);
-    if (f.status !== undefined) query = query.where('catalog_apps.status', '=', f.status);
-    if (f.classification !== undefined) query = query.where('catalog_apps.classification', '=', f.classification);
-    if (f.riskTier !== undefined) query = query.where('catalog_apps.risk_tier', '=', f.riskTier);
-    return query;
-  };
+  const filtered = () => filteredApps(q, f).select(['catalog_apps.name', summaryJsonOf[dialect]]);
   if (!f.words || f.words.length === 0) {
     let query = filtered();
     if (f.afterName !== undefined) query = query.where(nameColumn, '>', f.afterName);

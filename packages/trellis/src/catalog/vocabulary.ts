@@ -12,3 +12,9 @@ export const rowFilterOperators = ['eq', 'ne', 'in', 'not_in', 'lt', 'lte', 'gt'
 /** Risk tiers are computed by the risk capability (C3); the catalog only stores and filters them. */
 export const riskTiers = ['low', 'medium', 'high', 'critical'] as const;
 export type RiskTier = (typeof riskTiers)[number];
+/**
+ * Orders of an app list: a key, descending with a leading `-`. Ties are always broken by name
+ * ascending, and an app with no risk score sorts below every score (store.ts `listApps`).
+ */
+export const appSorts = ['name', '-name', 'updated_at', '-updated_at', 'created_at', '-created_at', 'risk_score', '-risk_score'] as const;
+export type AppSort = (typeof appSorts)[number];
