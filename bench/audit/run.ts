@@ -83,11 +83,13 @@ const input = (i: number): AuditInput => ({
 });
 
 async function createPlainTable(database: Database): Promise<void> {
-  await sql`create table audit_plain (id ${sql.raw(database.dialect === 'postgres' ? 'bigserial' : 'integer')} primary key ${sql.raw(database.dialect === 'sqlite' ? 'autoincrement' : '')}, uid text not null unique, time text not null, class_uid integer not null, action text not null, actor_id text not null, resource_type text, resource_id text, outcome text not null, event text not null)`.execute(database.db);
+  await sql`create table audit_plain (id ${sql.raw(database.dialect === 'postgres' ? 'bigserial' : 'integer')} primary key ${sql.raw(database.dialect === 'sqlite' ? 'autoincrement' : '')}, uid text not null unique, time text not null, class_uid integer not null, action text not null, actor_id text not null, resource_type text, resource_id text, app text, outcome text not null, event text not null)`.execute(database.db);
   await sql`create index audit_plain_time on audit_plain(time)`.execute(database.db);
   await sql`create index audit_plain_actor on audit_plain(actor_id, id)`.execute(database.db);
   await sql`create index audit_plain_resource on audit_plain(resource_type, resource_id, id)`.execute(database.db);
   await sql`create index audit_plain_action on audit_plain(action, id)`.execute(database.db);
+  await sql`create index audit_plain_class on audit_plain(class_uid, id)`.execute(database.db);
+  await sql`create index audit_plain_app on audit_plain(app, id)`.execute(database.db);
 }
 
 /** The same row a chained append writes, minus the lock, the head read and the hash. */
@@ -97,7 +99,7 @@ async function plainAppend(database: Database, i: number): Promise<void> {
     const time = new Date();
     const uid = randomUUID();
     const event = canonicalJson(toOcsf(inp, { uid, time }));
-    await sql`insert into audit_plain (uid, time, class_uid, action, actor_id, resource_type, resource_id, outcome, event) values (${uid}, ${time.toISOString()}, ${6003}, ${inp.action}, ${inp.actor.id}, ${'app'}, ${inp.resources![0]!.id}, ${'success'}, ${event})`.execute(tx);
+    await sql`insert into audit_plain (uid, time, class_uid, action, actor_id, resource_type, resource_id, app, outcome, event) values (${uid}, ${time.toISOString()}, ${6003}, ${inp.action}, ${inp.actor.id}, ${'app'}, ${inp.resources![0]!.id}, ${inp.resources![0]!.id}, ${'success'}, ${event})`.execute(tx);
   });
 }
 

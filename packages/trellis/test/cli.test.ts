@@ -71,6 +71,13 @@ describe('trellis CLI', () => {
     expect(JSON.parse(db.stdout)).toMatchObject({ ok: true });
     const tail = await trellis(['audit', 'tail', '-n', '5'], env);
     expect(tail.stdout).toContain('token.create');
+    // By OCSF class (token.create is User Management, 3007) and by app (none registered here).
+    const byClass = await trellis(['--output', 'json', 'audit', 'tail', '-n', '5', '--class', '3007'], env);
+    const lines = byClass.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: { class_uid: number } });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.event.class_uid === 3007)).toBe(true);
+    expect((await trellis(['--output', 'json', 'audit', 'tail', '--app', 'no-such-app'], env)).stdout.trim()).toBe('');
+    expect((await trellis(['audit', 'tail', '--class', 'api'], env)).code).toBe(2);
   });
 
   it('audit verify exits 1 and names the event after the database is tampered with', async () => {

@@ -82,13 +82,18 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .option('-f, --follow', 'keep polling for new events')
     .option('--action <action>', 'only this action, e.g. app.register')
     .option('--actor <id>', 'only this actor')
+    .option('--class <uid>', 'only this OCSF class, e.g. 6003 (API Activity), 6005 (Datastore Activity)')
+    .option('--app <name>', 'only events about this app, its gateway calls included')
     .option('--interval <ms>', 'poll interval with --follow', '1000')
-    .action(async (opts: { lines: string; follow?: boolean; action?: string; actor?: string; interval: string }) => {
+    .addHelpText('after', '\nExamples:\n  trellis audit tail -n 50 --app leave-requests\n  trellis audit tail --class 6005 --follow')
+    .action(async (opts: { lines: string; follow?: boolean; action?: string; actor?: string; class?: string; app?: string; interval: string }) => {
       const client = ctx.client();
       const { output } = ctx.globals();
       const n = Number(opts.lines);
       if (!Number.isInteger(n) || n < 1 || n > 1000) throw new CliError('--lines must be 1..1000', exitCodes.usage);
-      const filter = { action: opts.action, actor: opts.actor };
+      const classUid = opts.class === undefined ? undefined : Number(opts.class);
+      if (classUid !== undefined && (!/^\d+$/.test(opts.class!) || !Number.isSafeInteger(classUid))) throw new CliError('--class must be an OCSF class uid, e.g. 6003', exitCodes.usage);
+      const filter = { action: opts.action, actor: opts.actor, class_uid: classUid, app: opts.app };
       const show = (items: AuditRecord[]) => {
         if (output === 'json') {
           for (const it of items) process.stdout.write(JSON.stringify(it) + '\n');

@@ -3,9 +3,13 @@
  * offline verification:
  * - `rowMac`: HMAC-SHA-256, under a key derived from the master key ('audit.row-mac'), over
  *   every column the writer sets — id, uid, time, class_uid, action, actor_id, resource_type,
- *   resource_id, outcome, event — encoded as one canonical JSON array (each value typed and
+ *   resource_id, app, outcome, event — encoded as one canonical JSON array (each value typed and
  *   delimited, so no two rows share an encoding). The chain columns (seq, prev_hash, hash) are
  *   null when the MAC is made; the chain hash covers them once sealed.
+ * - MAC versions: v2 added `app`. Rows written before it carry a v1 MAC (no `app` in its
+ *   input); such a row is accepted when its v1 MAC holds and its stored `app` is the one its
+ *   event names (the migration filled it in), so an old row still cannot be moved into another
+ *   app's search results unnoticed. Only old rows pay for that parse.
  * - `searchColumns`: the search columns as the event itself says they are. Verification
  *   compares each stored column with these, so editing a column to change search results is
  *   reported even though the chain hash covers only the event.
@@ -28,7 +32,9 @@ export type AppendedRow = Omit<AuditEventRow, 'id' | 'seq' | 'prev_hash' | 'hash
 export type StoredRow = Omit<AuditEventRow, 'id'> & { id: number };
 
 /** Names the MAC encoding, so a later change of its input cannot collide with this one. */
-export const MAC_VERSION = 'trellis/audit-row/v1';
+export const MAC_VERSION = 'trellis/audit-row/v2';
+/** The encoding before `app` (20261222_0200 migration): still accepted on rows written then (`macHolds`). */
+export const MAC_VERSION_V1 = 'trellis/audit-row/v1';
 
 // One keyed HMAC per key: verification checks every row's MAC under the same key (hmac.ts).
 const macsByKey = new WeakMap<Buffer, HmacSha256>();
@@ -37,8 +43,15 @@ export function rowMac(key: Buffer, r: AppendedRow): string {
   return macOf(key, r.id, r.class_uid, r);
 }
 
-function macOf(key: Buffer, id: number, classUid: number, r: Omit<AppendedRow, 'id' | 'class_uid'>): string {
-  const fields = [MAC_VERSION, id, r.uid, r.time, classUid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event];
+/**
+ * The MAC's input, one canonical order per version: v2 puts `app` after resource_id; v1 is the
+ * same array without it. verify-ranges.ts and sqlite-writer.ts build the same arrays.
+ */
+function macOf(key: Buffer, id: number, classUid: number, r: Omit<AppendedRow, 'id' | 'class_uid'>, version: 1 | 2 = 2): string {
+  const fields =
+    version === 2
+      ? [MAC_VERSION, id, r.uid, r.time, classUid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome, r.event]
+      : [MAC_VERSION_V1, id, r.uid, r.time, classUid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event];
   // Strings, integers and nulls: JSON.stringify writes exactly their canonical JSON, natively
   // (the event's text dominates the input). Anything else goes through canonicalJson as before.
   const input = Number.isSafeInteger(id) && Number.isSafeInteger(classUid) ? JSON.stringify(fields) : canonicalJson(fields);
@@ -47,11 +60,36 @@ function macOf(key: Buffer, id: number, classUid: number, r: Omit<AppendedRow, '
   return mac.hex(input);
 }
 
+function macEquals(mac: string, want: string): boolean {
+  const a = Buffer.from(want, 'utf8');
+  const b = Buffer.from(mac, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The row's MAC holds over every column it covers. A v1 MAC (rows written before `app`) covers
+ * all but `app`, so the stored `app` must also be the one its event names.
+ */
 function macHolds(key: Buffer, r: StoredRow): boolean {
   if (r.mac === null) return false;
-  const want = Buffer.from(macOf(key, Number(r.id), Number(r.class_uid), r), 'utf8');
-  const got = Buffer.from(r.mac, 'utf8');
-  return want.length === got.length && timingSafeEqual(want, got);
+  const id = Number(r.id);
+  const classUid = Number(r.class_uid);
+  if (macEquals(r.mac, macOf(key, id, classUid, r))) return true;
+  return macEquals(r.mac, macOf(key, id, classUid, r, 1)) && r.app === appOfEventText(r.event);
+}
+
+/** The id of the event's first `app` resource, or undefined when the text is no event. */
+function appOfEventText(event: string): string | null | undefined {
+  try {
+    return appOf(JSON.parse(event) as OcsfEvent);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The app an event is about, for search: its first resource of type `app` (gateway calls name it after the connector). */
+function appOf(event: OcsfEvent): string | null {
+  return event.resources.find((r) => r.type === 'app')?.uid ?? null;
 }
 
 export type SearchColumns = Omit<AppendedRow, 'id' | 'event'>;
@@ -66,6 +104,7 @@ export function searchColumns(event: OcsfEvent): SearchColumns {
     actor_id: event.actor.user.uid,
     resource_type: first?.type ?? null,
     resource_id: first?.uid ?? null,
+    app: appOf(event),
     outcome: event.status_id === 1 ? 'success' : 'failure',
   };
 }
@@ -78,7 +117,7 @@ export function columnMismatches(r: StoredRow): string[] {
   } catch {
     return ['event'];
   }
-  const stored: SearchColumns = { uid: r.uid, time: r.time, class_uid: Number(r.class_uid), action: r.action, actor_id: r.actor_id, resource_type: r.resource_type, resource_id: r.resource_id, outcome: r.outcome };
+  const stored: SearchColumns = { uid: r.uid, time: r.time, class_uid: Number(r.class_uid), action: r.action, actor_id: r.actor_id, resource_type: r.resource_type, resource_id: r.resource_id, app: r.app, outcome: r.outcome };
   return (Object.keys(derived) as (keyof SearchColumns)[]).filter((k) => derived[k] !== stored[k]);
 }
 

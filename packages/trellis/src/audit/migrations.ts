@@ -1,5 +1,6 @@
 /** Migrations of the audit module's table (append-only: rows are inserted, sealed once, never deleted). */
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { DialectName } from '../db/database.ts';
 import type { ModuleMigrations } from '../db/migrate.ts';
 
 export const auditMigrations: ModuleMigrations = (dialect) => ({
@@ -149,4 +150,53 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
       await db.schema.alterTable('audit_events').dropColumn('pruned_at').execute();
     },
   } satisfies Migration,
+  '20261222_0200_audit_app_class_filters': {
+    async up(db: Kysely<unknown>) {
+      // The app an event is about, for search: the id of its first resource of type `app`
+      // (integrity.ts searchColumns; a gateway call names it after its connector). Covered by
+      // the row MAC from v2 on; a row written before carries a v1 MAC and is accepted only while
+      // this column is the one its event names — hence the backfill below. Null on pruned rows.
+      await db.schema.alterTable('audit_events').addColumn('app', 'text').execute();
+      await backfillApp(db, dialect);
+      // "The newest events of class X / about app X": index walks in chain order.
+      await db.schema.createIndex('audit_events_class').on('audit_events').columns(['class_uid', 'seq']).execute();
+      await db.schema.createIndex('audit_events_app').on('audit_events').columns(['app', 'seq']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('audit_events_app').execute();
+      await db.schema.dropIndex('audit_events_class').execute();
+      await db.schema.alterTable('audit_events').dropColumn('app').execute();
+    },
+  } satisfies Migration,
 });
+
+/**
+ * Fill `app` on rows written before the column, from their event, in SQL: the first resource
+ * of type `app`, in array order, as integrity.ts derives it. Only rows whose text names an app
+ * resource are touched (canonical JSON has no spaces), pruned rows keep null, and an event
+ * that is not valid JSON (edited by hand) is left null — verification reports that row anyway
+ * — rather than stop the upgrade.
+ */
+async function backfillApp(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  const candidates = sql`pruned_at is null and event like '%"type":"app"%'`;
+  if (dialect === 'sqlite') {
+    // CASE, not AND: SQLite does not promise to test json_valid before json_each reads the text.
+    await sql`update audit_events set app = (
+        select json_extract(r.value, '$.uid') from json_each(audit_events.event, '$.resources') as r
+        where case when r.type = 'object' then json_extract(r.value, '$.type') = 'app' else 0 end
+        order by r.key limit 1)
+      where ${candidates} and case when json_valid(event) then json_type(event, '$.resources') = 'array' else 0 end`.execute(db);
+    return;
+  }
+  // A cast or array error in one row must not abort the migration: caught per row (PostgreSQL
+  // 15 has no IS JSON test). A function of the migration's own schema, dropped at once, so the
+  // update finds it whichever connection runs it.
+  await sql`create or replace function trellis_audit_first_app(event text) returns text language plpgsql as $$
+    begin
+      return (select e.r->>'uid' from jsonb_array_elements(event::jsonb->'resources') with ordinality as e(r, n) where e.r->>'type' = 'app' order by e.n limit 1);
+    exception when others then
+      return null;
+    end $$`.execute(db);
+  await sql`update audit_events set app = trellis_audit_first_app(event) where ${candidates}`.execute(db);
+  await sql`drop function trellis_audit_first_app(text)`.execute(db);
+}

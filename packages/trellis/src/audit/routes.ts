@@ -44,6 +44,8 @@ interface EventsQuery {
   action?: string;
   resource_type?: string;
   resource_id?: string;
+  class_uid?: number;
+  app?: string;
   outcome?: 'success' | 'failure';
   since?: string;
   until?: string;
@@ -81,6 +83,8 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog; audit
             action: { type: 'string', maxLength: 200 },
             resource_type: { type: 'string', maxLength: 100 },
             resource_id: { type: 'string', maxLength: 200 },
+            class_uid: { type: 'integer', minimum: 0, maximum: 999999, description: 'OCSF class uid, e.g. 6003 API Activity, 6005 Datastore Activity' },
+            app: { type: 'string', minLength: 1, maxLength: 63, description: "events about this app: its first resource of type app (gateway calls name the app after the connector)" },
             outcome: { type: 'string', enum: ['success', 'failure'] },
             since: { type: 'string', format: 'date-time' },
             until: { type: 'string', format: 'date-time' },
@@ -100,6 +104,8 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditLog; audit
         ...(q.action ? { action: q.action } : {}),
         ...(q.resource_type ? { resourceType: q.resource_type } : {}),
         ...(q.resource_id ? { resourceId: q.resource_id } : {}),
+        ...(q.class_uid !== undefined ? { classUid: q.class_uid } : {}),
+        ...(q.app ? { app: q.app } : {}),
         ...(q.outcome ? { outcome: q.outcome } : {}),
         ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
         ...(q.until ? { until: new Date(q.until).toISOString() } : {}),

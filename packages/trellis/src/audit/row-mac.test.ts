@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../canonical-json.ts';
-import { MAC_VERSION, RowChecker, appendedRow, columnMismatches, rowMac, type StoredRow } from './integrity.ts';
+import { MAC_VERSION, MAC_VERSION_V1, RowChecker, appendedRow, columnMismatches, rowMac, type StoredRow } from './integrity.ts';
 import { activities, ocsfClasses, toOcsf, type Activity, type AuditInput, type OcsfClass } from './ocsf.ts';
 
 const key = Buffer.alloc(32, 9);
@@ -21,10 +21,10 @@ const inputs: fc.Arbitrary<AuditInput> = fc.record({
 describe('row MACs', () => {
   it('are HMAC-SHA-256 over the canonical JSON array of the columns, as integrity.ts defines them', () => {
     fc.assert(
-      fc.property(fc.nat(), text, text, fc.integer(), text, text, fc.option(text), fc.option(text), text, text, (id, uid, time, classUid, action, actor, rtype, rid, outcome, event) => {
-        const row = { id, uid, time, class_uid: classUid, action, actor_id: actor, resource_type: rtype, resource_id: rid, outcome, event };
+      fc.property(fc.nat(), text, text, fc.integer(), text, text, fc.option(text), fc.option(text), fc.option(text), text, text, (id, uid, time, classUid, action, actor, rtype, rid, app, outcome, event) => {
+        const row = { id, uid, time, class_uid: classUid, action, actor_id: actor, resource_type: rtype, resource_id: rid, app, outcome, event };
         const plain = createHmac('sha256', key)
-          .update(canonicalJson([MAC_VERSION, id, uid, time, classUid, action, actor, rtype, rid, outcome, event]), 'utf8')
+          .update(canonicalJson([MAC_VERSION, id, uid, time, classUid, action, actor, rtype, rid, app, outcome, event]), 'utf8')
           .digest('hex');
         expect(rowMac(key, row)).toBe(plain);
       }),
@@ -54,5 +54,50 @@ describe('row MACs', () => {
       ['column_mismatch', ['actor_id']],
       ['mac_mismatch', undefined],
     ]);
+  });
+
+  it("name the app an event is about: its first app resource, not its first resource", () => {
+    const event = toOcsf(
+      { class: 'datastore_activity', activity: 'read', action: 'gateway.query', actor: { type: 'service', id: 'c1' }, resources: [{ type: 'connector', id: 'hr' }, { type: 'resource', id: 'hr.employees' }, { type: 'app', id: 'leave' }, { type: 'app', id: 'other' }], outcome: 'success' },
+      { uid: randomUUID(), time: new Date() },
+    );
+    expect(appendedRow(key, 1, event)).toMatchObject({ resource_type: 'connector', resource_id: 'hr', app: 'leave' });
+    expect(appendedRow(key, 2, toOcsf({ class: 'api_activity', activity: 'read', action: 'x', actor: { type: 'system', id: 's' }, outcome: 'success' }, { uid: randomUUID(), time: new Date() })).app).toBeNull();
+  });
+
+  describe('written before app (MAC v1)', () => {
+    /** A row as the writer made it before MAC v2: the same columns, its MAC over all but app. */
+    const v1Row = (app: string | null): StoredRow => {
+      const event = toOcsf({ class: 'api_activity', activity: 'update', action: 'client.rotate', actor: { type: 'user', id: 'u1' }, resources: [{ type: 'oauth_client', id: 'c1' }, { type: 'app', id: 'leave' }], outcome: 'success' }, { uid: randomUUID(), time: new Date() });
+      const { mac: _v2, ...row } = appendedRow(key, 11, event);
+      const mac = createHmac('sha256', key)
+        .update(JSON.stringify([MAC_VERSION_V1, row.id, row.uid, row.time, row.class_uid, row.action, row.actor_id, row.resource_type, row.resource_id, row.outcome, row.event]), 'utf8')
+        .digest('hex');
+      return { ...row, app, mac, seq: 4, prev_hash: null, hash: null, quarantined_at: null, pruned_at: null, prune_mac: null };
+    };
+
+    it('verify while their app is the one their event names (the migration fills it in)', () => {
+      const checker = new RowChecker(key);
+      checker.sealed(v1Row('leave'));
+      expect(checker.result().problemCount).toBe(0);
+    });
+
+    it('are reported when their app was edited (or left empty): v1 does not cover it, the event does', () => {
+      for (const app of ['other', null]) {
+        const checker = new RowChecker(key);
+        checker.sealed(v1Row(app));
+        expect(checker.result().problems.map((p) => [p.reason, p.columns])).toEqual([
+          ['column_mismatch', ['app']],
+          ['mac_mismatch', undefined],
+        ]);
+      }
+    });
+
+    it('cannot pass as v1 once written as v2: a v2 row with its app edited fails', () => {
+      const event = toOcsf({ class: 'api_activity', activity: 'update', action: 'app.update', actor: { type: 'user', id: 'u1' }, resources: [{ type: 'app', id: 'leave' }], outcome: 'success' }, { uid: randomUUID(), time: new Date() });
+      const checker = new RowChecker(key);
+      checker.sealed({ ...appendedRow(key, 5, event), app: 'other', seq: 2, prev_hash: null, hash: null, quarantined_at: null, pruned_at: null, prune_mac: null });
+      expect(checker.result().problems.map((p) => p.reason)).toEqual(['column_mismatch', 'mac_mismatch']);
+    });
   });
 });

@@ -13,6 +13,8 @@ export interface AuditEventRow {
   actor_id: string;
   resource_type: string | null;
   resource_id: string | null;
+  /** The first resource of type `app` (its id), copied out for search: "every event about app X". */
+  app: string | null;
   outcome: string;
   event: string;
   prev_hash: string | null;

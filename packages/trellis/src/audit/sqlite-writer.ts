@@ -30,7 +30,7 @@ import type { AppendedRow } from './integrity.ts';
 export type DetachedRow = Omit<AppendedRow, 'id'>;
 
 /** The columns the worker writes, in its statement's order. */
-const columns = ['id', 'uid', 'time', 'class_uid', 'action', 'actor_id', 'resource_type', 'resource_id', 'outcome', 'event', 'mac', 'seq', 'prev_hash', 'hash'] as const;
+const columns = ['id', 'uid', 'time', 'class_uid', 'action', 'actor_id', 'resource_type', 'resource_id', 'app', 'outcome', 'event', 'mac', 'seq', 'prev_hash', 'hash'] as const;
 
 // Plain JavaScript, so the worker needs no TypeScript loader (as in verify-parallel.ts).
 const workerSource = `
@@ -73,10 +73,11 @@ const write = db.transaction((rows) => {
   for (const r of rows) {
     id++;
     seq++;
-    const macInput = JSON.stringify([workerData.macVersion, id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event]);
+    // integrity.ts's MAC input (its current version): the same array, in the same order.
+    const macInput = JSON.stringify([workerData.macVersion, id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome, r.event]);
     const mac = macHex(macInput);
     const h = linkHash(prev, r.event);
-    insert.run(id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event, mac, seq, prev, h);
+    insert.run(id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome, r.event, mac, seq, prev, h);
     prev = h;
   }
 });

@@ -124,6 +124,10 @@ export interface EventFilter {
   action?: string;
   resourceType?: string;
   resourceId?: string;
+  /** OCSF class uid, e.g. 6003 (index class_uid, seq). */
+  classUid?: number;
+  /** Events about this app: its first `app` resource (index app, seq). */
+  app?: string;
   outcome?: string;
   since?: string;
   until?: string;
@@ -142,6 +146,8 @@ export async function listEvents(q: Queryable, f: EventFilter): Promise<SealedRo
   if (f.action) query = query.where('action', '=', f.action);
   if (f.resourceType) query = query.where('resource_type', '=', f.resourceType);
   if (f.resourceId) query = query.where('resource_id', '=', f.resourceId);
+  if (f.classUid !== undefined) query = query.where('class_uid', '=', f.classUid);
+  if (f.app) query = query.where('app', '=', f.app);
   if (f.outcome) query = query.where('outcome', '=', f.outcome);
   if (f.content) query = query.where('pruned_at', 'is', null);
   if (f.since) query = query.where('time', '>=', f.since);

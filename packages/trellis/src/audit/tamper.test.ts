@@ -43,6 +43,7 @@ const tamper: Record<string, (v: unknown) => unknown> = {
   actor_id: () => 'mallory',
   resource_type: () => 'token',
   resource_id: () => 'app-999',
+  app: () => 'app-999',
   outcome: () => 'failure',
   event: (v) => String(v).replace('"alice"', '"mallory"'),
   prev_hash: () => 'ab'.repeat(32),
@@ -170,7 +171,7 @@ for (const tdb of testDatabases) {
       const uid = randomUUID();
       const time = new Date();
       const event = canonicalJson(toOcsf({ ...input(9), actor: { type: 'user', id: 'mallory' } }, { uid, time }));
-      await sql`insert into audit_events (uid, time, class_uid, action, actor_id, resource_type, resource_id, outcome, event, mac) values (${uid}, ${time.toISOString()}, ${6003}, ${'app.update'}, ${'mallory'}, ${'app'}, ${'app-9'}, ${'success'}, ${event}, ${'00'.repeat(32)})`.execute(database.db);
+      await sql`insert into audit_events (uid, time, class_uid, action, actor_id, resource_type, resource_id, app, outcome, event, mac) values (${uid}, ${time.toISOString()}, ${6003}, ${'app.update'}, ${'mallory'}, ${'app'}, ${'app-9'}, ${'app-9'}, ${'success'}, ${event}, ${'00'.repeat(32)})`.execute(database.db);
       const forgedId = Number((await sql<{ id: number }>`select id from audit_events where uid = ${uid}`.execute(database.db)).rows[0]!.id);
       const r = await audit.verify();
       expect(r).toMatchObject({ ok: false, count: 6 });
@@ -200,7 +201,7 @@ for (const tdb of testDatabases) {
       const hash = chainHash(head.hash, event);
       for (const mac of [null, 'ab'.repeat(32)]) {
         await sql`delete from audit_events where uid = ${uid}`.execute(database.db);
-        await sql`insert into audit_events (seq, uid, time, class_uid, action, actor_id, resource_type, resource_id, outcome, event, prev_hash, hash, mac) values (${head.seq + 1}, ${uid}, ${time.toISOString()}, ${6003}, ${'app.update'}, ${'mallory'}, ${'app'}, ${'app-9'}, ${'success'}, ${event}, ${head.hash}, ${hash}, ${mac})`.execute(database.db);
+        await sql`insert into audit_events (seq, uid, time, class_uid, action, actor_id, resource_type, resource_id, app, outcome, event, prev_hash, hash, mac) values (${head.seq + 1}, ${uid}, ${time.toISOString()}, ${6003}, ${'app.update'}, ${'mallory'}, ${'app'}, ${'app-9'}, ${'app-9'}, ${'success'}, ${event}, ${head.hash}, ${hash}, ${mac})`.execute(database.db);
         const r = await audit.verify();
         expect(r.broken).toBeUndefined();
         expect(r).toMatchObject({ ok: false, problems: [{ seq: head.seq + 1, reason: mac === null ? 'mac_missing' : 'mac_mismatch' }] });

@@ -6,12 +6,13 @@
  * the two on one database, on SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
 import { keyRingFrom } from '../keys/index.ts';
 import type { AuditInput } from './ocsf.ts';
+import { MAC_VERSION_V1 } from './integrity.ts';
 import { AuditLog } from './service.ts';
 import { rangeSourceOf } from './verify-ranges.ts';
 
@@ -38,6 +39,7 @@ const edits: Record<string, (v: unknown) => unknown> = {
   actor_id: () => 'mallory',
   resource_type: () => 'token',
   resource_id: () => 'app-999',
+  app: () => 'app-999',
   outcome: () => 'failure',
   event: (v) => String(v).replace('"alice"', '"mallory"'),
   prev_hash: () => 'ab'.repeat(32),
@@ -53,10 +55,12 @@ for (const tdb of testDatabases) {
     let database: Database;
     let single: AuditLog;
     let ranged: AuditLog;
+    let macKey: Buffer;
 
     beforeAll(async () => {
       database = await tdb.open();
       const keys = keyRingFrom(randomBytes(32));
+      macKey = keys.derive('audit.row-mac');
       single = new AuditLog(database, keys, { rangeVerify: false });
       ranged = new AuditLog(database, keys, { rangeVerify: RANGES });
       for (let i = 1; i <= EVENTS; i++) await single.record(input(i));
@@ -153,6 +157,28 @@ for (const tdb of testDatabases) {
         await set(r.id, 'mac', r.mac);
         await set(r.id, 'actor_id', r.actor_id);
       }
+      expect((await both()).ranged.result.ok).toBe(true);
+    });
+
+    it('rows with a v1 MAC (written before app) beside v2 rows, one with its app edited: the same verdict', async () => {
+      const saved = await Promise.all([2, 3, 6, 7, 8, 15].map(rowAt));
+      for (const r of saved) {
+        const v1 = JSON.stringify([MAC_VERSION_V1, Number(r.id), r.uid, r.time, Number(r.class_uid), r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event]);
+        await set(r.id, 'mac', createHmac('sha256', macKey).update(v1, 'utf8').digest('hex'));
+      }
+      const intact = await both();
+      expect(intact.single.result).toMatchObject({ ok: true, problemCount: 0 });
+      expect(intact.ranged).toEqual(intact.single);
+      // v1 does not cover app: the event does.
+      await set(saved[3]!.id, 'app', 'app-999');
+      const edited = await both();
+      expect(edited.single.result.problems.map((p) => [p.seq, p.reason, p.columns])).toEqual([
+        [7, 'column_mismatch', ['app']],
+        [7, 'mac_mismatch', undefined],
+      ]);
+      expect(edited.ranged).toEqual(edited.single);
+      await set(saved[3]!.id, 'app', saved[3]!.app);
+      for (const r of saved) await set(r.id, 'mac', r.mac);
       expect((await both()).ranged.result.ok).toBe(true);
     });
 

@@ -33,7 +33,8 @@ import type { RowChecker, StoredRow } from './integrity.ts';
 import * as store from './store.ts';
 
 /** The columns a worker reads, in this order (the worker addresses them by position). */
-const COLUMNS = 'id, seq, uid, time, class_uid, action, actor_id, resource_type, resource_id, outcome, event, prev_hash, hash, mac, quarantined_at, pruned_at, prune_mac';
+// `app` (MAC v2) comes last so the older columns keep their positions.
+const COLUMNS = 'id, seq, uid, time, class_uid, action, actor_id, resource_type, resource_id, outcome, event, prev_hash, hash, mac, quarantined_at, pruned_at, prune_mac, app';
 
 // Plain JavaScript, so the worker needs no TypeScript loader (as in verify-parallel.ts). The
 // link and the MAC are computed by chain.ts's and hmac.ts's own sources; the MAC's input is
@@ -45,6 +46,7 @@ ${linkHashSource}
 ${hmacSource}
 const macHex = makeMacHex(Buffer.from(workerData.macKey));
 const macVersion = workerData.macVersion;
+const macVersionV1 = workerData.macVersionV1;
 const text = 'select ' + workerData.columns + ' from audit_events where seq > $1 and seq <= $2 order by seq';
 let read;
 let close;
@@ -56,7 +58,7 @@ if (workerData.kind === 'sqlite') {
   // JSON.stringify escaping the event here). Only a match is trusted: a row whose MAC holds over
   // this text holds over integrity.ts's too, as the key only ever MACs JSON.stringify's text and
   // both are faithful JSON encoders; any other row goes back to RowChecker.
-  const macInput = ", json_array('" + macVersion.replaceAll("'", "''") + "', id, uid, time, class_uid, action, actor_id, resource_type, resource_id, outcome, event)";
+  const macInput = ", json_array('" + macVersion.replaceAll("'", "''") + "', id, uid, time, class_uid, action, actor_id, resource_type, resource_id, app, outcome, event)";
   const st = db.prepare(text.replace(' from ', macInput + ' from ').replace('$1', '?').replace('$2', '?')).raw(true);
   read = (from, to) => () => st.iterate(from, to);
   close = async () => db.close();
@@ -75,18 +77,34 @@ if (workerData.kind === 'sqlite') {
   };
   close = () => client.end();
 }
+const macIs = (mac, input) => {
+  const want = Buffer.from(macHex(input), 'utf8');
+  const got = Buffer.from(mac, 'utf8');
+  return want.length === got.length && timingSafeEqual(want, got);
+};
+// integrity.ts appOf: the event's first app resource (undefined when the text is no event).
+const appOf = (text) => {
+  try {
+    const a = JSON.parse(text).resources.find((x) => x.type === 'app');
+    const uid = a === undefined ? undefined : a.uid;
+    return uid === undefined || uid === null ? null : uid;
+  } catch {
+    return undefined;
+  }
+};
 // True when RowChecker would find nothing to say about the row: its MAC holds (compared as
-// integrity.ts compares it) and it is not pruned, quarantined or carrying a prune MAC.
+// integrity.ts macHolds compares it, a v1 MAC of a row written before 'app' included) and it
+// is not pruned, quarantined or carrying a prune MAC.
 const vouched = (r) => {
   if (r[15] !== null || r[14] !== null || r[16] != null || typeof r[13] !== 'string') return false;
   const id = Number(r[0]);
   const classUid = Number(r[4]);
   if (!Number.isSafeInteger(id) || !Number.isSafeInteger(classUid)) return false;
-  const input = r.length > 17 ? r[17] : JSON.stringify([macVersion, id, r[2], r[3], classUid, r[5], r[6], r[7], r[8], r[9], r[10]]);
+  const input = r.length > 18 ? r[18] : JSON.stringify([macVersion, id, r[2], r[3], classUid, r[5], r[6], r[7], r[8], r[17], r[9], r[10]]);
   if (typeof input !== 'string') return false;
-  const want = Buffer.from(macHex(input), 'utf8');
-  const got = Buffer.from(r[13], 'utf8');
-  return want.length === got.length && timingSafeEqual(want, got);
+  if (macIs(r[13], input)) return true;
+  // Rows written before MAC v2 (only they pay for this second MAC and the parse).
+  return macIs(r[13], JSON.stringify([macVersionV1, id, r[2], r[3], classUid, r[5], r[6], r[7], r[8], r[9], r[10]])) && r[17] === appOf(r[10]);
 };
 const check = (rows, wantHashes) => {
   let count = 0;
@@ -174,7 +192,7 @@ export function rangeSourceOf(database: Database): { kind: 'sqlite'; file: strin
  */
 export async function verifyInRanges(
   database: Database,
-  opts: { macKey: Buffer; macVersion: string; checker: RowChecker; start: { prevHash?: string; seq?: number }; fromSeq?: number; lastSeq: number; onLink?: (chainHash: string) => void } & RangeOptions,
+  opts: { macKey: Buffer; macVersion: string; macVersionV1: string; checker: RowChecker; start: { prevHash?: string; seq?: number }; fromSeq?: number; lastSeq: number; onLink?: (chainHash: string) => void } & RangeOptions,
 ): Promise<VerifyResult> {
   const source = rangeSourceOf(database);
   if (!source) throw new Error('verifyInRanges needs a SQLite file or a PostgreSQL URL');
@@ -190,6 +208,7 @@ export async function verifyInRanges(
     driver: require.resolve(source.kind === 'sqlite' ? 'better-sqlite3' : 'pg'),
     macKey: opts.macKey,
     macVersion: opts.macVersion,
+    macVersionV1: opts.macVersionV1,
     columns: COLUMNS,
   };
   const waiting = new Map<number, { resolve(r: RangeResult): void; reject(err: Error): void }>();

@@ -275,7 +275,13 @@ export class GatewayService {
       activity,
       action: `gateway.${facts.op}`,
       actor: facts.clientId ? { type: 'service', id: facts.clientId, ...(facts.app ? { name: facts.app } : {}), ...(facts.subject ? { subject: facts.subject } : {}) } : { type: 'service', id: 'unknown' },
-      resources: [{ type: facts.op === 'export' ? 'export_destination' : 'connector', id: facts.connector, name: facts.connector }, ...(facts.resource ? [{ type: 'resource', id: target, name: facts.resource }] : [])],
+      // The connector stays first (search by resource keeps finding it); the app, when known,
+      // comes after, so "every event about app X" (audit's app column) includes its calls.
+      resources: [
+        { type: facts.op === 'export' ? 'export_destination' : 'connector', id: facts.connector, name: facts.connector },
+        ...(facts.resource ? [{ type: 'resource', id: target, name: facts.resource }] : []),
+        ...(facts.app ? [{ type: 'app', id: facts.app, name: facts.app }] : []),
+      ],
       outcome,
       message: err ? `${facts.app ?? 'a caller'}: ${facts.op} of ${target} refused: ${err.message}` : `${facts.app}: ${facts.op} of ${target}${facts.records !== undefined ? `, ${facts.records} record${facts.records === 1 ? '' : 's'}` : ''}`,
       details: {

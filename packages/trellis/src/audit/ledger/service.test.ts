@@ -186,7 +186,7 @@ for (const tdb of testDatabases) {
     /** Rewrite event `from`'s content and relink everything after it, MACs and all, as someone holding the master key could. */
     async function rewriteFrom(database: Database, from: number) {
       const macKey = keys.derive('audit.row-mac');
-      const rows = await sql<{ id: number; seq: number; uid: string; time: string; class_uid: number; action: string; actor_id: string; resource_type: string | null; resource_id: string | null; outcome: string; event: string }>`select * from audit_events where seq is not null order by seq`.execute(database.db);
+      const rows = await sql<{ id: number; seq: number; uid: string; time: string; class_uid: number; action: string; actor_id: string; resource_type: string | null; resource_id: string | null; app: string | null; outcome: string; event: string }>`select * from audit_events where seq is not null order by seq`.execute(database.db);
       let prev = GENESIS_HASH;
       for (const r of rows.rows) {
         const seq = Number(r.seq);

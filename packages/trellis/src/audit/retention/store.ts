@@ -116,7 +116,7 @@ export async function pruneCandidates(q: Queryable, f: { classUids: number[]; ex
 export async function pruneRow(q: Queryable, r: { id: number; event: string; pruned_at: string; prune_mac: string }): Promise<boolean> {
   const res = await q
     .updateTable('audit_events')
-    .set({ event: r.event, action: 'audit.pruned', actor_id: '', resource_type: null, resource_id: null, outcome: '', mac: null, pruned_at: r.pruned_at, prune_mac: r.prune_mac })
+    .set({ event: r.event, action: 'audit.pruned', actor_id: '', resource_type: null, resource_id: null, app: null, outcome: '', mac: null, pruned_at: r.pruned_at, prune_mac: r.prune_mac })
     .where('id', '=', r.id)
     .where('pruned_at', 'is', null)
     .where('seq', 'is not', null)
