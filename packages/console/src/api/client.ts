@@ -84,13 +84,17 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
 }
 
 /** The text of a response that is not JSON (an audit export, a manifest as YAML). */
-export async function apiText(path: string, query?: Query): Promise<string> {
+/**
+ * A download as a Blob, never a string: an export can outgrow the longest string a browser
+ * allows, while the browser keeps a large Blob on disk.
+ */
+export async function apiBlob(path: string, query?: Query): Promise<Blob> {
   const headers: Record<string, string> = {};
   const token = credentials.token();
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(apiUrl(path, query), { headers, credentials: 'same-origin' });
-  const text = await res.text();
   if (!res.ok) {
+    const text = await res.text();
     let problem: Record<string, unknown>;
     try {
       problem = JSON.parse(text) as Record<string, unknown>;
@@ -100,7 +104,7 @@ export async function apiText(path: string, query?: Query): Promise<string> {
     if (res.status === 401) onUnauthorized();
     throw new ApiError(res.status, problem);
   }
-  return text;
+  return res.blob();
 }
 
 export const post = <T>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });

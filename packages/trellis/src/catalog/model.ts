@@ -167,6 +167,7 @@ export function toSummary(row: AppRow): AppSummary {
     status: row.status as AppStatus,
     classification: row.classification as Classification | null,
     risk_tier: row.risk_tier as RiskTier | null,
+    risk_score: row.risk_score,
     runtime: row.runtime as AppSummary['runtime'],
     connectors: JSON.parse(row.connectors) as string[],
     version: row.current_version,

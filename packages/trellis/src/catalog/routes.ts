@@ -8,11 +8,10 @@
  * with line and column on every error; Ajv does not look inside manifests, so every manifest
  * problem is one 422 with all errors rather than a 400 with the first.
  */
-import type { FastifyInstance, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal, actorOf } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
-import { validationIssuesToFieldErrors } from '../http/problem.ts';
 import { jsonSchema, responses, type JsonSchema } from '../http/schemas.ts';
 import {
   appDetailSchema,
@@ -68,17 +67,6 @@ export function callerOf(req: FastifyRequest): Caller {
   return { actor: actorOf(requirePrincipal(req)), srcIp: req.ip };
 }
 
-/**
- * The list's query errors, as everywhere (each names its field), except that a value outside
- * a closed set lists the set: Ajv says only "must be equal to one of the allowed values", and
- * a person choosing a `sort` (or a status) needs to see which.
- */
-function listQueryError(issues: FastifySchemaValidationError[], context: string): AppError {
-  const listed = issues.map((i) => (i.keyword === 'enum' && Array.isArray(i.params.allowedValues) ? { ...i, message: `must be one of ${i.params.allowedValues.map(String).join(', ')}` } : i));
-  const errors = validationIssuesToFieldErrors(listed, context);
-  return new AppError('validation_failed', `the request ${context} is not valid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
-}
-
 const positiveInt = { type: 'integer', minimum: 1, maximum: 1_000_000 };
 
 export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogService }): void {
@@ -123,7 +111,6 @@ export function catalogRoutes(app: FastifyInstance, deps: { catalog: CatalogServ
         querystring: jsonSchema(appListQuerySchema),
         response: responses({ 200: jsonSchema(appListSchema) }),
       },
-      schemaErrorFormatter: listQueryError,
     },
     // The page arrives as JSON text written by the database (store.ts): sent as it is.
     async (req, reply) => reply.type('application/json; charset=utf-8').send(await catalog.listPage(req.query)),

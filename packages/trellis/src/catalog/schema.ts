@@ -162,6 +162,8 @@ export const appSummarySchema = z.object({
   status: appStatusSchema,
   classification: z.enum(classifications).nullable(),
   risk_tier: z.enum(riskTiers).nullable(),
+  /** 0–100, the number behind the tier (what sort=-risk_score orders by); null until assessed. */
+  risk_score: z.int().min(0).max(100).nullable(),
   runtime: z.enum(runtimes),
   connectors: z.array(z.string()),
   version: z.int(),

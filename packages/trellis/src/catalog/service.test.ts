@@ -592,7 +592,7 @@ spec: { type: service, owner: team-hr }
               // Only the summary's fields reach a page, in the schema's order.
               for (const row of range) {
                 expect(Object.keys(row), label).toEqual(['name', 'summary']);
-                expect(Object.keys(JSON.parse(row.summary) as object), label).toEqual(['name', 'title', 'description', 'owner', 'team', 'status', 'classification', 'risk_tier', 'runtime', 'connectors', 'version', 'created_at', 'updated_at']);
+                expect(Object.keys(JSON.parse(row.summary) as object), label).toEqual(['name', 'title', 'description', 'owner', 'team', 'status', 'classification', 'risk_tier', 'risk_score', 'runtime', 'connectors', 'version', 'created_at', 'updated_at']);
               }
             }
           }

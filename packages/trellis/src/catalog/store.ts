@@ -14,7 +14,7 @@ export type NewAppRow = Omit<AppRow, 'id'>;
 
 /**
  * What a list or search page shows of each app (the API's appSummarySchema, in its order), as
- * JSON key and column: 13 of the app row's 19 columns. `connectors` is stored as JSON text.
+ * JSON key and column: 14 of the app row's 19 columns. `connectors` is stored as JSON text.
  */
 export const appSummaryFields = [
   ['name', 'name'],
@@ -25,6 +25,7 @@ export const appSummaryFields = [
   ['status', 'status'],
   ['classification', 'classification'],
   ['risk_tier', 'risk_tier'],
+  ['risk_score', 'risk_score'],
   ['runtime', 'runtime'],
   ['connectors', 'connectors'],
   ['version', 'current_version'],

@@ -39,7 +39,10 @@ export function validationIssuesToFieldErrors(issues: AjvIssue[], context: strin
       path = path ? `${path}.${p.additionalProperty}` : p.additionalProperty;
       return { path: context ? `${context}.${path}` : path, message: 'unknown field' };
     }
-    return { path: context ? (path ? `${context}.${path}` : context) : path, message: i.message ?? 'is not valid' };
+    // A closed set names its values (Ajv says only "must be equal to one of the allowed values"):
+    // they come from the schema, never from the request.
+    const message = i.keyword === 'enum' && Array.isArray(p.allowedValues) ? `must be one of ${p.allowedValues.map(String).join(', ')}` : (i.message ?? 'is not valid');
+    return { path: context ? (path ? `${context}.${path}` : context) : path, message };
   });
 }
 

@@ -69,7 +69,8 @@ describe.runIf(browserTestsRun)('console app page', () => {
     await tab(page, 'Manifest').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('tab')).toBe('manifest');
     await page.getByRole('heading', { level: 3, name: 'Current manifest (version 2)' }).waitFor();
-    expect(await page.getByRole('table', { name: 'Manifest versions' }).getByRole('row').count()).toBe(3);
+    // The versions arrive in their own request, after the manifest.
+    await expect.poll(() => page.getByRole('table', { name: 'Manifest versions' }).getByRole('row').count()).toBe(3);
     // The default comparison is the last two versions: the description changed.
     const changes = page.getByRole('list', { name: 'Changes between the versions' });
     await changes.getByText('/metadata/description').waitFor();

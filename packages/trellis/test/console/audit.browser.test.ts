@@ -1,7 +1,7 @@
 /**
  * The audit explorer in a real browser, over a trail written through the API (apps registered,
  * a signed checkpoint made): events newest first, filters applied into the address (a reload
- * shows the same events), an app's events only, a filter that matches nothing saying how to
+ * shows the same events), an app's events only, events of one OCSF class, a filter that matches nothing saying how to
  * widen it; a row opens the event as JSON with its inclusion proof checked in the browser; the
  * export downloads the trail as JSONL; the integrity tab shows the checkpoint and verifies the
  * chain. A builder (no audit:read) has no Audit page; an auditor on a phone sees a shared link's
@@ -18,6 +18,11 @@ const app = (name: string) => ({
   metadata: { name },
   spec: { owner: 'user:ana@example.com', classification: 'public', runtime: 'sandbox', purpose: 'Shared notes' },
 });
+
+async function chooseClass(page: Page, option: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Event class' }).click();
+  await page.getByRole('option', { name: option }).click();
+}
 
 const table = (page: Page) => page.getByRole('table', { name: 'Audit events' });
 const shown = async (page: Page) => Number(/([\d,]+) events? shown/.exec((await page.getByText(/events? shown/).textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
@@ -55,6 +60,14 @@ describe.runIf(browserTestsRun)('console audit explorer', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => shown(page)).toBe(1);
     await table(page).getByText('notes-two').first().waitFor();
+    // The event's class, by its OCSF uid in the address: registrations are Application Lifecycle.
+    await chooseClass(page, 'Application Lifecycle (6002)');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('class_uid')).toBe('6002');
+    await expect.poll(() => shown(page)).toBe(1);
+    await chooseClass(page, 'Authentication (3002)');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('No events match these filters').waitFor();
 
     // Nothing matches: the page says how to widen the search, and clearing brings all back.
     await page.getByLabel('Actor', { exact: true }).fill('nobody-at-all');

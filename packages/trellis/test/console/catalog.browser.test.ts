@@ -2,7 +2,8 @@
  * The catalog page in a real browser, over 300 apps imported through the API: the first page
  * of 100 arrives and scrolling the table loads the next; search is debounced into the address
  * (a reloaded link shows the same list); status and team filters narrow it on the server; a row
- * opens its app; an empty result says what to try; a phone shows it without sideways scrolling;
+ * opens its app; the order is chosen from a menu or the column headers, paged by the server and
+ * kept in the address; an empty result says what to try; a phone shows it without sideways scrolling;
  * a viewer sees no register button; axe finds no serious violation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ const scrollToEnd = (page: Page) =>
     const scroller = t.parentElement!;
     scroller.scrollTop = scroller.scrollHeight;
   });
+/** The name of the first app row (row 0 is the header). */
+const firstApp = async (page: Page) => (await appsTable(page).getByRole('row').nth(1).getByRole('link').first().textContent())?.trim();
 const shownCount = async (page: Page) => Number(/([\d,]+) apps? shown/.exec((await page.getByText(/apps? shown/).textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
 
 describe.runIf(browserTestsRun)('console catalog', () => {
@@ -100,6 +103,42 @@ describe.runIf(browserTestsRun)('console catalog', () => {
     await appsTable(page).getByRole('row').filter({ hasText: 'catalog-001' }).getByText('Expense report 001').click();
     await expect.poll(() => page.url()).toContain('/console/apps/catalog-001');
     await page.getByRole('heading', { level: 2, name: 'Expense report 001' }).waitFor();
+    expect(pageErrors(page)).toEqual([]);
+  });
+
+  it('sorts on the server from the menu and the column headers, and keeps the order in the address', { timeout: 90_000 }, async () => {
+    const page = await h.signedInPage('admin');
+    await page.goto(`${h.url}/console/apps`);
+    await expect.poll(() => firstApp(page)).toBe('catalog-000');
+
+    // The menu: newest registration first puts the app registered after the import on top.
+    await page.getByLabel('Sort by').selectOption('-created_at');
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('-created_at');
+    await expect.poll(() => firstApp(page)).toBe('zz-approved-notes');
+    await page.getByText(/; newest registration first$/).waitFor();
+
+    // The App header: ascending first (the default order, left out of the address), then descending.
+    const appHeader = appsTable(page).getByRole('columnheader', { name: /^App/ });
+    await appHeader.getByRole('button').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBeNull();
+    await expect.poll(() => firstApp(page)).toBe('catalog-000');
+    await appHeader.getByRole('button').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('-name');
+    await expect.poll(() => firstApp(page)).toBe('zz-approved-notes');
+    expect(await appHeader.getAttribute('aria-sort')).toBe('descending');
+    expect(await page.getByLabel('Sort by').inputValue()).toBe('-name');
+
+    // The order pages like the name order (keyset cursor) and combines with search: reloaded from the address.
+    await page.goto(`${h.url}/console/apps?q=payr&sort=-name`);
+    await expect.poll(() => shownCount(page)).toBe(12);
+    await expect.poll(() => firstApp(page)).toBe('catalog-282');
+    await page.goto(`${h.url}/console/apps?sort=-name`);
+    await expect.poll(() => shownCount(page)).toBe(100);
+    await scrollToEnd(page);
+    await expect.poll(() => shownCount(page), { timeout: 15_000 }).toBe(200);
+    const names = await appsTable(page).getByRole('link').allTextContents();
+    expect(names).toEqual([...names].sort().reverse());
+    await h.screenshot(page, 'catalog-sorted');
     expect(pageErrors(page)).toEqual([]);
   });
 

@@ -147,13 +147,21 @@ describe.runIf(browserTestsRun)('the golden path in the console', () => {
   it('Rui sees the reads and the blocked export in the audit explorer and verifies the chain', { timeout: 120_000 }, async () => {
     await rui.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Audit' }).click();
     const events = rui.getByRole('table', { name: 'Audit events' });
-    // The app's reads, then its blocked export, each found by its action.
-    for (const action of ['gateway.query', 'export.blocked']) {
-      await rui.getByRole('combobox', { name: 'Action' }).fill(action);
-      await rui.getByRole('button', { name: 'Apply filters' }).click();
-      await events.getByText(action).first().waitFor();
-      await snap(rui, `rui-audit-${action}`);
-    }
+    // Everything about the app: its reads are its Datastore Activity (the gateway names the
+    // connector first, the app after it), and its blocked export is found by its action.
+    await rui.getByLabel('App', { exact: true }).fill('leave-requests');
+    await rui.getByRole('combobox', { name: 'Event class' }).click();
+    await rui.getByRole('option', { name: 'Datastore Activity (6005)' }).click();
+    await rui.getByRole('button', { name: 'Apply filters' }).click();
+    await events.getByText('gateway.query').first().waitFor();
+    expect(await events.getByRole('row').filter({ hasNotText: 'gateway.query' }).count()).toBe(1); // the header row
+    await snap(rui, 'rui-audit-gateway-reads');
+    await rui.getByRole('combobox', { name: 'Event class' }).click();
+    await rui.getByRole('option', { name: 'Any class' }).click();
+    await rui.getByRole('combobox', { name: 'Action' }).fill('export.blocked');
+    await rui.getByRole('button', { name: 'Apply filters' }).click();
+    await events.getByText('export.blocked').first().waitFor();
+    await snap(rui, 'rui-audit-export-blocked');
     await rui.getByRole('tab', { name: 'Integrity' }).click();
     await rui.getByRole('button', { name: 'Verify chain' }).click();
     await rui.getByText('Intact').waitFor();

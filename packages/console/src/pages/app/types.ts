@@ -7,6 +7,7 @@ export type {
   ActorRef,
   AppDetail,
   AppList,
+  AppListQuery,
   AppSummary,
   AppVersion,
   AppVersionSummary,

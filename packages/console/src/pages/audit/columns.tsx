@@ -19,7 +19,8 @@ export const resourceOf = (r: AuditRecord) => {
 export function OutcomeBadge({ status }: { status: string | undefined }) {
   const ok = status === 'Success';
   return (
-    <Badge color={ok ? 'teal' : 'red'} variant="light">
+    // Never narrower than its word: a long message in the last column would squeeze it to "SUCC…".
+    <Badge color={ok ? 'teal' : 'red'} variant="light" style={{ minWidth: 'max-content' }}>
       {ok ? 'Success' : (status ?? 'Unknown')}
     </Badge>
   );

@@ -1,10 +1,12 @@
 /**
- * The explorer's filters as a form: who acted, which app, what action, the outcome and a time
- * window. Nothing is asked of the server until "Apply"; the applied filters go to the address.
+ * The explorer's filters as a form: who acted, which app, the event's class, what action, the
+ * outcome and a time window. Nothing is asked of the server until "Apply"; the applied filters go to the address.
  */
 import { useState, type FormEvent } from 'react';
 import { Autocomplete, Button, Group, Select, SimpleGrid, TextInput } from '@mantine/core';
-import { fromLocalInput, toLocalInput, actionGroups, noFilters, type AuditFilters } from './filters.ts';
+import { fromLocalInput, toLocalInput, actionGroups, eventClasses, noFilters, type AuditFilters } from './filters.ts';
+
+const classOptions = [{ value: '', label: 'Any class' }, ...eventClasses.map((c) => ({ value: String(c.uid), label: `${c.name} (${c.uid})` }))];
 
 export function FilterForm({ applied, onApply }: { applied: AuditFilters; onApply: (f: AuditFilters) => void }) {
   // The draft starts from the applied filters; the page remounts this form when they change from outside (a link).
@@ -17,9 +19,10 @@ export function FilterForm({ applied, onApply }: { applied: AuditFilters; onAppl
   const badWindow = draft.since && draft.until && draft.since > draft.until ? 'Must be after "From"' : null;
   return (
     <form onSubmit={submit} aria-label="Filter events">
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm">
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
         <TextInput label="Actor" description="A token, person or service id" placeholder="tok_… or user:ana@example.com" value={draft.actor} onChange={(e) => set('actor', e.currentTarget.value)} />
-        <TextInput label="App" description="Events about this app (by its name)" placeholder="leave-requests" value={draft.app} onChange={(e) => set('app', e.currentTarget.value)} />
+        <TextInput label="App" description="Its events, gateway calls too" placeholder="leave-requests" value={draft.app} onChange={(e) => set('app', e.currentTarget.value)} />
+        <Select label="Event class" description="The OCSF class of the event" data={classOptions} value={draft.classUid} onChange={(v) => set('classUid', v ?? '')} allowDeselect={false} />
         <Autocomplete label="Action" description="Exact action; pick one or type it" placeholder="policy.decision" data={actionGroups} value={draft.action} onChange={(v) => set('action', v)} limit={60} maxDropdownHeight={320} />
         <Select
           label="Outcome"

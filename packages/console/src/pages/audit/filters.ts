@@ -1,13 +1,16 @@
 /**
  * The explorer's filters live in the address (`/audit?actor=…&action=…`) so a link shows the
  * same events to whoever opens it. Here: reading them from the query string, writing them back,
- * and turning them into the API's query (an app is the events whose resource is that app).
+ * and turning them into the API's query.
  */
 import type { Query } from '../../api/client.ts';
+import type { ocsfClasses, OcsfClass } from '../../../../trellis/src/audit/ocsf.ts';
 
 export interface AuditFilters {
   actor: string;
   app: string;
+  /** OCSF class uid as text ('' for any). */
+  classUid: string;
   action: string;
   outcome: '' | 'success' | 'failure';
   /** ISO-8601 instants (UTC), as the API takes them. */
@@ -15,8 +18,25 @@ export interface AuditFilters {
   until: string;
 }
 
-export const noFilters: AuditFilters = { actor: '', app: '', action: '', outcome: '', since: '', until: '' };
+export const noFilters: AuditFilters = { actor: '', app: '', classUid: '', action: '', outcome: '', since: '', until: '' };
 const keys = Object.keys(noFilters) as (keyof AuditFilters)[];
+
+/** The OCSF classes the server writes (audit/ocsf.ts), for the class filter; checked against its list by the type. */
+export const eventClasses = [
+  { uid: 6002, name: 'Application Lifecycle' },
+  { uid: 6003, name: 'API Activity' },
+  { uid: 6005, name: 'Datastore Activity' },
+  { uid: 2006, name: 'Data Security Finding' },
+  { uid: 2004, name: 'Detection Finding' },
+  { uid: 3002, name: 'Authentication' },
+  { uid: 3001, name: 'Account Change' },
+  { uid: 3006, name: 'Group Management' },
+  { uid: 3007, name: 'User Management' },
+] as const satisfies readonly Pick<(typeof ocsfClasses)[OcsfClass], 'uid' | 'name'>[];
+
+/** The address says `class_uid`, as the API does. */
+const addressKey: Partial<Record<keyof AuditFilters, string>> = { classUid: 'class_uid' };
+const keyOf = (k: keyof AuditFilters) => addressKey[k] ?? k;
 
 const validInstant = (v: string) => (v && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : '');
 
@@ -25,6 +45,7 @@ export function filtersFrom(params: URLSearchParams): AuditFilters {
   return {
     actor: params.get('actor') ?? '',
     app: params.get('app') ?? '',
+    classUid: eventClasses.some((c) => String(c.uid) === params.get('class_uid')) ? params.get('class_uid')! : '',
     action: params.get('action') ?? '',
     outcome: outcome === 'success' || outcome === 'failure' ? outcome : '',
     since: validInstant(params.get('since') ?? ''),
@@ -37,8 +58,8 @@ export function withFilters(params: URLSearchParams, f: AuditFilters): URLSearch
   const next = new URLSearchParams(params);
   for (const k of keys) {
     const v = f[k].trim();
-    if (v) next.set(k, v);
-    else next.delete(k);
+    if (v) next.set(keyOf(k), v);
+    else next.delete(keyOf(k));
   }
   return next;
 }
@@ -47,7 +68,9 @@ export function apiQuery(f: AuditFilters): Query {
   return {
     actor: f.actor.trim() || undefined,
     action: f.action.trim() || undefined,
-    ...(f.app.trim() ? { resource_type: 'app', resource_id: f.app.trim() } : {}),
+    // Every event about the app, whichever of its resources names it (gateway calls name the connector first).
+    app: f.app.trim() || undefined,
+    class_uid: f.classUid || undefined,
     outcome: f.outcome || undefined,
     since: f.since || undefined,
     until: f.until || undefined,

@@ -3,7 +3,7 @@
  * a person can share: reading them from the query string, and the API query they become.
  */
 import type { Query } from '../../api/client.ts';
-import { appStatuses, classifications, riskTiers, type AppStatus, type Classification, type RiskTier } from '../app/types.ts';
+import { appStatuses, classifications, riskTiers, type AppListQuery, type AppStatus, type Classification, type RiskTier } from '../app/types.ts';
 
 export interface CatalogFilters {
   q: string;
@@ -13,7 +13,25 @@ export interface CatalogFilters {
   team: string;
   owner: string;
   connector: string;
+  /** The list's order; not a filter: clearing the filters keeps it. */
+  sort: CatalogSort;
 }
+
+/** The API's sort keys (`-` first: descending); ties always go by name, A to Z. */
+export const catalogSorts = ['name', '-name', '-updated_at', 'updated_at', '-created_at', 'created_at', '-risk_score', 'risk_score'] as const satisfies readonly NonNullable<AppListQuery['sort']>[];
+export type CatalogSort = (typeof catalogSorts)[number];
+
+/** How each order reads in the sort menu and in the list's caption. */
+export const sortLabels: Record<CatalogSort, string> = {
+  name: 'Name, A to Z',
+  '-name': 'Name, Z to A',
+  '-updated_at': 'Recently changed first',
+  updated_at: 'Least recently changed first',
+  '-created_at': 'Newest registration first',
+  created_at: 'Oldest registration first',
+  '-risk_score': 'Highest risk first',
+  risk_score: 'Lowest risk first',
+};
 
 /** The query-string keys, also the API's parameter names. */
 export const filterKeys = ['q', 'status', 'classification', 'risk', 'team', 'owner', 'connector'] as const;
@@ -33,6 +51,7 @@ export function filtersFrom(params: URLSearchParams): CatalogFilters {
     team: params.get('team') ?? '',
     owner: params.get('owner') ?? '',
     connector: params.get('connector') ?? '',
+    sort: oneOf(catalogSorts, params.get('sort')) ?? 'name',
   };
 }
 
@@ -46,6 +65,8 @@ export function apiQuery(f: CatalogFilters): Query {
     team: f.team.trim(),
     owner: f.owner.trim(),
     connector: f.connector.trim(),
+    // Name order is the API's default: left out, so the plain list's address stays short.
+    sort: f.sort === 'name' ? null : f.sort,
   };
 }
 

@@ -7,19 +7,17 @@ import { useCallback, useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Button, Group, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
+import type { OnChangeFn, SortingState } from '@tanstack/react-table';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
 import { VirtualTable } from '../../components/virtual-table.tsx';
 import { Can } from '../../auth/session.tsx';
 import { seg } from '../../api/client.ts';
 import type { AppSummary } from '../app/types.ts';
-import { filterKeys, filtersFrom, isFiltered, type FilterKey } from './catalog-filters.ts';
+import { filterKeys, filtersFrom, isFiltered, sortLabels, type CatalogSort, type FilterKey } from './catalog-filters.ts';
 import { FilterBar } from './filter-bar.tsx';
-import { catalogColumns } from './columns.tsx';
+import { catalogColumns, sortFromTable, tableSorting } from './columns.tsx';
 import { useCatalog } from './use-catalog.ts';
-
-// The server lists apps in name order (keyset pages over the name index): shown, not offered.
-const nameOrder = [{ id: 'name', desc: false }];
 
 export default function CatalogPage() {
   const [params, setParams] = useSearchParams();
@@ -44,6 +42,19 @@ export default function CatalogPage() {
       ),
     [setParams],
   );
+  // A new order is a new view: worth a step back, unlike typing.
+  const setSort = useCallback(
+    (sort: CatalogSort) =>
+      setParams((prev) => {
+        const next = new URLSearchParams(prev);
+        if (sort === 'name') next.delete('sort');
+        else next.set('sort', sort);
+        return next;
+      }),
+    [setParams],
+  );
+  const sorting = useMemo(() => tableSorting(filters.sort), [filters.sort]);
+  const onSortingChange = useCallback<OnChangeFn<SortingState>>((update) => setSort(sortFromTable(typeof update === 'function' ? update(sorting) : update)), [setSort, sorting]);
   const clear = useCallback(() => setParams((prev) => {
     const next = new URLSearchParams(prev);
     for (const k of filterKeys) next.delete(k);
@@ -66,7 +77,7 @@ export default function CatalogPage() {
           </Can>
         }
       />
-      <FilterBar filters={filters} onChange={setFilter} onClear={clear} />
+      <FilterBar filters={filters} onChange={setFilter} onSort={setSort} onClear={clear} />
       {list.isPending ? (
         <Loading what="apps" />
       ) : list.isError && rows.length === 0 ? (
@@ -83,7 +94,7 @@ export default function CatalogPage() {
         <>
           <Group justify="space-between" mb={4}>
             <Text size="sm" c="dimmed" aria-live="polite">
-              {rows.length.toLocaleString()} app{rows.length === 1 ? '' : 's'} shown{hasNextPage ? ', more as you scroll' : ''}, in name order
+              {rows.length.toLocaleString()} app{rows.length === 1 ? '' : 's'} shown{hasNextPage ? ', more as you scroll' : ''}; {sortLabels[filters.sort].toLowerCase()}
             </Text>
           </Group>
           <VirtualTable<AppSummary>
@@ -94,7 +105,8 @@ export default function CatalogPage() {
             onRowClick={(a) => void navigate(`/apps/${seg(a.name)}`)}
             onEndReached={loadMore}
             loadingMore={isFetchingNextPage}
-            sorting={nameOrder}
+            sorting={sorting}
+            onSortingChange={onSortingChange}
             rowHeight={phone ? 56 : 52}
             footer={list.isFetchNextPageError ? <ProblemAlert error={list.error} title="The next page could not be loaded" onRetry={loadMore} /> : null}
           />
