@@ -6,9 +6,9 @@ import { Badge, Code, Divider, Stack, Table, Text, Title } from '@mantine/core';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import { when, who } from './format.ts';
 import { useVersions } from './queries.ts';
-import { toYaml } from './to-yaml.ts';
+import { toYaml } from '../../components/yaml/to-yaml.ts';
 import { VersionCompare } from './version-compare.tsx';
-import { YamlView } from './yaml-view.tsx';
+import { YamlView } from '../../components/yaml/yaml-view.tsx';
 import type { AppDetail, AppVersionSummary } from './types.ts';
 import { ScrollTable } from '../../components/scroll-table.tsx';
 

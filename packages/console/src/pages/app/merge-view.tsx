@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { MergeView } from '@codemirror/merge';
 import { Box, ScrollArea } from '@mantine/core';
-import { readOnlyYaml } from './read-only-yaml.ts';
+import { readOnlyYaml } from '../../components/yaml/read-only-yaml.ts';
 
 export function ManifestMergeView({ left, right, leftLabel, rightLabel }: { left: string; right: string; leftLabel: string; rightLabel: string }) {
   const host = useRef<HTMLDivElement>(null);

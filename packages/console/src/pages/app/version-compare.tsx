@@ -7,7 +7,7 @@ import { Badge, Code, Group, List, NativeSelect, Stack, Text, Title } from '@man
 import { Loading, ProblemAlert } from '../../components/states.tsx';
 import { ManifestMergeView } from './merge-view.tsx';
 import { useDiff, useVersion } from './queries.ts';
-import { toYaml } from './to-yaml.ts';
+import { toYaml } from '../../components/yaml/to-yaml.ts';
 import type { AppVersionSummary, DiffEntry } from './types.ts';
 
 /** Short, one-line form of a value in the change list (a whole object would flood it). */
