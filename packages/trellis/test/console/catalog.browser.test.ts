@@ -115,7 +115,7 @@ describe.runIf(browserTestsRun)('console catalog', () => {
     await page.getByLabel('Sort by').selectOption('-created_at');
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('-created_at');
     await expect.poll(() => firstApp(page)).toBe('zz-approved-notes');
-    await page.getByText(/; newest registration first$/).waitFor();
+    await page.getByText(/; order: Newest registration first$/).waitFor();
 
     // The App header: ascending first (the default order, left out of the address), then descending.
     const appHeader = appsTable(page).getByRole('columnheader', { name: /^App/ });

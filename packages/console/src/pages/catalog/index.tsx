@@ -94,7 +94,7 @@ export default function CatalogPage() {
         <>
           <Group justify="space-between" mb={4}>
             <Text size="sm" c="dimmed" aria-live="polite">
-              {rows.length.toLocaleString()} app{rows.length === 1 ? '' : 's'} shown{hasNextPage ? ', more as you scroll' : ''}; {sortLabels[filters.sort].toLowerCase()}
+              {rows.length.toLocaleString()} app{rows.length === 1 ? '' : 's'} shown{hasNextPage ? ', more as you scroll' : ''}; order: {sortLabels[filters.sort]}
             </Text>
           </Group>
           <VirtualTable<AppSummary>
