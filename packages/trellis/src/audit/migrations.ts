@@ -168,7 +168,42 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
       await db.schema.alterTable('audit_events').dropColumn('app').execute();
     },
   } satisfies Migration,
+  '20261223_0100_audit_sealed_search_indexes': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL only: there a change's event is inserted pending (seq null) and sealed by an
+      // update moments later. An update that sets an indexed column writes a new entry in every
+      // index, so each search index held two entries per event, the pending one of no use to
+      // any search (searches read sealed rows only, and say so: seq is not null). Restricted to
+      // sealed rows, each gets one entry per event, as a plain insert writes: PostgreSQL's own
+      // CPU per chained append fell from about 230 to 215 µs (a plain insert: 150). SQLite links
+      // events as it inserts them, so it has no pending rows to leave out.
+      if (dialect !== 'postgres') return;
+      for (const [name, columns] of SEARCH_INDEXES) {
+        await db.schema.dropIndex(name).execute();
+        await db.schema.createIndex(name).on('audit_events').columns(columns).where(sql.ref('seq'), 'is not', null).execute();
+      }
+    },
+    async down(db: Kysely<unknown>) {
+      if (dialect !== 'postgres') return;
+      for (const [name, columns] of SEARCH_INDEXES) {
+        await db.schema.dropIndex(name).execute();
+        await db.schema.createIndex(name).on('audit_events').columns(columns).execute();
+      }
+    },
+  } satisfies Migration,
 });
+
+/**
+ * The audit search indexes that end in seq (name, columns), as the migrations above made them.
+ * The time index stays whole: insights counts events by day as soon as they commit.
+ */
+const SEARCH_INDEXES: [string, string[]][] = [
+  ['audit_events_actor', ['actor_id', 'seq']],
+  ['audit_events_resource', ['resource_type', 'resource_id', 'seq']],
+  ['audit_events_action', ['action', 'seq']],
+  ['audit_events_class', ['class_uid', 'seq']],
+  ['audit_events_app', ['app', 'seq']],
+];
 
 /**
  * Fill `app` on rows written before the column, from their event, in SQL: the first resource

@@ -127,7 +127,13 @@ const ID_BLOCK = 64;
  */
 const RANGE_VERIFY_FROM = 20_000;
 const SEAL_BATCH = 5000;
-const SEAL_DELAY_MS = 10;
+/**
+ * How long committed events wait to be sealed together (PostgreSQL). A seal is a transaction of
+ * its own with a commit to wait for and an update of each row it links; gathering 100 ms of
+ * events rather than 10 took chained appends from 0.69 to 0.83 of plain inserts with one writer
+ * and from 0.50 to 0.74 with eight (bench/audit). Nobody waits for it: readers seal first.
+ */
+const SEAL_DELAY_MS = 100;
 /** Events `record` writes in one transaction at most. */
 const RECORD_BATCH = 500;
 
@@ -252,9 +258,9 @@ export class AuditLog {
         Object.assign(row, { seq: ++seq, prev_hash: prev, hash });
         prev = hash;
       }
-      await store.insertEvents(tx, rows);
+      await store.insertEvents(tx, this.database.dialect, rows);
     } else {
-      await store.insertEvents(tx, rows);
+      await store.insertEvents(tx, this.database.dialect, rows);
       this.scheduleSeal();
     }
   }
