@@ -22,6 +22,28 @@ describe('HMAC-SHA-256 with a kept key', () => {
     );
   });
 
+  it('with a body, MAC message ‖ LF ‖ body, each part encoded on its own, at any length', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: fc.nat(0xffff).map((c) => String.fromCharCode(c)) }));
+    const plain = (key: Buffer, m: string, b: string) => createHmac('sha256', key).update(m, 'utf8').update('\n', 'utf8').update(b, 'utf8').digest('hex');
+    const makeMacHex = new Function('require', `${hmacSource}; return makeMacHex;`)(createRequire(import.meta.url)) as (key: Buffer) => (m: string, b?: string) => string;
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), text, text, (k, m, b) => {
+        const key = Buffer.from(k);
+        expect(new HmacSha256(key).hex(m, b)).toBe(plain(key, m, b));
+        expect(makeMacHex(key)(m, b)).toBe(plain(key, m, b));
+      }),
+      { numRuns: 300 },
+    );
+    const key = Buffer.alloc(32, 7);
+    for (const n of [10, 40_000, 300_000]) {
+      const body = 'ü😀'.repeat(n);
+      expect(new HmacSha256(key).hex('["v3",1]', body)).toBe(plain(key, '["v3",1]', body));
+      expect(makeMacHex(key)('["v3",1]', body)).toBe(plain(key, '["v3",1]', body));
+    }
+    // The separator is part of the input: no body is not an empty body.
+    expect(new HmacSha256(key).hex('x', '')).not.toBe(new HmacSha256(key).hex('x'));
+  });
+
   it('grows for long messages and hands very long ones to createHmac', () => {
     const key = Buffer.alloc(32, 7);
     const mac = new HmacSha256(key);

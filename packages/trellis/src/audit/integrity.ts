@@ -3,13 +3,18 @@
  * offline verification:
  * - `rowMac`: HMAC-SHA-256, under a key derived from the master key ('audit.row-mac'), over
  *   every column the writer sets — id, uid, time, class_uid, action, actor_id, resource_type,
- *   resource_id, app, outcome, event — encoded as one canonical JSON array (each value typed and
- *   delimited, so no two rows share an encoding). The chain columns (seq, prev_hash, hash) are
- *   null when the MAC is made; the chain hash covers them once sealed.
- * - MAC versions: v2 added `app`. Rows written before it carry a v1 MAC (no `app` in its
- *   input); such a row is accepted when its v1 MAC holds and its stored `app` is the one its
- *   event names (the migration filled it in), so an old row still cannot be moved into another
- *   app's search results unnoticed. Only old rows pay for that parse.
+ *   resource_id, app, outcome, event. Since v3 the input is the canonical JSON array of the
+ *   version and every column but the event (each value typed and delimited), a line feed, then
+ *   the event's own text: that array never holds a raw line feed, so the first one ends it and
+ *   no two rows share an input. The event is not escaped into a JSON string as v2 did: writers
+ *   and verifiers MAC the bytes they already have, and a verifier never reads an escaped copy.
+ *   The chain columns (seq, prev_hash, hash) are null when the MAC is made; the chain hash
+ *   covers them once sealed.
+ * - MAC versions: rows keep the MAC they were written with. v2 is one JSON array of the version,
+ *   the columns and the event; v1 is v2's array without `app`. A v1 row is accepted when its
+ *   MAC holds and its stored `app` is the one its event names (the migration filled it in), so
+ *   an old row still cannot be moved into another app's search results unnoticed. Only old rows
+ *   pay for the second (and third) MAC and that parse.
  * - `searchColumns`: the search columns as the event itself says they are. Verification
  *   compares each stored column with these, so editing a column to change search results is
  *   reported even though the chain hash covers only the event.
@@ -32,7 +37,9 @@ export type AppendedRow = Omit<AuditEventRow, 'id' | 'seq' | 'prev_hash' | 'hash
 export type StoredRow = Omit<AuditEventRow, 'id'> & { id: number };
 
 /** Names the MAC encoding, so a later change of its input cannot collide with this one. */
-export const MAC_VERSION = 'trellis/audit-row/v2';
+export const MAC_VERSION = 'trellis/audit-row/v3';
+/** The encoding before v3 (one JSON array, the event escaped inside it): still accepted on rows written then. */
+export const MAC_VERSION_V2 = 'trellis/audit-row/v2';
 /** The encoding before `app` (20261222_0200 migration): still accepted on rows written then (`macHolds`). */
 export const MAC_VERSION_V1 = 'trellis/audit-row/v1';
 
@@ -44,20 +51,24 @@ export function rowMac(key: Buffer, r: AppendedRow): string {
 }
 
 /**
- * The MAC's input, one canonical order per version: v2 puts `app` after resource_id; v1 is the
- * same array without it. verify-ranges.ts and sqlite-writer.ts build the same arrays.
+ * The MAC's input, one canonical order per version: v3 is the array [version, id, uid, time,
+ * class_uid, action, actor_id, resource_type, resource_id, app, outcome], LF, the event; v2 is
+ * one array of the same with the event last; v1 is v2's without `app`. verify-ranges.ts and
+ * sqlite-writer.ts build the same inputs.
  */
-function macOf(key: Buffer, id: number, classUid: number, r: Omit<AppendedRow, 'id' | 'class_uid'>, version: 1 | 2 = 2): string {
+function macOf(key: Buffer, id: number, classUid: number, r: Omit<AppendedRow, 'id' | 'class_uid'>, version: 1 | 2 | 3 = 3): string {
   const fields =
-    version === 2
-      ? [MAC_VERSION, id, r.uid, r.time, classUid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome, r.event]
-      : [MAC_VERSION_V1, id, r.uid, r.time, classUid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event];
-  // Strings, integers and nulls: JSON.stringify writes exactly their canonical JSON, natively
-  // (the event's text dominates the input). Anything else goes through canonicalJson as before.
+    version === 3
+      ? [MAC_VERSION, id, r.uid, r.time, classUid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome]
+      : version === 2
+        ? [MAC_VERSION_V2, id, r.uid, r.time, classUid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome, r.event]
+        : [MAC_VERSION_V1, id, r.uid, r.time, classUid, r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event];
+  // Strings, integers and nulls: JSON.stringify writes exactly their canonical JSON, natively.
+  // Anything else goes through canonicalJson as before.
   const input = Number.isSafeInteger(id) && Number.isSafeInteger(classUid) ? JSON.stringify(fields) : canonicalJson(fields);
   let mac = macsByKey.get(key);
   if (!mac) macsByKey.set(key, (mac = new HmacSha256(key)));
-  return mac.hex(input);
+  return version === 3 ? mac.hex(input, r.event) : mac.hex(input);
 }
 
 function macEquals(mac: string, want: string): boolean {
@@ -67,14 +78,16 @@ function macEquals(mac: string, want: string): boolean {
 }
 
 /**
- * The row's MAC holds over every column it covers. A v1 MAC (rows written before `app`) covers
- * all but `app`, so the stored `app` must also be the one its event names.
+ * The row's MAC holds over every column it covers, in the version it was written with. A v1
+ * MAC (rows written before `app`) covers all but `app`, so the stored `app` must also be the
+ * one its event names.
  */
 function macHolds(key: Buffer, r: StoredRow): boolean {
   if (r.mac === null) return false;
   const id = Number(r.id);
   const classUid = Number(r.class_uid);
   if (macEquals(r.mac, macOf(key, id, classUid, r))) return true;
+  if (macEquals(r.mac, macOf(key, id, classUid, r, 2))) return true;
   return macEquals(r.mac, macOf(key, id, classUid, r, 1)) && r.app === appOfEventText(r.event);
 }
 

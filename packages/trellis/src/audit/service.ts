@@ -37,7 +37,7 @@ import { GENESIS_HASH, chainHash } from './chain.ts';
 import { stampTrace, toOcsf, type AuditInput, type OcsfEvent } from './ocsf.ts';
 import type { AuditEventRow } from './rows.ts';
 import { PersonalData } from './retention/personal.ts';
-import { MAC_VERSION, MAC_VERSION_V1, RowChecker, appendedRow, verifyRows, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
+import { MAC_VERSION, MAC_VERSION_V1, MAC_VERSION_V2, RowChecker, appendedRow, verifyRows, auditVerdict, eventColumns, pendingRowFault, type AuditVerifyResult, type RowProblem, type StoredRow } from './integrity.ts';
 import { SqliteAuditWriter } from './sqlite-writer.ts';
 import { rangeSourceOf, verifyInRanges, type RangeOptions } from './verify-ranges.ts';
 import type { VerifyResult } from './chain.ts';
@@ -411,7 +411,7 @@ export class AuditLog {
       const last = await store.lastSeq(this.database.db);
       const from = opts.fromSeq ?? 1;
       if (last !== undefined && last - from + 1 >= ranges.minEvents) {
-        return verifyInRanges(this.database, { ...ranges, macKey: this.macKey, macVersion: MAC_VERSION, macVersionV1: MAC_VERSION_V1, checker, start, lastSeq: last, ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ...(opts.onLink ? { onLink: opts.onLink } : {}) });
+        return verifyInRanges(this.database, { ...ranges, macKey: this.macKey, macVersion: MAC_VERSION, macVersionV2: MAC_VERSION_V2, macVersionV1: MAC_VERSION_V1, checker, start, lastSeq: last, ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ...(opts.onLink ? { onLink: opts.onLink } : {}) });
       }
     }
     const sealed = store.streamSealedRows(this.database.db, { ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }), ...(opts.onLink ? { onLink: opts.onLink } : {}) });

@@ -15,8 +15,8 @@
  * (db/sqlite-driver.ts), so whichever holds the write lock reads the last id and the chain head
  * and links its events after them: ids and sequence numbers never fork, whichever connection
  * (or process: a CLI command writing beside the server) writes next. The worker computes each
- * row's MAC and chain hash exactly as integrity.ts and chain.ts define them (the MAC input is a
- * JSON array of strings, integers and nulls, whose canonical form is JSON.stringify's); the
+ * row's MAC and chain hash exactly as integrity.ts and chain.ts define them (the MAC input's
+ * array holds strings, integers and nulls, whose canonical form is JSON.stringify's); the
  * tests verify rows it wrote with the same verifier as every other row. Its connection syncs
  * each commit (`synchronous = FULL`) before it answers, so a batch is durable when `write`
  * resolves — off the event loop, as the driver's own syncs are.
@@ -24,6 +24,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { linkHashSource } from './chain.ts';
+import { hmacSource } from './hmac.ts';
 import type { AppendedRow } from './integrity.ts';
 
 /** A row as the event loop prepares it: everything but what the write lock decides (id, MAC, chain). */
@@ -35,7 +36,6 @@ const columns = ['id', 'uid', 'time', 'class_uid', 'action', 'actor_id', 'resour
 // Plain JavaScript, so the worker needs no TypeScript loader (as in verify-parallel.ts).
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { createHmac, hash } = require('node:crypto');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = FULL');
@@ -45,24 +45,9 @@ const state = db.prepare(workerData.stateSql);
 const insert = db.prepare(workerData.insertSql);
 const key = Buffer.from(workerData.macKey);
 const genesis = '0'.repeat(64);
-// The MAC as hmac.ts computes it (RFC 2104 over two one-shot hashes of reused buffers; a very
-// long input through createHmac, which gives the same bytes), the link as chain.ts's
-// linkHashSource does.
-const ipadKey = Buffer.alloc(64);
-const outer = Buffer.alloc(96);
-{
-  const k = key.length > 64 ? hash('sha256', key, 'buffer') : key;
-  for (let i = 0; i < 64; i++) { ipadKey[i] = (k[i] || 0) ^ 0x36; outer[i] = (k[i] || 0) ^ 0x5c; }
-}
-let inner = Buffer.allocUnsafe(1 << 16);
-ipadKey.copy(inner);
-const macHex = (text) => {
-  if (text.length > 262144) return createHmac('sha256', key).update(text, 'utf8').digest('hex');
-  if (64 + text.length * 3 > inner.length) { inner = Buffer.allocUnsafe(64 + text.length * 3); ipadKey.copy(inner); }
-  const n = inner.write(text, 64, 'utf8');
-  hash('sha256', inner.subarray(0, 64 + n), 'buffer').copy(outer, 64);
-  return hash('sha256', outer, 'hex');
-};
+// The MAC as hmac.ts computes it, the link as chain.ts does (their own sources).
+${hmacSource}
+const macHex = makeMacHex(key);
 ${linkHashSource}
 const write = db.transaction((rows) => {
   const s = state.get();
@@ -73,9 +58,8 @@ const write = db.transaction((rows) => {
   for (const r of rows) {
     id++;
     seq++;
-    // integrity.ts's MAC input (its current version): the same array, in the same order.
-    const macInput = JSON.stringify([workerData.macVersion, id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome, r.event]);
-    const mac = macHex(macInput);
+    // integrity.ts's MAC input (v3): the array of the version and the columns, LF, the event.
+    const mac = macHex(JSON.stringify([workerData.macVersion, id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome]), r.event);
     const h = linkHash(prev, r.event);
     insert.run(id, r.uid, r.time, r.class_uid, r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome, r.event, mac, seq, prev, h);
     prev = h;

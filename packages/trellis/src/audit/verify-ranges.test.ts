@@ -12,7 +12,7 @@ import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
 import { keyRingFrom } from '../keys/index.ts';
 import type { AuditInput } from './ocsf.ts';
-import { MAC_VERSION_V1 } from './integrity.ts';
+import { MAC_VERSION_V1, MAC_VERSION_V2 } from './integrity.ts';
 import { AuditLog } from './service.ts';
 import { rangeSourceOf } from './verify-ranges.ts';
 
@@ -160,11 +160,14 @@ for (const tdb of testDatabases) {
       expect((await both()).ranged.result.ok).toBe(true);
     });
 
-    it('rows with a v1 MAC (written before app) beside v2 rows, one with its app edited: the same verdict', async () => {
+    it('rows with v1 MACs (written before app) and v2 MACs (before v3) beside v3 rows, one with its app edited: the same verdict', async () => {
       const saved = await Promise.all([2, 3, 6, 7, 8, 15].map(rowAt));
-      for (const r of saved) {
-        const v1 = JSON.stringify([MAC_VERSION_V1, Number(r.id), r.uid, r.time, Number(r.class_uid), r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event]);
-        await set(r.id, 'mac', createHmac('sha256', macKey).update(v1, 'utf8').digest('hex'));
+      for (const [i, r] of saved.entries()) {
+        const old =
+          i % 2 === 0
+            ? JSON.stringify([MAC_VERSION_V2, Number(r.id), r.uid, r.time, Number(r.class_uid), r.action, r.actor_id, r.resource_type, r.resource_id, r.app, r.outcome, r.event])
+            : JSON.stringify([MAC_VERSION_V1, Number(r.id), r.uid, r.time, Number(r.class_uid), r.action, r.actor_id, r.resource_type, r.resource_id, r.outcome, r.event]);
+        await set(r.id, 'mac', createHmac('sha256', macKey).update(old, 'utf8').digest('hex'));
       }
       const intact = await both();
       expect(intact.single.result).toMatchObject({ ok: true, problemCount: 0 });

@@ -45,6 +45,7 @@ ${linkHashSource}
 ${hmacSource}
 const macHex = makeMacHex(Buffer.from(workerData.macKey));
 const macVersion = workerData.macVersion;
+const macVersionV2 = workerData.macVersionV2;
 const macVersionV1 = workerData.macVersionV1;
 const text = 'select ' + workerData.columns + ' from audit_events where seq > $1 and seq <= $2 order by seq';
 let read;
@@ -57,14 +58,14 @@ if (workerData.kind === 'sqlite') {
   const Database = require(workerData.driver);
   const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
-  // The MAC's input as SQLite's json_array writes it (in C, several times cheaper than
-  // JSON.stringify escaping the event here). Only a match is trusted: a row whose MAC holds over
-  // this text holds over integrity.ts's too, as the key only ever MACs JSON.stringify's text and
-  // both are faithful JSON encoders; any other row goes back to RowChecker.
-  const macInput = ", json_array('" + macVersion.replaceAll("'", "''") + "', id, uid, time, class_uid, action, actor_id, resource_type, resource_id, app, outcome, event)";
-  // The columns the MAC input already carries are not read again as values of their own (a
-  // null in their place keeps every position): turning each into a string was a third of a
-  // row's cost. A row whose v2 MAC fails is read again whole (fullRow) for the v1 check.
+  // The array that starts the MAC's input, as SQLite's json_array writes it (in C). Only a
+  // match is trusted: a row whose MAC holds over this text holds over integrity.ts's too, as
+  // the key only ever MACs JSON.stringify's text and both are faithful JSON encoders; any
+  // other row is checked as integrity.ts does it, here or by RowChecker.
+  const macInput = ", json_array('" + macVersion.replaceAll("'", "''") + "', id, uid, time, class_uid, action, actor_id, resource_type, resource_id, app, outcome)";
+  // The columns that array carries are not read again as values of their own (a null in their
+  // place keeps every position): turning each into a string was a third of a row's cost. A row
+  // whose v3 MAC fails is read again whole (fullRow) for the older versions' checks.
   const slim = workerData.columns.split(', ').map((c) => (SLIM.includes(c) ? c : 'null')).join(', ');
   const st = db.prepare(text.replace(workerData.columns, slim).replace(' from ', macInput + ' from ').replace('$1', '?').replace('$2', '?')).raw(true);
   const whole = db.prepare('select ' + workerData.columns + ' from audit_events where seq = ?').raw(true);
@@ -88,8 +89,8 @@ if (workerData.kind === 'sqlite') {
 }
 // The MAC as hex against the stored text, in time that depends on their length only. (A
 // Buffer of each and timingSafeEqual cost a fifth of a row's check.)
-const macIs = (mac, input) => {
-  const want = macHex(input);
+const macIs = (mac, input, body) => {
+  const want = macHex(input, body);
   if (want.length !== mac.length) return false;
   let diff = 0;
   for (let i = 0; i < want.length; i++) diff |= want.charCodeAt(i) ^ mac.charCodeAt(i);
@@ -106,24 +107,25 @@ const appOf = (text) => {
   }
 };
 // True when RowChecker would find nothing to say about the row: its MAC holds (compared as
-// integrity.ts macHolds compares it, a v1 MAC of a row written before 'app' included) and it
-// is not pruned, quarantined or carrying a prune MAC.
+// integrity.ts macHolds compares it: v3, else v2, else v1 with its app named by its event) and
+// it is not pruned, quarantined or carrying a prune MAC.
 const vouched = (r) => {
-  if (r[15] !== null || r[14] !== null || r[16] != null || typeof r[13] !== 'string') return false;
+  if (r[15] !== null || r[14] !== null || r[16] != null || typeof r[13] !== 'string' || typeof r[10] !== 'string') return false;
   if (r.length > 18) {
-    if (typeof r[18] === 'string' && macIs(r[13], r[18])) return true;
+    if (typeof r[18] === 'string' && macIs(r[13], r[18], r[10])) return true;
   } else {
     const id = Number(r[0]);
     const classUid = Number(r[4]);
-    if (Number.isSafeInteger(id) && Number.isSafeInteger(classUid) && macIs(r[13], JSON.stringify([macVersion, id, r[2], r[3], classUid, r[5], r[6], r[7], r[8], r[17], r[9], r[10]]))) return true;
+    if (Number.isSafeInteger(id) && Number.isSafeInteger(classUid) && macIs(r[13], JSON.stringify([macVersion, id, r[2], r[3], classUid, r[5], r[6], r[7], r[8], r[17], r[9]]), r[10])) return true;
   }
-  // Rows written before MAC v2 (only they pay for this second MAC, the parse, and on SQLite
+  // Rows written before MAC v3 (only they pay for the older MACs, the parse, and on SQLite
   // reading the row again).
   const w = fullRow(Number(r[1]), r);
   if (!w || typeof w[13] !== 'string') return false;
   const id = Number(w[0]);
   const classUid = Number(w[4]);
   if (!Number.isSafeInteger(id) || !Number.isSafeInteger(classUid)) return false;
+  if (macIs(w[13], JSON.stringify([macVersionV2, id, w[2], w[3], classUid, w[5], w[6], w[7], w[8], w[17], w[9], w[10]]))) return true;
   return macIs(w[13], JSON.stringify([macVersionV1, id, w[2], w[3], classUid, w[5], w[6], w[7], w[8], w[9], w[10]])) && w[17] === appOf(w[10]);
 };
 const check = (rows, wantHashes) => {
@@ -212,7 +214,7 @@ export function rangeSourceOf(database: Database): { kind: 'sqlite'; file: strin
  */
 export async function verifyInRanges(
   database: Database,
-  opts: { macKey: Buffer; macVersion: string; macVersionV1: string; checker: RowChecker; start: { prevHash?: string; seq?: number }; fromSeq?: number; lastSeq: number; onLink?: (chainHash: string) => void } & RangeOptions,
+  opts: { macKey: Buffer; macVersion: string; macVersionV2: string; macVersionV1: string; checker: RowChecker; start: { prevHash?: string; seq?: number }; fromSeq?: number; lastSeq: number; onLink?: (chainHash: string) => void } & RangeOptions,
 ): Promise<VerifyResult> {
   const source = rangeSourceOf(database);
   if (!source) throw new Error('verifyInRanges needs a SQLite file or a PostgreSQL URL');
@@ -228,6 +230,7 @@ export async function verifyInRanges(
     driver: require.resolve(source.kind === 'sqlite' ? 'better-sqlite3' : 'pg'),
     macKey: opts.macKey,
     macVersion: opts.macVersion,
+    macVersionV2: opts.macVersionV2,
     macVersionV1: opts.macVersionV1,
     columns: COLUMNS,
   };
