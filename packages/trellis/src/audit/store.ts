@@ -75,8 +75,11 @@ export const sqliteAppendStateSql = `select
     h.seq as seq, h.hash as hash
     from (select 1) left join (select seq, hash from audit_events where seq is not null order by seq desc limit 1) as h`;
 
+const APPEND_STATE = CompiledQuery.raw(sqliteAppendStateSql);
+
 export async function sqliteAppendState(q: Queryable): Promise<{ lastId: number; head: { seq: number; hash: string } | undefined }> {
-  const r = await sql.raw<{ last_id: number; seq: number | null; hash: string | null }>(sqliteAppendStateSql).execute(q);
+  // A compiled query: no builder between every SQLite append and its one statement.
+  const r = await q.executeQuery<{ last_id: number; seq: number | null; hash: string | null }>(APPEND_STATE);
   const row = r.rows[0]!;
   return { lastId: Number(row.last_id), head: row.seq !== null && row.hash !== null ? { seq: Number(row.seq), hash: row.hash } : undefined };
 }
