@@ -133,7 +133,8 @@ export class GatewayService {
   private readonly http: HttpCaller;
   private readonly refusals: AggregatedAudit;
   private connectors = new Map<string, ConnectorEntry>();
-  private connectorsReadAt = 0;
+  /** The last read made for a call naming a connector this replica had not seen (`readOnMiss`). */
+  private missRead: { at: number; done: Promise<void> } | undefined;
   private connectorTimer: NodeJS.Timeout | undefined;
   private readonly cursorKey: Buffer;
   private dlp: Awaited<ReturnType<typeof dlpEngine>> | undefined;
@@ -238,6 +239,19 @@ export class GatewayService {
     void q.finally(() => this.inflightAudit.delete(q));
   }
 
+  /**
+   * A connector the app is granted but this replica has not seen was probably applied since the
+   * last poll: read them all again at once. At most once a second, so calls naming unknown
+   * connectors cannot turn into a read each; concurrent calls share the read. The poll does not
+   * count: its last read may have begun before the connector was applied, and a call a moment
+   * later was refused as if the connector did not exist (a flaky browser test found it).
+   */
+  private readOnMiss(): Promise<void> {
+    const now = Date.now();
+    if (!this.missRead || now - this.missRead.at > 1000) this.missRead = { at: now, done: this.refreshConnectors().catch(() => undefined) };
+    return this.missRead.done;
+  }
+
   /** Connector catalogs and connections, followed by polling (connector changes are rare). */
   async refreshConnectors(): Promise<void> {
     const all = await this.services.connectors.allCatalogs();
@@ -248,7 +262,6 @@ export class GatewayService {
       else next.set(name, { catalog, ...(catalog.connection?.type === 'postgres' ? { target: pgTargetOf(name, catalog.connection) } : {}), grants: new Map() });
     }
     this.connectors = next;
-    this.connectorsReadAt = Date.now();
   }
 
   // ---- the pipeline's steps -------------------------------------------------------------
@@ -367,9 +380,7 @@ export class GatewayService {
 
   /** The connector as the app may use it, and the granted resource. */
   private async bound(caller: Caller, facts: CallFacts, resource: string | undefined): Promise<{ entry: ConnectorEntry; grant?: ResourceGrant; resource?: ConnectorCatalog['resources'][number] }> {
-    // A connector applied since the last poll is read at once — at most once a second, so calls
-    // naming unknown connectors cannot turn into a read each.
-    if (!this.connectors.has(facts.connector) && caller.app.grants.has(facts.connector) && Date.now() - this.connectorsReadAt > 1000) await this.refreshConnectors();
+    if (!this.connectors.has(facts.connector) && caller.app.grants.has(facts.connector)) await this.readOnMiss();
     const entry = this.connectors.get(facts.connector);
     const grants = caller.app.grants.get(facts.connector);
     if (!entry || !grants || entry.catalog.status !== 'active') throw gatewayErrors.error('gateway_connector_unknown', `app ${caller.app.name} binds no connector ${facts.connector} in its approved version${entry && entry.catalog.status !== 'active' ? ' (the connector is retired)' : ''}`);
