@@ -38,7 +38,8 @@ const COLUMNS = 'id, seq, uid, time, class_uid, action, actor_id, resource_type,
 
 // Plain JavaScript, so the worker needs no TypeScript loader (as in verify-parallel.ts). The
 // link and the MAC are computed by chain.ts's and hmac.ts's own sources; the MAC's input is
-// integrity.ts's (a JSON array of the version, id, the writer's columns and the event).
+// integrity.ts's (v3: a JSON array of the version, id and the writer's columns, a line feed, the
+// event; v2 and v1 as it still accepts them).
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 ${linkHashSource}
