@@ -3,8 +3,8 @@
  * same run:
  * - appends: chained appends (one transaction holding one event, as a state change writes it;
  *   counted only once sealed into the chain — the final seal is inside the timing) beside plain
- *   inserts of the same event row with the same search indexes and transaction shape, without
- *   the chain (no MAC, sequence, hashes or the sealer). Alternating rounds, medians; 1 and 8
+ *   inserts of the same event row with the same search indexes (insights' included) and
+ *   transaction shape, without the chain (no MAC, sequence, hashes or the sealer). Alternating rounds, medians; 1 and 8
  *   writers. Target: chained ≥ 0.8 of plain.
  * - verification in memory on one core (ChainVerifier, no worker threads) beside raw SHA-256
  *   over the same bytes (previous hash ‖ event, already encoded). Target ≥ 500k events/s.
@@ -90,6 +90,8 @@ async function createPlainTable(database: Database): Promise<void> {
   await sql`create index audit_plain_action on audit_plain(action, id)`.execute(database.db);
   await sql`create index audit_plain_class on audit_plain(class_uid, id)`.execute(database.db);
   await sql`create index audit_plain_app on audit_plain(app, id)`.execute(database.db);
+  // Insights' index on the trail (insights/migrations.ts): a search index like the others, not part of the chain.
+  await sql`create index audit_plain_action_outcome_time on audit_plain(action, outcome, time)`.execute(database.db);
 }
 
 /** The same row a chained append writes, minus the lock, the head read and the hash. */

@@ -120,6 +120,45 @@ class IdPool {
   }
 }
 
+/**
+ * The event text and MAC of each row this process appended and has not seen sealed yet
+ * (PostgreSQL), so the sealer does not read its own rows back: reading every pending row whole
+ * and checking its MAC again was most of what sealing cost the event loop, and sending the rows
+ * much of what it cost the server. A row is taken only when its stored MAC is still the one
+ * written, and nothing here is needed for correctness: a row not held (evicted, another
+ * replica's, written before a restart) is read and checked as before. What the cache cannot see
+ * is an edit of the stored event alone between commit and seal; the chain then covers the text
+ * as written, and verification reports the row's hash as not matching what is stored.
+ */
+class OwnPending {
+  private readonly rows = new Map<number, { event: string; mac: string; at: number }>();
+
+  add(id: number, event: string, mac: string): void {
+    if (this.rows.size >= OWN_PENDING_MAX) this.evict(Date.now());
+    if (this.rows.size < OWN_PENDING_MAX) this.rows.set(id, { event, mac, at: Date.now() });
+  }
+
+  /** The row's event text if this process wrote it with this MAC; forgets it either way. */
+  take(id: number, mac: string | null): string | undefined {
+    const held = this.rows.get(id);
+    if (held === undefined) return undefined;
+    this.rows.delete(id);
+    this.evict(Date.now());
+    return held.mac === mac ? held.event : undefined;
+  }
+
+  /** Rows of transactions that rolled back are never sealed: drop what has waited too long. */
+  private evict(now: number): void {
+    for (const [id, row] of this.rows) {
+      if (now - row.at < OWN_PENDING_TTL_MS) return;
+      this.rows.delete(id);
+    }
+  }
+}
+
+const OWN_PENDING_MAX = 100_000;
+const OWN_PENDING_TTL_MS = 60_000;
+
 const ID_BLOCK = 64;
 /**
  * Trails from this many events are verified by worker threads: starting them and their
@@ -149,6 +188,8 @@ export class AuditLog {
   /** Personal values sealed per person (retention/personal.ts): retention/service.ts shreds through it. */
   readonly personal: PersonalData;
   private readonly idPool = new IdPool();
+  /** PostgreSQL: this process's rows waiting to be sealed (`OwnPending`). */
+  private readonly ownPending = new OwnPending();
   private recordQueue: { input: AuditInput; resolve(e: AppendedEvent): void; reject(err: unknown): void }[] = [];
   private recordFlush: NodeJS.Immediate | undefined;
   /** Events handed to the trail since start, and events waiting in `record`'s batch (observability's metrics). */
@@ -262,6 +303,7 @@ export class AuditLog {
       await store.insertEvents(tx, this.database.dialect, rows);
     } else {
       await store.insertEvents(tx, this.database.dialect, rows);
+      for (const row of rows) this.ownPending.add(row.id!, row.event, row.mac!);
       this.scheduleSeal();
     }
   }
@@ -323,19 +365,30 @@ export class AuditLog {
 
   private async sealWithin(tx: Tx): Promise<number> {
     await store.lockChain(tx, this.database.dialect);
-    const { rows: pending, head } = await store.pendingRowsAndHead(tx, SEAL_BATCH);
+    const { rows: pending, head } = await store.pendingMacsAndHead(tx, SEAL_BATCH);
     if (pending.length === 0) return 0;
+    // This process's own rows chain from the text it wrote; any other row (another replica's,
+    // one whose MAC changed, one inserted by plain SQL) is read whole and must pass its MAC.
+    const events = new Map<number, string>();
+    const unknown: number[] = [];
+    for (const p of pending) {
+      const event = p.touched ? undefined : this.ownPending.take(p.id, p.mac);
+      if (event === undefined) unknown.push(p.id);
+      else events.set(p.id, event);
+    }
     const refused: { id: number; fault: 'mac_missing' | 'mac_mismatch' }[] = [];
+    for (const row of unknown.length > 0 ? await store.rowsById(tx, unknown) : []) {
+      const fault = pendingRowFault(this.macKey, row);
+      if (fault) refused.push({ id: row.id, fault });
+      else events.set(row.id, row.event);
+    }
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? GENESIS_HASH;
     const seals: store.Seal[] = [];
     for (const p of pending) {
-      const fault = pendingRowFault(this.macKey, p);
-      if (fault) {
-        refused.push({ id: p.id, fault });
-        continue;
-      }
-      const hash = chainHash(prev, p.event);
+      const event = events.get(p.id);
+      if (event === undefined) continue;
+      const hash = chainHash(prev, event);
       seals.push({ id: p.id, seq: ++seq, prevHash: prev, hash });
       prev = hash;
     }

@@ -90,26 +90,43 @@ function stored(r: StoredRow): StoredRow {
 }
 
 /**
- * Unsealed events the sealer has not refused yet, in insertion order, and the chain head they
- * will follow: one statement, so a seal costs one round trip less (the head comes along as two
- * uncorrelated subqueries, evaluated once).
+ * What the sealer needs first of each unsealed event it has not refused — the id, the MAC, and
+ * whether chain or retention columns were set by someone else — in insertion order, with the
+ * chain head they will follow, in one statement (the head as two uncorrelated subqueries,
+ * evaluated once). The sealer already holds the rest of its own process's rows (service.ts),
+ * so PostgreSQL sends and the driver parses only these few columns; rows it does not hold it
+ * reads whole by `rowsById`.
  */
-export async function pendingRowsAndHead(q: Queryable, limit: number): Promise<{ rows: StoredRow[]; head: { seq: number; hash: string } | undefined }> {
-  const found = await q
-    .selectFrom('audit_events as a')
-    .selectAll('a')
-    .select((eb) => [
-      eb.selectFrom('audit_events as h').select('h.seq').where('h.seq', 'is not', null).orderBy('h.seq', 'desc').limit(1).as('head_seq'),
-      eb.selectFrom('audit_events as h').select('h.hash').where('h.seq', 'is not', null).orderBy('h.seq', 'desc').limit(1).as('head_hash'),
-    ])
-    .where('a.seq', 'is', null)
-    .where('a.quarantined_at', 'is', null)
-    .orderBy('a.id', 'asc')
-    .limit(limit)
-    .execute();
-  const first = found[0];
+export async function pendingMacsAndHead(q: Queryable, limit: number): Promise<{ rows: PendingMac[]; head: { seq: number; hash: string } | undefined }> {
+  const r = await q.executeQuery<{ id: number | string; mac: string | null; touched: boolean | number; head_seq: number | string | null; head_hash: string | null }>(PENDING_MACS(limit));
+  const first = r.rows[0];
   const head = first && first.head_seq !== null && first.head_hash !== null ? { seq: Number(first.head_seq), hash: first.head_hash } : undefined;
-  return { rows: found.map(({ head_seq: _s, head_hash: _h, ...r }) => stored(r)), head };
+  return { rows: r.rows.map((x) => ({ id: Number(x.id), mac: x.mac, touched: Boolean(x.touched) })), head };
+}
+
+export interface PendingMac {
+  id: number;
+  mac: string | null;
+  /** prev_hash, hash, pruned_at or prune_mac is set: nobody but the sealer and retention writes those. */
+  touched: boolean;
+}
+
+const PENDING_MACS = (limit: number) =>
+  CompiledQuery.raw(
+    `select a.id, a.mac, (a.prev_hash is not null or a.hash is not null or a.pruned_at is not null or a.prune_mac is not null) as touched,
+      (select h.seq from audit_events h where h.seq is not null order by h.seq desc limit 1) as head_seq,
+      (select h.hash from audit_events h where h.seq is not null order by h.seq desc limit 1) as head_hash
+    from audit_events a where a.seq is null and a.quarantined_at is null order by a.id limit ${Math.trunc(limit)}`,
+  );
+
+/** Whole rows by id, in id order (the sealer's rows it does not hold itself). */
+export async function rowsById(q: Queryable, ids: number[]): Promise<StoredRow[]> {
+  const out: StoredRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await q.selectFrom('audit_events').selectAll().where('id', 'in', ids.slice(i, i + 500)).orderBy('id', 'asc').execute();
+    out.push(...rows.map(stored));
+  }
+  return out;
 }
 
 /** Every row outside the chain (pending or refused), in insertion order. */
@@ -137,19 +154,25 @@ export interface Seal {
   hash: string;
 }
 
-/** Write chain positions and hashes; one statement per 500 rows on PostgreSQL. */
+/**
+ * Write chain positions and hashes. PostgreSQL: one fixed statement over four arrays, so every
+ * seal runs the same prepared plan and binds four parameters, not four per row.
+ */
 export async function writeSeals(q: Queryable, dialect: DialectName, seals: Seal[]): Promise<void> {
   if (dialect === 'sqlite') {
     // SQLite runs in-process: single-row updates inside one transaction cost microseconds.
     for (const s of seals) await q.updateTable('audit_events').set({ seq: s.seq, prev_hash: s.prevHash, hash: s.hash }).where('id', '=', s.id).execute();
     return;
   }
-  for (let i = 0; i < seals.length; i += 500) {
-    const chunk = seals.slice(i, i + 500);
-    const values = sql.join(chunk.map((s) => sql`(${s.id}::bigint, ${s.seq}::bigint, ${s.prevHash}, ${s.hash})`));
-    await sql`update audit_events as a set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash from (values ${values}) as v(id, seq, prev_hash, hash) where a.id = v.id`.execute(q);
+  for (let i = 0; i < seals.length; i += SEAL_CHUNK) {
+    const chunk = seals.slice(i, i + SEAL_CHUNK);
+    await q.executeQuery(CompiledQuery.raw(PG_WRITE_SEALS, [chunk.map((s) => s.id), chunk.map((s) => s.seq), chunk.map((s) => s.prevHash), chunk.map((s) => s.hash)]));
   }
 }
+
+const SEAL_CHUNK = 5000;
+const PG_WRITE_SEALS = `update audit_events as a set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+  from unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) as v(id, seq, prev_hash, hash) where a.id = v.id`;
 
 export interface EventFilter {
   actor?: string;
