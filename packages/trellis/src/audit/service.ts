@@ -21,7 +21,8 @@
  *   transaction under the chain lock (`write`). The sealer never reads them back.
  * - Only the server's own rows are sealed: `append` gives each row its id (from the table's
  *   sequence) and a MAC over every column under a key derived from the master key
- *   (integrity.ts); the sealer checks it before chaining. A row that fails — inserted or edited
+ *   (integrity.ts); the sealer checks it before chaining (a process's own rows by the MAC it
+ *   wrote, the text kept until sealed: `OwnPending`). A row that fails — inserted or edited
  *   by plain SQL, or left pending by a version before MACs — is never chained: it is marked
  *   `quarantined_at` (so sweeps do not re-examine it) and the sealer records one
  *   `audit.tamper_detected` event naming its id, in the same transaction. Verification reports
