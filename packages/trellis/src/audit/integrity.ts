@@ -234,8 +234,10 @@ export function eventColumns(event: OcsfEvent): Omit<AppendedRow, 'id'> {
 }
 
 export function appendedRow(key: Buffer, id: number, event: OcsfEvent): AppendedRow & { mac: string } {
-  const row: AppendedRow = { id, ...eventColumns(event) };
-  return { ...row, mac: rowMac(key, row) };
+  // One object per row, the MAC set on it: every state change makes one.
+  const row = { id, ...eventColumns(event), mac: '' };
+  row.mac = rowMac(key, row);
+  return row;
 }
 
 export interface RowsVerdict {

@@ -292,7 +292,8 @@ export class AuditLog {
       }
       ids = await this.idPool.take(tx, events.length);
     }
-    const rows: Insertable<AuditEventRow>[] = events.map((event, i) => ({ ...appendedRow(this.macKey, ids[i]!, event), seq: null, prev_hash: null, hash: null }));
+    // Unlinked rows leave seq, prev_hash and hash unset: insertEvents binds them as null.
+    const rows: Insertable<AuditEventRow>[] = events.map((event, i) => appendedRow(this.macKey, ids[i]!, event));
     if (linkNow) {
       let seq = head?.seq ?? 0;
       let prev = head?.hash ?? GENESIS_HASH;

@@ -38,6 +38,14 @@ const VALUE_CACHE_MAX = 20_000;
 /** How deep person refs are looked for in details (they sit at the top or one level down). */
 const REF_DEPTH = 3;
 
+/** Whether `sealRefs` would find a person ref in `value` (the same walk, without sealing). */
+function holdsPersonRef(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return PERSON_REF.test(value);
+  if (depth === 0 || value === null || typeof value !== 'object') return false;
+  for (const v of Object.values(value)) if (holdsPersonRef(v, depth - 1)) return true;
+  return false;
+}
+
 /** Person refs compare case-insensitively; a bare e-mail means `user:<email>`. */
 export function normaliseSubject(ref: string): string {
   const o = ref.trim().toLowerCase();
@@ -115,7 +123,8 @@ export class PersonalData {
         for (const name of input.personal.details) if (Object.hasOwn(details, name)) details[name] = this.encrypt(k, details[name]);
         ev.unmapped = details;
       }
-      if (ev.unmapped) ev.unmapped = (await this.sealRefs(ev.unmapped, REF_DEPTH, tx)) as Record<string, unknown>;
+      // Most details name nobody: look before walking them with an await per value.
+      if (ev.unmapped && holdsPersonRef(ev.unmapped, REF_DEPTH)) ev.unmapped = (await this.sealRefs(ev.unmapped, REF_DEPTH, tx)) as Record<string, unknown>;
     }
   }
 
