@@ -374,7 +374,8 @@ export class AuditLog {
     const events = new Map<number, string>();
     const unknown: number[] = [];
     for (const p of pending) {
-      const event = p.touched ? undefined : this.ownPending.take(p.id, p.mac);
+      const held = this.ownPending.take(p.id, p.mac);
+      const event = p.touched ? undefined : held;
       if (event === undefined) unknown.push(p.id);
       else events.set(p.id, event);
     }
