@@ -162,12 +162,15 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<Record<string, unk
       const plainRate = median(plainRates);
       const chainRate = median(chainRates);
       const ratio = chainRate / plainRate;
+      const roundRatios = chainRates.map((c, r) => c / plainRates[r]!);
       out[`writers_${writers}`] = {
         rounds: ROUNDS,
         plain_inserts_per_s: Math.round(plainRate),
         chained_appends_per_s: Math.round(chainRate),
         ratio_chained_to_plain: Number(ratio.toFixed(3)),
         target_met: ratio >= 0.8,
+        // Each chained round over the plain round just before it: how far the machine's noise moves the ratio.
+        round_ratios: { min: Number(Math.min(...roundRatios).toFixed(3)), median: Number(median(roundRatios).toFixed(3)), max: Number(Math.max(...roundRatios).toFixed(3)) },
         cpu_us_per_event: { plain: Math.round(cpu.plain / (perRound * ROUNDS)), chained: Math.round(cpu.chained / (perRound * ROUNDS)) },
       };
     }
