@@ -4,8 +4,8 @@
  * - appends: chained appends (one transaction holding one event, as a state change writes it;
  *   counted only once sealed into the chain — the final seal is inside the timing) beside plain
  *   inserts of the same event row with the same search indexes (insights' included) and
- *   transaction shape, without the chain (no MAC, sequence, hashes or the sealer). Alternating rounds, medians; 1 and 8
- *   writers. Target: chained ≥ 0.8 of plain.
+ *   transaction shape, without the chain (no MAC, sequence, hashes or the sealer). Alternating
+ *   rounds, medians; 1 and 8 writers. Target: chained ≥ 0.8 of plain.
  * - verification in memory on one core (ChainVerifier, no worker threads) beside raw SHA-256
  *   over the same bytes (previous hash ‖ event, already encoded). Target ≥ 500k events/s.
  * - verification from the database: the whole trail check the server runs (AuditLog.verify:

@@ -380,7 +380,7 @@ export class AuditLog {
       else events.set(p.id, event);
     }
     const refused: { id: number; fault: 'mac_missing' | 'mac_mismatch' }[] = [];
-    for (const row of unknown.length > 0 ? await store.rowsById(tx, unknown) : []) {
+    for (const row of unknown.length > 0 ? await store.stillUnchained(tx, unknown) : []) {
       const fault = pendingRowFault(this.macKey, row);
       if (fault) refused.push({ id: row.id, fault });
       else events.set(row.id, row.event);

@@ -95,7 +95,7 @@ function stored(r: StoredRow): StoredRow {
  * chain head they will follow, in one statement (the head as two uncorrelated subqueries,
  * evaluated once). The sealer already holds the rest of its own process's rows (service.ts),
  * so PostgreSQL sends and the driver parses only these few columns; rows it does not hold it
- * reads whole by `rowsById`.
+ * reads whole by `stillUnchained`.
  */
 export async function pendingMacsAndHead(q: Queryable, limit: number): Promise<{ rows: PendingMac[]; head: { seq: number; hash: string } | undefined }> {
   const r = await q.executeQuery<{ id: number | string; mac: string | null; touched: boolean | number; head_seq: number | string | null; head_hash: string | null }>(PENDING_MACS(limit));
@@ -118,16 +118,6 @@ const PENDING_MACS = (limit: number) =>
       (select h.hash from audit_events h where h.seq is not null order by h.seq desc limit 1) as head_hash
     from audit_events a where a.seq is null and a.quarantined_at is null order by a.id limit ${Math.trunc(limit)}`,
   );
-
-/** Whole rows by id, in id order (the sealer's rows it does not hold itself). */
-export async function rowsById(q: Queryable, ids: number[]): Promise<StoredRow[]> {
-  const out: StoredRow[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await q.selectFrom('audit_events').selectAll().where('id', 'in', ids.slice(i, i + 500)).orderBy('id', 'asc').execute();
-    out.push(...rows.map(stored));
-  }
-  return out;
-}
 
 /** Every row outside the chain (pending or refused), in insertion order. */
 export async function unchainedRows(q: Queryable, limit = 1000): Promise<StoredRow[]> {
