@@ -56,10 +56,13 @@ function streamedHash(prevHash: string, canonicalEvent: string): string {
 /**
  * LinkHasher as plain JavaScript, for worker threads that run without a TypeScript loader
  * (verify-parallel.ts, sqlite-writer.ts): defines `linkHash(prevHex, event)`, returning the
- * link's hash as hex, the same way and with the same fallbacks.
+ * link's hash as hex, the same way and with the same fallbacks; and `linkHashAt(prevHex, src,
+ * eventAt, eventEnd)` for a caller holding the event as bytes (UTF-8, `src` from `eventAt` to
+ * `eventEnd`): the same hash, or null where linkHash would take its streaming path.
  */
 export const linkHashSource = `
-const linkHashStreamed = (prevHex, event) => require('node:crypto').createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
+const linkCrypto = require('node:crypto');
+const linkHashStreamed = (prevHex, event) => linkCrypto.createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
 let linkBuf = Buffer.allocUnsafe(1 << 16);
 let linkPrefix;
 const linkHash = (prevHex, event) => {
@@ -74,7 +77,21 @@ const linkHash = (prevHex, event) => {
     linkPrefix = prevHex;
   }
   const n = linkBuf.write(event, 32, 'utf8');
-  return require('node:crypto').hash('sha256', linkBuf.subarray(0, 32 + n), 'hex');
+  return linkCrypto.hash('sha256', linkBuf.subarray(0, 32 + n), 'hex');
+};
+const linkHashAt = (prevHex, src, eventAt, eventEnd) => {
+  const n = eventEnd - eventAt;
+  if (32 + n > linkBuf.length) {
+    linkBuf = Buffer.allocUnsafe(Math.max(32 + n, linkBuf.length * 2));
+    linkPrefix = undefined;
+  }
+  if (prevHex !== linkPrefix) {
+    linkPrefix = undefined;
+    if (prevHex.length !== 64 || linkBuf.write(prevHex, 0, 32, 'hex') !== 32) return null;
+    linkPrefix = prevHex;
+  }
+  linkBuf.set(src.subarray(eventAt, eventEnd), 32);
+  return linkCrypto.hash('sha256', linkBuf.subarray(0, 32 + n), 'hex');
 };
 `;
 

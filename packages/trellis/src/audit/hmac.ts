@@ -50,19 +50,22 @@ export class HmacSha256 {
       this.inner[n++] = 0x0a;
       n += this.inner.write(body, n, 'utf8');
     }
-    hash('sha256', this.inner.subarray(0, n), 'buffer').copy(this.outer, BLOCK);
+    // The inner digest as a latin1 ('binary') string, not a Buffer: a Buffer per digest cost more than the hash.
+    this.outer.write(hash('sha256', this.inner.subarray(0, n), 'binary'), BLOCK, 'latin1');
     return hash('sha256', this.outer, 'hex');
   }
 }
 
 /**
  * HmacSha256 as plain JavaScript, for worker threads that run without a TypeScript loader
- * (verify-ranges.ts): defines `makeMacHex(key)`, returning a function from a message to its
- * MAC as lower-case hex (of message ‖ LF ‖ body when given a body), computed the same way and
- * with the same fallback for long messages.
+ * (verify-ranges.ts, sqlite-writer.ts): defines `makeMacHex(key)`, returning a function from a
+ * message to its MAC as lower-case hex (of message ‖ LF ‖ body when given a body), computed the
+ * same way and with the same fallback for long messages; and `makeMacRaw(key)`, for a caller
+ * that already holds the message as bytes: `room(n)` returns the buffer to write n message bytes
+ * into from offset 64, and `digest(n)` the MAC of those n bytes as lower-case hex.
  */
 export const hmacSource = `
-const makeMacHex = (key) => {
+const makeMacRaw = (key) => {
   const crypto = require('node:crypto');
   const k = key.length > ${BLOCK} ? crypto.hash('sha256', key, 'buffer') : key;
   const outer = Buffer.alloc(${BLOCK} + 32);
@@ -72,26 +75,37 @@ const makeMacHex = (key) => {
     inner[i] = b ^ 0x36;
     outer[i] = b ^ 0x5c;
   }
+  return {
+    room(n) {
+      if (${BLOCK} + n > inner.length) {
+        const grown = Buffer.allocUnsafe(Math.max(${BLOCK} + n, inner.length * 2));
+        inner.copy(grown, 0, 0, ${BLOCK});
+        inner = grown;
+      }
+      return inner;
+    },
+    digest(n) {
+      outer.write(crypto.hash('sha256', inner.subarray(0, ${BLOCK} + n), 'latin1'), ${BLOCK}, 'latin1');
+      return crypto.hash('sha256', outer, 'hex');
+    },
+  };
+};
+const makeMacHex = (key) => {
+  const raw = makeMacRaw(key);
   return (message, body) => {
     const length = message.length + (body === undefined ? 0 : 1 + body.length);
     if (length > ${BUFFERED_MAX}) {
-      const h = crypto.createHmac('sha256', key).update(message, 'utf8');
+      const h = require('node:crypto').createHmac('sha256', key).update(message, 'utf8');
       if (body !== undefined) h.update('\\n', 'utf8').update(body, 'utf8');
       return h.digest('hex');
     }
-    const need = ${BLOCK} + length * 3;
-    if (need > inner.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, inner.length * 2));
-      inner.copy(grown, 0, 0, ${BLOCK});
-      inner = grown;
-    }
-    let n = ${BLOCK} + inner.write(message, ${BLOCK}, 'utf8');
+    const inner = raw.room(length * 3); // a UTF-16 unit is at most 3 UTF-8 bytes
+    let n = inner.write(message, ${BLOCK}, 'utf8');
     if (body !== undefined) {
-      inner[n++] = 0x0a;
-      n += inner.write(body, n, 'utf8');
+      inner[${BLOCK} + n++] = 0x0a;
+      n += inner.write(body, ${BLOCK} + n, 'utf8');
     }
-    crypto.hash('sha256', inner.subarray(0, n), 'buffer').copy(outer, ${BLOCK});
-    return crypto.hash('sha256', outer, 'hex');
+    return raw.digest(n);
   };
 };
 `;

@@ -191,6 +191,22 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
       }
     },
   } satisfies Migration,
+  '20261224_0100_audit_autovacuum': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL only: sealing updates every row once, so every event leaves one dead row
+      // version behind, and by default autovacuum waits until a fifth of the table is dead.
+      // Reads of the trail pay for them: a whole-trail check read 4.3 µs of server CPU per row
+      // with every sealed row's old version still there, 2.6 µs after a vacuum (bench/audit).
+      // Vacuuming at 2% keeps the dead share small; on an append-only table each vacuum visits
+      // only the pages written since the last (the visibility map skips the rest).
+      if (dialect !== 'postgres') return;
+      await sql`alter table audit_events set (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02)`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      if (dialect !== 'postgres') return;
+      await sql`alter table audit_events reset (autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor)`.execute(db);
+    },
+  } satisfies Migration,
 });
 
 /**

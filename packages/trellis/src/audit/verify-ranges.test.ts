@@ -199,3 +199,73 @@ for (const tdb of testDatabases) {
     });
   });
 }
+
+/**
+ * A PostgreSQL worker checks a row on its bytes, assembling the MAC's input from the columns as
+ * stored (verify-ranges.ts bytesHold), and trusts only a match. Values that JSON must escape
+ * (quotes, backslashes, control characters) go to the text path; values that are not ASCII stay
+ * on the bytes. Stored text that reads as another value's escaped form must not pass for it.
+ */
+const awkward: AuditInput[] = [
+  { ...input(1), action: 'app."quoted" update' },
+  { ...input(2), actor: { type: 'user', id: 'ana\\lyst' } },
+  { ...input(3), actor: { type: 'user', id: 'zoë-日本-🙂' }, resources: [{ type: 'app', id: 'café\u2028menu' }] },
+  { ...input(4), resources: [{ type: 'app', id: 'line\none\ttab' }] },
+  { ...input(5), action: 'app.update\u007f', actor: { type: 'user', id: '/slash/' } },
+  input(6),
+];
+
+for (const tdb of testDatabases) {
+  describe(`verification by ranges on ${tdb.name}: columns JSON must escape, or not ASCII`, () => {
+    let database: Database;
+    let single: AuditLog;
+    let ranged: AuditLog;
+
+    beforeAll(async () => {
+      database = await tdb.open();
+      const keys = keyRingFrom(randomBytes(32));
+      single = new AuditLog(database, keys, { rangeVerify: false });
+      ranged = new AuditLog(database, keys, { rangeVerify: { minEvents: 1, rangeSize: 2, threads: 2 } });
+      for (let round = 0; round < 2; round++) for (const e of awkward) await single.record(e);
+      await single.stop();
+    });
+    afterAll(async () => {
+      await ranged.stop();
+      await database.close();
+    });
+
+    const rows = async () => (await sql<Record<string, unknown>>`select * from audit_events order by seq`.execute(database.db)).rows;
+    const set = async (id: unknown, column: string, value: unknown) => {
+      await sql`update audit_events set ${sql.ref(column)} = ${value} where id = ${Number(id)}`.execute(database.db);
+    };
+
+    it('verify whole, with the same result both ways', async () => {
+      const [a, b] = [await single.verify(), await ranged.verify()];
+      expect(a).toMatchObject({ ok: true, count: 12, problemCount: 0 });
+      expect(b).toEqual(a);
+    });
+
+    it('a value stored as its own JSON escape, or with quotes put in, is found both ways', async () => {
+      const all = await rows();
+      const forgeries: [number, string, string][] = [
+        // The escaped form of a quote and of a backslash, as they appear inside the MAC's input.
+        [0, 'action', 'app.\\"quoted\\" update'],
+        [1, 'actor_id', 'ana\\\\lyst'],
+        // A control character as the two characters of its escape.
+        [3, 'resource_id', 'line\\none\\ttab'],
+        // Quotes put into a value: the text path judges the row.
+        [4, 'actor_id', '"/slash/'],
+        [5, 'action', 'app.update","user'],
+      ];
+      for (const [i, column, value] of forgeries) {
+        const row = all[i]!;
+        await set(row.id, column, value);
+        const [a, b] = [await single.verify(), await ranged.verify()];
+        expect(a.ok, `${column} = ${value}`).toBe(false);
+        expect(b, `${column} = ${value}`).toEqual(a);
+        await set(row.id, column, row[column]);
+      }
+      expect((await ranged.verify()).ok).toBe(true);
+    });
+  });
+}
