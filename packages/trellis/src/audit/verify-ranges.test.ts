@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { testDatabases } from '../../test/databases.ts';
+import pg from 'pg';
+import { openPostgresTestDb, postgresUrl, testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
 import { keyRingFrom } from '../keys/index.ts';
 import type { AuditInput } from './ocsf.ts';
@@ -266,6 +267,43 @@ for (const tdb of testDatabases) {
         await set(row.id, column, row[column]);
       }
       expect((await ranged.verify()).ok).toBe(true);
+    });
+  });
+}
+
+if (postgresUrl) {
+  describe('verification by ranges on postgres: a worker that loses its connection', () => {
+    it('fails the verification with the reason, gives no verdict, and the next one runs whole', async () => {
+      const database = await openPostgresTestDb();
+      const keys = keyRingFrom(randomBytes(32));
+      const ranged = new AuditLog(database, keys, { rangeVerify: { minEvents: 1, rangeSize: 200, threads: 2 } });
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      try {
+        for (let b = 0; b < 6; b++) await database.db.transaction().execute((tx) => ranged.appendMany(tx, Array.from({ length: 1000 }, (_, i) => input(b * 1000 + i))));
+        await ranged.seal();
+        await admin.connect();
+        // Cut off the workers' connections while they read, until a verification is caught
+        // reading (one cut as it ends may find nothing left to read: it must then be whole).
+        let failure: Error | undefined;
+        for (let attempt = 0; !failure && attempt < 20; attempt++) {
+          let settled = false;
+          const verdict = ranged.verify().then(
+            (r) => ({ r, err: undefined }),
+            (err: Error) => ({ r: undefined, err }),
+          );
+          void verdict.then(() => (settled = true));
+          while (!settled) await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where pid <> pg_backend_pid() and state = 'active' and query like 'copy (select id, seq%'`);
+          const { r, err } = await verdict;
+          if (r) expect(r).toMatchObject({ ok: true, count: 6000 });
+          failure = err;
+        }
+        expect(failure?.message).toMatch(/^audit verification: .*(terminat|connection)/i);
+        expect(await ranged.verify()).toMatchObject({ ok: true, count: 6000 });
+      } finally {
+        await admin.end();
+        await ranged.stop();
+        await database.close();
+      }
     });
   });
 }

@@ -81,6 +81,9 @@ if (workerData.kind === 'sqlite') {
 } else {
   const pg = require(workerData.driver);
   const client = new pg.Client({ connectionString: workerData.url, ...(workerData.schema ? { options: '-c search_path=' + workerData.schema } : {}) });
+  // A lost connection reaches the query being read (handleError) and fails the queued ones;
+  // the client's own error event must not end the thread without a word.
+  client.on('error', () => undefined);
   const connected = client.connect();
   connected.catch(() => undefined);
   // Queries start as soon as a range arrives (pg queues them on the connection), so the server
@@ -394,7 +397,7 @@ export async function verifyInRanges(
       if (m.result) p?.resolve(m.result);
       else p?.reject(new Error(`audit verification: ${m.error ?? 'a worker failed'}`));
     });
-    w.on('error', (err) => failAll(err));
+    w.on('error', (err) => failAll(new Error(`audit verification: ${err.message}`)));
     return w;
   });
   const dispatch = (k: number) => {
