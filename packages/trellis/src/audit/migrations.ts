@@ -200,14 +200,24 @@ export const auditMigrations: ModuleMigrations = (dialect) => ({
       // Vacuuming at 2% keeps the dead share small; on an append-only table each vacuum visits
       // only the pages written since the last (the visibility map skips the rest).
       if (dialect !== 'postgres') return;
-      await sql`alter table audit_events set (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02)`.execute(db);
+      await sql`alter table audit_events set (autovacuum_vacuum_scale_factor = 0.02)`.execute(db);
+      // Vacuums counted by inserts (PostgreSQL 13 and later) also keep the visibility map
+      // current for index-only scans, such as the one that finds the last seq.
+      if (await insertVacuumKnown(db)) await sql`alter table audit_events set (autovacuum_vacuum_insert_scale_factor = 0.02)`.execute(db);
     },
     async down(db: Kysely<unknown>) {
       if (dialect !== 'postgres') return;
-      await sql`alter table audit_events reset (autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor)`.execute(db);
+      await sql`alter table audit_events reset (autovacuum_vacuum_scale_factor)`.execute(db);
+      if (await insertVacuumKnown(db)) await sql`alter table audit_events reset (autovacuum_vacuum_insert_scale_factor)`.execute(db);
     },
   } satisfies Migration,
 });
+
+/** Whether the server knows autovacuum_vacuum_insert_scale_factor (PostgreSQL 13 and later). */
+async function insertVacuumKnown(db: Kysely<unknown>): Promise<boolean> {
+  const r = await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(db);
+  return Number(r.rows[0]?.v ?? 0) >= 130000;
+}
 
 /**
  * The audit search indexes that end in seq (name, columns), as the migrations above made them.

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import type { Database } from '../db/database.ts';
@@ -46,5 +47,13 @@ for (const tdb of testDatabases) {
       expect(n).toBe(7);
       expect((await audit.verify()).ok).toBe(true);
     });
+
+    // PostgreSQL only: SQLite links events as it inserts them, so nothing is left behind to vacuum.
+    if (tdb.name === 'postgres') {
+      it('vacuums the trail at 2% of dead rows on PostgreSQL, where sealing leaves one per event', async () => {
+        const r = await sql<{ o: string[] | null }>`select c.reloptions as o from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relname = 'audit_events' and n.nspname = current_schema()`.execute(database.db);
+        expect(r.rows[0]?.o).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0.02', 'autovacuum_vacuum_insert_scale_factor=0.02']));
+      });
+    }
   });
 }
