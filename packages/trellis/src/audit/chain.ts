@@ -56,9 +56,9 @@ function streamedHash(prevHash: string, canonicalEvent: string): string {
 /**
  * LinkHasher as plain JavaScript, for worker threads that run without a TypeScript loader
  * (verify-parallel.ts, sqlite-writer.ts): defines `linkHash(prevHex, event)`, returning the
- * link's hash as hex, the same way and with the same fallbacks; and `linkHashAt(prevHex, src,
- * eventAt, eventEnd)` for a caller holding the event as bytes (UTF-8, `src` from `eventAt` to
- * `eventEnd`): the same hash, or null where linkHash would take its streaming path.
+ * link's hash as hex, the same way and with the same fallbacks; and `linkHashAt(prevHex, event)`
+ * for a caller holding the event as bytes (its UTF-8, a Uint8Array): the same hash, or null
+ * where linkHash would take its streaming path.
  */
 export const linkHashSource = `
 const linkCrypto = require('node:crypto');
@@ -79,8 +79,8 @@ const linkHash = (prevHex, event) => {
   const n = linkBuf.write(event, 32, 'utf8');
   return linkCrypto.hash('sha256', linkBuf.subarray(0, 32 + n), 'hex');
 };
-const linkHashAt = (prevHex, src, eventAt, eventEnd) => {
-  const n = eventEnd - eventAt;
+const linkHashAt = (prevHex, event) => {
+  const n = event.length;
   if (32 + n > linkBuf.length) {
     linkBuf = Buffer.allocUnsafe(Math.max(32 + n, linkBuf.length * 2));
     linkPrefix = undefined;
@@ -90,7 +90,7 @@ const linkHashAt = (prevHex, src, eventAt, eventEnd) => {
     if (prevHex.length !== 64 || linkBuf.write(prevHex, 0, 32, 'hex') !== 32) return null;
     linkPrefix = prevHex;
   }
-  linkBuf.set(src.subarray(eventAt, eventEnd), 32);
+  linkBuf.set(event, 32);
   return linkCrypto.hash('sha256', linkBuf.subarray(0, 32 + n), 'hex');
 };
 `;

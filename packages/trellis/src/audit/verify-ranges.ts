@@ -246,6 +246,22 @@ const jsonText = (b, a, e, out, n) => {
   out[n++] = 0x22;
   return n;
 };
+// A safe integer as JSON.stringify writes it, at out[n]; returns where it ends.
+const decimal = (out, n, v) => {
+  if (v < 0) return n + out.write(String(v), n, 'latin1');
+  let end = n;
+  let x = v;
+  do {
+    end++;
+    x = Math.floor(x / 10);
+  } while (x > 0);
+  x = v;
+  for (let i = end - 1; i >= n; i--) {
+    out[i] = 48 + (x % 10);
+    x = Math.floor(x / 10);
+  }
+  return end;
+};
 const macHead = Buffer.from('[' + JSON.stringify(macVersion) + ',', 'utf8');
 const macRaw = makeMacRaw(Buffer.from(workerData.macKey));
 // COLUMNS positions: the text columns in the MAC's array, and those after class_uid in its order
@@ -276,7 +292,7 @@ const bytesHold = (b, at) => {
   // TypedArray set rather than Buffer copy: the copy's own checks cost more than the bytes.
   out.set(macHead, 64);
   let n = 64 + macHead.length;
-  n += out.write(String(id), n, 'latin1');
+  n = decimal(out, n, id);
   out[n++] = 0x2c;
   n = jsonText(b, at[4], at[5], out, n); // uid
   if (n < 0) return false;
@@ -284,7 +300,7 @@ const bytesHold = (b, at) => {
   n = jsonText(b, at[6], at[7], out, n); // time
   if (n < 0) return false;
   out[n++] = 0x2c;
-  n += out.write(String(b.readInt32BE(at[8])), n, 'latin1'); // class_uid
+  n = decimal(out, n, b.readInt32BE(at[8])); // class_uid
   for (let k = 0; k < MAC_AFTER_CLASS.length; k++) {
     out[n++] = 0x2c;
     n = jsonText(b, at[2 * MAC_AFTER_CLASS[k]], at[2 * MAC_AFTER_CLASS[k] + 1], out, n);
@@ -292,13 +308,14 @@ const bytesHold = (b, at) => {
   }
   out[n++] = 0x5d;
   out[n++] = 0x0a;
-  out.set(b.subarray(ev, evEnd), n);
-  n += evEnd - ev;
+  const event = b.subarray(ev, evEnd);
+  out.set(event, n);
+  n += event.length;
   if (!hexIs(b, mac, macRaw.digest(n - 64))) return false;
   heldPrev = b.latin1Slice(prev, prev + 64);
   // The chain hash is no secret: compared as text, which pgTuple needs anyway.
   heldHash = b.latin1Slice(h, h + 64);
-  return linkHashAt(heldPrev, b, ev, evEnd) === heldHash;
+  return linkHashAt(heldPrev, event) === heldHash;
 };
 const pgTuple = (c, b, at) => {
   if (c.result().brk) return false;
