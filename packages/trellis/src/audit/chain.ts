@@ -65,33 +65,30 @@ const linkCrypto = require('node:crypto');
 const linkHashStreamed = (prevHex, event) => linkCrypto.createHash('sha256').update(Buffer.from(prevHex, 'hex')).update(event, 'utf8').digest('hex');
 let linkBuf = Buffer.allocUnsafe(1 << 16);
 let linkPrefix;
-const linkHash = (prevHex, event) => {
-  if (event.length > ${SCRATCH_EVENT_MAX} || prevHex.length !== 64) return linkHashStreamed(prevHex, event);
-  if (32 + event.length * 3 > linkBuf.length) {
-    linkBuf = Buffer.allocUnsafe(Math.max(32 + event.length * 3, linkBuf.length * 2));
-    linkPrefix = undefined;
-  }
-  if (prevHex !== linkPrefix) {
-    linkPrefix = undefined;
-    if (linkBuf.write(prevHex, 0, 32, 'hex') !== 32) return linkHashStreamed(prevHex, event);
-    linkPrefix = prevHex;
-  }
-  const n = linkBuf.write(event, 32, 'utf8');
-  return linkCrypto.hash('sha256', linkBuf.subarray(0, 32 + n), 'hex');
-};
-const linkHashAt = (prevHex, event) => {
-  const n = event.length;
+// linkBuf holds prevHex's 32 bytes with room for n more after them; false where prevHex is
+// not 64 hex digits (the caller's other path).
+const linkReady = (prevHex, n) => {
+  if (prevHex.length !== 64) return false;
   if (32 + n > linkBuf.length) {
     linkBuf = Buffer.allocUnsafe(Math.max(32 + n, linkBuf.length * 2));
     linkPrefix = undefined;
   }
   if (prevHex !== linkPrefix) {
     linkPrefix = undefined;
-    if (prevHex.length !== 64 || linkBuf.write(prevHex, 0, 32, 'hex') !== 32) return null;
+    if (linkBuf.write(prevHex, 0, 32, 'hex') !== 32) return false;
     linkPrefix = prevHex;
   }
-  linkBuf.set(event, 32);
+  return true;
+};
+const linkHash = (prevHex, event) => {
+  if (event.length > ${SCRATCH_EVENT_MAX} || !linkReady(prevHex, event.length * 3)) return linkHashStreamed(prevHex, event);
+  const n = linkBuf.write(event, 32, 'utf8');
   return linkCrypto.hash('sha256', linkBuf.subarray(0, 32 + n), 'hex');
+};
+const linkHashAt = (prevHex, event) => {
+  if (!linkReady(prevHex, event.length)) return null;
+  linkBuf.set(event, 32);
+  return linkCrypto.hash('sha256', linkBuf.subarray(0, 32 + event.length), 'hex');
 };
 `;
 
